@@ -1,0 +1,128 @@
+"""LOAD: files, folders, streams and git revisions to positioned documents.
+
+Knows nothing of kinds: that is :mod:`gitops_schema.model`'s business. Every problem with
+the input is a diagnostic; only an unreadable path or revision raises
+:class:`~gitops_schema.errors.LoadError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gitops_schema.diagnostics import Report
+from gitops_schema.errors import LoadError
+from gitops_schema.load.document import Document
+from gitops_schema.load.files import display_path, select, walk
+from gitops_schema.load.git import GitTree
+from gitops_schema.load.reader import LoadOptions, read_bytes, too_large
+from gitops_schema.load.tree import Position, YamlMap, YamlSeq
+
+__all__ = [
+    "Document",
+    "LoadOptions",
+    "LoadResult",
+    "Position",
+    "YamlMap",
+    "YamlSeq",
+    "load_bytes",
+    "load_paths",
+]
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """The documents read, the files they came from, and what went wrong."""
+
+    documents: list[Document] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+    def add(self, file: str, data: bytes, options: LoadOptions) -> None:
+        """Parse one file's bytes into this result."""
+        documents, diagnostics = read_bytes(data, file, options)
+        self.files.append(file)
+        self.documents.extend(documents)
+        self.report.extend(diagnostics)
+
+
+def load_bytes(data: bytes, name: str, options: LoadOptions | None = None) -> LoadResult:
+    """Load one stream (stdin, an upload) under a display name."""
+    result = LoadResult()
+    result.add(name, data, options or LoadOptions())
+    return result
+
+
+def load_paths(
+    paths: Sequence[str | Path],
+    *,
+    revision: str | None = None,
+    options: LoadOptions | None = None,
+) -> LoadResult:
+    """Load files and folders, from the work tree or, with ``revision``, from git.
+
+    Folders are walked for ``.yaml``, ``.yml`` and ``.json`` files (see
+    :func:`gitops_schema.load.files.select`); a file named explicitly is always read.
+
+    Raises:
+        LoadError: a path that does not exist, or a revision that cannot be resolved.
+    """
+    opts = options or LoadOptions()
+    result = LoadResult()
+    for raw in paths:
+        base = str(raw)
+        if revision is None:
+            _load_work_tree(Path(base), base, opts, result)
+        else:
+            _load_revision(Path(base), base, revision, opts, result)
+    return result
+
+
+def _load_work_tree(path: Path, base: str, options: LoadOptions, result: LoadResult) -> None:
+    if path.is_file():
+        _read_file(path, base, options, result)
+    elif path.is_dir():
+        for relative in select(walk(path)):
+            _read_file(path / relative, display_path(base, relative), options, result)
+    else:
+        raise LoadError(f"{base}: no such file or folder")
+
+
+def _read_file(path: Path, shown: str, options: LoadOptions, result: LoadResult) -> None:
+    try:
+        size = path.stat().st_size
+        problem = too_large(shown, size, options)
+        if problem is not None:
+            result.files.append(shown)
+            result.report.add(problem)
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"{shown}: cannot read: {error.strerror}") from error
+    result.add(shown, data, options)
+
+
+def _load_revision(
+    path: Path, base: str, revision: str, options: LoadOptions, result: LoadResult
+) -> None:
+    if not path.exists() and not path.parent.exists():
+        raise LoadError(f"{base}: no such file or folder")
+    tree = GitTree(path if path.is_dir() else path.parent, revision)
+    if path.exists() and not path.is_dir():
+        wanted = {path.name}
+    else:
+        wanted = None
+    files = {f.path: f for f in tree.files()}
+    names = sorted(wanted & files.keys()) if wanted else select(files)
+    if wanted and not names:
+        raise LoadError(f"{base} does not exist at revision {revision}")
+    for name in names:
+        file = files[name]
+        shown = base if wanted else display_path(base, name)
+        problem = too_large(shown, file.size, options)
+        if problem is not None:
+            result.files.append(shown)
+            result.report.add(problem)
+            continue
+        result.add(shown, tree.read(file), options)

@@ -1,0 +1,58 @@
+"""Which files of a tree are configuration, and reading them from the file system."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from gitops_schema.errors import LoadError
+
+EXTENSIONS = frozenset({".yaml", ".yml", ".json"})
+"""File name endings read when walking a folder (a file named explicitly is always read)."""
+
+
+def select(paths: Iterable[str]) -> list[str]:
+    """The configuration files among relative POSIX paths, sorted.
+
+    Hidden files and folders (``.git``, ``.github``, ``.sops.yaml``) are left out, and so
+    are the templates of Helm charts: ``templates/`` beside a ``Chart.yaml`` holds Go
+    templates, not YAML, and is the render stage's business.
+    """
+    all_paths = sorted(paths)
+    template_dirs = tuple(
+        f"{p[: -len('Chart.yaml')]}templates/"
+        for p in all_paths
+        if p == "Chart.yaml" or p.endswith("/Chart.yaml")
+    )
+    chosen: list[str] = []
+    for p in all_paths:
+        dot = p.rfind(".")
+        if dot < 0 or p[dot:].lower() not in EXTENSIONS:
+            continue
+        if p.startswith(".") or "/." in p:
+            continue
+        if template_dirs and p.startswith(template_dirs):
+            continue
+        chosen.append(p)
+    return chosen
+
+
+def walk(root: Path) -> Iterator[str]:
+    """Every file under ``root`` as a relative POSIX path, hidden folders pruned."""
+    for folder, dirs, files in os.walk(root, onerror=_raise):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = Path(folder).relative_to(root)
+        for name in files:
+            yield (rel / name).as_posix()
+
+
+def _raise(error: OSError) -> None:
+    raise LoadError(f"cannot read folder {error.filename}: {error.strerror}")
+
+
+def display_path(base: str, relative: str) -> str:
+    """The path shown to users: the argument they gave joined with the file's path."""
+    if base in ("", "."):
+        return relative
+    return f"{base.rstrip('/')}/{relative}"

@@ -1,0 +1,123 @@
+"""Bytes to documents: the checks every input goes through before it is parsed.
+
+Size, binary content and encoding problems become diagnostics at the file (and, for a
+bad byte, at its line and column); ``List`` kinds are unwrapped into their items.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.load.document import Document
+from gitops_schema.load.tree import YamlMap, YamlSeq
+from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents
+from gitops_schema.location import Location
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """Limits that protect the loader from hostile or accidental input."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    """Files larger than this many bytes are reported and not parsed."""
+    max_expanded_nodes: int = DEFAULT_MAX_EXPANDED_NODES
+    """A document whose aliases expand to more values than this is reported and skipped."""
+
+
+def too_large(file: str, size: int, options: LoadOptions) -> Diagnostic | None:
+    """A diagnostic when ``size`` is over the configured cap, else None."""
+    if size <= options.max_file_size:
+        return None
+    return Diagnostic(
+        "file-too-large",
+        Severity.ERROR,
+        f"file is {size:,} bytes, over the {options.max_file_size:,}-byte limit; not read "
+        "(raise it with --max-file-size)",
+        Location(file),
+    )
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
+    """Decode YAML bytes as UTF-8 (or UTF-16/32 when a byte-order mark says so)."""
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    if encoding == "utf-8" and b"\x00" in data[:8192]:
+        return None, Diagnostic(
+            "file-binary",
+            Severity.ERROR,
+            "file holds binary data (a NUL byte), not YAML or JSON text; not read",
+            Location(file),
+        )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, Diagnostic(
+            "file-encoding",
+            Severity.ERROR,
+            f"file is not valid {encoding.upper()}: byte 0x{data[error.start]:02x} "
+            f"cannot be decoded; not read",
+            Location(file, line, column),
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None
+
+
+def _is_list_kind(data: YamlMap) -> bool:
+    kind = data.get("kind")
+    return (
+        isinstance(kind, str)
+        and kind.endswith("List")
+        and isinstance(data.get("apiVersion"), str)
+        and isinstance(data.get("items"), YamlSeq)
+    )
+
+
+def read_text(
+    text: str, file: str, options: LoadOptions
+) -> tuple[list[Document], list[Diagnostic]]:
+    """Parse YAML or JSON text into documents, unwrapping ``List`` kinds."""
+    if file.endswith(".json") and "\t" in text:
+        # JSON allows tabs wherever it allows spaces; YAML does not. Outside strings (where
+        # JSON forbids raw tabs) a tab is only whitespace, so a space keeps every column.
+        text = text.replace("\t", " ")
+    parsed, diagnostics = parse_documents(
+        text, file, max_expanded_nodes=options.max_expanded_nodes
+    )
+    documents: list[Document] = []
+    for doc in parsed:
+        data = doc.data
+        if isinstance(data, YamlMap) and _is_list_kind(data):
+            items: YamlSeq = data["items"]
+            for i, item in enumerate(items):
+                documents.append(
+                    Document(file, doc.index, item, items.item_positions[i], ("items", i))
+                )
+        else:
+            documents.append(Document(file, doc.index, data, doc.position))
+    return documents, diagnostics
+
+
+def read_bytes(
+    data: bytes, file: str, options: LoadOptions
+) -> tuple[list[Document], list[Diagnostic]]:
+    """Check, decode and parse the bytes of one file."""
+    problem = too_large(file, len(data), options)
+    if problem is not None:
+        return [], [problem]
+    text, problem = decode(data, file)
+    if text is None:
+        assert problem is not None
+        return [], [problem]
+    return read_text(text, file, options)
