@@ -1,0 +1,387 @@
+"""Argo CD: Application, AppProject and the cluster and repository Secrets.
+
+ApplicationSet lives in :mod:`.argocd_appset`; both share the source and sync types here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from gitops_schema.model.base import KubeModel, Resource
+from gitops_schema.model.k8s import Secret
+from gitops_schema.model.kinds import KindSpec, Tool
+
+GROUP = "argoproj.io"
+SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
+"""The label that makes a Secret an Argo CD cluster or repository declaration."""
+
+
+class NameValue(KubeModel):
+    """A name and a string value."""
+
+    name: str
+    value: str
+
+
+class HelmParameter(KubeModel):
+    """A Helm ``--set`` parameter."""
+
+    name: str | None = None
+    value: str | None = None
+    force_string: bool | None = None
+
+
+class HelmFileParameter(KubeModel):
+    """A Helm ``--set-file`` parameter."""
+
+    name: str | None = None
+    path: str | None = None
+
+
+class ApplicationSourceHelm(KubeModel):
+    """Helm options of a source."""
+
+    value_files: list[str] = []
+    values: str | None = None
+    values_object: dict[str, Any] | None = None
+    parameters: list[HelmParameter] = []
+    file_parameters: list[HelmFileParameter] = []
+    release_name: str | None = None
+    pass_credentials: bool | None = None
+    ignore_missing_value_files: bool | None = None
+    skip_crds: bool | None = None
+    skip_schema_validation: bool | None = None
+    skip_tests: bool | None = None
+    version: str | None = None
+    kube_version: str | None = None
+    api_versions: list[str] = []
+    namespace: str | None = None
+
+
+class KustomizeReplica(KubeModel):
+    """A replica count override for a workload."""
+
+    name: str
+    count: int | str
+
+
+class ApplicationSourceKustomize(KubeModel):
+    """kustomize options of a source."""
+
+    name_prefix: str | None = None
+    name_suffix: str | None = None
+    images: list[str] = []
+    common_labels: dict[str, str] = {}
+    common_annotations: dict[str, str] = {}
+    common_annotations_envsubst: bool | None = None
+    force_common_labels: bool | None = None
+    force_common_annotations: bool | None = None
+    label_without_selector: bool | None = None
+    label_include_templates: bool | None = None
+    version: str | None = None
+    namespace: str | None = None
+    replicas: list[KustomizeReplica] = []
+    patches: list[dict[str, Any]] = []
+    components: list[str] = []
+    ignore_missing_components: bool | None = None
+    kube_version: str | None = None
+    api_versions: list[str] = []
+
+
+class JsonnetVar(KubeModel):
+    """A Jsonnet top-level argument or external variable."""
+
+    name: str
+    value: str
+    code: bool | None = None
+
+
+class ApplicationSourceJsonnet(KubeModel):
+    """Jsonnet options of a directory source."""
+
+    tlas: list[JsonnetVar] = []
+    ext_vars: list[JsonnetVar] = []
+    libs: list[str] = []
+
+
+class ApplicationSourceDirectory(KubeModel):
+    """Options of a plain directory source."""
+
+    recurse: bool | None = None
+    include: str | None = None
+    exclude: str | None = None
+    jsonnet: ApplicationSourceJsonnet | None = None
+
+
+class PluginParameter(KubeModel):
+    """A parameter passed to a config management plugin."""
+
+    name: str | None = None
+    string: str | None = None
+    array: list[str] | None = None
+    map: dict[str, str] | None = None
+
+
+class ApplicationSourcePlugin(KubeModel):
+    """Config management plugin options of a source."""
+
+    name: str | None = None
+    env: list[NameValue] = []
+    parameters: list[PluginParameter] = []
+
+
+class ApplicationSource(KubeModel):
+    """Where an Application's manifests come from."""
+
+    repo_url: str = Field(alias="repoURL")
+    path: str | None = None
+    target_revision: str | None = None
+    chart: str | None = None
+    ref: str | None = None
+    name: str | None = None
+    tag_prefix: str | None = None
+    helm: ApplicationSourceHelm | None = None
+    kustomize: ApplicationSourceKustomize | None = None
+    directory: ApplicationSourceDirectory | None = None
+    plugin: ApplicationSourcePlugin | None = None
+
+
+class ApplicationDestination(KubeModel):
+    """The cluster (by server URL or name) and namespace an Application deploys to."""
+
+    server: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+
+
+class SyncPolicyAutomated(KubeModel):
+    """Automated sync options."""
+
+    prune: bool | None = None
+    self_heal: bool | None = None
+    allow_empty: bool | None = None
+    enabled: bool | None = None
+
+
+class RetryBackoff(KubeModel):
+    """Backoff between sync retries."""
+
+    duration: str | None = None
+    factor: int | None = None
+    max_duration: str | None = None
+
+
+class RetryStrategy(KubeModel):
+    """How failed syncs are retried."""
+
+    limit: int | None = None
+    backoff: RetryBackoff | None = None
+    refresh: bool | None = None
+
+
+class ManagedNamespaceMetadata(KubeModel):
+    """Labels and annotations for a namespace created by ``CreateNamespace=true``."""
+
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+
+
+class SyncPolicy(KubeModel):
+    """When and how an Application syncs."""
+
+    automated: SyncPolicyAutomated | None = None
+    sync_options: list[str] = []
+    retry: RetryStrategy | None = None
+    managed_namespace_metadata: ManagedNamespaceMetadata | None = None
+
+
+class ResourceIgnoreDifferences(KubeModel):
+    """Fields of a resource that are ignored when comparing live and desired state."""
+
+    kind: str
+    group: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+    json_pointers: list[str] = []
+    jq_path_expressions: list[str] = []
+    managed_fields_managers: list[str] = []
+
+
+class DrySource(KubeModel):
+    """The unhydrated source of a source hydrator."""
+
+    repo_url: str = Field(alias="repoURL")
+    target_revision: str
+    path: str
+    helm: ApplicationSourceHelm | None = None
+    kustomize: ApplicationSourceKustomize | None = None
+    directory: ApplicationSourceDirectory | None = None
+    plugin: ApplicationSourcePlugin | None = None
+
+
+class SyncSource(KubeModel):
+    """Where hydrated manifests are synced from."""
+
+    target_branch: str
+    path: str
+    repo_url: str | None = Field(default=None, alias="repoURL")
+
+
+class HydrateTo(KubeModel):
+    """The branch hydrated manifests are pushed to before promotion."""
+
+    target_branch: str
+
+
+class SourceHydrator(KubeModel):
+    """Manifest hydration: render a dry source and commit the result to a branch."""
+
+    dry_source: DrySource
+    sync_source: SyncSource
+    hydrate_to: HydrateTo | None = None
+
+
+class ApplicationSpec(KubeModel):
+    """The desired state of an Application."""
+
+    project: str
+    destination: ApplicationDestination
+    source: ApplicationSource | None = None
+    sources: list[ApplicationSource] = []
+    source_hydrator: SourceHydrator | None = None
+    sync_policy: SyncPolicy | None = None
+    ignore_differences: list[ResourceIgnoreDifferences] = []
+    info: list[NameValue] = []
+    revision_history_limit: int | None = None
+
+
+class Application(Resource):
+    """An Argo CD Application."""
+
+    spec: ApplicationSpec
+    operation: dict[str, Any] | None = None
+    status: dict[str, Any] | None = None
+
+
+class GroupKind(KubeModel):
+    """An API group and kind (``*`` allowed)."""
+
+    group: str
+    kind: str
+    name: str | None = None
+
+
+class OrphanedResourceKey(KubeModel):
+    """An orphaned resource that is not warned about."""
+
+    group: str | None = None
+    kind: str | None = None
+    name: str | None = None
+
+
+class OrphanedResourcesMonitorSettings(KubeModel):
+    """Orphaned resources monitoring of a project."""
+
+    warn: bool | None = None
+    ignore: list[OrphanedResourceKey] = []
+
+
+class JwtToken(KubeModel):
+    """An issued project token."""
+
+    iat: int
+    exp: int | None = None
+    id: str | None = None
+
+
+class ProjectRole(KubeModel):
+    """A project role: Casbin policies and the SSO groups bound to them."""
+
+    name: str
+    description: str | None = None
+    policies: list[str] = []
+    groups: list[str] = []
+    jwt_tokens: list[JwtToken] = []
+
+
+class SyncWindow(KubeModel):
+    """A time window in which syncs are allowed or denied."""
+
+    kind: str | None = None
+    schedule: str | None = None
+    duration: str | None = None
+    applications: list[str] = []
+    namespaces: list[str] = []
+    clusters: list[str] = []
+    manual_sync: bool | None = None
+    time_zone: str | None = None
+    and_operator: bool | None = None
+    description: str | None = None
+    sync_overrun: bool | None = None
+
+
+class SignatureKey(KubeModel):
+    """A GnuPG key that must sign commits."""
+
+    key_id: str = Field(alias="keyID")
+
+
+class ApplicationDestinationServiceAccount(KubeModel):
+    """The service account used to sync to a destination."""
+
+    server: str
+    default_service_account: str
+    namespace: str | None = None
+
+
+class AppProjectSpec(KubeModel):
+    """What the Applications of a project may deploy, from where, to where."""
+
+    description: str | None = None
+    source_repos: list[str] = []
+    source_namespaces: list[str] = []
+    destinations: list[ApplicationDestination] = []
+    destination_service_accounts: list[ApplicationDestinationServiceAccount] = []
+    cluster_resource_whitelist: list[GroupKind] = []
+    cluster_resource_blacklist: list[GroupKind] = []
+    namespace_resource_whitelist: list[GroupKind] = []
+    namespace_resource_blacklist: list[GroupKind] = []
+    roles: list[ProjectRole] = []
+    sync_windows: list[SyncWindow] = []
+    orphaned_resources: OrphanedResourcesMonitorSettings | None = None
+    signature_keys: list[SignatureKey] = []
+    source_integrity: dict[str, Any] | None = None
+    permit_only_project_scoped_clusters: bool | None = None
+
+
+class AppProject(Resource):
+    """An Argo CD AppProject."""
+
+    spec: AppProjectSpec = AppProjectSpec()
+    status: dict[str, Any] | None = None
+
+
+class ClusterSecret(Secret):
+    """A Secret labelled ``argocd.argoproj.io/secret-type: cluster``: one cluster of the
+    inventory (keys ``name``, ``server``, ``config``, ``namespaces``, ``project``...)."""
+
+
+class RepositorySecret(Secret):
+    """A Secret labelled ``argocd.argoproj.io/secret-type: repository`` or ``repo-creds``."""
+
+
+SECRET_MODELS: dict[str, type[Secret]] = {
+    "cluster": ClusterSecret,
+    "repository": RepositorySecret,
+    "repo-creds": RepositorySecret,
+    "repository-write": RepositorySecret,
+    "repo-write-creds": RepositorySecret,
+}
+"""The model for each value of the secret-type label."""
+
+KINDS = (
+    KindSpec(GROUP, "Application", Application, Tool.ARGOCD, ("v1alpha1",)),
+    KindSpec(GROUP, "AppProject", AppProject, Tool.ARGOCD, ("v1alpha1",)),
+)

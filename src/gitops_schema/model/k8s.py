@@ -1,0 +1,44 @@
+"""Core Kubernetes kinds the GitOps tools read: Namespace, ConfigMap and Secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gitops_schema.model.base import Resource
+from gitops_schema.model.kinds import KindSpec, Tool
+
+
+class Namespace(Resource):
+    """A Kubernetes Namespace."""
+
+    spec: dict[str, Any] = {}
+    status: dict[str, Any] = {}
+
+
+class ConfigMap(Resource):
+    """A Kubernetes ConfigMap (Flux ``valuesFrom`` and ``substituteFrom`` read these)."""
+
+    data: dict[str, str] = {}
+    binary_data: dict[str, str] = {}
+    immutable: bool | None = None
+
+
+class Secret(Resource):
+    """A Kubernetes Secret.
+
+    ``data`` values are base64; ``stringData`` values are plain text. A ``sops`` block
+    marks a file encrypted with SOPS, as Flux decrypts it.
+    """
+
+    type: str | None = None
+    data: dict[str, str] = {}
+    string_data: dict[str, str] = {}
+    immutable: bool | None = None
+    sops: dict[str, Any] | None = None
+
+
+KINDS = (
+    KindSpec("", "Namespace", Namespace, Tool.KUBERNETES, ("v1",)),
+    KindSpec("", "ConfigMap", ConfigMap, Tool.KUBERNETES, ("v1",)),
+    KindSpec("", "Secret", Secret, Tool.KUBERNETES, ("v1",)),
+)

@@ -1,0 +1,227 @@
+"""Documents to typed GitOps objects, with a diagnostic for everything that does not fit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from gitops_schema.diagnostics import Diagnostic, Report, Severity
+from gitops_schema.load import Document, YamlMap
+from gitops_schema.location import JsonPath, Location, format_json_path
+from gitops_schema.model import helm, kustomize
+from gitops_schema.model.argocd import SECRET_MODELS, SECRET_TYPE_LABEL
+from gitops_schema.model.base import GenericResource, KubeModel, unknown_fields
+from gitops_schema.model.kinds import Tool
+from gitops_schema.model.registry import lookup, tool_of
+
+
+@dataclass(frozen=True, slots=True)
+class GitOpsObject:
+    """One object found in the configuration, typed, with where it came from."""
+
+    document: Document
+    tool: Tool
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+    model: KubeModel
+    """The typed model; a :class:`GenericResource` when the kind is not modelled or the
+    object does not fit its model (the diagnostics say why)."""
+
+    @property
+    def location(self) -> Location:
+        """Where the object starts."""
+        return self.document.location
+
+    @property
+    def typed(self) -> bool:
+        """True when the model is the kind's own, not the generic envelope."""
+        return not isinstance(self.model, GenericResource)
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """The objects found and the diagnostics raised while typing them."""
+
+    objects: list[GitOpsObject] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+
+def parse_documents(documents: Iterable[Document]) -> ParseResult:
+    """Type every document that is a GitOps object; others (Helm values...) are skipped."""
+    result = ParseResult()
+    for document in documents:
+        found, diagnostics = parse_document(document)
+        result.report.extend(diagnostics)
+        if found is not None:
+            result.objects.append(found)
+    return result
+
+
+def parse_document(document: Document) -> tuple[GitOpsObject | None, list[Diagnostic]]:
+    """Type one document.
+
+    Returns None for documents that are not objects: mappings without ``apiVersion`` and
+    ``kind`` (values files, other configuration) and non-mappings.
+    """
+    data = document.data
+    if not isinstance(data, YamlMap):
+        return None, []
+    file_name = PurePosixPath(document.file).name
+    if file_name in kustomize.FILE_NAMES:
+        return _parse_file_kind(document, data, Tool.KUSTOMIZE)
+    if file_name in helm.FILE_NAMES and "kind" not in data:
+        return _parse_file_kind(document, data, Tool.HELM)
+    api_version, kind = data.get("apiVersion"), data.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return None, _envelope_problems(document, data)
+    spec = lookup(api_version, kind)
+    model_type: type[KubeModel] = spec.model if spec else GenericResource
+    tool = spec.tool if spec else tool_of(api_version)
+    if kind == "Secret" and api_version == "v1":
+        secret_type = _label(data, SECRET_TYPE_LABEL)
+        if secret_type in SECRET_MODELS:
+            model_type, tool = SECRET_MODELS[secret_type], Tool.ARGOCD
+    model, diagnostics = _validate(model_type, document, data)
+    metadata = data.get("metadata")
+    name = namespace = None
+    if isinstance(metadata, dict):
+        name, namespace = metadata.get("name"), metadata.get("namespace")
+    return (
+        GitOpsObject(
+            document,
+            tool,
+            api_version,
+            kind,
+            name if isinstance(name, str) else "",
+            namespace if isinstance(namespace, str) else None,
+            model,
+        ),
+        diagnostics,
+    )
+
+
+def _label(data: YamlMap, label: str) -> Any:
+    metadata = data.get("metadata")
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    return labels.get(label) if isinstance(labels, dict) else None
+
+
+def _envelope_problems(document: Document, data: YamlMap) -> list[Diagnostic]:
+    # A mapping with metadata and only one of apiVersion/kind is a broken object; anything
+    # else without both is some other YAML (Helm values, tool configuration).
+    if "metadata" not in data or ("apiVersion" not in data and "kind" not in data):
+        return []
+    missing = "apiVersion" if not isinstance(data.get("apiVersion"), str) else "kind"
+    return [
+        Diagnostic(
+            "schema",
+            Severity.ERROR,
+            f"object has metadata but no {missing} (a string); it cannot be identified",
+            document.location,
+        )
+    ]
+
+
+def _parse_file_kind(
+    document: Document, data: YamlMap, tool: Tool
+) -> tuple[GitOpsObject, list[Diagnostic]]:
+    folder = PurePosixPath(document.file).parent.name
+    if tool is Tool.KUSTOMIZE:
+        model_type: type[KubeModel] = kustomize.KustomizeFile
+        kind = data.get("kind") if isinstance(data.get("kind"), str) else "Kustomization"
+        api_version = data.get("apiVersion") or f"{kustomize.GROUP}/v1beta1"
+        metadata = data.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        namespace = data.get("namespace")
+    else:
+        model_type = helm.Chart
+        kind = "Chart"
+        api_version = data.get("apiVersion") or "v1"
+        name = data.get("name")
+        namespace = None
+    model, diagnostics = _validate(model_type, document, data)
+    return (
+        GitOpsObject(
+            document,
+            tool,
+            str(api_version),
+            str(kind),
+            name if isinstance(name, str) else folder,
+            namespace if isinstance(namespace, str) else None,
+            model,
+        ),
+        diagnostics,
+    )
+
+
+def _validate(
+    model_type: type[KubeModel], document: Document, data: YamlMap
+) -> tuple[KubeModel, list[Diagnostic]]:
+    context = {"document": document}
+    try:
+        model = model_type.model_validate(data, context=context)
+    except ValidationError as error:
+        diagnostics = [_schema_diagnostic(document, item) for item in error.errors()]
+        return _envelope(document, data, context), diagnostics
+    diagnostics = []
+    for owner, key in unknown_fields(model):
+        where = owner.model_location(key, key=True)
+        parent = format_json_path(owner.model_json_path())
+        diagnostics.append(
+            Diagnostic(
+                "unknown-field",
+                Severity.WARNING,
+                f"unknown field {key!r} in {type(owner).__name__} at {parent}: "
+                "not in the schema of this kind, so it is ignored or rejected",
+                where,
+            )
+        )
+    return model, diagnostics
+
+
+def _envelope(document: Document, data: YamlMap, context: dict[str, Any]) -> KubeModel:
+    try:
+        return GenericResource.model_validate(data, context=context)
+    except ValidationError:
+        # Not even a valid envelope (e.g. metadata is a string): keep the raw data.
+        return GenericResource.model_construct(
+            api_version=str(data.get("apiVersion", "")), kind=str(data.get("kind", ""))
+        )
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> JsonPath:
+    """The JSON path a pydantic error location points at, without union member tags."""
+    path: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+            path.append(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            path.append(step)
+    return tuple(path)
+
+
+def _schema_diagnostic(document: Document, error: Any) -> Diagnostic:
+    loc: tuple[int | str, ...] = tuple(error["loc"])
+    path = _data_path(document.data, loc)
+    where = format_json_path(path)
+    kind = error["type"]
+    if kind == "missing":
+        field_name = str(loc[-1]) if loc else "?"
+        message = f"missing required field {field_name!r} in {where}"
+        location = document.locate(path)
+    else:
+        message = f"{where}: {error['msg']}"
+        found = error.get("input")
+        if kind.endswith("_type") and not isinstance(found, dict | list):
+            message += f" (found {type(found).__name__} {found!r})"
+        location = document.locate(path)
+    return Diagnostic("schema", Severity.ERROR, message, location)
