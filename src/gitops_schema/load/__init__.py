@@ -109,10 +109,7 @@ def _load_revision(
     if not path.exists() and not path.parent.exists():
         raise LoadError(f"{base}: no such file or folder")
     tree = GitTree(path if path.is_dir() else path.parent, revision)
-    if path.exists() and not path.is_dir():
-        wanted = {path.name}
-    else:
-        wanted = None
+    wanted = {path.name} if path.exists() and not path.is_dir() else None
     files = {f.path: f for f in tree.files()}
     names = sorted(wanted & files.keys()) if wanted else select(files)
     if wanted and not names:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load.document import Document
+from gitops_schema.load.json import looks_like_json, parse_json
 from gitops_schema.load.tree import YamlMap, YamlSeq
 from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents
 from gitops_schema.location import Location
@@ -92,9 +93,11 @@ def read_text(
         # JSON allows tabs wherever it allows spaces; YAML does not. Outside strings (where
         # JSON forbids raw tabs) a tab is only whitespace, so a space keeps every column.
         text = text.replace("\t", " ")
-    parsed, diagnostics = parse_documents(
-        text, file, max_expanded_nodes=options.max_expanded_nodes
-    )
+    parsed, diagnostics = parse_documents(text, file, max_expanded_nodes=options.max_expanded_nodes)
+    if looks_like_json(text) and any(d.rule == "yaml-syntax" for d in diagnostics):
+        as_json, json_diagnostics = parse_json(text, file)
+        if as_json or file.endswith(".json"):
+            parsed, diagnostics = as_json, json_diagnostics
     documents: list[Document] = []
     for doc in parsed:
         data = doc.data

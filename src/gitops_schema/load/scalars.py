@@ -123,8 +123,10 @@ def key_text(value: Any) -> str:
 
 
 def format_go_float(value: float) -> str:
-    """Format like Go's ``strconv.FormatFloat(f, 'g', -1, 64)``: shortest digits,
-    exponent form when the exponent is below -4 or at least 6 (e.g. ``1e+06``)."""
+    """Format like Go's ``strconv.FormatFloat(f, 'g', -1, 64)``.
+
+    Shortest digits; exponent form when the exponent is below -4 or at least 6 (``1e+06``).
+    """
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):

@@ -63,11 +63,11 @@ class _Resolving:
         return None
 
 
-class _FastComposer(_Resolving, CParser):  # type: ignore[misc]
+class _FastComposer(_Resolving, CParser):
     """libyaml's parser and composer, with our deferred resolution."""
 
 
-class _LenientComposer(_Resolving, CParser):  # type: ignore[misc]
+class _LenientComposer(_Resolving, CParser):
     """libyaml's parser with a composer of ours that lets an anchor be redefined.
 
     YAML 1.2 and go-yaml allow a later anchor to shadow an earlier one of the same name;
@@ -84,11 +84,13 @@ class _LenientComposer(_Resolving, CParser):  # type: ignore[misc]
             yield node
 
     def _node(self, anchors: dict[str, Node]) -> Node:
-        event = self.get_event()
+        # libyaml's events carry its own Mark type, which PyYAML's stubs do not admit.
+        event: Any = self.get_event()
+        start: Any = event.start_mark
         if isinstance(event, AliasEvent):
             if event.anchor not in anchors:
                 raise yaml.composer.ComposerError(
-                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                    None, None, f"found undefined alias {event.anchor!r}", start
                 )
             return anchors[event.anchor]
         node: Node
@@ -96,26 +98,29 @@ class _LenientComposer(_Resolving, CParser):  # type: ignore[misc]
             tag = event.tag
             if tag is None or tag == "!":
                 tag = self.resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            end_mark: Any = event.end_mark
+            node = ScalarNode(tag, event.value, start, end_mark, event.style)
             if event.anchor is not None:
                 anchors[event.anchor] = node
             return node
         if isinstance(event, SequenceStartEvent):
-            seq = SequenceNode(event.tag or _IMPLICIT, [], event.start_mark, None)
+            seq = SequenceNode(event.tag or _IMPLICIT, [], start, None)
             if event.anchor is not None:
                 anchors[event.anchor] = seq
             while not self.check_event(SequenceEndEvent):
                 seq.value.append(self._node(anchors))
-            seq.end_mark = self.get_event().end_mark
+            end: Any = self.get_event()
+            seq.end_mark = end.end_mark
             return seq
         assert isinstance(event, MappingStartEvent)
-        mapping = MappingNode(event.tag or _IMPLICIT, [], event.start_mark, None)
+        mapping = MappingNode(event.tag or _IMPLICIT, [], start, None)
         if event.anchor is not None:
             anchors[event.anchor] = mapping
         while not self.check_event(MappingEndEvent):
             key = self._node(anchors)
             mapping.value.append((key, self._node(anchors)))
-        mapping.end_mark = self.get_event().end_mark
+        end = self.get_event()
+        mapping.end_mark = end.end_mark
         return mapping
 
 
@@ -189,7 +194,7 @@ class _Builder:
             if key_node.value == "<<" and key_node.tag == _IMPLICIT:
                 merges.append(value_node)
                 continue
-            key = key_text(self.scalar(key_node))  # type: ignore[arg-type]
+            key = key_text(self.scalar(key_node))
             km = key_node.start_mark
             if key in result:
                 first = key_positions[key]

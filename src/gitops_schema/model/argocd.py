@@ -364,8 +364,11 @@ class AppProject(Resource):
 
 
 class ClusterSecret(Secret):
-    """A Secret labelled ``argocd.argoproj.io/secret-type: cluster``: one cluster of the
-    inventory (keys ``name``, ``server``, ``config``, ``namespaces``, ``project``...)."""
+    """A Secret labelled ``argocd.argoproj.io/secret-type: cluster``.
+
+    One cluster of Argo CD's inventory (keys ``name``, ``server``, ``config``,
+    ``namespaces``, ``project``...).
+    """
 
 
 class RepositorySecret(Secret):

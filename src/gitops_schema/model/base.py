@@ -1,5 +1,8 @@
-"""The base of every typed model: Kubernetes field naming, unknown fields kept, and the
-way back from any model object or field to the file, line and column it came from."""
+"""The base of every typed model.
+
+Kubernetes field naming, unknown fields kept, and the way back from any model object or
+field to the file, line and column it came from.
+"""
 
 from __future__ import annotations
 

@@ -200,10 +200,9 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> JsonPath:
     path: list[str | int] = []
     node = data
     for step in loc:
-        if isinstance(node, dict) and isinstance(step, str) and step in node:
-            node = node[step]
-            path.append(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        in_map = isinstance(node, dict) and isinstance(step, str) and step in node
+        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if in_map or in_list:
             node = node[step]
             path.append(step)
     return tuple(path)

@@ -1,0 +1,50 @@
+# Set-up, checks and the demo. Every target installs what it needs, idempotently.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SHARED := ../shared
+
+# command:debian-package pairs the tests need; installed only when the command is missing.
+DEBIAN_NEEDS := git:git
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+	@for pair in $(DEBIAN_NEEDS); do \
+		cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+		if ! command -v $$cmd >/dev/null 2>&1; then \
+			echo "installing Debian package $$pkg"; \
+			(apt-get update -qq && apt-get install -y -qq $$pkg) >/dev/null || exit 1; \
+		fi; \
+	done
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+demo: install
+	@echo "== inventory of examples/ (the good example repository) =="
+	$(VENV)/bin/gitops-schema inventory examples
+	@echo
+	@echo "== inventory of examples/seed-as-written/ (the seed's YAML, defects included) =="
+	@$(VENV)/bin/gitops-schema inventory examples/seed-as-written; \
+		status=$$?; [ $$status -le 1 ] || exit $$status; \
+		echo "(exit status $$status: 1 means diagnostics of severity error were found)"
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy --strict src
+	$(VENV)/bin/lint-imports
+
+test: install lint
+	$(VENV)/bin/pytest
+
+bench: install
+	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -1,0 +1,55 @@
+"""INTERFACE: the ``gitops-schema`` command line (Typer + Rich).
+
+Each command parses its options, makes one library call of the same name and prints the
+result; the only error handling is :func:`main` turning a ``GitOpsError`` into exit 2.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gitops_schema import __version__
+from gitops_schema.cli._output import Exit, print_error
+from gitops_schema.cli.inventory import inventory_command
+from gitops_schema.errors import GitOpsError
+
+app = typer.Typer(
+    name="gitops-schema",
+    help="GitOps configuration (Argo CD, Flux, kustomize, Helm, Prometheus-operator) "
+    "as typed, validated data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gitops-schema {__version__}")
+        raise typer.Exit(Exit.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """GitOps configuration as typed, validated data."""
+
+
+app.command("inventory")(inventory_command)
+
+
+def main() -> None:
+    """Run the CLI; library errors become a message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except GitOpsError as error:
+        print_error(str(error))
+        raise SystemExit(Exit.USAGE) from None
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None

@@ -1,0 +1,58 @@
+"""``gitops-schema inventory``: every GitOps object found, and every diagnostic."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gitops_schema.cli._output import console, exit_code, print_diagnostic
+from gitops_schema.cli._params import MaxFileSize, Revision, load_options
+from gitops_schema.inventory import STDIN, inventory
+
+
+class InventoryFormat(StrEnum):
+    """Output formats of ``inventory``."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+def inventory_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files and folders to read; '-' reads standard input.")
+    ],
+    revision: Revision = None,
+    output: Annotated[
+        InventoryFormat, typer.Option("--output", "-o", help="Output format.")
+    ] = InventoryFormat.TABLE,
+    max_file_size: MaxFileSize = "10MiB",
+) -> None:
+    """List every GitOps object (tool, apiVersion, kind, namespace, name, file, line)."""
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    result = inventory(paths, revision=revision, options=load_options(max_file_size), stdin=stdin)
+    if output is InventoryFormat.JSON:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        table = Table("tool", "apiVersion", "kind", "namespace", "name", "file:line")
+        for o in result.objects:
+            table.add_row(
+                o.tool.value,
+                o.api_version,
+                o.kind,
+                o.namespace or "",
+                o.name,
+                f"{o.document.file}:{o.location.line}",
+            )
+        console.print(table)
+        for diagnostic in result.report.sorted():
+            print_diagnostic(diagnostic)
+        console.print(
+            f"{len(result.objects)} objects in {len(result.files)} files, "
+            f"{len(result.report)} diagnostics"
+        )
+    raise typer.Exit(exit_code(result.report))
