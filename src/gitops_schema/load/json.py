@@ -1,4 +1,4 @@
-"""A JSON reader with positions, for the JSON that libyaml will not read.
+r"""A JSON reader with positions, for the JSON that libyaml will not read.
 
 JSON is almost YAML, and libyaml reads it fast, so JSON goes through :mod:`.yaml` first.
 Where the two disagree (surrogate-pair escapes such as ``"\\ud83d\\ude00"``, which YAML
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # absent from typeshed
+from collections.abc import Callable
 from typing import Any
 
 from gitops_schema.diagnostics import Diagnostic, Severity
@@ -20,6 +21,7 @@ from gitops_schema.location import Location
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _SPACE = re.compile(r"[ \t\n\r]*")
 _LITERALS = {"true": True, "false": False, "null": None}
+_scan_string: Callable[[str, int], tuple[str, int]] = scanstring
 
 
 class _JsonError(Exception):
@@ -58,7 +60,8 @@ class _Parser:
             return self.sequence(index)
         if char == '"':
             try:
-                return scanstring(text, index + 1)
+                value, end = _scan_string(text, index + 1)
+                return value, end
             except ValueError as error:
                 raise _JsonError(str(error).split(":")[0], index) from error
         for word, literal in _LITERALS.items():
