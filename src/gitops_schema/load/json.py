@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from json.decoder import scanstring  # type: ignore[attr-defined]  # absent from typeshed
 from collections.abc import Callable
+from json.decoder import scanstring  # type: ignore[attr-defined]  # absent from typeshed
 from typing import Any
 
 from gitops_schema.diagnostics import Diagnostic, Severity
