@@ -46,10 +46,9 @@ app.command("inventory")(inventory_command)
 
 def main() -> None:
     """Run the CLI; library errors become a message and exit code 2."""
+    # In standalone mode Typer turns usage errors into exit 2 itself; ours are the rest.
     try:
-        app(standalone_mode=False)
+        app()
     except GitOpsError as error:
         print_error(str(error))
         raise SystemExit(Exit.USAGE) from None
-    except typer.Exit as done:
-        raise SystemExit(done.exit_code) from None
