@@ -1,0 +1,554 @@
+"""Compiles parse trees to Python closures that execute with Go's semantics.
+
+Every statement becomes ``f(state, dot) -> None`` and every expression
+``f(state, dot) -> value``; variables live in a per-invocation list whose slots are
+resolved at compile time, so execution does no name lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from gitops_schema.gotemplate import nodes as n
+from gitops_schema.gotemplate.errors import TemplateError
+from gitops_schema.gotemplate.exec_support import (
+    NOFINAL,
+    BreakLoop,
+    ContinueLoop,
+    Fail,
+    State,
+    fail,
+    missing_key,
+    print_value,
+    validate,
+)
+from gitops_schema.gotemplate.funcs import ANY, RAW, FuncError, FuncMap, GoFunc
+from gitops_schema.gotemplate.gofmt import sort_key
+from gitops_schema.gotemplate.values import MISSING, GoObject, Int64, is_true, type_name
+
+Stmt = Callable[[State, Any], None]
+Expr = Callable[[State, Any], Any]
+Cmd = Callable[[State, Any, Any], Any]
+
+_CONSTANT_NODES = (n.BoolNode, n.NumberNode, n.StringNode)
+
+
+def _noop(st: State, dot: Any) -> None:
+    return None
+
+
+def field_value(
+    st: State, receiver: Any, name: str, node: n.Node, has_args: bool, from_iface: bool
+) -> Any:
+    """Go's ``evalField`` for one step of ``.A.B``."""
+    if type(receiver) is dict or isinstance(receiver, dict):
+        if has_args:
+            fail(node, f"{name} is not a method but has arguments")
+        value = receiver.get(name, MISSING)
+        if value is MISSING:
+            return missing_key(st, receiver, name, node)
+        return value
+    if receiver is MISSING or (receiver is None and not from_iface):
+        if st.missingkey == 2:
+            fail(node, f'nil data; no entry for key "{name}"')
+        return MISSING
+    if receiver is None:
+        fail(node, f"nil pointer evaluating interface {{}}.{name}")
+    if isinstance(receiver, GoObject):
+        try:
+            value = receiver.go_field(name)
+        except KeyError:
+            value = MISSING
+        if value is not MISSING:
+            if has_args:
+                fail(node, f"{name} has arguments but cannot be invoked as function")
+            return value
+    where = "interface {}" if from_iface else type_name(receiver)
+    fail(node, f"can't evaluate field {name} in type {where}")
+
+
+def _chain(idents: tuple[str, ...], node: n.Node, has_args: bool) -> Callable[[State, Any], Any]:
+    """Walk ``idents`` from a receiver; the last step gets the arguments."""
+    last = len(idents) - 1
+    if last == 0 and not has_args:
+        name = idents[0]
+
+        def one(st: State, receiver: Any) -> Any:
+            if type(receiver) is dict:
+                value = receiver.get(name, MISSING)
+                if value is MISSING:
+                    return missing_key(st, receiver, name, node)
+                return value
+            return field_value(st, receiver, name, node, False, False)
+
+        return one
+
+    def walk(st: State, receiver: Any) -> Any:
+        iface = False
+        for i, name in enumerate(idents):
+            if type(receiver) is dict and not (has_args and i == last):
+                value = receiver.get(name, MISSING)
+                receiver = missing_key(st, receiver, name, node) if value is MISSING else value
+                iface = True
+                continue
+            nxt = field_value(st, receiver, name, node, has_args and i == last, iface)
+            iface = type(receiver) is dict or type(receiver) is list
+            receiver = nxt
+        return receiver
+
+    return walk
+
+
+class Compiler:
+    """Compiles one template body; ``nslots`` is the size of its variable frame."""
+
+    def __init__(self, funcs: FuncMap) -> None:
+        self.funcs = funcs
+        self.scope: list[tuple[str, int]] = [("$", 0)]
+        self.nslots = 1
+
+    # -- statements --------------------------------------------------------------------
+
+    def compile_body(self, root: n.ListNode) -> Stmt:
+        """Compile a template's root list."""
+        return self.stmt_list(root)
+
+    def stmt_list(self, node: n.ListNode | None) -> Stmt:
+        if node is None:
+            return _noop
+        stmts = [self.stmt(child) for child in node.nodes]
+        if not stmts:
+            return _noop
+        if len(stmts) == 1:
+            return stmts[0]
+        steps = tuple(stmts)
+
+        def run(st: State, dot: Any) -> None:
+            for step in steps:
+                step(st, dot)
+
+        return run
+
+    def stmt(self, node: n.Node) -> Stmt:
+        if isinstance(node, n.TextNode):
+            return self.text(node.text)
+        if isinstance(node, n.ActionNode):
+            return self.action(node)
+        if isinstance(node, n.RangeNode):
+            return self.range_(node)
+        if isinstance(node, n.IfNode | n.WithNode):
+            return self.if_with(node)
+        if isinstance(node, n.TemplateNode):
+            return self.template(node)
+        if isinstance(node, n.BreakNode):
+            return _raise_break
+        if isinstance(node, n.ContinueNode):
+            return _raise_continue
+        raise TemplateError(f"unknown node: {node}")
+
+    def text(self, text: str) -> Stmt:
+        def emit(st: State, dot: Any) -> None:
+            st.write(text)
+
+        return emit
+
+    def action(self, node: n.ActionNode) -> Stmt:
+        pipe = self.pipe(node.pipe)
+        if node.pipe.decl:
+
+            def declare(st: State, dot: Any) -> None:
+                pipe(st, dot)
+
+            return declare
+
+        def act(st: State, dot: Any) -> None:
+            value = pipe(st, dot)
+            if type(value) is str:
+                st.write(value)
+            else:
+                st.write(print_value(value))
+
+        return act
+
+    def if_with(self, node: n.BranchNode) -> Stmt:
+        mark = len(self.scope)
+        pipe = self.pipe(node.pipe)
+        body = self.stmt_list(node.body)
+        other = self.stmt_list(node.else_body)
+        del self.scope[mark:]
+        if isinstance(node, n.WithNode):
+
+            def with_(st: State, dot: Any) -> None:
+                value = pipe(st, dot)
+                if is_true(value):
+                    body(st, value)
+                else:
+                    other(st, dot)
+
+            return with_
+
+        def if_(st: State, dot: Any) -> None:
+            if is_true(pipe(st, dot)):
+                body(st, dot)
+            else:
+                other(st, dot)
+
+        return if_
+
+    def range_(self, node: n.RangeNode) -> Stmt:  # noqa: C901 - one path per kind
+        mark = len(self.scope)
+        pipe = self.pipe(node.pipe)
+        slots = [self.lookup(v.ident[0]) for v in node.pipe.decl]
+        body = self.stmt_list(node.body)
+        other = self.stmt_list(node.else_body)
+        del self.scope[mark:]
+        elem_slot = slots[-1] if slots else -1
+        key_slot = slots[0] if len(slots) > 1 else -1
+
+        def run_range(st: State, dot: Any) -> None:
+            value = pipe(st, dot)
+            if isinstance(value, dict):
+                items: Any = [(k, value[k]) for k in sorted(value, key=sort_key)]
+            elif isinstance(value, list):
+                items = enumerate(value)
+            elif isinstance(value, int) and type(value) is not bool:
+                if key_slot >= 0:
+                    fail(node, f"can't use {value} to iterate over more than one variable")
+                items = ((i, i) for i in range(value))
+            elif value is None or value is MISSING:
+                items = ()
+            else:
+                fail(node, f"range can't iterate over {print_value(value)}")
+            vars_ = st.vars
+            ran = False
+            for key, elem in items:
+                ran = True
+                st.count_iteration(node)
+                if elem_slot >= 0:
+                    vars_[elem_slot] = elem
+                if key_slot >= 0:
+                    vars_[key_slot] = key
+                try:
+                    body(st, elem)
+                except ContinueLoop:
+                    continue
+                except BreakLoop:
+                    break
+            if not ran:
+                other(st, dot)
+
+        return run_range
+
+    def template(self, node: n.TemplateNode) -> Stmt:
+        pipe = self.pipe(node.pipe) if node.pipe is not None else None
+        name = node.name
+
+        def call_template(st: State, dot: Any) -> None:
+            target = st.lookup(name)
+            if target is None:
+                fail(node, f'template "{name}" not defined')
+            if st.depth >= st.limits.max_depth:
+                fail(node, f"exceeded maximum template depth ({st.limits.max_depth})")
+            value = pipe(st, dot) if pipe is not None else None
+            if value is MISSING:
+                value = None
+            st.run(target, value)
+
+        return call_template
+
+    # -- variables ---------------------------------------------------------------------
+
+    def lookup(self, name: str) -> int:
+        for var, slot in reversed(self.scope):
+            if var == name:
+                return slot
+        raise TemplateError(f"undefined variable: {name}")
+
+    def declare(self, name: str) -> int:
+        slot = self.nslots
+        self.nslots += 1
+        self.scope.append((name, slot))
+        return slot
+
+    # -- pipelines ---------------------------------------------------------------------
+
+    def pipe(self, node: n.PipeNode) -> Expr:
+        cmds = [self.command(c, i > 0) for i, c in enumerate(node.cmds)]
+        if node.decl:
+            if node.is_assign:
+                slots = [self.lookup(v.ident[0]) for v in node.decl]
+            else:
+                slots = [self.declare(v.ident[0]) for v in node.decl]
+        else:
+            slots = []
+        first = cmds[0]
+        rest = tuple(cmds[1:])
+        if not rest and not slots:
+            return lambda st, dot: first(st, dot, NOFINAL)
+
+        def run(st: State, dot: Any) -> Any:
+            value = first(st, dot, NOFINAL)
+            for cmd in rest:
+                value = cmd(st, dot, value)
+            for slot in slots:
+                st.vars[slot] = value
+            return value
+
+        return run
+
+    def command(self, cmd: n.CommandNode, has_final: bool) -> Cmd:  # noqa: C901
+        head = cmd.args[0]
+        has_args = len(cmd.args) > 1 or has_final
+        if isinstance(head, n.FieldNode):
+            walk = _chain(head.ident, head, has_args)
+            return lambda st, dot, final: walk(st, dot)
+        if isinstance(head, n.ChainNode):
+            base = self.arg(head.node, None)
+            walk = _chain(head.fields, head, has_args)
+            return lambda st, dot, final: walk(st, base(st, dot))
+        if isinstance(head, n.IdentifierNode):
+            return self.call(head, cmd, cmd.args[1:], has_final)
+        if isinstance(head, n.VariableNode):
+            slot = self.lookup(head.ident[0])
+            if len(head.ident) == 1:
+                if has_args:
+                    return _raiser3(head, f"can't give argument to non-function {head}")
+                return lambda st, dot, final: st.vars[slot]
+            walk = _chain(head.ident[1:], head, has_args)
+            return lambda st, dot, final: walk(st, st.vars[slot])
+        if has_args:
+            return _raiser3(head, f"can't give argument to non-function {head}")
+        if isinstance(head, n.PipeNode):
+            inner = self.pipe(head)
+            return lambda st, dot, final: inner(st, dot)
+        if isinstance(head, n.DotNode):
+            return lambda st, dot, final: dot
+        if isinstance(head, n.NilNode):
+            return _raiser3(head, "nil is not a command")
+        const = self.constant(head, ANY)
+        return lambda st, dot, final: const(st, dot)
+
+    # -- arguments ---------------------------------------------------------------------
+
+    def arg(self, node: n.Node, ptype: str | None) -> Expr:  # noqa: C901
+        """Go's ``evalArg``: evaluate ``node`` for a parameter of Go type ``ptype``."""
+        target = ptype or ANY
+        if isinstance(node, n.DotNode):
+            return lambda st, dot: validate(dot, target, node, False)
+        if isinstance(node, n.NilNode):
+            if target in (ANY, RAW) or target.startswith(("[]", "map[", "*", "func")):
+                const_nil = MISSING if target == RAW else None
+                return lambda st, dot: const_nil
+            return _raiser2(node, f"cannot assign nil to {target}")
+        if isinstance(node, n.FieldNode):
+            walk = _chain(node.ident, node, False)
+            if target in (ANY, RAW):
+                return lambda st, dot: _iface(walk(st, dot), target)
+            return lambda st, dot: validate(walk(st, dot), target, node, True)
+        if isinstance(node, n.VariableNode):
+            slot = self.lookup(node.ident[0])
+            if len(node.ident) == 1:
+                return lambda st, dot: validate(st.vars[slot], target, node, False)
+            walk = _chain(node.ident[1:], node, False)
+            return lambda st, dot: validate(walk(st, st.vars[slot]), target, node, True)
+        if isinstance(node, n.PipeNode):
+            inner = self.pipe(node)
+            return lambda st, dot: validate(inner(st, dot), target, node, False)
+        if isinstance(node, n.IdentifierNode):
+            call = self.call(node, node, [], False)
+            return lambda st, dot: validate(call(st, dot, NOFINAL), target, node, False)
+        if isinstance(node, n.ChainNode):
+            base = self.arg(node.node, None)
+            walk = _chain(node.fields, node, False)
+            return lambda st, dot: validate(walk(st, base(st, dot)), target, node, True)
+        return self.constant(node, target)
+
+    def constant(self, node: n.Node, ptype: str) -> Expr:  # noqa: C901
+        value: Any
+        if ptype in (ANY, RAW):
+            if isinstance(node, n.BoolNode):
+                value = node.value
+            elif isinstance(node, n.StringNode):
+                value = node.text
+            elif isinstance(node, n.NumberNode):
+                return self.ideal(node)
+            else:
+                return _raiser2(
+                    node, f"can't handle assignment of {node} to empty interface argument"
+                )
+        elif ptype == "bool":
+            if not isinstance(node, n.BoolNode):
+                return _raiser2(node, f"expected bool; found {node}")
+            value = node.value
+        elif ptype == "string":
+            if not isinstance(node, n.StringNode):
+                return _raiser2(node, f"expected string; found {node}")
+            value = node.text
+        elif ptype in ("int", "int64"):
+            if not (isinstance(node, n.NumberNode) and node.is_int):
+                return _raiser2(node, f"expected integer; found {node}")
+            value = node.int64
+            if ptype == "int64":
+                value = Int64(value)
+        elif ptype == "float64":
+            if not (isinstance(node, n.NumberNode) and node.is_float):
+                return _raiser2(node, f"expected float; found {node}")
+            value = node.float64
+        else:
+            return _raiser2(node, f"can't handle {node} for arg of type {ptype}")
+        return lambda st, dot: value
+
+    def ideal(self, node: n.NumberNode) -> Expr:
+        text = node.text
+        value: Any
+        if node.is_complex:
+            value = node.complex128
+        elif (
+            node.is_float
+            and not (
+                len(text) > 2 and text[0] == "0" and text[1] in "xX" and "p" not in text.lower()
+            )
+            and not text.startswith("'")
+            and any(c in text for c in ".eEpP")
+        ):
+            value = node.float64
+        elif node.is_int:
+            value = node.int64
+        elif node.is_uint:
+            return _raiser2(node, f"{text} overflows int")
+        else:
+            value = None
+        return lambda st, dot: value
+
+    # -- calls -------------------------------------------------------------------------
+
+    def call(  # noqa: C901 - arity checks, special forms and the call itself
+        self, ident: n.IdentifierNode, node: n.Node, args: list[n.Node], has_final: bool
+    ) -> Cmd:
+        name = ident.name
+        func = self.funcs[name]
+        n_in = len(args) + (1 if has_final else 0)
+        params = func.params
+        if func.variadic is not None:
+            if n_in < len(params):
+                return _raiser3(
+                    ident,
+                    f"wrong number of args for {name}: want at least {len(params)} got {len(args)}",
+                )
+        elif n_in != len(params):
+            return _raiser3(
+                ident, f"wrong number of args for {name}: want {len(params)} got {n_in}"
+            )
+        if name in ("and", "or") and func.fn.__name__ == "_not_called":
+            return self.and_or(name, args, has_final)
+        if name == "call" and func.fn.__name__ == "_not_called":
+            return self.call_builtin(node, args, has_final)
+        convs = [
+            self.arg(a, params[i] if i < len(params) else func.variadic) for i, a in enumerate(args)
+        ]
+        final_type = ""
+        if has_final:
+            final_type = params[n_in - 1] if n_in - 1 < len(params) else (func.variadic or ANY)
+        return _make_call(name, func, tuple(convs), final_type, node)
+
+    def and_or(self, name: str, args: list[n.Node], has_final: bool) -> Cmd:
+        convs = tuple(self.arg(a, RAW) for a in args)
+        want = name == "or"
+
+        def run(st: State, dot: Any, final: Any) -> Any:
+            value: Any = MISSING
+            for conv in convs:
+                value = conv(st, dot)
+                if is_true(value) == want:
+                    return value
+            if final is not NOFINAL:
+                value = final
+            return value
+
+        return run
+
+    def call_builtin(self, node: n.Node, args: list[n.Node], has_final: bool) -> Cmd:
+        convs = tuple(self.arg(a, RAW) for a in args)
+        callee = str(args[0]) if args else ""
+
+        def run(st: State, dot: Any, final: Any) -> Any:
+            values = [conv(st, dot) for conv in convs]
+            if final is not NOFINAL:
+                values.append(final)
+            fn = values[0]
+            label = callee or f"<{type_name(fn)} Value>"
+            if fn is None or fn is MISSING:
+                fail(node, "error calling call: call of nil")
+            if not isinstance(fn, GoFunc):
+                fail(node, f"error calling call: non-function {label} of type {type_name(fn)}")
+            try:
+                return fn.fn(*values[1:])
+            except FuncError as exc:
+                fail(node, f"error calling call: {exc}")
+
+        return run
+
+
+def _iface(value: Any, target: str) -> Any:
+    if value is MISSING and target == ANY:
+        return None
+    return value
+
+
+def _make_call(
+    name: str, func: GoFunc, convs: tuple[Expr, ...], final_type: str, node: n.Node
+) -> Cmd:
+    fn = func.fn
+    stateful = getattr(fn, "needs_state", False)
+
+    def invoke(st: State, argv: list[Any]) -> Any:
+        try:
+            if stateful:
+                return fn(st, *argv)
+            return fn(*argv)
+        except (TemplateError, Fail, BreakLoop, ContinueLoop):
+            raise
+        except FuncError as exc:
+            fail(node, f"error calling {name}: {exc}")
+        except RecursionError:
+            raise
+        except Exception as exc:  # a panic inside a Go function becomes an error
+            fail(node, f"error calling {name}: {exc}")
+
+    if len(convs) == 1 and not final_type:
+        (only,) = convs
+        return lambda st, dot, final: invoke(st, [only(st, dot)])
+
+    def run(st: State, dot: Any, final: Any) -> Any:
+        argv = [conv(st, dot) for conv in convs]
+        if final_type:
+            argv.append(validate(final, final_type, node, False))
+        return invoke(st, argv)
+
+    return run
+
+
+def _raise_break(st: State, dot: Any) -> None:
+    raise BreakLoop
+
+
+def _raise_continue(st: State, dot: Any) -> None:
+    raise ContinueLoop
+
+
+def _raiser2(node: n.Node, message: str) -> Expr:
+    def raise_(st: State, dot: Any) -> NoReturn:
+        fail(node, message)
+
+    return raise_
+
+
+def _raiser3(node: n.Node, message: str) -> Cmd:
+    def raise_(st: State, dot: Any, final: Any) -> NoReturn:
+        fail(node, message)
+
+    return raise_
+
+
+__all__ = ["Compiler", "field_value"]

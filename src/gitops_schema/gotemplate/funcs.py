@@ -1,0 +1,51 @@
+"""How template functions are declared: a Python callable plus its Go signature.
+
+Go type-checks every argument against the function's parameter types, so each function
+carries them as Go type names (``"string"``, ``"int"``, ``"interface {}"``...). The
+special type ``"reflect.Value"`` receives values untouched, including ``MISSING``; Go's
+builtins use it. A function fails by raising :class:`FuncError` with Go's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+ANY = "interface {}"
+RAW = "reflect.Value"
+STR = "string"
+INT = "int"
+INT64 = "int64"
+FLOAT = "float64"
+BOOL = "bool"
+LIST = "[]interface {}"
+MAP = "map[string]interface {}"
+
+
+class FuncError(Exception):
+    """A function returned a non-nil error (or panicked); the text is Go's."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoFunc:
+    """A template function: ``fn`` called with arguments checked against ``params``.
+
+    ``variadic`` is the element type of a trailing ``...T`` parameter, if any.
+    """
+
+    fn: Callable[..., Any]
+    params: tuple[str, ...] = ()
+    variadic: str | None = None
+
+
+FuncMap = dict[str, GoFunc]
+
+
+def sig(*params: str, variadic: str | None = None) -> Callable[[Callable[..., Any]], GoFunc]:
+    """Decorator declaring a function's Go parameter types."""
+
+    def wrap(fn: Callable[..., Any]) -> GoFunc:
+        return GoFunc(fn, params, variadic)
+
+    return wrap

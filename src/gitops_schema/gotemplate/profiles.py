@@ -1,0 +1,23 @@
+"""Named function sets: ``text``, ``sprig``, ``argocd`` and ``helm``.
+
+Each profile is the builtins plus the functions that tool puts in its ``FuncMap``;
+nothing in any profile reads the environment, the file system or the network.
+"""
+
+from __future__ import annotations
+
+from gitops_schema.gotemplate.builtins import BUILTINS
+from gitops_schema.gotemplate.funcs import FuncMap
+
+PROFILES: dict[str, FuncMap] = {
+    "text": dict(BUILTINS),
+}
+
+
+def profile_funcs(profile: str) -> FuncMap:
+    """The function map of ``profile``.
+
+    Raises:
+        KeyError: for an unknown profile name.
+    """
+    return PROFILES[profile]
