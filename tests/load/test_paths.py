@@ -123,3 +123,20 @@ def test_revision_errors(repo: Path, tmp_path_factory: pytest.TempPathFactory) -
     outside = tmp_path_factory.mktemp("plain")
     with pytest.raises(LoadError, match="not inside a git repository"):
         load_paths([outside], revision="HEAD")
+
+
+def test_exclude_patterns() -> None:
+    paths = ["a.yaml", "seed/x.yaml", "apps/seed/y.yaml", "apps/legacy/z.yaml", "gen.out.yaml"]
+    assert select(paths, ["seed"]) == ["a.yaml", "apps/legacy/z.yaml", "gen.out.yaml"]
+    assert select(paths, ["apps/legacy"]) == [
+        "a.yaml",
+        "apps/seed/y.yaml",
+        "gen.out.yaml",
+        "seed/x.yaml",
+    ]
+    assert select(paths, ["*.out.yaml", "apps/*"]) == ["a.yaml", "seed/x.yaml"]
+
+
+def test_exclude_applies_to_revisions(repo: Path) -> None:
+    result = load_paths([repo], revision="HEAD", options=LoadOptions(exclude=("apps",)))
+    assert names(result.documents) == [{"x": 1}]

@@ -28,6 +28,16 @@ MaxFileSize = Annotated[
     ),
 ]
 
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        "-x",
+        help="Skip files and folders matching this glob when walking folders (repeatable); "
+        "a pattern without '/' matches any name on the path, e.g. -x seed-as-written.",
+    ),
+]
+
 _UNITS = {
     "": 1,
     "b": 1,
@@ -53,6 +63,6 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * _UNITS[unit])
 
 
-def load_options(max_file_size: str) -> LoadOptions:
-    """Loader limits from the command-line options."""
-    return LoadOptions(max_file_size=parse_size(max_file_size))
+def load_options(max_file_size: str, exclude: list[str] | None = None) -> LoadOptions:
+    """Loader limits and exclusions from the command-line options."""
+    return LoadOptions(max_file_size=parse_size(max_file_size), exclude=tuple(exclude or ()))

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from gitops_schema.cli._output import console, exit_code, print_diagnostic
-from gitops_schema.cli._params import MaxFileSize, Revision, load_options
+from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, load_options
 from gitops_schema.inventory import STDIN, inventory
 
 
@@ -31,10 +31,13 @@ def inventory_command(
         InventoryFormat, typer.Option("--output", "-o", help="Output format.")
     ] = InventoryFormat.TABLE,
     max_file_size: MaxFileSize = "10MiB",
+    exclude: Exclude = None,
 ) -> None:
     """List every GitOps object (tool, apiVersion, kind, namespace, name, file, line)."""
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
-    result = inventory(paths, revision=revision, options=load_options(max_file_size), stdin=stdin)
+    result = inventory(
+        paths, revision=revision, options=load_options(max_file_size, exclude), stdin=stdin
+    )
     if output is InventoryFormat.JSON:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

@@ -83,7 +83,7 @@ def _load_work_tree(path: Path, base: str, options: LoadOptions, result: LoadRes
     if path.is_file():
         _read_file(path, base, options, result)
     elif path.is_dir():
-        for relative in select(walk(path)):
+        for relative in select(walk(path), options.exclude):
             _read_file(path / relative, display_path(base, relative), options, result)
     else:
         raise LoadError(f"{base}: no such file or folder")
@@ -111,7 +111,7 @@ def _load_revision(
     tree = GitTree(path if path.is_dir() else path.parent, revision)
     wanted = {path.name} if path.exists() and not path.is_dir() else None
     files = {f.path: f for f in tree.files()}
-    names = sorted(wanted & files.keys()) if wanted else select(files)
+    names = sorted(wanted & files.keys()) if wanted else select(files, options.exclude)
     if wanted and not names:
         raise LoadError(f"{base} does not exist at revision {revision}")
     for name in names:

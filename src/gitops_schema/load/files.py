@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from fnmatch import fnmatchcase as fnmatch
 from pathlib import Path
 
 from gitops_schema.errors import LoadError
@@ -12,12 +13,13 @@ EXTENSIONS = frozenset({".yaml", ".yml", ".json"})
 """File name endings read when walking a folder (a file named explicitly is always read)."""
 
 
-def select(paths: Iterable[str]) -> list[str]:
+def select(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[str]:
     """The configuration files among relative POSIX paths, sorted.
 
     Hidden files and folders (``.git``, ``.github``, ``.sops.yaml``) are left out, and so
     are the templates of Helm charts: ``templates/`` beside a ``Chart.yaml`` holds Go
-    templates, not YAML, and is the render stage's business.
+    templates, not YAML, and is the render stage's business. ``exclude`` patterns are
+    matched as :func:`excluded` says.
     """
     all_paths = sorted(paths)
     template_dirs = tuple(
@@ -34,8 +36,28 @@ def select(paths: Iterable[str]) -> list[str]:
             continue
         if template_dirs and p.startswith(template_dirs):
             continue
+        if exclude and excluded(p, exclude):
+            continue
         chosen.append(p)
     return chosen
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """Whether a relative POSIX path is excluded by one of the glob patterns.
+
+    As in ``.gitignore``: a pattern without ``/`` matches any file or folder name on the
+    path (``seed-as-written``, ``*.generated.yaml``); a pattern with ``/`` matches the
+    path from the root, and everything under it when it names a folder (``apps/legacy``).
+    """
+    parts = path.split("/")
+    for raw in patterns:
+        pattern = raw.strip("/")
+        if "/" in pattern:
+            if fnmatch(path, pattern) or fnmatch(path, pattern + "/*"):
+                return True
+        elif any(fnmatch(part, pattern) for part in parts):
+            return True
+    return False
 
 
 def walk(root: Path) -> Iterator[str]:

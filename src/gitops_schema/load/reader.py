@@ -27,6 +27,8 @@ class LoadOptions:
     """Files larger than this many bytes are reported and not parsed."""
     max_expanded_nodes: int = DEFAULT_MAX_EXPANDED_NODES
     """A document whose aliases expand to more values than this is reported and skipped."""
+    exclude: tuple[str, ...] = ()
+    """Glob patterns of files and folders not to read when walking a folder."""
 
 
 def too_large(file: str, size: int, options: LoadOptions) -> Diagnostic | None:
