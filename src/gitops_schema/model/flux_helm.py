@@ -65,14 +65,19 @@ class DriftDetection(KubeModel):
     ignore: list[IgnoreRule] = []
 
 
-class Remediation(KubeModel):
-    """What to do when an install or upgrade fails: retries, and uninstall or rollback."""
+class InstallRemediation(KubeModel):
+    """What to do when an install fails: how many retries, and whether to uninstall."""
 
     retries: int | None = None
     ignore_test_failures: bool | None = None
     remediate_last_failure: bool | None = None
+
+
+class UpgradeRemediation(InstallRemediation):
+    """What to do when an upgrade fails: retries, and a rollback or an uninstall."""
+
     strategy: str | None = None
-    """Upgrade only: ``rollback`` (default) or ``uninstall``."""
+    """``rollback`` (default) or ``uninstall``."""
 
 
 class ActionStrategy(KubeModel):
@@ -86,7 +91,7 @@ class Install(KubeModel):
     """Options of Helm install actions."""
 
     timeout: str | None = None
-    remediation: Remediation | None = None
+    remediation: InstallRemediation | None = None
     strategy: ActionStrategy | None = None
     crds: str | None = None
     create_namespace: bool | None = None
@@ -106,7 +111,7 @@ class Upgrade(KubeModel):
     """Options of Helm upgrade actions."""
 
     timeout: str | None = None
-    remediation: Remediation | None = None
+    remediation: UpgradeRemediation | None = None
     strategy: ActionStrategy | None = None
     crds: str | None = None
     chart_name_change_strategy: str | None = None

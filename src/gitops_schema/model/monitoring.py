@@ -172,7 +172,6 @@ class PrometheusRule(Resource):
     """A Prometheus-operator PrometheusRule."""
 
     spec: PrometheusRuleSpec
-    status: dict[str, Any] | None = None
 
 
 KINDS = (
