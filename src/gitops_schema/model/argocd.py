@@ -270,6 +270,11 @@ class GroupKind(KubeModel):
 
     group: str
     kind: str
+
+
+class ClusterResourceRestrictionItem(GroupKind):
+    """A cluster-scoped group and kind, optionally narrowed to names (glob patterns)."""
+
     name: str | None = None
 
 
@@ -344,8 +349,8 @@ class AppProjectSpec(KubeModel):
     source_namespaces: list[str] = []
     destinations: list[ApplicationDestination] = []
     destination_service_accounts: list[ApplicationDestinationServiceAccount] = []
-    cluster_resource_whitelist: list[GroupKind] = []
-    cluster_resource_blacklist: list[GroupKind] = []
+    cluster_resource_whitelist: list[ClusterResourceRestrictionItem] = []
+    cluster_resource_blacklist: list[ClusterResourceRestrictionItem] = []
     namespace_resource_whitelist: list[GroupKind] = []
     namespace_resource_blacklist: list[GroupKind] = []
     roles: list[ProjectRole] = []
