@@ -1,0 +1,60 @@
+"""What a lint rule is, and what it sees when it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject
+
+if TYPE_CHECKING:
+    from gitops_schema.check.config import CheckConfig
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Everything a rule may look at: the objects of the repository and its files."""
+
+    objects: tuple[GitOpsObject, ...]
+    files: frozenset[str]
+    """Every file path of the checked tree (display paths, POSIX), YAML or not."""
+    config: CheckConfig
+
+    def exists(self, path: str) -> bool:
+        """True when a file, or a folder holding files, exists at a display path."""
+        if path in self.files:
+            return True
+        prefix = path.rstrip("/") + "/"
+        return any(f.startswith(prefix) for f in self.files)
+
+    def of_kind(self, *kinds: str) -> Iterator[GitOpsObject]:
+        """The objects of the given kinds, whatever their apiVersion."""
+        return (o for o in self.objects if o.kind in kinds)
+
+
+Check = Callable[[RuleContext], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A stable rule id, its default severity, its documentation and its check.
+
+    ``check`` is None for rules whose findings another stage raises (the loader's
+    ``yaml-syntax``, the schema validator's ``schema``): they are registered here so
+    that configuration, documentation and reports know them.
+    """
+
+    id: str
+    severity: Severity
+    summary: str
+    bad: str
+    good: str
+    check: Check | None = field(default=None, compare=False)
+    explanation: str = ""
+
+    def finding(self, message: str, location: Location) -> Diagnostic:
+        """A diagnostic of this rule at its default severity."""
+        return Diagnostic(self.id, self.severity, message, location)
