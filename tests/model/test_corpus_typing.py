@@ -11,7 +11,7 @@ import pytest
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, Tool, parse_document
-from gitops_schema.model.registry import is_deprecated, lookup
+from gitops_schema.model.registry import is_deprecated, kinds_named, lookup
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -115,3 +115,12 @@ def test_seed_deprecated_flux_api_versions_are_recognised_and_typed(seed: Parsed
         "source.toolkit.fluxcd.io/v1beta1",
     }
     assert all(found.typed for found in deprecated)
+
+
+def test_seed_service_monitor_in_the_core_group_is_not_typed(seed: Parsed) -> None:
+    # The seed declares it as apiVersion v1; the kind name still leads to the right group.
+    monitors = [found for found, _ in seed if found.kind == "ServiceMonitor"]
+    assert [(found.api_version, found.typed) for found in monitors] == [("v1", False)]
+    assert [spec.current_api_version for spec in kinds_named("ServiceMonitor")] == [
+        "monitoring.coreos.com/v1"
+    ]
