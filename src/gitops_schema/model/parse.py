@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -32,6 +33,9 @@ class GitOpsObject:
     model: KubeModel
     """The typed model; a :class:`GenericResource` when the kind is not modelled or the
     object does not fit its model (the diagnostics say why)."""
+    is_patch: bool = False
+    """True for a partial object in a file a kustomization names as a patch: its
+    required fields may be missing, since it is merged into a whole object."""
 
     @property
     def location(self) -> Location:
@@ -53,18 +57,47 @@ class ParseResult:
 
 
 def parse_documents(documents: Iterable[Document]) -> ParseResult:
-    """Type every document that is a GitOps object; others (Helm values...) are skipped."""
+    """Type every document that is a GitOps object; others (Helm values...) are skipped.
+
+    Files that a kustomization names as strategic-merge patches hold partial objects;
+    they are typed as patches (see :attr:`GitOpsObject.is_patch`).
+    """
+    documents = list(documents)
+    patches = patch_files(documents)
     result = ParseResult()
     for document in documents:
-        found, diagnostics = parse_document(document)
+        found, diagnostics = parse_document(document, patch=document.file in patches)
         result.report.extend(diagnostics)
         if found is not None:
             result.objects.append(found)
     return result
 
 
-def parse_document(document: Document) -> tuple[GitOpsObject | None, list[Diagnostic]]:
-    """Type one document.
+def patch_files(documents: Iterable[Document]) -> set[str]:
+    """The files kustomization files name as patches (by display path)."""
+    found: set[str] = set()
+    for document in documents:
+        path = PurePosixPath(document.file)
+        data = document.data
+        if path.name not in kustomize.FILE_NAMES or not isinstance(data, YamlMap):
+            continue
+        folder = path.parent
+        entries: list[Any] = []
+        for patch in data.get("patches") or []:
+            if isinstance(patch, dict):
+                entries.append(patch.get("path"))
+        entries.extend(data.get("patchesStrategicMerge") or [])
+        for entry in entries:
+            # Inline patches are YAML text, not paths.
+            if isinstance(entry, str) and "\n" not in entry:
+                found.add(posixpath.normpath(str(folder / entry)))
+    return found
+
+
+def parse_document(
+    document: Document, *, patch: bool = False
+) -> tuple[GitOpsObject | None, list[Diagnostic]]:
+    """Type one document (``patch``: a partial object, missing fields allowed).
 
     Returns None for documents that are not objects: mappings without ``apiVersion`` and
     ``kind`` (values files, other configuration) and non-mappings.
@@ -87,7 +120,7 @@ def parse_document(document: Document) -> tuple[GitOpsObject | None, list[Diagno
         secret_type = _label(data, SECRET_TYPE_LABEL)
         if secret_type in SECRET_MODELS:
             model_type, tool = SECRET_MODELS[secret_type], Tool.ARGOCD
-    model, diagnostics = _validate(model_type, document, data)
+    model, diagnostics = _validate(model_type, document, data, patch=patch)
     metadata = data.get("metadata")
     name = namespace = None
     if isinstance(metadata, dict):
@@ -101,6 +134,7 @@ def parse_document(document: Document) -> tuple[GitOpsObject | None, list[Diagno
             name if isinstance(name, str) else "",
             namespace if isinstance(namespace, str) else None,
             model,
+            patch,
         ),
         diagnostics,
     )
@@ -161,13 +195,14 @@ def _parse_file_kind(
 
 
 def _validate(
-    model_type: type[KubeModel], document: Document, data: YamlMap
+    model_type: type[KubeModel], document: Document, data: YamlMap, *, patch: bool = False
 ) -> tuple[KubeModel, list[Diagnostic]]:
     context = {"document": document}
     try:
         model = model_type.model_validate(data, context=context)
     except ValidationError as error:
-        diagnostics = [_schema_diagnostic(document, item) for item in error.errors()]
+        errors = [e for e in error.errors() if not (patch and e["type"] == "missing")]
+        diagnostics = [_schema_diagnostic(document, item) for item in errors]
         return _envelope(document, data, context), diagnostics
     diagnostics = []
     for owner, key in unknown_fields(model):
@@ -208,6 +243,34 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> JsonPath:
     return tuple(path)
 
 
+_EXPECTED = {
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
 def _schema_diagnostic(document: Document, error: Any) -> Diagnostic:
     loc: tuple[int | str, ...] = tuple(error["loc"])
     path = _data_path(document.data, loc)
@@ -216,11 +279,8 @@ def _schema_diagnostic(document: Document, error: Any) -> Diagnostic:
     if kind == "missing":
         field_name = str(loc[-1]) if loc else "?"
         message = f"missing required field {field_name!r} in {where}"
-        location = document.locate(path)
+    elif kind in _EXPECTED:
+        message = f"{where}: expected {_EXPECTED[kind]}, found {_json_type(error.get('input'))}"
     else:
         message = f"{where}: {error['msg']}"
-        found = error.get("input")
-        if kind.endswith("_type") and not isinstance(found, dict | list):
-            message += f" (found {type(found).__name__} {found!r})"
-        location = document.locate(path)
-    return Diagnostic("schema", Severity.ERROR, message, location)
+    return Diagnostic("schema", Severity.ERROR, message, document.locate(path))
