@@ -203,6 +203,32 @@ def test_text_line_past_the_end_of_the_source_quotes_nothing() -> None:
     )
 
 
+def test_text_context_skips_the_end_of_a_deeper_block() -> None:
+    source = "a:\n  b:\n    c: 1\n  d: 2\n"
+    out = render_text(
+        make_result([finding("yaml-syntax", "m", "x.yaml", 4, 3)], sources={"x.yaml": source})
+    )
+    assert out.splitlines()[1:3] == ["4 |   d: 2", "  |   ^"]
+
+
+def test_text_long_lines_are_cut_around_the_column() -> None:
+    line = "{" + ", ".join(f'"k{i}": {i}' for i in range(200)) + "}"
+    column = line.index('"k150"') + 1
+    hit = finding("yaml-syntax", "m", "a.json", 1, column, "k150")
+    quoted, caret = render_text(make_result([hit], sources={"a.json": line})).splitlines()[1:3]
+    assert quoted.startswith("1 | …") and quoted.endswith("…")
+    assert len(quoted) == len("1 | ") + 122
+    assert quoted[caret.index("^") :].startswith('"k150"')
+
+
+def test_text_context_skips_a_document_separator() -> None:
+    source = "a: 1\n---\nb: 2\n"
+    out = render_text(
+        make_result([finding("yaml-syntax", "m", "x.yaml", 3, 1)], sources={"x.yaml": source})
+    )
+    assert out.splitlines()[1:3] == ["3 | b: 2", "  | ^"]
+
+
 def test_text_summary_line(result: CheckResult) -> None:
     assert render_text(result).splitlines()[-1] == (
         "3 errors, 1 warning, 1 info in 4 files (2 suppressed)"

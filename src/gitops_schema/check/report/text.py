@@ -18,6 +18,9 @@ from gitops_schema.diagnostics import Diagnostic, Severity
 TAB_WIDTH = 4
 """Columns a tab advances to, in quoted source lines and in the caret line under them."""
 
+MAX_QUOTED = 120
+"""Characters of a source line quoted at most; minified JSON must not flood the report."""
+
 # The line breaks ruamel counts, so that line N of the split text is line N of a finding.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
@@ -70,12 +73,13 @@ def format_finding(finding: Diagnostic, lines: Sequence[str] | None, *, color: b
     ]
     shown = _shown_lines(lines, loc.line)
     width = len(str(loc.line)) if shown else 0
-    gutter = _paint(" " * width + " |", _GUTTER, color)
+    start = _window_start(shown[-1][1], loc.column) if shown else 0
     for number, line in shown:
         number_text = _paint(f"{number:>{width}} |", _GUTTER, color)
-        out.append(f"{number_text} {_expand(line)[0]}".rstrip())
+        out.append(f"{number_text} {_expand(_window(line, start))[0]}".rstrip())
     if shown and loc.column:
-        indent = _expand(shown[-1][1][: loc.column - 1])[1]
+        gutter = _paint(" " * width + " |", _GUTTER, color)
+        indent = _expand(_window(shown[-1][1][: loc.column - 1], start))[1]
         out.append(f"{gutter} {' ' * indent}{_paint('^', style, color)}")
     if loc.path:
         out.append(f"{' ' * width} = at {_printable(loc.json_path)}")
@@ -103,15 +107,38 @@ def summary_line(result: CheckResult, *, color: bool = False) -> str:
 
 
 def _shown_lines(lines: Sequence[str] | None, line: int) -> list[tuple[int, str]]:
-    """The offending line, preceded by the line above unless that is blank or a separator."""
+    """The offending line, preceded by the line above when that is its parent or sibling.
+
+    A line above that is indented deeper ends some other block, and a blank line or a
+    document separator says nothing, so those are left out.
+    """
     if lines is None or not 1 <= line <= len(lines):
         return []
-    shown = [(line, lines[line - 1])]
+    here = lines[line - 1]
+    shown = [(line, here)]
     if line > 1:
         above = lines[line - 2]
-        if above.strip() not in ("", "---"):
+        if above.strip() not in ("", "---") and _indent(above) <= _indent(here):
             shown.insert(0, (line - 1, above))
     return shown
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _window_start(line: str, column: int) -> int:
+    """Where to start quoting a line so that its column shows (long lines are cut)."""
+    if len(line) <= MAX_QUOTED or column <= MAX_QUOTED // 2:
+        return 0
+    return min(column - 1 - MAX_QUOTED // 2, len(line) - MAX_QUOTED)
+
+
+def _window(text: str, start: int) -> str:
+    """At most :data:`MAX_QUOTED` characters of ``text`` from ``start``, with cuts marked."""
+    head = "…" if start else ""
+    tail = "…" if len(text) > start + MAX_QUOTED else ""
+    return head + text[start : start + MAX_QUOTED] + tail
 
 
 def _expand(text: str) -> tuple[str, int]:
