@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
-from itertools import groupby
+from collections import Counter, defaultdict
 
 from gitops_schema.check.report.text import format_finding, source_lines
 from gitops_schema.check.result import CheckResult
@@ -32,10 +31,9 @@ def render_junit(result: CheckResult) -> str:
     Returns:
         The XML document, with declaration, ending in a newline.
     """
-    by_file = {
-        file: list(findings)
-        for file, findings in groupby(result.findings, key=lambda f: f.location.file)
-    }
+    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for finding in result.findings:
+        by_file[finding.location.file].append(finding)
     suites = [
         _suite(file, by_file.get(file, []), result.sources.get(file))
         for file in sorted(set(result.files) | by_file.keys())
