@@ -1,10 +1,10 @@
-"""Go (RE2) regular expressions rewritten into the ECMA-262 dialect JSON Schema uses.
+r"""Go (RE2) regular expressions rewritten into the ECMA-262 dialect JSON Schema uses.
 
 CRD schemas are written for the API server, which compiles ``pattern`` with Go's ``regexp``;
 jsonschema-rs accepts only ECMA-262 syntax and refuses the whole schema on one foreign
 pattern. Measured with jsonschema-rs 0.61, it rejects inline flag groups ``(?i)``
-(anywhere, even leading), ``\\z``, ``\\A``, ``(?P<name>``, POSIX classes ``[[:alpha:]]``,
-one-letter ``\\pL``, ``\\Q…\\E`` and ``\\x{41}``, and it ignores the ``s`` flag. Every one of
+(anywhere, even leading), ``\z``, ``\A``, ``(?P<name>``, POSIX classes ``[[:alpha:]]``,
+one-letter ``\pL``, ``\Q…\E`` and ``\x{41}``, and it ignores the ``s`` flag. Every one of
 these has an exact ECMA equivalent, written here.
 """
 
@@ -38,7 +38,7 @@ _KEPT_FLAGS = frozenset("im")
 
 
 def translate(pattern: str) -> str:
-    """The ECMA-262 form of a Go regular expression (the same text when it has no Go-only syntax)."""
+    """The ECMA-262 form of a Go regular expression (the same text without Go-only syntax)."""
     return _Translator(pattern).run()
 
 

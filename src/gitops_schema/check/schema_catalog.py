@@ -68,7 +68,7 @@ def resolve_kubernetes_version(requested: str) -> str:
     parts = requested.strip().removeprefix("v").split(".")
     if len(parts) < 2 or not all(part.isdigit() for part in parts):
         raise UsageError(
-            f"Kubernetes version {requested!r} is not a version such as \"1.33\"; "
+            f'Kubernetes version {requested!r} is not a version such as "1.33"; '
             f"supported: {', '.join(supported)}"
         )
     minor = f"{int(parts[0])}.{int(parts[1])}"
@@ -89,7 +89,9 @@ def is_kubernetes_group(group: str) -> bool:
 
 
 @cache
-def kubernetes_schema(version: str, strict: bool, group: str, api: str, kind: str) -> CompiledSchema | None:
+def kubernetes_schema(
+    version: str, strict: bool, group: str, api: str, kind: str
+) -> CompiledSchema | None:
     """The compiled schema of a built-in kind, or None when this Kubernetes minor has none."""
     folder = _KUBERNETES / f"v{version}.0-local"
     prefix = group.split(".")[0]

@@ -76,7 +76,9 @@ def _alternative_types(context: list[list[jsonschema_rs.ValidationError]]) -> li
     # int-or-string and friends: every alternative failed only on its type.
     wanted: list[str] = []
     for branch in context:
-        if len(branch) != 1 or not isinstance(branch[0].kind, jsonschema_rs.ValidationErrorKind.Type):
+        if len(branch) != 1 or not isinstance(
+            branch[0].kind, jsonschema_rs.ValidationErrorKind.Type
+        ):
             return []
         wanted.extend(t for t in branch[0].kind.types if t != "null" and t not in wanted)
     return wanted

@@ -49,7 +49,8 @@ class Profile:
 
 def normalise(schema: dict[str, Any], profile: Profile) -> dict[str, Any]:
     """A copy of ``schema`` that follows ``profile`` and whose patterns all compile."""
-    return _Normaliser(profile).schema(schema)
+    normalised: dict[str, Any] = _Normaliser(profile).schema(schema)
+    return normalised
 
 
 class _Normaliser:
