@@ -66,6 +66,22 @@ def inventory(
         UsageError: ``"-"`` given without ``stdin``, or together with a revision.
         LoadError: a path or revision that cannot be read.
     """
+    loaded = load_inputs(paths, revision=revision, options=options, stdin=stdin)
+    parsed = parse_documents(loaded.documents)
+    report = Report()
+    report.extend(loaded.report)
+    report.extend(parsed.report)
+    return Inventory(parsed.objects, loaded.files, report)
+
+
+def load_inputs(
+    paths: Sequence[str | Path],
+    *,
+    revision: str | None = None,
+    options: LoadOptions | None = None,
+    stdin: bytes | None = None,
+) -> LoadResult:
+    """Load files, folders and ``"-"`` (standard input) as :func:`inventory` reads them."""
     loaded = LoadResult()
     for path in paths:
         if str(path) == STDIN:
@@ -76,11 +92,5 @@ def inventory(
             part = load_bytes(stdin, "<stdin>", options)
         else:
             part = load_paths([path], revision=revision, options=options)
-        loaded.documents.extend(part.documents)
-        loaded.files.extend(part.files)
-        loaded.report.extend(part.report)
-    parsed = parse_documents(loaded.documents)
-    report = Report()
-    report.extend(loaded.report)
-    report.extend(parsed.report)
-    return Inventory(parsed.objects, loaded.files, report)
+        loaded.merge(part)
+    return loaded

@@ -7,7 +7,7 @@ Example::
       secret-plaintext: warning       # a severity overrides the default
       appproject-wildcard: {severity: info}
     exclude: [examples/seed-as-written, "*.generated.yaml"]
-    production: ["*prod*", live]      # globs over environment names (case-insensitive)
+    production: [prod, "prod-*", live] # globs over the words of environment names
     kubernetes-version: "1.33"
     flux-version: "2.6"
     argocd-version: "3.1"
@@ -34,6 +34,8 @@ CONFIG_FILE = ".gitops-schema.yaml"
 DEFAULT_KUBERNETES_VERSION = "1.37"
 DEFAULT_FLUX_VERSION = "2.9"
 DEFAULT_ARGOCD_VERSION = "3.6"
+DEFAULT_PRODUCTION = ("prod", "prod[0-9]*", "production*", "prd")
+"""Globs over the words of environment names (``product`` is not one of them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class CheckConfig:
 
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
-    production: tuple[str, ...] = ("*prod*",)
+    production: tuple[str, ...] = DEFAULT_PRODUCTION
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
     flux_version: str = DEFAULT_FLUX_VERSION
     argocd_version: str = DEFAULT_ARGOCD_VERSION
@@ -58,9 +60,9 @@ class CheckConfig:
     source: str | None = None
     """The configuration file this came from, if any."""
 
-    def is_production(self, environment: str) -> bool:
-        """True when an environment name matches one of the production globs."""
-        name = environment.lower()
+    def is_production(self, word: str) -> bool:
+        """True when a word of an environment name matches one of the production globs."""
+        name = word.lower()
         return any(fnmatchcase(name, pattern.lower()) for pattern in self.production)
 
     def setting(self, rule: str) -> RuleSetting:
@@ -140,7 +142,7 @@ class _Reader:
         return CheckConfig(
             rules=self.rules(data.get("rules")),
             exclude=self.strings(data, "exclude", ()),
-            production=self.strings(data, "production", ("*prod*",)),
+            production=self.strings(data, "production", DEFAULT_PRODUCTION),
             kubernetes_version=self.version(data, "kubernetes-version", DEFAULT_KUBERNETES_VERSION),
             flux_version=self.version(data, "flux-version", DEFAULT_FLUX_VERSION),
             argocd_version=self.version(data, "argocd-version", DEFAULT_ARGOCD_VERSION),
@@ -162,12 +164,12 @@ class _Reader:
         value = data.get(key, default)
         if isinstance(value, float | int) and not isinstance(value, bool):
             # YAML reads 1.30 as the number 1.3; a version is what the user wrote.
-            raise self.fail((key,), f"{key!r} must be quoted, e.g. \"{value}\"")
+            raise self.fail((key,), f'{key!r} must be quoted, e.g. "{value}"')
         if not isinstance(value, str):
-            raise self.fail((key,), f"{key!r} must be a version string such as \"1.33\"")
+            raise self.fail((key,), f'{key!r} must be a version string such as "1.33"')
         parts = value.removeprefix("v").split(".")
         if not all(p.isdigit() for p in parts) or len(parts) < 2:
-            raise self.fail((key,), f"{key!r}: {value!r} is not a version such as \"1.33\"")
+            raise self.fail((key,), f'{key!r}: {value!r} is not a version such as "1.33"')
         return value.removeprefix("v")
 
     def boolean(self, data: YamlMap, key: str) -> bool:
@@ -203,7 +205,9 @@ class _Reader:
         if isinstance(setting, YamlMap):
             unknown = set(setting) - {"enabled", "severity"}
             if unknown:
-                raise self.fail(path, f"rule setting keys are 'enabled' and 'severity', not {unknown}")
+                raise self.fail(
+                    path, f"rule setting keys are 'enabled' and 'severity', not {unknown}"
+                )
             enabled = setting.get("enabled", True)
             if not isinstance(enabled, bool):
                 raise self.fail((*path, "enabled"), "'enabled' must be true or false")
@@ -216,4 +220,6 @@ class _Reader:
         try:
             return Severity(value)
         except ValueError:
-            raise self.fail(path, f"unknown severity {value!r}: use error, warning or info") from None
+            raise self.fail(
+                path, f"unknown severity {value!r}: use error, warning or info"
+            ) from None

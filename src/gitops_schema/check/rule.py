@@ -22,6 +22,16 @@ class RuleContext:
     files: frozenset[str]
     """Every file path of the checked tree (display paths, POSIX), YAML or not."""
     config: CheckConfig
+    roots: tuple[str, ...] = ()
+    """The paths checked, as given; file paths are shown under them."""
+
+    def relative(self, file: str) -> str:
+        """A display path relative to the checked path it is under."""
+        for root in self.roots:
+            prefix = root.rstrip("/") + "/"
+            if file.startswith(prefix):
+                return file[len(prefix) :]
+        return file
 
     def exists(self, path: str) -> bool:
         """True when a file, or a folder holding files, exists at a display path."""

@@ -12,7 +12,9 @@ import typer
 
 from gitops_schema import __version__
 from gitops_schema.cli._output import Exit, print_error
+from gitops_schema.cli.check import check_command
 from gitops_schema.cli.inventory import inventory_command
+from gitops_schema.cli.rules import rules_command
 from gitops_schema.errors import GitOpsError
 
 app = typer.Typer(
@@ -42,6 +44,8 @@ def _root(
 
 
 app.command("inventory")(inventory_command)
+app.command("check")(check_command)
+app.command("rules")(rules_command)
 
 
 def main() -> None:

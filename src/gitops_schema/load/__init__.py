@@ -14,7 +14,7 @@ from pathlib import Path
 from gitops_schema.diagnostics import Report
 from gitops_schema.errors import LoadError
 from gitops_schema.load.document import Document
-from gitops_schema.load.files import display_path, select, walk
+from gitops_schema.load.files import display_path, excluded, select, walk
 from gitops_schema.load.git import GitTree
 from gitops_schema.load.reader import LoadOptions, read_bytes, too_large
 from gitops_schema.load.tree import Position, YamlMap, YamlSeq
@@ -26,6 +26,7 @@ __all__ = [
     "Position",
     "YamlMap",
     "YamlSeq",
+    "list_files",
     "load_bytes",
     "load_paths",
 ]
@@ -38,13 +39,24 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    texts: dict[str, str] = field(default_factory=dict)
+    """The decoded text of each file read, to quote lines and find inline comments."""
 
     def add(self, file: str, data: bytes, options: LoadOptions) -> None:
         """Parse one file's bytes into this result."""
-        documents, diagnostics = read_bytes(data, file, options)
+        documents, diagnostics, text = read_bytes(data, file, options)
         self.files.append(file)
         self.documents.extend(documents)
         self.report.extend(diagnostics)
+        if text is not None:
+            self.texts[file] = text
+
+    def merge(self, other: LoadResult) -> None:
+        """Add another result's documents, files, texts and diagnostics to this one."""
+        self.documents.extend(other.documents)
+        self.files.extend(other.files)
+        self.report.extend(other.report)
+        self.texts.update(other.texts)
 
 
 def load_bytes(data: bytes, name: str, options: LoadOptions | None = None) -> LoadResult:
@@ -77,6 +89,28 @@ def load_paths(
         else:
             _load_revision(Path(base), base, revision, opts, result)
     return result
+
+
+def list_files(
+    paths: Sequence[str | Path], *, revision: str | None = None, exclude: Sequence[str] = ()
+) -> list[str]:
+    """Every file under the paths (display paths), YAML or not, hidden folders pruned.
+
+    What rules that check references (a kustomization's resources, a values file) look in.
+    """
+    found: list[str] = []
+    for raw in paths:
+        base, path = str(raw), Path(raw)
+        if revision is not None:
+            tree = GitTree(path if path.is_dir() else path.parent, revision)
+            names = [f.path for f in tree.files()]
+        elif path.is_dir():
+            names = list(walk(path))
+        else:
+            found.append(base)
+            continue
+        found.extend(display_path(base, n) for n in names if not excluded(n, exclude))
+    return found
 
 
 def _load_work_tree(path: Path, base: str, options: LoadOptions, result: LoadResult) -> None:

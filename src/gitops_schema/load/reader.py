@@ -116,13 +116,14 @@ def read_text(
 
 def read_bytes(
     data: bytes, file: str, options: LoadOptions
-) -> tuple[list[Document], list[Diagnostic]]:
-    """Check, decode and parse the bytes of one file."""
+) -> tuple[list[Document], list[Diagnostic], str | None]:
+    """Check, decode and parse the bytes of one file; also return its text, if decoded."""
     problem = too_large(file, len(data), options)
     if problem is not None:
-        return [], [problem]
+        return [], [problem], None
     text, problem = decode(data, file)
     if text is None:
         assert problem is not None
-        return [], [problem]
-    return read_text(text, file, options)
+        return [], [problem], None
+    documents, diagnostics = read_text(text, file, options)
+    return documents, diagnostics, text

@@ -1,0 +1,99 @@
+"""ApplicationSet: generator fields that do not exist, template safety."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitops_schema.check.rule import Rule, RuleContext
+from gitops_schema.check.rules._helpers import at, get, spec
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.model import GitOpsObject, Tool, unknown_fields
+from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
+
+
+def _appsets(context: RuleContext) -> Iterator[GitOpsObject]:
+    return (o for o in context.of_kind("ApplicationSet") if o.tool is Tool.ARGOCD)
+
+
+def check_unknown_fields(context: RuleContext) -> Iterator[Diagnostic]:
+    """Fields a generator does not have; the API server drops them without a word."""
+    for obj in _appsets(context):
+        if not isinstance(obj.model, ApplicationSet):
+            continue
+        for owner, key in unknown_fields(obj.model):
+            path = owner.model_json_path()
+            if path[:2] != ("spec", "generators"):
+                continue
+            kind = generator_kind(get(obj.document.data, *path))
+            what = f"the {kind} generator entry" if kind else "this generator"
+            hint = ""
+            if key == "name" and kind == "clusters":
+                hint = (
+                    "; in the template, {{name}} is the cluster's name, not this value: use "
+                    "the generator's 'values' and {{values.<key>}}"
+                )
+            elif key == "filters" and kind == "git":
+                hint = "; git generators have no filters: use 'exclude: true' path entries"
+            yield UNKNOWN_FIELD.finding(
+                f"{what} has no field {key!r}: the API server prunes it{hint}",
+                owner.model_location(key, key=True),
+            )
+
+
+def check_missingkey(context: RuleContext) -> Iterator[Diagnostic]:
+    """Find goTemplate without missingkey=error: missing parameters render '<no value>'."""
+    for obj in _appsets(context):
+        data = spec(obj)
+        if data.get("goTemplate") is not True:
+            continue
+        options = data.get("goTemplateOptions") or []
+        if "missingkey=error" not in options:
+            yield MISSINGKEY.finding(
+                f"ApplicationSet {obj.name!r} uses goTemplate without goTemplateOptions: "
+                "[missingkey=error]; a missing parameter renders as '<no value>' instead of "
+                "failing",
+                at(obj, "spec", "goTemplate", key=True),
+            )
+
+
+def check_templated_project(context: RuleContext) -> Iterator[Diagnostic]:
+    """A project chosen by generator parameters lets them pick their own permissions."""
+    for obj in _appsets(context):
+        project = get(spec(obj), "template", "spec", "project")
+        if isinstance(project, str) and "{{" in project:
+            yield TEMPLATED_PROJECT.finding(
+                f"ApplicationSet {obj.name!r} templates spec.project ({project!r}): whoever "
+                "controls the generator's input chooses the AppProject, and so its permissions",
+                at(obj, "spec", "template", "spec", "project"),
+            )
+
+
+UNKNOWN_FIELD = Rule(
+    "appset-unknown-field",
+    Severity.ERROR,
+    "A field an ApplicationSet generator does not have (filters on git, name beside clusters).",
+    bad="generators:\n  - clusters:\n      selector: {matchLabels: {env: prod}}\n    name: prod",
+    good="generators:\n  - clusters:\n      selector: {matchLabels: {env: prod}}\n"
+    "      values: {env: prod}",
+    check=check_unknown_fields,
+)
+MISSINGKEY = Rule(
+    "appset-missingkey",
+    Severity.WARNING,
+    "goTemplate without goTemplateOptions: [missingkey=error].",
+    bad="goTemplate: true",
+    good="goTemplate: true\ngoTemplateOptions: [missingkey=error]",
+    check=check_missingkey,
+)
+TEMPLATED_PROJECT = Rule(
+    "appset-templated-project",
+    Severity.WARNING,
+    "An ApplicationSet whose template.spec.project is templated.",
+    bad="project: '{{.team}}'",
+    good="project: payments",
+    check=check_templated_project,
+    explanation="Argo CD's ApplicationSet security notes: a templated project lets the "
+    "generator's data (a pull request, an SCM repository) choose the AppProject.",
+)
+
+RULES = (UNKNOWN_FIELD, MISSINGKEY, TEMPLATED_PROJECT)

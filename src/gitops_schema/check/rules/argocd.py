@@ -1,0 +1,253 @@
+"""Argo CD: project wildcards and RBAC policies, sync policy safety, pinned revisions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_schema.check.environment import is_production
+from gitops_schema.check.rule import Rule, RuleContext
+from gitops_schema.check.rules._helpers import at, get, spec
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.model import GitOpsObject, Tool
+
+Path = tuple[str | int, ...]
+
+
+def _projects(context: RuleContext) -> Iterator[GitOpsObject]:
+    return (o for o in context.of_kind("AppProject") if o.tool is Tool.ARGOCD)
+
+
+def check_wildcards(context: RuleContext) -> Iterator[Diagnostic]:
+    """AppProjects that allow any repository, destination or cluster-scoped resource."""
+    for obj in _projects(context):
+        data = spec(obj)
+        for index, repo in enumerate(data.get("sourceRepos") or []):
+            if repo == "*":
+                yield WILDCARD.finding(
+                    f"AppProject {obj.name!r} allows every source repository ('*'); "
+                    "list the repositories its Applications may use",
+                    at(obj, "spec", "sourceRepos", index),
+                )
+        for index, destination in enumerate(data.get("destinations") or []):
+            if not isinstance(destination, dict):
+                continue
+            for field in ("server", "name", "namespace"):
+                if destination.get(field) == "*":
+                    yield WILDCARD.finding(
+                        f"AppProject {obj.name!r} allows any destination {field} ('*')",
+                        at(obj, "spec", "destinations", index, field),
+                    )
+        for index, item in enumerate(data.get("clusterResourceWhitelist") or []):
+            if isinstance(item, dict) and item.get("group") == "*" and item.get("kind") == "*":
+                yield WILDCARD.finding(
+                    f"AppProject {obj.name!r} allows every cluster-scoped resource ('*/*'), "
+                    "which is cluster-admin; list the kinds it needs (e.g. Namespace)",
+                    at(obj, "spec", "clusterResourceWhitelist", index),
+                )
+
+
+_RESOURCES = {
+    "applications",
+    "applicationsets",
+    "clusters",
+    "projects",
+    "repositories",
+    "write-repositories",
+    "accounts",
+    "certificates",
+    "gpgkeys",
+    "logs",
+    "exec",
+    "extensions",
+}
+_ACTIONS = {"get", "create", "update", "delete", "sync", "override", "invoke", "*"}
+_EFFECTS = {"allow", "deny"}
+
+
+def _policy_problem(policy: str, project: str, role: str) -> str | None:
+    fields = [f.strip() for f in policy.split(",")]
+    if len(fields) != 6 or fields[0] != "p":
+        return (
+            "a project policy has six comma-separated fields: "
+            "p, subject, resource, action, object, effect"
+        )
+    _, subject, resource, action, obj, effect = fields
+    if subject != f"proj:{project}:{role}":
+        return (
+            f"the subject must be 'proj:{project}:{role}' (this project and role), not {subject!r}"
+        )
+    if resource not in _RESOURCES:
+        return f"unknown resource {resource!r}; one of {', '.join(sorted(_RESOURCES))}"
+    if action not in _ACTIONS and not action.startswith(("action/", "update/", "delete/")):
+        known = ", ".join(sorted(_ACTIONS))
+        return f"unknown action {action!r}; one of {known} or action/<group>/<kind>/<name>"
+    if resource in ("applications", "applicationsets", "logs", "exec") and not obj.startswith(
+        f"{project}/"
+    ):
+        return f"the object must be '{project}/<application>' (or '{project}/*'), not {obj!r}"
+    if effect not in _EFFECTS:
+        return f"the effect must be allow or deny, not {effect!r}"
+    return None
+
+
+def check_policies(context: RuleContext) -> Iterator[Diagnostic]:
+    """Project role policies Argo CD would refuse."""
+    for obj in _projects(context):
+        for r, role in enumerate(spec(obj).get("roles") or []):
+            if not isinstance(role, dict) or not isinstance(role.get("name"), str):
+                continue
+            for p, policy in enumerate(role.get("policies") or []):
+                if not isinstance(policy, str):
+                    continue
+                problem = _policy_problem(policy, obj.name, role["name"])
+                if problem:
+                    yield POLICY_SYNTAX.finding(
+                        f"role {role['name']!r}: {problem}",
+                        at(obj, "spec", "roles", r, "policies", p),
+                    )
+
+
+def application_specs(context: RuleContext) -> Iterator[tuple[GitOpsObject, Path, dict[str, Any]]]:
+    """(object, path of the spec, spec) for Applications and ApplicationSet templates."""
+    for obj in context.objects:
+        if obj.tool is not Tool.ARGOCD:
+            continue
+        if obj.kind == "Application":
+            yield obj, ("spec",), spec(obj)
+        elif obj.kind == "ApplicationSet":
+            template = get(spec(obj), "template", "spec")
+            if isinstance(template, dict):
+                yield obj, ("spec", "template", "spec"), template
+
+
+def _automated(app_spec: dict[str, Any]) -> dict[str, Any] | None:
+    automated = get(app_spec, "syncPolicy", "automated")
+    if not isinstance(automated, dict) or automated.get("enabled") is False:
+        return None
+    return automated
+
+
+def check_selfheal(context: RuleContext) -> Iterator[Diagnostic]:
+    """Automated sync that does not revert changes made in the cluster."""
+    for obj, path, app_spec in application_specs(context):
+        automated = _automated(app_spec)
+        if automated is not None and automated.get("selfHeal") is not True:
+            yield NO_SELFHEAL.finding(
+                f"{obj.kind} {obj.name!r} syncs automatically without selfHeal: changes made "
+                "in the cluster stay until the next commit",
+                at(obj, *path, "syncPolicy", "automated", key=True),
+            )
+
+
+def check_retry(context: RuleContext) -> Iterator[Diagnostic]:
+    """Automated sync without a bounded retry."""
+    for obj, path, app_spec in application_specs(context):
+        if _automated(app_spec) is None:
+            continue
+        retry = get(app_spec, "syncPolicy", "retry")
+        if not isinstance(retry, dict):
+            yield NO_RETRY.finding(
+                f"{obj.kind} {obj.name!r} syncs automatically with no retry: one transient "
+                "failure leaves it failed until the next change",
+                at(obj, *path, "syncPolicy", key=True),
+            )
+        elif retry.get("limit") == -1:
+            yield NO_RETRY.finding(
+                f"{obj.kind} {obj.name!r} retries forever (limit: -1); set a bounded limit",
+                at(obj, *path, "syncPolicy", "retry", "limit"),
+            )
+
+
+_SHA = re.compile(r"[0-9a-f]{7,40}")
+_VERSION = re.compile(r"(?<![0-9])v?[0-9]+\.[0-9]+(\.[0-9]+)?([-+][0-9A-Za-z.-]+)?")
+_RANGE = re.compile(r"[*^~<>=|x]|\s-\s|\.x\b")
+
+
+def pinned(revision: Any) -> bool:
+    """Whether a targetRevision names one immutable state: a commit, or a version tag.
+
+    HEAD, branch names, empty revisions and version ranges (``1.*``, ``>=1.2``, ``^2``)
+    move; a commit id or a name carrying a version number (``v1.4.0``,
+    ``user-service-1.4.0``, a chart version ``4.2.1``) does not.
+    """
+    if not isinstance(revision, str) or not revision or revision == "HEAD":
+        return False
+    if _SHA.fullmatch(revision):
+        return True
+    return bool(_VERSION.search(revision)) and not _RANGE.search(revision.split("/")[-1])
+
+
+def check_unpinned(context: RuleContext) -> Iterator[Diagnostic]:
+    """Production Applications that follow a branch instead of a fixed revision."""
+    for obj, path, app_spec in application_specs(context):
+        if not is_production(obj, context):
+            continue
+        sources: list[tuple[Path, Any]] = []
+        if isinstance(app_spec.get("source"), dict):
+            sources.append(((*path, "source"), app_spec["source"]))
+        for index, source in enumerate(app_spec.get("sources") or []):
+            sources.append(((*path, "sources", index), source))
+        for source_path, source in sources:
+            if not isinstance(source, dict) or "{{" in str(source.get("targetRevision", "")):
+                continue
+            revision = source.get("targetRevision")
+            if pinned(revision):
+                continue
+            shown = repr(revision) if revision else "no targetRevision (HEAD)"
+            where = (*source_path, "targetRevision") if revision else source_path
+            yield UNPINNED.finding(
+                f"production {obj.kind} {obj.name!r} follows {shown}: every push deploys; "
+                "pin a tag or commit",
+                at(obj, *where),
+            )
+
+
+WILDCARD = Rule(
+    "appproject-wildcard",
+    Severity.WARNING,
+    "An AppProject allowing '*' source repositories, destinations or cluster resources.",
+    bad="sourceRepos: ['*']\ndestinations:\n  - server: '*'\n    namespace: '*'",
+    good="sourceRepos: [https://github.com/org/gitops.git]\ndestinations:\n"
+    "  - server: https://prod.example.com\n    namespace: payments",
+    check=check_wildcards,
+)
+POLICY_SYNTAX = Rule(
+    "appproject-policy-syntax",
+    Severity.ERROR,
+    "A project role policy that is not 'p, proj:<project>:<role>, <resource>, <action>, "
+    "<project>/<object>, allow|deny'.",
+    bad="policies:\n  - p, developers, applications, get, *, allow",
+    good="policies:\n  - p, proj:team:developers, applications, get, team/*, allow",
+    check=check_policies,
+)
+NO_SELFHEAL = Rule(
+    "argocd-automated-no-selfheal",
+    Severity.WARNING,
+    "Automated sync without selfHeal: drift in the cluster is not reverted.",
+    bad="syncPolicy:\n  automated:\n    prune: true",
+    good="syncPolicy:\n  automated:\n    prune: true\n    selfHeal: true",
+    check=check_selfheal,
+)
+NO_RETRY = Rule(
+    "argocd-no-retry",
+    Severity.WARNING,
+    "Automated sync without a bounded retry.",
+    bad="syncPolicy:\n  automated: {}",
+    good="syncPolicy:\n  automated: {}\n  retry:\n    limit: 5\n    backoff: {duration: 5s, "
+    "factor: 2, maxDuration: 3m}",
+    check=check_retry,
+)
+UNPINNED = Rule(
+    "argocd-unpinned-revision",
+    Severity.WARNING,
+    "A production Application whose targetRevision is HEAD, a branch or a range.",
+    bad="targetRevision: HEAD",
+    good="targetRevision: v1.4.0",
+    check=check_unpinned,
+    explanation="Production is decided by the 'production' setting (words of names, "
+    "namespaces, paths and labels).",
+)
+
+RULES = (WILDCARD, POLICY_SYNTAX, NO_SELFHEAL, NO_RETRY, UNPINNED)

@@ -1,0 +1,191 @@
+"""Deprecated and removed APIs, kinds under the wrong group, deprecated kustomize fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from gitops_schema.check.rule import Rule, RuleContext
+from gitops_schema.check.rules._helpers import at
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.model import Tool, kinds_named, lookup
+from gitops_schema.model.registry import split_api_version
+
+
+@dataclass(frozen=True, slots=True)
+class ApiLifecycle:
+    """When one apiVersion of one kind was deprecated and removed, in its tool's releases."""
+
+    api_version: str
+    kind: str
+    tool: str
+    deprecated_in: str | None
+    removed_in: str | None
+    replacement: str | None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".") if part.isdigit())
+
+
+@cache
+def lifecycles() -> dict[tuple[str, str], ApiLifecycle]:
+    """The packaged deprecation table, by (apiVersion, kind)."""
+    text = resources.files("gitops_schema.check").joinpath("data/deprecations.yaml").read_text()
+    table: dict[tuple[str, str], ApiLifecycle] = {}
+    for entry in yaml.safe_load(text)["apis"]:
+        item = ApiLifecycle(
+            entry["apiVersion"],
+            entry["kind"],
+            entry["tool"],
+            entry.get("deprecatedIn"),
+            entry.get("removedIn"),
+            entry.get("replacement"),
+        )
+        table[(item.api_version, item.kind)] = item
+    return table
+
+
+def _target(context: RuleContext, tool: str) -> str:
+    config = context.config
+    return config.kubernetes_version if tool == "kubernetes" else config.flux_version
+
+
+def _name(tool: str) -> str:
+    return "Kubernetes" if tool == "kubernetes" else "Flux"
+
+
+def _api_status(context: RuleContext, removed: bool) -> Iterator[Diagnostic]:
+    rule = API_REMOVED if removed else API_DEPRECATED
+    for obj in context.objects:
+        item = lifecycles().get((obj.api_version, obj.kind))
+        if item is None:
+            continue
+        target = _target(context, item.tool)
+        gone = item.removed_in is not None and _version(target) >= _version(item.removed_in)
+        old = item.deprecated_in is not None and _version(target) >= _version(item.deprecated_in)
+        use = f"; use {item.replacement}" if item.replacement else ""
+        if removed and gone:
+            yield rule.finding(
+                f"{obj.api_version} {obj.kind} was removed in {_name(item.tool)} "
+                f"{item.removed_in} (target {target}){use}",
+                at(obj, "apiVersion"),
+            )
+        elif not removed and old and not gone:
+            until = f", removed in {item.removed_in}" if item.removed_in else ""
+            yield rule.finding(
+                f"{obj.api_version} {obj.kind} is deprecated since {_name(item.tool)} "
+                f"{item.deprecated_in}{until}{use}",
+                at(obj, "apiVersion"),
+            )
+
+
+def check_deprecated(context: RuleContext) -> Iterator[Diagnostic]:
+    """Objects on an apiVersion deprecated, but not yet removed, in the target release."""
+    return _api_status(context, removed=False)
+
+
+def check_removed(context: RuleContext) -> Iterator[Diagnostic]:
+    """Objects on an apiVersion the target release no longer serves."""
+    return _api_status(context, removed=True)
+
+
+def check_wrong_group(context: RuleContext) -> Iterator[Diagnostic]:
+    """A kind we know, under an apiVersion it does not have."""
+    for obj in context.objects:
+        if obj.tool in (Tool.KUSTOMIZE, Tool.HELM) or lookup(obj.api_version, obj.kind):
+            continue
+        if (obj.api_version, obj.kind) in lifecycles():
+            continue  # a known old version: the deprecation rules speak about it
+        candidates = kinds_named(obj.kind)
+        if not candidates:
+            continue
+        group, _ = split_api_version(obj.api_version)
+        known_groups = {c.group for c in candidates}
+        # Another group that happens to use the same kind name (app.k8s.io Application)
+        # is not a mistake; the core group, or a known group's unknown version, is.
+        if group and group not in known_groups:
+            continue
+        expected = " or ".join(sorted(c.current_api_version for c in candidates))
+        yield WRONG_GROUP.finding(
+            f"{obj.kind} is not served as {obj.api_version}; it is {expected}",
+            at(obj, "apiVersion"),
+        )
+
+
+_KUSTOMIZE_DEPRECATED = {
+    "bases": "list them under 'resources'",
+    "patchesStrategicMerge": "use 'patches' (a path or an inline patch, with an optional target)",
+    "patchesJson6902": "use 'patches' with a target",
+    "vars": "use 'replacements'",
+    "commonLabels": "use 'labels' (with includeSelectors: true to keep the old behaviour)",
+    "imageTags": "use 'images'",
+}
+
+
+def check_kustomize_fields(context: RuleContext) -> Iterator[Diagnostic]:
+    """kustomization.yaml fields deprecated by kustomize v5."""
+    for obj in context.objects:
+        if obj.tool is not Tool.KUSTOMIZE:
+            continue
+        data: Any = obj.document.data
+        for field, advice in _KUSTOMIZE_DEPRECATED.items():
+            if field in data:
+                yield KUSTOMIZE_DEPRECATED.finding(
+                    f"'{field}' is deprecated since kustomize v5; {advice} "
+                    "(`kustomize edit fix` rewrites it)",
+                    at(obj, field, key=True),
+                )
+        for kind in ("configMapGenerator", "secretGenerator"):
+            for index, generator in enumerate(data.get(kind) or []):
+                if isinstance(generator, dict) and "env" in generator:
+                    yield KUSTOMIZE_DEPRECATED.finding(
+                        f"'{kind}[].env' is deprecated; use 'envs' (a list)",
+                        at(obj, kind, index, "env", key=True),
+                    )
+
+
+API_DEPRECATED = Rule(
+    "api-deprecated",
+    Severity.WARNING,
+    "An apiVersion deprecated in the target Kubernetes or Flux release.",
+    bad="apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization",
+    good="apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization",
+    check=check_deprecated,
+    explanation="Targets come from --kubernetes-version / --flux-version or the "
+    "configuration file; `flux migrate -f .` rewrites Flux objects.",
+)
+API_REMOVED = Rule(
+    "api-removed",
+    Severity.ERROR,
+    "An apiVersion the target Kubernetes or Flux release no longer serves.",
+    bad="apiVersion: source.toolkit.fluxcd.io/v1beta1\nkind: GitRepository",
+    good="apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository",
+    check=check_removed,
+    explanation="The API server rejects the object, and stored objects block the upgrade.",
+)
+WRONG_GROUP = Rule(
+    "kind-wrong-group",
+    Severity.ERROR,
+    "A known kind under an apiVersion it does not have (e.g. ServiceMonitor as v1).",
+    bad="apiVersion: v1\nkind: ServiceMonitor",
+    good="apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor",
+    check=check_wrong_group,
+    explanation="Schema validators skip kinds they have no schema for, so this mistake "
+    "passes them silently; the API server rejects it.",
+)
+KUSTOMIZE_DEPRECATED = Rule(
+    "kustomize-deprecated-field",
+    Severity.WARNING,
+    "A kustomization.yaml field deprecated by kustomize v5 (bases, patchesStrategicMerge...).",
+    bad="bases:\n  - ../../base\npatchesStrategicMerge:\n  - replicas.yaml",
+    good="resources:\n  - ../../base\npatches:\n  - path: replicas.yaml",
+    check=check_kustomize_fields,
+)
+
+RULES = (API_DEPRECATED, API_REMOVED, WRONG_GROUP, KUSTOMIZE_DEPRECATED)

@@ -1,0 +1,94 @@
+"""``gitops-schema check``: schema validation and lint rules, as a report."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gitops_schema.check import check, resolve_config
+from gitops_schema.check.report import REPORTERS, render_text
+from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, load_options
+from gitops_schema.diagnostics import Severity
+from gitops_schema.inventory import STDIN
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``check``."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+
+
+class FailOn(StrEnum):
+    """The lowest severity that makes ``check`` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+def check_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files and folders to check; '-' reads standard input.")
+    ],
+    revision: Revision = None,
+    output: Annotated[
+        ReportFormat, typer.Option("--output", "-o", help="Report format.")
+    ] = ReportFormat.TEXT,
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output-file", help="Write the report here instead of standard output."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+    ] = FailOn.ERROR,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Configuration file (default: .gitops-schema.yaml at or above the first path).",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool | None, typer.Option("--strict/--no-strict", help="Unknown fields are errors.")
+    ] = None,
+    kubernetes_version: Annotated[
+        str | None,
+        typer.Option("--kubernetes-version", help="Kubernetes release to validate against."),
+    ] = None,
+    flux_version: Annotated[
+        str | None, typer.Option("--flux-version", help="Flux release for deprecations.")
+    ] = None,
+    exclude: Exclude = None,
+    max_file_size: MaxFileSize = "10MiB",
+) -> None:
+    """Validate every object against its schema and run the lint rules."""
+    config = resolve_config(paths, config_file).with_overrides(
+        strict=strict,
+        kubernetes_version=kubernetes_version and kubernetes_version.removeprefix("v"),
+        flux_version=flux_version and flux_version.removeprefix("v"),
+    )
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    result = check(
+        paths,
+        revision=revision,
+        config=config,
+        options=load_options(max_file_size, exclude),
+        stdin=stdin,
+    )
+    terminal = output_file is None and sys.stdout.isatty()
+    if output is ReportFormat.TEXT and terminal:
+        report = render_text(result, color=True)
+    else:
+        report = REPORTERS[output.value](result)
+    if output_file is None:
+        sys.stdout.write(report)
+    else:
+        output_file.write_text(report, encoding="utf-8")
+    raise typer.Exit(1 if result.failed(Severity(fail_on.value)) else 0)
