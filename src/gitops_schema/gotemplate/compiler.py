@@ -301,10 +301,18 @@ class Compiler:
         head = cmd.args[0]
         has_args = len(cmd.args) > 1 or has_final
         if isinstance(head, n.FieldNode):
+            if has_args:
+                recv = _chain(head.ident[:-1], head, False) if len(head.ident) > 1 else _same
+                return self.method(head, recv, head.ident[-1], cmd.args[1:])
             walk = _chain(head.ident, head, has_args)
             return lambda st, dot, final: walk(st, dot)
         if isinstance(head, n.ChainNode):
             base = self.arg(head.node, None)
+            if has_args:
+                rest = _chain(head.fields[:-1], head, False) if len(head.fields) > 1 else _same
+                return self.method(
+                    head, lambda st, dot: rest(st, base(st, dot)), head.fields[-1], cmd.args[1:]
+                )
             walk = _chain(head.fields, head, has_args)
             return lambda st, dot, final: walk(st, base(st, dot))
         if isinstance(head, n.IdentifierNode):
@@ -315,6 +323,11 @@ class Compiler:
                 if has_args:
                     return _raiser3(head, f"can't give argument to non-function {head}")
                 return lambda st, dot, final: st.vars[slot]
+            if has_args:
+                inner = _chain(head.ident[1:-1], head, False) if len(head.ident) > 2 else _same
+                return self.method(
+                    head, lambda st, dot: inner(st, st.vars[slot]), head.ident[-1], cmd.args[1:]
+                )
             walk = _chain(head.ident[1:], head, has_args)
             return lambda st, dot, final: walk(st, st.vars[slot])
         if has_args:
@@ -328,6 +341,33 @@ class Compiler:
             return _raiser3(head, "nil is not a command")
         const = self.constant(head, ANY)
         return lambda st, dot, final: const(st, dot)
+
+    def method(self, head: n.Node, recv: Expr, name: str, args: list[n.Node]) -> Cmd:
+        """``.X.Method arg...``: a method of a Go object, or Go's error for a field."""
+        exprs = tuple(self.arg(a, ANY) for a in args)
+
+        def run(st: State, dot: Any, final: Any) -> Any:
+            receiver = recv(st, dot)
+            if isinstance(receiver, GoObject):
+                try:
+                    method = receiver.go_field(name)
+                except KeyError:
+                    method = None
+                if isinstance(method, GoFunc):
+                    values = [e(st, dot) for e in exprs]
+                    if final is not NOFINAL:
+                        values.append(final)
+                    if len(values) != len(method.params):
+                        want = len(method.params)
+                        fail(head, f"wrong number of args for {name}: want {want} got {len(values)}")
+                    argv = [validate(v, p, head, False) for v, p in zip(values, method.params)]
+                    try:
+                        return method.fn(*argv)
+                    except FuncError as exc:
+                        fail(head, f"error calling {name}: {exc}")
+            return field_value(st, receiver, name, head, True, False)
+
+        return run
 
     # -- arguments ---------------------------------------------------------------------
 
@@ -488,6 +528,10 @@ class Compiler:
                 fail(node, f"error calling call: {exc}")
 
         return run
+
+
+def _same(st: State, value: Any) -> Any:
+    return value
 
 
 def _iface(value: Any, target: str) -> Any:

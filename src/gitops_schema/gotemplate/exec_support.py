@@ -27,7 +27,7 @@ MISSING_INVALID, MISSING_ZERO, MISSING_ERROR = 0, 1, 2
 class Limits:
     """Safety bounds for one execution; exceeding one is a ``LimitExceeded`` error."""
 
-    max_depth: int = 1000
+    max_depth: int = 1200
     """Nested ``template``/``include`` calls (Go allows 100000; Python's stack does not)."""
     max_iterations: int = 1_000_000
     """Total ``range`` iterations."""

@@ -82,6 +82,8 @@ _UNDERSCORE_OK = re.compile(r"^[+-]?(0[xXoObB]?)?_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$
 
 def parse_int(text: str) -> int | None:
     """Go's ``strconv.ParseInt(text, 0, ...)`` without the range check; None if invalid."""
+    if not text.isascii() or any(c.isspace() for c in text):
+        return None
     body = text
     sign = 1
     if body[:1] in "+-" and body:

@@ -109,7 +109,9 @@ class Template:
 
     def new_state(self) -> State:
         """A fresh execution state bound to this set."""
-        return State(self.lookup, self.missingkey, self.limits)
+        state = State(self.lookup, self.missingkey, self.limits)
+        state.extra["template"] = self
+        return state
 
     def execute(self, data: Any, name: str | None = None, state: State | None = None) -> str:
         """Run template ``name`` (default: this one) on ``data`` and return the output.

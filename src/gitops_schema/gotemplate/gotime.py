@@ -1,0 +1,336 @@
+"""Go's ``time`` package as Sprig uses it: layouts, ``time.Time``, ``time.Duration``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from gitops_schema.gotemplate.values import GoObject
+
+_CHUNKS = [
+    "January", "Jan", "Monday", "Mon", "MST", "2006", "-07:00:00", "-070000", "-07:00",
+    "-0700", "-07", "Z07:00:00", "Z070000", "Z07:00", "Z0700", "Z07", "002", "__2", "_2",
+    "01", "02", "03", "04", "05", "06", "15", "PM", "pm", "1", "2", "3", "4", "5",
+]  # fmt: skip
+_FRACTION = re.compile(r"[.,](0+|9+)(?![0-9])")
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]  # fmt: skip
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class TimeError(ValueError):
+    """A layout parse failure, with Go's message."""
+
+
+def tokenize(layout: str) -> list[str]:
+    """Split a Go layout into literal text and std chunks (chunks start with ``\\0``)."""
+    out: list[str] = []
+    i = 0
+    lit = ""
+    while i < len(layout):
+        m = _FRACTION.match(layout, i)
+        if m:
+            if lit:
+                out.append(lit)
+                lit = ""
+            out.append("\0" + m.group(0))
+            i = m.end()
+            continue
+        for chunk in _CHUNKS:
+            if layout.startswith(chunk, i):
+                if chunk in ("Jan", "Mon") and layout[i + 3 : i + 4].islower():
+                    continue
+                if lit:
+                    out.append(lit)
+                    lit = ""
+                out.append("\0" + chunk)
+                i += len(chunk)
+                break
+        else:
+            lit += layout[i]
+            i += 1
+    if lit:
+        out.append(lit)
+    return out
+
+
+def _offset(dt: datetime, chunk: str) -> str:
+    off = dt.utcoffset() or timedelta(0)
+    if chunk.startswith("Z") and off == timedelta(0):
+        return "Z"
+    secs = int(off.total_seconds())
+    sign = "-" if secs < 0 else "+"
+    secs = abs(secs)
+    hh, mm, ss = secs // 3600, secs % 3600 // 60, secs % 60
+    body = chunk.lstrip("Z-")
+    if body == "07":
+        return f"{sign}{hh:02d}"
+    if body == "0700":
+        return f"{sign}{hh:02d}{mm:02d}"
+    if body == "07:00":
+        return f"{sign}{hh:02d}:{mm:02d}"
+    if body == "070000":
+        return f"{sign}{hh:02d}{mm:02d}{ss:02d}"
+    return f"{sign}{hh:02d}:{mm:02d}:{ss:02d}"
+
+
+def zone_name(dt: datetime) -> str:
+    """Go's zone abbreviation (``UTC``, ``CET``, or ``+0100`` when there is none)."""
+    name = dt.tzname() or ""
+    if name and not name[0] in "+-":
+        return name
+    return _offset(dt, "-0700")
+
+
+def format_time(dt: datetime, layout: str) -> str:  # noqa: C901 - one branch per chunk
+    """Go's ``Time.Format``."""
+    out: list[str] = []
+    for tok in tokenize(layout):
+        if not tok.startswith("\0"):
+            out.append(tok)
+            continue
+        c = tok[1:]
+        if c[0] in ".,":
+            digits = len(c) - 1
+            frac = f"{dt.microsecond:06d}000"[:digits]
+            if c[1] == "9":
+                frac = frac.rstrip("0")
+                out.append(c[0] + frac if frac else "")
+            else:
+                out.append(c[0] + frac)
+        elif c == "January":
+            out.append(_MONTHS[dt.month - 1])
+        elif c == "Jan":
+            out.append(_MONTHS[dt.month - 1][:3])
+        elif c == "Monday":
+            out.append(_DAYS[dt.weekday()])
+        elif c == "Mon":
+            out.append(_DAYS[dt.weekday()][:3])
+        elif c == "MST":
+            out.append(zone_name(dt))
+        elif c == "2006":
+            out.append(f"{dt.year:04d}")
+        elif c == "06":
+            out.append(f"{dt.year % 100:02d}")
+        elif c in ("01", "1"):
+            out.append(f"{dt.month:02d}" if c == "01" else str(dt.month))
+        elif c in ("02", "2", "_2"):
+            out.append({"02": f"{dt.day:02d}", "2": str(dt.day), "_2": f"{dt.day:2d}"}[c])
+        elif c in ("002", "__2"):
+            yday = dt.timetuple().tm_yday
+            out.append(f"{yday:03d}" if c == "002" else f"{yday:3d}")
+        elif c == "15":
+            out.append(f"{dt.hour:02d}")
+        elif c in ("3", "03"):
+            h = dt.hour % 12 or 12
+            out.append(f"{h:02d}" if c == "03" else str(h))
+        elif c in ("4", "04"):
+            out.append(f"{dt.minute:02d}" if c == "04" else str(dt.minute))
+        elif c in ("5", "05"):
+            out.append(f"{dt.second:02d}" if c == "05" else str(dt.second))
+        elif c in ("PM", "pm"):
+            text = "PM" if dt.hour >= 12 else "AM"
+            out.append(text if c == "PM" else text.lower())
+        else:
+            out.append(_offset(dt, c))
+    return "".join(out)
+
+
+_NUM = {"2006": 4, "06": 2, "01": 2, "02": 2, "15": 2, "03": 2, "04": 2, "05": 2, "002": 3}
+
+
+def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:  # noqa: C901
+    """Go's ``time.ParseInLocation`` for the common chunks.
+
+    Raises:
+        TimeError: ``parsing time "v" as "layout": cannot parse "rest" as "chunk"``.
+    """
+    fields: dict[str, int] = {"year": 1, "month": 1, "day": 1, "hour": 0, "minute": 0}
+    fields.update({"second": 0, "micro": 0})
+    pm: bool | None = None
+    tz: tzinfo | None = None
+    rest = value
+
+    def bad(chunk: str) -> TimeError:
+        return TimeError(f'parsing time "{value}" as "{layout}": cannot parse "{rest}" as "{chunk}"')
+
+    for tok in tokenize(layout):
+        if not tok.startswith("\0"):
+            if not rest.startswith(tok):
+                raise bad(tok)
+            rest = rest[len(tok) :]
+            continue
+        c = tok[1:]
+        if c in _NUM or c in ("1", "2", "3", "4", "5", "_2"):
+            width = _NUM.get(c, 0)
+            text = rest.lstrip(" ") if c == "_2" else rest
+            m = re.match(r"\d{%d}" % width if width else r"\d{1,2}", text)
+            if not m:
+                raise bad(c)
+            rest = text[m.end() :]
+            n = int(m.group(0))
+            key = {"2006": "year", "06": "year", "01": "month", "1": "month", "02": "day"}.get(c)
+            key = key or {"2": "day", "_2": "day", "15": "hour", "03": "hour", "3": "hour"}.get(c)
+            key = key or {"04": "minute", "4": "minute", "05": "second", "5": "second"}.get(c)
+            if c == "06":
+                n += 1900 if n >= 69 else 2000
+            if key:
+                fields[key] = n
+        elif c in ("January", "Jan", "Monday", "Mon"):
+            names = _MONTHS if c.startswith("J") else _DAYS
+            for i, name in enumerate(names):
+                cand = name if len(c) > 3 else name[:3]
+                if rest.lower().startswith(cand.lower()):
+                    rest = rest[len(cand) :]
+                    if names is _MONTHS:
+                        fields["month"] = i + 1
+                    break
+            else:
+                raise bad(c)
+        elif c in ("PM", "pm"):
+            if rest[:2].upper() not in ("AM", "PM"):
+                raise bad(c)
+            pm = rest[:2].upper() == "PM"
+            rest = rest[2:]
+        elif c[0] in ".,":
+            m = re.match(r"[.,](\d+)", rest)
+            if not m:
+                raise bad(c)
+            fields["micro"] = int((m.group(1) + "000000")[:6])
+            rest = rest[m.end() :]
+        elif c == "MST":
+            m = re.match(r"[A-Z]{3,5}|[+-]\d+", rest)
+            if not m:
+                raise bad(c)
+            rest = rest[m.end() :]
+        else:
+            if c.startswith("Z") and rest.startswith("Z"):
+                tz = UTC
+                rest = rest[1:]
+                continue
+            m = re.match(r"([+-])(\d\d):?(\d\d)?:?(\d\d)?", rest)
+            if not m:
+                raise bad(c)
+            secs = int(m.group(2)) * 3600 + int(m.group(3) or 0) * 60 + int(m.group(4) or 0)
+            tz = timezone(timedelta(seconds=-secs if m.group(1) == "-" else secs))
+            rest = rest[m.end() :]
+    if rest:
+        raise TimeError(f'parsing time "{value}": extra text: "{rest}"')
+    if pm is not None:
+        fields["hour"] = fields["hour"] % 12 + (12 if pm else 0)
+    try:
+        return datetime(
+            fields["year"], fields["month"], fields["day"], fields["hour"], fields["minute"],
+            fields["second"], fields["micro"], tzinfo=tz or loc,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise TimeError(f'parsing time "{value}": {exc}') from None
+
+
+def load_location(name: str) -> tzinfo:
+    """Go's ``time.LoadLocation`` (``Local`` is UTC here: no environment access)."""
+    if name in ("", "UTC", "Local"):
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeError(f"unknown time zone {name}") from None
+
+
+class GoTime(GoObject):
+    """A Go ``time.Time``."""
+
+    go_type = "time.Time"
+    go_kind = "struct"
+
+    def __init__(self, dt: datetime) -> None:
+        self.dt = dt
+
+    def go_string(self) -> str:
+        """``Time.String()``: ``2006-01-02 15:04:05.999999999 -0700 MST``."""
+        return format_time(self.dt, "2006-01-02 15:04:05.999999999 -0700 MST")
+
+    def go_field(self, name: str) -> Any:
+        """Accessor methods without arguments (``.Year``, ``.Unix``...)."""
+        dt = self.dt
+        getters = {
+            "Year": lambda: dt.year,
+            "Month": lambda: dt.month,
+            "Day": lambda: dt.day,
+            "Hour": lambda: dt.hour,
+            "Minute": lambda: dt.minute,
+            "Second": lambda: dt.second,
+            "Unix": lambda: int(dt.timestamp()),
+            "String": self.go_string,
+        }
+        if name not in getters:
+            raise KeyError(name)
+        return getters[name]()
+
+
+ZERO_TIME = GoTime(datetime(1, 1, 1, tzinfo=UTC))
+
+_UNITS = [("h", 3600 * 10**9), ("m", 60 * 10**9), ("s", 10**9)]
+
+
+def format_duration(ns: int) -> str:
+    """Go's ``Duration.String()``."""
+    if ns == 0:
+        return "0s"
+    neg = ns < 0
+    u = abs(ns)
+    if u < 10**9:
+        for unit, size in (("ns", 1), ("µs", 10**3), ("ms", 10**6)):
+            if u < size * 1000:
+                whole, frac = divmod(u, size)
+                text = str(whole)
+                if frac:
+                    digits = len(str(size)) - 1
+                    text += "." + f"{frac:0{digits}d}".rstrip("0")
+                return ("-" if neg else "") + text + unit
+    out = ""
+    hours, rem = divmod(u, 3600 * 10**9)
+    minutes, rem = divmod(rem, 60 * 10**9)
+    secs, frac = divmod(rem, 10**9)
+    sec_text = str(secs) + ("." + f"{frac:09d}".rstrip("0") if frac else "") + "s"
+    if hours:
+        out = f"{hours}h{minutes}m{sec_text}"
+    elif minutes:
+        out = f"{minutes}m{sec_text}"
+    else:
+        out = sec_text
+    return ("-" if neg else "") + out
+
+
+_DUR_UNITS = {
+    "ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9,
+    "m": 60 * 10**9, "h": 3600 * 10**9,
+}  # fmt: skip
+
+
+def parse_duration(text: str) -> int:
+    """Go's ``time.ParseDuration`` in nanoseconds.
+
+    Raises:
+        TimeError: ``time: invalid duration "x"``.
+    """
+    orig = text
+    sign = 1
+    if text[:1] in "+-":
+        sign = -1 if text[0] == "-" else 1
+        text = text[1:]
+    if text == "0":
+        return 0
+    if not text:
+        raise TimeError(f'time: invalid duration "{orig}"')
+    total = 0.0
+    for m in re.finditer(r"(\d*\.?\d*)([a-zµμ]+)|(.)", text):
+        if m.group(3) is not None or not m.group(1) or m.group(1) == ".":
+            raise TimeError(f'time: invalid duration "{orig}"')
+        unit = m.group(2)
+        if unit not in _DUR_UNITS:
+            raise TimeError(f'time: unknown unit "{unit}" in duration "{orig}"')
+        total += float(m.group(1)) * _DUR_UNITS[unit]
+    return sign * int(total)
