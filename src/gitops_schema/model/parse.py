@@ -84,8 +84,8 @@ def patch_files(documents: Iterable[Document]) -> set[str]:
         folder = path.parent
         entries: list[Any] = []
         for patch in data.get("patches") or []:
-            if isinstance(patch, dict):
-                entries.append(patch.get("path"))
+            # A bare string is invalid (kustomize wants {path: ...}) but means a patch file.
+            entries.append(patch.get("path") if isinstance(patch, dict) else patch)
         entries.extend(data.get("patchesStrategicMerge") or [])
         for entry in entries:
             # Inline patches are YAML text, not paths.

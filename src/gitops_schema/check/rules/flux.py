@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from typing import Any
+
+import yaml
 
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
@@ -15,12 +18,35 @@ ObjectKey = tuple[str, str | None, str]
 """(kind, namespace, name); a None namespace matches any."""
 
 
+BOOTSTRAP_SOURCE = "flux-system"
+"""The source `flux bootstrap` creates in the cluster, often not committed to the repo."""
+
+
 def _index(context: RuleContext) -> dict[tuple[str, str], list[str | None]]:
-    known: dict[tuple[str, str], list[str | None]] = {}
+    known: dict[tuple[str, str], list[str | None]] = {
+        ("GitRepository", BOOTSTRAP_SOURCE): [BOOTSTRAP_SOURCE],
+        ("OCIRepository", BOOTSTRAP_SOURCE): [BOOTSTRAP_SOURCE],
+    }
     for obj in context.objects:
         if obj.tool is Tool.FLUX or obj.kind in ("ConfigMap", "Secret"):
             known.setdefault((obj.kind, obj.name), []).append(obj.namespace)
+        for kind, name in _generated_sources(obj):
+            known.setdefault((kind, name), []).append(obj.namespace)
     return known
+
+
+def _generated_sources(obj: GitOpsObject) -> Iterator[tuple[str, str]]:
+    """Sources that an object of the repository makes the controllers create."""
+    data = spec(obj)
+    if obj.kind == "ArtifactGenerator":
+        for artifact in data.get("artifacts") or []:
+            if isinstance(artifact, dict) and isinstance(artifact.get("name"), str):
+                yield "ExternalArtifact", artifact["name"]
+    elif obj.kind == "FluxInstance" and isinstance(data.get("sync"), dict):
+        sync = data["sync"]
+        kind = sync.get("kind") if isinstance(sync.get("kind"), str) else "GitRepository"
+        name = sync.get("name") if isinstance(sync.get("name"), str) else obj.namespace
+        yield kind, name or BOOTSTRAP_SOURCE
 
 
 def _exists(known: dict[tuple[str, str], list[str | None]], key: ObjectKey) -> bool:
@@ -200,17 +226,65 @@ def check_prod_no_wait(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+def _handles_failure(release_spec: Any) -> bool:
+    return any(
+        get(release_spec, action, "remediation", "retries") not in (None, 0)
+        or get(release_spec, action, "strategy") is not None
+        for action in ("install", "upgrade")
+    )
+
+
+def _patch_sets_remediation(patches: Any, depth: int = 0) -> bool:
+    """Whether Flux Kustomization patches give HelmReleases failure handling.
+
+    Repositories often set HelmRelease defaults once, in a patch of a Kustomization (or a
+    patch that adds such a patch to every child Kustomization).
+    """
+    if not isinstance(patches, list) or depth > 3:
+        return False
+    for entry in patches:
+        text = entry.get("patch") if isinstance(entry, dict) else None
+        if not isinstance(text, str):
+            continue
+        try:
+            patched = list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            continue
+        for item in patched:
+            if not isinstance(item, dict):
+                continue
+            if item.get("kind") == "HelmRelease" and _handles_failure(item.get("spec")):
+                return True
+            if item.get("kind") == "Kustomization" and _patch_sets_remediation(
+                get(item, "spec", "patches"), depth + 1
+            ):
+                return True
+    return False
+
+
+def _defaulted_paths(context: RuleContext) -> list[str]:
+    """Paths of Flux Kustomizations whose patches give HelmReleases failure handling."""
+    paths = []
+    for obj in context.of_kind("Kustomization"):
+        data = spec(obj)
+        if obj.tool is Tool.FLUX and _patch_sets_remediation(data.get("patches")):
+            path = data.get("path") if isinstance(data.get("path"), str) else ""
+            paths.append(posixpath.normpath(path.strip("/")).removeprefix("./").strip("."))
+    return paths
+
+
+def _under(file: str, folder: str) -> bool:
+    return not folder or file.startswith(folder + "/") or f"/{folder}/" in file
+
+
 def check_helm_remediation(context: RuleContext) -> Iterator[Diagnostic]:
     """HelmReleases that leave a failed install or upgrade as it is."""
+    defaulted = _defaulted_paths(context)
     for obj in context.of_kind("HelmRelease"):
         if obj.tool is not Tool.FLUX or obj.is_patch:
             continue
-        data = spec(obj)
-        handled = any(
-            get(data, action, "remediation", "retries") not in (None, 0)
-            or get(data, action, "strategy") is not None
-            for action in ("install", "upgrade")
-        )
+        file = context.relative(obj.document.file)
+        handled = _handles_failure(spec(obj)) or any(_under(file, d) for d in defaulted)
         if not handled:
             yield NO_REMEDIATION.finding(
                 f"HelmRelease {obj.name!r} sets no install/upgrade remediation retries nor a "
@@ -226,7 +300,10 @@ SOURCE_MISSING = Rule(
     bad="sourceRef:\n  kind: GitRepository\n  name: app-repo   # defined nowhere",
     good="sourceRef:\n  kind: GitRepository\n  name: flux-system",
     check=check_sources,
-    explanation="The namespace defaults to the referring object's, as in Flux.",
+    explanation="The namespace defaults to the referring object's, as in Flux. Sources "
+    "created by the controllers count as defined: the flux-system GitRepository or "
+    "OCIRepository of `flux bootstrap`, a FluxInstance's sync source, and the "
+    "ExternalArtifacts of an ArtifactGenerator.",
 )
 DEPENDS_ON_MISSING = Rule(
     "flux-depends-on-missing",
@@ -261,6 +338,8 @@ NO_REMEDIATION = Rule(
     good="spec:\n  install:\n    remediation: {retries: 3}\n  upgrade:\n"
     "    remediation: {retries: 3, remediateLastFailure: true}",
     check=check_helm_remediation,
+    explanation="Defaults set by a patch of the Flux Kustomization that applies the "
+    "HelmRelease (directly, or through a patch it adds to child Kustomizations) count.",
 )
 
 RULES = (SOURCE_MISSING, DEPENDS_ON_MISSING, DEPENDS_ON_CYCLE, PROD_NO_WAIT, NO_REMEDIATION)

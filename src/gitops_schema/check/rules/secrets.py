@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,8 +42,18 @@ _ARGOCD_PLAIN_KEYS = frozenset(
 _CLUSTER_CONFIG_SECRETS = ("bearerToken", "password", "keyData", "certData")
 
 
+# References a tool resolves when it applies the Secret: 1Password (op inject), Vault and
+# vals references, and Flux post-build variables (${VAR}, filled from another Secret).
+_REFERENCE = re.compile(
+    r"\s*(?:(?:op|vault|ref\+[a-z0-9]+|awssm|gcpsm|akv)://\S+"
+    r"|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+][^}]*)?\})\s*"
+)
+
+
 def _encrypted(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("ENC[")
+    return isinstance(value, str) and (
+        value.startswith("ENC[") or bool(_REFERENCE.fullmatch(value))
+    )
 
 
 def _sensitive(key: str, value: Any, argocd: bool) -> bool:
@@ -97,7 +108,9 @@ SECRET_PLAINTEXT = Rule(
     check=check_plaintext,
     explanation="Anyone who can read the repository can read the credential, forever: it "
     "stays in the git history. For Argo CD cluster and repository Secrets only the "
-    "credential keys count (password, tokens, keys), not name, server or url.",
+    "credential keys count (password, tokens, keys), not name, server or url. Values that "
+    "are references resolved when the Secret is applied (op://, vault://, ref+..., Flux "
+    "${VARIABLES}) are not credentials.",
 )
 
 RULES = (SECRET_PLAINTEXT,)
