@@ -268,7 +268,8 @@ def _defaulted_paths(context: RuleContext) -> list[str]:
     for obj in context.of_kind("Kustomization"):
         data = spec(obj)
         if obj.tool is Tool.FLUX and _patch_sets_remediation(data.get("patches")):
-            path = data.get("path") if isinstance(data.get("path"), str) else ""
+            raw = data.get("path")
+            path = raw if isinstance(raw, str) else ""
             paths.append(posixpath.normpath(path.strip("/")).removeprefix("./").strip("."))
     return paths
 
