@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED := ../shared
 
 # command:debian-package pairs the tests need; installed only when the command is missing.
-DEBIAN_NEEDS := git:git
+DEBIAN_NEEDS := git:git promtool:prometheus
 
 .PHONY: install demo test lint bench clean
 
@@ -15,7 +15,8 @@ install: $(STAMP)
 		cmd=$${pair%%:*}; pkg=$${pair##*:}; \
 		if ! command -v $$cmd >/dev/null 2>&1; then \
 			echo "installing Debian package $$pkg"; \
-			(apt-get update -qq && apt-get install -y -qq $$pkg) >/dev/null || exit 1; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends $$pkg) >/dev/null || exit 1; \
 		fi; \
 	done
 
@@ -31,8 +32,15 @@ demo: install
 	@echo
 	@echo "== inventory of examples/seed-as-written/ (the seed's YAML, defects included) =="
 	@$(VENV)/bin/gitops-schema inventory examples/seed-as-written; \
+		status=$$?; [ $$status -le 1 ] || exit $$status
+	@echo
+	@echo "== check examples/ (expected: no errors, no warnings) =="
+	$(VENV)/bin/gitops-schema check examples --exclude seed-as-written
+	@echo
+	@echo "== check examples/seed-as-written/ (expected: every defect of SEED.md) =="
+	@$(VENV)/bin/gitops-schema check examples/seed-as-written; \
 		status=$$?; [ $$status -le 1 ] || exit $$status; \
-		echo "(exit status $$status: 1 means diagnostics of severity error were found)"
+		echo "(exit status $$status: 1 means findings of severity error, as expected here)"
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

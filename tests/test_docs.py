@@ -19,3 +19,11 @@ def test_readme_example_runs(code: str, monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_readme_has_examples() -> None:
     assert BLOCKS
+
+
+def test_readme_documents_every_rule() -> None:
+    from gitops_schema.check.rules import RULES
+
+    text = (ROOT / "README.md").read_text()
+    missing = [rule for rule in RULES if f"`{rule}`" not in text]
+    assert missing == []
