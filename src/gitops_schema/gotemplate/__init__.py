@@ -32,7 +32,7 @@ profiles = PROFILES
 DEFAULT_NAMES = {"argocd": "base", "helm": "gotpl"}
 
 
-def compile(  # noqa: A001 - the API the issue asks for
+def compile(
     text: str,
     *,
     profile: str = "argocd",

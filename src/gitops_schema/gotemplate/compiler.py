@@ -115,6 +115,7 @@ class Compiler:
         return self.stmt_list(root)
 
     def stmt_list(self, node: n.ListNode | None) -> Stmt:
+        """A list of statements run in order."""
         if node is None:
             return _noop
         stmts = [self.stmt(child) for child in node.nodes]
@@ -131,6 +132,7 @@ class Compiler:
         return run
 
     def stmt(self, node: n.Node) -> Stmt:
+        """One statement node."""
         if isinstance(node, n.TextNode):
             return self.text(node.text)
         if isinstance(node, n.ActionNode):
@@ -148,12 +150,15 @@ class Compiler:
         raise TemplateError(f"unknown node: {node}")
 
     def text(self, text: str) -> Stmt:
+        """Literal text."""
+
         def emit(st: State, dot: Any) -> None:
             st.write(text)
 
         return emit
 
     def action(self, node: n.ActionNode) -> Stmt:
+        """``{{pipeline}}``: print the value unless the pipeline declares variables."""
         pipe = self.pipe(node.pipe)
         if node.pipe.decl:
 
@@ -172,6 +177,7 @@ class Compiler:
         return act
 
     def if_with(self, node: n.BranchNode) -> Stmt:
+        """``if`` and ``with``: ``with`` also moves dot."""
         mark = len(self.scope)
         pipe = self.pipe(node.pipe)
         body = self.stmt_list(node.body)
@@ -196,7 +202,8 @@ class Compiler:
 
         return if_
 
-    def range_(self, node: n.RangeNode) -> Stmt:  # noqa: C901 - one path per kind
+    def range_(self, node: n.RangeNode) -> Stmt:
+        """``range`` over a list, a map in key order, or an int; ``else`` when empty."""
         mark = len(self.scope)
         pipe = self.pipe(node.pipe)
         slots = [self.lookup(v.ident[0]) for v in node.pipe.decl]
@@ -241,6 +248,7 @@ class Compiler:
         return run_range
 
     def template(self, node: n.TemplateNode) -> Stmt:
+        """``{{template "name" pipeline}}``: a new variable frame, resolved at run time."""
         pipe = self.pipe(node.pipe) if node.pipe is not None else None
         name = node.name
 
@@ -260,12 +268,14 @@ class Compiler:
     # -- variables ---------------------------------------------------------------------
 
     def lookup(self, name: str) -> int:
+        """The slot of the innermost variable called ``name``."""
         for var, slot in reversed(self.scope):
             if var == name:
                 return slot
         raise TemplateError(f"undefined variable: {name}")
 
     def declare(self, name: str) -> int:
+        """A new slot for variable ``name``, visible until its scope ends."""
         slot = self.nslots
         self.nslots += 1
         self.scope.append((name, slot))
@@ -274,6 +284,7 @@ class Compiler:
     # -- pipelines ---------------------------------------------------------------------
 
     def pipe(self, node: n.PipeNode) -> Expr:
+        """A pipeline: each command gets the previous value as its last argument."""
         cmds = [self.command(c, i > 0) for i, c in enumerate(node.cmds)]
         if node.decl:
             if node.is_assign:
@@ -297,7 +308,8 @@ class Compiler:
 
         return run
 
-    def command(self, cmd: n.CommandNode, has_final: bool) -> Cmd:  # noqa: C901
+    def command(self, cmd: n.CommandNode, has_final: bool) -> Cmd:
+        """One pipeline stage; ``has_final`` when a previous stage feeds it."""
         head = cmd.args[0]
         has_args = len(cmd.args) > 1 or has_final
         if isinstance(head, n.FieldNode):
@@ -359,8 +371,13 @@ class Compiler:
                         values.append(final)
                     if len(values) != len(method.params):
                         want = len(method.params)
-                        fail(head, f"wrong number of args for {name}: want {want} got {len(values)}")
-                    argv = [validate(v, p, head, False) for v, p in zip(values, method.params)]
+                        fail(
+                            head, f"wrong number of args for {name}: want {want} got {len(values)}"
+                        )
+                    argv = [
+                        validate(v, p, head, False)
+                        for v, p in zip(values, method.params, strict=True)
+                    ]
                     try:
                         return method.fn(*argv)
                     except FuncError as exc:
@@ -371,7 +388,7 @@ class Compiler:
 
     # -- arguments ---------------------------------------------------------------------
 
-    def arg(self, node: n.Node, ptype: str | None) -> Expr:  # noqa: C901
+    def arg(self, node: n.Node, ptype: str | None) -> Expr:
         """Go's ``evalArg``: evaluate ``node`` for a parameter of Go type ``ptype``."""
         target = ptype or ANY
         if isinstance(node, n.DotNode):
@@ -404,7 +421,8 @@ class Compiler:
             return lambda st, dot: validate(walk(st, base(st, dot)), target, node, True)
         return self.constant(node, target)
 
-    def constant(self, node: n.Node, ptype: str) -> Expr:  # noqa: C901
+    def constant(self, node: n.Node, ptype: str) -> Expr:
+        """A literal argument checked against the parameter type, as Go does."""
         value: Any
         if ptype in (ANY, RAW):
             if isinstance(node, n.BoolNode):
@@ -440,6 +458,7 @@ class Compiler:
         return lambda st, dot: value
 
     def ideal(self, node: n.NumberNode) -> Expr:
+        """Go's ``idealConstant``: the literal's syntax picks int, float64 or complex128."""
         text = node.text
         value: Any
         if node.is_complex:
@@ -463,9 +482,10 @@ class Compiler:
 
     # -- calls -------------------------------------------------------------------------
 
-    def call(  # noqa: C901 - arity checks, special forms and the call itself
+    def call(
         self, ident: n.IdentifierNode, node: n.Node, args: list[n.Node], has_final: bool
     ) -> Cmd:
+        """A function call with Go's arity and argument type checks."""
         name = ident.name
         func = self.funcs[name]
         n_in = len(args) + (1 if has_final else 0)
@@ -493,6 +513,7 @@ class Compiler:
         return _make_call(name, func, tuple(convs), final_type, node)
 
     def and_or(self, name: str, args: list[n.Node], has_final: bool) -> Cmd:
+        """``and``/``or``: short-circuit and return the deciding operand."""
         convs = tuple(self.arg(a, RAW) for a in args)
         want = name == "or"
 
@@ -509,6 +530,7 @@ class Compiler:
         return run
 
     def call_builtin(self, node: n.Node, args: list[n.Node], has_final: bool) -> Cmd:
+        """The ``call`` builtin: it calls a function value, or reports Go's error."""
         convs = tuple(self.arg(a, RAW) for a in args)
         callee = str(args[0]) if args else ""
 

@@ -35,7 +35,7 @@ class Limits:
     """Characters of output."""
 
 
-class Fail(Exception):  # noqa: N818 - internal signal, never escapes the engine
+class Fail(Exception):
     """An execution error at ``node``, before Go's context prefix is added."""
 
     def __init__(self, message: str, node: n.Node | None) -> None:
@@ -44,11 +44,11 @@ class Fail(Exception):  # noqa: N818 - internal signal, never escapes the engine
         self.node = node
 
 
-class BreakLoop(Exception):  # noqa: N818 - control flow, not an error
+class BreakLoop(Exception):
     """``{{break}}``."""
 
 
-class ContinueLoop(Exception):  # noqa: N818 - control flow, not an error
+class ContinueLoop(Exception):
     """``{{continue}}``."""
 
 
@@ -73,6 +73,7 @@ class State:
 
     __slots__ = (
         "depth",
+        "extra",
         "iterations",
         "limits",
         "lookup",
@@ -81,7 +82,6 @@ class State:
         "size",
         "vars",
         "write",
-        "extra",
     )
 
     def __init__(

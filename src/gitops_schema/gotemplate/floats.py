@@ -1,4 +1,4 @@
-"""Go's ``strconv.FormatFloat`` for float64: formats ``e E f g G b x X``, precision -1 = shortest."""
+"""Go's ``strconv.FormatFloat`` for float64: ``e E f g G b x X``; precision -1 is shortest."""
 
 from __future__ import annotations
 

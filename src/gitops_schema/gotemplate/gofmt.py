@@ -69,7 +69,7 @@ class _Printer:
 
     # -- dispatch ----------------------------------------------------------------------
 
-    def print_arg(self, arg: Any, verb: str, depth: int = 0) -> None:  # noqa: C901
+    def print_arg(self, arg: Any, verb: str, depth: int = 0) -> None:
         self.arg = arg
         if arg is None or arg is MISSING:
             if verb in ("T", "v"):
@@ -221,7 +221,7 @@ class _Printer:
         if self.wid_present and self.wid > width and self.minus:
             self.padding(self.wid - width)
 
-    def fmt_integer(self, value: int, verb: str) -> None:  # noqa: C901
+    def fmt_integer(self, value: int, verb: str) -> None:
         if verb in ("v", "d"):
             self.integer(value, 10, verb, _LOWER)
         elif verb == "b":
@@ -301,7 +301,7 @@ class _Printer:
         else:
             self.bad_verb(verb)
 
-    def float_text(self, value: float, verb: str, prec: int) -> None:  # noqa: C901
+    def float_text(self, value: float, verb: str, prec: int) -> None:
         if self.prec_present:
             prec = self.prec
         num = format_float(value, "f" if verb == "F" else verb, prec)
@@ -426,7 +426,7 @@ def _int_from_arg(args: list[Any], num: int) -> tuple[int, bool, int]:
     return n, ok, num + 1
 
 
-def sprintf(fmt: str, args: list[Any]) -> str:  # noqa: C901 - mirrors Go's doPrintf
+def sprintf(fmt: str, args: list[Any]) -> str:
     """Go's ``fmt.Sprintf``."""
     p = _Printer()
     end = len(fmt)

@@ -47,9 +47,7 @@ def _string(s: str, escape_html: bool) -> str:
             out.append("\\b")
         elif ch == "\f":
             out.append("\\f")
-        elif code < 0x20 or (escape_html and ch in "<>&"):
-            out.append(f"\\u{code:04x}")
-        elif code in (0x2028, 0x2029):
+        elif code < 0x20 or (escape_html and ch in "<>&") or code in (0x2028, 0x2029):
             out.append(f"\\u{code:04x}")
         elif 0xD800 <= code <= 0xDFFF:
             out.append("\\ufffd")
@@ -66,7 +64,7 @@ def marshal(value: Any, *, indent: str = "", escape_html: bool = True) -> str:
     return "".join(parts)
 
 
-def _encode(value: Any, out: list[str], indent: str, prefix: str, html: bool) -> None:  # noqa: C901
+def _encode(value: Any, out: list[str], indent: str, prefix: str, html: bool) -> None:
     if value is None or value is MISSING:
         out.append("null")
     elif value is True:
@@ -143,7 +141,7 @@ class _Decoder:
     def peek(self) -> str:
         return self.s[self.i] if self.i < len(self.s) else ""
 
-    def value(self) -> Any:  # noqa: C901
+    def value(self) -> Any:
         self.skip()
         ch = self.peek()
         if ch == "{":
@@ -152,7 +150,7 @@ class _Decoder:
             return self.arr()
         if ch == '"':
             return self.string()
-        if ch == "-" or ch.isdigit() and ch != "":
+        if ch == "-" or (ch.isdigit() and ch != ""):
             return self.number()
         for word, val in (("true", True), ("false", False), ("null", None)):
             if ch == word[0]:

@@ -25,7 +25,7 @@ class TimeError(ValueError):
 
 
 def tokenize(layout: str) -> list[str]:
-    """Split a Go layout into literal text and std chunks (chunks start with ``\\0``)."""
+    """Split a Go layout into literal text and std chunks (chunks start with a NUL)."""
     out: list[str] = []
     i = 0
     lit = ""
@@ -79,12 +79,12 @@ def _offset(dt: datetime, chunk: str) -> str:
 def zone_name(dt: datetime) -> str:
     """Go's zone abbreviation (``UTC``, ``CET``, or ``+0100`` when there is none)."""
     name = dt.tzname() or ""
-    if name and not name[0] in "+-":
+    if name and name[0] not in "+-":
         return name
     return _offset(dt, "-0700")
 
 
-def format_time(dt: datetime, layout: str) -> str:  # noqa: C901 - one branch per chunk
+def format_time(dt: datetime, layout: str) -> str:
     """Go's ``Time.Format``."""
     out: list[str] = []
     for tok in tokenize(layout):
@@ -141,7 +141,7 @@ def format_time(dt: datetime, layout: str) -> str:  # noqa: C901 - one branch pe
 _NUM = {"2006": 4, "06": 2, "01": 2, "02": 2, "15": 2, "03": 2, "04": 2, "05": 2, "002": 3}
 
 
-def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:  # noqa: C901
+def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:
     """Go's ``time.ParseInLocation`` for the common chunks.
 
     Raises:
@@ -154,7 +154,9 @@ def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:  # noqa:
     rest = value
 
     def bad(chunk: str) -> TimeError:
-        return TimeError(f'parsing time "{value}" as "{layout}": cannot parse "{rest}" as "{chunk}"')
+        return TimeError(
+            f'parsing time "{value}" as "{layout}": cannot parse "{rest}" as "{chunk}"'
+        )
 
     for tok in tokenize(layout):
         if not tok.startswith("\0"):
@@ -166,7 +168,7 @@ def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:  # noqa:
         if c in _NUM or c in ("1", "2", "3", "4", "5", "_2"):
             width = _NUM.get(c, 0)
             text = rest.lstrip(" ") if c == "_2" else rest
-            m = re.match(r"\d{%d}" % width if width else r"\d{1,2}", text)
+            m = re.match(rf"\d{{{width}}}" if width else r"\d{1,2}", text)
             if not m:
                 raise bad(c)
             rest = text[m.end() :]

@@ -1,4 +1,4 @@
-"""TOML for Helm's ``toToml``/``fromToml``: BurntSushi/toml's encoder layout, ``tomllib`` to read."""
+"""TOML for Helm's ``toToml``/``fromToml``: BurntSushi/toml's layout; ``tomllib`` reads."""
 
 from __future__ import annotations
 

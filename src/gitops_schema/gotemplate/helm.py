@@ -64,7 +64,8 @@ def _from_json(text: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         kind = "array" if isinstance(value, list) else _kind(value)
-        return {"Error": f"json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"}
+        target = "map[string]interface {}"
+        return {"Error": f"json: cannot unmarshal {kind} into Go value of type {target}"}
     return value
 
 
@@ -111,7 +112,7 @@ def _to_json(value: Any) -> str:
 
 
 def _required(warn: str, value: Any) -> Any:
-    if value is None or value is MISSING or value == "" and isinstance(value, str):
+    if value is None or value is MISSING or (value == "" and isinstance(value, str)):
         raise FuncError(WARN_START + warn + WARN_END)
     return value
 
@@ -150,7 +151,9 @@ def _tpl(st: State, text: str, data: Any) -> str:
     try:
         out = clone.execute(data, parent.name, state=_child(st, clone))
     except TemplateExecError as exc:
-        raise FuncError(f"error during tpl function execution for {go_quote(text)}: {exc}") from None
+        raise FuncError(
+            f"error during tpl function execution for {go_quote(text)}: {exc}"
+        ) from None
     return str(out).replace("<no value>", "")
 
 

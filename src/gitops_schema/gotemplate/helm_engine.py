@@ -1,5 +1,8 @@
-"""Helm's rendering procedure (``pkg/engine``): one template set per chart, ``missingkey=zero``,
-``<no value>`` stripped, files starting with ``_`` not rendered, Helm's error texts."""
+"""Helm's rendering procedure (``pkg/engine``) over one template set per chart.
+
+One set per chart, ``missingkey=zero``, ``<no value>`` stripped, files starting with
+``_`` not rendered, and Helm's error texts.
+"""
 
 from __future__ import annotations
 

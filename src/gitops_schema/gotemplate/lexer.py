@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from gitops_schema.gotemplate.literals import go_quote
 
@@ -121,7 +122,7 @@ class Lexer:
 
     def tokens(self) -> list[Token]:
         """Lex the whole input."""
-        state = self._lex_text
+        state: Any = self._lex_text
         while state is not None:
             state = state()
         return self.items
@@ -261,7 +262,7 @@ class Lexer:
             self._ignore()
         return self._lex_text
 
-    def _lex_inside_action(self) -> object:  # noqa: C901 - one branch per character class
+    def _lex_inside_action(self) -> object:
         delim, trim = self._at_right_delim()
         if delim:
             if self.paren_depth == 0:

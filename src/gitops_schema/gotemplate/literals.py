@@ -93,7 +93,7 @@ def parse_int(text: str) -> int | None:
         return None
     if "_" in body and not _UNDERSCORE_OK.match(body):
         return None
-    if "_" in body and not body[:2].lower() in ("0x", "0o", "0b") and body[0] == "0":
+    if "_" in body and body[:2].lower() not in ("0x", "0o", "0b") and body[0] == "0":
         return None
     clean = body.replace("_", "")
     try:

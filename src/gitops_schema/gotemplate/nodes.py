@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gitops_schema.gotemplate.lexer import go_quote
+from gitops_schema.gotemplate.literals import go_quote
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,13 @@ from typing import NoReturn
 
 from gitops_schema.gotemplate import nodes as n
 from gitops_schema.gotemplate.errors import TemplateSyntaxError
-from gitops_schema.gotemplate.lexer import Kind, Lexer, Token, go_quote
+from gitops_schema.gotemplate.lexer import Kind, Lexer, Token
 from gitops_schema.gotemplate.literals import (
     INT64_MAX,
     INT64_MIN,
     UINT64_MAX,
     LiteralError,
+    go_quote,
     parse_float,
     parse_int,
     unquote,
@@ -367,7 +368,7 @@ class _Parser:
             return n.ChainNode(pos, self.src, node, tuple(fields))
         return node
 
-    def term(self) -> n.Node | None:  # noqa: C901 - one branch per token kind
+    def term(self) -> n.Node | None:
         token = self.next_non_space()
         kind = token.kind
         if kind is Kind.IDENTIFIER:

@@ -1,5 +1,8 @@
-"""Conversions Sprig uses everywhere: spf13/cast's ``ToInt64``/``ToFloat64``, ``strval``,
-``strslice`` and ``empty``, with Go's int64 wrap-around."""
+"""Conversions Sprig uses everywhere.
+
+spf13/cast's ``ToInt64``/``ToFloat64``, ``strval``, ``strslice`` and ``empty``, with
+Go's int64 wrap-around.
+"""
 
 from __future__ import annotations
 

@@ -148,11 +148,17 @@ def gen_private_key(kind: str) -> str:
 
     key: Any
     if kind == "rsa":
-        key, fmt = rsa.generate_private_key(65537, 4096), serialization.PrivateFormat.TraditionalOpenSSL
+        key, fmt = (
+            rsa.generate_private_key(65537, 4096),
+            serialization.PrivateFormat.TraditionalOpenSSL,
+        )
     elif kind == "dsa":
         key, fmt = dsa.generate_private_key(2048), serialization.PrivateFormat.TraditionalOpenSSL
     elif kind == "ecdsa":
-        key, fmt = ec.generate_private_key(ec.SECP256R1()), serialization.PrivateFormat.TraditionalOpenSSL
+        key, fmt = (
+            ec.generate_private_key(ec.SECP256R1()),
+            serialization.PrivateFormat.TraditionalOpenSSL,
+        )
     elif kind == "ed25519":
         key, fmt = ed25519.Ed25519PrivateKey.generate(), serialization.PrivateFormat.PKCS8
     else:

@@ -23,7 +23,7 @@ def dict_(*values: Any) -> dict[str, Any]:
 
 
 def _map(value: Any) -> dict[str, Any]:
-    return {} if value is None else value  # type: ignore[no-any-return]
+    return {} if value is None else value
 
 
 def get(d: Any, key: str) -> Any:
@@ -81,9 +81,7 @@ def dig(*args: Any) -> Any:
                 f"interface conversion: interface {{}} is {got}, not map[string]interface {{}}"
             )
         if not isinstance(key, str):
-            raise FuncError(
-                f"interface conversion: interface {{}} is {type_name(key)}, not string"
-            )
+            raise FuncError(f"interface conversion: interface {{}} is {type_name(key)}, not string")
         if key not in current:
             return default
         current = current[key]

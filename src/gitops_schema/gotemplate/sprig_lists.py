@@ -216,4 +216,3 @@ FUNCS: FuncMap = {
     "join": GoFunc(lambda sep, v: sep.join(strslice(v)), ("string", ANY)),
     "toStrings": GoFunc(strslice, (ANY,)),
 }
-

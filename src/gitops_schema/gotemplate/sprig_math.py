@@ -1,5 +1,8 @@
-"""Sprig arithmetic (numeric.go): integer functions return int64 with Go's wrap-around and
-truncating division; ``*f`` functions go through shopspring/decimal like Sprig does."""
+"""Sprig arithmetic (numeric.go).
+
+Integer functions return int64 with Go's wrap-around and truncating division; the
+``*f`` functions go through decimal arithmetic as shopspring/decimal does in Sprig.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Sprig regular expressions: Go RE2 syntax translated to Python ``re``, Go's error texts,
-Go's rules for empty matches and ``$1``/``${name}`` expansion."""
+"""Sprig regular expressions over Python's ``re``.
+
+Go RE2 syntax is translated, and Go's error texts, rules for empty matches and
+``$1``/``${name}`` expansion are kept.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Sprig ``semver``/``semverCompare`` with Masterminds/semver v3 rules (ranges, ``~``,
-``^``, wildcards, and pre-releases matching only constraints that name one)."""
+"""Sprig ``semver``/``semverCompare`` with Masterminds/semver v3 rules.
+
+Ranges, ``~``, ``^`` and wildcards; a pre-release only matches a constraint that names
+one.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +27,7 @@ _OPS = r"=|!=|>|<|>=|=>|<=|=<|~|~>|\^"
 _OPS_ORDERED = r"!=|>=|=>|<=|=<|~>|=|>|<|~|\^"
 _CONSTRAINT = re.compile(rf"^\s*({_OPS_ORDERED}|)\s*({_CV})\s*$")
 _FIND = re.compile(rf"({_OPS_ORDERED}|)\s*({_CV})")
-_VALID = re.compile(
-    rf"^(\s*({_OPS})?\s*({_CV})\s*,?)((?:\s+|,\s*)({_OPS})?\s*({_CV})\s*,?)*$"
-)
+_VALID = re.compile(rf"^(\s*({_OPS})?\s*({_CV})\s*,?)((?:\s+|,\s*)({_OPS})?\s*({_CV})\s*,?)*$")
 _RANGE = re.compile(rf"\s*({_CV})\s+-\s+({_CV})\s*")
 
 
@@ -133,7 +134,7 @@ class _Constraint:
         except FuncError:
             raise FuncError("constraint Parser Error") from None
 
-    def check(self, v: Version) -> bool:  # noqa: C901 - one rule per operator
+    def check(self, v: Version) -> bool:
         c = self.con
         if v.pre and not c.pre:
             return False

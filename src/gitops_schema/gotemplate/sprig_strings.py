@@ -55,7 +55,7 @@ def go_title(s: str) -> str:
 
 
 def untitle(s: str) -> str:
-    """goutils ``Uncapitalize``: lower-case the first letter of every word."""
+    """Goutils ``Uncapitalize``: lower-case the first letter of every word."""
     out = []
     prev_space = True
     for c in s:
@@ -65,7 +65,7 @@ def untitle(s: str) -> str:
 
 
 def abbreviate_full(s: str, offset: int, width: int) -> str:
-    """goutils ``AbbreviateFull``."""
+    """Goutils ``AbbreviateFull``."""
     if s == "":
         return ""
     if width < 4:
@@ -136,7 +136,7 @@ def repeat(count: int, s: str) -> str:
 
 
 def swapcase(s: str) -> str:
-    """goutils ``SwapCase``."""
+    """Goutils ``SwapCase``."""
     out = []
     for c in s:
         if c.isupper() or c.istitle():
@@ -149,7 +149,7 @@ def swapcase(s: str) -> str:
 
 
 def initials(s: str) -> str:
-    """goutils ``Initials``: first rune of each whitespace-separated word."""
+    """Goutils ``Initials``: first rune of each whitespace-separated word."""
     return "".join(word[0] for word in s.split() if word)
 
 
@@ -162,17 +162,17 @@ def _words(s: str) -> list[str]:
 
 
 def snakecase(s: str) -> str:
-    """xstrings ``ToSnakeCase``."""
+    """Xstrings ``ToSnakeCase``."""
     return "_".join(go_lower(w) for w in _words(s))
 
 
 def kebabcase(s: str) -> str:
-    """xstrings ``ToKebabCase``."""
+    """Xstrings ``ToKebabCase``."""
     return "-".join(go_lower(w) for w in _words(s))
 
 
 def camelcase(s: str) -> str:
-    """xstrings ``ToPascalCase``: separators dropped, the next letter upper-cased.
+    """Xstrings ``ToPascalCase``: separators dropped, the next letter upper-cased.
 
     Underscores keep xstrings' rules: leading ones stay, a doubled one leaves one behind.
     """
@@ -210,7 +210,7 @@ def camelcase(s: str) -> str:
 
 
 def wrap_custom(s: str, width: int, newline: str, wrap_long: bool) -> str:
-    """goutils ``WrapCustom``."""
+    """Goutils ``WrapCustom``."""
     if s == "":
         return ""
     newline = newline or "\n"
@@ -278,14 +278,16 @@ def _split_map(parts: list[str]) -> GoMap:
 
 
 def nospace(s: str) -> str:
-    """goutils ``DeleteWhiteSpace``."""
+    """Goutils ``DeleteWhiteSpace``."""
     return "".join(c for c in s if not c.isspace())
 
 
 def go_trim_space(s: str) -> str:
     """``strings.TrimSpace``."""
-    return s.strip(_GO_SPACE + "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                   "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+    return s.strip(
+        _GO_SPACE + "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+        "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+    )
 
 
 def _trim_prefix(prefix: str, s: str) -> str:

@@ -94,9 +94,9 @@ def type_name(value: Any) -> str:
     if t is complex:
         return "complex128"
     if t is GoList:
-        return "[]" + value.elem
+        return "[]" + str(value.elem)
     if t is GoMap:
-        return "map[string]" + value.elem
+        return "map[string]" + str(value.elem)
     if isinstance(value, GoObject):
         return value.go_type
     if callable(value):

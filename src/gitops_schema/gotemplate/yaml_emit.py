@@ -63,7 +63,7 @@ def _printable(ch: str) -> bool:
 class _Analysis:
     __slots__ = ("block", "block_plain", "flow_plain", "multiline", "single")
 
-    def __init__(self, s: str) -> None:  # noqa: C901 - libyaml's analyze_scalar
+    def __init__(self, s: str) -> None:
         if not s:
             self.multiline = False
             self.flow_plain, self.block_plain, self.single, self.block = False, True, True, False
@@ -133,7 +133,7 @@ class _Analysis:
         )
 
 
-def _natural_less(a: str, b: str) -> bool:  # noqa: C901 - go-yaml's keyList.Less
+def _natural_less(a: str, b: str) -> bool:
     for i in range(min(len(a), len(b))):
         ca, cb = a[i], b[i]
         if ca == cb:
@@ -190,15 +190,17 @@ class Emitter:
         self.indent_sequences = indent_sequences
 
     def write(self, text: str) -> None:
+        """Append text and track the column."""
         self.out.append(text)
         nl = text.rfind("\n")
         self.column = len(text) - nl - 1 if nl >= 0 else self.column + len(text)
 
     def at_line_start(self) -> bool:
+        """Whether the last thing written was a line break."""
         return bool(self.out) and self.out[-1].endswith("\n")
 
     def newline(self, indent: int) -> None:
-        """libyaml's write_indent: a break unless one was just written, then the indent."""
+        """Libyaml's write_indent: a break unless one was just written, then the indent."""
         if not self.at_line_start():
             self.write("\n")
         self.write(" " * indent)
@@ -217,6 +219,7 @@ class Emitter:
             self.scalar(value, indent, simple_key=False)
 
     def mapping(self, mapping: dict[str, Any], indent: int, *, inline: bool) -> None:
+        """A block mapping with keys in go-yaml order."""
         for i, key in enumerate(sorted(mapping, key=cmp_to_key(_key_cmp))):
             if (i or not inline) and self.out:
                 self.newline(indent)
@@ -232,6 +235,7 @@ class Emitter:
                 self.node(value, indent + 2)
 
     def sequence(self, items: list[Any], indent: int, *, inline: bool) -> None:
+        """A block sequence."""
         for i, item in enumerate(items):
             if (i or not inline) and self.out:
                 self.newline(indent)
@@ -239,6 +243,7 @@ class Emitter:
             self.node(item, indent + 2, in_seq=True)
 
     def scalar(self, value: Any, indent: int, *, simple_key: bool) -> None:
+        """A null, bool, number or string."""
         if value is None:
             self.write("null")
         elif value is True or value is False:
@@ -252,6 +257,7 @@ class Emitter:
             self.string(value if isinstance(value, str) else str(value), indent, simple_key)
 
     def string(self, s: str, indent: int, simple_key: bool) -> None:
+        """A string in the style go-yaml picks: plain, single, double or literal."""
         info = _Analysis(s)
         plain_ok = bool(s) and resolves_to_string(s)
         style = "plain" if plain_ok else "double"
@@ -275,6 +281,7 @@ class Emitter:
             self.double(s, indent, allow_breaks=not simple_key)
 
     def plain(self, s: str, indent: int, allow_breaks: bool) -> None:
+        """A plain scalar, folded at spaces past the best width."""
         spaces = False
         for i, ch in enumerate(s):
             if ch == " ":
@@ -289,6 +296,7 @@ class Emitter:
                 spaces = False
 
     def single(self, s: str, indent: int, allow_breaks: bool) -> None:
+        """A single-quoted scalar."""
         self.write("'")
         spaces = False
         for i, ch in enumerate(s):
@@ -312,6 +320,7 @@ class Emitter:
         self.write("'")
 
     def double(self, s: str, indent: int, allow_breaks: bool) -> None:
+        """A double-quoted scalar with libyaml escapes."""
         self.write('"')
         spaces = False
         for i, ch in enumerate(s):
@@ -347,6 +356,7 @@ class Emitter:
         self.write('"')
 
     def literal(self, s: str, indent: int) -> None:
+        """A literal block scalar with its chomping and indentation hints."""
         hint = "2" if s[0] in " " + _BREAKS else ""
         if not s.endswith(tuple(_BREAKS)):
             chomp = "-"

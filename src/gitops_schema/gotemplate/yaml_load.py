@@ -1,5 +1,8 @@
-"""``sigs.k8s.io/yaml.Unmarshal`` as Helm and Argo CD call it: YAML 1.1 (go-yaml v2) to JSON
-to Go, so every number becomes a float64 and every key a string."""
+"""``sigs.k8s.io/yaml.Unmarshal`` as Helm and Argo CD call it.
+
+YAML 1.1 (go-yaml v2) to JSON to Go: every number becomes a float64 and every key a
+string.
+"""
 
 from __future__ import annotations
 
@@ -104,7 +107,7 @@ def yaml_to_json(text: str) -> Any:
         YAMLError: ``error converting YAML to JSON: yaml: line N: ...``.
     """
     try:
-        docs = list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - SafeLoader subclass
+        docs = list(yaml.load_all(text, Loader=_Loader))
     except yaml.YAMLError as exc:
         raise YAMLError(f"error converting YAML to JSON: {_go_yaml_error(exc)}") from None
     except (ValueError, TypeError, RecursionError) as exc:
