@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from gitops_schema.gotemplate.casing import lower_words, pascal_case
 from gitops_schema.gotemplate.funcs import ANY, INT, STR, FuncError, FuncMap, GoFunc
 from gitops_schema.gotemplate.literals import go_quote
 from gitops_schema.gotemplate.sprig_conv import strval
@@ -153,62 +153,6 @@ def initials(s: str) -> str:
     return "".join(word[0] for word in s.split() if word)
 
 
-def _words(s: str) -> list[str]:
-    spaced = re.sub(r"[\s_\-.]+", " ", s)
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", spaced)
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    spaced = re.sub(r"([A-Za-z])([0-9]+[a-z])", r"\1 \2", spaced)
-    return [w for w in spaced.split(" ") if w]
-
-
-def snakecase(s: str) -> str:
-    """Xstrings ``ToSnakeCase``."""
-    return "_".join(go_lower(w) for w in _words(s))
-
-
-def kebabcase(s: str) -> str:
-    """Xstrings ``ToKebabCase``."""
-    return "-".join(go_lower(w) for w in _words(s))
-
-
-def camelcase(s: str) -> str:
-    """Xstrings ``ToPascalCase``: separators dropped, the next letter upper-cased.
-
-    Underscores keep xstrings' rules: leading ones stay, a doubled one leaves one behind.
-    """
-    out = []
-    i = 0
-    while i < len(s) and s[i] == "_":
-        out.append("_")
-        i += 1
-    upper_next = True
-    prev = ""
-    for c in s[i:]:
-        if c == "_":
-            if prev == "_":
-                out.append("_")
-                prev = ""
-                continue
-            prev = "_"
-            upper_next = True
-            continue
-        if c in " -.\t\n":
-            upper_next = True
-            prev = c
-            continue
-        if upper_next:
-            out.append(go_upper(c))
-        elif c.isupper() and prev.islower():
-            out.append(c)
-        else:
-            out.append(go_lower(c))
-        upper_next = False
-        prev = c
-    if prev == "_":
-        out.append("_")
-    return "".join(out)
-
-
 def wrap_custom(s: str, width: int, newline: str, wrap_long: bool) -> str:
     """Goutils ``WrapCustom``."""
     if s == "":
@@ -316,9 +260,9 @@ FUNCS: FuncMap = {
     "nospace": GoFunc(nospace, (STR,)),
     "initials": GoFunc(initials, (STR,)),
     "swapcase": GoFunc(swapcase, (STR,)),
-    "snakecase": GoFunc(snakecase, (STR,)),
-    "camelcase": GoFunc(camelcase, (STR,)),
-    "kebabcase": GoFunc(kebabcase, (STR,)),
+    "snakecase": GoFunc(lambda s: lower_words(s, "_"), (STR,)),
+    "camelcase": GoFunc(pascal_case, (STR,)),
+    "kebabcase": GoFunc(lambda s: lower_words(s, "-"), (STR,)),
     "wrap": GoFunc(lambda n, s: wrap_custom(s, n, "", False), (INT, STR)),
     "wrapWith": GoFunc(lambda n, sep, s: wrap_custom(s, n, sep, True), (INT, STR, STR)),
     "contains": GoFunc(lambda sub, s: sub in s, (STR, STR)),
