@@ -23,11 +23,12 @@ _CV = (
     r"(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"
     r"(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"
 )
-_OPS = r"=|!=|>|<|>=|=>|<=|=<|~|~>|\^"
-_OPS_ORDERED = r"!=|>=|=>|<=|=<|~>|=|>|<|~|\^"
-_CONSTRAINT = re.compile(rf"^\s*({_OPS_ORDERED}|)\s*({_CV})\s*$")
-_FIND = re.compile(rf"({_OPS_ORDERED}|)\s*({_CV})")
-_VALID = re.compile(rf"^(\s*({_OPS})?\s*({_CV})\s*,?)((?:\s+|,\s*)({_OPS})?\s*({_CV})\s*,?)*$")
+# Go's regexp picks the first alternative that lets the whole pattern match, as Python's
+# does, so the operator list keeps Masterminds' order (including its empty alternative).
+_OPS = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^"
+_CONSTRAINT = re.compile(rf"^\s*({_OPS})\s*({_CV})\s*$")
+_FIND = re.compile(rf"({_OPS})\s*({_CV})")
+_VALID = re.compile(rf"^(\s*({_OPS})\s*({_CV})\s*)((?:\s+|,\s*)({_OPS})\s*({_CV})\s*)*$")
 _RANGE = re.compile(rf"\s*({_CV})\s+-\s+({_CV})\s*")
 
 
@@ -47,6 +48,9 @@ class Version(GoObject):
         self.patch = int(m.group(3)[1:]) if m.group(3) else 0
         self.pre = m.group(5) or ""
         self.meta = m.group(8) or ""
+        for part in self.pre.split(".") if self.pre else ():
+            if part.isdigit() and len(part) > 1 and part[0] == "0":
+                raise FuncError("Version segment starts with 0")
 
     def go_string(self) -> str:
         """``Version.String()``."""
@@ -125,9 +129,9 @@ class _Constraint:
         ver = m.group(2)
         if _is_x(major) or major == "":
             ver, self.dirty = "0.0.0" + pre, True
-        elif _is_x(minor.lstrip(".")):
+        elif _is_x(minor.lstrip(".")) or minor == "":
             ver, self.dirty, self.minor_dirty = f"{major}.0.0{pre}", True, True
-        elif _is_x(patch.lstrip(".")):
+        elif _is_x(patch.lstrip(".")) or patch == "":
             ver, self.dirty, self.patch_dirty = f"{major}{minor}.0{pre}", True, True
         try:
             self.con = Version(ver)
@@ -135,41 +139,36 @@ class _Constraint:
             raise FuncError("constraint Parser Error") from None
 
     def check(self, v: Version) -> bool:
-        c = self.con
-        if v.pre and not c.pre:
+        """Whether ``v`` satisfies this constraint (pre-releases only match pre-releases)."""
+        if v.pre and not self.con.pre:
             return False
         op = self.op
-        if op in ("", "=", "~", "~>") and not (op in ("", "=") and not self.dirty):
-            if v.compare(c) < 0:
-                return False
-            if c.major == c.minor == c.patch == 0 and not (self.minor_dirty or self.patch_dirty):
-                return True
-            return v.major == c.major and (v.minor == c.minor or self.minor_dirty)
         if op in ("", "="):
-            return v.compare(c) == 0
+            return self._tilde(v) if self.dirty else v.compare(self.con) == 0
+        if op in ("~", "~>"):
+            return self._tilde(v)
+        if op == "^":
+            return self._caret(v)
         if op == "!=":
-            return not self._equalish(v)
+            return self._not_equal(v)
         if op == ">":
-            if not self.dirty:
-                return v.compare(c) > 0
-            if v.major != c.major:
-                return v.major > c.major
-            if self.minor_dirty:
-                return False
-            if self.patch_dirty:
-                return v.minor > c.minor
-            return v.compare(c) > 0
+            return self._greater(v)
         if op == "<":
-            return v.compare(c) < 0
+            return v.compare(self.con) < 0
         if op in (">=", "=>"):
-            return v.compare(c) >= 0
-        if op in ("<=", "=<"):
-            if not self.dirty:
-                return v.compare(c) <= 0
-            if v.major > c.major:
-                return False
-            return not (v.major == c.major and v.minor > c.minor and not self.minor_dirty)
-        # ^
+            return v.compare(self.con) >= 0
+        return self._less_equal(v)
+
+    def _tilde(self, v: Version) -> bool:
+        c = self.con
+        if v.compare(c) < 0:
+            return False
+        if c.major == c.minor == c.patch == 0 and not (self.minor_dirty or self.patch_dirty):
+            return True
+        return v.major == c.major and (v.minor == c.minor or self.minor_dirty)
+
+    def _caret(self, v: Version) -> bool:
+        c = self.con
         if v.compare(c) < 0:
             return False
         if c.major > 0 or self.minor_dirty:
@@ -182,20 +181,47 @@ class _Constraint:
             return False
         return v.patch == c.patch
 
-    def _equalish(self, v: Version) -> bool:
+    def _not_equal(self, v: Version) -> bool:
         c = self.con
         if self.dirty:
-            if v.major != c.major:
-                return False
-            if self.minor_dirty:
+            if c.major != v.major:
                 return True
-            return v.minor == c.minor
-        return v.compare(c) == 0
+            if c.minor != v.minor and not self.minor_dirty:
+                return True
+            if self.minor_dirty:
+                return False
+            if c.patch != v.patch and not self.patch_dirty:
+                return True
+            if self.patch_dirty:
+                if v.pre or c.pre:
+                    return _compare_pre(v.pre, c.pre) != 0
+                return False
+        return v.compare(c) != 0
+
+    def _greater(self, v: Version) -> bool:
+        c = self.con
+        if not self.dirty:
+            return v.compare(c) > 0
+        if v.major != c.major:
+            return v.major > c.major
+        if self.minor_dirty:
+            return False
+        if self.patch_dirty:
+            return v.minor > c.minor
+        return v.compare(c) > 0
+
+    def _less_equal(self, v: Version) -> bool:
+        c = self.con
+        if not self.dirty:
+            return v.compare(c) <= 0
+        if v.major > c.major:
+            return False
+        return not (v.major == c.major and v.minor > c.minor and not self.minor_dirty)
 
 
 def semver_compare(constraint: str, version: str) -> bool:
     """``semverCompare``."""
-    text = _RANGE.sub(lambda m: f">= {m.group(1)}, <= {m.group(11)}", constraint)
+    text = _RANGE.sub(lambda m: f">= {m.group(1)}, <= {m.group(11)} ", constraint, count=0)
     groups = []
     for part in text.split("||"):
         if not _VALID.match(part):
