@@ -153,11 +153,8 @@ class _Printer:
             self.buf.append("interface {}(nil)")
             return
         if item is None:
-            if verb == "v":
-                self.buf.append("<nil>")
-            else:
-                self.arg = None
-                self.bad_verb(verb)
+            # A nil interface inside a container prints <nil> whatever the verb.
+            self.buf.append("<nil>")
             return
         self.print_arg(item, verb, depth + 1)
 

@@ -103,13 +103,10 @@ def bcrypt_hash(text: str) -> str:
     return bcrypt.hashpw(text.encode(), bcrypt.gensalt(10, prefix=b"2a")).decode()
 
 
-def htpasswd(user: str, password: str, *algo: str) -> str:
-    """``htpasswd``: ``user:bcrypt`` (or ``{SHA}`` with ``"sha"``)."""
+def htpasswd(user: str, password: str) -> str:
+    """``htpasswd``: ``user:bcrypt-hash``."""
     if ":" in user:
         return f"invalid username: {user}"
-    if algo and algo[0] == "sha":
-        digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode()
-        return f"{user}:{{SHA}}{digest}"
     return f"{user}:{bcrypt_hash(password)}"
 
 
@@ -247,7 +244,7 @@ FUNCS: FuncMap = {
     "encryptAES": GoFunc(encrypt_aes, (STR, STR)),
     "decryptAES": GoFunc(decrypt_aes, (STR, STR)),
     "bcrypt": GoFunc(bcrypt_hash, (STR,)),
-    "htpasswd": GoFunc(htpasswd, (STR, STR), STR),
+    "htpasswd": GoFunc(htpasswd, (STR, STR)),
     "genPrivateKey": GoFunc(gen_private_key, (STR,)),
     "genCA": GoFunc(lambda cn, d: _build(cn, [], [], d, _new_key(), None, True), (STR, INT)),
     "genCAWithKey": GoFunc(

@@ -201,7 +201,7 @@ FUNCS: FuncMap = {
     "mustToJson": GoFunc(must(marshal), (ANY,)),
     "toPrettyJson": GoFunc(lambda v: _quiet(lambda: marshal(v, indent="  ")), (ANY,)),
     "mustToPrettyJson": GoFunc(must(lambda v: marshal(v, indent="  ")), (ANY,)),
-    "toRawJson": GoFunc(lambda v: _quiet(lambda: marshal(v, escape_html=False)), (ANY,)),
+    "toRawJson": GoFunc(must(lambda v: marshal(v, escape_html=False)), (ANY,)),
     "mustToRawJson": GoFunc(must(lambda v: marshal(v, escape_html=False)), (ANY,)),
     "fromJson": GoFunc(from_json, (STR,)),
     "mustFromJson": GoFunc(must_from_json, (STR,)),

@@ -148,9 +148,24 @@ def swapcase(s: str) -> str:
     return "".join(out)
 
 
+_LATIN1_SPACE = "\t\n\v\f\r \x85\xa0"
+
+
 def initials(s: str) -> str:
-    """Goutils ``Initials``: first rune of each whitespace-separated word."""
-    return "".join(word[0] for word in s.split() if word)
+    """goutils ``Initials``: the first byte of each whitespace-separated word.
+
+    goutils reads bytes as runes, so a non-ASCII initial comes out as its first byte.
+    """
+    out = []
+    gap = True
+    for byte in _b(s):
+        ch = chr(byte)
+        if ch in _LATIN1_SPACE:
+            gap = True
+        elif gap:
+            out.append(ch)
+            gap = False
+    return "".join(out)
 
 
 def wrap_custom(s: str, width: int, newline: str, wrap_long: bool) -> str:
@@ -222,8 +237,10 @@ def _split_map(parts: list[str]) -> GoMap:
 
 
 def nospace(s: str) -> str:
-    """Goutils ``DeleteWhiteSpace``."""
-    return "".join(c for c in s if not c.isspace())
+    """goutils ``DeleteWhiteSpace``, byte-wise like goutils (so it can split UTF-8)."""
+    data = _b(s)
+    kept = [chr(b) for b in data if chr(b) not in _LATIN1_SPACE]
+    return s if len(kept) == len(data) else "".join(kept)
 
 
 def go_trim_space(s: str) -> str:
