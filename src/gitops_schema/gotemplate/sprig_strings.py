@@ -152,7 +152,7 @@ _LATIN1_SPACE = "\t\n\v\f\r \x85\xa0"
 
 
 def initials(s: str) -> str:
-    """goutils ``Initials``: the first byte of each whitespace-separated word.
+    """The goutils ``Initials``: the first byte of each whitespace-separated word.
 
     goutils reads bytes as runes, so a non-ASCII initial comes out as its first byte.
     """
@@ -237,7 +237,7 @@ def _split_map(parts: list[str]) -> GoMap:
 
 
 def nospace(s: str) -> str:
-    """goutils ``DeleteWhiteSpace``, byte-wise like goutils (so it can split UTF-8)."""
+    """The goutils ``DeleteWhiteSpace``, byte-wise like goutils (so it can split UTF-8)."""
     data = _b(s)
     kept = [chr(b) for b in data if chr(b) not in _LATIN1_SPACE]
     return s if len(kept) == len(data) else "".join(kept)
