@@ -201,15 +201,16 @@ def js_escape(s: str) -> str:
     return "".join(out)
 
 
-def _not_called(*_args: Any) -> Any:
+def special_form(*_args: Any) -> Any:
+    """Placeholder body of ``and``, ``or`` and ``call``, which the compiler evaluates."""
     # and/or/call are evaluated by the compiler; this only gives them a signature.
     raise FuncError("internal error: special form called directly")
 
 
 BUILTINS: FuncMap = {
-    "and": GoFunc(_not_called, (RAW,), RAW),
-    "or": GoFunc(_not_called, (RAW,), RAW),
-    "call": GoFunc(_not_called, (RAW,), RAW),
+    "and": GoFunc(special_form, (RAW,), RAW),
+    "or": GoFunc(special_form, (RAW,), RAW),
+    "call": GoFunc(special_form, (RAW,), RAW),
     "not": GoFunc(lambda a: not is_true(a), (RAW,)),
     "len": GoFunc(go_len, (RAW,)),
     "index": GoFunc(go_index, (RAW,), RAW),

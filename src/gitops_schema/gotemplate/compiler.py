@@ -8,24 +8,33 @@ resolved at compile time, so execution does no name lookups.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 from gitops_schema.gotemplate import nodes as n
+from gitops_schema.gotemplate.builtins import special_form
+from gitops_schema.gotemplate.calls import (
+    and_or,
+    call_builtin,
+    make_call,
+    raise_break,
+    raise_continue,
+    raiser2,
+    raiser3,
+)
 from gitops_schema.gotemplate.errors import TemplateError
 from gitops_schema.gotemplate.exec_support import (
     NOFINAL,
     BreakLoop,
     ContinueLoop,
-    Fail,
     State,
     fail,
-    missing_key,
     print_value,
     validate,
 )
-from gitops_schema.gotemplate.funcs import ANY, RAW, FuncError, FuncMap, GoFunc
+from gitops_schema.gotemplate.fields import chain, iface, method_call, same
+from gitops_schema.gotemplate.funcs import ANY, RAW, FuncMap
 from gitops_schema.gotemplate.gofmt import sort_key
-from gitops_schema.gotemplate.values import MISSING, GoObject, Int64, is_true, type_name
+from gitops_schema.gotemplate.values import MISSING, Int64, is_true
 
 Stmt = Callable[[State, Any], None]
 Expr = Callable[[State, Any], Any]
@@ -36,68 +45,6 @@ _CONSTANT_NODES = (n.BoolNode, n.NumberNode, n.StringNode)
 
 def _noop(st: State, dot: Any) -> None:
     return None
-
-
-def field_value(
-    st: State, receiver: Any, name: str, node: n.Node, has_args: bool, from_iface: bool
-) -> Any:
-    """Go's ``evalField`` for one step of ``.A.B``."""
-    if type(receiver) is dict or isinstance(receiver, dict):
-        if has_args:
-            fail(node, f"{name} is not a method but has arguments")
-        value = receiver.get(name, MISSING)
-        if value is MISSING:
-            return missing_key(st, receiver, name, node)
-        return value
-    if receiver is MISSING or (receiver is None and not from_iface):
-        if st.missingkey == 2:
-            fail(node, f'nil data; no entry for key "{name}"')
-        return MISSING
-    if receiver is None:
-        fail(node, f"nil pointer evaluating interface {{}}.{name}")
-    if isinstance(receiver, GoObject):
-        try:
-            value = receiver.go_field(name)
-        except KeyError:
-            value = MISSING
-        if value is not MISSING:
-            if has_args:
-                fail(node, f"{name} has arguments but cannot be invoked as function")
-            return value
-    where = "interface {}" if from_iface else type_name(receiver)
-    fail(node, f"can't evaluate field {name} in type {where}")
-
-
-def _chain(idents: tuple[str, ...], node: n.Node, has_args: bool) -> Callable[[State, Any], Any]:
-    """Walk ``idents`` from a receiver; the last step gets the arguments."""
-    last = len(idents) - 1
-    if last == 0 and not has_args:
-        name = idents[0]
-
-        def one(st: State, receiver: Any) -> Any:
-            if type(receiver) is dict:
-                value = receiver.get(name, MISSING)
-                if value is MISSING:
-                    return missing_key(st, receiver, name, node)
-                return value
-            return field_value(st, receiver, name, node, False, False)
-
-        return one
-
-    def walk(st: State, receiver: Any) -> Any:
-        iface = False
-        for i, name in enumerate(idents):
-            if type(receiver) is dict and not (has_args and i == last):
-                value = receiver.get(name, MISSING)
-                receiver = missing_key(st, receiver, name, node) if value is MISSING else value
-                iface = True
-                continue
-            nxt = field_value(st, receiver, name, node, has_args and i == last, iface)
-            iface = type(receiver) is dict or type(receiver) is list
-            receiver = nxt
-        return receiver
-
-    return walk
 
 
 class Compiler:
@@ -144,9 +91,9 @@ class Compiler:
         if isinstance(node, n.TemplateNode):
             return self.template(node)
         if isinstance(node, n.BreakNode):
-            return _raise_break
+            return raise_break
         if isinstance(node, n.ContinueNode):
-            return _raise_continue
+            return raise_continue
         raise TemplateError(f"unknown node: {node}")
 
     def text(self, text: str) -> Stmt:
@@ -314,18 +261,18 @@ class Compiler:
         has_args = len(cmd.args) > 1 or has_final
         if isinstance(head, n.FieldNode):
             if has_args:
-                recv = _chain(head.ident[:-1], head, False) if len(head.ident) > 1 else _same
+                recv = chain(head.ident[:-1], head, False) if len(head.ident) > 1 else same
                 return self.method(head, recv, head.ident[-1], cmd.args[1:])
-            walk = _chain(head.ident, head, has_args)
+            walk = chain(head.ident, head, has_args)
             return lambda st, dot, final: walk(st, dot)
         if isinstance(head, n.ChainNode):
             base = self.arg(head.node, None)
             if has_args:
-                rest = _chain(head.fields[:-1], head, False) if len(head.fields) > 1 else _same
+                rest = chain(head.fields[:-1], head, False) if len(head.fields) > 1 else same
                 return self.method(
                     head, lambda st, dot: rest(st, base(st, dot)), head.fields[-1], cmd.args[1:]
                 )
-            walk = _chain(head.fields, head, has_args)
+            walk = chain(head.fields, head, has_args)
             return lambda st, dot, final: walk(st, base(st, dot))
         if isinstance(head, n.IdentifierNode):
             return self.call(head, cmd, cmd.args[1:], has_final)
@@ -333,58 +280,30 @@ class Compiler:
             slot = self.lookup(head.ident[0])
             if len(head.ident) == 1:
                 if has_args:
-                    return _raiser3(head, f"can't give argument to non-function {head}")
+                    return raiser3(head, f"can't give argument to non-function {head}")
                 return lambda st, dot, final: st.vars[slot]
             if has_args:
-                inner = _chain(head.ident[1:-1], head, False) if len(head.ident) > 2 else _same
+                inner = chain(head.ident[1:-1], head, False) if len(head.ident) > 2 else same
                 return self.method(
                     head, lambda st, dot: inner(st, st.vars[slot]), head.ident[-1], cmd.args[1:]
                 )
-            walk = _chain(head.ident[1:], head, has_args)
+            walk = chain(head.ident[1:], head, has_args)
             return lambda st, dot, final: walk(st, st.vars[slot])
         if has_args:
-            return _raiser3(head, f"can't give argument to non-function {head}")
+            return raiser3(head, f"can't give argument to non-function {head}")
         if isinstance(head, n.PipeNode):
             inner = self.pipe(head)
             return lambda st, dot, final: inner(st, dot)
         if isinstance(head, n.DotNode):
             return lambda st, dot, final: dot
         if isinstance(head, n.NilNode):
-            return _raiser3(head, "nil is not a command")
+            return raiser3(head, "nil is not a command")
         const = self.constant(head, ANY)
         return lambda st, dot, final: const(st, dot)
 
     def method(self, head: n.Node, recv: Expr, name: str, args: list[n.Node]) -> Cmd:
         """``.X.Method arg...``: a method of a Go object, or Go's error for a field."""
-        exprs = tuple(self.arg(a, ANY) for a in args)
-
-        def run(st: State, dot: Any, final: Any) -> Any:
-            receiver = recv(st, dot)
-            if isinstance(receiver, GoObject):
-                try:
-                    method = receiver.go_field(name)
-                except KeyError:
-                    method = None
-                if isinstance(method, GoFunc):
-                    values = [e(st, dot) for e in exprs]
-                    if final is not NOFINAL:
-                        values.append(final)
-                    if len(values) != len(method.params):
-                        want = len(method.params)
-                        fail(
-                            head, f"wrong number of args for {name}: want {want} got {len(values)}"
-                        )
-                    argv = [
-                        validate(v, p, head, False)
-                        for v, p in zip(values, method.params, strict=True)
-                    ]
-                    try:
-                        return method.fn(*argv)
-                    except FuncError as exc:
-                        fail(head, f"error calling {name}: {exc}")
-            return field_value(st, receiver, name, head, True, False)
-
-        return run
+        return method_call(head, recv, name, tuple(self.arg(a, ANY) for a in args))
 
     # -- arguments ---------------------------------------------------------------------
 
@@ -397,17 +316,17 @@ class Compiler:
             if target in (ANY, RAW) or target.startswith(("[]", "map[", "*", "func")):
                 const_nil = MISSING if target == RAW else None
                 return lambda st, dot: const_nil
-            return _raiser2(node, f"cannot assign nil to {target}")
+            return raiser2(node, f"cannot assign nil to {target}")
         if isinstance(node, n.FieldNode):
-            walk = _chain(node.ident, node, False)
+            walk = chain(node.ident, node, False)
             if target in (ANY, RAW):
-                return lambda st, dot: _iface(walk(st, dot), target)
+                return lambda st, dot: iface(walk(st, dot), target)
             return lambda st, dot: validate(walk(st, dot), target, node, True)
         if isinstance(node, n.VariableNode):
             slot = self.lookup(node.ident[0])
             if len(node.ident) == 1:
                 return lambda st, dot: validate(st.vars[slot], target, node, False)
-            walk = _chain(node.ident[1:], node, False)
+            walk = chain(node.ident[1:], node, False)
             return lambda st, dot: validate(walk(st, st.vars[slot]), target, node, True)
         if isinstance(node, n.PipeNode):
             inner = self.pipe(node)
@@ -417,7 +336,7 @@ class Compiler:
             return lambda st, dot: validate(call(st, dot, NOFINAL), target, node, False)
         if isinstance(node, n.ChainNode):
             base = self.arg(node.node, None)
-            walk = _chain(node.fields, node, False)
+            walk = chain(node.fields, node, False)
             return lambda st, dot: validate(walk(st, base(st, dot)), target, node, True)
         return self.constant(node, target)
 
@@ -432,29 +351,29 @@ class Compiler:
             elif isinstance(node, n.NumberNode):
                 return self.ideal(node)
             else:
-                return _raiser2(
+                return raiser2(
                     node, f"can't handle assignment of {node} to empty interface argument"
                 )
         elif ptype == "bool":
             if not isinstance(node, n.BoolNode):
-                return _raiser2(node, f"expected bool; found {node}")
+                return raiser2(node, f"expected bool; found {node}")
             value = node.value
         elif ptype == "string":
             if not isinstance(node, n.StringNode):
-                return _raiser2(node, f"expected string; found {node}")
+                return raiser2(node, f"expected string; found {node}")
             value = node.text
         elif ptype in ("int", "int64"):
             if not (isinstance(node, n.NumberNode) and node.is_int):
-                return _raiser2(node, f"expected integer; found {node}")
+                return raiser2(node, f"expected integer; found {node}")
             value = node.int64
             if ptype == "int64":
                 value = Int64(value)
         elif ptype == "float64":
             if not (isinstance(node, n.NumberNode) and node.is_float):
-                return _raiser2(node, f"expected float; found {node}")
+                return raiser2(node, f"expected float; found {node}")
             value = node.float64
         else:
-            return _raiser2(node, f"can't handle {node} for arg of type {ptype}")
+            return raiser2(node, f"can't handle {node} for arg of type {ptype}")
         return lambda st, dot: value
 
     def ideal(self, node: n.NumberNode) -> Expr:
@@ -475,7 +394,7 @@ class Compiler:
         elif node.is_int:
             value = node.int64
         elif node.is_uint:
-            return _raiser2(node, f"{text} overflows int")
+            return raiser2(node, f"{text} overflows int")
         else:
             value = None
         return lambda st, dot: value
@@ -492,129 +411,24 @@ class Compiler:
         params = func.params
         if func.variadic is not None:
             if n_in < len(params):
-                return _raiser3(
+                return raiser3(
                     ident,
                     f"wrong number of args for {name}: want at least {len(params)} got {len(args)}",
                 )
         elif n_in != len(params):
-            return _raiser3(
-                ident, f"wrong number of args for {name}: want {len(params)} got {n_in}"
-            )
-        if name in ("and", "or") and func.fn.__name__ == "_not_called":
-            return self.and_or(name, args, has_final)
-        if name == "call" and func.fn.__name__ == "_not_called":
-            return self.call_builtin(node, args, has_final)
+            return raiser3(ident, f"wrong number of args for {name}: want {len(params)} got {n_in}")
+        if func.fn is special_form:
+            raw = tuple(self.arg(a, RAW) for a in args)
+            if name == "call":
+                return call_builtin(node, raw, str(args[0]) if args else "")
+            return and_or(name == "or", raw)
         convs = [
             self.arg(a, params[i] if i < len(params) else func.variadic) for i, a in enumerate(args)
         ]
         final_type = ""
         if has_final:
             final_type = params[n_in - 1] if n_in - 1 < len(params) else (func.variadic or ANY)
-        return _make_call(name, func, tuple(convs), final_type, node)
-
-    def and_or(self, name: str, args: list[n.Node], has_final: bool) -> Cmd:
-        """``and``/``or``: short-circuit and return the deciding operand."""
-        convs = tuple(self.arg(a, RAW) for a in args)
-        want = name == "or"
-
-        def run(st: State, dot: Any, final: Any) -> Any:
-            value: Any = MISSING
-            for conv in convs:
-                value = conv(st, dot)
-                if is_true(value) == want:
-                    return value
-            if final is not NOFINAL:
-                value = final
-            return value
-
-        return run
-
-    def call_builtin(self, node: n.Node, args: list[n.Node], has_final: bool) -> Cmd:
-        """The ``call`` builtin: it calls a function value, or reports Go's error."""
-        convs = tuple(self.arg(a, RAW) for a in args)
-        callee = str(args[0]) if args else ""
-
-        def run(st: State, dot: Any, final: Any) -> Any:
-            values = [conv(st, dot) for conv in convs]
-            if final is not NOFINAL:
-                values.append(final)
-            fn = values[0]
-            label = callee or f"<{type_name(fn)} Value>"
-            if fn is None or fn is MISSING:
-                fail(node, "error calling call: call of nil")
-            if not isinstance(fn, GoFunc):
-                fail(node, f"error calling call: non-function {label} of type {type_name(fn)}")
-            try:
-                return fn.fn(*values[1:])
-            except FuncError as exc:
-                fail(node, f"error calling call: {exc}")
-
-        return run
+        return make_call(name, func, tuple(convs), final_type, node)
 
 
-def _same(st: State, value: Any) -> Any:
-    return value
-
-
-def _iface(value: Any, target: str) -> Any:
-    if value is MISSING and target == ANY:
-        return None
-    return value
-
-
-def _make_call(
-    name: str, func: GoFunc, convs: tuple[Expr, ...], final_type: str, node: n.Node
-) -> Cmd:
-    fn = func.fn
-    stateful = getattr(fn, "needs_state", False)
-
-    def invoke(st: State, argv: list[Any]) -> Any:
-        try:
-            if stateful:
-                return fn(st, *argv)
-            return fn(*argv)
-        except (TemplateError, Fail, BreakLoop, ContinueLoop):
-            raise
-        except FuncError as exc:
-            fail(node, f"error calling {name}: {exc}")
-        except RecursionError:
-            raise
-        except Exception as exc:  # a panic inside a Go function becomes an error
-            fail(node, f"error calling {name}: {exc}")
-
-    if len(convs) == 1 and not final_type:
-        (only,) = convs
-        return lambda st, dot, final: invoke(st, [only(st, dot)])
-
-    def run(st: State, dot: Any, final: Any) -> Any:
-        argv = [conv(st, dot) for conv in convs]
-        if final_type:
-            argv.append(validate(final, final_type, node, False))
-        return invoke(st, argv)
-
-    return run
-
-
-def _raise_break(st: State, dot: Any) -> None:
-    raise BreakLoop
-
-
-def _raise_continue(st: State, dot: Any) -> None:
-    raise ContinueLoop
-
-
-def _raiser2(node: n.Node, message: str) -> Expr:
-    def raise_(st: State, dot: Any) -> NoReturn:
-        fail(node, message)
-
-    return raise_
-
-
-def _raiser3(node: n.Node, message: str) -> Cmd:
-    def raise_(st: State, dot: Any, final: Any) -> NoReturn:
-        fail(node, message)
-
-    return raise_
-
-
-__all__ = ["Compiler", "field_value"]
+__all__ = ["Compiler"]
