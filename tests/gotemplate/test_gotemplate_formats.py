@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gitops_schema.gotemplate.floats import format_float
-from gitops_schema.gotemplate.gofmt import sprint, sprintf, sprintln
+from gitops_schema.gotemplate.gofmt import sprint, sprintln
 from gitops_schema.gotemplate.gojson import JSONError, marshal, unmarshal
 from gitops_schema.gotemplate.gotoml import dumps
+from gitops_schema.gotemplate.printf import sprintf
 from gitops_schema.gotemplate.yaml_emit import to_yaml
 from gitops_schema.gotemplate.yaml_load import YAMLError
 from gitops_schema.gotemplate.yaml_load import unmarshal as yaml_unmarshal

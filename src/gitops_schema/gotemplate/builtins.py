@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from gitops_schema.gotemplate.funcs import ANY, RAW, STR, FuncError, FuncMap, GoFunc, sig
-from gitops_schema.gotemplate.gofmt import format_value, sprint, sprintf, sprintln
+from gitops_schema.gotemplate.gofmt import format_value, sprint, sprintln
+from gitops_schema.gotemplate.printf import sprintf
 from gitops_schema.gotemplate.values import MISSING, GoMap, is_true, type_name, zero_of
 
 _BOOL, _INT, _FLOAT, _COMPLEX, _STRING = "bool", "int", "float", "complex", "string"

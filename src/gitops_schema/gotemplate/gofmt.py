@@ -1,7 +1,7 @@
-"""Go's ``fmt`` package over template values: ``Sprint``, ``Sprintln`` and ``Sprintf``.
+"""Go's ``fmt`` printing of template values: ``%v`` and every verb, ``Sprint``, ``Sprintln``.
 
-Verbs, flags, width, precision, ``*`` and ``[n]`` argument indexes and the ``%!`` error
-forms follow Go's ``fmt/print.go`` and ``fmt/format.go``.
+Verbs, flags, width and precision follow Go's ``fmt/print.go`` and ``fmt/format.go``;
+``printf.py`` parses format strings.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from gitops_schema.gotemplate.floats import format_float
 from gitops_schema.gotemplate.literals import can_backquote, go_quote, go_quote_rune
 from gitops_schema.gotemplate.values import MISSING, GoList, GoObject, type_name
 
-_MAX_NUM = 1_000_000
 _LOWER = "0123456789abcdefx"
 _UPPER = "0123456789ABCDEFX"
 
 
-class _Printer:
+class Printer:
+    """Go's ``pp``/``fmt`` pair: flags, width and precision, and the verbs per kind."""
+
     __slots__ = (
         "arg",
         "buf",
@@ -44,6 +45,7 @@ class _Printer:
         self.clear()
 
     def clear(self) -> None:
+        """Reset flags, width and precision before the next verb."""
         self.plus = self.minus = self.sharp = self.space = self.zero = False
         self.plus_v = self.sharp_v = False
         self.wid = self.prec = 0
@@ -52,10 +54,12 @@ class _Printer:
     # -- padding -----------------------------------------------------------------------
 
     def padding(self, n: int) -> None:
+        """Write ``n`` pad characters (zeros only on the left, when asked)."""
         if n > 0:
             self.buf.append(("0" if self.zero and not self.minus else " ") * n)
 
     def pad(self, s: str) -> None:
+        """Write ``s`` padded to the width."""
         if not self.wid_present or self.wid == 0:
             self.buf.append(s)
             return
@@ -70,6 +74,7 @@ class _Printer:
     # -- dispatch ----------------------------------------------------------------------
 
     def print_arg(self, arg: Any, verb: str, depth: int = 0) -> None:
+        """Go's ``printArg``/``printValue``: format one operand with ``verb``."""
         self.arg = arg
         if arg is None or arg is MISSING:
             if verb in ("T", "v"):
@@ -111,6 +116,7 @@ class _Printer:
             self.fmt_s(str(arg))
 
     def bad_verb(self, verb: str) -> None:
+        """``%!verb(type=value)`` for a verb that does not apply."""
         self.buf.append("%!" + verb + "(")
         arg = self.arg
         if arg is not None and arg is not MISSING:
@@ -123,6 +129,7 @@ class _Printer:
     # -- kinds -------------------------------------------------------------------------
 
     def fmt_list(self, items: list[Any], verb: str, depth: int) -> None:
+        """A slice: ``[a b]``, or ``[]T{a, b}`` under ``%#v``."""
         if self.sharp_v:
             self.buf.append(type_name(items) + "{")
             for i, item in enumerate(items):
@@ -139,6 +146,7 @@ class _Printer:
         self.buf.append("]")
 
     def fmt_map(self, mapping: dict[Any, Any], verb: str, depth: int) -> None:
+        """A map with sorted keys: ``map[k:v]``."""
         self.buf.append(type_name(mapping) + "{" if self.sharp_v else "map[")
         for i, key in enumerate(sorted(mapping, key=sort_key)):
             if i:
@@ -159,11 +167,13 @@ class _Printer:
         self.print_arg(item, verb, depth + 1)
 
     def fmt_s(self, s: str) -> None:
+        """A string, truncated to the precision."""
         if self.prec_present:
             s = s[: self.prec]
         self.pad(s)
 
     def fmt_string(self, s: str, verb: str) -> None:
+        """The string verbs ``v s q x X``."""
         if verb == "v":
             if self.sharp_v:
                 self.fmt_q(s)
@@ -179,6 +189,7 @@ class _Printer:
             self.bad_verb(verb)
 
     def fmt_q(self, s: str) -> None:
+        """A quoted string: back-quoted under ``#`` when possible."""
         if self.prec_present:
             s = s[: self.prec]
         if self.sharp and can_backquote(s):
@@ -187,6 +198,7 @@ class _Printer:
             self.pad(go_quote(s, ascii_only=self.plus))
 
     def fmt_sx(self, data: bytes, digits: str) -> None:
+        """Hex of the bytes, with the space and ``#`` forms."""
         length = len(data)
         if self.prec_present and self.prec < length:
             length = self.prec
@@ -219,6 +231,7 @@ class _Printer:
             self.padding(self.wid - width)
 
     def fmt_integer(self, value: int, verb: str) -> None:
+        """The integer verbs."""
         if verb in ("v", "d"):
             self.integer(value, 10, verb, _LOWER)
         elif verb == "b":
@@ -239,6 +252,7 @@ class _Printer:
             self.bad_verb(verb)
 
     def fmt_unicode(self, value: int) -> None:
+        """``%U``: ``U+0041``, plus the character under ``#``."""
         u = value & 0xFFFFFFFFFFFFFFFF
         prec = self.prec if self.prec_present and self.prec > 4 else 4
         text = "U+" + format(u, "X").rjust(prec, "0")
@@ -250,6 +264,7 @@ class _Printer:
         self.zero = zero
 
     def integer(self, value: int, base: int, verb: str, digits: str) -> None:
+        """Go's ``fmtInteger``: base, sign, precision and zero padding."""
         negative = value < 0
         u = -value if negative else value
         prec = 0
@@ -289,6 +304,7 @@ class _Printer:
         self.zero = zero
 
     def fmt_float(self, value: float, verb: str) -> None:
+        """The float verbs and their default precisions."""
         if verb == "v":
             self.float_text(value, "g", -1)
         elif verb in ("b", "g", "G", "x", "X"):
@@ -299,6 +315,7 @@ class _Printer:
             self.bad_verb(verb)
 
     def float_text(self, value: float, verb: str, prec: int) -> None:
+        """Go's ``fmtFloat``: sign handling, ``#`` and zero padding."""
         if self.prec_present:
             prec = self.prec
         num = format_float(value, "f" if verb == "F" else verb, prec)
@@ -326,6 +343,7 @@ class _Printer:
         self.pad(num[1:])
 
     def fmt_complex(self, value: complex, verb: str) -> None:
+        """A complex number as ``(re+imi)``."""
         if verb not in "vbgGxXfFeE":
             self.bad_verb(verb)
             return
@@ -397,156 +415,6 @@ def sort_key(key: Any) -> tuple[int, Any]:
     return (2, str(key))
 
 
-def _parse_num(s: str, start: int, end: int) -> tuple[int, bool, int]:
-    if start >= end:
-        return 0, False, end
-    num = 0
-    isnum = False
-    i = start
-    while i < end and "0" <= s[i] <= "9":
-        if num > _MAX_NUM:
-            return 0, False, end
-        num = num * 10 + ord(s[i]) - 48
-        isnum = True
-        i += 1
-    return num, isnum, i
-
-
-def _int_from_arg(args: list[Any], num: int) -> tuple[int, bool, int]:
-    if num >= len(args):
-        return 0, False, num
-    value = args[num]
-    ok = isinstance(value, int) and not isinstance(value, bool)
-    n = int(value) if ok else 0
-    if n > _MAX_NUM or n < -_MAX_NUM:
-        return 0, False, num + 1
-    return n, ok, num + 1
-
-
-def sprintf(fmt: str, args: list[Any]) -> str:
-    """Go's ``fmt.Sprintf``."""
-    p = _Printer()
-    end = len(fmt)
-    arg_num = 0
-    i = 0
-    while i < end:
-        p.good_arg_num = True
-        start = i
-        while i < end and fmt[i] != "%":
-            i += 1
-        if i > start:
-            p.buf.append(fmt[start:i])
-        if i >= end:
-            break
-        i += 1
-        p.clear()
-        while i < end:
-            c = fmt[i]
-            if c == "#":
-                p.sharp = True
-            elif c == "0":
-                p.zero = not p.minus
-            elif c == "+":
-                p.plus = True
-            elif c == "-":
-                p.minus = True
-                p.zero = False
-            elif c == " ":
-                p.space = True
-            else:
-                break
-            i += 1
-        arg_num, i, after_index = _arg_number(p, arg_num, fmt, i, len(args))
-        if i < end and fmt[i] == "*":
-            i += 1
-            p.wid, p.wid_present, arg_num = _int_from_arg(args, arg_num)
-            if not p.wid_present:
-                p.buf.append("%!(BADWIDTH)")
-            if p.wid < 0:
-                p.wid = -p.wid
-                p.minus = True
-                p.zero = False
-            after_index = False
-        else:
-            p.wid, p.wid_present, i = _parse_num(fmt, i, end)
-            if after_index and p.wid_present:
-                p.good_arg_num = False
-        if i + 1 < end and fmt[i] == ".":
-            i += 1
-            if after_index:
-                p.good_arg_num = False
-            arg_num, i, after_index = _arg_number(p, arg_num, fmt, i, len(args))
-            if i < end and fmt[i] == "*":
-                i += 1
-                p.prec, p.prec_present, arg_num = _int_from_arg(args, arg_num)
-                if p.prec < 0:
-                    p.prec = 0
-                    p.prec_present = False
-                if not p.prec_present:
-                    p.buf.append("%!(BADPREC)")
-                after_index = False
-            else:
-                p.prec, p.prec_present, i = _parse_num(fmt, i, end)
-                if not p.prec_present:
-                    p.prec = 0
-                    p.prec_present = True
-        if not after_index:
-            arg_num, i, after_index = _arg_number(p, arg_num, fmt, i, len(args))
-        if i >= end:
-            p.buf.append("%!(NOVERB)")
-            break
-        verb = fmt[i]
-        i += 1
-        if verb == "%":
-            p.buf.append("%")
-        elif not p.good_arg_num:
-            p.buf.append("%!" + verb + "(BADINDEX)")
-        elif arg_num >= len(args):
-            p.buf.append("%!" + verb + "(MISSING)")
-        else:
-            if verb == "v":
-                p.sharp_v, p.sharp = p.sharp, False
-                p.plus_v, p.plus = p.plus, False
-            p.print_arg(args[arg_num], verb)
-            arg_num += 1
-    if not p.reordered and arg_num < len(args):
-        p.clear()
-        p.buf.append("%!(EXTRA ")
-        for k, arg in enumerate(args[arg_num:]):
-            if k:
-                p.buf.append(", ")
-            if arg is None:
-                p.buf.append("<nil>")
-            else:
-                p.buf.append(type_name(arg) + "=")
-                p.print_arg(arg, "v")
-        p.buf.append(")")
-    return "".join(p.buf)
-
-
-def _arg_number(p: _Printer, num: int, fmt: str, i: int, count: int) -> tuple[int, int, bool]:
-    if len(fmt) <= i or fmt[i] != "[":
-        return num, i, False
-    p.reordered = True
-    index, width, ok = _parse_arg_number(fmt[i:])
-    if ok and 0 <= index < count:
-        return index, i + width, True
-    p.good_arg_num = False
-    return num, i + width, ok
-
-
-def _parse_arg_number(fmt: str) -> tuple[int, int, bool]:
-    if len(fmt) < 3:
-        return 0, 1, False
-    for i in range(1, len(fmt)):
-        if fmt[i] == "]":
-            width, ok, newi = _parse_num(fmt, 1, i)
-            if not ok or newi != i:
-                return 0, i + 1, False
-            return width - 1, i + 1, True
-    return 0, 1, False
-
-
 def format_value(value: Any) -> str:
     """``fmt.Sprint(value)`` for one value: Go's ``%v``."""
     t = type(value)
@@ -556,7 +424,7 @@ def format_value(value: Any) -> str:
         return str(value)
     if t is bool:
         return "true" if value else "false"
-    p = _Printer()
+    p = Printer()
     p.print_arg(value, "v")
     return "".join(p.buf)
 

@@ -13,16 +13,8 @@ from typing import NoReturn
 from gitops_schema.gotemplate import nodes as n
 from gitops_schema.gotemplate.errors import TemplateSyntaxError
 from gitops_schema.gotemplate.lexer import Kind, Lexer, Token
-from gitops_schema.gotemplate.literals import (
-    INT64_MAX,
-    INT64_MIN,
-    UINT64_MAX,
-    LiteralError,
-    go_quote,
-    parse_float,
-    parse_int,
-    unquote,
-)
+from gitops_schema.gotemplate.literals import LiteralError, go_quote, unquote
+from gitops_schema.gotemplate.numbers import number_node
 
 MAX_PAREN_DEPTH = 10000
 _OPERAND_START = {
@@ -403,67 +395,23 @@ class _Parser:
         return None
 
     def number(self, token: Token) -> n.NumberNode:
-        node = n.NumberNode(token.pos, self.src, token.val)
-        text = token.val
-        if token.kind is Kind.CHAR_CONSTANT:
-            rune = ord(self._unquote(text))
-            node.is_int = node.is_uint = node.is_float = True
-            node.int64 = node.uint64 = rune
-            node.float64 = float(rune)
-            return node
-        if token.kind is Kind.COMPLEX or text.endswith("i"):
-            value = _parse_complex(text)
-            if value is None:
-                self.error(f"illegal number syntax: {go_quote(text)}")
-            node.is_complex = True
-            node.complex128 = value
-            if value.imag == 0:
-                _set_float(node, value.real)
-            return node
-        integer = parse_int(text)
-        if integer is not None and 0 <= integer <= UINT64_MAX:
-            node.is_uint, node.uint64 = True, integer
-        if integer is not None and INT64_MIN <= integer <= INT64_MAX:
-            node.is_int, node.int64 = True, integer
-        if node.is_int or node.is_uint:
-            node.is_float = True
-            node.float64 = float(node.int64 if node.is_int else node.uint64)
-            return node
-        number = parse_float(text)
-        if number is not None:
-            if not any(c in text for c in ".eEpP"):
-                self.error(f"integer overflow: {go_quote(text)}")
-            _set_float(node, number)
-        if not (node.is_int or node.is_uint or node.is_float):
-            self.error(f"illegal number syntax: {go_quote(text)}")
-        return node
+        """A numeric, character or complex constant with every type it can take."""
+        try:
+            return number_node(
+                token.pos,
+                self.src,
+                token.val,
+                char=token.kind is Kind.CHAR_CONSTANT,
+                complex_=token.kind is Kind.COMPLEX,
+            )
+        except LiteralError as exc:
+            self.error(str(exc))
 
     def _unquote(self, text: str) -> str:
         try:
             return unquote(text)
         except LiteralError as exc:
             self.error(str(exc))
-
-
-def _set_float(node: n.NumberNode, value: float) -> None:
-    node.is_float = True
-    node.float64 = value
-    if value == int(value) and INT64_MIN <= value <= INT64_MAX:
-        node.is_int = True
-        node.int64 = int(value)
-    if value == int(value) and 0 <= value <= UINT64_MAX:
-        node.is_uint = True
-        node.uint64 = int(value)
-
-
-def _parse_complex(text: str) -> complex | None:
-    body = text.replace("_", "")
-    try:
-        if body.endswith("i"):
-            body = body[:-1] + "j"
-        return complex(body)
-    except ValueError:
-        return None
 
 
 def parse(
