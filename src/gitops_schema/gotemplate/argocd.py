@@ -8,7 +8,6 @@ that return errors), and names the template ``base``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,7 +29,7 @@ def normalize(name: str) -> str:
 
 
 def slugify(*args: Any) -> str:
-    """``slugify [maxSize [smartTruncate]] name``: a lower-case URL slug."""
+    """``slugify [maxSize [smartTruncate]] name``: gosimple/slug of the normalized name."""
     max_size, smart = 50, True
     name = ""
     for i, arg in enumerate(args):
@@ -40,16 +39,15 @@ def slugify(*args: Any) -> str:
             max_size = int(arg)
         elif i == 1:
             smart = bool(arg)
-    text = unicodedata.normalize("NFKD", normalize(name)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9-_]+", "-", text.lower())
-    slug = re.sub(r"-+", "-", slug).strip("-_")
-    if max_size > 0 and len(slug) > max_size:
-        if smart:
-            cut = slug[: max_size + 1].rfind("-")
-            slug = slug[:cut] if cut > 0 else slug[:max_size]
-        else:
-            slug = slug[:max_size]
-    return slug.strip("-")
+    slug = normalize(name).strip()
+    if not smart and len(slug) >= max_size:
+        slug = slug[:max_size]
+    slug = re.sub(r"-+", "-", re.sub(r"[^a-zA-Z0-9\-_]", "-", slug.lower())).strip("-_")
+    if max_size > 0 and smart and len(slug) > max_size:
+        # Cut at the last dash that keeps the slug within max_size, else mid-word.
+        cut = slug.rfind("-", 0, max_size + 1)
+        slug = slug[:cut] if cut >= 0 else slug[:max_size]
+    return slug
 
 
 def _to_yaml(value: Any) -> str:

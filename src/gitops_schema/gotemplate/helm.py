@@ -34,7 +34,7 @@ def _to_yaml(value: Any) -> str:
 
 def _to_yaml_pretty(value: Any) -> str:
     try:
-        return to_yaml(value, indent_sequences=True).removesuffix("\n")
+        return to_yaml(value, v3=True).removesuffix("\n")
     except JSONError:
         return ""
 

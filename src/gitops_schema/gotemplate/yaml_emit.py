@@ -182,12 +182,17 @@ _ESC = {
 
 
 class Emitter:
-    """Writes one document; ``indent_sequences`` gives go-yaml v3's ``SetIndent(2)`` layout."""
+    """Writes one document.
 
-    def __init__(self, *, indent_sequences: bool = False) -> None:
+    The defaults are go-yaml v2's; ``v3=True`` gives go-yaml v3's encoder with
+    ``SetIndent(2)``: sequences indented under their key and no folding of long lines.
+    """
+
+    def __init__(self, *, v3: bool = False) -> None:
         self.out: list[str] = []
         self.column = 0
-        self.indent_sequences = indent_sequences
+        self.indent_sequences = v3
+        self.width = 1 << 31 if v3 else BEST_WIDTH
 
     def write(self, text: str) -> None:
         """Append text and track the column."""
@@ -286,7 +291,7 @@ class Emitter:
         for i, ch in enumerate(s):
             if ch == " ":
                 nxt = s[i + 1] if i + 1 < len(s) else ""
-                if allow_breaks and not spaces and self.column > BEST_WIDTH and nxt != " ":
+                if allow_breaks and not spaces and self.column > self.width and nxt != " ":
                     self.newline(indent)
                 else:
                     self.write(ch)
@@ -305,7 +310,7 @@ class Emitter:
                 if (
                     allow_breaks
                     and not spaces
-                    and self.column > BEST_WIDTH
+                    and self.column > self.width
                     and i != 0
                     and not last
                     and s[i + 1] != " "
@@ -340,7 +345,7 @@ class Emitter:
                 if (
                     allow_breaks
                     and not spaces
-                    and self.column > BEST_WIDTH
+                    and self.column > self.width
                     and i != 0
                     and i != len(s) - 1
                 ):
@@ -393,11 +398,27 @@ def _json_normalize(value: Any) -> Any:
     return value
 
 
-def to_yaml(value: Any, *, indent_sequences: bool = False, json_round_trip: bool = True) -> str:
-    """Marshal ``value`` as go-yaml does, with the trailing newline."""
-    emitter = Emitter(indent_sequences=indent_sequences)
-    data = _json_normalize(value) if json_round_trip else value
+def to_yaml(value: Any, *, v3: bool = False) -> str:
+    """Marshal ``value`` as go-yaml does, with the trailing newline.
+
+    By default this is ``sigs.k8s.io/yaml.Marshal`` (a JSON round trip, then go-yaml v2);
+    ``v3=True`` is Helm's ``toYamlPretty`` (go-yaml v3 on the value itself).
+    """
+    emitter = Emitter(v3=v3)
+    data = _plain(value) if v3 else _json_normalize(value)
     emitter.node(data, 0 if isinstance(data, dict | list) else 2)
     if not emitter.at_line_start():
         emitter.write("\n")
     return "".join(emitter.out)
+
+
+def _plain(value: Any) -> Any:
+    """Go objects as the strings they print as; everything else unchanged."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, GoObject):
+        text = value.go_string()
+        return text if text is not None else str(value)
+    return value
