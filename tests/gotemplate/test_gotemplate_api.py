@@ -113,3 +113,13 @@ def test_int_and_float_are_different_kinds() -> None:
 def test_helm_profile_include_and_tpl_outside_the_engine() -> None:
     text = '{{ define "n" }}[{{ . }}]{{ end }}{{ include "n" 1 | upper }}{{ tpl "{{ 2 }}" . }}'
     assert render(text, {}, profile="helm") == "[1]2"
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import gitops_schema.gotemplate as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 0
+    assert result.failed == 0
