@@ -122,12 +122,12 @@ def concat(*lists: Any) -> list[Any]:
     return out
 
 
-def chunk(size: int, lst: Any) -> list[Any]:
+def chunk(size: int, lst: Any) -> GoList:
     """``chunk``."""
     items = _items(lst, "Cannot chunk type")
     if size <= 0:
         raise FuncError("runtime error: integer divide by zero")
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+    return GoList([list(items[i : i + size]) for i in range(0, len(items), size)], "[]interface {}")
 
 
 def until_step(start: int, stop: int, step: int) -> GoList:

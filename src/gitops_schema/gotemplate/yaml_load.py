@@ -6,41 +6,90 @@ string.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import yaml
 
 from gitops_schema.gotemplate.floats import format_float
+from gitops_schema.gotemplate.literals import parse_float, parse_int
 
 
 class YAMLError(ValueError):
     """A conversion failure, with the text Go's libraries produce."""
 
 
+_PLAIN = "tag:gitops-schema,2026:plain"
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with go-yaml v2's booleans and without timestamps."""
+    """SafeLoader that resolves plain scalars as go-yaml v2 does (see ``resolve``)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Tag plain scalars for ``resolve``; explicit tags and quoted text keep theirs."""
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is yaml.ScalarNode and implicit[0] and tag == "tag:yaml.org,2002:str":
+            return _PLAIN
+        return tag
 
 
+# Only the merge key keeps PyYAML's implicit resolution; every other plain scalar arrives
+# as a string and ``resolve`` decides its type, because PyYAML's YAML 1.1 rules differ
+# from go-yaml's (sexagesimal "8080:80", "0o17", "1e3", timestamps).
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    key: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:merge"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(
-        r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE"
-        r"|on|On|ON|off|Off|OFF)$"
-    ),
-    list("yYnNtTfFoO"),
-)
+
+_TRUE = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}
+_FALSE = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_SPECIAL_FLOATS = {
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+}  # fmt: skip
+_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
-def _bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
-    return str(loader.construct_scalar(node)).lower() in ("y", "yes", "true", "on")
+def resolve(plain: str) -> Any:
+    """The value go-yaml v2 gives an unquoted scalar."""
+    if plain in _TRUE:
+        return True
+    if plain in _FALSE:
+        return False
+    if plain in _NULL:
+        return None
+    if plain in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[plain]
+    first = plain[0]
+    if first == ".":
+        value = parse_float(plain)
+        return plain if value is None else value
+    if first in "+-0123456789":
+        digits = plain.replace("_", "")
+        number = parse_int(digits)
+        if number is not None and -(1 << 63) <= number < 1 << 64:
+            return number
+        if _YAML_FLOAT.match(digits):
+            value = parse_float(digits)
+            if value is not None:
+                return value
+        if digits.startswith(("0b", "-0b")):
+            try:
+                return int(digits, 0)
+            except ValueError:
+                return plain
+    return plain
 
 
-_Loader.add_constructor("tag:yaml.org,2002:bool", _bool)
+def _plain(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    return resolve(str(loader.construct_scalar(node)))
+
+
+_Loader.add_constructor(_PLAIN, _plain)
 
 _MESSAGES = [
     ("expected the node content", "did not find expected node content"),
@@ -61,6 +110,8 @@ def _go_yaml_error(exc: yaml.YAMLError) -> str:
         if problem.startswith(ours):
             problem = theirs
             break
+    if problem.startswith("found character") and problem.endswith("cannot start any token"):
+        problem = "found character that cannot start any token"
     return f"yaml: line {line}: {problem}"
 
 
