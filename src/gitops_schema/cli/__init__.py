@@ -12,6 +12,7 @@ import typer
 
 from gitops_schema import __version__
 from gitops_schema.cli._output import Exit, print_error
+from gitops_schema.cli.appset import app as appset_app
 from gitops_schema.cli.check import check_command
 from gitops_schema.cli.inventory import inventory_command
 from gitops_schema.cli.rules import rules_command
@@ -46,6 +47,7 @@ def _root(
 app.command("inventory")(inventory_command)
 app.command("check")(check_command)
 app.command("rules")(rules_command)
+app.add_typer(appset_app, name="appset")
 
 
 def main() -> None:

@@ -31,8 +31,15 @@ def _gotemplate(directory: Path) -> list[CaseResult]:
     return run(directory)
 
 
+def _argocd(directory: Path) -> list[CaseResult]:
+    from gitops_schema.conformance.argocd import run
+
+    return run(directory)
+
+
 SUITES: dict[str, Runner] = {
     "gotemplate": _gotemplate,
+    "argocd": _argocd,
 }
 """Suite name -> runner; add new suites here."""
 

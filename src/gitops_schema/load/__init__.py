@@ -15,6 +15,7 @@ from gitops_schema.diagnostics import Report
 from gitops_schema.errors import LoadError
 from gitops_schema.load.document import Document
 from gitops_schema.load.files import display_path, excluded, select, walk
+from gitops_schema.load.gc import paused_gc
 from gitops_schema.load.git import GitTree
 from gitops_schema.load.reader import LoadOptions, read_bytes, too_large
 from gitops_schema.load.tree import Position, YamlMap, YamlSeq
@@ -62,7 +63,8 @@ class LoadResult:
 def load_bytes(data: bytes, name: str, options: LoadOptions | None = None) -> LoadResult:
     """Load one stream (stdin, an upload) under a display name."""
     result = LoadResult()
-    result.add(name, data, options or LoadOptions())
+    with paused_gc():
+        result.add(name, data, options or LoadOptions())
     return result
 
 
@@ -82,12 +84,13 @@ def load_paths(
     """
     opts = options or LoadOptions()
     result = LoadResult()
-    for raw in paths:
-        base = str(raw)
-        if revision is None:
-            _load_work_tree(Path(base), base, opts, result)
-        else:
-            _load_revision(Path(base), base, revision, opts, result)
+    with paused_gc():
+        for raw in paths:
+            base = str(raw)
+            if revision is None:
+                _load_work_tree(Path(base), base, opts, result)
+            else:
+                _load_revision(Path(base), base, revision, opts, result)
     return result
 
 

@@ -23,6 +23,9 @@ from pydantic.alias_generators import to_camel
 from gitops_schema.load import Document, YamlMap, YamlSeq
 from gitops_schema.location import JsonPath, Location
 
+UNKNOWN = "unknown"
+"""Validation-context key under which models with unknown fields are collected."""
+
 
 class KubeModel(BaseModel):
     """A frozen, camelCase-keyed model of one object (or part of one) in a manifest.
@@ -43,8 +46,10 @@ class KubeModel(BaseModel):
     report_unknown: ClassVar[bool] = True
     """False for envelopes whose other fields are simply not modelled."""
 
-    _node: YamlMap | None = PrivateAttr(default=None)
-    _document: Document | None = PrivateAttr(default=None)
+    # No defaults: pydantic would copy them into every instance. Read them with
+    # _source(), which treats "never set" as None.
+    _node: YamlMap | None = PrivateAttr()
+    _document: Document | None = PrivateAttr()
 
     @model_validator(mode="wrap")
     @classmethod
@@ -53,13 +58,21 @@ class KubeModel(BaseModel):
     ) -> Any:
         model = handler(data)
         if isinstance(model, KubeModel):
-            if isinstance(data, YamlMap):
-                model._node = data
-            if info.context:
-                document = info.context.get("document")
-                if isinstance(document, Document):
-                    model._document = document
+            # Written straight into pydantic's private store: this runs for every object
+            # of every document, and the frozen-model __setattr__ path is slow.
+            private = model.__pydantic_private__
+            if private is not None and isinstance(data, YamlMap):
+                private["_node"] = data
+            context = info.context
+            if context and private is not None:
+                private["_document"] = context.get("document")
+                if model.__pydantic_extra__ and cls.report_unknown:
+                    context.setdefault(UNKNOWN, []).append(model)
         return model
+
+    def _source(self) -> tuple[YamlMap | None, Document | None]:
+        private = self.__pydantic_private__ or {}
+        return private.get("_node"), private.get("_document")
 
     def model_location(self, field: str | None = None, *, key: bool = False) -> Location:
         """Where this object, or one of its fields, was written.
@@ -68,7 +81,7 @@ class KubeModel(BaseModel):
             field: a Python field name or a YAML key; None for the object itself.
             key: locate the field's key rather than its value.
         """
-        document = self._document
+        document = self._source()[1]
         if document is None:
             return Location("<unknown>")
         path = self.model_json_path()
@@ -78,10 +91,10 @@ class KubeModel(BaseModel):
 
     def model_json_path(self) -> JsonPath:
         """The JSON path of this object inside its document (``()`` for the root)."""
-        document = self._document
-        if document is None or self._node is None:
+        node, document = self._source()
+        if document is None or node is None:
             return ()
-        found = _find(document.data, self._node, ())
+        found = _find(document.data, node, ())
         return found if found is not None else ()
 
     def _yaml_key(self, field: str) -> str:

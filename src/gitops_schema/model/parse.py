@@ -12,10 +12,11 @@ from pydantic import ValidationError
 
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.load import Document, YamlMap
+from gitops_schema.load.gc import paused_gc
 from gitops_schema.location import JsonPath, Location, format_json_path
 from gitops_schema.model import helm, kustomize
 from gitops_schema.model.argocd import SECRET_MODELS, SECRET_TYPE_LABEL
-from gitops_schema.model.base import GenericResource, KubeModel, unknown_fields
+from gitops_schema.model.base import UNKNOWN, GenericResource, KubeModel
 from gitops_schema.model.kinds import Tool
 from gitops_schema.model.registry import lookup, tool_of
 
@@ -65,11 +66,12 @@ def parse_documents(documents: Iterable[Document]) -> ParseResult:
     documents = list(documents)
     patches = patch_files(documents)
     result = ParseResult()
-    for document in documents:
-        found, diagnostics = parse_document(document, patch=document.file in patches)
-        result.report.extend(diagnostics)
-        if found is not None:
-            result.objects.append(found)
+    with paused_gc():
+        for document in documents:
+            found, diagnostics = parse_document(document, patch=document.file in patches)
+            result.report.extend(diagnostics)
+            if found is not None:
+                result.objects.append(found)
     return result
 
 
@@ -197,7 +199,7 @@ def _parse_file_kind(
 def _validate(
     model_type: type[KubeModel], document: Document, data: YamlMap, *, patch: bool = False
 ) -> tuple[KubeModel, list[Diagnostic]]:
-    context = {"document": document}
+    context: dict[str, Any] = {"document": document}
     try:
         model = model_type.model_validate(data, context=context)
     except ValidationError as error:
@@ -205,7 +207,8 @@ def _validate(
         diagnostics = [_schema_diagnostic(document, item) for item in errors]
         return _envelope(document, data, context), diagnostics
     diagnostics = []
-    for owner, key in unknown_fields(model):
+    owners: list[KubeModel] = context.get(UNKNOWN, [])
+    for owner, key in ((o, k) for o in owners for k in o.model_extra or {}):
         where = owner.model_location(key, key=True)
         parent = format_json_path(owner.model_json_path())
         diagnostics.append(

@@ -1,0 +1,171 @@
+"""Expanding an ApplicationSet into the Applications Argo CD would create.
+
+For each generator entry: merge the generator's own template over ``spec.template``,
+generate the parameter sets, render one Application per set (``templatePatch`` applied,
+the resources finalizer added, the namespace forced to the ApplicationSet's). A failing
+generator or template is a diagnostic at that generator; the others still expand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitops_schema.appset.env import Env
+from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.generators import MODULES, GeneratorContext, generate_entry
+from gitops_schema.appset.params import Params
+from gitops_schema.appset.template import (
+    apply_template_patch,
+    merge_generator_template,
+    render_application,
+    render_string,
+)
+from gitops_schema.diagnostics import Diagnostic, Report, Severity
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedApplication:
+    """One Application of an expansion, with the generator and parameters behind it."""
+
+    application: dict[str, Any]
+    generator: int
+    """Index of the top-level generator entry that produced it."""
+    params: Params
+
+
+@dataclass(slots=True)
+class Expansion:
+    """The Applications an ApplicationSet generates, and what went wrong on the way."""
+
+    appset: GitOpsObject
+    applications: list[GeneratedApplication] = field(default_factory=list)
+    params: list[list[Params]] = field(default_factory=list)
+    """The parameter sets of each top-level generator entry, in order."""
+    report: Report = field(default_factory=Report)
+
+
+def invalid_generators_warning(appset: Mapping[str, Any]) -> str | None:
+    """Argo CD's warning for generator entries that name no known generator.
+
+    The typed API drops unknown keys, so their names are recovered, as Argo CD does,
+    from the ``last-applied-configuration`` annotation when there is one.
+    """
+    generators = (appset.get("spec") or {}).get("generators") or []
+    unknown = [i for i, entry in enumerate(generators) if not any(k in entry for k in MODULES)]
+    if not unknown:
+        return None
+    name = (appset.get("metadata") or {}).get("name", "")
+    annotations = (appset.get("metadata") or {}).get("annotations") or {}
+    names: list[str] = []
+    try:
+        applied = json.loads(annotations.get(LAST_APPLIED, "null")) or {}
+        original = (applied.get("spec") or {}).get("generators") or []
+        for index in unknown:
+            if index < len(original) and original[index]:
+                names.append(next(iter(original[index])))
+    except (ValueError, AttributeError, TypeError):
+        names = []
+    if names:
+        return f"ApplicationSet {name} contains unrecognized generators: {', '.join(sorted(names))}"
+    return f"ApplicationSet {name} contains unrecognized generators"
+
+
+def _generator_template(entry: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    for kind in MODULES:
+        spec = entry.get(kind)
+        if isinstance(spec, Mapping) and isinstance(spec.get("template"), Mapping):
+            template: Mapping[str, Any] = spec["template"]
+            return template
+    return None
+
+
+def expand(obj: GitOpsObject, env: Env) -> Expansion:
+    """Every Application an ApplicationSet generates in ``env``."""
+    expansion = Expansion(obj)
+    data: Mapping[str, Any] = obj.document.data
+    spec: Mapping[str, Any] = data.get("spec") or {}
+    go_template = bool(spec.get("goTemplate"))
+    options = tuple(spec.get("goTemplateOptions") or ())
+    namespace = (data.get("metadata") or {}).get("namespace") or env.namespace
+    context = GeneratorContext(env, go_template, options)
+    base_template = spec.get("template") or {}
+    patch = spec.get("templatePatch")
+    sync_policy = spec.get("syncPolicy")
+    warning = invalid_generators_warning(data)
+    if warning:
+        expansion.report.add(
+            Diagnostic(
+                "appset-generator-failed", Severity.WARNING, warning, _at(obj, "spec", "generators")
+            )
+        )
+    for index, entry in enumerate(spec.get("generators") or []):
+        where = _at(obj, "spec", "generators", index)
+        try:
+            params = generate_entry(entry, context)
+        except GeneratorError as error:
+            expansion.params.append([])
+            expansion.report.add(
+                Diagnostic(
+                    "appset-generator-failed", Severity.ERROR, f"generator {index}: {error}", where
+                )
+            )
+            continue
+        expansion.params.append(params)
+        template = merge_generator_template(base_template, _generator_template(entry))
+        for params_set in params:
+            try:
+                application = render_application(
+                    template,
+                    params_set,
+                    go_template=go_template,
+                    options=options,
+                    sync_policy=sync_policy,
+                )
+                if isinstance(patch, str) and patch.strip():
+                    rendered = render_string(
+                        patch, params_set, go_template=go_template, options=options
+                    )
+                    application = apply_template_patch(application, rendered)
+            except GeneratorError as error:
+                expansion.report.add(
+                    Diagnostic(
+                        "appset-template-failed",
+                        Severity.ERROR,
+                        f"generator {index}: {error}",
+                        _at(obj, "spec", "template"),
+                    )
+                )
+                continue
+            expansion.applications.append(
+                GeneratedApplication(_finish(application, namespace), index, params_set)
+            )
+    return expansion
+
+
+def _finish(application: dict[str, Any], namespace: str) -> dict[str, Any]:
+    metadata = application.get("metadata") or {}
+    metadata["namespace"] = namespace
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": metadata,
+        "spec": application.get("spec") or {},
+    }
+
+
+def _at(obj: GitOpsObject, *path: str | int) -> Location:
+    return obj.document.locate(tuple(path))
+
+
+def expand_all(objects: Sequence[GitOpsObject], env: Env) -> list[Expansion]:
+    """Expand every ApplicationSet among the objects."""
+    return [
+        expand(o, env) for o in objects if o.kind == "ApplicationSet" and o.tool.value == "argocd"
+    ]

@@ -1,0 +1,128 @@
+"""``gitops-schema appset generate``: the Applications ApplicationSets generate, offline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from gitops_schema.appset import OfflineInputs, generate
+from gitops_schema.cli._output import error_console, exit_code, print_diagnostic
+from gitops_schema.errors import UsageError
+
+app = typer.Typer(help="Expand Argo CD ApplicationSets offline.", no_args_is_help=True)
+
+
+class GenerateFormat(StrEnum):
+    """Output formats of ``appset generate``."""
+
+    YAML = "yaml"
+    JSON = "json"
+
+
+def _repos(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
+    default: Path | None = None
+    mapped: dict[str, Path] = {}
+    for value in values:
+        url, sep, path = value.rpartition("=")
+        if (sep and "://" in url) or (sep and url.startswith("git@")):
+            mapped[url] = Path(path)
+        elif default is None:
+            default = Path(value)
+        else:
+            raise UsageError(f"--repo {value!r}: only one --repo PATH without URL= is allowed")
+    for folder in [default, *mapped.values()]:
+        if folder is not None and not folder.is_dir():
+            raise UsageError(f"--repo: {folder} is not a folder")
+    return default, mapped
+
+
+@app.command("generate")
+def generate_command(
+    appsets: Annotated[list[Path], typer.Argument(help="ApplicationSet files or folders.")],
+    clusters: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--clusters",
+            help="Cluster inventory: Argo CD cluster Secrets, a clusters list or a kubeconfig "
+            "(file or folder; repeatable). Cluster Secrets among the APPSET paths count too.",
+        ),
+    ] = None,
+    repo: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--repo",
+            help="Local folder of the git repositories (PATH), or of one (URL=PATH); repeatable.",
+        ),
+    ] = None,
+    revision: Annotated[
+        str | None,
+        typer.Option("--revision", "-r", help="Read the repositories at this git revision."),
+    ] = None,
+    decision_resources: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--decision-resources",
+            help="Duck-typed resources (and the ConfigMaps naming them) for "
+            "clusterDecisionResource generators; repeatable.",
+        ),
+    ] = None,
+    namespace: Annotated[str, typer.Option(help="The Argo CD namespace.")] = "argocd",
+    new_globbing: Annotated[
+        bool, typer.Option("--new-globbing", help="Argo CD's new git file globbing (doublestar).")
+    ] = False,
+    params: Annotated[
+        bool, typer.Option("--params", help="Print each generator's parameter sets instead.")
+    ] = False,
+    output: Annotated[
+        GenerateFormat, typer.Option("--output", "-o", help="Output format.")
+    ] = GenerateFormat.YAML,
+) -> None:
+    """Print the Applications generated from ApplicationSets (or their parameters)."""
+    default, mapped = _repos(repo or [])
+    inputs = OfflineInputs(
+        clusters=tuple(clusters or ()),
+        repo=default,
+        repos=mapped,
+        revision=revision,
+        resources=tuple(decision_resources or ()),
+        namespace=namespace,
+        new_globbing=new_globbing,
+    )
+    result = generate(appsets, inputs)
+    items: list[Any] = []
+    for expansion in result.expansions:
+        if params:
+            items.append(
+                {
+                    "applicationSet": expansion.appset.name,
+                    "file": f"{expansion.appset.document.file}:{expansion.appset.location.line}",
+                    "generators": expansion.params,
+                }
+            )
+        else:
+            items.extend(generated.application for generated in expansion.applications)
+    if output is GenerateFormat.JSON:
+        sys.stdout.write(json.dumps(items, indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(yaml.safe_dump_all(_plain(items), sort_keys=False) if items else "")
+    for diagnostic in result.report.sorted():
+        with_stderr(diagnostic)
+    raise typer.Exit(exit_code(result.report))
+
+
+def with_stderr(diagnostic: Any) -> None:
+    """Diagnostics go to standard error so that standard output stays valid YAML/JSON."""
+    error_console.print(str(diagnostic), markup=False, highlight=False)
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+__all__ = ["app", "print_diagnostic"]
