@@ -46,3 +46,17 @@ def test_huge_repeat_is_an_error_not_a_hang() -> None:
 def test_function_panics_become_errors() -> None:
     with pytest.raises(TemplateExecError, match="error calling div: runtime error"):
         render("{{ div 1 0 }}", {}, profile="sprig")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{{ $x := repeat 1000 "ab" }}{{ range until 60 }}{{ $x = cat $x $x }}{{ end }}',
+        "{{ until 100000000000 }}",
+        '{{ indent 100000000000 "x" }}',
+        "{{ randAlpha 100000000000 }}",
+    ],
+)
+def test_function_results_are_bounded(text: str) -> None:
+    with pytest.raises(TemplateExecError, match="exceeds the limit"):
+        render(text, {"a": 1}, profile="sprig")

@@ -69,9 +69,12 @@ def make_call(
 
     def invoke(st: State, argv: list[Any]) -> Any:
         try:
-            if stateful:
-                return fn(st, *argv)
-            return fn(*argv)
+            result = fn(st, *argv) if stateful else fn(*argv)
+            # Results are bounded like output, so a loop of doubling cats cannot exhaust memory.
+            limit = st.limits.max_output
+            if type(result) is str and len(result) > limit:
+                raise FuncError(f"result size of {len(result)} exceeds the limit of {limit}")
+            return result
         except (TemplateError, Fail, BreakLoop, ContinueLoop):
             raise
         except FuncError as exc:

@@ -23,8 +23,22 @@ LIST = "[]interface {}"
 MAP = "map[string]interface {}"
 
 
+MAX_ALLOC = 10_000_000
+"""Largest string or list a function may build: templates are untrusted input."""
+
+
 class FuncError(Exception):
     """A function returned a non-nil error (or panicked); the text is Go's."""
+
+
+def check_size(count: int, what: str) -> None:
+    """Refuse to build ``count`` items, raising before the memory is taken.
+
+    Raises:
+        FuncError: when ``count`` exceeds :data:`MAX_ALLOC`.
+    """
+    if count > MAX_ALLOC:
+        raise FuncError(f"{what} of {count} exceeds the limit of {MAX_ALLOC}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,16 @@ import struct
 import uuid
 from typing import Any
 
-from gitops_schema.gotemplate.funcs import ANY, INT, LIST, STR, FuncError, FuncMap, GoFunc
+from gitops_schema.gotemplate.funcs import (
+    ANY,
+    INT,
+    LIST,
+    STR,
+    FuncError,
+    FuncMap,
+    GoFunc,
+    check_size,
+)
 from gitops_schema.gotemplate.sprig_conv import strval
 from gitops_schema.gotemplate.values import GoObject
 
@@ -113,7 +122,13 @@ def htpasswd(user: str, password: str) -> str:
 def _random(alphabet: str, count: int) -> str:
     if count < 0:
         raise FuncError("count must be non-negative")
+    check_size(count, "random string length")
     return "".join(secrets.choice(alphabet) for _ in range(count))
+
+
+def _rand_bytes(count: int) -> str:
+    check_size(count, "random byte count")
+    return base64.b64encode(secrets.token_bytes(max(count, 0))).decode()
 
 
 class Certificate(GoObject):
@@ -267,7 +282,7 @@ FUNCS: FuncMap = {
         (STR, LIST, LIST, INT, CERT, STR),
     ),
     "buildCustomCert": GoFunc(build_custom_cert, (STR, STR)),
-    "randBytes": GoFunc(lambda n: base64.b64encode(secrets.token_bytes(n)).decode(), (INT,)),
+    "randBytes": GoFunc(_rand_bytes, (INT,)),
     "randAlphaNum": GoFunc(lambda n: _random(string.ascii_letters + string.digits, n), (INT,)),
     "randAlpha": GoFunc(lambda n: _random(string.ascii_letters, n), (INT,)),
     "randNumeric": GoFunc(lambda n: _random(string.digits, n), (INT,)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitops_schema.gotemplate.funcs import ANY, INT, FuncError, FuncMap, GoFunc
+from gitops_schema.gotemplate.funcs import ANY, INT, FuncError, FuncMap, GoFunc, check_size
 from gitops_schema.gotemplate.sprig_conv import empty, go_kind, strslice, to_int
 from gitops_schema.gotemplate.values import MISSING, GoList
 
@@ -132,6 +132,8 @@ def chunk(size: int, lst: Any) -> GoList:
 
 def until_step(start: int, stop: int, step: int) -> GoList:
     """Sprig's ``untilStep``: ``[]int`` from ``start`` towards ``stop``."""
+    if step:
+        check_size((stop - start) // step, "list length")
     if stop < start:
         if step >= 0:
             return GoList([], "int")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitops_schema.gotemplate.casing import lower_words, pascal_case
-from gitops_schema.gotemplate.funcs import ANY, INT, STR, FuncError, FuncMap, GoFunc
+from gitops_schema.gotemplate.funcs import ANY, INT, STR, FuncError, FuncMap, GoFunc, check_size
 from gitops_schema.gotemplate.literals import go_quote
 from gitops_schema.gotemplate.sprig_conv import strval
 from gitops_schema.gotemplate.values import GoList, GoMap
@@ -216,6 +216,7 @@ def cat(*values: Any) -> str:
 
 def indent(spaces: int, s: str) -> str:
     """``indent``."""
+    check_size(spaces * (s.count("\n") + 1) + len(s), "indented text")
     pad = " " * spaces
     return pad + s.replace("\n", "\n" + pad)
 
