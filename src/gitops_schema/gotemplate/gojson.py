@@ -105,8 +105,7 @@ def _encode(value: Any, out: list[str], indent: str, prefix: str, html: bool) ->
             _encode(value[key], out, indent, inner, html)
         out.append(("\n" + prefix if indent else "") + "}")
     elif isinstance(value, GoObject):
-        text = value.go_string()
-        out.append(_string(text if text is not None else str(value), html))
+        _encode(value.go_json(), out, indent, prefix, html)
     elif isinstance(value, complex):
         raise JSONError("json: unsupported type: complex128")
     else:

@@ -254,6 +254,10 @@ class GoTime(GoObject):
         """``Time.String()``: ``2006-01-02 15:04:05.999999999 -0700 MST``."""
         return format_time(self.dt, "2006-01-02 15:04:05.999999999 -0700 MST")
 
+    def go_json(self) -> Any:
+        """``Time.MarshalJSON``: RFC 3339 with nanoseconds."""
+        return format_time(self.dt, "2006-01-02T15:04:05.999999999Z07:00")
+
     def go_field(self, name: str) -> Any:
         """Accessor methods without arguments (``.Year``, ``.Unix``...)."""
         dt = self.dt

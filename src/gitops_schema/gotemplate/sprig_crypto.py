@@ -152,6 +152,10 @@ class Certificate(GoObject):
         """``%v`` of the struct."""
         return "{" + self.cert + " " + self.key + "}"
 
+    def go_json(self) -> Any:
+        """The struct's exported fields."""
+        return {"Cert": self.cert, "Key": self.key}
+
 
 def gen_private_key(kind: str) -> str:
     """``genPrivateKey``: a PEM key of type rsa, dsa, ecdsa or ed25519."""

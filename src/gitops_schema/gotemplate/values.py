@@ -71,6 +71,11 @@ class GoObject:
         """The ``String()`` method's result, or None when the type has none."""
         return None
 
+    def go_json(self) -> Any:
+        """What ``encoding/json`` writes for the value (its ``MarshalJSON`` or fields)."""
+        text = self.go_string()
+        return text if text is not None else {}
+
 
 def type_name(value: Any) -> str:
     """Go's ``%T`` for a value."""
