@@ -421,3 +421,58 @@ def test_prometheusrule_invalid(tmp_path: Path) -> None:
     assert "unclosed left parenthesis" in found[0][3]
     good = rule.replace("[5m]\n", "[5m]) > 0\n")
     assert run(tmp_path, {"r.yaml": good}, "prometheusrule-invalid") == []
+
+
+def test_appset_unknown_param(tmp_path: Path) -> None:
+    fast = """\
+        apiVersion: argoproj.io/v1alpha1
+        kind: ApplicationSet
+        metadata: {name: apps, namespace: argocd}
+        spec:
+          generators:
+            - matrix:
+                generators:
+                  - list:
+                      elements: [{service: web}]
+                  - clusters: {values: {tier: gold}}
+          template:
+            metadata: {name: '{{service}}-{{cluster}}'}
+            spec:
+              project: apps
+              source:
+                repoURL: https://example.com/r.git
+                path: 'apps/{{metadata.labels.env}}/{{values.tier}}'
+              destination: {server: '{{server}}', namespace: '{{path[0]}}'}
+        """
+    found = run(tmp_path, {"a.yaml": fast}, "appset-unknown-param")
+    assert [(line, m.split(",")[0]) for _, line, _, m in found] == [
+        (12, "the template uses {{cluster}}"),
+        (18, "the template uses {{path[0]}}"),
+    ]
+    go = """\
+        apiVersion: argoproj.io/v1alpha1
+        kind: ApplicationSet
+        metadata: {name: apps, namespace: argocd}
+        spec:
+          goTemplate: true
+          goTemplateOptions: [missingkey=error]
+          generators:
+            - git:
+                repoURL: https://example.com/r.git
+                revision: v1
+                directories: [{path: 'apps/*'}]
+          template:
+            metadata: {name: '{{.path.basename}}-{{ .cluster | default "x" }}'}
+            spec:
+              project: apps
+              source: {repoURL: https://example.com/r.git, path: '{{.path.path}}'}
+              destination:
+                server: 'https://kubernetes.default.svc'
+                namespace: '{{ index .path.segments 1 }}'
+        """
+    found = run(tmp_path, {"a.yaml": go}, "appset-unknown-param")
+    assert [(line, "{{.cluster}}" in m) for _, line, _, m in found] == [(13, True)]
+    files_generator = go.replace(
+        "directories: [{path: 'apps/*'}]", "files: [{path: 'apps/*.json'}]"
+    )
+    assert run(tmp_path, {"a.yaml": files_generator}, "appset-unknown-param") == []

@@ -35,6 +35,9 @@ EXPECTED = [
     ("kustomize-deprecated-field", f"{CASE2}/base/payment-service/kustomization.yaml", 8),
     # filters on the git generator.
     ("appset-unknown-field", f"{CASE3}/applicationsets/microservices-git-appset.yaml", 13),
+    # {{cluster}} and {{cluster.environment}}: parameters no generator of the matrix emits.
+    ("appset-unknown-param", f"{CASE3}/applicationsets/multi-cluster-appset.yaml", 31),
+    ("appset-unknown-param", f"{CASE3}/applicationsets/multi-cluster-appset.yaml", 40),
     # name: dev|staging|prod beside clusters: (the API server prunes it).
     ("appset-unknown-field", f"{CASE1}/argocd/applicationsets/user-service-appset.yaml", 12),
     ("appset-unknown-field", f"{CASE1}/argocd/applicationsets/user-service-appset.yaml", 17),

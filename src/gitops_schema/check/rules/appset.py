@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, spec
+from gitops_schema.check.rules.appset_params import changes_scope, emitted, known_root, references
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, Tool, unknown_fields
 from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
@@ -40,6 +42,56 @@ def check_unknown_fields(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+def _strings(
+    value: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key), str(key)
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def check_unknown_params(context: RuleContext) -> Iterator[Diagnostic]:
+    """Template references no generator of the ApplicationSet emits."""
+    for obj in _appsets(context):
+        data = spec(obj)
+        go_template = data.get("goTemplate") is True
+        generators = data.get("generators") or []
+        known = [(i, emitted(entry)) for i, entry in enumerate(generators)]
+        if not known or any(found is None for _, found in known):
+            continue
+        texts = list(_strings(data.get("template"), ("spec", "template")))
+        if isinstance(data.get("templatePatch"), str):
+            texts.append((("spec", "templatePatch"), data["templatePatch"]))
+        reported: set[tuple[tuple[str | int, ...], str]] = set()
+        for path, text in texts:
+            if "{{" not in text or (go_template and changes_scope(text)):
+                continue
+            for name in references(text, go_template):
+                missing = [
+                    i
+                    for i, found in known
+                    if found is not None
+                    and not (known_root(name, found) if go_template else found.knows(name))
+                ]
+                if not missing or (path, name) in reported:
+                    continue
+                reported.add((path, name))
+                shown = f".{name}" if go_template else name
+                which = "no generator" if len(missing) == len(known) else f"generator {missing[0]}"
+                yield UNKNOWN_PARAM.finding(
+                    f"the template uses {{{{{shown}}}}}, a parameter {which} of ApplicationSet "
+                    f"{obj.name!r} emits: it renders as "
+                    + ("'<no value>'" if go_template else "the literal text"),
+                    at(obj, *path),
+                )
+
+
 def check_missingkey(context: RuleContext) -> Iterator[Diagnostic]:
     """Find goTemplate without missingkey=error: missing parameters render '<no value>'."""
     for obj in _appsets(context):
@@ -68,6 +120,18 @@ def check_templated_project(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+UNKNOWN_PARAM = Rule(
+    "appset-unknown-param",
+    Severity.ERROR,
+    "A template parameter that no generator of the ApplicationSet emits.",
+    bad="generators:\n  - clusters: {}\ntemplate:\n  metadata:\n    name: '{{cluster}}-app'",
+    good="generators:\n  - clusters: {}\ntemplate:\n  metadata:\n    name: '{{name}}-app'",
+    check=check_unknown_params,
+    explanation="Known statically per generator kind (cluster: name, nameNormalized, server, "
+    "project, metadata.labels.*, metadata.annotations.*, values.*; git directories: "
+    "path, path.basename, path[n]...; list: the element keys...). Generators whose "
+    "parameters depend on data (git files, plugins, decision resources) are not checked.",
+)
 UNKNOWN_FIELD = Rule(
     "appset-unknown-field",
     Severity.ERROR,
@@ -96,4 +160,4 @@ TEMPLATED_PROJECT = Rule(
     "generator's data (a pull request, an SCM repository) choose the AppProject.",
 )
 
-RULES = (UNKNOWN_FIELD, MISSINGKEY, TEMPLATED_PROJECT)
+RULES = (UNKNOWN_FIELD, UNKNOWN_PARAM, MISSINGKEY, TEMPLATED_PROJECT)
