@@ -9,7 +9,7 @@ fasttemplate mode, as returned in goTemplate mode) with ``generator.input.parame
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_schema.appset.env import Env
@@ -58,7 +58,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         params: Params = dict(found) if context.go_template else flatten(found)
         params["generator"] = {"input": {"parameters": parameters}}
         out.append(
-            append_templated_values(
+            _with_values(
                 spec.get("values") or {},
                 params,
                 go_template=context.go_template,
@@ -160,3 +160,12 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
+
+
+def _with_values(
+    values: Mapping[str, Any], params: Params, *, go_template: bool, options: Sequence[str]
+) -> Params:
+    try:
+        return append_templated_values(values, params, go_template=go_template, options=options)
+    except GeneratorError as error:
+        raise GeneratorError(f"error generating params: {error}") from error

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_schema.appset.env import PullRequests
@@ -66,7 +66,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         raise GeneratorError(f"error listing repos: {error}") from error
     values = spec.get("values") or {}
     return [
-        append_templated_values(
+        _with_values(
             values,
             _params(pull, context.go_template),
             go_template=context.go_template,
@@ -129,3 +129,12 @@ def slug(text: str) -> str:
         return out
     cut = out.rfind("-", 0, SLUG_MAX_LENGTH + 1)
     return out[:cut] if cut >= 0 else out[:SLUG_MAX_LENGTH]
+
+
+def _with_values(
+    values: Mapping[str, Any], params: Params, *, go_template: bool, options: Sequence[str]
+) -> Params:
+    try:
+        return append_templated_values(values, params, go_template=go_template, options=options)
+    except GeneratorError as error:
+        raise GeneratorError(f"failed to append templated values: {error}") from error

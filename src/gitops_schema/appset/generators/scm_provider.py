@@ -74,7 +74,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         raise GeneratorError(f"error listing repos: {error}") from error
     values = spec.get("values") or {}
     return [
-        append_templated_values(
+        _with_values(
             values, _params(repo), go_template=context.go_template, options=context.options
         )
         for repo in repos
@@ -134,3 +134,12 @@ def _params(repo: Mapping[str, Any]) -> Params:
         "labels": ",".join(str(label) for label in repo.get("labels") or ()),
         "branchNormalized": normalize(branch),
     }
+
+
+def _with_values(
+    values: Mapping[str, Any], params: Params, *, go_template: bool, options: Sequence[str]
+) -> Params:
+    try:
+        return append_templated_values(values, params, go_template=go_template, options=options)
+    except GeneratorError as error:
+        raise GeneratorError(f"failed to append templated values: {error}") from error
