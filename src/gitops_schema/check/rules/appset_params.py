@@ -110,10 +110,10 @@ def emitted(entry: Mapping[str, Any]) -> Emitted | None:
         if isinstance(entry.get(combined), Mapping):
             union = Emitted()
             for child in entry[combined].get("generators") or []:
-                found = emitted(child)
-                if found is None:
+                child_names = emitted(child)
+                if child_names is None:
                     return None
-                union.update(found)
+                union.update(child_names)
             return union
     return None
 
