@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote_plus
 
-from gitops_schema.gotemplate.funcs import ANY, RAW, STR, FuncError, FuncMap, GoFunc, sig
+from gitops_schema.gotemplate.funcs import ANY, RAW, STR, FuncError, FuncMap, GoFunc
 from gitops_schema.gotemplate.gofmt import format_value, sprint, sprintln
 from gitops_schema.gotemplate.printf import sprintf
 from gitops_schema.gotemplate.values import MISSING, GoMap, is_true, type_name, zero_of
@@ -230,4 +230,4 @@ BUILTINS: FuncMap = {
     "urlquery": GoFunc(lambda *a: quote_plus(_eval_args(a), safe="-_.~"), (), ANY),
 }
 
-__all__ = ["BUILTINS", "go_eq", "go_index", "go_len", "go_lt", "sig"]
+__all__ = ["BUILTINS", "go_eq", "go_index", "go_len", "go_lt", "special_form"]

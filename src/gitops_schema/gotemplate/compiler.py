@@ -40,8 +40,6 @@ Stmt = Callable[[State, Any], None]
 Expr = Callable[[State, Any], Any]
 Cmd = Callable[[State, Any, Any], Any]
 
-_CONSTANT_NODES = (n.BoolNode, n.NumberNode, n.StringNode)
-
 
 def _noop(st: State, dot: Any) -> None:
     return None

@@ -54,12 +54,3 @@ class GoFunc:
 
 
 FuncMap = dict[str, GoFunc]
-
-
-def sig(*params: str, variadic: str | None = None) -> Callable[[Callable[..., Any]], GoFunc]:
-    """Decorator declaring a function's Go parameter types."""
-
-    def wrap(fn: Callable[..., Any]) -> GoFunc:
-        return GoFunc(fn, params, variadic)
-
-    return wrap

@@ -129,8 +129,7 @@ def _include(st: State, name: str, data: Any) -> str:
         raise FuncError(
             f"rendering template has a nested reference name: {name}: unable to execute template"
         )
-    if st.depth >= st.limits.max_depth:
-        raise FuncError(f"exceeded maximum template depth ({st.limits.max_depth})")
+    _check_depth(st)
     counts[name] = depth + 1
     try:
         return str(template.execute(data, name, state=_child(st, template)))
@@ -141,6 +140,7 @@ def _include(st: State, name: str, data: Any) -> str:
 
 
 def _tpl(st: State, text: str, data: Any) -> str:
+    _check_depth(st)
     parent = st.extra["template"]
     clone = parent.clone()
     clone.missingkey = MISSING_ERROR if parent.missingkey == MISSING_ERROR else MISSING_ZERO
@@ -155,6 +155,11 @@ def _tpl(st: State, text: str, data: Any) -> str:
             f"error during tpl function execution for {go_quote(text)}: {exc}"
         ) from None
     return str(out).replace("<no value>", "")
+
+
+def _check_depth(st: State) -> None:
+    if st.depth >= st.limits.max_depth:
+        raise FuncError(f"exceeded maximum template depth ({st.limits.max_depth})")
 
 
 def _child(st: State, template: Any) -> State:

@@ -11,7 +11,7 @@ from typing import Any
 from gitops_schema.gotemplate.literals import go_quote
 from gitops_schema.gotemplate.tokens import KEYWORDS, SPACES, TERMINATORS, Kind, Token, format_rune
 
-__all__ = ["Kind", "Lexer", "Token", "go_quote"]
+__all__ = ["Kind", "Lexer", "Token"]
 
 
 def _is_alnum(r: str) -> bool:

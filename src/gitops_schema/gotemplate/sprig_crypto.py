@@ -18,7 +18,6 @@ import uuid
 from typing import Any
 
 from gitops_schema.gotemplate.funcs import (
-    ANY,
     INT,
     LIST,
     STR,
@@ -294,5 +293,3 @@ FUNCS: FuncMap = {
     "uuidv4": GoFunc(lambda: str(uuid.uuid4())),
     "shuffle": GoFunc(lambda s: "".join(secrets.SystemRandom().sample(s, len(s))), (STR,)),
 }
-
-__all__ = ["ANY", "FUNCS"]
