@@ -15,7 +15,7 @@ from gitops_schema.gotemplate import nodes as n
 from gitops_schema.gotemplate.errors import LimitExceeded, TemplateExecError
 from gitops_schema.gotemplate.funcs import ANY, RAW
 from gitops_schema.gotemplate.gofmt import format_value
-from gitops_schema.gotemplate.values import MISSING, GoList, GoMap, Int64, type_name, zero_of
+from gitops_schema.gotemplate.values import MISSING, GoMap, Int64, type_name, zero_of
 
 NOFINAL: Any = object()
 """Marks a command that receives no value from a previous pipeline stage."""
@@ -208,6 +208,4 @@ def _matches(value: Any, ptype: str) -> bool:
         return type(value) is list
     if ptype == "map[string]interface {}":
         return type(value) is dict
-    if isinstance(value, GoList | GoMap):
-        return type_name(value) == ptype
     return type_name(value) == ptype

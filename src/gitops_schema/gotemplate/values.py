@@ -136,11 +136,6 @@ def is_true(value: Any) -> bool:
     return True
 
 
-def is_int(value: Any) -> bool:
-    """True for Go signed integers of any size (not bool)."""
-    return isinstance(value, int) and type(value) is not bool
-
-
 def zero_of(type_text: str) -> Any:
     """The zero value of a Go element type named as ``%T`` prints it."""
     if type_text == "string":
