@@ -45,7 +45,22 @@ def params_match(case: Mapping[str, Any], got: list[Any]) -> bool:
 
 
 def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
+    return json.dumps(_canonical(value), sort_keys=True)
+
+
+def _canonical(value: Any) -> Any:
+    """Order-insensitive form for unordered cases: Go's float64 ``123`` equals ``123``, and
+    lists of objects (a flat clusters list, built from a Go map) compare as multisets."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        if items and all(isinstance(v, dict) for v in items):
+            items.sort(key=lambda v: json.dumps(v, sort_keys=True))
+        return items
+    return value
 
 
 def pointer(document: Any, path: str) -> Any:
