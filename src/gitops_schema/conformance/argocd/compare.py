@@ -49,8 +49,11 @@ def _key(value: Any) -> str:
 
 
 def _canonical(value: Any) -> Any:
-    """Order-insensitive form for unordered cases: Go's float64 ``123`` equals ``123``, and
-    lists of objects (a flat clusters list, built from a Go map) compare as multisets."""
+    """The order-insensitive form of a value, for unordered cases.
+
+    Go's float64 ``123`` equals ``123``, and lists of objects (a flat clusters list is
+    built from a Go map) compare as multisets.
+    """
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
