@@ -123,3 +123,10 @@ def test_docstring_examples_run() -> None:
     result = doctest.testmod(package)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_nil_list_element_keeps_its_interface_type() -> None:
+    data = {"l": [None]}
+    assert render("{{ range .l }}[{{ . }}]{{ end }}", data, profile="text") == "[<no value>]"
+    with pytest.raises(TemplateExecError, match=r"nil pointer evaluating interface \{\}\.name"):
+        render("{{ range .l }}{{ .name }}{{ end }}", data, profile="text")

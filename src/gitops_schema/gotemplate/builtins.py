@@ -94,7 +94,7 @@ def _index_arg(index: Any, size: int) -> int:
 
 def go_index(item: Any, *indexes: Any) -> Any:
     """``index``: successive element access on slices, strings and maps."""
-    if _nil(item) and item is MISSING:
+    if _nil(item):
         raise FuncError("index of untyped nil")
     for index in indexes:
         if item is None or item is MISSING:

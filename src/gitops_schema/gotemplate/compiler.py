@@ -34,7 +34,7 @@ from gitops_schema.gotemplate.exec_support import (
 from gitops_schema.gotemplate.fields import chain, iface, method_call, same
 from gitops_schema.gotemplate.funcs import ANY, RAW, FuncMap
 from gitops_schema.gotemplate.gofmt import sort_key
-from gitops_schema.gotemplate.values import MISSING, Int64, is_true
+from gitops_schema.gotemplate.values import MISSING, NIL_ELEMENT, Int64, is_true
 
 Stmt = Callable[[State, Any], None]
 Expr = Callable[[State, Any], Any]
@@ -43,6 +43,11 @@ Cmd = Callable[[State, Any, Any], Any]
 
 def _noop(st: State, dot: Any) -> None:
     return None
+
+
+def unwrap(value: Any) -> Any:
+    """A command's result as a pipeline sees it: a nil element becomes plain nil."""
+    return None if value is NIL_ELEMENT else value
 
 
 class Compiler:
@@ -177,6 +182,8 @@ class Compiler:
             for key, elem in items:
                 ran = True
                 st.count_iteration(node)
+                if elem is None:
+                    elem = NIL_ELEMENT
                 if elem_slot >= 0:
                     vars_[elem_slot] = elem
                 if key_slot >= 0:
@@ -279,7 +286,7 @@ class Compiler:
             if len(head.ident) == 1:
                 if has_args:
                     return raiser3(head, f"can't give argument to non-function {head}")
-                return lambda st, dot, final: st.vars[slot]
+                return lambda st, dot, final: unwrap(st.vars[slot])
             if has_args:
                 inner = chain(head.ident[1:-1], head, False) if len(head.ident) > 2 else same
                 return self.method(
@@ -293,7 +300,7 @@ class Compiler:
             inner = self.pipe(head)
             return lambda st, dot, final: inner(st, dot)
         if isinstance(head, n.DotNode):
-            return lambda st, dot, final: dot
+            return lambda st, dot, final: unwrap(dot)
         if isinstance(head, n.NilNode):
             return raiser3(head, "nil is not a command")
         const = self.constant(head, ANY)

@@ -15,7 +15,14 @@ from gitops_schema.gotemplate import nodes as n
 from gitops_schema.gotemplate.errors import LimitExceeded, TemplateExecError
 from gitops_schema.gotemplate.funcs import ANY, RAW
 from gitops_schema.gotemplate.gofmt import format_value
-from gitops_schema.gotemplate.values import MISSING, GoMap, Int64, type_name, zero_of
+from gitops_schema.gotemplate.values import (
+    MISSING,
+    NIL_ELEMENT,
+    GoMap,
+    Int64,
+    type_name,
+    zero_of,
+)
 
 NOFINAL: Any = object()
 """Marks a command that receives no value from a previous pipeline stage."""
@@ -184,6 +191,8 @@ _SIMPLE = {"string": str, "int": int, "float64": float, "bool": bool, "int64": I
 
 def validate(value: Any, ptype: str, node: n.Node, from_field: bool) -> Any:
     """Go's ``validateType``: check ``value`` can be passed as a ``ptype`` parameter."""
+    if value is NIL_ELEMENT:
+        value, from_field = None, True
     if ptype == ANY:
         return None if value is MISSING else value
     if ptype == RAW:

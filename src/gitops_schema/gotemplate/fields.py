@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 from gitops_schema.gotemplate import nodes as n
 from gitops_schema.gotemplate.exec_support import NOFINAL, State, fail, missing_key, validate
 from gitops_schema.gotemplate.funcs import ANY, FuncError, GoFunc
-from gitops_schema.gotemplate.values import MISSING, GoObject, type_name
+from gitops_schema.gotemplate.values import MISSING, NIL_ELEMENT, GoObject, type_name
 
 Expr = Callable[[State, Any], Any]
 Cmd = Callable[[State, Any, Any], Any]
@@ -25,6 +25,8 @@ def field_value(
         if value is MISSING:
             return missing_key(st, receiver, name, node)
         return value
+    if receiver is NIL_ELEMENT:
+        fail(node, f"nil pointer evaluating interface {{}}.{name}")
     if receiver is MISSING or (receiver is None and not from_iface):
         if st.missingkey == 2:
             fail(node, f'nil data; no entry for key "{name}"')

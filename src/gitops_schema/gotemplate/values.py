@@ -27,6 +27,25 @@ class _Missing:
 MISSING: Final = _Missing()
 
 
+class _NilElement:
+    """A nil element of a ``[]interface {}`` or ``map[string]interface {}`` used as dot.
+
+    Go keeps its interface type there, so ``.x`` on it is an error rather than
+    ``<no value>``; any pipeline turns it back into plain nil.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NIL_ELEMENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NIL_ELEMENT: Final = _NilElement()
+
+
 class Int64(int):
     """A Go ``int64`` (Sprig's arithmetic returns these)."""
 
