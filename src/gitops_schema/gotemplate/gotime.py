@@ -79,7 +79,8 @@ def _offset(dt: datetime, chunk: str) -> str:
 def zone_name(dt: datetime) -> str:
     """Go's zone abbreviation (``UTC``, ``CET``, or ``+0100`` when there is none)."""
     name = dt.tzname() or ""
-    if name and name[0] not in "+-":
+    # A fixed offset read from text has no abbreviation in Go; Python calls it "UTC+02:00".
+    if name and name[0] not in "+-" and not (name.startswith("UTC") and len(name) > 3):
         return name
     return _offset(dt, "-0700")
 
