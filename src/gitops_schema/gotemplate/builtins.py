@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from gitops_schema.gotemplate.funcs import ANY, RAW, STR, FuncError, FuncMap, GoFunc
-from gitops_schema.gotemplate.gofmt import format_value, sprint, sprintln
+from gitops_schema.gotemplate.gofmt import sprint, sprintln
 from gitops_schema.gotemplate.printf import sprintf
 from gitops_schema.gotemplate.values import MISSING, GoMap, is_true, type_name, zero_of
 
@@ -36,6 +36,10 @@ def _nil(v: Any) -> bool:
     return v is None or v is MISSING
 
 
+def _kind_class(v: Any) -> str:
+    return "slice" if isinstance(v, list) else "map" if isinstance(v, dict) else type_name(v)
+
+
 def _mismatch(a: Any, b: Any) -> FuncError:
     return FuncError(f"incompatible types for comparison: {type_name(a)} and {type_name(b)}")
 
@@ -55,8 +59,15 @@ def go_eq(arg1: Any, *args: Any) -> bool:
             truth = arg1 == arg
         elif _nil(arg1) or _nil(arg):
             truth = _nil(arg1) and _nil(arg)
+        elif _kind_class(arg1) != _kind_class(arg):
+            raise FuncError(
+                sprintf(
+                    "non-comparable types %s: %v, %s: %v",
+                    [arg1, type_name(arg1), type_name(arg), arg],
+                )
+            )
         else:
-            raise FuncError(f"non-comparable type {format_value(arg)}: {type_name(arg)}")
+            raise FuncError(sprintf("non-comparable type %s: %v", [arg, type_name(arg)]))
         if truth:
             return True
     return False
