@@ -137,9 +137,7 @@ def quote_char(ch: str, quote: str, ascii_only: bool) -> str:
         return "\\ufffd" if ascii_only else "\ufffd"
     if ch == quote or ch == "\\":
         return "\\" + ch
-    if ascii_only and code >= 0x80:
-        pass
-    elif _is_print(ch):
+    if _is_print(ch) and not (ascii_only and code >= 0x80):
         return ch
     if ch in _ESCAPE_OF:
         return _ESCAPE_OF[ch]

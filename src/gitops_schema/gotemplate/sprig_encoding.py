@@ -27,9 +27,39 @@ def _decode(s: str, alphabet: set[str], decode: Any) -> str:
         return f"illegal base64 data at input byte {len(s)}"
 
 
+def _b64_error_offset(s: str) -> int | None:
+    """Where Go's ``base64.StdEncoding`` reports corrupt input, or None when it is valid."""
+    chars = [(i, c) for i, c in enumerate(s) if c not in "\r\n"]
+    k = 0
+    while k < len(chars):
+        for j in range(4):
+            if k == len(chars):
+                return chars[k - 1][0] + 1 - j
+            i, c = chars[k]
+            k += 1
+            if c != "=":
+                if c not in _B64:
+                    return i
+                continue
+            if j < 2:
+                return i
+            if j == 2:
+                if k == len(chars):
+                    return len(s)
+                if chars[k][1] != "=":
+                    return chars[k][0] - 1
+                k += 1
+            return chars[k][0] if k < len(chars) else None
+    return None
+
+
 def b64dec(s: str) -> str:
-    """``b64dec``: the decoded text, or the error text (Sprig hides the error)."""
-    return _decode(s, _B64, lambda t: base64.b64decode(t, validate=True))
+    """``b64dec``: the decoded text, or Go's error text (Sprig hides the error)."""
+    offset = _b64_error_offset(s)
+    if offset is not None:
+        return f"illegal base64 data at input byte {offset}"
+    clean = s.replace("\r", "").replace("\n", "")
+    return base64.b64decode(clean).decode("utf-8", "replace")
 
 
 def b32dec(s: str) -> str:
