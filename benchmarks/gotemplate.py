@@ -174,11 +174,13 @@ def main(n: int) -> None:
     assert appset_g.execute(APPSET_DATA) == appset_j.render(APPSET_DATA)
     assert helm_g.execute(HELM_DATA) == helm_j.render(helm_ctx)
 
-    go = _time("gotemplate ApplicationSet", lambda: appset_g.execute(APPSET_DATA), n)
-    go += _time("gotemplate Helm", lambda: helm_g.execute(HELM_DATA), n)
-    jj = _time("jinja2 ApplicationSet", lambda: appset_j.render(APPSET_DATA), n)
-    jj += _time("jinja2 Helm", lambda: helm_j.render(helm_ctx), n)
-    print(f"ratio gotemplate/jinja2: {go / jj:.2f}x (goal <= 2.00x)")
+    go_appset = _time("gotemplate ApplicationSet", lambda: appset_g.execute(APPSET_DATA), n)
+    go_helm = _time("gotemplate Helm", lambda: helm_g.execute(HELM_DATA), n)
+    jj_appset = _time("jinja2 ApplicationSet", lambda: appset_j.render(APPSET_DATA), n)
+    jj_helm = _time("jinja2 Helm", lambda: helm_j.render(helm_ctx), n)
+    print(f"ratio ApplicationSet: {go_appset / jj_appset:.2f}x, Helm: {go_helm / jj_helm:.2f}x")
+    total = (go_appset + go_helm) / (jj_appset + jj_helm)
+    print(f"ratio gotemplate/jinja2: {total:.2f}x (goal <= 2.00x)")
 
 
 if __name__ == "__main__":
