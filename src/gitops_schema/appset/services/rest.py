@@ -49,10 +49,10 @@ class Rest:
         Raises:
             RestError: the request failed or the status is not 2xx.
         """
+        # An absolute ``next`` link already carries its query: params would replace it.
+        target = path if "://" in path else path.lstrip("/")
         try:
-            response = self._client.get(
-                path.lstrip("/") if "://" not in path else path, params=dict(params or {})
-            )
+            response = self._client.get(target, params=dict(params) if params else None)
         except httpx.HTTPError as error:
             raise RestError(f"GET {path}: {error}") from error
         if not response.is_success:
