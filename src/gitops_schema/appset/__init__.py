@@ -27,6 +27,7 @@ __all__ = [
     "OfflineInputs",
     "expand",
     "expand_all",
+    "expand_objects",
     "generate",
 ]
 
@@ -123,14 +124,21 @@ def generate(paths: Sequence[str | Path], inputs: OfflineInputs | None = None) -
     Raises:
         LoadError: a path that cannot be read.
     """
-    inputs = inputs or OfflineInputs()
-    result = GenerateResult()
     loaded = load_paths(paths)
-    result.report.extend(loaded.report)
     parsed = parse_documents(loaded.documents)
+    result = expand_objects(parsed.objects, inputs)
+    result.report.extend(loaded.report)
     result.report.extend(parsed.report)
-    env = build_env(parsed.objects, inputs, result.report)
-    result.expansions = expand_all(parsed.objects, env)
+    return result
+
+
+def expand_objects(
+    objects: Sequence[GitOpsObject], inputs: OfflineInputs | None = None
+) -> GenerateResult:
+    """Expand the ApplicationSets among already typed objects (the check stage's entry)."""
+    result = GenerateResult()
+    env = build_env(objects, inputs or OfflineInputs(), result.report)
+    result.expansions = expand_all(objects, env)
     for expansion in result.expansions:
         result.report.extend(expansion.report)
     return result

@@ -9,3 +9,10 @@ from __future__ import annotations
 
 class GeneratorError(Exception):
     """A generator could not produce its parameters, or a template could not be rendered."""
+
+
+class NotAvailableOffline(GeneratorError):
+    """A generator needs data that was not given offline (an SCM listing, a plugin answer).
+
+    Not a defect of the ApplicationSet: checks report it as information, not as an error.
+    """

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_schema.appset.env import Env
-from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
 from gitops_schema.appset.generators import MODULES, GeneratorContext, generate_entry
 from gitops_schema.appset.params import Params
 from gitops_schema.appset.template import (
@@ -109,6 +109,14 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
         where = _at(obj, "spec", "generators", index)
         try:
             params = generate_entry(entry, context)
+        except NotAvailableOffline as error:
+            expansion.params.append([])
+            expansion.report.add(
+                Diagnostic(
+                    "appset-offline-input", Severity.INFO, f"generator {index}: {error}", where
+                )
+            )
+            continue
         except GeneratorError as error:
             expansion.params.append([])
             expansion.report.add(

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.globbing import match_files
 from gitops_schema.errors import LoadError
 from gitops_schema.load.files import walk
 from gitops_schema.load.git import GitTree
@@ -58,8 +59,6 @@ class LocalRepos:
         self, repo_url: str, revision: str, pattern: str, *, new_globbing: bool
     ) -> dict[str, bytes]:
         """The files matching a glob, with their content."""
-        from gitops_schema.appset.globbing import match_files
-
         listing = self._files(repo_url)
         found: dict[str, bytes] = {}
         for path in match_files(listing, pattern, new_globbing=new_globbing):

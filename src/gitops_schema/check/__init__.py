@@ -14,6 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from gitops_schema.check.config import CheckConfig, find_config, load_config
+from gitops_schema.check.expansion import (
+    check_duplicate_names,
+    check_paths,
+    expand_for_check,
+    generated_objects,
+)
 from gitops_schema.check.result import CheckResult
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules import RULES
@@ -48,6 +54,7 @@ def check(
     config: CheckConfig | None = None,
     options: LoadOptions | None = None,
     stdin: bytes | None = None,
+    clusters: Sequence[Path] = (),
 ) -> CheckResult:
     """Check files and folders (or a git revision of them).
 
@@ -57,6 +64,8 @@ def check(
         config: rules, severities, excludes, production environments, target versions.
         options: loader limits; its ``exclude`` is extended with the configuration's.
         stdin: the standard input's bytes when ``"-"`` is among the paths.
+        clusters: cluster inventories to expand ApplicationSets against, besides the
+            cluster Secrets among the checked files.
 
     Raises:
         UsageError: bad arguments (e.g. an unsupported Kubernetes version).
@@ -71,7 +80,11 @@ def check(
         [p for p in paths if str(p) != STDIN], revision=revision, exclude=options.exclude
     )
     roots = tuple(str(p) for p in paths if str(p) != STDIN)
-    context = RuleContext(tuple(parsed.objects), frozenset(files), config, roots)
+    expansions, expansion_report = expand_for_check(
+        parsed.objects, roots, revision, tuple(clusters)
+    )
+    generated = generated_objects(expansions)
+    context = RuleContext(tuple(parsed.objects) + tuple(generated), frozenset(files), config, roots)
     validator = SchemaValidator(kubernetes_version=config.kubernetes_version, strict=config.strict)
 
     findings: list[Diagnostic] = list(loaded.report)
@@ -90,6 +103,10 @@ def check(
     for rule in enabled.values():
         if rule.check is not None:
             findings.extend(rule.check(context))
+    findings.extend(expansion_report)
+    findings.extend(check_duplicate_names(expansions))
+    findings.extend(check_paths(context, expansions))
+    findings = _once(findings)
 
     suppressions = Suppressions.scan(loaded.texts, loaded.documents)
     kept: list[Diagnostic] = []
@@ -118,6 +135,22 @@ def check(
         root=root,
         suppressed=suppressed,
     )
+
+
+def _once(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per rule and position.
+
+    Every generated Application of a template repeats the template's findings, and the
+    template itself may say the same.
+    """
+    seen: set[tuple[str, str, int, int]] = set()
+    unique: list[Diagnostic] = []
+    for finding in findings:
+        key = (finding.rule, *_position(finding))
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
 
 
 def _validate(validator: SchemaValidator, obj: GitOpsObject) -> Iterable[Diagnostic]:

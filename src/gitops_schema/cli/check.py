@@ -65,6 +65,14 @@ def check_command(
     flux_version: Annotated[
         str | None, typer.Option("--flux-version", help="Flux release for deprecations.")
     ] = None,
+    clusters: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--clusters",
+            help="Cluster inventory to expand ApplicationSets against (cluster Secrets, a "
+            "clusters list or a kubeconfig; repeatable), besides cluster Secrets in PATH.",
+        ),
+    ] = None,
     exclude: Exclude = None,
     max_file_size: MaxFileSize = "10MiB",
 ) -> None:
@@ -81,6 +89,7 @@ def check_command(
         config=config,
         options=load_options(max_file_size, exclude),
         stdin=stdin,
+        clusters=tuple(clusters or ()),
     )
     terminal = output_file is None and sys.stdout.isatty()
     if output is ReportFormat.TEXT and terminal:

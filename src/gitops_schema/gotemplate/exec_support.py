@@ -157,9 +157,8 @@ def exec_error(name: str, exc: Fail) -> TemplateExecError:
     if node is None:
         return TemplateExecError(f"template: {name}: {exc.message}", reason=exc.message, name=name)
     line, column = node.src.location(node.pos)
+    # Go stopped shortening the node text to 20 bytes (Go 1.20); Argo CD prints it whole.
     context = str(node)
-    if len(context.encode()) > 20:
-        context = context.encode()[:20].decode("utf-8", "ignore") + "..."
     message = (
         f'template: {node.src.name}:{line}:{column}: executing "{name}" at <{context}>: '
         f"{exc.message}"

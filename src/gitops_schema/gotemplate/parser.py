@@ -351,10 +351,11 @@ class _Parser:
             fields: list[str] = []
             while self.s.peek().kind is Kind.FIELD:
                 fields.extend(self.s.next().val[1:].split("."))
+            # Go rebuilds the node at the chain's position: that of the second field.
             if isinstance(node, n.FieldNode):
-                return n.FieldNode(node.pos, self.src, node.ident + tuple(fields))
+                return n.FieldNode(pos, self.src, node.ident + tuple(fields))
             if isinstance(node, n.VariableNode):
-                return n.VariableNode(node.pos, self.src, node.ident + tuple(fields))
+                return n.VariableNode(pos, self.src, node.ident + tuple(fields))
             if isinstance(node, _NOT_EXECUTABLE):
                 self.error(f"unexpected . after term {go_quote(str(node))}")
             return n.ChainNode(pos, self.src, node, tuple(fields))

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from gitops_schema.appset.env import Env
-from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
 from gitops_schema.appset.generators import GeneratorContext
 from gitops_schema.appset.params import Params, go_string, matches_selector
 
@@ -37,7 +37,8 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
     name = str(spec.get("configMapRef") or "")
     config = env.config_maps.get(name)
     if config is None:
-        raise GeneratorError(f'error reading configMapRef: configmaps "{name}" not found')
+        # The ConfigMap usually lives in the cluster, not in the repository.
+        raise NotAvailableOffline(f'error reading configMapRef: configmaps "{name}" not found')
     api_version = str(config.get("apiVersion") or "")
     kind = str(config.get("kind") or "")
     if not kind or api_version.find("/") < 1:
@@ -46,7 +47,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         )
     resources = _resources(spec, env, api_version, kind)
     if not resources:
-        raise GeneratorError("no clusterDecisionResources found")
+        raise NotAvailableOffline("no clusterDecisionResources found")
     list_key = str(config.get("statusListKey") or "clusters")
     match_key = str(config.get("matchKey") or "")
     if not match_key:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_schema.appset.env import Env
-from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
 from gitops_schema.appset.generators import GeneratorContext
 from gitops_schema.appset.interpolation import append_templated_values
 from gitops_schema.appset.params import Params, flatten
@@ -39,7 +39,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
     except GeneratorError as error:
         raise GeneratorError(f"error getting plugin from generator: {error}") from error
     if env.plugins is None:
-        raise GeneratorError(
+        raise NotAvailableOffline(
             "error listing params: the plugin generator needs its plugin service; "
             "none is configured"
         )

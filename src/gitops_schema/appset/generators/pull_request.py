@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_schema.appset.env import PullRequests
-from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
 from gitops_schema.appset.generators import GeneratorContext
 from gitops_schema.appset.generators.scm_access import (
     PULL_REQUEST_APIS,
@@ -52,7 +52,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
     except GeneratorError as error:
         raise GeneratorError(f"failed to select pull request service provider: {error}") from error
     if env.pull_requests is None:
-        raise GeneratorError(
+        raise NotAvailableOffline(
             "failed to select pull request service provider: the pullRequest generator needs "
             "its SCM API; give a recorded listing (--scm-data FILE) to expand it offline"
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_schema.appset.env import ScmProvider
-from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
 from gitops_schema.appset.generators import GeneratorContext
 from gitops_schema.appset.generators.scm_access import (
     SCM_PROVIDER_APIS,
@@ -62,7 +62,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
     env = context.env
     check_access(spec, env, SCM_PROVIDER_APIS)
     if env.scm is None:
-        raise GeneratorError(
+        raise NotAvailableOffline(
             "error listing repos: the scmProvider generator needs its SCM API; "
             "give a recorded listing (--scm-data FILE) to expand it offline"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gitops_schema.check import expansion
 from gitops_schema.check.rule import Rule
 from gitops_schema.check.rules import (
     appset,
@@ -16,7 +17,17 @@ from gitops_schema.check.rules import (
 
 RULES: dict[str, Rule] = {
     rule.id: rule
-    for family in (reported, deprecations, secrets, flux, argocd, appset, kustomize, monitoring)
+    for family in (
+        reported,
+        deprecations,
+        secrets,
+        flux,
+        argocd,
+        appset,
+        expansion,
+        kustomize,
+        monitoring,
+    )
     for rule in family.RULES
 }
 """Every rule, by id, in documentation order."""

@@ -1,8 +1,9 @@
 """The git repositories a vector's ``environment`` describes (see the suite's README).
 
-With ``globbing`` set, file patterns are answered by our own globbing over every path the
-environment mentions, so the vectors test it; without, the repo-server mock of the
-upstream test is replayed: ``files_by_pattern[pattern]``, or every file.
+A pattern the upstream test's repo-server mock answered (``files_by_pattern``) gets that
+answer, since it is what upstream asserted against; any other pattern is answered by our
+own globbing over every path the environment mentions when ``globbing`` is set, and by
+every file otherwise (the mock's behaviour).
 """
 
 from __future__ import annotations
@@ -47,13 +48,13 @@ class VectorRepos:
             self._expected.get("repoURL") != repo_url or self._expected.get("pattern") != pattern
         ):
             raise GeneratorError(f"unexpected repo-server request for {repo_url} {pattern}")
-        if self._globbing is not None:
+        if pattern in self._by_pattern:
+            paths = list(self._by_pattern[pattern])
+        elif self._globbing is not None:
             try:
                 paths = match_files(self._paths, pattern, new_globbing=new_globbing)
             except BadPattern as error:
                 raise GeneratorError(f"error retrieving Git files: {error}") from error
-        elif pattern in self._by_pattern:
-            paths = list(self._by_pattern[pattern])
         else:
             paths = list(self._files)
         return {path: self._files.get(path, "").encode() for path in paths}

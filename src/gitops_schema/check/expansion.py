@@ -1,0 +1,234 @@
+"""ApplicationSets, expanded for checking: generated Applications pinned to their template.
+
+Each generated Application becomes a typed object whose locations point into the
+ApplicationSet's template, so the Application rules run on what Argo CD would create
+and report where a user can fix it. Expansion itself adds three checks: failing
+generators, Applications generated twice under one name, and generated source paths
+that do not exist in the checked repository.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gitops_schema.appset import OfflineInputs, expand_objects
+from gitops_schema.appset.expand import Expansion
+from gitops_schema.check.rule import Rule, RuleContext
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.load import Document
+from gitops_schema.location import JsonPath, Location
+from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model.argocd import Application, ClusterSecret
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedDocument(Document):
+    """A generated Application; its paths locate inside the ApplicationSet's template."""
+
+    template: Document | None = None
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> Location:
+        """The location in the template that produced the value at ``path``."""
+        assert self.template is not None
+        return self.template.locate(("spec", "template", *path), key=key)
+
+
+def generated_objects(expansions: Sequence[Expansion]) -> list[GitOpsObject]:
+    """Every generated Application, typed, as an object located in its template."""
+    objects: list[GitOpsObject] = []
+    for expansion in expansions:
+        source = expansion.appset.document
+        for generated in expansion.applications:
+            app = generated.application
+            document = GeneratedDocument(
+                source.file, source.index, app, source.position, source.prefix, source
+            )
+            try:
+                model: Any = Application.model_validate(app, context={"document": document})
+            except ValidationError:
+                continue
+            metadata = app.get("metadata") or {}
+            objects.append(
+                GitOpsObject(
+                    document,
+                    Tool.ARGOCD,
+                    "argoproj.io/v1alpha1",
+                    "Application",
+                    str(metadata.get("name", "")),
+                    metadata.get("namespace"),
+                    model,
+                )
+            )
+    return objects
+
+
+def expand_for_check(
+    objects: Sequence[GitOpsObject],
+    roots: Sequence[str],
+    revision: str | None,
+    clusters: Sequence[Path],
+) -> tuple[list[Expansion], list[Diagnostic]]:
+    """Expand the ApplicationSets of the checked files against their own repository."""
+    folder = next((Path(r) for r in roots if Path(r).is_dir()), None)
+    inputs = OfflineInputs(clusters=tuple(clusters), repo=folder, revision=revision)
+    result = expand_objects(objects, inputs)
+    diagnostics = list(result.report)
+    if _has_inventory(objects, clusters):
+        return result.expansions, diagnostics
+    for expansion in result.expansions:
+        for index, entry in enumerate(
+            (expansion.appset.document.data.get("spec") or {}).get("generators") or []
+        ):
+            if _uses_clusters(entry):
+                diagnostics.append(
+                    OFFLINE_INPUT.finding(
+                        "this clusters generator has no cluster inventory to select from: "
+                        "give --clusters (cluster Secrets, a clusters list or a kubeconfig)",
+                        expansion.appset.document.locate(("spec", "generators", index)),
+                    )
+                )
+    return result.expansions, diagnostics
+
+
+def _has_inventory(objects: Sequence[GitOpsObject], clusters: Sequence[Path]) -> bool:
+    return bool(clusters) or any(isinstance(o.model, ClusterSecret) for o in objects)
+
+
+def _uses_clusters(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if "clusters" in entry:
+        return True
+    return any(
+        _uses_clusters(child)
+        for kind in ("matrix", "merge")
+        for child in ((entry.get(kind) or {}).get("generators") or [])
+    )
+
+
+def check_duplicate_names(expansions: Sequence[Expansion]) -> Iterator[Diagnostic]:
+    """Two generated Applications with one name (in one namespace): only one can exist."""
+    seen: dict[tuple[str, str], str] = {}
+    for expansion in expansions:
+        for generated in expansion.applications:
+            metadata = generated.application.get("metadata") or {}
+            key = (str(metadata.get("namespace")), str(metadata.get("name")))
+            owner = expansion.appset.name
+            if key in seen:
+                first = seen[key]
+                also = f"ApplicationSet {first!r}" if first != owner else "another parameter set"
+                yield DUPLICATE_NAME.finding(
+                    f"ApplicationSet {owner!r} generates Application {key[1]!r} more than once "
+                    f"(also from {also}): Argo CD keeps one and reports an error",
+                    expansion.appset.document.locate(("spec", "template", "metadata", "name")),
+                )
+            else:
+                seen[key] = owner
+
+
+def _static_prefix(template_path: str) -> str:
+    """The folder part of a template path before its first parameter ('' if none)."""
+    static = template_path.split("{{", 1)[0]
+    return static.rsplit("/", 1)[0].strip("/") if "/" in static else ""
+
+
+def _repository_root(context: RuleContext, appset_file: str, prefix: str) -> str | None:
+    """The folder, at or above the ApplicationSet's, where its template's path starts."""
+    folder = posixpath.dirname(appset_file)
+    roots = [r.rstrip("/") for r in context.roots]
+    while True:
+        base = f"{folder}/" if folder else ""
+        if context.exists(base + prefix):
+            return base
+        if not folder or folder in roots:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterator[Diagnostic]:
+    """Generated source paths that do not exist in the checked repository.
+
+    The repository is taken to be the checked one when the part of the template's path
+    before its first parameter exists at or above the ApplicationSet's folder; that
+    folder is the repository root the generated paths are looked up in.
+    """
+    for expansion in expansions:
+        template = (expansion.appset.document.data.get("spec") or {}).get("template") or {}
+        template_source = (template.get("spec") or {}).get("source") or {}
+        template_path = template_source.get("path")
+        if not isinstance(template_path, str) or "{{" not in template_path:
+            continue
+        prefix = _static_prefix(template_path)
+        if not prefix:
+            continue
+        base = _repository_root(context, expansion.appset.document.file, prefix)
+        if base is None:
+            continue
+        missing: list[tuple[str, str]] = []
+        for generated in expansion.applications:
+            source = (generated.application.get("spec") or {}).get("source") or {}
+            path = source.get("path")
+            if isinstance(path, str) and path and not context.exists(base + path.strip("/")):
+                name = str((generated.application.get("metadata") or {}).get("name"))
+                missing.append((name, path))
+        if missing:
+            shown = ", ".join(f"{name!r} -> {path}" for name, path in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            yield PATH_MISSING.finding(
+                f"{len(missing)} of {len(expansion.applications)} generated Applications point "
+                f"at folders that do not exist in the repository: {shown}{more}",
+                expansion.appset.document.locate(("spec", "template", "spec", "source", "path")),
+            )
+
+
+GENERATOR_FAILED = Rule(
+    "appset-generator-failed",
+    Severity.ERROR,
+    "A generator of an ApplicationSet fails (Argo CD's own error message).",
+    bad="generators:\n  - matrix:\n      generators: [{list: {elements: [{a: 1}]}}]",
+    good="generators:\n  - matrix:\n      generators:\n        - list: {elements: [{a: '1'}]}\n"
+    "        - clusters: {}",
+    explanation="Generators that need data not given offline (an SCM listing, a plugin "
+    "answer) are reported as info, not as errors.",
+)
+TEMPLATE_FAILED = Rule(
+    "appset-template-failed",
+    Severity.ERROR,
+    "A template or templatePatch that fails to render with a generated parameter set.",
+    bad="goTemplate: true\ngoTemplateOptions: [missingkey=error]\ntemplate:\n"
+    "  metadata: {name: '{{.nme}}'}",
+    good="goTemplate: true\ngoTemplateOptions: [missingkey=error]\ntemplate:\n"
+    "  metadata: {name: '{{.name}}'}",
+)
+DUPLICATE_NAME = Rule(
+    "appset-duplicate-name",
+    Severity.ERROR,
+    "Two generated Applications with the same name.",
+    bad="template:\n  metadata: {name: 'guestbook'}   # one name for every cluster",
+    good="template:\n  metadata: {name: '{{name}}-guestbook'}",
+)
+PATH_MISSING = Rule(
+    "appset-path-missing",
+    Severity.ERROR,
+    "A generated Application's source path that does not exist in the repository.",
+    bad="path: apps/overlays/{{name}}/user-service   # {{name}} is the cluster's name",
+    good="path: apps/overlays/{{metadata.labels.environment}}/user-service",
+    explanation="Expands the ApplicationSet against the cluster inventory (cluster Secrets "
+    "in the checked files, or --clusters) and the checked repository.",
+)
+
+OFFLINE_INPUT = Rule(
+    "appset-offline-input",
+    Severity.INFO,
+    "A generator that needs data not given offline, so its Applications were not checked.",
+    bad="generators:\n  - pullRequest: {github: {owner: org, repo: app}}   # no --scm-data",
+    good="gitops-schema appset generate appset.yaml --scm-data recorded.json",
+)
+
+RULES = (GENERATOR_FAILED, TEMPLATE_FAILED, OFFLINE_INPUT, DUPLICATE_NAME, PATH_MISSING)
