@@ -16,6 +16,7 @@ from gitops_schema.appset.env import ARGOCD_NAMESPACE, Env
 from gitops_schema.appset.expand import Expansion, GeneratedApplication, expand, expand_all
 from gitops_schema.appset.inventory import clusters_from_objects, load_clusters, secret_value
 from gitops_schema.appset.repos import LocalRepos
+from gitops_schema.appset.services.recorded import RecordedPullRequests, RecordedScm, read_listing
 from gitops_schema.diagnostics import Report
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
@@ -46,6 +47,8 @@ class OfflineInputs:
     """Read the repositories at this git revision instead of their work trees."""
     resources: Sequence[Path] = ()
     """Files with duck-typed decision resources and the ConfigMaps naming them."""
+    scm_data: Sequence[Path] = ()
+    """Recorded pull-request and repository listings (see ``services.recorded``)."""
     namespace: str = ARGOCD_NAMESPACE
     new_globbing: bool = False
 
@@ -96,7 +99,10 @@ def build_env(objects: Sequence[GitOpsObject], inputs: OfflineInputs, report: Re
         o.document.data for o in everything if "status" in o.document.data
     )
     repos = LocalRepos(inputs.repo, dict(inputs.repos), inputs.revision)
+    listing = read_listing(*inputs.scm_data) if inputs.scm_data else None
     return Env(
+        pull_requests=RecordedPullRequests(listing) if listing else None,
+        scm=RecordedScm(listing) if listing else None,
         namespace=inputs.namespace,
         clusters=tuple(_unique_clusters(clusters)),
         git=repos if (inputs.repo or inputs.repos) else None,

@@ -109,6 +109,19 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
         where = _at(obj, "spec", "generators", index)
         try:
             params = generate_entry(entry, context)
+        except (TypeError, AttributeError, ValueError, KeyError) as error:
+            # A shape the schema would reject (a generator that is a string...): the schema
+            # findings say what is wrong; here it is only "could not expand".
+            expansion.params.append([])
+            expansion.report.add(
+                Diagnostic(
+                    "appset-generator-failed",
+                    Severity.ERROR,
+                    f"generator {index}: malformed generator, not expanded ({error})",
+                    where,
+                )
+            )
+            continue
         except NotAvailableOffline as error:
             expansion.params.append([])
             expansion.report.add(
@@ -173,7 +186,26 @@ def _at(obj: GitOpsObject, *path: str | int) -> Location:
 
 
 def expand_all(objects: Sequence[GitOpsObject], env: Env) -> list[Expansion]:
-    """Expand every ApplicationSet among the objects."""
-    return [
-        expand(o, env) for o in objects if o.kind == "ApplicationSet" and o.tool.value == "argocd"
-    ]
+    """Expand every ApplicationSet among the objects that matches its schema.
+
+    One that does not (its schema findings say why) is not expanded, with a note saying so.
+    """
+    expansions: list[Expansion] = []
+    for obj in objects:
+        if obj.kind != "ApplicationSet" or obj.tool.value != "argocd":
+            continue
+        if obj.typed:
+            expansions.append(expand(obj, env))
+            continue
+        skipped = Expansion(obj)
+        skipped.report.add(
+            Diagnostic(
+                "appset-generator-failed",
+                Severity.INFO,
+                f"ApplicationSet {obj.name!r} was not expanded: it does not match its schema "
+                "(see the schema findings)",
+                obj.location,
+            )
+        )
+        expansions.append(skipped)
+    return expansions

@@ -55,6 +55,7 @@ def check(
     options: LoadOptions | None = None,
     stdin: bytes | None = None,
     clusters: Sequence[Path] = (),
+    scm_data: Sequence[Path] = (),
 ) -> CheckResult:
     """Check files and folders (or a git revision of them).
 
@@ -66,6 +67,7 @@ def check(
         stdin: the standard input's bytes when ``"-"`` is among the paths.
         clusters: cluster inventories to expand ApplicationSets against, besides the
             cluster Secrets among the checked files.
+        scm_data: recorded pull-request and repository listings for their generators.
 
     Raises:
         UsageError: bad arguments (e.g. an unsupported Kubernetes version).
@@ -81,7 +83,7 @@ def check(
     )
     roots = tuple(str(p) for p in paths if str(p) != STDIN)
     expansions, expansion_report = expand_for_check(
-        parsed.objects, roots, revision, tuple(clusters)
+        parsed.objects, roots, revision, tuple(clusters), tuple(scm_data)
     )
     generated = generated_objects(expansions)
     context = RuleContext(tuple(parsed.objects) + tuple(generated), frozenset(files), config, roots)

@@ -73,10 +73,13 @@ def expand_for_check(
     roots: Sequence[str],
     revision: str | None,
     clusters: Sequence[Path],
+    scm_data: Sequence[Path] = (),
 ) -> tuple[list[Expansion], list[Diagnostic]]:
     """Expand the ApplicationSets of the checked files against their own repository."""
     folder = next((Path(r) for r in roots if Path(r).is_dir()), None)
-    inputs = OfflineInputs(clusters=tuple(clusters), repo=folder, revision=revision)
+    inputs = OfflineInputs(
+        clusters=tuple(clusters), repo=folder, revision=revision, scm_data=tuple(scm_data)
+    )
     result = expand_objects(objects, inputs)
     diagnostics = list(result.report)
     if _has_inventory(objects, clusters):

@@ -72,6 +72,14 @@ def generate_command(
             "clusterDecisionResource generators; repeatable.",
         ),
     ] = None,
+    scm_data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scm-data",
+            help="Recorded pull-request and repository listings (JSON) for pullRequest and "
+            "scmProvider generators; repeatable.",
+        ),
+    ] = None,
     namespace: Annotated[str, typer.Option(help="The Argo CD namespace.")] = "argocd",
     new_globbing: Annotated[
         bool, typer.Option("--new-globbing", help="Argo CD's new git file globbing (doublestar).")
@@ -91,6 +99,7 @@ def generate_command(
         repos=mapped,
         revision=revision,
         resources=tuple(decision_resources or ()),
+        scm_data=tuple(scm_data or ()),
         namespace=namespace,
         new_globbing=new_globbing,
     )

@@ -73,6 +73,14 @@ def check_command(
             "clusters list or a kubeconfig; repeatable), besides cluster Secrets in PATH.",
         ),
     ] = None,
+    scm_data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scm-data",
+            help="Recorded pull-request and repository listings for pullRequest and "
+            "scmProvider generators (repeatable).",
+        ),
+    ] = None,
     exclude: Exclude = None,
     max_file_size: MaxFileSize = "10MiB",
 ) -> None:
@@ -90,6 +98,7 @@ def check_command(
         options=load_options(max_file_size, exclude),
         stdin=stdin,
         clusters=tuple(clusters or ()),
+        scm_data=tuple(scm_data or ()),
     )
     terminal = output_file is None and sys.stdout.isatty()
     if output is ReportFormat.TEXT and terminal:
