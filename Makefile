@@ -34,11 +34,17 @@ demo: install
 	@$(VENV)/bin/gitops-schema inventory examples/seed-as-written; \
 		status=$$?; [ $$status -le 1 ] || exit $$status
 	@echo
+	@echo "== the Applications the ApplicationSets of examples/ generate, per cluster =="
+	$(VENV)/bin/gitops-schema appset generate examples/argocd examples/case3 --repo examples \
+		--scm-data examples/offline/pull-requests.json --scm-data examples/offline/scm-repos.json \
+		--decision-resources examples/offline/placement-decision.yaml -o table
+	@echo
 	@echo "== check examples/ (expected: no errors, no warnings) =="
-	$(VENV)/bin/gitops-schema check examples --exclude seed-as-written
+	$(VENV)/bin/gitops-schema check examples --exclude seed-as-written \
+		--scm-data examples/offline/pull-requests.json --scm-data examples/offline/scm-repos.json
 	@echo
 	@echo "== check examples/seed-as-written/ (expected: every defect of SEED.md) =="
-	@$(VENV)/bin/gitops-schema check examples/seed-as-written; \
+	@$(VENV)/bin/gitops-schema check examples/seed-as-written --clusters examples/argocd/clusters; \
 		status=$$?; [ $$status -le 1 ] || exit $$status; \
 		echo "(exit status $$status: 1 means findings of severity error, as expected here)"
 

@@ -139,6 +139,16 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
             )
             continue
         expansion.params.append(params)
+        if not params and not env.clusters and _uses_clusters(entry):
+            expansion.report.add(
+                Diagnostic(
+                    "appset-offline-input",
+                    Severity.INFO,
+                    f"generator {index}: no cluster inventory to select from: give --clusters "
+                    "(cluster Secrets, a clusters list or a kubeconfig)",
+                    where,
+                )
+            )
         template = merge_generator_template(base_template, _generator_template(entry))
         for params_set in params:
             try:
@@ -168,6 +178,19 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
                 GeneratedApplication(_finish(application, namespace), index, params_set)
             )
     return expansion
+
+
+def _uses_clusters(entry: Any) -> bool:
+    """Whether a generator entry selects from the cluster inventory, directly or nested."""
+    if not isinstance(entry, Mapping):
+        return False
+    if "clusters" in entry:
+        return True
+    return any(
+        _uses_clusters(child)
+        for kind in ("matrix", "merge")
+        for child in ((entry.get(kind) or {}).get("generators") or [])
+    )
 
 
 def _finish(application: dict[str, Any], namespace: str) -> dict[str, Any]:

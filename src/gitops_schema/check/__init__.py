@@ -25,6 +25,7 @@ from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules import RULES
 from gitops_schema.check.schema import SchemaValidator
 from gitops_schema.check.suppress import Suppressions
+from gitops_schema.check.values import helm_value_files
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.inventory import STDIN, load_inputs
 from gitops_schema.load import LoadOptions, list_files
@@ -106,6 +107,8 @@ def check(
         if rule.check is not None:
             findings.extend(rule.check(context))
     findings.extend(expansion_report)
+    value_files = helm_value_files(context.objects, roots, context.files)
+    findings.extend(validator.validate_chart_values(loaded.documents, value_files))
     findings.extend(check_duplicate_names(expansions))
     findings.extend(check_paths(context, expansions))
     findings = _once(findings)

@@ -24,7 +24,7 @@ from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load import Document
 from gitops_schema.location import JsonPath, Location
 from gitops_schema.model import GitOpsObject, Tool
-from gitops_schema.model.argocd import Application, ClusterSecret
+from gitops_schema.model.argocd import Application
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,38 +81,7 @@ def expand_for_check(
         clusters=tuple(clusters), repo=folder, revision=revision, scm_data=tuple(scm_data)
     )
     result = expand_objects(objects, inputs)
-    diagnostics = list(result.report)
-    if _has_inventory(objects, clusters):
-        return result.expansions, diagnostics
-    for expansion in result.expansions:
-        for index, entry in enumerate(
-            (expansion.appset.document.data.get("spec") or {}).get("generators") or []
-        ):
-            if _uses_clusters(entry):
-                diagnostics.append(
-                    OFFLINE_INPUT.finding(
-                        "this clusters generator has no cluster inventory to select from: "
-                        "give --clusters (cluster Secrets, a clusters list or a kubeconfig)",
-                        expansion.appset.document.locate(("spec", "generators", index)),
-                    )
-                )
-    return result.expansions, diagnostics
-
-
-def _has_inventory(objects: Sequence[GitOpsObject], clusters: Sequence[Path]) -> bool:
-    return bool(clusters) or any(isinstance(o.model, ClusterSecret) for o in objects)
-
-
-def _uses_clusters(entry: Any) -> bool:
-    if not isinstance(entry, dict):
-        return False
-    if "clusters" in entry:
-        return True
-    return any(
-        _uses_clusters(child)
-        for kind in ("matrix", "merge")
-        for child in ((entry.get(kind) or {}).get("generators") or [])
-    )
+    return result.expansions, list(result.report)
 
 
 def check_duplicate_names(expansions: Sequence[Expansion]) -> Iterator[Diagnostic]:

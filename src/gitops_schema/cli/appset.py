@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.table import Table
 
 from gitops_schema.appset import OfflineInputs, generate
-from gitops_schema.cli._output import error_console, exit_code, print_diagnostic
+from gitops_schema.cli._output import console, error_console, exit_code, print_diagnostic
 from gitops_schema.errors import UsageError
 
 app = typer.Typer(help="Expand Argo CD ApplicationSets offline.", no_args_is_help=True)
@@ -23,6 +24,7 @@ class GenerateFormat(StrEnum):
 
     YAML = "yaml"
     JSON = "json"
+    TABLE = "table"
 
 
 def _repos(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
@@ -116,13 +118,37 @@ def generate_command(
             )
         else:
             items.extend(generated.application for generated in expansion.applications)
-    if output is GenerateFormat.JSON:
+    if output is GenerateFormat.TABLE and not params:
+        _print_table(items)
+    elif output is GenerateFormat.JSON:
         sys.stdout.write(json.dumps(items, indent=2, default=str) + "\n")
     else:
         sys.stdout.write(yaml.safe_dump_all(_plain(items), sort_keys=False) if items else "")
     for diagnostic in result.report.sorted():
         with_stderr(diagnostic)
     raise typer.Exit(exit_code(result.report))
+
+
+def _destination(app: dict[str, Any]) -> str:
+    destination = (app.get("spec") or {}).get("destination") or {}
+    return str(destination.get("server") or destination.get("name") or "")
+
+
+def _print_table(applications: list[dict[str, Any]]) -> None:
+    """The Applications per destination cluster: name, namespace, path or chart, revision."""
+    table = Table("cluster", "application", "namespace", "source", "revision")
+    for app in sorted(applications, key=lambda a: (_destination(a), a["metadata"].get("name", ""))):
+        spec = app.get("spec") or {}
+        source: dict[str, Any] = spec.get("source") or next(iter(spec.get("sources") or []), {})
+        table.add_row(
+            _destination(app),
+            str(app["metadata"].get("name", "")),
+            str((spec.get("destination") or {}).get("namespace", "")),
+            str(source.get("path") or source.get("chart") or ""),
+            str(source.get("targetRevision") or "HEAD"),
+        )
+    console.print(table)
+    console.print(f"{len(applications)} Applications")
 
 
 def with_stderr(diagnostic: Any) -> None:
