@@ -19,6 +19,7 @@ from gitops_schema.appset.generators import MODULES, GeneratorContext, generate_
 from gitops_schema.appset.params import Params
 from gitops_schema.appset.template import (
     apply_template_patch,
+    compile_value,
     merge_generator_template,
     render_application,
     render_string,
@@ -150,10 +151,11 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
                 )
             )
         template = merge_generator_template(base_template, _generator_template(entry))
+        renderer = compile_value(template, go_template=go_template, options=options)
         for params_set in params:
             try:
                 application = render_application(
-                    template,
+                    renderer,
                     params_set,
                     go_template=go_template,
                     options=options,

@@ -10,7 +10,7 @@ depth (Helm ``valuesObject`` included); other values cannot be templated.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -99,27 +99,162 @@ def render_value(
     return value
 
 
+Renderer = Callable[[Mapping[str, Any]], Any]
+"""A compiled template: renders one parameter set."""
+
+
+def compile_value(value: Any, *, go_template: bool, options: Sequence[str] = ()) -> Renderer:
+    """Compile a JSON-like template once, to render many parameter sets fast.
+
+    Parts without ``{{`` are not rendered again: the result shares them with the template,
+    so treat results as read-only (or copy what you change).
+    """
+    compiled = _compile(value, go_template, tuple(options))
+    if compiled is None:
+        return lambda params: value
+    return compiled
+
+
+def _compile(value: Any, go_template: bool, options: tuple[str, ...]) -> Renderer | None:
+    if isinstance(value, str):
+        return _compile_string(value, go_template, options)
+    if isinstance(value, Mapping):
+        entries = [
+            (k, _compile_string(str(k), go_template, options), v, _compile(v, go_template, options))
+            for k, v in value.items()
+        ]
+        if all(key is None and item is None for _, key, _, item in entries):
+            return None
+
+        def render_mapping(params: Mapping[str, Any]) -> dict[str, Any]:
+            return {
+                (key(params) if key else k): (item(params) if item else v)
+                for k, key, v, item in entries
+            }
+
+        return render_mapping
+    if isinstance(value, list):
+        items = [(v, _compile(v, go_template, options)) for v in value]
+        if all(item is None for _, item in items):
+            return None
+        return lambda params: [item(params) if item else v for v, item in items]
+    return None
+
+
+def _compile_string(text: str, go_template: bool, options: tuple[str, ...]) -> Renderer | None:
+    if "{{" not in text:
+        return None
+    if not go_template:
+        if not _TEMPLATED.search(text):
+            return None
+        return _compile_fast(text)
+    try:
+        template = _go_template(text, options)
+    except TemplateError as error:
+        failure = GeneratorError(f"failed to parse template {text}: {error}")
+
+        def fail(params: Mapping[str, Any]) -> str:
+            raise failure
+
+        return fail
+
+    def execute(params: Mapping[str, Any]) -> str:
+        try:
+            return template.execute(params)
+        except TemplateError as error:
+            raise GeneratorError(f"failed to execute go template {text}: {error}") from error
+
+    return _with_field_shortcut(text, execute)
+
+
+def _compile_fast(text: str) -> Renderer:
+    """fasttemplate, with the tags found once: literal text and (tag, trimmed tag) pairs."""
+    segments: list[tuple[str, str, str]] = []
+    position = 0
+    while True:
+        start = text.find("{{", position)
+        if start < 0:
+            tail = text[position:]
+            break
+        end = text.find("}}", start + 2)
+        if end < 0:
+            # fasttemplate fails on every render of such a string; so do we.
+            return lambda params: _fast(text, params)
+        tag = text[start + 2 : end]
+        segments.append((text[position:start], tag, tag.strip()))
+        position = end + 2
+
+    def render(params: Mapping[str, Any]) -> str:
+        out: list[str] = []
+        for literal, tag, key in segments:
+            out.append(literal)
+            value = params.get(key) if key else None
+            out.append(value if isinstance(value, str) else "{{" + tag + "}}")
+        out.append(tail)
+        return "".join(out)
+
+    return render
+
+
+# Most Go templates of ApplicationSets are text with plain field references, "{{ .a.b }}".
+# Those are looked up directly; anything else, or a lookup that is not a plain string
+# (missing key, nil, number), goes through the engine, which has Go's exact semantics.
+_FIELD_ACTION = re.compile(r"\{\{\s*((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\}\}")
+
+
+def _with_field_shortcut(text: str, execute: Renderer) -> Renderer:
+    parts: list[str | tuple[str, ...]] = []
+    position = 0
+    for match in _FIELD_ACTION.finditer(text):
+        parts.append(text[position : match.start()])
+        parts.append(tuple(match.group(1)[1:].split(".")))
+        position = match.end()
+    tail = text[position:]
+    if "{{" in tail or any(isinstance(p, str) and "{{" in p for p in parts):
+        return execute
+
+    def render(params: Mapping[str, Any]) -> str:
+        out: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value: Any = params
+            for key in part:
+                value = value.get(key) if isinstance(value, dict) else None
+            if not isinstance(value, str):
+                return str(execute(params))
+            out.append(value)
+        out.append(tail)
+        return "".join(out)
+
+    return render
+
+
 def render_application(
-    template: Mapping[str, Any],
+    template: Mapping[str, Any] | Renderer,
     params: Mapping[str, Any],
     *,
     go_template: bool,
     options: Sequence[str] = (),
     sync_policy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One Application from the template and one parameter set.
+    """One Application from the template (or its :func:`compile_value`) and one parameter set.
 
     An empty parameter set leaves the template as it is (Argo CD skips rendering then).
     Otherwise, when the template names no finalizer and resources are not preserved on
     deletion, the resources finalizer is added, as the controller does.
     """
+    render = template if callable(template) else None
     if not params:
-        unrendered: dict[str, Any] = _plain(template)
+        source = render({}) if render else template
+        unrendered: dict[str, Any] = _plain(source)
         return unrendered
-    rendered: dict[str, Any] = render_value(
-        template, params, go_template=go_template, options=options
-    )
-    metadata = rendered.setdefault("metadata", {})
+    if render is None:
+        render = compile_value(template, go_template=go_template, options=options)
+    # Fresh top-level and metadata maps: the rest may be shared with the template.
+    rendered: dict[str, Any] = dict(render(params))
+    metadata = rendered["metadata"] = dict(rendered.get("metadata") or {})
     preserve = bool(sync_policy and sync_policy.get("preserveResourcesOnDeletion"))
     if not preserve and not metadata.get("finalizers"):
         metadata["finalizers"] = [DEFAULT_FINALIZER]

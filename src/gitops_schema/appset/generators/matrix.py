@@ -7,6 +7,7 @@ an error) and by deep merge in goTemplate mode, where the first child wins.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,9 +38,14 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
             f"error failed to get params for first generator in matrix generator: {error}"
         ) from error
     product: list[Params] = []
-    for left in first:
+    # The second child is rendered with each of the first's parameter sets; when it has
+    # nothing to render, every rendering is the same, and so are its parameters.
+    constant = "{{" not in json.dumps(children[1], default=str)
+    second: list[Params] = []
+    for index, left in enumerate(first):
         try:
-            second = child_params(children[1], context, left)
+            if not constant or index == 0:
+                second = child_params(children[1], context, left)
         except GeneratorError as error:
             raise GeneratorError(
                 f"failed to get params for second generator in the matrix generator: {error}"
