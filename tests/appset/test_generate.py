@@ -68,7 +68,8 @@ def test_corpus_expands_or_says_what_is_missing(golden: Any) -> None:
     result = generate([CORPUS], inputs)
     summary: dict[str, Any] = {}
     for expansion in result.expansions:
-        where = f"{Path(expansion.appset.document.file).relative_to(CORPUS)}:{expansion.appset.location.line}"
+        file = Path(expansion.appset.document.file).relative_to(CORPUS)
+        where = f"{file}:{expansion.appset.location.line}"
         summary[where] = {
             "applications": sorted(
                 a.application["metadata"]["name"] for a in expansion.applications
@@ -122,8 +123,10 @@ def test_generator_errors_name_the_appset_and_generator(
 ) -> None:
     appset = tmp_path / "bad.yaml"
     appset.write_text(
-        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: bad, namespace: argocd}\n"
-        "spec:\n  generators:\n    - matrix:\n        generators:\n          - list: {elements: [{a: x}]}\n"
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\n"
+        "metadata: {name: bad, namespace: argocd}\n"
+        "spec:\n  generators:\n    - matrix:\n        generators:\n"
+        "          - list: {elements: [{a: x}]}\n"
         "  template:\n    metadata: {name: '{{a}}'}\n    spec:\n      project: p\n"
         "      destination: {server: https://x}\n"
     )
