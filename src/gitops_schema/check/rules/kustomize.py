@@ -50,7 +50,8 @@ def check_missing(context: RuleContext) -> Iterator[Diagnostic]:
             target = posixpath.normpath(posixpath.join(folder, entry))
             if not context.exists(target):
                 yield MISSING.finding(
-                    f"{path[0]} entry {entry!r} does not exist (looked for {target}); "
+                    f"{path[0]} entry {entry!r} does not exist "
+                    f"(looked for {context.relative(target)}); "
                     "kustomize build fails",
                     at(obj, *path),
                 )
