@@ -476,3 +476,24 @@ def test_appset_unknown_param(tmp_path: Path) -> None:
         "directories: [{path: 'apps/*'}]", "files: [{path: 'apps/*.json'}]"
     )
     assert run(tmp_path, {"a.yaml": files_generator}, "appset-unknown-param") == []
+
+
+def test_argocd_settings_deprecated_and_removed(tmp_path: Path) -> None:
+    cm = """\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: argocd-cm, namespace: argocd}
+        data:
+          repositories: |
+            - url: https://github.com/org/repo.git
+        """
+    assert lines(run(tmp_path, {"cm.yaml": cm}, "api-removed")) == [("cm.yaml", 5)]
+    assert run(tmp_path, {"cm.yaml": cm}, "api-removed", argocd_version="2.14") == []
+    older = run(tmp_path, {"cm.yaml": cm}, "api-deprecated", argocd_version="2.14")
+    assert lines(older) == [("cm.yaml", 5)] and "removed in 3.0" in older[0][3]
+    project = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: p}\n"
+        "spec:\n  signatureKeys: [{keyID: ABC}]\n"
+    )
+    assert lines(run(tmp_path, {"p.yaml": project}, "api-deprecated")) == [("p.yaml", 5)]
+    assert run(tmp_path, {"p.yaml": project}, "api-deprecated", argocd_version="3.4") == []

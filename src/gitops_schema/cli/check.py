@@ -65,6 +65,9 @@ def check_command(
     flux_version: Annotated[
         str | None, typer.Option("--flux-version", help="Flux release for deprecations.")
     ] = None,
+    argocd_version: Annotated[
+        str | None, typer.Option("--argocd-version", help="Argo CD release for deprecations.")
+    ] = None,
     clusters: Annotated[
         list[Path] | None,
         typer.Option(
@@ -89,6 +92,7 @@ def check_command(
         strict=strict,
         kubernetes_version=kubernetes_version and kubernetes_version.removeprefix("v"),
         flux_version=flux_version and flux_version.removeprefix("v"),
+        argocd_version=argocd_version and argocd_version.removeprefix("v"),
     )
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     result = check(

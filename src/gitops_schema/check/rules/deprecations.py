@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from gitops_schema.check.rule import Rule, RuleContext
-from gitops_schema.check.rules._helpers import at
+from gitops_schema.check.rules._helpers import at, get
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import Tool, kinds_named, lookup
 from gitops_schema.model.registry import split_api_version
@@ -85,14 +85,113 @@ def _api_status(context: RuleContext, removed: bool) -> Iterator[Diagnostic]:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class ArgoCDChange:
+    """An Argo CD setting that a release deprecated or removed (all its CRDs are v1alpha1)."""
+
+    kind: str
+    name: str | None
+    """The object's name, for configuration objects such as ``argocd-cm``."""
+    path: tuple[str, ...]
+    deprecated_in: str | None
+    removed_in: str | None
+    advice: str
+
+
+# From Argo CD's upgrade notes (docs/operator-manual/upgrading/*.md), as summarised in
+# ../shared/research/validation.md.
+ARGOCD_CHANGES = (
+    ArgoCDChange(
+        "ApplicationSet",
+        None,
+        ("spec", "applyNestedSelectors"),
+        "3.0",
+        None,
+        "it is ignored: nested selectors always apply",
+    ),
+    ArgoCDChange(
+        "AppProject",
+        None,
+        ("spec", "signatureKeys"),
+        "3.5",
+        None,
+        "GnuPG verification gives way to spec.sourceIntegrity",
+    ),
+    ArgoCDChange(
+        "ConfigMap",
+        "argocd-cm",
+        ("data", "repositories"),
+        None,
+        "3.0",
+        "declare repositories as Secrets labelled argocd.argoproj.io/secret-type: repository",
+    ),
+    ArgoCDChange(
+        "ConfigMap",
+        "argocd-cm",
+        ("data", "repository.credentials"),
+        None,
+        "3.0",
+        "declare credential templates as Secrets labelled "
+        "argocd.argoproj.io/secret-type: repo-creds",
+    ),
+    ArgoCDChange(
+        "ConfigMap",
+        "argocd-cm",
+        ("data", "helm.repositories"),
+        None,
+        "3.0",
+        "declare Helm repositories as repository Secrets with type: helm",
+    ),
+    ArgoCDChange(
+        "ConfigMap",
+        "argocd-cm",
+        ("data", "configManagementPlugins"),
+        None,
+        "2.8",
+        "run config management plugins as repo-server sidecars",
+    ),
+)
+
+
+def _argocd_status(context: RuleContext, removed: bool) -> Iterator[Diagnostic]:
+    rule = API_REMOVED if removed else API_DEPRECATED
+    target = context.config.argocd_version
+    for change in ARGOCD_CHANGES:
+        for obj in context.of_kind(change.kind):
+            if change.name is not None and obj.name != change.name:
+                continue
+            if get(obj.document.data, *change.path) is None:
+                continue
+            gone = change.removed_in is not None and _version(target) >= _version(change.removed_in)
+            old = change.deprecated_in is not None and _version(target) >= _version(
+                change.deprecated_in
+            )
+            field = ".".join(change.path)
+            if removed and gone:
+                yield rule.finding(
+                    f"{change.kind} {field} was removed in Argo CD {change.removed_in} "
+                    f"(target {target}): {change.advice}",
+                    at(obj, *change.path, key=True),
+                )
+            elif not removed and not gone and (old or change.removed_in is not None):
+                since = f" since Argo CD {change.deprecated_in}" if old else ""
+                until = f", removed in {change.removed_in}" if change.removed_in else ""
+                yield rule.finding(
+                    f"{change.kind} {field} is deprecated{since}{until}: {change.advice}",
+                    at(obj, *change.path, key=True),
+                )
+
+
 def check_deprecated(context: RuleContext) -> Iterator[Diagnostic]:
-    """Objects on an apiVersion deprecated, but not yet removed, in the target release."""
-    return _api_status(context, removed=False)
+    """APIs and Argo CD settings deprecated, not yet removed, in the target releases."""
+    yield from _api_status(context, removed=False)
+    yield from _argocd_status(context, removed=False)
 
 
 def check_removed(context: RuleContext) -> Iterator[Diagnostic]:
-    """Objects on an apiVersion the target release no longer serves."""
-    return _api_status(context, removed=True)
+    """APIs the target releases no longer serve, and Argo CD settings they dropped."""
+    yield from _api_status(context, removed=True)
+    yield from _argocd_status(context, removed=True)
 
 
 def check_wrong_group(context: RuleContext) -> Iterator[Diagnostic]:
@@ -153,17 +252,21 @@ def check_kustomize_fields(context: RuleContext) -> Iterator[Diagnostic]:
 API_DEPRECATED = Rule(
     "api-deprecated",
     Severity.WARNING,
-    "An apiVersion deprecated in the target Kubernetes or Flux release.",
+    "An apiVersion (or Argo CD setting) deprecated in the target Kubernetes, Flux or "
+    "Argo CD release.",
     bad="apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization",
     good="apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization",
     check=check_deprecated,
-    explanation="Targets come from --kubernetes-version / --flux-version or the "
-    "configuration file; `flux migrate -f .` rewrites Flux objects.",
+    explanation="Targets come from --kubernetes-version / --flux-version / --argocd-version "
+    "or the configuration file; `flux migrate -f .` rewrites Flux objects. Argo CD's CRDs "
+    "are all v1alpha1, so its table lists settings (applyNestedSelectors, signatureKeys, "
+    "argocd-cm repositories...).",
 )
 API_REMOVED = Rule(
     "api-removed",
     Severity.ERROR,
-    "An apiVersion the target Kubernetes or Flux release no longer serves.",
+    "An apiVersion (or Argo CD setting) the target Kubernetes, Flux or Argo CD release "
+    "no longer serves.",
     bad="apiVersion: source.toolkit.fluxcd.io/v1beta1\nkind: GitRepository",
     good="apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository",
     check=check_removed,
