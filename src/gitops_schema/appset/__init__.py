@@ -17,6 +17,11 @@ from gitops_schema.appset.expand import Expansion, GeneratedApplication, expand,
 from gitops_schema.appset.inventory import clusters_from_objects, load_clusters, secret_value
 from gitops_schema.appset.repos import LocalRepos
 from gitops_schema.appset.services.recorded import RecordedPullRequests, RecordedScm, read_listing
+from gitops_schema.appset.services.recorded_plugins import (
+    RecordedPlugins,
+    read_plugin_answers,
+    stand_ins,
+)
 from gitops_schema.diagnostics import Report
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
@@ -49,6 +54,8 @@ class OfflineInputs:
     """Files with duck-typed decision resources and the ConfigMaps naming them."""
     scm_data: Sequence[Path] = ()
     """Recorded pull-request and repository listings (see ``services.recorded``)."""
+    plugin_data: Sequence[Path] = ()
+    """Recorded plugin replies by ConfigMap name (see ``services.recorded_plugins``)."""
     namespace: str = ARGOCD_NAMESPACE
     new_globbing: bool = False
 
@@ -100,15 +107,25 @@ def build_env(objects: Sequence[GitOpsObject], inputs: OfflineInputs, report: Re
     )
     repos = LocalRepos(inputs.repo, dict(inputs.repos), inputs.revision)
     listing = read_listing(*inputs.scm_data) if inputs.scm_data else None
+    config_maps = _config_maps(everything)
+    secrets = _secrets(everything)
+    plugins = None
+    if inputs.plugin_data:
+        answers = read_plugin_answers(*inputs.plugin_data)
+        plugins = RecordedPlugins(answers, config_maps)
+        extra_maps, extra_keys = stand_ins(answers, config_maps)
+        config_maps.update(extra_maps)
+        secrets["argocd-secret"] = {**secrets.get("argocd-secret", {}), **extra_keys}
     return Env(
+        plugins=plugins,
         pull_requests=RecordedPullRequests(listing) if listing else None,
         scm=RecordedScm(listing) if listing else None,
         namespace=inputs.namespace,
         clusters=tuple(_unique_clusters(clusters)),
         git=repos if (inputs.repo or inputs.repos) else None,
         new_globbing=inputs.new_globbing,
-        config_maps=_config_maps(everything),
-        secrets=_secrets(everything),
+        config_maps=config_maps,
+        secrets=secrets,
         resources=resources,
     )
 

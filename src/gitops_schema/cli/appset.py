@@ -82,6 +82,13 @@ def generate_command(
             "scmProvider generators; repeatable.",
         ),
     ] = None,
+    plugin_data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--plugin-data",
+            help="Recorded plugin replies, a JSON object by plugin ConfigMap name; repeatable.",
+        ),
+    ] = None,
     namespace: Annotated[str, typer.Option(help="The Argo CD namespace.")] = "argocd",
     new_globbing: Annotated[
         bool, typer.Option("--new-globbing", help="Argo CD's new git file globbing (doublestar).")
@@ -102,6 +109,7 @@ def generate_command(
         revision=revision,
         resources=tuple(decision_resources or ()),
         scm_data=tuple(scm_data or ()),
+        plugin_data=tuple(plugin_data or ()),
         namespace=namespace,
         new_globbing=new_globbing,
     )

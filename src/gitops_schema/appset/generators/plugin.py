@@ -37,7 +37,8 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
     try:
         base_url, token, timeout = _service(spec, env)
     except GeneratorError as error:
-        raise GeneratorError(f"error getting plugin from generator: {error}") from error
+        # Keep the kind of failure (missing offline data is not a defect) with Argo's wording.
+        raise type(error)(f"error getting plugin from generator: {error}") from error
     if env.plugins is None:
         raise NotAvailableOffline(
             "error listing params: the plugin generator needs its plugin service; "
@@ -72,7 +73,10 @@ def _service(spec: Mapping[str, Any], env: Env) -> tuple[str, str, int]:
     name = str((spec.get("configMapRef") or {}).get("name") or "")
     config = env.config_maps.get(name)
     if config is None:
-        raise GeneratorError(f"error fetching ConfigMap: configmaps {go_quote(name)} not found")
+        # The ConfigMap lives in the cluster; offline it is recorded or simply absent.
+        raise NotAvailableOffline(
+            f"error fetching ConfigMap: configmaps {go_quote(name)} not found"
+        )
     if not config.get("baseUrl"):
         raise GeneratorError("error fetching ConfigMap: baseUrl not found in ConfigMap")
     if not config.get("token"):
