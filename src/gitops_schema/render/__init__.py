@@ -1,0 +1,42 @@
+"""RENDER: the desired state, built by the real kustomize and Helm engines.
+
+kustomize builds (:func:`build_kustomization`, :func:`build_kustomizations` in parallel),
+Flux Kustomizations (:func:`render_flux_kustomization`: Flux's generated kustomization,
+``spec.*`` fields, post-build substitution, owner labels), and a content-addressed
+:class:`RenderCache`. Concurrency lives here and nowhere else. Imports load, model and the
+core; never check, compare or the CLI.
+"""
+
+from gitops_schema.render.cache import RenderCache, default_cache_dir
+from gitops_schema.render.engines import (
+    HelmEngine,
+    KustomizeEngine,
+    KustomizeOptions,
+    find_kustomize,
+)
+from gitops_schema.render.envsubst import SubstitutionError, envsubst
+from gitops_schema.render.flux import FluxOptions, render_flux_kustomization
+from gitops_schema.render.kustomize import (
+    RenderResult,
+    build_kustomization,
+    build_kustomizations,
+)
+from gitops_schema.render.runner import Runner, SubprocessRunner
+
+__all__ = [
+    "FluxOptions",
+    "HelmEngine",
+    "KustomizeEngine",
+    "KustomizeOptions",
+    "RenderCache",
+    "RenderResult",
+    "Runner",
+    "SubprocessRunner",
+    "SubstitutionError",
+    "build_kustomization",
+    "build_kustomizations",
+    "default_cache_dir",
+    "envsubst",
+    "find_kustomize",
+    "render_flux_kustomization",
+]

@@ -1,0 +1,71 @@
+"""A content-addressed store of render outputs, so nothing unchanged renders twice.
+
+A key is the hash of everything a render depends on: the content of each input file (with
+its path relative to the rendered folder), the engine's version and the options. An entry
+is one JSON file; it is written to a temporary name and renamed, so parallel renders never
+see half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["RenderCache", "default_cache_dir", "input_key"]
+
+
+def default_cache_dir() -> Path:
+    """``.gitops-schema-cache/`` in the user's cache folder (``$XDG_CACHE_HOME`` or ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / ".gitops-schema-cache"
+
+
+def input_key(root: Path, files: Iterable[Path], *parts: str) -> str:
+    """The hash of the files' contents, their paths relative to ``root``, and ``parts``."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    for path in sorted(files):
+        digest.update(os.path.relpath(path, root).encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderCache:
+    """Render outputs stored under ``directory``, one file per key."""
+
+    directory: Path
+
+    @classmethod
+    def default(cls) -> RenderCache:
+        """The cache in the user's cache folder."""
+        return cls(default_cache_dir())
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The entry stored under ``key``, or None."""
+        try:
+            entry: dict[str, Any] = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        """Store ``entry`` under ``key``."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(entry, out, separators=(",", ":"))
+        os.replace(temporary, path)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"

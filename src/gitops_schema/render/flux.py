@@ -1,0 +1,317 @@
+"""Flux Kustomizations rendered as kustomize-controller builds them, offline.
+
+The folder ``spec.path`` of the source is mirrored into a temporary tree (symlinks to the
+real files, beside a copy of its ancestors' entries so ``../`` still resolves) with the
+kustomization file Flux would write (:mod:`.fluxgen`); the real kustomize builds it; then
+each object gets post-build substitution (:mod:`.envsubst`), Flux's owner labels and
+``commonMetadata``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gitops_schema.diagnostics import Report, Severity
+from gitops_schema.errors import ToolFailed
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject
+from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
+from gitops_schema.render.cache import RenderCache, input_key
+from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
+from gitops_schema.render.envsubst import SubstitutionError, envsubst
+from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
+from gitops_schema.render.inputs import KUSTOMIZATION_FILES, collect_inputs
+from gitops_schema.render.kustomize import RenderResult
+from gitops_schema.render.manifests import parse_stream, split_stream
+
+__all__ = ["FluxOptions", "render_flux_kustomization", "substitute"]
+
+NAME_LABEL = "kustomize.toolkit.fluxcd.io/name"
+NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace"
+SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute"
+
+_VARIABLE_NAME = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
+_OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
+
+
+@dataclass(frozen=True, slots=True)
+class FluxOptions:
+    """How Flux objects are rendered."""
+
+    strict: bool = True
+    """Fail on a ``${var}`` with no value and no default, as kustomize-controller does by
+    default since Flux 2.9 (``flux build`` does not)."""
+
+
+def render_flux_kustomization(
+    kustomization: GitOpsObject,
+    *,
+    repository: Path,
+    sources: Mapping[str, Path] | None = None,
+    objects: Sequence[Mapping[str, Any]] = (),
+    options: FluxOptions | None = None,
+    engine: KustomizeEngine | None = None,
+    cache: RenderCache | None = None,
+) -> RenderResult:
+    """Render a Flux Kustomization to the objects kustomize-controller would apply.
+
+    Args:
+        kustomization: a ``kustomize.toolkit.fluxcd.io`` Kustomization.
+        repository: the repository being rendered; a GitRepository source is read from it.
+        sources: local folders for other sources, keyed ``Kind/namespace/name`` as in
+            ``flux build --local-sources``; they take precedence over ``repository``.
+        objects: ConfigMaps and Secrets that ``postBuild.substituteFrom`` may name.
+        options: rendering options.
+        engine: the kustomize to run; found with
+            :func:`~gitops_schema.render.engines.find_kustomize` when omitted.
+        cache: where kustomize outputs are stored by input hash; none when omitted.
+
+    Returns:
+        The objects, their YAML, and diagnostics (``render-flux-*``) for what cannot be
+        rendered: an unsupported source, a missing path, a build or substitution failure.
+
+    Raises:
+        ToolNotFound: no kustomize engine is installed.
+    """
+    options = options or FluxOptions()
+    result = RenderResult()
+    where = kustomization.location
+    model = kustomization.model
+    if not isinstance(model, Kustomization):
+        result.report.emit(
+            "render-flux-invalid", Severity.ERROR, "not a valid Flux Kustomization", where
+        )
+        return result
+    namespace = kustomization.namespace or "default"
+    root = _source_root(model.spec, namespace, repository, sources or {}, result.report, where)
+    if root is None:
+        return result
+    folder = _secure_join(root, model.spec.path or "")
+    if not folder.is_dir():
+        result.report.emit(
+            "render-flux-path-not-found",
+            Severity.ERROR,
+            f"kustomization path not found: {model.spec.path} (in {root})",
+            where,
+        )
+        return result
+    try:
+        generated = flux_kustomization(folder, model.spec)
+    except FluxBuildError as error:
+        result.report.emit("render-flux-build-failed", Severity.ERROR, str(error), where)
+        return result
+    try:
+        text = _build(root, folder, generated, engine or find_kustomize(), cache)
+    except ToolFailed as error:
+        result.report.emit("render-flux-build-failed", Severity.ERROR, error.message, where)
+        return result
+    variables = _variables(model.spec, namespace, objects, result.report, where)
+    if variables is None:
+        return result
+    post_build = model.spec.post_build
+    run_substitution = post_build is not None and (
+        bool(variables) or post_build.substitute_strategy == "Always"
+    )
+    rendered: list[dict[str, Any]] = []
+    for document in split_stream(text):
+        try:
+            obj = substitute(document, variables, strict=options.strict, enabled=run_substitution)
+        except (SubstitutionError, yaml.YAMLError) as error:
+            result.report.emit("render-flux-substitution-failed", Severity.ERROR, str(error), where)
+            continue
+        if obj is None:
+            continue
+        _finish(obj, model, kustomization.name, namespace)
+        rendered.append(obj)
+    result.manifests = rendered
+    result.text = "".join(
+        "---\n" + yaml.safe_dump(obj, sort_keys=True, allow_unicode=True) for obj in rendered
+    )
+    return result
+
+
+def substitute(
+    document: str, variables: Mapping[str, str], *, strict: bool, enabled: bool = True
+) -> dict[str, Any] | None:
+    """One object after Flux's post-build substitution (None for an empty document).
+
+    Objects labelled or annotated ``kustomize.toolkit.fluxcd.io/substitute: disabled`` are
+    left as they are.
+
+    Raises:
+        SubstitutionError: a malformed expression, or an unset variable in strict mode.
+        yaml.YAMLError: the substituted text is no longer YAML.
+    """
+    objects = parse_stream(document)
+    if not objects:
+        return None
+    obj = objects[0]
+    metadata = obj.get("metadata") or {}
+    marks = {**(metadata.get("labels") or {}), **(metadata.get("annotations") or {})}
+    if not enabled or marks.get(SUBSTITUTE_KEY) == "disabled":
+        return obj
+    substituted = parse_stream(envsubst(document, variables, strict=strict))
+    return substituted[0] if substituted else None
+
+
+def _source_root(
+    spec: KustomizationSpec,
+    namespace: str,
+    repository: Path,
+    sources: Mapping[str, Path],
+    report: Report,
+    where: Location,
+) -> Path | None:
+    ref = spec.source_ref
+    key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
+    if key in sources:
+        return sources[key]
+    if ref.kind == "GitRepository":
+        return repository
+    report.emit(
+        "render-flux-source-unsupported",
+        Severity.ERROR,
+        f"source {key} is not available offline: only GitRepository sources are read from "
+        "the repository; map others to a folder (Kind/namespace/name=DIR)",
+        where,
+    )
+    return None
+
+
+def _secure_join(root: Path, path: str) -> Path:
+    # Like Flux's SecureJoin: ".." and absolute paths cannot leave the source root.
+    parts: list[str] = []
+    for part in Path(path).parts:
+        if part in ("/", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return root.joinpath(*parts)
+
+
+def _build(
+    root: Path,
+    folder: Path,
+    generated: dict[str, Any],
+    engine: KustomizeEngine,
+    cache: RenderCache | None,
+) -> str:
+    content = yaml.safe_dump(generated, sort_keys=False)
+    key = None
+    if cache is not None:
+        inputs = collect_inputs(folder)
+        for component in generated.get("components", []):
+            inputs.files.update(collect_inputs(folder / component).files)
+        key = input_key(folder.resolve(), inputs.files, "flux", engine.version, content)
+        entry = cache.get(key)
+        if entry is not None:
+            return str(entry["text"])
+    with tempfile.TemporaryDirectory(prefix="gitops-schema-flux-") as temporary:
+        mirror = _mirror(root.resolve(), folder.resolve(), Path(temporary))
+        (mirror / "kustomization.yaml").write_text(content, encoding="utf-8")
+        text = engine.build(mirror, _OPTIONS)
+    if key is not None and cache is not None:
+        cache.put(key, {"text": text})
+    return text
+
+
+def _mirror(root: Path, folder: Path, temporary: Path) -> Path:
+    """A tree in ``temporary`` that reads like ``root`` but owns the folder being built."""
+    target = temporary / "source"
+    relative = folder.relative_to(root).parts
+    real, copy = root, target
+    for depth in range(len(relative) + 1):
+        copy.mkdir()
+        skip = relative[depth] if depth < len(relative) else None
+        for entry in real.iterdir():
+            if entry.name == skip or (skip is None and entry.name in KUSTOMIZATION_FILES):
+                continue
+            (copy / entry.name).symlink_to(entry)
+        if skip is None:
+            break
+        real, copy = real / skip, copy / skip
+    return copy
+
+
+def _variables(
+    spec: KustomizationSpec,
+    namespace: str,
+    objects: Sequence[Mapping[str, Any]],
+    report: Report,
+    where: Location,
+) -> dict[str, str] | None:
+    if spec.post_build is None:
+        return {}
+    variables: dict[str, str] = {}
+    for ref in spec.post_build.substitute_from:
+        found = _find(objects, ref.kind, namespace, ref.name)
+        if found is None:
+            if not ref.optional:
+                report.emit(
+                    "render-flux-substitute-from-missing",
+                    Severity.ERROR,
+                    f"substituteFrom {ref.kind} {namespace}/{ref.name} not found",
+                    where,
+                )
+                return None
+            continue
+        variables.update(_data(found))
+    variables.update(spec.post_build.substitute)
+    for name in variables:
+        if not _VARIABLE_NAME.match(name):
+            report.emit(
+                "render-flux-substitution-failed",
+                Severity.ERROR,
+                f"variable name {name!r} is not valid (letters, digits and _, not first digit)",
+                where,
+            )
+            return None
+    # Flux deletes newlines from values: a variable is always one line.
+    return {name: value.replace("\n", "") for name, value in variables.items()}
+
+
+def _find(
+    objects: Sequence[Mapping[str, Any]], kind: str, namespace: str, name: str
+) -> Mapping[str, Any] | None:
+    for obj in objects:
+        metadata = obj.get("metadata") or {}
+        if (
+            obj.get("kind") == kind
+            and metadata.get("name") == name
+            and (metadata.get("namespace") or "default") == namespace
+        ):
+            return obj
+    return None
+
+
+def _data(obj: Mapping[str, Any]) -> dict[str, str]:
+    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
+    if obj.get("kind") != "Secret":
+        return data
+    decoded = {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
+    decoded.update({str(k): str(v) for k, v in (obj.get("stringData") or {}).items()})
+    return decoded
+
+
+def _finish(obj: dict[str, Any], model: Kustomization, name: str, namespace: str) -> None:
+    metadata = obj.setdefault("metadata", {})
+    labels = metadata.setdefault("labels", {})
+    labels[NAME_LABEL] = name
+    labels[NAMESPACE_LABEL] = namespace
+    common = model.spec.common_metadata
+    if common is None:
+        return
+    labels.update(common.labels)
+    if common.annotations:
+        metadata.setdefault("annotations", {}).update(common.annotations)

@@ -1,0 +1,138 @@
+"""The input tree of a kustomization: every local file a build may read, and remote URLs.
+
+A build reads its own folder and whatever its kustomization file names outside it
+(``../base``, a patch file elsewhere), recursively. Hashing those files is what makes the
+render cache content-addressed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["KUSTOMIZATION_FILES", "Inputs", "collect_inputs", "kustomization_file"]
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+"""The names kustomize looks for, in its order."""
+
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)")
+
+# Fields whose string entries are paths (or, for resources-like ones, remote URLs).
+_LIST_FIELDS = (
+    "resources",
+    "bases",
+    "components",
+    "crds",
+    "configurations",
+    "transformers",
+    "generators",
+    "validators",
+    "patchesStrategicMerge",
+)
+_REMOTE_FIELDS = frozenset({"resources", "bases", "components"})
+_OBJECT_LIST_FIELDS = ("patches", "patchesJson6902", "replacements")
+
+
+@dataclass(slots=True)
+class Inputs:
+    """What a build of one kustomization folder may read."""
+
+    root: Path
+    files: set[Path] = field(default_factory=set)
+    """Every local file, resolved."""
+    remote: list[str] = field(default_factory=list)
+    """Remote resources, in the order they were found."""
+
+
+def kustomization_file(folder: Path) -> Path | None:
+    """The kustomization file of a folder, by kustomize's order of names, if any."""
+    for name in KUSTOMIZATION_FILES:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def collect_inputs(root: Path) -> Inputs:
+    """The files and remote URLs a build of the kustomization folder ``root`` may read."""
+    inputs = Inputs(root.resolve())
+    _add_folder(inputs, root.resolve(), set())
+    return inputs
+
+
+def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
+    if folder in seen:
+        return
+    seen.add(folder)
+    inputs.files.update(_files_under(folder))
+    kustomization = kustomization_file(folder)
+    if kustomization is None:
+        return
+    try:
+        spec = yaml.safe_load(kustomization.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        # kustomize reports a broken file itself; its bytes are already in the key.
+        return
+    if not isinstance(spec, dict):
+        return
+    for field_name, reference in _references(spec):
+        if _REMOTE.match(reference):
+            if field_name in _REMOTE_FIELDS:
+                inputs.remote.append(reference)
+            continue
+        target = (folder / reference).resolve()
+        if target.is_dir():
+            _add_folder(inputs, target, seen)
+        elif target.is_file():
+            inputs.files.add(target)
+
+
+def _references(spec: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for name in _LIST_FIELDS:
+        for entry in _as_list(spec.get(name)):
+            if isinstance(entry, str):
+                yield name, entry
+    for name in _OBJECT_LIST_FIELDS:
+        for entry in _as_list(spec.get(name)):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                yield name, entry["path"]
+    for name in ("configMapGenerator", "secretGenerator"):
+        for generator in _as_list(spec.get(name)):
+            if not isinstance(generator, dict):
+                continue
+            sources = [*_as_list(generator.get("files")), *_as_list(generator.get("envs"))]
+            if isinstance(generator.get("env"), str):
+                sources.append(generator["env"])
+            for source in sources:
+                if isinstance(source, str):
+                    # "key=path" names the key; the file is after the first "=".
+                    yield name, source.split("=", 1)[-1]
+    openapi = spec.get("openapi")
+    if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
+        yield "openapi", openapi["path"]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    seen: set[str] = set()
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(current)
+        if real in seen:
+            # A symlink loop: walking it again would never end.
+            dirs.clear()
+            continue
+        seen.add(real)
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in files:
+            path = Path(current, name)
+            if path.is_file():
+                yield path.resolve()

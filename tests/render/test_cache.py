@@ -1,0 +1,109 @@
+"""The content-addressed cache: hits when nothing changed, misses when any input did."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gitops_schema.render import (
+    KustomizeEngine,
+    KustomizeOptions,
+    RenderCache,
+    SubprocessRunner,
+    build_kustomization,
+    find_kustomize,
+)
+
+
+@dataclass
+class CountingRunner:
+    """A real runner that counts the builds it runs."""
+
+    builds: list[str] = field(default_factory=list)
+
+    def run(self, args: Sequence[str], *, cwd: Path | None = None) -> str:
+        if "version" not in args:
+            self.builds.append(args[-1])
+        return SubprocessRunner().run(args, cwd=cwd)
+
+
+# The generator reads a file outside the overlay's folder.
+OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
+
+
+def counting_engine() -> tuple[KustomizeEngine, CountingRunner]:
+    runner = CountingRunner()
+    return KustomizeEngine(find_kustomize().command, runner), runner
+
+
+def make_tree(root: Path) -> Path:
+    (root / "base").mkdir(parents=True)
+    (root / "base" / "kustomization.yaml").write_text("resources:\n  - cm.yaml\n")
+    (root / "base" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: '1'\n"
+    )
+    (root / "overlay").mkdir()
+    (root / "overlay" / "kustomization.yaml").write_text(
+        "resources:\n  - ../base\nconfigMapGenerator:\n  - name: gen\n    files:\n"
+        "      - key=../settings.txt\n"
+    )
+    (root / "settings.txt").write_text("x")
+    return root / "overlay"
+
+
+def test_unchanged_tree_is_built_once(tmp_path: Path) -> None:
+    overlay = make_tree(tmp_path / "repo")
+    cache = RenderCache(tmp_path / "cache")
+    engine, runner = counting_engine()
+    first = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    second = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    assert len(runner.builds) == 1
+    assert (first.cached, second.cached) == (False, True)
+    assert second.text == first.text
+    assert second.manifests == first.manifests
+
+
+def test_a_moved_tree_still_hits(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache")
+    engine, runner = counting_engine()
+    build_kustomization(make_tree(tmp_path / "one"), options=OPTIONS, engine=engine, cache=cache)
+    assert build_kustomization(
+        make_tree(tmp_path / "two"), options=OPTIONS, engine=engine, cache=cache
+    ).cached
+    assert len(runner.builds) == 1
+
+
+def test_any_input_change_misses(tmp_path: Path) -> None:
+    overlay = make_tree(tmp_path / "repo")
+    cache = RenderCache(tmp_path / "cache")
+    engine, runner = counting_engine()
+    build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    # A base outside the folder, then a generator's file outside it.
+    (tmp_path / "repo" / "base" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: '2'\n"
+    )
+    changed = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    assert not changed.cached
+    assert {"a": "2"} in [m["data"] for m in changed.manifests]
+    (tmp_path / "repo" / "settings.txt").write_text("y")
+    assert not build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache).cached
+    assert len(runner.builds) == 3
+    assert build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache).cached
+
+
+def test_failures_are_not_cached(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n")
+    cache = RenderCache(tmp_path / "cache")
+    engine, runner = counting_engine()
+    build_kustomization(tmp_path, options=OPTIONS, engine=engine, cache=cache)
+    build_kustomization(tmp_path, options=OPTIONS, engine=engine, cache=cache)
+    assert len(runner.builds) == 2
+
+
+def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path)
+    cache.put("ab12", {"text": "x"})
+    assert cache.get("ab12") == {"text": "x"}
+    (tmp_path / "ab" / "ab12.json").write_text("{not json")
+    assert cache.get("ab12") is None

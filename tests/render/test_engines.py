@@ -1,0 +1,119 @@
+"""The engines and the runner: real kustomize and Helm on small fixtures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitops_schema.errors import ToolFailed, ToolNotFound
+from gitops_schema.render import (
+    HelmEngine,
+    KustomizeOptions,
+    SubprocessRunner,
+    build_kustomization,
+    build_kustomizations,
+    find_kustomize,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def write_app(folder: Path, name: str = "web") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kustomization.yaml").write_text("resources:\n  - cm.yaml\nnamePrefix: p-\n")
+    (folder / "cm.yaml").write_text(
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  on: yes\n"
+    )
+    return folder
+
+
+def test_kustomize_comes_from_the_wheel() -> None:
+    engine = find_kustomize()
+    assert Path(engine.command[0]).parent == Path(sys.executable).parent
+    assert "kustomize v5" in engine.version
+
+
+def test_build_returns_objects_and_exact_text(tmp_path: Path) -> None:
+    result = build_kustomization(write_app(tmp_path / "app"))
+    assert result.report.ok
+    assert result.text.startswith("apiVersion: v1\ndata:\n")
+    # Go reads YAML 1.2: "on" and "yes" stay strings.
+    assert result.manifests == [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "p-web"},
+            "data": {"on": "yes"},
+        }
+    ]
+
+
+def test_build_failure_is_a_diagnostic_with_kustomize_message(tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n")
+    result = build_kustomization(folder)
+    [diagnostic] = result.report
+    assert diagnostic.rule == "render-kustomize-failed"
+    assert "missing.yaml" in diagnostic.message
+    assert diagnostic.location.file.endswith("broken/kustomization.yaml")
+
+
+def test_folder_without_kustomization(tmp_path: Path) -> None:
+    [diagnostic] = build_kustomization(tmp_path).report
+    assert diagnostic.rule == "render-kustomize-failed"
+    assert "no kustomization.yaml" in diagnostic.message
+
+
+def test_remote_resources_are_named_not_fetched(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n  - https://example.com/install.yaml\n  - github.com/org/repo//deploy\n"
+    )
+    result = build_kustomization(tmp_path)
+    assert [d.rule for d in result.report] == ["render-remote-resource"] * 2
+    assert "https://example.com/install.yaml" in result.report.diagnostics[0].message
+
+
+def test_load_restrictor_none_reads_outside_the_folder(tmp_path: Path) -> None:
+    write_app(tmp_path / "app")
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources:\n  - ../shared.yaml\n")
+    (tmp_path / "shared.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n")
+    assert not build_kustomization(tmp_path / "app").report.ok
+    relaxed = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
+    result = build_kustomization(tmp_path / "app", options=relaxed)
+    assert result.report.ok
+    assert result.manifests[0]["kind"] == "Namespace"
+
+
+def test_parallel_builds_keep_the_order(tmp_path: Path) -> None:
+    folders = [write_app(tmp_path / f"app{i}", f"cm{i}") for i in range(6)]
+    results = build_kustomizations(folders, workers=3)
+    assert [r.manifests[0]["metadata"]["name"] for r in results] == [f"p-cm{i}" for i in range(6)]
+
+
+def test_runner_errors() -> None:
+    runner = SubprocessRunner(timeout=5)
+    with pytest.raises(ToolNotFound, match="no-such-engine is not installed"):
+        runner.run(["no-such-engine"])
+    with pytest.raises(ToolFailed, match="boom"):
+        runner.run([sys.executable, "-c", "import sys; sys.exit('boom')"])
+    with pytest.raises(ToolFailed, match="timeout"):
+        SubprocessRunner(timeout=0.2).run([sys.executable, "-c", "import time; time.sleep(5)"])
+
+
+def test_helm_renders_a_chart_in_process() -> None:
+    engine = HelmEngine()
+    assert engine.version.startswith("helm v4")
+    text = engine.template(
+        EXAMPLES / "charts" / "user-service", {"replicaCount": 3}, release="r", namespace="ns"
+    )
+    assert "# Source: user-service/templates/deployment.yaml" in text
+    assert "name: r-user-service" in text
+    assert "replicas: 3" in text
+
+
+def test_helm_failure_is_tool_failed(tmp_path: Path) -> None:
+    with pytest.raises(ToolFailed, match="helm template"):
+        HelmEngine().template(tmp_path, {}, release="r", namespace="ns")
