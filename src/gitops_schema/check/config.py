@@ -18,9 +18,11 @@ A broken configuration file is a usage error that names the file, line and probl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +64,7 @@ class CheckConfig:
 
     def is_production(self, word: str) -> bool:
         """True when a word of an environment name matches one of the production globs."""
-        name = word.lower()
-        return any(fnmatchcase(name, pattern.lower()) for pattern in self.production)
+        return _globs(self.production).fullmatch(word.lower()) is not None
 
     def setting(self, rule: str) -> RuleSetting:
         """The setting of a rule (enabled at its default severity when not configured)."""
@@ -72,6 +73,12 @@ class CheckConfig:
     def with_overrides(self, **changes: Any) -> CheckConfig:
         """A copy with some fields replaced (command-line options win over the file)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+@cache
+def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a tuple of globs (lower-cased)."""
+    return re.compile("|".join(f"(?:{translate(p.lower())})" for p in patterns) or "(?!)")
 
 
 _KEYS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.location import Location
@@ -24,6 +24,14 @@ class RuleContext:
     config: CheckConfig
     roots: tuple[str, ...] = ()
     """The paths checked, as given; file paths are shown under them."""
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Indexes several rules share, computed once per check (see :meth:`remember`)."""
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time a key is asked for; the same value afterwards."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def relative(self, file: str) -> str:
         """A display path relative to the checked path it is under."""

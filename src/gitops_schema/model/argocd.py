@@ -43,11 +43,11 @@ class HelmFileParameter(KubeModel):
 class ApplicationSourceHelm(KubeModel):
     """Helm options of a source."""
 
-    value_files: list[str] = []
+    value_files: list[str] = Field(default_factory=list)
     values: str | None = None
     values_object: dict[str, Any] | None = None
-    parameters: list[HelmParameter] = []
-    file_parameters: list[HelmFileParameter] = []
+    parameters: list[HelmParameter] = Field(default_factory=list)
+    file_parameters: list[HelmFileParameter] = Field(default_factory=list)
     release_name: str | None = None
     pass_credentials: bool | None = None
     ignore_missing_value_files: bool | None = None
@@ -56,7 +56,7 @@ class ApplicationSourceHelm(KubeModel):
     skip_tests: bool | None = None
     version: str | None = None
     kube_version: str | None = None
-    api_versions: list[str] = []
+    api_versions: list[str] = Field(default_factory=list)
     namespace: str | None = None
 
 
@@ -72,9 +72,9 @@ class ApplicationSourceKustomize(KubeModel):
 
     name_prefix: str | None = None
     name_suffix: str | None = None
-    images: list[str] = []
-    common_labels: dict[str, str] = {}
-    common_annotations: dict[str, str] = {}
+    images: list[str] = Field(default_factory=list)
+    common_labels: dict[str, str] = Field(default_factory=dict)
+    common_annotations: dict[str, str] = Field(default_factory=dict)
     common_annotations_envsubst: bool | None = None
     force_common_labels: bool | None = None
     force_common_annotations: bool | None = None
@@ -82,12 +82,12 @@ class ApplicationSourceKustomize(KubeModel):
     label_include_templates: bool | None = None
     version: str | None = None
     namespace: str | None = None
-    replicas: list[KustomizeReplica] = []
-    patches: list[dict[str, Any]] = []
-    components: list[str] = []
+    replicas: list[KustomizeReplica] = Field(default_factory=list)
+    patches: list[dict[str, Any]] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
     ignore_missing_components: bool | None = None
     kube_version: str | None = None
-    api_versions: list[str] = []
+    api_versions: list[str] = Field(default_factory=list)
 
 
 class JsonnetVar(KubeModel):
@@ -101,9 +101,9 @@ class JsonnetVar(KubeModel):
 class ApplicationSourceJsonnet(KubeModel):
     """Jsonnet options of a directory source."""
 
-    tlas: list[JsonnetVar] = []
-    ext_vars: list[JsonnetVar] = []
-    libs: list[str] = []
+    tlas: list[JsonnetVar] = Field(default_factory=list)
+    ext_vars: list[JsonnetVar] = Field(default_factory=list)
+    libs: list[str] = Field(default_factory=list)
 
 
 class ApplicationSourceDirectory(KubeModel):
@@ -128,8 +128,8 @@ class ApplicationSourcePlugin(KubeModel):
     """Config management plugin options of a source."""
 
     name: str | None = None
-    env: list[NameValue] = []
-    parameters: list[PluginParameter] = []
+    env: list[NameValue] = Field(default_factory=list)
+    parameters: list[PluginParameter] = Field(default_factory=list)
 
 
 class ApplicationSource(KubeModel):
@@ -184,15 +184,15 @@ class RetryStrategy(KubeModel):
 class ManagedNamespaceMetadata(KubeModel):
     """Labels and annotations for a namespace created by ``CreateNamespace=true``."""
 
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class SyncPolicy(KubeModel):
     """When and how an Application syncs."""
 
     automated: SyncPolicyAutomated | None = None
-    sync_options: list[str] = []
+    sync_options: list[str] = Field(default_factory=list)
     retry: RetryStrategy | None = None
     managed_namespace_metadata: ManagedNamespaceMetadata | None = None
 
@@ -204,9 +204,9 @@ class ResourceIgnoreDifferences(KubeModel):
     group: str | None = None
     name: str | None = None
     namespace: str | None = None
-    json_pointers: list[str] = []
-    jq_path_expressions: list[str] = []
-    managed_fields_managers: list[str] = []
+    json_pointers: list[str] = Field(default_factory=list)
+    jq_path_expressions: list[str] = Field(default_factory=list)
+    managed_fields_managers: list[str] = Field(default_factory=list)
 
 
 class DrySource(KubeModel):
@@ -249,11 +249,11 @@ class ApplicationSpec(KubeModel):
     project: str
     destination: ApplicationDestination
     source: ApplicationSource | None = None
-    sources: list[ApplicationSource] = []
+    sources: list[ApplicationSource] = Field(default_factory=list)
     source_hydrator: SourceHydrator | None = None
     sync_policy: SyncPolicy | None = None
-    ignore_differences: list[ResourceIgnoreDifferences] = []
-    info: list[NameValue] = []
+    ignore_differences: list[ResourceIgnoreDifferences] = Field(default_factory=list)
+    info: list[NameValue] = Field(default_factory=list)
     revision_history_limit: int | None = None
 
 
@@ -290,7 +290,7 @@ class OrphanedResourcesMonitorSettings(KubeModel):
     """Orphaned resources monitoring of a project."""
 
     warn: bool | None = None
-    ignore: list[OrphanedResourceKey] = []
+    ignore: list[OrphanedResourceKey] = Field(default_factory=list)
 
 
 class JwtToken(KubeModel):
@@ -306,9 +306,9 @@ class ProjectRole(KubeModel):
 
     name: str
     description: str | None = None
-    policies: list[str] = []
-    groups: list[str] = []
-    jwt_tokens: list[JwtToken] = []
+    policies: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    jwt_tokens: list[JwtToken] = Field(default_factory=list)
 
 
 class SyncWindow(KubeModel):
@@ -317,9 +317,9 @@ class SyncWindow(KubeModel):
     kind: str | None = None
     schedule: str | None = None
     duration: str | None = None
-    applications: list[str] = []
-    namespaces: list[str] = []
-    clusters: list[str] = []
+    applications: list[str] = Field(default_factory=list)
+    namespaces: list[str] = Field(default_factory=list)
+    clusters: list[str] = Field(default_factory=list)
     manual_sync: bool | None = None
     time_zone: str | None = None
     and_operator: bool | None = None
@@ -345,18 +345,20 @@ class AppProjectSpec(KubeModel):
     """What the Applications of a project may deploy, from where, to where."""
 
     description: str | None = None
-    source_repos: list[str] = []
-    source_namespaces: list[str] = []
-    destinations: list[ApplicationDestination] = []
-    destination_service_accounts: list[ApplicationDestinationServiceAccount] = []
-    cluster_resource_whitelist: list[ClusterResourceRestrictionItem] = []
-    cluster_resource_blacklist: list[ClusterResourceRestrictionItem] = []
-    namespace_resource_whitelist: list[GroupKind] = []
-    namespace_resource_blacklist: list[GroupKind] = []
-    roles: list[ProjectRole] = []
-    sync_windows: list[SyncWindow] = []
+    source_repos: list[str] = Field(default_factory=list)
+    source_namespaces: list[str] = Field(default_factory=list)
+    destinations: list[ApplicationDestination] = Field(default_factory=list)
+    destination_service_accounts: list[ApplicationDestinationServiceAccount] = Field(
+        default_factory=list
+    )
+    cluster_resource_whitelist: list[ClusterResourceRestrictionItem] = Field(default_factory=list)
+    cluster_resource_blacklist: list[ClusterResourceRestrictionItem] = Field(default_factory=list)
+    namespace_resource_whitelist: list[GroupKind] = Field(default_factory=list)
+    namespace_resource_blacklist: list[GroupKind] = Field(default_factory=list)
+    roles: list[ProjectRole] = Field(default_factory=list)
+    sync_windows: list[SyncWindow] = Field(default_factory=list)
     orphaned_resources: OrphanedResourcesMonitorSettings | None = None
-    signature_keys: list[SignatureKey] = []
+    signature_keys: list[SignatureKey] = Field(default_factory=list)
     source_integrity: dict[str, Any] | None = None
     permit_only_project_scoped_clusters: bool | None = None
 

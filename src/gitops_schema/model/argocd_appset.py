@@ -16,9 +16,9 @@ class TemplateMeta(KubeModel):
 
     name: str | None = None
     namespace: str | None = None
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
-    finalizers: list[str] = []
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    finalizers: list[str] = Field(default_factory=list)
 
 
 class ApplicationSetTemplate(KubeModel):
@@ -64,7 +64,7 @@ class _Generator(KubeModel):
 class ListGenerator(_Generator):
     """Literal parameter sets."""
 
-    elements: list[Any] = []
+    elements: list[Any] = Field(default_factory=list)
     elements_yaml: str | None = None
 
 
@@ -72,7 +72,7 @@ class ClusterGenerator(_Generator):
     """One parameter set per cluster of Argo CD's inventory that matches the selector."""
 
     selector: LabelSelector | None = None
-    values: dict[str, str] = {}
+    values: dict[str, str] = Field(default_factory=dict)
     flat_list: bool | None = None
 
 
@@ -88,10 +88,10 @@ class GitGenerator(_Generator):
 
     repo_url: str = Field(alias="repoURL")
     revision: str
-    directories: list[GitPathEntry] = []
-    files: list[GitPathEntry] = []
+    directories: list[GitPathEntry] = Field(default_factory=list)
+    files: list[GitPathEntry] = Field(default_factory=list)
     path_param_prefix: str | None = None
-    values: dict[str, str] = {}
+    values: dict[str, str] = Field(default_factory=dict)
     requeue_after_seconds: int | None = None
 
 
@@ -175,7 +175,7 @@ class ScmProviderAwsCodeCommit(KubeModel):
 
     region: str | None = None
     role: str | None = None
-    tag_filters: list[TagFilter] = []
+    tag_filters: list[TagFilter] = Field(default_factory=list)
     all_branches: bool | None = None
 
 
@@ -183,8 +183,8 @@ class ScmProviderFilter(KubeModel):
     """Which repositories an SCM provider generator keeps (all conditions must hold)."""
 
     repository_match: str | None = None
-    paths_exist: list[str] = []
-    paths_do_not_exist: list[str] = []
+    paths_exist: list[str] = Field(default_factory=list)
+    paths_do_not_exist: list[str] = Field(default_factory=list)
     label_match: str | None = None
     branch_match: str | None = None
 
@@ -199,9 +199,9 @@ class ScmProviderGenerator(_Generator):
     bitbucket: ScmProviderBitbucketCloud | None = None
     azure_dev_ops: ScmProviderAzureDevOps | None = None
     aws_code_commit: ScmProviderAwsCodeCommit | None = None
-    filters: list[ScmProviderFilter] = []
+    filters: list[ScmProviderFilter] = Field(default_factory=list)
     clone_protocol: str | None = None
-    values: dict[str, str] = {}
+    values: dict[str, str] = Field(default_factory=dict)
     requeue_after_seconds: int | None = None
 
 
@@ -213,7 +213,7 @@ class PullRequestGitHub(KubeModel):
     api: str | None = None
     token_ref: SecretKeyRef | None = None
     app_secret_name: str | None = None
-    labels: list[str] = []
+    labels: list[str] = Field(default_factory=list)
 
 
 class PullRequestGitLab(KubeModel):
@@ -223,7 +223,7 @@ class PullRequestGitLab(KubeModel):
     api: str | None = None
     token_ref: SecretKeyRef | None = None
     ca_ref: ConfigMapKeyRef | None = None
-    labels: list[str] = []
+    labels: list[str] = Field(default_factory=list)
     pull_request_state: str | None = None
     insecure: bool | None = None
 
@@ -236,7 +236,7 @@ class PullRequestGitea(KubeModel):
     api: str
     token_ref: SecretKeyRef | None = None
     insecure: bool | None = None
-    labels: list[str] = []
+    labels: list[str] = Field(default_factory=list)
 
 
 class PullRequestBitbucketServer(KubeModel):
@@ -276,7 +276,7 @@ class PullRequestAzureDevOps(KubeModel):
     repo: str
     api: str | None = None
     token_ref: SecretKeyRef | None = None
-    labels: list[str] = []
+    labels: list[str] = Field(default_factory=list)
 
 
 class PullRequestFilter(KubeModel):
@@ -296,9 +296,9 @@ class PullRequestGenerator(_Generator):
     bitbucket_server: PullRequestBitbucketServer | None = None
     bitbucket: PullRequestBitbucketCloud | None = None
     azuredevops: PullRequestAzureDevOps | None = None
-    filters: list[PullRequestFilter] = []
+    filters: list[PullRequestFilter] = Field(default_factory=list)
     continue_on_repo_not_found_error: bool | None = None
-    values: dict[str, str] = {}
+    values: dict[str, str] = Field(default_factory=dict)
     requeue_after_seconds: int | None = None
 
 
@@ -308,7 +308,7 @@ class ClusterDecisionResourceGenerator(_Generator):
     config_map_ref: str
     name: str | None = None
     label_selector: LabelSelector | None = None
-    values: dict[str, str] = {}
+    values: dict[str, str] = Field(default_factory=dict)
     requeue_after_seconds: int | None = None
 
 
@@ -321,7 +321,7 @@ class PluginConfigMapRef(KubeModel):
 class PluginInput(KubeModel):
     """What is sent to a generator plugin."""
 
-    parameters: dict[str, Any] = {}
+    parameters: dict[str, Any] = Field(default_factory=dict)
 
 
 class PluginGenerator(_Generator):
@@ -329,7 +329,7 @@ class PluginGenerator(_Generator):
 
     config_map_ref: PluginConfigMapRef
     input: PluginInput | None = None
-    values: dict[str, str] = {}
+    values: dict[str, str] = Field(default_factory=dict)
     requeue_after_seconds: int | None = None
 
 
@@ -456,14 +456,14 @@ Generator = Annotated[
 class RollingSyncStep(KubeModel):
     """One step of a progressive sync."""
 
-    match_expressions: list[dict[str, Any]] = []
+    match_expressions: list[dict[str, Any]] = Field(default_factory=list)
     max_update: int | str | None = None
 
 
 class RollingSync(KubeModel):
     """Progressive sync steps."""
 
-    steps: list[RollingSyncStep] = []
+    steps: list[RollingSyncStep] = Field(default_factory=list)
 
 
 class ApplicationSetStrategy(KubeModel):
@@ -485,15 +485,15 @@ class IgnoreApplicationDifferences(KubeModel):
     """Application fields the controller leaves as they are."""
 
     name: str | None = None
-    json_pointers: list[str] = []
-    jq_path_expressions: list[str] = []
+    json_pointers: list[str] = Field(default_factory=list)
+    jq_path_expressions: list[str] = Field(default_factory=list)
 
 
 class PreservedFields(KubeModel):
     """Annotations and labels of generated Applications that are kept when updating."""
 
-    annotations: list[str] = []
-    labels: list[str] = []
+    annotations: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
 
 
 class ApplicationSetSpec(KubeModel):
@@ -502,12 +502,12 @@ class ApplicationSetSpec(KubeModel):
     generators: list[Generator]
     template: ApplicationSetTemplate
     go_template: bool | None = None
-    go_template_options: list[str] = []
+    go_template_options: list[str] = Field(default_factory=list)
     template_patch: str | None = None
     sync_policy: ApplicationSetSyncPolicy | None = None
     strategy: ApplicationSetStrategy | None = None
     preserved_fields: PreservedFields | None = None
-    ignore_application_differences: list[IgnoreApplicationDifferences] = []
+    ignore_application_differences: list[IgnoreApplicationDifferences] = Field(default_factory=list)
     apply_nested_selectors: bool | None = None
 
 

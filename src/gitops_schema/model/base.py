@@ -46,10 +46,10 @@ class KubeModel(BaseModel):
     report_unknown: ClassVar[bool] = True
     """False for envelopes whose other fields are simply not modelled."""
 
-    # No defaults: pydantic would copy them into every instance. Read them with
-    # _source(), which treats "never set" as None.
-    _node: YamlMap | None = PrivateAttr()
-    _document: Document | None = PrivateAttr()
+    # None defaults: pydantic copies private defaults into every instance, and None is
+    # the one value it copies for free (an undefined default costs a deepcopy).
+    _node: YamlMap | None = PrivateAttr(default=None)
+    _document: Document | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -159,17 +159,17 @@ class ObjectMeta(KubeModel):
     name: str | None = None
     generate_name: str | None = None
     namespace: str | None = None
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
-    finalizers: list[str] = []
-    owner_references: list[OwnerReference] = []
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    finalizers: list[str] = Field(default_factory=list)
+    owner_references: list[OwnerReference] = Field(default_factory=list)
     uid: str | None = None
     resource_version: str | None = None
     generation: int | None = None
     creation_timestamp: str | None = None
     deletion_timestamp: str | None = None
     deletion_grace_period_seconds: int | None = None
-    managed_fields: list[dict[str, Any]] = []
+    managed_fields: list[dict[str, Any]] = Field(default_factory=list)
     self_link: str | None = None
 
 
@@ -202,14 +202,14 @@ class LabelSelectorRequirement(KubeModel):
 
     key: str
     operator: str
-    values: list[str] = []
+    values: list[str] = Field(default_factory=list)
 
 
 class LabelSelector(KubeModel):
     """A Kubernetes label selector."""
 
-    match_labels: dict[str, str] = {}
-    match_expressions: list[LabelSelectorRequirement] = []
+    match_labels: dict[str, str] = Field(default_factory=dict)
+    match_expressions: list[LabelSelectorRequirement] = Field(default_factory=list)
 
 
 class LocalObjectReference(KubeModel):

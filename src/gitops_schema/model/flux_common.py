@@ -43,8 +43,8 @@ class KubeConfigReference(KubeModel):
 class CommonMetadata(KubeModel):
     """Labels and annotations set on every object applied (top-level metadata only)."""
 
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class DependencyReference(KubeModel):

@@ -44,7 +44,7 @@ class HelmChartTemplateSpec(KubeModel):
     version: str | None = None
     interval: str | None = None
     reconcile_strategy: str | None = None
-    values_files: list[str] = []
+    values_files: list[str] = Field(default_factory=list)
     ignore_missing_values_files: bool | None = None
     verify: HelmChartTemplateVerification | None = None
     values_file: str | None = None
@@ -62,7 +62,7 @@ class DriftDetection(KubeModel):
     """Whether differences between the release and the cluster are detected or corrected."""
 
     mode: str | None = None
-    ignore: list[IgnoreRule] = []
+    ignore: list[IgnoreRule] = Field(default_factory=list)
 
 
 class InstallRemediation(KubeModel):
@@ -164,17 +164,17 @@ class HelmTest(KubeModel):
     enable: bool | None = None
     timeout: str | None = None
     ignore_failures: bool | None = None
-    filters: list[HelmTestFilter] = []
+    filters: list[HelmTestFilter] = Field(default_factory=list)
 
 
 class PostRendererKustomize(KubeModel):
     """kustomize patches and image overrides applied to the rendered chart."""
 
-    patches: list[Patch] = []
-    images: list[Image] = []
-    patches_strategic_merge: list[dict[str, Any]] = []
+    patches: list[Patch] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    patches_strategic_merge: list[dict[str, Any]] = Field(default_factory=list)
     """Deprecated: only in v2beta1/v2beta2; ``patches`` replaces it."""
-    patches_json6902: list[Json6902Patch] = []
+    patches_json6902: list[Json6902Patch] = Field(default_factory=list)
     """Deprecated: only in v2beta1/v2beta2; ``patches`` replaces it."""
 
 
@@ -210,19 +210,19 @@ class HelmReleaseSpec(KubeModel):
     release_name: str | None = None
     target_namespace: str | None = None
     storage_namespace: str | None = None
-    values: dict[str, Any] = {}
-    values_from: list[ValuesReference] = []
-    depends_on: list[DependencyReference] = []
+    values: dict[str, Any] = Field(default_factory=dict)
+    values_from: list[ValuesReference] = Field(default_factory=list)
+    depends_on: list[DependencyReference] = Field(default_factory=list)
     install: Install | None = None
     upgrade: Upgrade | None = None
     rollback: Rollback | None = None
     uninstall: Uninstall | None = None
     test: HelmTest | None = None
     drift_detection: DriftDetection | None = None
-    post_renderers: list[PostRenderer] = []
+    post_renderers: list[PostRenderer] = Field(default_factory=list)
     post_render_strategy: str | None = None
     common_metadata: CommonMetadata | None = None
-    health_check_exprs: list[CustomHealthCheck] = []
+    health_check_exprs: list[CustomHealthCheck] = Field(default_factory=list)
     wait_strategy: WaitStrategy | None = None
     kube_config: KubeConfigReference | None = None
     service_account_name: str | None = None

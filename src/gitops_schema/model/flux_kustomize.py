@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from gitops_schema.model.base import KubeModel, LocalObjectReference, Resource
 from gitops_schema.model.flux_common import (
     CommonMetadata,
@@ -43,8 +45,8 @@ class SubstituteReference(KubeModel):
 class PostBuild(KubeModel):
     """Variable substitution applied to the manifests kustomize built."""
 
-    substitute: dict[str, str] = {}
-    substitute_from: list[SubstituteReference] = []
+    substitute: dict[str, str] = Field(default_factory=dict)
+    substitute_from: list[SubstituteReference] = Field(default_factory=list)
     substitute_strategy: str | None = None
 
 
@@ -59,28 +61,28 @@ class KustomizationSpec(KubeModel):
     name_prefix: str | None = None
     name_suffix: str | None = None
     common_metadata: CommonMetadata | None = None
-    components: list[str] = []
+    components: list[str] = Field(default_factory=list)
     ignore_missing_components: bool | None = None
-    images: list[Image] = []
-    patches: list[Patch] = []
+    images: list[Image] = Field(default_factory=list)
+    patches: list[Patch] = Field(default_factory=list)
     post_build: PostBuild | None = None
     decryption: Decryption | None = None
-    depends_on: list[DependencyReference] = []
-    health_checks: list[CrossNamespaceSourceReference] = []
-    health_check_exprs: list[CustomHealthCheck] = []
+    depends_on: list[DependencyReference] = Field(default_factory=list)
+    health_checks: list[CrossNamespaceSourceReference] = Field(default_factory=list)
+    health_check_exprs: list[CustomHealthCheck] = Field(default_factory=list)
     wait: bool | None = None
     timeout: str | None = None
     retry_interval: str | None = None
     force: bool | None = None
     deletion_policy: str | None = None
-    ignore: list[IgnoreRule] = []
-    build_metadata: list[str] = []
+    ignore: list[IgnoreRule] = Field(default_factory=list)
+    build_metadata: list[str] = Field(default_factory=list)
     kube_config: KubeConfigReference | None = None
     service_account_name: str | None = None
     suspend: bool | None = None
-    patches_strategic_merge: list[dict[str, Any]] = []
+    patches_strategic_merge: list[dict[str, Any]] = Field(default_factory=list)
     """Deprecated: only in v1beta1/v1beta2; ``patches`` with the patch as a string replaces it."""
-    patches_json6902: list[Json6902Patch] = []
+    patches_json6902: list[Json6902Patch] = Field(default_factory=list)
     """Deprecated: only in v1beta1/v1beta2; ``patches`` with the operations as a YAML string
     replaces it."""
     validation: str | None = None

@@ -23,7 +23,7 @@ class CrossNamespaceObjectReference(KubeModel):
     name: str
     namespace: str | None = None
     api_version: str | None = None
-    match_labels: dict[str, str] = {}
+    match_labels: dict[str, str] = Field(default_factory=dict)
 
 
 class AlertSpec(KubeModel):
@@ -32,9 +32,9 @@ class AlertSpec(KubeModel):
     provider_ref: LocalObjectReference
     event_sources: list[CrossNamespaceObjectReference]
     event_severity: str | None = None
-    event_metadata: dict[str, str] = {}
-    inclusion_list: list[str] = []
-    exclusion_list: list[str] = []
+    event_metadata: dict[str, str] = Field(default_factory=dict)
+    inclusion_list: list[str] = Field(default_factory=list)
+    exclusion_list: list[str] = Field(default_factory=list)
     summary: str | None = None
     """Deprecated: use ``eventMetadata.summary`` (or the source's summary annotation)."""
     suspend: bool | None = None
@@ -96,7 +96,7 @@ class OIDCProvider(KubeModel):
     issuer_url: str = Field(alias="issuerURL")
     validations: list[OIDCValidation]
     audience: str | None = None
-    variables: list[OIDCVariable] = []
+    variables: list[OIDCVariable] = Field(default_factory=list)
 
 
 class ReceiverResource(KubeModel):
@@ -106,7 +106,7 @@ class ReceiverResource(KubeModel):
     name: str
     namespace: str | None = None
     api_version: str | None = None
-    match_labels: dict[str, str] = {}
+    match_labels: dict[str, str] = Field(default_factory=dict)
     filter: str | None = None
 
 
@@ -116,9 +116,9 @@ class ReceiverSpec(KubeModel):
     type: str
     resources: list[ReceiverResource]
     secret_ref: LocalObjectReference | None = None
-    events: list[str] = []
+    events: list[str] = Field(default_factory=list)
     resource_filter: str | None = None
-    oidc_providers: list[OIDCProvider] = []
+    oidc_providers: list[OIDCProvider] = Field(default_factory=list)
     interval: str | None = None
     suspend: bool | None = None
 

@@ -19,7 +19,7 @@ GROUP = "source.toolkit.fluxcd.io"
 class NamespaceSelector(KubeModel):
     """Namespaces allowed by an access control list."""
 
-    match_labels: dict[str, str] = {}
+    match_labels: dict[str, str] = Field(default_factory=dict)
 
 
 class AccessFrom(KubeModel):
@@ -69,9 +69,9 @@ class GitRepositorySpec(KubeModel):
     timeout: str | None = None
     verify: GitRepositoryVerification | None = None
     ignore: str | None = None
-    include: list[GitRepositoryInclude] = []
+    include: list[GitRepositoryInclude] = Field(default_factory=list)
     recurse_submodules: bool | None = None
-    sparse_checkout: list[str] = []
+    sparse_checkout: list[str] = Field(default_factory=list)
     suspend: bool | None = None
     access_from: AccessFrom | None = None
     """Deprecated: only in v1beta1/v1beta2, removed in v1."""
@@ -192,7 +192,7 @@ class HelmChartSpec(KubeModel):
     interval: str
     version: str | None = None
     reconcile_strategy: str | None = None
-    values_files: list[str] = []
+    values_files: list[str] = Field(default_factory=list)
     ignore_missing_values_files: bool | None = None
     verify: HelmChartVerification | None = None
     suspend: bool | None = None

@@ -23,7 +23,7 @@ class ChartDependency(KubeModel):
     version: str | None = None
     repository: str | None = None
     condition: str | None = None
-    tags: list[str] = []
+    tags: list[str] = Field(default_factory=list)
     import_values: list[str | ImportValue] = Field(default=[], alias="import-values")
     alias: str | None = None
     depends_on: list[str] = Field(default=[], alias="depends-on")
@@ -50,11 +50,11 @@ class Chart(KubeModel):
     description: str | None = None
     type: str | None = None
     """``application`` (default) or ``library``."""
-    keywords: list[str] = []
+    keywords: list[str] = Field(default_factory=list)
     home: str | None = None
-    sources: list[str] = []
+    sources: list[str] = Field(default_factory=list)
     icon: str | None = None
-    dependencies: list[ChartDependency] = []
-    maintainers: list[Maintainer] = []
+    dependencies: list[ChartDependency] = Field(default_factory=list)
+    maintainers: list[Maintainer] = Field(default_factory=list)
     deprecated: bool | None = None
-    annotations: dict[str, str] = {}
+    annotations: dict[str, str] = Field(default_factory=dict)

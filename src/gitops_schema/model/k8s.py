@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from gitops_schema.model.base import Resource
 from gitops_schema.model.kinds import KindSpec, Tool
 
@@ -11,15 +13,15 @@ from gitops_schema.model.kinds import KindSpec, Tool
 class Namespace(Resource):
     """A Kubernetes Namespace."""
 
-    spec: dict[str, Any] = {}
-    status: dict[str, Any] = {}
+    spec: dict[str, Any] = Field(default_factory=dict)
+    status: dict[str, Any] = Field(default_factory=dict)
 
 
 class ConfigMap(Resource):
     """A Kubernetes ConfigMap (Flux ``valuesFrom`` and ``substituteFrom`` read these)."""
 
-    data: dict[str, str] = {}
-    binary_data: dict[str, str] = {}
+    data: dict[str, str] = Field(default_factory=dict)
+    binary_data: dict[str, str] = Field(default_factory=dict)
     immutable: bool | None = None
 
 
@@ -31,8 +33,8 @@ class Secret(Resource):
     """
 
     type: str | None = None
-    data: dict[str, str] = {}
-    string_data: dict[str, str] = {}
+    data: dict[str, str] = Field(default_factory=dict)
+    string_data: dict[str, str] = Field(default_factory=dict)
     immutable: bool | None = None
     sops: dict[str, Any] | None = None
 

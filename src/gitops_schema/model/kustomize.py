@@ -21,15 +21,15 @@ class KustomizeMetadata(KubeModel):
 
     name: str | None = None
     namespace: str | None = None
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class GeneratorOptions(KubeModel):
     """Options of ConfigMap and Secret generators (for all of them, or for one)."""
 
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
     disable_name_suffix_hash: bool | None = None
     immutable: bool | None = None
 
@@ -39,7 +39,7 @@ class KVSource(KubeModel):
 
     name: str | None = None
     plugin_type: str | None = None
-    args: list[str] = []
+    args: list[str] = Field(default_factory=list)
 
 
 class ConfigMapArgs(KubeModel):
@@ -48,9 +48,9 @@ class ConfigMapArgs(KubeModel):
     name: str | None = None
     namespace: str | None = None
     behavior: str | None = None
-    files: list[str] = []
-    envs: list[str] = []
-    literals: list[str] = []
+    files: list[str] = Field(default_factory=list)
+    envs: list[str] = Field(default_factory=list)
+    literals: list[str] = Field(default_factory=list)
     options: GeneratorOptions | None = None
     kv_sources: list[KVSource] = Field(default=[], alias="KVSources")
     env: str | None = None
@@ -73,13 +73,13 @@ class HelmChart(KubeModel):
     namespace: str | None = None
     name_template: str | None = None
     values_file: str | None = None
-    additional_values_files: list[str] = []
-    values_inline: dict[str, Any] = {}
+    additional_values_files: list[str] = Field(default_factory=list)
+    values_inline: dict[str, Any] = Field(default_factory=dict)
     values_merge: str | None = None
     include_crds: bool | None = Field(default=None, alias="includeCRDs")
     skip_hooks: bool | None = None
     skip_tests: bool | None = None
-    api_versions: list[str] = []
+    api_versions: list[str] = Field(default_factory=list)
     kube_version: str | None = None
 
 
@@ -127,7 +127,7 @@ class FieldSpec(KubeModel):
 class Label(KubeModel):
     """Labels to add, and whether selectors and templates get them too."""
 
-    pairs: dict[str, str] = {}
+    pairs: dict[str, str] = Field(default_factory=dict)
     include_selectors: bool | None = None
     include_templates: bool | None = None
     fields_: list[FieldSpec] = Field(default=[], alias="fields")
@@ -210,8 +210,8 @@ class ReplacementTarget(KubeModel):
     """The object fields a replacement writes its value to."""
 
     select: Selector
-    reject: list[Selector] = []
-    field_paths: list[str] = []
+    reject: list[Selector] = Field(default_factory=list)
+    field_paths: list[str] = Field(default_factory=list)
     options: ReplacementOptions | None = None
 
 
@@ -221,14 +221,14 @@ class Replacement(KubeModel):
     path: str | None = None
     source: ReplacementSource | None = None
     source_value: str | None = None
-    targets: list[ReplacementTarget] = []
+    targets: list[ReplacementTarget] = Field(default_factory=list)
 
 
 class LegacySortOptions(KubeModel):
     """Kinds output first and last by the legacy sort order."""
 
-    order_first: list[str] = []
-    order_last: list[str] = []
+    order_first: list[str] = Field(default_factory=list)
+    order_last: list[str] = Field(default_factory=list)
 
 
 class SortOptions(KubeModel):
@@ -273,42 +273,42 @@ class KustomizeFile(KubeModel):
     api_version: str | None = None
     kind: str | None = None
     metadata: KustomizeMetadata | None = None
-    resources: list[str] = []
-    components: list[str] = []
-    crds: list[str] = []
+    resources: list[str] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
+    crds: list[str] = Field(default_factory=list)
     namespace: str | None = None
     name_prefix: str | None = None
     name_suffix: str | None = None
-    labels: list[Label] = []
-    common_annotations: dict[str, str] = {}
-    images: list[Image] = []
-    replicas: list[Replica] = []
-    patches: list[Patch] = []
-    replacements: list[Replacement] = []
-    config_map_generator: list[ConfigMapArgs] = []
-    secret_generator: list[SecretArgs] = []
+    labels: list[Label] = Field(default_factory=list)
+    common_annotations: dict[str, str] = Field(default_factory=dict)
+    images: list[Image] = Field(default_factory=list)
+    replicas: list[Replica] = Field(default_factory=list)
+    patches: list[Patch] = Field(default_factory=list)
+    replacements: list[Replacement] = Field(default_factory=list)
+    config_map_generator: list[ConfigMapArgs] = Field(default_factory=list)
+    secret_generator: list[SecretArgs] = Field(default_factory=list)
     generator_options: GeneratorOptions | None = None
-    helm_charts: list[HelmChart] = []
+    helm_charts: list[HelmChart] = Field(default_factory=list)
     helm_globals: HelmGlobals | None = None
-    generators: list[str] = []
-    transformers: list[str] = []
-    validators: list[str] = []
-    configurations: list[str] = []
-    openapi: dict[str, str] = {}
-    build_metadata: list[str] = []
+    generators: list[str] = Field(default_factory=list)
+    transformers: list[str] = Field(default_factory=list)
+    validators: list[str] = Field(default_factory=list)
+    configurations: list[str] = Field(default_factory=list)
+    openapi: dict[str, str] = Field(default_factory=dict)
+    build_metadata: list[str] = Field(default_factory=list)
     sort_options: SortOptions | None = None
     inventory: Inventory | None = None
-    bases: list[str] = []
+    bases: list[str] = Field(default_factory=list)
     """Deprecated: use ``resources``."""
-    common_labels: dict[str, str] = {}
+    common_labels: dict[str, str] = Field(default_factory=dict)
     """Deprecated: use ``labels`` (with ``includeSelectors: true`` for the same effect)."""
-    patches_strategic_merge: list[str] = []
+    patches_strategic_merge: list[str] = Field(default_factory=list)
     """Deprecated: use ``patches``."""
-    patches_json6902: list[Json6902Patch] = []
+    patches_json6902: list[Json6902Patch] = Field(default_factory=list)
     """Deprecated: use ``patches``."""
-    vars: list[Var] = []
+    vars: list[Var] = Field(default_factory=list)
     """Deprecated: use ``replacements``."""
-    image_tags: list[Image] = []
+    image_tags: list[Image] = Field(default_factory=list)
     """Deprecated: use ``images``. Not in the JSON schemas, but kustomize still reads it."""
-    helm_chart_inflation_generator: list[dict[str, Any]] = []
+    helm_chart_inflation_generator: list[dict[str, Any]] = Field(default_factory=list)
     """Deprecated: use ``helmCharts``. Not in the JSON schemas, but kustomize still reads it."""

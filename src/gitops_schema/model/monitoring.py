@@ -31,15 +31,15 @@ class _ScrapeEndpoint(KubeModel):
     target_port: int | str | None = None
     path: str | None = None
     scheme: str | None = None
-    params: dict[str, list[str]] = {}
+    params: dict[str, list[str]] = Field(default_factory=dict)
     interval: str | None = None
     scrape_timeout: str | None = None
     honor_labels: bool | None = None
     honor_timestamps: bool | None = None
     track_timestamps_staleness: bool | None = None
     filter_running: bool | None = None
-    relabelings: list[dict[str, Any]] = []
-    metric_relabelings: list[dict[str, Any]] = []
+    relabelings: list[dict[str, Any]] = Field(default_factory=list)
+    metric_relabelings: list[dict[str, Any]] = Field(default_factory=list)
     tls_config: dict[str, Any] | None = None
     basic_auth: dict[str, Any] | None = None
     authorization: dict[str, Any] | None = None
@@ -51,7 +51,7 @@ class _ScrapeEndpoint(KubeModel):
     proxy_url: str | None = None
     no_proxy: str | None = None
     proxy_from_environment: bool | None = None
-    proxy_connect_header: dict[str, list[SecretKeySelector]] = {}
+    proxy_connect_header: dict[str, list[SecretKeySelector]] = Field(default_factory=dict)
 
 
 class Endpoint(_ScrapeEndpoint):
@@ -71,7 +71,7 @@ class NamespaceSelector(KubeModel):
     """The namespaces targets are discovered in: any, or a list (default: the object's own)."""
 
     any: bool | None = None
-    match_names: list[str] = []
+    match_names: list[str] = Field(default_factory=list)
 
 
 class AttachMetadata(KubeModel):
@@ -87,10 +87,10 @@ class _MonitorSpec(KubeModel):
     namespace_selector: NamespaceSelector | None = None
     selector_mechanism: str | None = None
     job_label: str | None = None
-    pod_target_labels: list[str] = []
+    pod_target_labels: list[str] = Field(default_factory=list)
     attach_metadata: AttachMetadata | None = None
     scrape_class: str | None = None
-    scrape_protocols: list[str] = []
+    scrape_protocols: list[str] = Field(default_factory=list)
     fallback_scrape_protocol: str | None = None
     scrape_classic_histograms: bool | None = None
     scrape_native_histograms: bool | None = None
@@ -112,7 +112,7 @@ class ServiceMonitorSpec(_MonitorSpec):
     """Which Services to scrape, and how."""
 
     endpoints: list[Endpoint]
-    target_labels: list[str] = []
+    target_labels: list[str] = Field(default_factory=list)
     service_discovery_role: str | None = None
 
 
@@ -126,7 +126,7 @@ class ServiceMonitor(Resource):
 class PodMonitorSpec(_MonitorSpec):
     """Which Pods to scrape, and how."""
 
-    pod_metrics_endpoints: list[PodMetricsEndpoint] = []
+    pod_metrics_endpoints: list[PodMetricsEndpoint] = Field(default_factory=list)
 
 
 class PodMonitor(Resource):
@@ -145,18 +145,18 @@ class Rule(KubeModel):
     record: str | None = None
     for_: str | None = Field(default=None, alias="for")
     keep_firing_for: str | None = Field(default=None, alias="keep_firing_for")
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class RuleGroup(KubeModel):
     """Rules evaluated in sequence at the same interval."""
 
     name: str
-    rules: list[Rule] = []
+    rules: list[Rule] = Field(default_factory=list)
     interval: str | None = None
     limit: int | None = None
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
     query_offset: str | None = Field(default=None, alias="query_offset")
     partial_response_strategy: str | None = Field(default=None, alias="partial_response_strategy")
     """Thanos only: ``abort`` or ``warn``."""
@@ -165,7 +165,7 @@ class RuleGroup(KubeModel):
 class PrometheusRuleSpec(KubeModel):
     """Groups of alerting and recording rules."""
 
-    groups: list[RuleGroup] = []
+    groups: list[RuleGroup] = Field(default_factory=list)
 
 
 class PrometheusRule(Resource):

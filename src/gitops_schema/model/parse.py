@@ -107,7 +107,8 @@ def parse_document(
     data = document.data
     if not isinstance(data, YamlMap):
         return None, []
-    file_name = PurePosixPath(document.file).name
+    # rpartition, not PurePosixPath: this runs for every document.
+    file_name = document.file.rpartition("/")[2]
     if file_name in kustomize.FILE_NAMES:
         return _parse_file_kind(document, data, Tool.KUSTOMIZE)
     if file_name in helm.FILE_NAMES and "kind" not in data:

@@ -23,6 +23,13 @@ BOOTSTRAP_SOURCE = "flux-system"
 
 
 def _index(context: RuleContext) -> dict[tuple[str, str], list[str | None]]:
+    index: dict[tuple[str, str], list[str | None]] = context.remember(
+        "flux-objects", lambda: _build_index(context)
+    )
+    return index
+
+
+def _build_index(context: RuleContext) -> dict[tuple[str, str], list[str | None]]:
     known: dict[tuple[str, str], list[str | None]] = {
         ("GitRepository", BOOTSTRAP_SOURCE): [BOOTSTRAP_SOURCE],
         ("OCIRepository", BOOTSTRAP_SOURCE): [BOOTSTRAP_SOURCE],
