@@ -1,0 +1,42 @@
+"""Compare rendered manifests: revision to revision (diff), environment to environment (envdiff).
+
+Pure functions over rendered objects; this stage must not import ``render`` (the caller
+renders) nor anything above ``check``.
+"""
+
+from gitops_schema.compare.diff import (
+    Action,
+    AppDiff,
+    ClusterDiff,
+    Diff,
+    DiffSummary,
+    ObjectChange,
+    Renders,
+    diff_sets,
+)
+from gitops_schema.compare.diff_render import (
+    GITHUB_COMMENT_LIMIT,
+    render_json,
+    render_markdown,
+    render_text,
+)
+from gitops_schema.compare.normalize import ObjectId, identity, normalize, to_yaml
+
+__all__ = [
+    "GITHUB_COMMENT_LIMIT",
+    "Action",
+    "AppDiff",
+    "ClusterDiff",
+    "Diff",
+    "DiffSummary",
+    "ObjectChange",
+    "ObjectId",
+    "Renders",
+    "diff_sets",
+    "identity",
+    "normalize",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "to_yaml",
+]
