@@ -20,6 +20,19 @@ from gitops_schema.compare.diff_render import (
     render_markdown,
     render_text,
 )
+from gitops_schema.compare.envdiff import (
+    EnvDiff,
+    EnvDiffs,
+    FieldDifference,
+    ObjectRow,
+    envdiff,
+    envdiff_many,
+)
+from gitops_schema.compare.envdiff_render import (
+    render_envdiff_json,
+    render_envdiff_markdown,
+    render_envdiff_text,
+)
 from gitops_schema.compare.normalize import ObjectId, identity, normalize, to_yaml
 
 __all__ = [
@@ -29,12 +42,21 @@ __all__ = [
     "ClusterDiff",
     "Diff",
     "DiffSummary",
+    "EnvDiff",
+    "EnvDiffs",
+    "FieldDifference",
     "ObjectChange",
     "ObjectId",
+    "ObjectRow",
     "Renders",
     "diff_sets",
+    "envdiff",
+    "envdiff_many",
     "identity",
     "normalize",
+    "render_envdiff_json",
+    "render_envdiff_markdown",
+    "render_envdiff_text",
     "render_json",
     "render_markdown",
     "render_text",
