@@ -2,11 +2,14 @@
 
 kustomize builds (:func:`build_kustomization`, :func:`build_kustomizations` in parallel),
 Flux Kustomizations (:func:`render_flux_kustomization`: Flux's generated kustomization,
-``spec.*`` fields, post-build substitution, owner labels), and a content-addressed
+``spec.*`` fields, post-build substitution, owner labels), Argo CD Applications
+(:func:`render_application`: Helm, kustomize, directory and multi-source), Flux
+HelmReleases (:func:`render_helm_release`), and a content-addressed
 :class:`RenderCache`. Concurrency lives here and nowhere else. Imports load, model and the
 core; never check, compare or the CLI.
 """
 
+from gitops_schema.render.argocd import apply_destination_namespace, render_application
 from gitops_schema.render.cache import RenderCache, default_cache_dir
 from gitops_schema.render.engines import (
     HelmEngine,
@@ -16,6 +19,7 @@ from gitops_schema.render.engines import (
 )
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
 from gitops_schema.render.flux import FluxOptions, render_flux_kustomization
+from gitops_schema.render.flux_helm import release_name, render_helm_release
 from gitops_schema.render.kustomize import (
     RenderResult,
     build_kustomization,
@@ -33,10 +37,14 @@ __all__ = [
     "Runner",
     "SubprocessRunner",
     "SubstitutionError",
+    "apply_destination_namespace",
     "build_kustomization",
     "build_kustomizations",
     "default_cache_dir",
     "envsubst",
     "find_kustomize",
+    "release_name",
+    "render_application",
     "render_flux_kustomization",
+    "render_helm_release",
 ]

@@ -1,0 +1,152 @@
+"""Helm charts offline: a chart folder, or a repository chart from the local chart cache.
+
+A chart from a Helm or OCI repository is never downloaded here: it is looked up in the
+chart cache as ``<cache>/<chart>-<version>.tgz`` or ``<cache>/<chart>/<version>/``.
+Dependencies missing from a chart's ``charts/`` folder are looked up the same way.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gitops_schema.render.engines import HelmEngine
+from gitops_schema.render.manifests import parse_stream
+
+__all__ = ["ChartError", "cached_chart", "prepared_chart", "template_chart"]
+
+
+class ChartError(Exception):
+    """A chart that cannot be rendered offline; the message says what is missing."""
+
+
+def cached_chart(cache: Path | None, name: str, version: str) -> Path | None:
+    """The chart ``name`` at ``version`` in the chart cache (a ``.tgz`` or a folder)."""
+    if cache is None:
+        return None
+    short = name.rsplit("/", 1)[-1]
+    for candidate in (cache / f"{short}-{version}.tgz", cache / short / version):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@contextmanager
+def prepared_chart(
+    chart: Path, cache: Path | None, *, defaults: Mapping[str, Any] | None = None
+) -> Iterator[Path]:
+    """A chart folder ready for Helm: unpacked, its dependencies present.
+
+    Args:
+        chart: a chart folder or a ``.tgz`` archive.
+        cache: the chart cache that missing dependencies come from.
+        defaults: values that replace the chart's ``values.yaml`` (Flux ``valuesFiles``).
+
+    Raises:
+        ChartError: a dependency is neither vendored in ``charts/`` nor in the cache.
+    """
+    with tempfile.TemporaryDirectory(prefix="gitops-schema-chart-") as temporary:
+        folder = chart
+        if chart.is_file():
+            folder = _unpack(chart, Path(temporary) / "unpacked")
+        missing = _missing_dependencies(folder, cache)
+        if missing or defaults is not None:
+            copy = Path(temporary) / "chart"
+            shutil.copytree(folder, copy, symlinks=False)
+            for dependency in missing:
+                target = copy / "charts"
+                target.mkdir(exist_ok=True)
+                if dependency.is_file():
+                    shutil.copy(dependency, target / dependency.name)
+                else:
+                    shutil.copytree(dependency, target / dependency.parent.name)
+            if defaults is not None:
+                (copy / "values.yaml").write_text(yaml.safe_dump(dict(defaults)), "utf-8")
+            folder = copy
+        yield folder
+
+
+def template_chart(
+    engine: HelmEngine,
+    chart: Path,
+    values: Mapping[str, Any],
+    *,
+    release: str,
+    namespace: str,
+    include_crds: bool,
+) -> str:
+    """``helm template`` of a prepared chart, with ``--include-crds`` when asked.
+
+    Raises:
+        ToolFailed: Helm fails on the chart; the message is Helm's.
+    """
+    text = engine.template(chart, values, release=release, namespace=namespace)
+    if not include_crds:
+        return text
+    crds = [
+        f"---\n# Source: {path.relative_to(chart)}\n{path.read_text('utf-8').strip()}\n"
+        for path in _crd_files(chart)
+    ]
+    return "".join(crds) + text
+
+
+def _crd_files(chart: Path) -> list[Path]:
+    # Helm installs the crds/ of the chart and of every vendored subchart, never templated.
+    files: list[Path] = []
+    crds = chart / "crds"
+    if crds.is_dir():
+        files.extend(sorted(p for p in crds.rglob("*") if p.suffix in (".yaml", ".yml", ".json")))
+    subcharts = chart / "charts"
+    if subcharts.is_dir():
+        for sub in sorted(subcharts.iterdir()):
+            if sub.is_dir():
+                files.extend(_crd_files(sub))
+    return [f for f in files if parse_stream(f.read_text("utf-8"))]
+
+
+def _unpack(archive: Path, target: Path) -> Path:
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(target, filter="data")
+    except (tarfile.TarError, OSError) as error:
+        raise ChartError(f"chart archive {archive} cannot be read: {error}") from error
+    folders = [p for p in target.iterdir() if (p / "Chart.yaml").is_file()]
+    if len(folders) != 1:
+        raise ChartError(f"chart archive {archive} holds no single chart folder")
+    return folders[0]
+
+
+def _missing_dependencies(chart: Path, cache: Path | None) -> list[Path]:
+    """Cached copies of the dependencies that ``charts/`` lacks."""
+    metadata_file = chart / "Chart.yaml"
+    if not metadata_file.is_file():
+        raise ChartError(f"no Chart.yaml in {chart}")
+    metadata = yaml.safe_load(metadata_file.read_text("utf-8")) or {}
+    found: list[Path] = []
+    for dependency in metadata.get("dependencies") or []:
+        name, version = str(dependency.get("name", "")), str(dependency.get("version", ""))
+        repository = str(dependency.get("repository", ""))
+        if _vendored(chart / "charts", name) or repository.startswith("file://"):
+            continue
+        cached = cached_chart(cache, name, version)
+        if cached is None:
+            raise ChartError(
+                f"chart {chart.name} depends on {name} {version} from {repository}, which is "
+                f"not in charts/ nor in the chart cache ({name}-{version}.tgz or "
+                f"{name}/{version}/)"
+            )
+        found.append(cached)
+    return found
+
+
+def _vendored(charts: Path, name: str) -> bool:
+    if not charts.is_dir():
+        return False
+    return (charts / name).is_dir() or any(charts.glob(f"{name}-*.tgz"))

@@ -1,0 +1,337 @@
+"""Flux HelmReleases rendered as helm-controller installs them, offline.
+
+The chart comes from a GitRepository path in the repository, or from the chart cache for
+HelmRepository and OCIRepository charts; values are composed in Flux's order (chart
+defaults or ``valuesFiles``, ``valuesFrom``, ``values``, then ``targetPath`` entries);
+``postRenderers`` run through the real kustomize; every object gets Flux's origin labels.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gitops_schema.diagnostics import Report, Severity
+from gitops_schema.errors import ToolFailed
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject
+from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
+from gitops_schema.render.cache import RenderCache, input_key
+from gitops_schema.render.charts import ChartError, cached_chart, prepared_chart, template_chart
+from gitops_schema.render.engines import HelmEngine, KustomizeEngine, find_kustomize
+from gitops_schema.render.helm_values import (
+    ValuesPathError,
+    merge_values,
+    parse_set_value,
+    set_path,
+)
+from gitops_schema.render.kustomize import RenderResult, build_kustomization
+from gitops_schema.render.manifests import parse_stream
+
+__all__ = ["release_name", "render_helm_release"]
+
+NAME_LABEL = "helm.toolkit.fluxcd.io/name"
+NAMESPACE_LABEL = "helm.toolkit.fluxcd.io/namespace"
+_MAX_RELEASE_NAME = 53
+
+
+def release_name(name: str, target_namespace: str | None, explicit: str | None = None) -> str:
+    """The Helm release name helm-controller uses.
+
+    ``spec.releaseName`` when set, else ``[targetNamespace-]name``; a name over 53
+    characters becomes its first 40 characters, ``-`` and 12 hex digits of its SHA-256.
+    """
+    if explicit:
+        return explicit
+    full = f"{target_namespace}-{name}" if target_namespace else name
+    if len(full) <= _MAX_RELEASE_NAME:
+        return full
+    return f"{full[:40]}-{hashlib.sha256(full.encode()).hexdigest()[:12]}"
+
+
+def render_helm_release(
+    release: GitOpsObject,
+    *,
+    repository: Path,
+    objects: Sequence[Mapping[str, Any]] = (),
+    chart_cache: Path | None = None,
+    engine: KustomizeEngine | None = None,
+    helm: HelmEngine | None = None,
+    cache: RenderCache | None = None,
+) -> RenderResult:
+    """Render a Flux HelmRelease to the objects helm-controller would install.
+
+    Args:
+        release: a ``helm.toolkit.fluxcd.io`` HelmRelease.
+        repository: the repository being rendered; GitRepository charts are read from it.
+        objects: ConfigMaps and Secrets that ``valuesFrom`` may name.
+        chart_cache: where HelmRepository and OCIRepository charts are found
+            (``<chart>-<version>.tgz`` or ``<chart>/<version>/``).
+        engine: the kustomize that runs ``postRenderers``; found when needed.
+        helm: the Helm engine; the in-process one when omitted.
+        cache: where rendered outputs are stored by chart content, values and settings.
+
+    Returns:
+        The objects, their YAML, and ``render-flux-helm-*`` diagnostics for a chart that is
+        not available offline, missing values or a failing template.
+
+    Raises:
+        ToolNotFound: ``postRenderers`` need kustomize and none is installed.
+    """
+    result = RenderResult()
+    where = release.location
+    model = release.model
+    if not isinstance(model, HelmRelease):
+        result.report.emit(
+            "render-flux-helm-invalid", Severity.ERROR, "not a valid Flux HelmRelease", where
+        )
+        return result
+    spec = model.spec
+    namespace = release.namespace or "default"
+    chart = _chart(spec, namespace, repository, chart_cache, result.report, where)
+    if chart is None:
+        return result
+    source, defaults = chart
+    values = _values(spec, namespace, objects, result.report, where)
+    if values is None:
+        return result
+    install_crds = spec.install is None or (spec.install.crds or "Create") != "Skip"
+    name = release_name(release.name, spec.target_namespace, spec.release_name)
+    key = None
+    if cache is not None:
+        files = [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else [source]
+        settings = [values, defaults, name, spec.target_namespace or namespace, install_crds]
+        settings.append(spec.model_dump(mode="json", include={"post_renderers", "common_metadata"}))
+        key = input_key(source, files, "flux-helm", json.dumps(settings, sort_keys=True))
+        entry = cache.get(key)
+        if entry is not None:
+            return RenderResult(entry["manifests"], Report(), entry["text"], cached=True)
+    try:
+        with prepared_chart(source, chart_cache, defaults=defaults) as folder:
+            text = template_chart(
+                helm or HelmEngine(),
+                folder,
+                values,
+                release=name,
+                namespace=spec.target_namespace or namespace,
+                include_crds=install_crds,
+            )
+    except ChartError as error:
+        result.report.emit("render-flux-helm-chart-unavailable", Severity.ERROR, str(error), where)
+        return result
+    except ToolFailed as error:
+        result.report.emit("render-flux-helm-failed", Severity.ERROR, error.message, where)
+        return result
+    manifests = parse_stream(text)
+    for renderer in spec.post_renderers:
+        if renderer.kustomize is not None and manifests:
+            manifests = _post_render(manifests, renderer.kustomize, engine, result, where)
+    for obj in manifests:
+        _finish(obj, spec, release.name, namespace)
+    result.manifests = manifests
+    result.text = "".join(
+        "---\n" + yaml.safe_dump(obj, sort_keys=True, allow_unicode=True) for obj in manifests
+    )
+    if key is not None and cache is not None and result.report.ok:
+        cache.put(key, {"text": result.text, "manifests": manifests})
+    return result
+
+
+def _chart(
+    spec: HelmReleaseSpec,
+    namespace: str,
+    repository: Path,
+    chart_cache: Path | None,
+    report: Report,
+    where: Location,
+) -> tuple[Path, dict[str, Any] | None] | None:
+    """The chart and, when ``valuesFiles`` replace its defaults, those defaults."""
+    if spec.chart is None:
+        ref = spec.chart_ref
+        described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
+        report.emit(
+            "render-flux-helm-source-unsupported",
+            Severity.ERROR,
+            f"chartRef {described} is not available offline: give the chart through "
+            "spec.chart with a GitRepository, or a HelmRepository and the chart cache",
+            where,
+        )
+        return None
+    template = spec.chart.spec
+    kind = template.source_ref.kind
+    if kind == "GitRepository":
+        folder = (repository / template.chart).resolve()
+        if not (folder / "Chart.yaml").is_file():
+            report.emit(
+                "render-flux-helm-chart-unavailable",
+                Severity.ERROR,
+                f"chart path {template.chart} of GitRepository {template.source_ref.name} has "
+                f"no Chart.yaml (read from {repository})",
+                where,
+            )
+            return None
+        files = [(repository / f).resolve() for f in template.values_files]
+    else:
+        version = template.version or "*"
+        found = cached_chart(chart_cache, template.chart, version)
+        if found is None:
+            report.emit(
+                "render-flux-helm-chart-not-cached",
+                Severity.ERROR,
+                f"chart {template.chart} {version} from {kind} "
+                f"{template.source_ref.namespace or namespace}/{template.source_ref.name} is "
+                f"not in the chart cache ({template.chart}-{version}.tgz or "
+                f"{template.chart}/{version}/)",
+                where,
+            )
+            return None
+        folder = found
+        # In a HelmRepository chart the value files are files of the chart itself.
+        files = [Path(f) for f in template.values_files]
+    try:
+        defaults = _values_files(folder, files, ignore_missing=template.ignore_missing_values_files)
+    except ChartError as error:
+        report.emit("render-flux-helm-values-missing", Severity.ERROR, str(error), where)
+        return None
+    return folder, defaults
+
+
+def _values_files(
+    chart: Path, files: list[Path], *, ignore_missing: bool | None
+) -> dict[str, Any] | None:
+    if not files:
+        return None
+    merged: dict[str, Any] = {}
+    for file in files:
+        path = file if file.is_absolute() else chart / file
+        if not path.is_file():
+            if ignore_missing:
+                continue
+            raise ChartError(f"values file {file} not found (in {chart})")
+        merged = merge_values(merged, yaml.safe_load(path.read_text("utf-8")) or {})
+    return merged
+
+
+def _values(
+    spec: HelmReleaseSpec,
+    namespace: str,
+    objects: Sequence[Mapping[str, Any]],
+    report: Report,
+    where: Location,
+) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    targeted: list[tuple[str, Any]] = []
+    for ref in spec.values_from:
+        found = _find(objects, ref.kind, namespace, ref.name)
+        if found is None:
+            if ref.optional:
+                continue
+            report.emit(
+                "render-flux-helm-values-from-missing",
+                Severity.ERROR,
+                f"valuesFrom {ref.kind} {namespace}/{ref.name} not found",
+                where,
+            )
+            return None
+        key = ref.values_key or "values.yaml"
+        data = _data(found)
+        if key not in data:
+            report.emit(
+                "render-flux-helm-values-from-missing",
+                Severity.ERROR,
+                f"valuesFrom {ref.kind} {namespace}/{ref.name} has no key {key!r}",
+                where,
+            )
+            return None
+        if ref.target_path:
+            value = data[key] if ref.literal else parse_set_value(data[key])
+            targeted.append((ref.target_path, value))
+            continue
+        layer = yaml.safe_load(data[key]) or {}
+        if not isinstance(layer, dict):
+            report.emit(
+                "render-flux-helm-values-from-invalid",
+                Severity.ERROR,
+                f"valuesFrom {ref.kind} {namespace}/{ref.name} key {key!r} is not a YAML map",
+                where,
+            )
+            return None
+        values = merge_values(values, layer)
+    values = copy.deepcopy(merge_values(values, spec.values))
+    for path, value in targeted:
+        try:
+            set_path(values, path, value)
+        except ValuesPathError as error:
+            report.emit("render-flux-helm-values-from-invalid", Severity.ERROR, str(error), where)
+            return None
+    return values
+
+
+def _find(
+    objects: Sequence[Mapping[str, Any]], kind: str, namespace: str, name: str
+) -> Mapping[str, Any] | None:
+    for obj in objects:
+        metadata = obj.get("metadata") or {}
+        if (
+            obj.get("kind") == kind
+            and metadata.get("name") == name
+            and (metadata.get("namespace") or "default") == namespace
+        ):
+            return obj
+    return None
+
+
+def _data(obj: Mapping[str, Any]) -> dict[str, str]:
+    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
+    if obj.get("kind") != "Secret":
+        return data
+    decoded = {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
+    decoded.update({str(k): str(v) for k, v in (obj.get("stringData") or {}).items()})
+    return decoded
+
+
+def _post_render(
+    manifests: list[dict[str, Any]],
+    kustomize: Any,
+    engine: KustomizeEngine | None,
+    result: RenderResult,
+    where: Location,
+) -> list[dict[str, Any]]:
+    overlay: dict[str, Any] = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": ["helm-output.yaml"],
+    }
+    dumped = kustomize.model_dump(by_alias=True, exclude_none=True)
+    for field in ("patches", "images", "patchesStrategicMerge", "patchesJson6902"):
+        if dumped.get(field):
+            overlay[field] = dumped[field]
+    with tempfile.TemporaryDirectory(prefix="gitops-schema-helm-post-") as temporary:
+        folder = Path(temporary)
+        stream = "".join("---\n" + yaml.safe_dump(obj, sort_keys=False) for obj in manifests)
+        (folder / "helm-output.yaml").write_text(stream, "utf-8")
+        (folder / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
+        built = build_kustomization(folder, engine=engine or find_kustomize(), location=where)
+    result.report.extend(built.report)
+    return built.manifests if built.report.ok else manifests
+
+
+def _finish(obj: dict[str, Any], spec: HelmReleaseSpec, name: str, namespace: str) -> None:
+    metadata = obj.setdefault("metadata", {})
+    common = spec.common_metadata
+    if common is not None:
+        if common.labels:
+            metadata.setdefault("labels", {}).update(common.labels)
+        if common.annotations:
+            metadata.setdefault("annotations", {}).update(common.annotations)
+    labels = metadata.setdefault("labels", {})
+    labels[NAME_LABEL] = name
+    labels[NAMESPACE_LABEL] = namespace
