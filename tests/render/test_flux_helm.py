@@ -1,0 +1,113 @@
+"""Flux HelmReleases rendered as helm-controller installs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitops_schema.load import load_paths
+from gitops_schema.model import GitOpsObject, parse_documents
+from gitops_schema.render import release_name, render_helm_release
+from gitops_schema.render.manifests import parse_stream
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+RELEASE = """\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: user-service
+  namespace: flux-system
+spec:
+  interval: 10m
+  targetNamespace: users
+  chart:
+    spec:
+      chart: ./charts/user-service
+      sourceRef:
+        kind: GitRepository
+        name: examples
+      valuesFiles:
+        - charts/user-service/values.yaml
+        - apps/overlays/prod/user-service/values.yaml
+  valuesFrom:
+    - kind: ConfigMap
+      name: user-service-values
+    - kind: Secret
+      name: user-service-secret
+      valuesKey: replicas
+      targetPath: replicaCount
+  values:
+    autoscaling:
+      enabled: false
+    replicaCount: 2
+  postRenderers:
+    - kustomize:
+        images:
+          - name: ghcr.io/example-org/user-service
+            newTag: patched
+"""
+
+CONFIG = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: user-service-values
+  namespace: flux-system
+data:
+  values.yaml: |
+    environment: staging
+    replicaCount: 9
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: user-service-secret
+  namespace: flux-system
+data:
+  replicas: NA==
+"""
+
+
+def helm_release(text: str, tmp_path: Path) -> GitOpsObject:
+    (tmp_path / "hr.yaml").write_text(text)
+    [found] = parse_documents(load_paths([tmp_path / "hr.yaml"]).documents).objects
+    return found
+
+
+def test_values_layering_and_post_renderers(tmp_path: Path, golden) -> None:  # type: ignore[no-untyped-def]
+    release = helm_release(RELEASE, tmp_path)
+    result = render_helm_release(release, repository=EXAMPLES, objects=parse_stream(CONFIG))
+    assert result.report.ok, [str(d) for d in result.report]
+    [deployment] = [m for m in result.manifests if m["kind"] == "Deployment"]
+    # targetPath wins over inline values, which win over whole-document valuesFrom.
+    assert deployment["spec"]["replicas"] == 4
+    assert deployment["metadata"]["name"] == "users-user-service"
+    assert deployment["metadata"]["labels"]["environment"] == "staging"
+    assert deployment["metadata"]["labels"]["helm.toolkit.fluxcd.io/name"] == "user-service"
+    image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image.endswith(":patched")
+    # Helm installs into targetNamespace; the chart's templates name no namespace themselves.
+    assert {m["metadata"].get("namespace") for m in result.manifests} == {None}
+    golden("render/helmrelease-user-service.yaml", result.text)
+
+
+def test_missing_values_from_and_uncached_chart(tmp_path: Path) -> None:
+    release = helm_release(RELEASE, tmp_path)
+    [missing] = render_helm_release(release, repository=EXAMPLES).report
+    assert missing.rule == "render-flux-helm-values-from-missing"
+    remote = RELEASE.replace("./charts/user-service", "podinfo").replace(
+        "kind: GitRepository\n        name: examples", "kind: HelmRepository\n        name: podinfo"
+    )
+    [uncached] = render_helm_release(helm_release(remote, tmp_path), repository=EXAMPLES).report
+    assert uncached.rule == "render-flux-helm-chart-not-cached"
+    assert "podinfo * from HelmRepository flux-system/podinfo" in uncached.message
+
+
+def test_release_name_rule() -> None:
+    assert release_name("app", None) == "app"
+    assert release_name("app", "team") == "team-app"
+    assert release_name("app", "team", "explicit") == "explicit"
+    long = release_name("a" * 30, "b" * 30)
+    assert len(long) == 53
+    assert long.startswith("b" * 30 + "-" + "a" * 9 + "-")
