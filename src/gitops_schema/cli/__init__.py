@@ -14,7 +14,9 @@ from gitops_schema import __version__
 from gitops_schema.cli._output import Exit, print_error
 from gitops_schema.cli.appset import app as appset_app
 from gitops_schema.cli.check import check_command
+from gitops_schema.cli.diff import diff_command, envdiff_command
 from gitops_schema.cli.inventory import inventory_command
+from gitops_schema.cli.render import render_command
 from gitops_schema.cli.rules import rules_command
 from gitops_schema.errors import GitOpsError
 
@@ -48,6 +50,9 @@ app.command("inventory")(inventory_command)
 app.command("check")(check_command)
 app.command("rules")(rules_command)
 app.add_typer(appset_app, name="appset")
+app.command("render")(render_command)
+app.command("diff")(diff_command)
+app.command("envdiff")(envdiff_command)
 
 
 def main() -> None:

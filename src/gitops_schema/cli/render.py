@@ -1,0 +1,152 @@
+"""``gitops-schema render``: the desired state of every cluster, as files or one stream."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from gitops_schema.cli._output import error_console, exit_code
+from gitops_schema.cli._params import Exclude
+from gitops_schema.cli.appset import _repos
+from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
+from gitops_schema.render import RenderCache
+from gitops_schema.render.revision import materialized
+
+
+class RenderFormat(StrEnum):
+    """Output formats of ``render``."""
+
+    YAML = "yaml"
+    JSON = "json"
+
+
+Clusters = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--clusters", help="Cluster inventory (cluster Secrets, clusters list, kubeconfig)."
+    ),
+]
+Repos = Annotated[
+    list[str] | None,
+    typer.Option("--repo", help="URL=PATH: read that repository from a local folder (repeatable)."),
+]
+ChartCache = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart-cache", help="Folder of Helm charts: <chart>-<version>.tgz or <chart>/<version>/."
+    ),
+]
+Entries = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--entry", help="Flux entry file (default: the Kustomizations under clusters/<name>/)."
+    ),
+]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Do not reuse or store renders in the content cache.")
+]
+ScmData = Annotated[
+    list[Path] | None, typer.Option("--scm-data", help="Recorded SCM listings for ApplicationSets.")
+]
+
+
+def render_options(
+    clusters: list[Path] | None,
+    repos: list[str] | None,
+    chart_cache: Path | None,
+    entries: list[Path] | None,
+    no_cache: bool,
+    scm_data: list[Path] | None,
+    exclude: list[str] | None = None,
+) -> RenderOptions:
+    """Rendering options from the command line."""
+    _, mapped = _repos([r for r in repos or [] if "=" in r])
+    return RenderOptions(
+        clusters=tuple(clusters or ()),
+        repos=mapped,
+        chart_cache=chart_cache,
+        cache=None if no_cache else RenderCache.default(),
+        entries=tuple(entries or ()),
+        scm_data=tuple(scm_data or ()),
+        exclude=tuple(exclude or ()),
+    )
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _part(text: str) -> str:
+    return _UNSAFE.sub("_", text) or "_"
+
+
+def write_tree(rendered: RenderedRepository, output: Path, fmt: RenderFormat) -> int:
+    """Write ``DIR/<cluster>/<namespace>/<kind>-<name>.<ext>``; the number of files."""
+    count = 0
+    suffix = "json" if fmt is RenderFormat.JSON else "yaml"
+    for app in rendered.apps:
+        for manifest in app.manifests:
+            metadata = manifest.get("metadata") or {}
+            folder = (
+                output / _part(app.cluster) / _part(str(metadata.get("namespace") or "_cluster"))
+            )
+            folder.mkdir(parents=True, exist_ok=True)
+            kind = _part(str(manifest.get("kind", "Object")))
+            name = f"{kind}-{_part(str(metadata.get('name', '')))}"
+            path = folder / f"{name}.{suffix}"
+            path.write_text(_dump([manifest], fmt))
+            count += 1
+    return count
+
+
+def _dump(manifests: list[dict[str, Any]], fmt: RenderFormat) -> str:
+    plain = json.loads(json.dumps(manifests, default=str))
+    if fmt is RenderFormat.JSON:
+        return json.dumps(plain if len(plain) != 1 else plain[0], indent=2) + "\n"
+    return yaml.safe_dump_all(plain, sort_keys=False)
+
+
+def render_command(
+    path: Annotated[Path, typer.Argument(help="The repository folder to render.")],
+    cluster: Annotated[
+        str | None, typer.Option("--cluster", help="Render this cluster only.")
+    ] = None,
+    revision: Annotated[
+        str | None, typer.Option("--revision", "-r", help="Render the folder at this git revision.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write one file per object under this folder."),
+    ] = None,
+    fmt: Annotated[RenderFormat, typer.Option("--format", help="File format.")] = RenderFormat.YAML,
+    clusters: Clusters = None,
+    repo: Repos = None,
+    chart_cache: ChartCache = None,
+    entry: Entries = None,
+    no_cache: NoCache = False,
+    scm_data: ScmData = None,
+    exclude: Exclude = None,
+) -> None:
+    """Render the desired state of every cluster and application."""
+    options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
+    with materialized(path, revision) as root:
+        rendered = render_repository(root, options, cluster=cluster)
+    if output is None:
+        for app in rendered.apps:
+            sys.stdout.write(f"# cluster: {app.cluster}, {app.kind}: {app.name}\n")
+            if app.manifests:
+                sys.stdout.write("---\n" + _dump(app.manifests, RenderFormat.YAML))
+    else:
+        count = write_tree(rendered, output, fmt)
+        error_console.print(
+            f"{count} objects of {len(rendered.apps)} applications written to {output}"
+        )
+    for diagnostic in rendered.report.sorted():
+        error_console.print(str(diagnostic), markup=False, highlight=False)
+    raise typer.Exit(exit_code(rendered.report))

@@ -1,0 +1,342 @@
+"""DESIRED: the desired state of every cluster of a repository, rendered.
+
+Above both :mod:`gitops_schema.appset` and :mod:`gitops_schema.render`: it expands
+ApplicationSets to find Applications and renders each with its engine.
+
+Argo CD: the Applications written in the repository and those its ApplicationSets
+generate, each placed on the cluster its destination names (through the cluster
+inventory), rendered with its source; Applications and ApplicationSets that an
+Application renders are followed (app-of-apps). Flux: the Kustomizations under
+``clusters/<name>/`` (or ``--entry`` files), rendered, and the Kustomizations and
+HelmReleases they produce, followed in turn. A cycle is reported, not followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from gitops_schema.appset import OfflineInputs, expand_objects
+from gitops_schema.appset.inventory import load_clusters, secret_value
+from gitops_schema.diagnostics import Diagnostic, Report, Severity
+from gitops_schema.load import LoadOptions, load_bytes, load_paths
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject, Tool, parse_documents
+from gitops_schema.render.argocd import render_application
+from gitops_schema.render.cache import RenderCache
+from gitops_schema.render.flux import render_flux_kustomization
+from gitops_schema.render.flux_helm import render_helm_release
+from gitops_schema.render.kustomize import RenderResult
+
+IN_CLUSTER = "https://kubernetes.default.svc"
+FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
+FLUX_HELM = "helm.toolkit.fluxcd.io"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """Offline inputs and engine settings for rendering a repository."""
+
+    clusters: Sequence[Path] = ()
+    """Cluster inventories (cluster Secrets, a clusters list, kubeconfigs)."""
+    repos: Mapping[str, Path] = field(default_factory=dict)
+    """Repository URL -> local folder, for sources outside the rendered repository."""
+    chart_cache: Path | None = None
+    cache: RenderCache | None = None
+    entries: Sequence[Path] = ()
+    """Flux entry files; by default the Kustomizations under ``clusters/<name>/``."""
+    scm_data: Sequence[Path] = ()
+    plugin_data: Sequence[Path] = ()
+    exclude: tuple[str, ...] = ()
+    """Glob patterns of files and folders not to read (as ``--exclude``)."""
+
+
+@dataclass(slots=True)
+class RenderedApp:
+    """One Argo CD Application, Flux Kustomization or HelmRelease, rendered."""
+
+    cluster: str
+    name: str
+    tool: Tool
+    kind: str
+    environment: str | None
+    location: Location
+    manifests: list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class RenderedRepository:
+    """Every rendered application, and the diagnostics of rendering them."""
+
+    apps: list[RenderedApp] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+    def by_cluster(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        """Map cluster -> application name -> its manifests (the shape diffs compare)."""
+        clusters: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for app in self.apps:
+            clusters.setdefault(app.cluster, {})[f"{app.kind}/{app.name}"] = app.manifests
+        return clusters
+
+
+def _objects(paths: Iterable[Path], exclude: tuple[str, ...], report: Report) -> list[GitOpsObject]:
+    loaded = load_paths(list(paths), options=LoadOptions(exclude=exclude))
+    report.extend(loaded.report)
+    parsed = parse_documents(loaded.documents)
+    return parsed.objects
+
+
+def _rendered_objects(result: RenderResult, origin: str) -> list[GitOpsObject]:
+    if not result.text.strip():
+        return []
+    loaded = load_bytes(result.text.encode(), origin)
+    return parse_documents(loaded.documents).objects
+
+
+class _Renderer:
+    def __init__(self, root: Path, options: RenderOptions, only: str | None) -> None:
+        self.root = root
+        self.options = options
+        self.only = only
+        self.result = RenderedRepository()
+        self.seen: set[tuple[str, str, str | None, str]] = set()
+
+    def note(self, rule: str, message: str, where: Location) -> None:
+        self.result.report.add(Diagnostic(rule, Severity.ERROR, message, where))
+
+    def first_visit(self, cluster: str, obj: GitOpsObject) -> bool:
+        key = (cluster, obj.kind, obj.namespace, obj.name)
+        if key in self.seen:
+            self.note(
+                "render-cycle",
+                f"{obj.kind} {obj.name!r} is reached again on cluster {cluster!r}: "
+                "not rendered twice",
+                obj.location,
+            )
+            return False
+        self.seen.add(key)
+        return True
+
+    def keep(self, cluster: str) -> bool:
+        return self.only is None or cluster == self.only
+
+
+def _environment_words(name: str, environments: Iterable[str]) -> str | None:
+    words = set(name.lower().replace("_", "-").split("-"))
+    return next((e for e in environments if e.lower() in words), None)
+
+
+# -- Argo CD ---------------------------------------------------------------------------
+
+
+def _inventory(
+    objects: Sequence[GitOpsObject], options: RenderOptions, report: Report
+) -> list[dict[str, Any]]:
+    secrets = [
+        dict(o.document.data) for o in objects if o.kind == "Secret" and o.tool is Tool.ARGOCD
+    ]
+    if options.clusters:
+        found, problems = load_clusters(options.clusters)
+        secrets.extend(found)
+        report.extend(problems)
+    return secrets
+
+
+def _cluster_of(
+    app: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]
+) -> tuple[str, str | None]:
+    destination = (app.get("spec") or {}).get("destination") or {}
+    name, server = destination.get("name"), destination.get("server")
+    for secret in clusters:
+        labels = (secret.get("metadata") or {}).get("labels") or {}
+        if (name and secret_value(secret, "name") == name) or (
+            server and secret_value(secret, "server") == server
+        ):
+            return str(secret_value(secret, "name") or name or server), labels.get("environment")
+    if server == IN_CLUSTER or name == "in-cluster":
+        return "in-cluster", None
+    return str(name or server or "in-cluster"), None
+
+
+def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
+    options, root, report = renderer.options, renderer.root, renderer.result.report
+    clusters = _inventory(objects, options, report)
+    inputs = OfflineInputs(
+        clusters=tuple(options.clusters),
+        repo=root,
+        scm_data=tuple(options.scm_data),
+        plugin_data=tuple(options.plugin_data),
+    )
+    pending: list[tuple[dict[str, Any], Location]] = [
+        (dict(o.document.data), o.location)
+        for o in objects
+        if o.kind == "Application" and o.tool is Tool.ARGOCD and not o.is_patch
+    ]
+    expanded = expand_objects(objects, inputs)
+    report.extend(expanded.report)
+    for expansion in expanded.expansions:
+        pending.extend((g.application, expansion.appset.location) for g in expansion.applications)
+    while pending:
+        app, where = pending.pop(0)
+        name = str((app.get("metadata") or {}).get("name", ""))
+        cluster, environment = _cluster_of(app, clusters)
+        if not renderer.keep(cluster):
+            continue
+        key = (cluster, "Application", None, name)
+        if key in renderer.seen:
+            renderer.note(
+                "render-cycle", f"Application {name!r} is rendered twice on {cluster!r}", where
+            )
+            continue
+        renderer.seen.add(key)
+        result = render_application(
+            app,
+            repository=root,
+            repos=options.repos,
+            chart_cache=options.chart_cache,
+            cache=options.cache,
+        )
+        report.extend(_located(result.report, where))
+        renderer.result.apps.append(
+            RenderedApp(
+                cluster, name, Tool.ARGOCD, "Application", environment, where, result.manifests
+            )
+        )
+        # App-of-apps: what an Application renders may be more Applications.
+        children = _rendered_objects(result, f"<Application {name}>")
+        pending.extend((dict(c.document.data), where) for c in children if c.kind == "Application")
+        nested = [c for c in children if c.kind == "ApplicationSet"]
+        if nested:
+            more = expand_objects(nested, inputs)
+            report.extend(more.report)
+            for expansion in more.expansions:
+                pending.extend((g.application, where) for g in expansion.applications)
+
+
+def _located(report: Report, where: Location) -> list[Diagnostic]:
+    """Diagnostics of a render, placed at the declaring object when they have no file."""
+    placed = []
+    for diagnostic in report:
+        if diagnostic.location.file and not diagnostic.location.file.startswith("<"):
+            placed.append(diagnostic)
+        else:
+            placed.append(
+                Diagnostic(diagnostic.rule, diagnostic.severity, diagnostic.message, where)
+            )
+    return placed
+
+
+# -- Flux ------------------------------------------------------------------------------
+
+
+def _flux_entries(
+    renderer: _Renderer, objects: Sequence[GitOpsObject]
+) -> list[tuple[str, GitOpsObject]]:
+    flux = [
+        o for o in objects if o.tool is Tool.FLUX and o.kind in ("Kustomization", "HelmRelease")
+    ]
+    if renderer.options.entries:
+        wanted = {str(p) for p in renderer.options.entries}
+        return [
+            (PurePosixPath(o.document.file).parent.name or "default", o)
+            for o in flux
+            if o.document.file in wanted
+        ]
+    root = str(renderer.root).rstrip("/") + "/clusters/"
+    entries = []
+    for obj in flux:
+        if obj.document.file.startswith(root):
+            cluster = obj.document.file[len(root) :].split("/", 1)[0]
+            entries.append((cluster, obj))
+    if entries:
+        return entries
+    return [("default", o) for o in flux]
+
+
+def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
+    report = renderer.result.report
+    config = [dict(o.document.data) for o in objects if o.kind in ("ConfigMap", "Secret")]
+    pending = _flux_entries(renderer, objects)
+    while pending:
+        cluster, obj = pending.pop(0)
+        if not renderer.keep(cluster) or not renderer.first_visit(cluster, obj):
+            continue
+        if obj.kind == "HelmRelease":
+            result = render_helm_release(
+                obj,
+                repository=renderer.root,
+                objects=config,
+                chart_cache=renderer.options.chart_cache,
+                cache=renderer.options.cache,
+            )
+        else:
+            result = render_flux_kustomization(
+                obj, repository=renderer.root, objects=config, cache=renderer.options.cache
+            )
+        report.extend(_located(result.report, obj.location))
+        environment = _environment_words(
+            obj.name, ("dev", "test", "qa", "staging", "prod", "production")
+        )
+        renderer.result.apps.append(
+            RenderedApp(
+                cluster, obj.name, Tool.FLUX, obj.kind, environment, obj.location, result.manifests
+            )
+        )
+        children = _rendered_objects(result, obj.document.file)
+        config.extend(dict(c.document.data) for c in children if c.kind in ("ConfigMap", "Secret"))
+        pending.extend(
+            (cluster, c)
+            for c in children
+            if c.tool is Tool.FLUX and c.kind in ("Kustomization", "HelmRelease")
+        )
+
+
+def render_repository(
+    root: Path, options: RenderOptions | None = None, *, cluster: str | None = None
+) -> RenderedRepository:
+    """Render every cluster (or one) of a repository folder.
+
+    Raises:
+        LoadError: the folder cannot be read.
+        ToolNotFound: no kustomize engine is available.
+    """
+    options = options or RenderOptions()
+    renderer = _Renderer(root, options, cluster)
+    objects = _objects([root], options.exclude, renderer.result.report)
+    _render_argocd(renderer, objects)
+    _render_flux(renderer, objects)
+    return renderer.result
+
+
+def application_key(app: RenderedApp, environments: Sequence[str]) -> str:
+    """The name an application has in every environment: its own, less cluster and env."""
+    name = app.name
+    if app.cluster and name.endswith(f"-{app.cluster}"):
+        name = name[: -len(app.cluster) - 1]
+    words = [w for w in name.split("-") if w.lower() not in {e.lower() for e in environments}]
+    return "-".join(words) or name
+
+
+DEFAULT_ENVIRONMENTS = ("dev", "test", "qa", "staging", "prod", "production")
+
+
+def application_environments(
+    rendered: RenderedRepository, *, environments: Sequence[str] | None = None
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Map application -> environment -> manifests, for those in two environments or more."""
+    names = tuple(environments or DEFAULT_ENVIRONMENTS)
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for app in rendered.apps:
+        environment = app.environment or _environment_words(app.name, names)
+        if environment is None or (environments and environment not in environments):
+            continue
+        grouped.setdefault(application_key(app, names), {}).setdefault(environment, []).extend(
+            app.manifests
+        )
+    ordered = {
+        key: {e: envs[e] for e in sorted(envs, key=lambda e: names.index(e) if e in names else 99)}
+        for key, envs in grouped.items()
+    }
+    return {key: envs for key, envs in ordered.items() if len(envs) > 1}

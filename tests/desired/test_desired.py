@@ -1,0 +1,158 @@
+"""The desired state of every cluster: entry points, trees, render, diff and envdiff."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gitops_schema.cli import main
+from gitops_schema.desired import RenderOptions, application_environments, render_repository
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+OFFLINE = EXAMPLES / "offline"
+OPTIONS = RenderOptions(
+    exclude=("seed-as-written",),
+    scm_data=(OFFLINE / "pull-requests.json", OFFLINE / "scm-repos.json"),
+)
+
+
+@pytest.fixture(scope="module")
+def rendered():  # type: ignore[no-untyped-def]
+    return render_repository(EXAMPLES, OPTIONS)
+
+
+def test_examples_render_per_cluster(rendered) -> None:  # type: ignore[no-untyped-def]
+    clusters = rendered.by_cluster()
+    assert set(clusters) == {"default", "dev-eu-west-1", "staging-eu-west-1", "prod-eu-central-1"}
+    prod = clusters["prod-eu-central-1"]
+    user_service = prod["Application/user-service-prod-eu-central-1"]
+    deployment = next(m for m in user_service if m["kind"] == "Deployment")
+    assert deployment["metadata"]["namespace"] == "user-service"
+    flux = clusters["default"]
+    assert set(flux) == {
+        f"Kustomization/payment-service-{env}" for env in ("dev", "test", "staging", "prod")
+    }
+    # Only the SCM-discovered repositories (not in this repository) fail, by name.
+    failed = {d.message.split("'")[1] for d in rendered.report if d.rule.startswith("render-")}
+    assert failed == {"k8s"}
+
+
+def test_environments_of_an_application(rendered) -> None:  # type: ignore[no-untyped-def]
+    apps = application_environments(rendered)
+    assert list(apps["payment-service"]) == ["dev", "test", "staging", "prod"]
+    assert list(apps["user-service"]) == ["dev", "staging", "prod"]
+
+
+def cli(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["gitops-schema", *args])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    code = 0
+    try:
+        main()
+    except SystemExit as done:
+        code = int(done.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_render_command_writes_a_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code, _, err = cli(
+        [
+            "render",
+            str(EXAMPLES),
+            "-x",
+            "seed-as-written",
+            "--cluster",
+            "prod-eu-central-1",
+            "-o",
+            str(out),
+        ],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml"))
+    assert "prod-eu-central-1/user-service/Deployment-user-service.yaml" in files
+    assert all(f.startswith("prod-eu-central-1/") for f in files)
+    document = yaml.safe_load(
+        (out / "prod-eu-central-1/user-service/Deployment-user-service.yaml").read_text()
+    )
+    assert document["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.4.0")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_diff_between_revisions(
+    tmp_path: Path, golden, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    repo = tmp_path / "repo"
+    (repo / "clusters" / "prod").mkdir(parents=True)
+    (repo / "apps").mkdir()
+    (repo / "apps" / "kustomization.yaml").write_text("resources: [deployment.yaml]\n")
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: web}\n"
+        "spec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: web, image: 'web:1.0'}]}\n"
+    )
+    (repo / "apps" / "deployment.yaml").write_text(deployment)
+    (repo / "clusters" / "prod" / "apps.yaml").write_text(
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+        "metadata: {name: apps, namespace: flux-system}\n"
+        "spec:\n  interval: 10m\n  path: ./apps\n  prune: true\n"
+        "  sourceRef: {kind: GitRepository, name: flux-system}\n"
+    )
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "one")
+    (repo / "apps" / "deployment.yaml").write_text(deployment.replace("web:1.0", "web:1.1"))
+    code, out, err = cli(
+        ["diff", str(repo), "--no-cache", "-o", "markdown", "--exit-code"], monkeypatch, capsys
+    )
+    assert code == 1, err
+    assert "-      - image: web:1.0" in out and "+      - image: web:1.1" in out
+    golden("desired/diff.md", out)
+    code, out, _ = cli(["diff", str(repo), "--no-cache", "-o", "json"], monkeypatch, capsys)
+    assert code == 0 and json.loads(out)["summary"]["changed"] == 1
+
+
+def test_envdiff_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(
+        [
+            "envdiff",
+            str(EXAMPLES),
+            "-x",
+            "seed-as-written",
+            "--app",
+            "payment-service",
+            "-o",
+            "json",
+        ],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["applications"][0]["application"] == "payment-service"
+    assert 90 <= data["applications"][0]["score"] <= 100
