@@ -43,6 +43,16 @@ demo: install
 	$(VENV)/bin/gitops-schema check examples --exclude seed-as-written \
 		--scm-data examples/offline/pull-requests.json --scm-data examples/offline/scm-repos.json
 	@echo
+	@echo "== render examples/: the desired state of every cluster, into .demo/rendered/ =="
+	rm -rf .demo/rendered
+	$(VENV)/bin/gitops-schema render examples --exclude seed-as-written -o .demo/rendered \
+		--scm-data examples/offline/pull-requests.json --scm-data examples/offline/scm-repos.json; \
+		status=$$?; [ $$status -le 1 ] || exit $$status; \
+		echo "(the SCM-discovered repositories are not in examples/: their three apps say so)"
+	@echo
+	@echo "== envdiff: payment-service across dev, test, staging and prod =="
+	$(VENV)/bin/gitops-schema envdiff examples --exclude seed-as-written --app payment-service 2>/dev/null
+	@echo
 	@echo "== check examples/seed-as-written/ (expected: every defect of SEED.md) =="
 	@$(VENV)/bin/gitops-schema check examples/seed-as-written --clusters examples/argocd/clusters; \
 		status=$$?; [ $$status -le 1 ] || exit $$status; \

@@ -101,22 +101,30 @@ class _Renderer:
         self.options = options
         self.only = only
         self.result = RenderedRepository()
-        self.seen: set[tuple[str, str, str | None, str]] = set()
+        self.seen: dict[tuple[str, str, str | None, str], Location] = {}
 
     def note(self, rule: str, message: str, where: Location) -> None:
         self.result.report.add(Diagnostic(rule, Severity.ERROR, message, where))
 
-    def first_visit(self, cluster: str, obj: GitOpsObject) -> bool:
-        key = (cluster, obj.kind, obj.namespace, obj.name)
-        if key in self.seen:
+    def first_visit(
+        self, cluster: str, kind: str, namespace: str | None, name: str, where: Location
+    ) -> bool:
+        """Whether this object is new on the cluster; a second definition is reported.
+
+        Two definitions of one object on a cluster fight over it in the real
+        controller, so only the first is rendered.
+        """
+        key = (cluster, kind, namespace, name)
+        first = self.seen.get(key)
+        if first is not None:
             self.note(
-                "render-cycle",
-                f"{obj.kind} {obj.name!r} is reached again on cluster {cluster!r}: "
-                "not rendered twice",
-                obj.location,
+                "render-duplicate",
+                f"{kind} {name!r} on cluster {cluster!r} is already defined at {first}; "
+                "this definition is not rendered",
+                where,
             )
             return False
-        self.seen.add(key)
+        self.seen[key] = where
         return True
 
     def keep(self, cluster: str) -> bool:
@@ -184,13 +192,8 @@ def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None
         cluster, environment = _cluster_of(app, clusters)
         if not renderer.keep(cluster):
             continue
-        key = (cluster, "Application", None, name)
-        if key in renderer.seen:
-            renderer.note(
-                "render-cycle", f"Application {name!r} is rendered twice on {cluster!r}", where
-            )
+        if not renderer.first_visit(cluster, "Application", None, name, where):
             continue
-        renderer.seen.add(key)
         result = render_application(
             app,
             repository=root,
@@ -261,7 +264,9 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
     pending = _flux_entries(renderer, objects)
     while pending:
         cluster, obj = pending.pop(0)
-        if not renderer.keep(cluster) or not renderer.first_visit(cluster, obj):
+        if not renderer.keep(cluster) or not renderer.first_visit(
+            cluster, obj.kind, obj.namespace, obj.name, obj.location
+        ):
             continue
         if obj.kind == "HelmRelease":
             result = render_helm_release(

@@ -156,3 +156,26 @@ def test_envdiff_command(
     data = json.loads(out)
     assert data["applications"][0]["application"] == "payment-service"
     assert 90 <= data["applications"][0]["score"] <= 100
+
+
+def test_an_object_defined_twice_is_rendered_once_and_reported(tmp_path: Path) -> None:
+    kustomization = """\
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: flux-system}
+spec:
+  interval: 5m
+  path: ./app
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system}
+"""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n")
+    (tmp_path / "a.yaml").write_text(kustomization)
+    (tmp_path / "b.yaml").write_text(kustomization)
+    rendered = render_repository(tmp_path, RenderOptions())
+    assert len(rendered.apps) == 1
+    [duplicate] = [d for d in rendered.report if d.rule == "render-duplicate"]
+    assert duplicate.location.file == str(tmp_path / "b.yaml")
+    assert f"already defined at {tmp_path / 'a.yaml'}:1:1" in duplicate.message
