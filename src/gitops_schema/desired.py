@@ -9,14 +9,22 @@ inventory), rendered with its source; Applications and ApplicationSets that an
 Application renders are followed (app-of-apps). Flux: the Kustomizations under
 ``clusters/<name>/`` (or ``--entry`` files), rendered, and the Kustomizations and
 HelmReleases they produce, followed in turn. A cycle is reported, not followed.
+
+Rendering goes in waves: the entry points first, then what they rendered, and so on.
+The renders of one wave run in parallel (the engines are separate processes or release
+the GIL), and their results are taken in the order of the wave, so the output does not
+depend on which finished first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import load_clusters, secret_value
@@ -29,8 +37,14 @@ from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.flux import render_flux_kustomization
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult
+from gitops_schema.render.manifests import dump_stream
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 IN_CLUSTER = "https://kubernetes.default.svc"
+DEFAULT_ENVIRONMENTS = ("dev", "test", "qa", "staging", "prod", "production")
+"""Environment words looked for in application names, in promotion order."""
 FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
 FLUX_HELM = "helm.toolkit.fluxcd.io"
 
@@ -88,10 +102,12 @@ def _objects(paths: Iterable[Path], exclude: tuple[str, ...], report: Report) ->
     return parsed.objects
 
 
-def _rendered_objects(result: RenderResult, origin: str) -> list[GitOpsObject]:
-    if not result.text.strip():
+def _rendered_objects(result: RenderResult, origin: str, kinds: Set[str]) -> list[GitOpsObject]:
+    """The rendered objects of ``kinds``, typed; the others are not read again."""
+    wanted = [m for m in result.manifests if m.get("kind") in kinds]
+    if not wanted:
         return []
-    loaded = load_bytes(result.text.encode(), origin)
+    loaded = load_bytes(dump_stream(wanted).encode(), origin)
     return parse_documents(loaded.documents).objects
 
 
@@ -187,35 +203,53 @@ def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None
     for expansion in expanded.expansions:
         pending.extend((g.application, expansion.appset.location) for g in expansion.applications)
     while pending:
-        app, where = pending.pop(0)
-        name = str((app.get("metadata") or {}).get("name", ""))
-        cluster, environment = _cluster_of(app, clusters)
-        if not renderer.keep(cluster):
-            continue
-        if not renderer.first_visit(cluster, "Application", None, name, where):
-            continue
-        result = render_application(
-            app,
-            repository=root,
-            repos=options.repos,
-            chart_cache=options.chart_cache,
-            cache=options.cache,
+        wave: list[tuple[dict[str, Any], Location, str, str | None, str]] = []
+        for app, where in pending:
+            name = str((app.get("metadata") or {}).get("name", ""))
+            cluster, environment = _cluster_of(app, clusters)
+            if renderer.keep(cluster) and renderer.first_visit(
+                cluster, "Application", None, name, where
+            ):
+                wave.append((app, where, cluster, environment, name))
+        results = _in_parallel(
+            lambda item: render_application(
+                item[0],
+                repository=root,
+                repos=options.repos,
+                chart_cache=options.chart_cache,
+                cache=options.cache,
+            ),
+            wave,
         )
-        report.extend(_located(result.report, where))
-        renderer.result.apps.append(
-            RenderedApp(
-                cluster, name, Tool.ARGOCD, "Application", environment, where, result.manifests
+        pending = []
+        for (_, where, cluster, environment, name), result in zip(wave, results, strict=True):
+            report.extend(_located(result.report, where))
+            renderer.result.apps.append(
+                RenderedApp(
+                    cluster, name, Tool.ARGOCD, "Application", environment, where, result.manifests
+                )
             )
-        )
-        # App-of-apps: what an Application renders may be more Applications.
-        children = _rendered_objects(result, f"<Application {name}>")
-        pending.extend((dict(c.document.data), where) for c in children if c.kind == "Application")
-        nested = [c for c in children if c.kind == "ApplicationSet"]
-        if nested:
-            more = expand_objects(nested, inputs)
-            report.extend(more.report)
-            for expansion in more.expansions:
-                pending.extend((g.application, where) for g in expansion.applications)
+            # App-of-apps: what an Application renders may be more Applications.
+            children = _rendered_objects(
+                result, f"<Application {name}>", {"Application", "ApplicationSet"}
+            )
+            pending.extend(
+                (dict(c.document.data), where) for c in children if c.kind == "Application"
+            )
+            nested = [c for c in children if c.kind == "ApplicationSet"]
+            if nested:
+                more = expand_objects(nested, inputs)
+                report.extend(more.report)
+                for expansion in more.expansions:
+                    pending.extend((g.application, where) for g in expansion.applications)
+
+
+def _in_parallel(render: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
+    """``render`` of every item, run on a thread per core, in the order of ``items``."""
+    if len(items) < 2:
+        return [render(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
+        return list(pool.map(render, items))
 
 
 def _located(report: Report, where: Location) -> list[Diagnostic]:
@@ -255,47 +289,113 @@ def _flux_entries(
             entries.append((cluster, obj))
     if entries:
         return entries
-    return [("default", o) for o in flux]
+    return [("default", o) for o in _tree_roots(renderer.root, flux)]
+
+
+def _tree_roots(root: Path, flux: Sequence[GitOpsObject]) -> list[GitOpsObject]:
+    """The Flux objects no Kustomization of the repository reaches: the tops of its trees.
+
+    An object in a folder under another Kustomization's ``spec.path`` is rendered as that
+    Kustomization's child, so starting from it as well would render it twice.
+    """
+    covered: list[tuple[PurePosixPath, GitOpsObject]] = []
+    for obj in flux:
+        spec = obj.document.data.get("spec") if obj.kind == "Kustomization" else None
+        path = spec.get("path") if isinstance(spec, Mapping) else None
+        if isinstance(path, str):
+            covered.append((_repository_path(root, path), obj))
+    roots = []
+    for obj in flux:
+        folder = f"{PurePosixPath(obj.document.file).parent}/"
+        if not any(parent is not obj and folder.startswith(f"{path}/") for path, parent in covered):
+            roots.append(obj)
+    return roots
+
+
+def _repository_path(root: Path, path: str) -> PurePosixPath:
+    # As Flux joins a path to its source: "..", "." and a leading "/" stay inside the root.
+    parts: list[str] = []
+    for part in PurePosixPath(path).parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("/", "."):
+            parts.append(part)
+    return PurePosixPath(root, *parts)
 
 
 def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
     report = renderer.result.report
     config = [dict(o.document.data) for o in objects if o.kind in ("ConfigMap", "Secret")]
-    pending = _flux_entries(renderer, objects)
+    sources = _SourceIndex(objects)
+    pending = [(cluster, obj, obj.location) for cluster, obj in _flux_entries(renderer, objects)]
     while pending:
-        cluster, obj = pending.pop(0)
-        if not renderer.keep(cluster) or not renderer.first_visit(
-            cluster, obj.kind, obj.namespace, obj.name, obj.location
-        ):
-            continue
-        if obj.kind == "HelmRelease":
-            result = render_helm_release(
-                obj,
-                repository=renderer.root,
-                objects=config,
-                chart_cache=renderer.options.chart_cache,
-                cache=renderer.options.cache,
+        wave = [
+            (cluster, obj, where)
+            for cluster, obj, where in pending
+            if renderer.keep(cluster)
+            and renderer.first_visit(cluster, obj.kind, obj.namespace, obj.name, where)
+        ]
+        # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
+        results = _in_parallel(partial(_render_flux_object, renderer, tuple(config)), wave)
+        pending = []
+        for (cluster, obj, where), result in zip(wave, results, strict=True):
+            report.extend(_located(result.report, where))
+            environment = _environment_words(obj.name, DEFAULT_ENVIRONMENTS)
+            renderer.result.apps.append(
+                RenderedApp(
+                    cluster, obj.name, Tool.FLUX, obj.kind, environment, where, result.manifests
+                )
             )
-        else:
-            result = render_flux_kustomization(
-                obj, repository=renderer.root, objects=config, cache=renderer.options.cache
+            children = _rendered_objects(
+                result, f"<rendered by {obj.kind} {obj.name}>", {"Kustomization", "HelmRelease"}
             )
-        report.extend(_located(result.report, obj.location))
-        environment = _environment_words(
-            obj.name, ("dev", "test", "qa", "staging", "prod", "production")
-        )
-        renderer.result.apps.append(
-            RenderedApp(
-                cluster, obj.name, Tool.FLUX, obj.kind, environment, obj.location, result.manifests
+            config.extend(m for m in result.manifests if m.get("kind") in ("ConfigMap", "Secret"))
+            pending.extend(
+                (cluster, c, sources.locate(c, where))
+                for c in children
+                if c.tool is Tool.FLUX and c.kind in ("Kustomization", "HelmRelease")
             )
+
+
+class _SourceIndex:
+    """Where in the repository a rendered object was written, found by kind and name.
+
+    kustomize keeps no positions, so an object a render produced is traced back to the
+    repository object of the same kind and name (its namespace may have been changed by
+    the render); when that is ambiguous, to the object that rendered it.
+    """
+
+    def __init__(self, objects: Sequence[GitOpsObject]) -> None:
+        self._by_name: dict[tuple[str, str], list[GitOpsObject]] = {}
+        for obj in objects:
+            self._by_name.setdefault((obj.kind, obj.name), []).append(obj)
+
+    def locate(self, rendered: GitOpsObject, parent: Location) -> Location:
+        """The location of ``rendered``'s definition, else ``parent``."""
+        found = self._by_name.get((rendered.kind, rendered.name), [])
+        if len(found) > 1:
+            found = [o for o in found if o.namespace == rendered.namespace]
+        return found[0].location if len(found) == 1 else parent
+
+
+def _render_flux_object(
+    renderer: _Renderer,
+    config: Sequence[Mapping[str, Any]],
+    entry: tuple[str, GitOpsObject, Location],
+) -> RenderResult:
+    obj = entry[1]
+    if obj.kind == "HelmRelease":
+        return render_helm_release(
+            obj,
+            repository=renderer.root,
+            objects=config,
+            chart_cache=renderer.options.chart_cache,
+            cache=renderer.options.cache,
         )
-        children = _rendered_objects(result, obj.document.file)
-        config.extend(dict(c.document.data) for c in children if c.kind in ("ConfigMap", "Secret"))
-        pending.extend(
-            (cluster, c)
-            for c in children
-            if c.tool is Tool.FLUX and c.kind in ("Kustomization", "HelmRelease")
-        )
+    return render_flux_kustomization(
+        obj, repository=renderer.root, objects=config, cache=renderer.options.cache
+    )
 
 
 def render_repository(
@@ -322,9 +422,6 @@ def application_key(app: RenderedApp, environments: Sequence[str]) -> str:
         name = name[: -len(app.cluster) - 1]
     words = [w for w in name.split("-") if w.lower() not in {e.lower() for e in environments}]
     return "-".join(words) or name
-
-
-DEFAULT_ENVIRONMENTS = ("dev", "test", "qa", "staging", "prod", "production")
 
 
 def application_environments(

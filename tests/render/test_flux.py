@@ -164,7 +164,20 @@ def test_flux_builds_are_cached(tmp_path: Path) -> None:
     cache = RenderCache(tmp_path / "cache")
     kustomization = one(SPEC, tmp_path)
     first = render_flux_kustomization(kustomization, repository=repo, cache=cache)
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+    # One entry for kustomize's output, one for the objects after substitution and labels.
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
     second = render_flux_kustomization(kustomization, repository=repo, cache=cache)
-    assert second.text == first.text
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+    assert second.text == first.text and second.manifests == first.manifests
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
+
+
+def test_cached_renders_follow_the_substituted_variables(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    cache = RenderCache(tmp_path / "cache")
+
+    def replicas(value: str) -> object:
+        spec = SPEC + f"  postBuild:\n    substitute: {{replicas: '{value}'}}\n"
+        result = render_flux_kustomization(one(spec, tmp_path), repository=repo, cache=cache)
+        return next(m for m in result.manifests if m["kind"] == "Deployment")["spec"]["replicas"]
+
+    assert (replicas("2"), replicas("3"), replicas("2")) == (2, 3, 2)

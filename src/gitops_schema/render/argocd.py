@@ -33,7 +33,7 @@ from gitops_schema.render.helm_values import (
 )
 from gitops_schema.render.inputs import kustomization_file
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
-from gitops_schema.render.manifests import parse_stream
+from gitops_schema.render.manifests import dump_stream, parse_stream
 
 __all__ = ["CLUSTER_SCOPED_KINDS", "apply_destination_namespace", "render_application"]
 
@@ -147,10 +147,7 @@ def render_application(
             continue
         result.manifests.extend(_render_source(context, source, result.report))
     result.manifests = apply_destination_namespace(result.manifests, namespace)
-    result.text = "".join(
-        "---\n" + yaml.safe_dump(obj, sort_keys=True, allow_unicode=True)
-        for obj in result.manifests
-    )
+    result.text = dump_stream(result.manifests)
     return result
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderCache", "default_cache_dir", "input_key"]
+__all__ = ["RenderCache", "default_cache_dir", "input_key", "text_key"]
 
 
 def default_cache_dir() -> Path:
@@ -28,15 +28,25 @@ def default_cache_dir() -> Path:
 
 def input_key(root: Path, files: Iterable[Path], *parts: str) -> str:
     """The hash of the files' contents, their paths relative to ``root``, and ``parts``."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\0")
+    digest = _digest(parts)
     for path in sorted(files):
         digest.update(os.path.relpath(path, root).encode())
         digest.update(b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def text_key(*parts: str) -> str:
+    """The hash of ``parts``, for a cache entry whose inputs are all text in hand."""
+    return _digest(parts).hexdigest()
+
+
+def _digest(parts: Iterable[str]) -> hashlib._Hash:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest
 
 
 @dataclass(frozen=True, slots=True)

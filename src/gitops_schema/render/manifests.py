@@ -7,11 +7,12 @@ strings. PyYAML's safe loader is YAML 1.1, so its resolvers are narrowed here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
 
-__all__ = ["parse_stream", "split_stream"]
+__all__ = ["dump_stream", "parse_stream", "split_stream"]
 
 
 _VALUE = "tag:yaml.org,2002:value"
@@ -40,6 +41,14 @@ _KubeLoader.add_implicit_resolver(
 def parse_stream(text: str) -> list[dict[str, Any]]:
     """Every mapping document of a multi-document YAML stream, in order."""
     return [doc for doc in yaml.load_all(text, Loader=_KubeLoader) if isinstance(doc, dict)]
+
+
+def dump_stream(objects: Iterable[Mapping[str, Any]]) -> str:
+    """Objects as one YAML stream, keys sorted, each document opened with ``---``."""
+    return "".join(
+        "---\n" + yaml.dump(obj, Dumper=yaml.CSafeDumper, sort_keys=True, allow_unicode=True)
+        for obj in objects
+    )
 
 
 def split_stream(text: str) -> list[str]:
