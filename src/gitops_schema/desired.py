@@ -18,6 +18,7 @@ depend on which finished first.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from gitops_schema import __version__
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import load_clusters, secret_value
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
@@ -33,7 +35,8 @@ from gitops_schema.load import LoadOptions, load_bytes, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.render.argocd import render_application
-from gitops_schema.render.cache import RenderCache
+from gitops_schema.render.cache import RenderCache, text_key, tree_digest
+from gitops_schema.render.engines import HelmEngine, find_kustomize
 from gitops_schema.render.flux import render_flux_kustomization
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult
@@ -408,11 +411,104 @@ def render_repository(
         ToolNotFound: no kustomize engine is available.
     """
     options = options or RenderOptions()
+    key = _repository_key(root, options, cluster) if options.cache is not None else None
+    if key is not None and options.cache is not None:
+        entry = options.cache.get(key)
+        if entry is not None:
+            return _restored(entry)
     renderer = _Renderer(root, options, cluster)
     objects = _objects([root], options.exclude, renderer.result.report)
     _render_argocd(renderer, objects)
     _render_flux(renderer, objects)
+    if key is not None and options.cache is not None:
+        options.cache.put(key, _stored(renderer.result))
     return renderer.result
+
+
+def _repository_key(root: Path, options: RenderOptions, cluster: str | None) -> str:
+    """Everything a repository's render reads: its files, the offline inputs, the engines.
+
+    With this key a render of an unchanged repository is one read; when one file changed,
+    each application still comes from its own cache entry unless it reads that file.
+    """
+    inputs = [
+        root,
+        *options.clusters,
+        *options.repos.values(),
+        *options.entries,
+        *options.scm_data,
+        *options.plugin_data,
+    ]
+    if options.chart_cache is not None:
+        inputs.append(options.chart_cache)
+    settings = {
+        "root": str(root),
+        "cluster": cluster,
+        "clusters": [str(p) for p in options.clusters],
+        "repos": {url: str(p) for url, p in sorted(options.repos.items())},
+        "chartCache": str(options.chart_cache) if options.chart_cache else None,
+        "entries": [str(p) for p in options.entries],
+        "scmData": [str(p) for p in options.scm_data],
+        "pluginData": [str(p) for p in options.plugin_data],
+        "exclude": list(options.exclude),
+    }
+    return text_key(
+        "repository",
+        __version__,
+        find_kustomize().version,
+        HelmEngine().version,
+        json.dumps(settings, sort_keys=True),
+        tree_digest(inputs),
+    )
+
+
+def _location_json(where: Location) -> list[Any]:
+    return [where.file, where.line, where.column, list(where.path), where.document]
+
+
+def _location(data: list[Any]) -> Location:
+    file, line, column, path, document = data
+    return Location(file, line, column, tuple(path), document)
+
+
+def _stored(rendered: RenderedRepository) -> dict[str, Any]:
+    return {
+        "apps": [
+            {
+                "cluster": app.cluster,
+                "name": app.name,
+                "tool": app.tool.value,
+                "kind": app.kind,
+                "environment": app.environment,
+                "location": _location_json(app.location),
+                "manifests": app.manifests,
+            }
+            for app in rendered.apps
+        ],
+        "diagnostics": [
+            [d.rule, d.severity.value, d.message, _location_json(d.location)]
+            for d in rendered.report
+        ],
+    }
+
+
+def _restored(entry: Mapping[str, Any]) -> RenderedRepository:
+    rendered = RenderedRepository()
+    for app in entry["apps"]:
+        rendered.apps.append(
+            RenderedApp(
+                app["cluster"],
+                app["name"],
+                Tool(app["tool"]),
+                app["kind"],
+                app["environment"],
+                _location(app["location"]),
+                app["manifests"],
+            )
+        )
+    for rule, severity, message, where in entry["diagnostics"]:
+        rendered.report.add(Diagnostic(rule, Severity(severity), message, _location(where)))
+    return rendered
 
 
 def application_key(app: RenderedApp, environments: Sequence[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import yaml
 
 from gitops_schema.cli import main
 from gitops_schema.desired import RenderOptions, application_environments, render_repository
+from gitops_schema.render.cache import RenderCache
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -179,3 +181,25 @@ spec:
     [duplicate] = [d for d in rendered.report if d.rule == "render-duplicate"]
     assert duplicate.location.file == str(tmp_path / "b.yaml")
     assert f"already defined at {tmp_path / 'a.yaml'}:1:1" in duplicate.message
+
+
+def test_an_unchanged_repository_is_read_back_from_the_cache(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    for part in ("flux", "payment-service"):
+        shutil.copytree(EXAMPLES / part, repo / part)
+    options = RenderOptions(cache=RenderCache(tmp_path / "cache"))
+    first = render_repository(repo, options)
+    again = render_repository(repo, options)
+    assert again.by_cluster() == first.by_cluster()
+    assert [str(d) for d in again.report] == [str(d) for d in first.report]
+    assert [(a.location, a.environment, a.tool) for a in again.apps] == [
+        (a.location, a.environment, a.tool) for a in first.apps
+    ]
+    # A changed file is seen: prod's replica count.
+    prod = repo / "payment-service" / "overlays" / "prod" / "kustomization.yaml"
+    prod.write_text(prod.read_text().replace("count: 3", "count: 4"))
+    changed = render_repository(repo, options).by_cluster()["default"]
+    [deployment] = [
+        m for m in changed["Kustomization/payment-service-prod"] if m["kind"] == "Deployment"
+    ]
+    assert deployment["spec"]["replicas"] == 4

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderCache", "default_cache_dir", "input_key", "text_key"]
+__all__ = ["RenderCache", "default_cache_dir", "input_key", "text_key", "tree_digest"]
 
 
 def default_cache_dir() -> Path:
@@ -34,6 +34,31 @@ def input_key(root: Path, files: Iterable[Path], *parts: str) -> str:
         digest.update(b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def tree_digest(paths: Iterable[Path]) -> str:
+    """The hash of every file under ``paths`` (files or folders), ``.git`` aside.
+
+    Missing paths count as empty, so a key built on them changes when they appear.
+    """
+    digest = hashlib.sha256()
+    for top in paths:
+        digest.update(str(top).encode() + b"\0")
+        files = [top] if top.is_file() else sorted(_files(top))
+        for path in files:
+            digest.update(os.path.relpath(path, top).encode() + b"\0")
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"unreadable\0")
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in names:
+            yield Path(current, name)
 
 
 def text_key(*parts: str) -> str:
