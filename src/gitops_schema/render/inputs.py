@@ -1,8 +1,9 @@
 """The input tree of a kustomization: every local file a build may read, and remote URLs.
 
-A build reads its own folder and whatever its kustomization file names outside it
-(``../base``, a patch file elsewhere), recursively. Hashing those files is what makes the
-render cache content-addressed.
+A build reads its kustomization file and whatever that names (resources, patches,
+generator sources, components, ``../base``), recursively, and a Helm chart home; a folder
+without a kustomization file counts with all its files. Hashing those files is what makes
+the render cache content-addressed: a file no build names does not invalidate it.
 """
 
 from __future__ import annotations
@@ -70,10 +71,14 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
     if folder in seen:
         return
     seen.add(folder)
-    inputs.files.update(_files_under(folder))
     kustomization = kustomization_file(folder)
     if kustomization is None:
+        # Nothing says what is read: count every file, as Flux's generated kustomization
+        # takes them, but a subfolder with its own kustomization reads only what it names.
+        for sub in _files_under(folder, inputs, seen):
+            inputs.files.add(sub)
         return
+    inputs.files.add(kustomization.resolve())
     try:
         spec = yaml.load(kustomization.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError):
@@ -81,6 +86,11 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
         return
     if not isinstance(spec, dict):
         return
+    if spec.get("helmCharts") or spec.get("helmGlobals"):
+        # Charts are read from the chart home, which the kustomization does not list.
+        home = (spec.get("helmGlobals") or {}).get("chartHome") or "charts"
+        if (folder / home).is_dir():
+            inputs.files.update(_files_under(folder / home))
     for field_name, reference in _references(spec):
         if _REMOTE.match(reference):
             if field_name in _REMOTE_FIELDS:
@@ -122,16 +132,32 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _files_under(folder: Path) -> Iterator[Path]:
-    seen: set[str] = set()
+def _files_under(
+    folder: Path, inputs: Inputs | None = None, seen: set[Path] | None = None
+) -> Iterator[Path]:
+    """Every file under ``folder``.
+
+    With ``inputs``, a subfolder holding a kustomization file is added as a kustomization
+    (what it names) instead of walked.
+    """
+    walked: set[str] = set()
     for current, dirs, files in os.walk(folder, followlinks=True):
         real = os.path.realpath(current)
-        if real in seen:
+        if real in walked:
             # A symlink loop: walking it again would never end.
             dirs.clear()
             continue
-        seen.add(real)
-        dirs[:] = [d for d in dirs if d != ".git"]
+        walked.add(real)
+        kept = []
+        for name in dirs:
+            sub = Path(current, name)
+            if name == ".git":
+                continue
+            if inputs is not None and seen is not None and kustomization_file(sub) is not None:
+                _add_folder(inputs, sub.resolve(), seen)
+            else:
+                kept.append(name)
+        dirs[:] = kept
         for name in files:
             path = Path(current, name)
             if path.is_file():
