@@ -99,7 +99,8 @@ class RenderCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(entry, out, separators=(",", ":"))
+            # dumps, not dump: only the former runs the C encoder.
+            out.write(json.dumps(entry, separators=(",", ":")))
         os.replace(temporary, path)
 
     def _path(self, key: str) -> Path:
