@@ -221,6 +221,7 @@ def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None
                 repos=options.repos,
                 chart_cache=options.chart_cache,
                 cache=options.cache,
+                location=item[1],
             ),
             wave,
         )

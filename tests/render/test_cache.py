@@ -14,6 +14,7 @@ from gitops_schema.render import (
     build_kustomization,
     find_kustomize,
 )
+from gitops_schema.render.cache import code_digest
 
 
 @dataclass
@@ -105,5 +106,13 @@ def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
     cache = RenderCache(tmp_path)
     cache.put("ab12", {"text": "x"})
     assert cache.get("ab12") == {"text": "x"}
-    (tmp_path / "ab" / "ab12.json").write_text("{not json")
+    [entry] = tmp_path.rglob("ab12.json")
+    entry.write_text("{not json")
     assert cache.get("ab12") is None
+
+
+def test_entries_are_kept_apart_by_the_code_that_made_them(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path)
+    cache.put("cd34", {"text": "x"})
+    [entry] = tmp_path.rglob("cd34.json")
+    assert entry.relative_to(tmp_path).parts[0] == code_digest()[:16]

@@ -20,13 +20,16 @@ from gitops_schema.check.expansion import (
     expand_for_check,
     generated_objects,
 )
+from gitops_schema.check.rendered import check_rendered
 from gitops_schema.check.result import CheckResult
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules import RULES
 from gitops_schema.check.schema import SchemaValidator
 from gitops_schema.check.suppress import Suppressions
 from gitops_schema.check.values import helm_value_files
+from gitops_schema.desired import RenderOptions
 from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.errors import UsageError
 from gitops_schema.inventory import STDIN, load_inputs
 from gitops_schema.load import LoadOptions, list_files
 from gitops_schema.location import Location
@@ -57,6 +60,7 @@ def check(
     stdin: bytes | None = None,
     clusters: Sequence[Path] = (),
     scm_data: Sequence[Path] = (),
+    render: RenderOptions | None = None,
 ) -> CheckResult:
     """Check files and folders (or a git revision of them).
 
@@ -69,9 +73,12 @@ def check(
         clusters: cluster inventories to expand ApplicationSets against, besides the
             cluster Secrets among the checked files.
         scm_data: recorded pull-request and repository listings for their generators.
+        render: also render the repository (the one folder in ``paths``) with these
+            options, and check the rendered objects (see :mod:`.rendered`).
 
     Raises:
-        UsageError: bad arguments (e.g. an unsupported Kubernetes version).
+        UsageError: bad arguments (e.g. an unsupported Kubernetes version, or rendering
+            asked for something other than one folder).
         LoadError: a path or revision that cannot be read.
     """
     config = config or CheckConfig()
@@ -112,6 +119,11 @@ def check(
     findings.extend(check_duplicate_names(expansions))
     findings.extend(check_paths(context, expansions))
     findings = _once(findings)
+    if render is not None:
+        # After _once: the findings of one render share the renderer's position.
+        findings.extend(
+            check_rendered(_repository(paths), render, validator, config, revision=revision)
+        )
 
     suppressions = Suppressions.scan(loaded.texts, loaded.documents)
     kept: list[Diagnostic] = []
@@ -140,6 +152,13 @@ def check(
         root=root,
         suppressed=suppressed,
     )
+
+
+def _repository(paths: Sequence[str | Path]) -> Path:
+    """The one repository folder a rendering check is about."""
+    if len(paths) != 1 or str(paths[0]) == STDIN or not Path(paths[0]).is_dir():
+        raise UsageError("checking the rendered state needs exactly one repository folder")
+    return Path(paths[0])
 
 
 def _once(findings: list[Diagnostic]) -> list[Diagnostic]:

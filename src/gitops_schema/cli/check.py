@@ -12,6 +12,7 @@ import typer
 from gitops_schema.check import check, resolve_config
 from gitops_schema.check.report import REPORTERS, render_text
 from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, load_options
+from gitops_schema.cli.render import ChartCache, Entries, NoCache, Repos, render_options
 from gitops_schema.diagnostics import Severity
 from gitops_schema.inventory import STDIN
 
@@ -84,6 +85,18 @@ def check_command(
             "scmProvider generators (repeatable).",
         ),
     ] = None,
+    render: Annotated[
+        bool,
+        typer.Option(
+            "--render",
+            help="Also render the repository (one folder) with kustomize and Helm and check "
+            "the rendered objects.",
+        ),
+    ] = False,
+    repo: Repos = None,
+    chart_cache: ChartCache = None,
+    entry: Entries = None,
+    no_cache: NoCache = False,
     exclude: Exclude = None,
     max_file_size: MaxFileSize = "10MiB",
 ) -> None:
@@ -103,6 +116,9 @@ def check_command(
         stdin=stdin,
         clusters=tuple(clusters or ()),
         scm_data=tuple(scm_data or ()),
+        render=render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
+        if render
+        else None,
     )
     terminal = output_file is None and sys.stdout.isatty()
     if output is ReportFormat.TEXT and terminal:

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -104,4 +105,15 @@ class RenderCache:
         os.replace(temporary, path)
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        return self.directory / code_digest()[:16] / key[:2] / f"{key}.json"
+
+
+@cache
+def code_digest() -> str:
+    """The hash of this package's code: entries of another build of it are not read.
+
+    A render's output depends on the code that made it as much as on its inputs, and a
+    version number does not change with every edit.
+    """
+    package = Path(__file__).resolve().parents[1]
+    return tree_digest([p for p in sorted(package.rglob("*.py"))])
