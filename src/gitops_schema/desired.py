@@ -22,7 +22,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -59,7 +59,8 @@ class RenderOptions:
     clusters: Sequence[Path] = ()
     """Cluster inventories (cluster Secrets, a clusters list, kubeconfigs)."""
     repos: Mapping[str, Path] = field(default_factory=dict)
-    """Repository URL -> local folder, for sources outside the rendered repository."""
+    """Repository URL, or Flux source ``Kind/namespace/name``, -> local folder, for
+    sources outside the rendered repository."""
     chart_cache: Path | None = None
     cache: RenderCache | None = None
     entries: Sequence[Path] = ()
@@ -331,6 +332,7 @@ def _repository_path(root: Path, path: str) -> PurePosixPath:
 def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
     report = renderer.result.report
     config = [dict(o.document.data) for o in objects if o.kind in ("ConfigMap", "Secret")]
+    folders = _flux_source_folders(renderer.options.repos, [dict(o.document.data) for o in objects])
     sources = _SourceIndex(objects)
     pending = [(cluster, obj, obj.location) for cluster, obj in _flux_entries(renderer, objects)]
     while pending:
@@ -341,10 +343,19 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
             and renderer.first_visit(cluster, obj.kind, obj.namespace, obj.name, where)
         ]
         # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
-        results = _in_parallel(partial(_render_flux_object, renderer, tuple(config)), wave)
+        results = _in_parallel(
+            partial(_render_flux_object, renderer, tuple(config), dict(folders)), wave
+        )
         pending = []
         for (cluster, obj, where), result in zip(wave, results, strict=True):
-            report.extend(_located(result.report, where))
+            if obj.location.file.startswith("<"):
+                # Rendered, not written: its diagnostics say which object they are about.
+                report.extend(
+                    replace(d, message=f"{obj.kind} {obj.name}: {d.message}")
+                    for d in _located(result.report, where)
+                )
+            else:
+                report.extend(_located(result.report, where))
             environment = _environment_words(obj.name, DEFAULT_ENVIRONMENTS)
             renderer.result.apps.append(
                 RenderedApp(
@@ -355,6 +366,7 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
                 result, f"<rendered by {obj.kind} {obj.name}>", {"Kustomization", "HelmRelease"}
             )
             config.extend(m for m in result.manifests if m.get("kind") in ("ConfigMap", "Secret"))
+            folders.update(_flux_source_folders(renderer.options.repos, result.manifests))
             pending.extend(
                 (cluster, c, sources.locate(c, where))
                 for c in children
@@ -383,9 +395,32 @@ class _SourceIndex:
         return found[0].location if len(found) == 1 else parent
 
 
+def _flux_source_folders(
+    repos: Mapping[str, Path], objects: Iterable[Mapping[str, Any]]
+) -> dict[str, Path]:
+    """Flux source ``Kind/namespace/name`` -> folder: as given, or by the source's URL."""
+    folders = {key: path for key, path in repos.items() if _is_source_key(key)}
+    for obj in objects:
+        kind = obj.get("kind")
+        url = (obj.get("spec") or {}).get("url")
+        if kind in FLUX_SOURCES and isinstance(url, str) and url in repos:
+            metadata = obj.get("metadata") or {}
+            key = f"{kind}/{metadata.get('namespace') or 'default'}/{metadata.get('name')}"
+            folders[key] = repos[url]
+    return folders
+
+
+FLUX_SOURCES = frozenset({"GitRepository", "OCIRepository", "Bucket", "ExternalArtifact"})
+
+
+def _is_source_key(key: str) -> bool:
+    return "://" not in key and key.count("/") == 2 and key.split("/")[0] in FLUX_SOURCES
+
+
 def _render_flux_object(
     renderer: _Renderer,
     config: Sequence[Mapping[str, Any]],
+    folders: Mapping[str, Path],
     entry: tuple[str, GitOpsObject, Location],
 ) -> RenderResult:
     obj = entry[1]
@@ -398,7 +433,11 @@ def _render_flux_object(
             cache=renderer.options.cache,
         )
     return render_flux_kustomization(
-        obj, repository=renderer.root, objects=config, cache=renderer.options.cache
+        obj,
+        repository=renderer.root,
+        sources=folders,
+        objects=config,
+        cache=renderer.options.cache,
     )
 
 

@@ -203,3 +203,41 @@ def test_an_unchanged_repository_is_read_back_from_the_cache(tmp_path: Path) -> 
         m for m in changed["Kustomization/payment-service-prod"] if m["kind"] == "Deployment"
     ]
     assert deployment["spec"]["replicas"] == 4
+
+
+TENANT = """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: team, namespace: apps}
+spec: {interval: 1m, url: "https://example.com/team.git", ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: team, namespace: apps}
+spec:
+  interval: 5m
+  path: ./deploy
+  prune: true
+  sourceRef: {kind: GitRepository, name: team}
+"""
+
+
+@pytest.mark.parametrize("key", ["https://example.com/team.git", "GitRepository/apps/team"])
+def test_a_flux_source_in_another_repository_is_read_from_its_folder(
+    tmp_path: Path, key: str
+) -> None:
+    platform = tmp_path / "platform"
+    (platform / "clusters" / "prod").mkdir(parents=True)
+    (platform / "clusters" / "prod" / "team.yaml").write_text(TENANT)
+    team = tmp_path / "team"
+    (team / "deploy").mkdir(parents=True)
+    (team / "deploy" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: team-settings}\n"
+    )
+    alone = render_repository(platform, RenderOptions())
+    [missing] = [d for d in alone.report if d.rule == "render-flux-path-not-found"]
+    assert "./deploy" in missing.message
+    mapped = render_repository(platform, RenderOptions(repos={key: team}))
+    assert mapped.report.ok, [str(d) for d in mapped.report]
+    [app] = mapped.apps
+    assert [m["metadata"]["name"] for m in app.manifests] == ["team-settings"]

@@ -14,8 +14,8 @@ import yaml
 
 from gitops_schema.cli._output import error_console, exit_code
 from gitops_schema.cli._params import Exclude
-from gitops_schema.cli.appset import _repos
 from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
+from gitops_schema.errors import UsageError
 from gitops_schema.render import RenderCache
 from gitops_schema.render.revision import materialized
 
@@ -35,7 +35,11 @@ Clusters = Annotated[
 ]
 Repos = Annotated[
     list[str] | None,
-    typer.Option("--repo", help="URL=PATH: read that repository from a local folder (repeatable)."),
+    typer.Option(
+        "--repo",
+        help="URL=PATH or Flux Kind/namespace/name=PATH: read that source from a local folder "
+        "(repeatable).",
+    ),
 ]
 ChartCache = Annotated[
     Path | None,
@@ -67,7 +71,7 @@ def render_options(
     exclude: list[str] | None = None,
 ) -> RenderOptions:
     """Rendering options from the command line."""
-    _, mapped = _repos([r for r in repos or [] if "=" in r])
+    mapped = _sources(repos or [])
     return RenderOptions(
         clusters=tuple(clusters or ()),
         repos=mapped,
@@ -77,6 +81,20 @@ def render_options(
         scm_data=tuple(scm_data or ()),
         exclude=tuple(exclude or ()),
     )
+
+
+def _sources(values: list[str]) -> dict[str, Path]:
+    mapped: dict[str, Path] = {}
+    for value in values:
+        key, sep, path = value.rpartition("=")
+        if not sep or not key:
+            raise UsageError(
+                f"--repo {value!r}: give URL=PATH or a Flux source as Kind/namespace/name=PATH"
+            )
+        if not Path(path).is_dir():
+            raise UsageError(f"--repo {value!r}: {path} is not a folder")
+        mapped[key] = Path(path)
+    return mapped
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -196,11 +196,16 @@ def _source_root(
         return sources[key]
     if ref.kind == "GitRepository":
         return repository
+    made_by = (
+        " (an ArtifactGenerator's output, which is not rendered yet)"
+        if ref.kind == "ExternalArtifact"
+        else ""
+    )
     report.emit(
         "render-flux-source-unsupported",
         Severity.ERROR,
-        f"source {key} is not available offline: only GitRepository sources are read from "
-        "the repository; map others to a folder (Kind/namespace/name=DIR)",
+        f"source {key}{made_by} is not available offline: only GitRepository sources are "
+        f"read from the repository; map it to a folder with --repo {key}=DIR",
         where,
     )
     return None
