@@ -50,7 +50,17 @@ class RuleContext:
 
     def of_kind(self, *kinds: str) -> Iterator[GitOpsObject]:
         """The objects of the given kinds, whatever their apiVersion."""
-        return (o for o in self.objects if o.kind in kinds)
+        index: dict[str, list[GitOpsObject]] = self.remember("objects-by-kind", self._by_kind)
+        if len(kinds) == 1:
+            return iter(index.get(kinds[0], ()))
+        wanted = set(kinds)
+        return (o for o in self.objects if o.kind in wanted)
+
+    def _by_kind(self) -> dict[str, list[GitOpsObject]]:
+        index: dict[str, list[GitOpsObject]] = {}
+        for obj in self.objects:
+            index.setdefault(obj.kind, []).append(obj)
+        return index
 
 
 Check = Callable[[RuleContext], Iterable[Diagnostic]]

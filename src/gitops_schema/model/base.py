@@ -13,7 +13,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     model_validator,
@@ -46,11 +45,6 @@ class KubeModel(BaseModel):
     report_unknown: ClassVar[bool] = True
     """False for envelopes whose other fields are simply not modelled."""
 
-    # None defaults: pydantic copies private defaults into every instance, and None is
-    # the one value it copies for free (an undefined default costs a deepcopy).
-    _node: YamlMap | None = PrivateAttr(default=None)
-    _document: Document | None = PrivateAttr(default=None)
-
     @model_validator(mode="wrap")
     @classmethod
     def _remember_source(
@@ -58,16 +52,20 @@ class KubeModel(BaseModel):
     ) -> Any:
         model = handler(data)
         if isinstance(model, KubeModel):
-            # Written straight into pydantic's private store: this runs for every object
-            # of every document, and the frozen-model __setattr__ path is slow.
-            private = model.__pydantic_private__
-            if private is not None and isinstance(data, YamlMap):
-                private["_node"] = data
+            # The source is kept in pydantic's private store, set here rather than declared
+            # as private attributes: this runs for every object of every document, and
+            # declared ones cost a default-filling pass per instance.
             context = info.context
-            if context and private is not None:
-                private["_document"] = context.get("document")
-                if model.__pydantic_extra__ and cls.report_unknown:
-                    context.setdefault(UNKNOWN, []).append(model)
+            object.__setattr__(
+                model,
+                "__pydantic_private__",
+                {
+                    "_node": data if isinstance(data, YamlMap) else None,
+                    "_document": context.get("document") if context else None,
+                },
+            )
+            if context and model.__pydantic_extra__ and cls.report_unknown:
+                context.setdefault(UNKNOWN, []).append(model)
         return model
 
     def _source(self) -> tuple[YamlMap | None, Document | None]:

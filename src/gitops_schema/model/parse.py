@@ -79,11 +79,13 @@ def patch_files(documents: Iterable[Document]) -> set[str]:
     """The files kustomization files name as patches (by display path)."""
     found: set[str] = set()
     for document in documents:
-        path = PurePosixPath(document.file)
         data = document.data
-        if path.name not in kustomize.FILE_NAMES or not isinstance(data, YamlMap):
+        # Every document passes here: the name is compared before any path is built.
+        if document.file.rpartition("/")[2] not in kustomize.FILE_NAMES or not isinstance(
+            data, YamlMap
+        ):
             continue
-        folder = path.parent
+        folder = PurePosixPath(document.file).parent
         entries: list[Any] = []
         for patch in data.get("patches") or []:
             # A bare string is invalid (kustomize wants {path: ...}) but means a patch file.
