@@ -69,6 +69,8 @@ class RenderOptions:
     plugin_data: Sequence[Path] = ()
     exclude: tuple[str, ...] = ()
     """Glob patterns of files and folders not to read (as ``--exclude``)."""
+    progress: Callable[[RenderedApp], None] | None = field(default=None, compare=False)
+    """Called with each application as soon as it is rendered (for a progress display)."""
 
 
 @dataclass(slots=True)
@@ -122,6 +124,12 @@ class _Renderer:
         self.only = only
         self.result = RenderedRepository()
         self.seen: dict[tuple[str, str, str | None, str], Location] = {}
+
+    def add(self, app: RenderedApp) -> None:
+        """Keep a rendered application, and say so to whoever follows the progress."""
+        self.result.apps.append(app)
+        if self.options.progress is not None:
+            self.options.progress(app)
 
     def note(self, rule: str, message: str, where: Location) -> None:
         self.result.report.add(Diagnostic(rule, Severity.ERROR, message, where))
@@ -229,7 +237,7 @@ def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None
         pending = []
         for (_, where, cluster, environment, name), result in zip(wave, results, strict=True):
             report.extend(_located(result.report, where))
-            renderer.result.apps.append(
+            renderer.add(
                 RenderedApp(
                     cluster, name, Tool.ARGOCD, "Application", environment, where, result.manifests
                 )
@@ -357,7 +365,7 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
             else:
                 report.extend(_located(result.report, where))
             environment = _environment_words(obj.name, DEFAULT_ENVIRONMENTS)
-            renderer.result.apps.append(
+            renderer.add(
                 RenderedApp(
                     cluster, obj.name, Tool.FLUX, obj.kind, environment, where, result.manifests
                 )

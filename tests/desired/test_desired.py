@@ -241,3 +241,15 @@ def test_a_flux_source_in_another_repository_is_read_from_its_folder(
     assert mapped.report.ok, [str(d) for d in mapped.report]
     [app] = mapped.apps
     assert [m["metadata"]["name"] for m in app.manifests] == ["team-settings"]
+
+
+def test_progress_hears_of_every_application_as_it_is_rendered() -> None:
+    heard: list[str] = []
+    options = RenderOptions(
+        exclude=OPTIONS.exclude,
+        scm_data=OPTIONS.scm_data,
+        progress=lambda app: heard.append(f"{app.cluster}/{app.name}"),
+    )
+    rendered = render_repository(EXAMPLES, options)
+    assert heard == [f"{app.cluster}/{app.name}" for app in rendered.apps]
+    assert len(heard) > 30

@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import error_console, exit_code
 from gitops_schema.cli._params import Exclude
-from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
+from gitops_schema.desired import (
+    RenderedApp,
+    RenderedRepository,
+    RenderOptions,
+    render_repository,
+)
 from gitops_schema.errors import UsageError
 from gitops_schema.render import RenderCache
 from gitops_schema.render.revision import materialized
@@ -81,6 +90,27 @@ def render_options(
         scm_data=tuple(scm_data or ()),
         exclude=tuple(exclude or ()),
     )
+
+
+@contextmanager
+def with_progress(options: RenderOptions) -> Iterator[RenderOptions]:
+    """``options`` showing, on a terminal, a progress line while rendering."""
+    if not error_console.is_terminal:
+        yield options
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=error_console, transient=True) as display:
+        task = display.add_task("rendering", total=None)
+        done = 0
+
+        def advance(app: RenderedApp) -> None:
+            nonlocal done
+            done += 1
+            display.update(
+                task, description=f"{done} rendered; last: {app.cluster} {app.kind}/{app.name}"
+            )
+
+        yield replace(options, progress=advance)
 
 
 def _sources(values: list[str]) -> dict[str, Path]:
@@ -153,8 +183,8 @@ def render_command(
 ) -> None:
     """Render the desired state of every cluster and application."""
     options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
-    with materialized(path, revision) as root:
-        rendered = render_repository(root, options, cluster=cluster)
+    with materialized(path, revision) as root, with_progress(options) as shown:
+        rendered = render_repository(root, shown, cluster=cluster)
     if output is None:
         for app in rendered.apps:
             sys.stdout.write(f"# cluster: {app.cluster}, {app.kind}: {app.name}\n")
