@@ -23,7 +23,13 @@ from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
 from gitops_schema.render.cache import RenderCache
-from gitops_schema.render.charts import ChartError, cached_chart, prepared_chart, template_chart
+from gitops_schema.render.charts import (
+    ChartError,
+    cache_hint,
+    cached_chart,
+    prepared_chart,
+    template_chart,
+)
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, find_kustomize
 from gitops_schema.render.helm_values import (
     ValuesPathError,
@@ -219,7 +225,7 @@ def _render_repository_chart(
             "render-argocd-chart-not-cached",
             Severity.ERROR,
             f"chart {chart} {version} from {source.get('repoURL')} is not in the chart cache "
-            f"({chart}-{version}.tgz or {chart}/{version}/)",
+            f"({cache_hint(chart, version)})",
             context.where,
         )
         return []

@@ -17,10 +17,12 @@ from typing import Any
 
 import yaml
 
+from gitops_schema.gotemplate.funcs import FuncError
+from gitops_schema.gotemplate.sprig_semver import Version, semver_compare
 from gitops_schema.render.engines import HelmEngine
 from gitops_schema.render.manifests import parse_stream
 
-__all__ = ["ChartError", "cached_chart", "prepared_chart", "template_chart"]
+__all__ = ["ChartError", "cache_hint", "cached_chart", "prepared_chart", "template_chart"]
 
 
 class ChartError(Exception):
@@ -28,14 +30,53 @@ class ChartError(Exception):
 
 
 def cached_chart(cache: Path | None, name: str, version: str) -> Path | None:
-    """The chart ``name`` at ``version`` in the chart cache (a ``.tgz`` or a folder)."""
+    """The chart ``name`` at ``version`` in the chart cache (a ``.tgz`` or a folder).
+
+    ``version`` may be a semver range (``>=1.0.0``, ``^2.1``, ``1.x``) or empty, as Helm
+    and Flux accept: the highest cached version it admits is taken, as a repository
+    index would give it.
+    """
     if cache is None:
         return None
     short = name.rsplit("/", 1)[-1]
     for candidate in (cache / f"{short}-{version}.tgz", cache / short / version):
-        if candidate.exists():
+        if version and candidate.exists():
             return candidate
-    return None
+    # No version is Helm's "latest stable": the range "*", which admits no prerelease.
+    constraint = version or "*"
+    best: tuple[Version, Path] | None = None
+    for found, path in _cached_versions(cache, short):
+        try:
+            if not semver_compare(constraint, found):
+                continue
+            parsed = Version(found)
+        except FuncError:
+            continue
+        if best is None or parsed.compare(best[0]) > 0:
+            best = (parsed, path)
+    return best[1] if best is not None else None
+
+
+def cache_hint(name: str, version: str) -> str:
+    """Where the chart cache would hold ``name`` at ``version`` (a version or a range)."""
+    short = name.rsplit("/", 1)[-1]
+    try:
+        Version(version)
+    except FuncError:
+        admits = f"a version {version!r} admits" if version else "any version"
+        return f"{short}-<version>.tgz or {short}/<version>/, for {admits}"
+    return f"{short}-{version}.tgz or {short}/{version}/"
+
+
+def _cached_versions(cache: Path, chart: str) -> Iterator[tuple[str, Path]]:
+    prefix = f"{chart}-"
+    for archive in cache.glob(f"{chart}-*.tgz"):
+        yield archive.name[len(prefix) : -len(".tgz")], archive
+    folder = cache / chart
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                yield entry.name, entry
 
 
 @contextmanager

@@ -25,7 +25,13 @@ from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
 from gitops_schema.render.cache import RenderCache, input_key
-from gitops_schema.render.charts import ChartError, cached_chart, prepared_chart, template_chart
+from gitops_schema.render.charts import (
+    ChartError,
+    cache_hint,
+    cached_chart,
+    prepared_chart,
+    template_chart,
+)
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, find_kustomize
 from gitops_schema.render.helm_values import (
     ValuesPathError,
@@ -186,8 +192,7 @@ def _chart(
                 Severity.ERROR,
                 f"chart {template.chart} {version} from {kind} "
                 f"{template.source_ref.namespace or namespace}/{template.source_ref.name} is "
-                f"not in the chart cache ({template.chart}-{version}.tgz or "
-                f"{template.chart}/{version}/)",
+                f"not in the chart cache ({cache_hint(template.chart, version)})",
                 where,
             )
             return None
