@@ -204,7 +204,12 @@ def _render_source(
         report.emit(
             "render-argocd-path-not-found",
             Severity.ERROR,
-            f"path {source.get('path')!r} of {url} not found (read from {root})",
+            f"path {source.get('path')!r} of {url} not found (read from {root})"
+            + (
+                ""
+                if _normal(url) in context.repos
+                else f"; if {url} is another repository, give its folder: --repo {url}=DIR"
+            ),
             context.where,
         )
         return []
