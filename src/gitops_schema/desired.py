@@ -31,7 +31,7 @@ from gitops_schema import __version__
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import load_clusters, secret_value
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
-from gitops_schema.load import LoadOptions, load_bytes, load_paths
+from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.render.argocd import render_application
@@ -40,7 +40,6 @@ from gitops_schema.render.engines import HelmEngine, find_kustomize
 from gitops_schema.render.flux import render_flux_kustomization
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult
-from gitops_schema.render.manifests import dump_stream
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -110,11 +109,12 @@ def _objects(paths: Iterable[Path], exclude: tuple[str, ...], report: Report) ->
 
 def _rendered_objects(result: RenderResult, origin: str, kinds: Set[str]) -> list[GitOpsObject]:
     """The rendered objects of ``kinds``, typed; the others are not read again."""
-    wanted = [m for m in result.manifests if m.get("kind") in kinds]
-    if not wanted:
-        return []
-    loaded = load_bytes(dump_stream(wanted).encode(), origin)
-    return parse_documents(loaded.documents).objects
+    documents = [
+        Document(origin, index, from_plain(manifest), (0, 0))
+        for index, manifest in enumerate(result.manifests)
+        if manifest.get("kind") in kinds
+    ]
+    return parse_documents(documents).objects if documents else []
 
 
 class _Renderer:

@@ -17,9 +17,8 @@ from gitops_schema.check.rules import RULES
 from gitops_schema.check.schema import SchemaValidator
 from gitops_schema.desired import RenderedApp, RenderOptions, render_repository
 from gitops_schema.diagnostics import Diagnostic
-from gitops_schema.load import load_bytes
+from gitops_schema.load import Document, from_plain
 from gitops_schema.model import GitOpsObject, parse_documents
-from gitops_schema.render.manifests import dump_stream
 from gitops_schema.render.revision import materialized
 
 __all__ = ["RENDERED_RULES", "check_rendered"]
@@ -53,8 +52,11 @@ def check_rendered(
         if not app.manifests:
             continue
         origin = f"<rendered by {app.kind} {app.name}>"
-        loaded = load_bytes(dump_stream(app.manifests).encode(), origin)
-        objects = parse_documents(loaded.documents).objects
+        documents = [
+            Document(origin, index, from_plain(manifest), (0, 0))
+            for index, manifest in enumerate(app.manifests)
+        ]
+        objects = parse_documents(documents).objects
         by_document = {obj.location.document: obj for obj in objects}
         found = [d for obj in objects for d in validator.validate(obj)]
         context = RuleContext(tuple(objects), frozenset(), config)

@@ -18,7 +18,7 @@ from gitops_schema.load.files import display_path, excluded, select, walk
 from gitops_schema.load.gc import paused_gc
 from gitops_schema.load.git import GitTree
 from gitops_schema.load.reader import LoadOptions, read_bytes, too_large
-from gitops_schema.load.tree import Position, YamlMap, YamlSeq
+from gitops_schema.load.tree import Position, YamlMap, YamlSeq, from_plain
 
 __all__ = [
     "Document",
@@ -27,6 +27,7 @@ __all__ = [
     "Position",
     "YamlMap",
     "YamlSeq",
+    "from_plain",
     "list_files",
     "load_bytes",
     "load_paths",

@@ -43,7 +43,8 @@ class Document:
             last = depth == len(path) - 1
             if isinstance(node, YamlMap) and isinstance(step, str) and step in node:
                 positions = node.key_positions if key and last else node.value_positions
-                line, column = positions[step]
+                # Data built without positions (see from_plain) keeps its parent's.
+                line, column = positions.get(step, (line, column))
                 node = node[step]
             elif (
                 isinstance(node, YamlSeq)

@@ -41,3 +41,22 @@ def position_of(value: Any) -> Position | None:
     if isinstance(value, YamlMap | YamlSeq):
         return value.position
     return None
+
+
+def from_plain(value: Any) -> Any:
+    """Plain JSON-like data as loaded containers, without positions (e.g. a render's output).
+
+    Objects that no file holds (kustomize and Helm keep no positions) can then be typed
+    and validated like loaded ones.
+    """
+    if isinstance(value, dict):
+        mapping = YamlMap()
+        for key, item in value.items():
+            mapping[str(key)] = from_plain(item)
+        return mapping
+    if isinstance(value, list):
+        sequence = YamlSeq()
+        sequence.extend(from_plain(item) for item in value)
+        sequence.item_positions = [(0, 0)] * len(sequence)
+        return sequence
+    return value
