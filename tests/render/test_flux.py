@@ -181,3 +181,25 @@ def test_cached_renders_follow_the_substituted_variables(tmp_path: Path) -> None
         return next(m for m in result.manifests if m["kind"] == "Deployment")["spec"]["replicas"]
 
     assert (replicas("2"), replicas("3"), replicas("2")) == (2, 3, 2)
+
+
+def test_a_failed_build_is_cached_until_the_missing_file_appears(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    cache = RenderCache(tmp_path / "cache")
+    apps = repo / "apps"
+    (apps / "kustomization.yaml").write_text(
+        "resources: [deploy.yaml]\nconfigMapGenerator: [{name: s, files: [run.sh]}]\n"
+    )
+    kustomization = one(SPEC, tmp_path)
+    first = render_flux_kustomization(kustomization, repository=repo, cache=cache)
+    [failure] = first.report
+    assert failure.rule == "render-flux-build-failed" and "run.sh" in failure.message
+    assert str(repo) in failure.message and "gitops-schema-flux-" not in failure.message
+    entries = [f.read_text() for f in (tmp_path / "cache").rglob("*.json")]
+    assert any('"error"' in entry for entry in entries)
+    again = render_flux_kustomization(kustomization, repository=repo, cache=cache)
+    assert [d.message for d in again.report] == [failure.message]
+    (apps / "run.sh").write_text("echo hi\n")
+    fixed = render_flux_kustomization(kustomization, repository=repo, cache=cache)
+    assert fixed.report.ok, [str(d) for d in fixed.report]
+    assert any(m["kind"] == "ConfigMap" for m in fixed.manifests)

@@ -237,15 +237,30 @@ def _build(
     if cache is not None:
         inputs = collect_inputs(folder)
         for component in generated.get("components", []):
-            inputs.files.update(collect_inputs(folder / component).files)
-        key = input_key(folder.resolve(), inputs.files, "flux", engine.version, content)
+            more = collect_inputs(folder / component)
+            inputs.files.update(more.files)
+            inputs.missing.update(more.missing)
+        # A failure is as reproducible as an output while the inputs, and the files that
+        # were missing, stay as they are: it is cached too.
+        absent = sorted(f"missing:{path}" for path in inputs.missing)
+        key = input_key(folder.resolve(), inputs.files, "flux", engine.version, content, *absent)
         entry = cache.get(key)
+        if entry is not None and "error" in entry:
+            raise ToolFailed(str(entry["error"]))
         if entry is not None:
             return str(entry["text"])
     with tempfile.TemporaryDirectory(prefix="gitops-schema-flux-") as temporary:
+        source = Path(temporary) / "source"
         mirror = _mirror(root.resolve(), folder.resolve(), Path(temporary))
         (mirror / "kustomization.yaml").write_text(content, encoding="utf-8")
-        text = engine.build(mirror, _OPTIONS)
+        try:
+            text = engine.build(mirror, _OPTIONS)
+        except ToolFailed as error:
+            # The mirror is gone once this returns: name the repository's own paths.
+            message = error.message.replace(str(source), str(root))
+            if key is not None and cache is not None:
+                cache.put(key, {"error": message})
+            raise ToolFailed(message) from error
     if key is not None and cache is not None:
         cache.put(key, {"text": text})
     return text

@@ -49,6 +49,8 @@ class Inputs:
     """Every local file, resolved."""
     remote: list[str] = field(default_factory=list)
     """Remote resources, in the order they were found."""
+    missing: set[Path] = field(default_factory=set)
+    """Named files that do not exist: a build fails on them until they appear."""
 
 
 def kustomization_file(folder: Path) -> Path | None:
@@ -101,6 +103,8 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
             _add_folder(inputs, target, seen)
         elif target.is_file():
             inputs.files.add(target)
+        else:
+            inputs.missing.add(target)
 
 
 def _references(spec: dict[str, Any]) -> Iterator[tuple[str, str]]:
