@@ -253,3 +253,22 @@ def test_progress_hears_of_every_application_as_it_is_rendered() -> None:
     rendered = render_repository(EXAMPLES, options)
     assert heard == [f"{app.cluster}/{app.name}" for app in rendered.apps]
     assert len(heard) > 30
+
+
+@pytest.mark.parametrize("command", ["render", "diff", "envdiff"])
+def test_a_file_or_missing_folder_is_a_usage_error(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli([command, str(ROOT / "README.md")], monkeypatch, capsys)
+    assert code == 2 and "is a file: give the repository folder" in err
+    code, _, err = cli([command, str(ROOT / "no-such-folder")], monkeypatch, capsys)
+    assert code == 2 and "no such folder" in err
+
+
+def test_rendering_nothing_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    code, out, err = cli(["render", str(tmp_path), "--no-cache"], monkeypatch, capsys)
+    assert (code, out) == (0, "")
+    assert "nothing to render" in err

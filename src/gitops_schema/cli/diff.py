@@ -19,6 +19,7 @@ from gitops_schema.cli.render import (
     Repos,
     ScmData,
     render_options,
+    repository_folder,
     with_progress,
 )
 from gitops_schema.compare import (
@@ -80,9 +81,10 @@ def diff_command(
 ) -> None:
     """Render two revisions and show, per cluster and application, what changes."""
     options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
-    with materialized(path, from_revision) as root, with_progress(options) as shown:
+    folder = repository_folder(path)
+    with materialized(folder, from_revision) as root, with_progress(options) as shown:
         before = render_repository(root, shown, cluster=cluster)
-    with materialized(path, to_revision) as root, with_progress(options) as shown:
+    with materialized(folder, to_revision) as root, with_progress(options) as shown:
         after = render_repository(root, shown, cluster=cluster)
     _report(before, from_revision)
     _report(after, to_revision or "work tree")
@@ -124,7 +126,7 @@ def envdiff_command(
     """Compare the rendered output of each application across its environments."""
     options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
-    with materialized(path, revision) as root, with_progress(options) as shown:
+    with materialized(repository_folder(path), revision) as root, with_progress(options) as shown:
         rendered = render_repository(root, shown)
     _report(rendered, revision or "work tree")
     apps = application_environments(rendered, environments=wanted)

@@ -113,6 +113,15 @@ def with_progress(options: RenderOptions) -> Iterator[RenderOptions]:
         yield replace(options, progress=advance)
 
 
+def repository_folder(path: Path) -> Path:
+    """``path``, when it is a folder: the render commands take a whole repository."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise UsageError(f"{path} is a file: give the repository folder that holds it")
+    return path
+
+
 def _sources(values: list[str]) -> dict[str, Path]:
     mapped: dict[str, Path] = {}
     for value in values:
@@ -183,8 +192,13 @@ def render_command(
 ) -> None:
     """Render the desired state of every cluster and application."""
     options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
-    with materialized(path, revision) as root, with_progress(options) as shown:
+    with materialized(repository_folder(path), revision) as root, with_progress(options) as shown:
         rendered = render_repository(root, shown, cluster=cluster)
+    if not rendered.apps and not rendered.report:
+        error_console.print(
+            f"nothing to render in {path}: no Argo CD Application or ApplicationSet, "
+            "no Flux Kustomization or HelmRelease" + (f" on cluster {cluster!r}" if cluster else "")
+        )
     if output is None:
         for app in rendered.apps:
             sys.stdout.write(f"# cluster: {app.cluster}, {app.kind}: {app.name}\n")
