@@ -10,6 +10,7 @@ import pytest
 from gitops_schema.render import HelmEngine, render_application
 from gitops_schema.render.argocd_sources import glob_match, parse_image
 from gitops_schema.render.helm_values import parse_set_value, set_path
+from gitops_schema.render.jsonnet import expand_env
 from gitops_schema.render.manifests import parse_stream
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,8 +199,70 @@ def test_directory_source_recurse_include_exclude(tmp_path: Path) -> None:
     )
     assert [m["metadata"]["name"] for m in flat.manifests] == ["a", "n"]
     [jsonnet] = flat.report
-    assert jsonnet.rule == "render-argocd-jsonnet-unsupported"
-    assert "lib.jsonnet" in jsonnet.message
+    assert jsonnet.rule == "render-argocd-jsonnet-failed"
+    assert "lib.jsonnet: evaluates to an object without 'kind'" in jsonnet.message
+
+
+def test_jsonnet_with_ext_vars_tlas_libs_and_the_build_environment(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "cm.libsonnet").write_text(
+        "{ cm(name, data):: {apiVersion: 'v1', kind: 'ConfigMap', "
+        "metadata: {name: name}, data: data} }"
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.jsonnet").write_text(
+        "local k = import 'cm.libsonnet';\n"
+        "function(replicas, team) [\n"
+        "  k.cm('settings', {env: std.extVar('env'), app: std.extVar('app'), "
+        "replicas: std.toString(replicas), team: team}),\n"
+        "  k.cm('flags', {debug: std.toString(std.extVar('debug'))}),\n"
+        "]\n"
+    )
+    settings = {
+        "extVars": [
+            {"name": "env", "value": "prod"},
+            {"name": "app", "value": "${ARGOCD_APP_NAME}-$$x-$UNKNOWN"},
+            {"name": "debug", "value": "1 == 2", "code": True},
+        ],
+        "tlas": [
+            {"name": "replicas", "value": "1 + 2", "code": True},
+            {"name": "team", "value": "a"},
+        ],
+        "libs": ["lib"],
+    }
+    app = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "source": {"repoURL": URL, "path": "app", "directory": {"jsonnet": settings}},
+            "destination": {"namespace": "team"},
+        },
+    }
+    result = render_application(app, repository=tmp_path)
+    assert result.report.ok, [str(d) for d in result.report]
+    settings_cm, flags = result.manifests
+    assert settings_cm["data"] == {"env": "prod", "app": "web-$x-", "replicas": "3", "team": "a"}
+    assert flags["data"] == {"debug": "false"}
+    assert settings_cm["metadata"]["namespace"] == "team"
+    (tmp_path / "app" / "main.jsonnet").write_text("{ broken")
+    [failure] = render_application(app, repository=tmp_path).report
+    assert failure.rule == "render-argocd-jsonnet-failed" and "main.jsonnet" in failure.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("$A-${A}", "a-a"),
+        ("$$", "$"),
+        ("${}x", "x"),
+        ("${A", "A"),
+        ("a$", "a$"),
+        ("$-", ""),
+        ("$ x", "$ x"),
+        ("${MISSING}", ""),
+    ],
+)
+def test_build_environment_expands_as_go_os_expand(text: str, expanded: str) -> None:
+    assert expand_env(text, {"A": "a"}) == expanded
 
 
 def test_destination_namespace_fills_only_missing(tmp_path: Path) -> None:
@@ -265,8 +328,6 @@ def corpus_applications() -> list[dict[str, Any]]:
 
 UNRENDERABLE = {
     "example.helm-dependency": "wordpress 9.0.3 from https://charts.helm.sh/stable",
-    "example.jsonnet-guestbook": "Jsonnet is not supported yet",
-    "example.jsonnet-guestbook-tla": "Jsonnet is not supported yet",
     "example.plugin-kasane": "plugin 'kasane'",
     "example.plugin-kustomized-helm": "plugin 'kustomized-helm'",
     "example.plugin-nix": "plugin 'nix'",

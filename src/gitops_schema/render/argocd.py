@@ -38,6 +38,7 @@ from gitops_schema.render.helm_values import (
     set_path,
 )
 from gitops_schema.render.inputs import kustomization_file
+from gitops_schema.render.jsonnet import JsonnetError, evaluate_jsonnet
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
 from gitops_schema.render.manifests import dump_stream, parse_stream
 
@@ -355,14 +356,28 @@ def _render_directory(
         include=str(directory.get("include") or ""),
         exclude=str(directory.get("exclude") or ""),
     )
-    for path in jsonnet:
-        report.emit(
-            "render-argocd-jsonnet-unsupported",
-            Severity.ERROR,
-            f"Jsonnet is not supported yet: {path} is not rendered",
-            context.where,
-        )
     objects: list[dict[str, Any]] = []
+    settings = directory.get("jsonnet") or {}
+    env = {
+        "ARGOCD_APP_NAME": context.name,
+        "ARGOCD_APP_NAMESPACE": context.namespace,
+        "ARGOCD_APP_SOURCE_REPO_URL": str(source.get("repoURL") or ""),
+        "ARGOCD_APP_SOURCE_PATH": str(source.get("path") or ""),
+        "ARGOCD_APP_SOURCE_TARGET_REVISION": str(source.get("targetRevision") or ""),
+    }
+    for path in jsonnet:
+        try:
+            objects.extend(
+                evaluate_jsonnet(
+                    path,
+                    app_folder=folder,
+                    repo_root=_git_root(context.repos, context.repository, source),
+                    settings=settings if isinstance(settings, Mapping) else {},
+                    env=env,
+                )
+            )
+        except JsonnetError as error:
+            report.emit("render-argocd-jsonnet-failed", Severity.ERROR, str(error), context.where)
     for path in manifests:
         try:
             objects.extend(parse_stream(path.read_text("utf-8")))

@@ -1,0 +1,123 @@
+"""Jsonnet files of an Argo CD directory source, evaluated as the repo-server does.
+
+Each ``.jsonnet`` file is evaluated with the source's ``directory.jsonnet`` settings:
+external variables and top-level arguments (strings, or Jsonnet code when ``code`` is
+true), with the Application's build environment substituted in their values, and the
+library paths (relative to the repository root) after the application folder as import
+paths. The result is one object or a list of objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import _jsonnet  # type: ignore[import-untyped]
+
+__all__ = ["JsonnetError", "evaluate_jsonnet", "expand_env"]
+
+
+class JsonnetError(Exception):
+    """A Jsonnet file that does not evaluate to Kubernetes objects; the message says why."""
+
+
+def evaluate_jsonnet(
+    path: Path,
+    *,
+    app_folder: Path,
+    repo_root: Path,
+    settings: Mapping[str, Any],
+    env: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """The objects ``path`` evaluates to.
+
+    Args:
+        path: the ``.jsonnet`` file.
+        app_folder: the source's folder, the first import path.
+        repo_root: the repository root, which ``libs`` are relative to.
+        settings: the source's ``directory.jsonnet`` (``extVars``, ``tlas``, ``libs``).
+        env: the build environment (``ARGOCD_APP_NAME``...) for ``$VAR`` in values.
+
+    Raises:
+        JsonnetError: evaluation failed, or the result is not an object or a list of them.
+    """
+    variables: dict[str, dict[str, str]] = {"ext": {}, "ext_code": {}, "tla": {}, "tla_code": {}}
+    for field, kind in (("extVars", "ext"), ("tlas", "tla")):
+        for entry in settings.get(field) or []:
+            if not isinstance(entry, Mapping) or not entry.get("name"):
+                continue
+            target = f"{kind}_code" if entry.get("code") else kind
+            variables[target][str(entry["name"])] = expand_env(str(entry.get("value", "")), env)
+    paths = [str(app_folder)] + [
+        str(repo_root / str(lib)) for lib in settings.get("libs") or [] if isinstance(lib, str)
+    ]
+    try:
+        text = _jsonnet.evaluate_file(
+            str(path),
+            jpathdir=paths,
+            ext_vars=variables["ext"],
+            ext_codes=variables["ext_code"],
+            tla_vars=variables["tla"],
+            tla_codes=variables["tla_code"],
+        )
+    except RuntimeError as error:
+        raise JsonnetError(f"{path.name}: {str(error).strip()}") from error
+    result = json.loads(text)
+    items = result if isinstance(result, list) else [result]
+    objects = [item for item in items if item is not None]
+    if not all(isinstance(item, dict) for item in objects):
+        raise JsonnetError(f"{path.name}: evaluates to something other than objects")
+    if any(not item.get("kind") for item in objects):
+        # Argo CD fails the same way: an object without kind cannot be applied.
+        raise JsonnetError(f"{path.name}: evaluates to an object without 'kind'")
+    return objects
+
+
+def expand_env(text: str, env: Mapping[str, str]) -> str:
+    """``text`` with ``$NAME`` and ``${NAME}`` replaced as Go's ``os.Expand`` does.
+
+    Unknown names become empty, ``$$`` is one ``$``, and a ``$`` followed by no name
+    stays as it is.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char != "$" or i + 1 >= len(text):
+            out.append(char)
+            i += 1
+            continue
+        name, width = _shell_name(text[i + 1 :])
+        if name == "" and width > 0:
+            pass  # bad syntax such as "${": eaten, as Go does
+        elif name == "":
+            out.append("$")
+        else:
+            out.append("$" if name == "$" else env.get(name, ""))
+        i += 1 + width
+    return "".join(out)
+
+
+_SPECIAL = set("*#$@!?-0123456789")
+
+
+def _shell_name(rest: str) -> tuple[str, int]:
+    if rest[0] == "{":
+        if len(rest) > 2 and rest[1] in _SPECIAL and rest[2] == "}":
+            return rest[1], 3
+        end = rest.find("}", 1)
+        if end < 0 or end == 1:
+            return "", 2 if end == 1 else 1
+        return rest[1:end], end + 1
+    if rest[0] in _SPECIAL:
+        return rest[0], 1
+    width = 0
+    while width < len(rest) and _is_name_char(rest[width]):
+        width += 1
+    return rest[:width], width
+
+
+def _is_name_char(char: str) -> bool:
+    return char == "_" or (char.isascii() and char.isalnum())
