@@ -337,9 +337,13 @@ def _repository_path(root: Path, path: str) -> PurePosixPath:
     return PurePosixPath(root, *parts)
 
 
+_FLUX_INPUTS = frozenset({"ConfigMap", "Secret", "OCIRepository"})
+"""What a render may read besides its source: substitution and values sources, charts."""
+
+
 def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
     report = renderer.result.report
-    config = [dict(o.document.data) for o in objects if o.kind in ("ConfigMap", "Secret")]
+    config = [dict(o.document.data) for o in objects if o.kind in _FLUX_INPUTS]
     folders = _flux_source_folders(renderer.options.repos, [dict(o.document.data) for o in objects])
     sources = _SourceIndex(objects)
     pending = [(cluster, obj, obj.location) for cluster, obj in _flux_entries(renderer, objects)]
@@ -373,7 +377,7 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
             children = _rendered_objects(
                 result, f"<rendered by {obj.kind} {obj.name}>", {"Kustomization", "HelmRelease"}
             )
-            config.extend(m for m in result.manifests if m.get("kind") in ("ConfigMap", "Secret"))
+            config.extend(m for m in result.manifests if m.get("kind") in _FLUX_INPUTS)
             folders.update(_flux_source_folders(renderer.options.repos, result.manifests))
             pending.extend(
                 (cluster, c, sources.locate(c, where))

@@ -111,3 +111,54 @@ def test_release_name_rule() -> None:
     long = release_name("a" * 30, "b" * 30)
     assert len(long) == 53
     assert long.startswith("b" * 30 + "-" + "a" * 9 + "-")
+
+
+OCI_RELEASE = """\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: echo, namespace: default}
+spec:
+  interval: 1h
+  chartRef: {kind: OCIRepository, name: echo}
+  values: {replicas: 2}
+"""
+
+
+def oci_repository(ref: str) -> dict[str, object]:
+    return parse_stream(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\n"
+        "metadata: {name: echo, namespace: default}\n"
+        f"spec: {{url: oci://ghcr.io/example/charts/echo, ref: {ref}}}\n"
+    )[0]
+
+
+def test_chart_ref_to_an_oci_repository_reads_the_chart_cache(tmp_path: Path) -> None:
+    chart = tmp_path / "cache" / "echo" / "1.4.0"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: echo\nversion: 1.4.0\n")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: '{{ .Release.Name }}'}\n"
+        "data: {replicas: '{{ .Values.replicas }}'}\n"
+    )
+    release = helm_release(OCI_RELEASE, tmp_path)
+    for ref in ("{tag: 1.4.0}", "{semver: '>=1.0.0 <2.0.0'}"):
+        result = render_helm_release(
+            release,
+            repository=tmp_path,
+            objects=[oci_repository(ref)],
+            chart_cache=tmp_path / "cache",
+        )
+        assert result.report.ok, [str(d) for d in result.report]
+        [config] = result.manifests
+        assert (config["metadata"]["name"], config["data"]) == ("echo", {"replicas": "2"})
+    [uncached] = render_helm_release(
+        release,
+        repository=tmp_path,
+        objects=[oci_repository("{tag: 2.0.0}")],
+        chart_cache=tmp_path / "cache",
+    ).report
+    assert uncached.rule == "render-flux-helm-chart-not-cached"
+    assert "echo 2.0.0 from OCIRepository default/echo" in uncached.message
+    [unknown] = render_helm_release(release, repository=tmp_path).report
+    assert unknown.rule == "render-flux-helm-source-unsupported"
+    assert "not found in the repository" in unknown.message

@@ -78,7 +78,8 @@ def render_helm_release(
     Args:
         release: a ``helm.toolkit.fluxcd.io`` HelmRelease.
         repository: the repository being rendered; GitRepository charts are read from it.
-        objects: ConfigMaps and Secrets that ``valuesFrom`` may name.
+        objects: ConfigMaps and Secrets that ``valuesFrom`` may name, and the OCIRepository
+            objects a ``chartRef`` may name.
         chart_cache: where HelmRepository and OCIRepository charts are found
             (``<chart>-<version>.tgz`` or ``<chart>/<version>/``).
         engine: the kustomize that runs ``postRenderers``; found when needed.
@@ -102,7 +103,7 @@ def render_helm_release(
         return result
     spec = model.spec
     namespace = release.namespace or "default"
-    chart = _chart(spec, namespace, repository, chart_cache, result.report, where)
+    chart = _chart(spec, namespace, repository, chart_cache, objects, result.report, where)
     if chart is None:
         return result
     source, defaults = chart
@@ -154,21 +155,13 @@ def _chart(
     namespace: str,
     repository: Path,
     chart_cache: Path | None,
+    objects: Sequence[Mapping[str, Any]],
     report: Report,
     where: Location,
 ) -> tuple[Path, dict[str, Any] | None] | None:
     """The chart and, when ``valuesFiles`` replace its defaults, those defaults."""
     if spec.chart is None:
-        ref = spec.chart_ref
-        described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
-        report.emit(
-            "render-flux-helm-source-unsupported",
-            Severity.ERROR,
-            f"chartRef {described} is not available offline: give the chart through "
-            "spec.chart with a GitRepository, or a HelmRepository and the chart cache",
-            where,
-        )
-        return None
+        return _referenced_chart(spec, namespace, chart_cache, objects, report, where)
     template = spec.chart.spec
     kind = template.source_ref.kind
     if kind == "GitRepository":
@@ -205,6 +198,60 @@ def _chart(
         report.emit("render-flux-helm-values-missing", Severity.ERROR, str(error), where)
         return None
     return folder, defaults
+
+
+def _referenced_chart(
+    spec: HelmReleaseSpec,
+    namespace: str,
+    chart_cache: Path | None,
+    objects: Sequence[Mapping[str, Any]],
+    report: Report,
+    where: Location,
+) -> tuple[Path, dict[str, Any] | None] | None:
+    """A ``chartRef`` to an OCIRepository: its chart, at its tag or semver, from the cache."""
+    ref = spec.chart_ref
+    described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
+    source = (
+        _find(objects, ref.kind, ref.namespace or namespace, ref.name)
+        if ref is not None and ref.kind == "OCIRepository"
+        else None
+    )
+    if source is None:
+        known = " (not found in the repository)" if ref and ref.kind == "OCIRepository" else ""
+        report.emit(
+            "render-flux-helm-source-unsupported",
+            Severity.ERROR,
+            f"chartRef {described}{known} is not available offline: give the chart through "
+            "spec.chart with a GitRepository, a HelmRepository and the chart cache, or an "
+            "OCIRepository and the chart cache",
+            where,
+        )
+        return None
+    source_spec = source.get("spec") or {}
+    url = str(source_spec.get("url") or "")
+    chart = url.rstrip("/").rsplit("/", 1)[-1]
+    oci_ref = source_spec.get("ref") or {}
+    version = str(oci_ref.get("tag") or oci_ref.get("semver") or "")
+    if oci_ref.get("digest") and not version:
+        report.emit(
+            "render-flux-helm-chart-not-cached",
+            Severity.ERROR,
+            f"chartRef {described} pins {url} by digest only: the chart cache is keyed by "
+            "version, so add ref.tag (or give the chart through spec.chart)",
+            where,
+        )
+        return None
+    found = cached_chart(chart_cache, chart, version)
+    if found is None:
+        report.emit(
+            "render-flux-helm-chart-not-cached",
+            Severity.ERROR,
+            f"chart {chart} {version or '(latest)'} from {described} ({url}) is not in the "
+            f"chart cache ({cache_hint(chart, version)})",
+            where,
+        )
+        return None
+    return found, None
 
 
 def _values_files(
