@@ -144,6 +144,10 @@ class _Renderer:
         """
         key = (cluster, kind, namespace, name)
         first = self.seen.get(key)
+        if first == where:
+            # The same definition reached again, as a Flux bootstrap Kustomization reaches
+            # itself and its siblings: one object, applied once.
+            return False
         if first is not None:
             self.note(
                 "render-duplicate",
@@ -295,13 +299,17 @@ def _flux_entries(
             if o.document.file in wanted
         ]
     root = str(renderer.root).rstrip("/") + "/clusters/"
-    entries = []
+    by_cluster: dict[str, list[GitOpsObject]] = {}
     for obj in flux:
         if obj.document.file.startswith(root):
             cluster = obj.document.file[len(root) :].split("/", 1)[0]
-            entries.append((cluster, obj))
-    if entries:
-        return entries
+            by_cluster.setdefault(cluster, []).append(obj)
+    if by_cluster:
+        return [
+            (cluster, obj)
+            for cluster, found in by_cluster.items()
+            for obj in _tree_roots(renderer.root, found)
+        ]
     return [("default", o) for o in _tree_roots(renderer.root, flux)]
 
 

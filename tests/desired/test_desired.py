@@ -272,3 +272,43 @@ def test_rendering_nothing_says_so(
     code, out, err = cli(["render", str(tmp_path), "--no-cache"], monkeypatch, capsys)
     assert (code, out) == (0, "")
     assert "nothing to render" in err
+
+
+def test_a_bootstrapped_cluster_renders_each_kustomization_once_without_findings(
+    tmp_path: Path,
+) -> None:
+    sync = tmp_path / "clusters" / "prod" / "flux-system"
+    sync.mkdir(parents=True)
+    (sync / "gotk-sync.yaml").write_text(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\n"
+        "metadata: {name: flux-system, namespace: flux-system}\n"
+        "spec: {interval: 1m, url: 'https://example.com/fleet.git', ref: {branch: main}}\n"
+        "---\n"
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+        "metadata: {name: flux-system, namespace: flux-system}\n"
+        "spec: {interval: 10m, path: ./clusters/prod, prune: true,\n"
+        "  sourceRef: {kind: GitRepository, name: flux-system}}\n"
+    )
+    (sync / "kustomization.yaml").write_text("resources: [gotk-sync.yaml]\n")
+    (tmp_path / "clusters" / "prod" / "apps.yaml").write_text(
+        KUSTOMIZATION_APPS.replace("name: web", "name: apps")
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"
+    )
+    rendered = render_repository(tmp_path, RenderOptions())
+    assert rendered.report.ok, [str(d) for d in rendered.report]
+    assert sorted(a.name for a in rendered.apps) == ["apps", "flux-system"]
+
+
+KUSTOMIZATION_APPS = """\
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: flux-system}
+spec:
+  interval: 5m
+  path: ./app
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system}
+"""
