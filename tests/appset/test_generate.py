@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
+from collections.abc import Callable
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from gitops_schema.appset import OfflineInputs, generate
-from gitops_schema.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -20,26 +19,12 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "argocd-applicationset-examples"
 OFFLINE = EXAMPLES / "offline"
 
 
-def run(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["gitops-schema", *args])
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
-    code = 0
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_examples_golden(
-    golden: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    golden: Any, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
-    code, out, err = run(
-        [
+    code, out, err = astuple(
+        cli(
             "appset",
             "generate",
             "examples/argocd",
@@ -52,9 +37,7 @@ def test_examples_golden(
             "examples/offline/scm-repos.json",
             "--decision-resources",
             "examples/offline/placement-decision.yaml",
-        ],
-        monkeypatch,
-        capsys,
+        )
     )
     assert code == 0, err
     applications = list(yaml.safe_load_all(out))
@@ -83,18 +66,16 @@ def test_corpus_expands_or_says_what_is_missing(golden: Any) -> None:
     golden("appset/corpus.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
 
 
-def test_params_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        [
+def test_params_output(cli: Callable[..., Any]) -> None:
+    code, out, _ = astuple(
+        cli(
             "appset",
             "generate",
             str(EXAMPLES / "case3" / "applicationsets" / "microservices-list-appset.yaml"),
             "--params",
             "-o",
             "json",
-        ],
-        monkeypatch,
-        capsys,
+        )
     )
     assert code == 0
     (item,) = json.loads(out)
@@ -105,21 +86,17 @@ def test_params_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     ]
 
 
-def test_usage_errors(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(["appset", "generate", str(tmp_path / "missing.yaml")], monkeypatch, capsys)
+def test_usage_errors(cli: Callable[..., Any], tmp_path: Path) -> None:
+    code, _, err = astuple(cli("appset", "generate", str(tmp_path / "missing.yaml")))
     assert code == 2 and "no such file or folder" in err
-    code, _, err = run(
-        ["appset", "generate", str(EXAMPLES / "case3"), "--repo", str(tmp_path / "nope")],
-        monkeypatch,
-        capsys,
+    code, _, err = astuple(
+        cli("appset", "generate", str(EXAMPLES / "case3"), "--repo", str(tmp_path / "nope"))
     )
     assert code == 2 and "is not a folder" in err and "Traceback" not in err
 
 
 def test_generator_errors_name_the_appset_and_generator(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    cli: Callable[..., Any], tmp_path: Path
 ) -> None:
     appset = tmp_path / "bad.yaml"
     appset.write_text(
@@ -130,7 +107,7 @@ def test_generator_errors_name_the_appset_and_generator(
         "  template:\n    metadata: {name: '{{a}}'}\n    spec:\n      project: p\n"
         "      destination: {server: https://x}\n"
     )
-    code, out, err = run(["appset", "generate", str(appset)], monkeypatch, capsys)
+    code, out, err = astuple(cli("appset", "generate", str(appset)))
     assert code == 1
     assert f"{appset}:6:7" in err and "generator 0" in err and "Matrix" in err
     assert out == ""

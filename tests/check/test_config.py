@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 import textwrap
+from collections.abc import Callable
+from dataclasses import astuple
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gitops_schema.check import CheckConfig, check, resolve_config
 from gitops_schema.check.config import RuleSetting
-from gitops_schema.cli import main
 from gitops_schema.diagnostics import Severity
 from gitops_schema.errors import UsageError
 
@@ -110,64 +110,37 @@ def test_production_setting(tmp_path: Path) -> None:
     assert config.is_production("live") and not config.is_production("prod")
 
 
-def cli(
-    args: list[str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    stdin: bytes = b"",
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["gitops-schema", *args])
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    code = 0
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_check_command_exit_codes_and_formats(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_check_command_exit_codes_and_formats(tmp_path: Path, cli: Callable[..., Any]) -> None:
     write(tmp_path, {"secret.yaml": SECRET})
-    code, out, _ = cli(["check", str(tmp_path), "-o", "json"], monkeypatch, capsys)
+    code, out, _ = astuple(cli("check", str(tmp_path), "-o", "json"))
     assert code == 1
     data = json.loads(out)
     assert data["findings"][0]["file"] == "secret.yaml" and data["summary"]["error"] == 1
-    code, out, _ = cli(
-        ["check", str(tmp_path), "--config", str(tmp_path / "c.yaml")], monkeypatch, capsys
-    )
+    code, out, _ = astuple(cli("check", str(tmp_path), "--config", str(tmp_path / "c.yaml")))
     assert code == 2
     (tmp_path / "c.yaml").write_text("rules: {secret-plaintext: info}\n")
-    code, out, _ = cli(
-        ["check", str(tmp_path), "--config", str(tmp_path / "c.yaml")], monkeypatch, capsys
-    )
+    code, out, _ = astuple(cli("check", str(tmp_path), "--config", str(tmp_path / "c.yaml")))
     assert code == 0 and "1 info" in out
-    code, _, _ = cli(
-        ["check", str(tmp_path), "--config", str(tmp_path / "c.yaml"), "--fail-on", "info"],
-        monkeypatch,
-        capsys,
+    code, _, _ = astuple(
+        cli("check", str(tmp_path), "--config", str(tmp_path / "c.yaml"), "--fail-on", "info")
     )
     assert code == 1
     report = tmp_path / "out" / "report.sarif"
     report.parent.mkdir()
-    code, out, _ = cli(
-        ["check", str(tmp_path), "-o", "sarif", "--output-file", str(report)], monkeypatch, capsys
-    )
+    code, out, _ = astuple(cli("check", str(tmp_path), "-o", "sarif", "--output-file", str(report)))
     assert code == 1 and out == "" and json.loads(report.read_text())["version"] == "2.1.0"
-    code, out, _ = cli(["check", "-", "-o", "junit"], monkeypatch, capsys, stdin=SECRET.encode())
+    code, out, _ = astuple(cli("check", "-", "-o", "junit", stdin=SECRET.encode()))
     assert code == 1 and out.startswith("<?xml")
-    code, _, err = cli(["check", str(tmp_path), "--kubernetes-version", "1.2"], monkeypatch, capsys)
+    code, _, err = astuple(cli("check", str(tmp_path), "--kubernetes-version", "1.2"))
     assert code == 2 and "supported" in err and "Traceback" not in err
 
 
-def test_rules_command(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(["rules"], monkeypatch, capsys)
+def test_rules_command(cli: Callable[..., Any]) -> None:
+    code, out, _ = astuple(cli("rules"))
     assert code == 0 and "secret-plaintext" in out and "appset-unknown-param" in out
-    code, out, _ = cli(["rules", "flux-depends-on-cycle"], monkeypatch, capsys)
+    code, out, _ = astuple(cli("rules", "flux-depends-on-cycle"))
     assert code == 0 and "bad:" in out and "good:" in out
-    code, _, err = cli(["rules", "nope"], monkeypatch, capsys)
+    code, _, err = astuple(cli("rules", "nope"))
     assert code == 2 and "unknown rule" in err
 
 

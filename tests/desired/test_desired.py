@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
+from dataclasses import astuple
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from gitops_schema.cli import main
 from gitops_schema.desired import RenderOptions, application_environments, render_repository
 from gitops_schema.render.cache import RenderCache
 
@@ -52,26 +52,10 @@ def test_environments_of_an_application(rendered) -> None:  # type: ignore[no-un
     assert list(apps["user-service"]) == ["dev", "staging", "prod"]
 
 
-def cli(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["gitops-schema", *args])
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
-    code = 0
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_render_command_writes_a_tree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_render_command_writes_a_tree(tmp_path: Path, cli: Callable[..., Any]) -> None:
     out = tmp_path / "out"
-    code, _, err = cli(
-        [
+    code, _, err = astuple(
+        cli(
             "render",
             str(EXAMPLES),
             "-x",
@@ -80,9 +64,7 @@ def test_render_command_writes_a_tree(
             "prod-eu-central-1",
             "-o",
             str(out),
-        ],
-        monkeypatch,
-        capsys,
+        )
     )
     assert code == 0, err
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml"))
@@ -103,9 +85,7 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-def test_diff_between_revisions(
-    tmp_path: Path, golden, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+def test_diff_between_revisions(tmp_path: Path, golden, cli: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
     repo = tmp_path / "repo"
     (repo / "clusters" / "prod").mkdir(parents=True)
     (repo / "apps").mkdir()
@@ -127,21 +107,17 @@ def test_diff_between_revisions(
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "one")
     (repo / "apps" / "deployment.yaml").write_text(deployment.replace("web:1.0", "web:1.1"))
-    code, out, err = cli(
-        ["diff", str(repo), "--no-cache", "-o", "markdown", "--exit-code"], monkeypatch, capsys
-    )
+    code, out, err = astuple(cli("diff", str(repo), "--no-cache", "-o", "markdown", "--exit-code"))
     assert code == 1, err
     assert "-      - image: web:1.0" in out and "+      - image: web:1.1" in out
     golden("desired/diff.md", out)
-    code, out, _ = cli(["diff", str(repo), "--no-cache", "-o", "json"], monkeypatch, capsys)
+    code, out, _ = astuple(cli("diff", str(repo), "--no-cache", "-o", "json"))
     assert code == 0 and json.loads(out)["summary"]["changed"] == 1
 
 
-def test_envdiff_command(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = cli(
-        [
+def test_envdiff_command(cli: Callable[..., Any]) -> None:
+    code, out, err = astuple(
+        cli(
             "envdiff",
             str(EXAMPLES),
             "-x",
@@ -150,9 +126,7 @@ def test_envdiff_command(
             "payment-service",
             "-o",
             "json",
-        ],
-        monkeypatch,
-        capsys,
+        )
     )
     assert code == 0, err
     data = json.loads(out)
@@ -256,20 +230,16 @@ def test_progress_hears_of_every_application_as_it_is_rendered() -> None:
 
 
 @pytest.mark.parametrize("command", ["render", "diff", "envdiff"])
-def test_a_file_or_missing_folder_is_a_usage_error(
-    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = cli([command, str(ROOT / "README.md")], monkeypatch, capsys)
+def test_a_file_or_missing_folder_is_a_usage_error(command: str, cli: Callable[..., Any]) -> None:
+    code, _, err = astuple(cli(command, str(ROOT / "README.md")))
     assert code == 2 and "is a file: give the repository folder" in err
-    code, _, err = cli([command, str(ROOT / "no-such-folder")], monkeypatch, capsys)
+    code, _, err = astuple(cli(command, str(ROOT / "no-such-folder")))
     assert code == 2 and "no such folder" in err
 
 
-def test_rendering_nothing_says_so(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_rendering_nothing_says_so(tmp_path: Path, cli: Callable[..., Any]) -> None:
     (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
-    code, out, err = cli(["render", str(tmp_path), "--no-cache"], monkeypatch, capsys)
+    code, out, err = astuple(cli("render", str(tmp_path), "--no-cache"))
     assert (code, out) == (0, "")
     assert "nothing to render" in err
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +54,18 @@ def _report(rendered: RenderedRepository, label: str) -> None:
         error_console.print(f"[{label}] {diagnostic}", markup=False, highlight=False)
 
 
+def _write(
+    output: DiffFormat,
+    *,
+    text: Callable[[], str],
+    markdown: Callable[[], str],
+    json: Callable[[], str],
+) -> None:
+    """Print the report in the asked format (only that one is rendered)."""
+    chosen = {DiffFormat.TEXT: text, DiffFormat.MARKDOWN: markdown, DiffFormat.JSON: json}
+    sys.stdout.write(chosen[output]())
+
+
 def diff_command(
     path: Annotated[Path, typer.Argument(help="The repository folder.")],
     from_revision: Annotated[
@@ -89,12 +102,12 @@ def diff_command(
     _report(before, from_revision)
     _report(after, to_revision or "work tree")
     diff = diff_sets(before.by_cluster(), after.by_cluster())
-    renderers = {
-        DiffFormat.TEXT: lambda: render_text(diff, color=sys.stdout.isatty()),
-        DiffFormat.MARKDOWN: lambda: render_markdown(diff),
-        DiffFormat.JSON: lambda: render_json(diff),
-    }
-    sys.stdout.write(renderers[output]())
+    _write(
+        output,
+        text=lambda: render_text(diff, color=sys.stdout.isatty()),
+        markdown=lambda: render_markdown(diff),
+        json=lambda: render_json(diff),
+    )
     raise typer.Exit(1 if exit_code and diff.changed else 0)
 
 
@@ -133,10 +146,10 @@ def envdiff_command(
     if app is not None:
         apps = {name: envs_ for name, envs_ in apps.items() if name == app}
     result = envdiff_many(apps, expected=tuple(expected or ()))
-    renderers = {
-        DiffFormat.TEXT: lambda: render_envdiff_text(result),
-        DiffFormat.MARKDOWN: lambda: render_envdiff_markdown(result),
-        DiffFormat.JSON: lambda: render_envdiff_json(result),
-    }
-    sys.stdout.write(renderers[output]())
+    _write(
+        output,
+        text=lambda: render_envdiff_text(result),
+        markdown=lambda: render_envdiff_markdown(result),
+        json=lambda: render_envdiff_json(result),
+    )
     raise typer.Exit(0)

@@ -9,7 +9,6 @@ each object gets post-build substitution (:mod:`.envsubst`), Flux's owner labels
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import tempfile
@@ -31,7 +30,13 @@ from gitops_schema.render.envsubst import SubstitutionError, envsubst
 from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, collect_inputs
 from gitops_schema.render.kustomize import RenderResult
-from gitops_schema.render.manifests import dump_stream, parse_stream, split_stream
+from gitops_schema.render.manifests import (
+    dump_stream,
+    find_object,
+    object_data,
+    parse_stream,
+    split_stream,
+)
 
 __all__ = ["FluxOptions", "render_flux_kustomization", "substitute"]
 
@@ -295,7 +300,7 @@ def _variables(
         return {}
     variables: dict[str, str] = {}
     for ref in spec.post_build.substitute_from:
-        found = _find(objects, ref.kind, namespace, ref.name)
+        found = find_object(objects, ref.kind, namespace, ref.name)
         if found is None:
             if not ref.optional:
                 report.emit(
@@ -306,7 +311,7 @@ def _variables(
                 )
                 return None
             continue
-        variables.update(_data(found))
+        variables.update(object_data(found))
     variables.update(spec.post_build.substitute)
     for name in variables:
         if not _VARIABLE_NAME.match(name):
@@ -319,29 +324,6 @@ def _variables(
             return None
     # Flux deletes newlines from values: a variable is always one line.
     return {name: value.replace("\n", "") for name, value in variables.items()}
-
-
-def _find(
-    objects: Sequence[Mapping[str, Any]], kind: str, namespace: str, name: str
-) -> Mapping[str, Any] | None:
-    for obj in objects:
-        metadata = obj.get("metadata") or {}
-        if (
-            obj.get("kind") == kind
-            and metadata.get("name") == name
-            and (metadata.get("namespace") or "default") == namespace
-        ):
-            return obj
-    return None
-
-
-def _data(obj: Mapping[str, Any]) -> dict[str, str]:
-    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
-    if obj.get("kind") != "Secret":
-        return data
-    decoded = {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
-    decoded.update({str(k): str(v) for k, v in (obj.get("stringData") or {}).items()})
-    return decoded
 
 
 def _finish(obj: dict[str, Any], model: Kustomization, name: str, namespace: str) -> None:

@@ -8,7 +8,6 @@ defaults or ``valuesFiles``, ``valuesFrom``, ``values``, then ``targetPath`` ent
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import json
@@ -40,7 +39,7 @@ from gitops_schema.render.helm_values import (
     set_path,
 )
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
-from gitops_schema.render.manifests import dump_stream, parse_stream
+from gitops_schema.render.manifests import dump_stream, find_object, object_data, parse_stream
 
 __all__ = ["release_name", "render_helm_release"]
 
@@ -212,7 +211,7 @@ def _referenced_chart(
     ref = spec.chart_ref
     described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
     source = (
-        _find(objects, ref.kind, ref.namespace or namespace, ref.name)
+        find_object(objects, ref.kind, ref.namespace or namespace, ref.name)
         if ref is not None and ref.kind == "OCIRepository"
         else None
     )
@@ -280,7 +279,7 @@ def _values(
     values: dict[str, Any] = {}
     targeted: list[tuple[str, Any]] = []
     for ref in spec.values_from:
-        found = _find(objects, ref.kind, namespace, ref.name)
+        found = find_object(objects, ref.kind, namespace, ref.name)
         if found is None:
             if ref.optional:
                 continue
@@ -292,7 +291,7 @@ def _values(
             )
             return None
         key = ref.values_key or "values.yaml"
-        data = _data(found)
+        data = object_data(found)
         if key not in data:
             report.emit(
                 "render-flux-helm-values-from-missing",
@@ -323,29 +322,6 @@ def _values(
             report.emit("render-flux-helm-values-from-invalid", Severity.ERROR, str(error), where)
             return None
     return values
-
-
-def _find(
-    objects: Sequence[Mapping[str, Any]], kind: str, namespace: str, name: str
-) -> Mapping[str, Any] | None:
-    for obj in objects:
-        metadata = obj.get("metadata") or {}
-        if (
-            obj.get("kind") == kind
-            and metadata.get("name") == name
-            and (metadata.get("namespace") or "default") == namespace
-        ):
-            return obj
-    return None
-
-
-def _data(obj: Mapping[str, Any]) -> dict[str, str]:
-    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
-    if obj.get("kind") != "Secret":
-        return data
-    decoded = {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
-    decoded.update({str(k): str(v) for k, v in (obj.get("stringData") or {}).items()})
-    return decoded
 
 
 def _post_render(

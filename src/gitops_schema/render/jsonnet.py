@@ -90,12 +90,11 @@ def expand_env(text: str, env: Mapping[str, str]) -> str:
             i += 1
             continue
         name, width = _shell_name(text[i + 1 :])
-        if name == "" and width > 0:
-            pass  # bad syntax such as "${": eaten, as Go does
-        elif name == "":
-            out.append("$")
-        else:
+        # Bad syntax such as "${" (no name, but characters consumed) is eaten, as Go does.
+        if name:
             out.append("$" if name == "$" else env.get(name, ""))
+        elif width == 0:
+            out.append("$")
         i += 1 + width
     return "".join(out)
 

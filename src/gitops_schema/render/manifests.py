@@ -6,13 +6,14 @@ strings. PyYAML's safe loader is YAML 1.1, so its resolvers are narrowed here.
 
 from __future__ import annotations
 
+import base64
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import yaml
 
-__all__ = ["dump_stream", "parse_stream", "split_stream"]
+__all__ = ["dump_stream", "find_object", "object_data", "parse_stream", "split_stream"]
 
 
 _VALUE = "tag:yaml.org,2002:value"
@@ -54,3 +55,28 @@ def dump_stream(objects: Iterable[Mapping[str, Any]]) -> str:
 def split_stream(text: str) -> list[str]:
     """The documents of a stream as kustomize prints it (``---`` lines between them)."""
     return [part for part in re.split(r"^---\n", text, flags=re.MULTILINE) if part.strip()]
+
+
+def find_object(
+    objects: Sequence[Mapping[str, Any]], kind: str, namespace: str, name: str
+) -> Mapping[str, Any] | None:
+    """The object of that kind, namespace (``default`` when unset) and name, if any."""
+    for obj in objects:
+        metadata = obj.get("metadata") or {}
+        if (
+            obj.get("kind") == kind
+            and metadata.get("name") == name
+            and (metadata.get("namespace") or "default") == namespace
+        ):
+            return obj
+    return None
+
+
+def object_data(obj: Mapping[str, Any]) -> dict[str, str]:
+    """A ConfigMap's data, or a Secret's data decoded and its stringData over it."""
+    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
+    if obj.get("kind") != "Secret":
+        return data
+    decoded = {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
+    decoded.update({str(k): str(v) for k, v in (obj.get("stringData") or {}).items()})
+    return decoded
