@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitops_schema.render import (
     KustomizeEngine,
     KustomizeOptions,
     RenderCache,
-    SubprocessRunner,
     build_kustomization,
-    find_kustomize,
 )
 from gitops_schema.render.cache import code_digest
 
-
-@dataclass
-class CountingRunner:
-    """A real runner that counts the builds it runs."""
-
-    builds: list[str] = field(default_factory=list)
-
-    def run(self, args: Sequence[str], *, cwd: Path | None = None) -> str:
-        if "version" not in args:
-            self.builds.append(args[-1])
-        return SubprocessRunner().run(args, cwd=cwd)
-
-
 # The generator reads a file outside the overlay's folder.
 OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
-
-
-def counting_engine() -> tuple[KustomizeEngine, CountingRunner]:
-    runner = CountingRunner()
-    return KustomizeEngine(find_kustomize().command, runner), runner
 
 
 def make_tree(root: Path) -> Path:
@@ -53,10 +31,11 @@ def make_tree(root: Path) -> Path:
     return root / "overlay"
 
 
-def test_unchanged_tree_is_built_once(tmp_path: Path) -> None:
+def test_unchanged_tree_is_built_once(tmp_path: Path, counting_engine: KustomizeEngine) -> None:
     overlay = make_tree(tmp_path / "repo")
     cache = RenderCache(tmp_path / "cache")
-    engine, runner = counting_engine()
+    engine = counting_engine
+    runner = engine.runner
     first = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
     second = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
     assert len(runner.builds) == 1
@@ -65,9 +44,10 @@ def test_unchanged_tree_is_built_once(tmp_path: Path) -> None:
     assert second.manifests == first.manifests
 
 
-def test_a_moved_tree_still_hits(tmp_path: Path) -> None:
+def test_a_moved_tree_still_hits(tmp_path: Path, counting_engine: KustomizeEngine) -> None:
     cache = RenderCache(tmp_path / "cache")
-    engine, runner = counting_engine()
+    engine = counting_engine
+    runner = engine.runner
     build_kustomization(make_tree(tmp_path / "one"), options=OPTIONS, engine=engine, cache=cache)
     assert build_kustomization(
         make_tree(tmp_path / "two"), options=OPTIONS, engine=engine, cache=cache
@@ -75,10 +55,11 @@ def test_a_moved_tree_still_hits(tmp_path: Path) -> None:
     assert len(runner.builds) == 1
 
 
-def test_any_input_change_misses(tmp_path: Path) -> None:
+def test_any_input_change_misses(tmp_path: Path, counting_engine: KustomizeEngine) -> None:
     overlay = make_tree(tmp_path / "repo")
     cache = RenderCache(tmp_path / "cache")
-    engine, runner = counting_engine()
+    engine = counting_engine
+    runner = engine.runner
     build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
     # A base outside the folder, then a generator's file outside it.
     (tmp_path / "repo" / "base" / "cm.yaml").write_text(
@@ -93,10 +74,11 @@ def test_any_input_change_misses(tmp_path: Path) -> None:
     assert build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache).cached
 
 
-def test_failures_are_not_cached(tmp_path: Path) -> None:
+def test_failures_are_not_cached(tmp_path: Path, counting_engine: KustomizeEngine) -> None:
     (tmp_path / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n")
     cache = RenderCache(tmp_path / "cache")
-    engine, runner = counting_engine()
+    engine = counting_engine
+    runner = engine.runner
     build_kustomization(tmp_path, options=OPTIONS, engine=engine, cache=cache)
     build_kustomization(tmp_path, options=OPTIONS, engine=engine, cache=cache)
     assert len(runner.builds) == 2

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
-from gitops_schema.render import FluxOptions, RenderCache, render_flux_kustomization
+from gitops_schema.render import (
+    FluxOptions,
+    KustomizeEngine,
+    RenderCache,
+    render_flux_kustomization,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -159,16 +164,19 @@ def test_bad_path_and_bad_yaml(tmp_path: Path) -> None:
     assert "broken.yaml" in diagnostic.message
 
 
-def test_flux_builds_are_cached(tmp_path: Path) -> None:
+def test_flux_builds_are_cached(tmp_path: Path, counting_engine: KustomizeEngine) -> None:
     repo = make_repo(tmp_path / "repo")
     cache = RenderCache(tmp_path / "cache")
     kustomization = one(SPEC, tmp_path)
     first = render_flux_kustomization(kustomization, repository=repo, cache=cache)
-    # One entry for kustomize's output, one for the objects after substitution and labels.
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
-    second = render_flux_kustomization(kustomization, repository=repo, cache=cache)
+    # One entry: the objects after the build, substitution and Flux's labels.
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+    engine = counting_engine
+    runner = engine.runner
+    second = render_flux_kustomization(kustomization, repository=repo, cache=cache, engine=engine)
     assert second.text == first.text and second.manifests == first.manifests
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
+    assert runner.builds == []
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
 
 
 def test_cached_renders_follow_the_substituted_variables(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,8 @@ from gitops_schema.render.helm_values import (
 from gitops_schema.render.inputs import kustomization_file
 from gitops_schema.render.jsonnet import JsonnetError, evaluate_jsonnet
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
-from gitops_schema.render.manifests import dump_stream, parse_stream
+from gitops_schema.render.manifests import parse_stream
+from gitops_schema.render.scratch import scratch_folder
 
 __all__ = ["CLUSTER_SCOPED_KINDS", "apply_destination_namespace", "render_application"]
 
@@ -154,7 +154,6 @@ def render_application(
             continue
         result.manifests.extend(_render_source(context, source, result.report))
     result.manifests = apply_destination_namespace(result.manifests, namespace)
-    result.text = dump_stream(result.manifests)
     return result
 
 
@@ -334,14 +333,14 @@ def _render_kustomize(
         )
         report.extend(result.report)
         return result.manifests
-    with tempfile.TemporaryDirectory(prefix="gitops-schema-argocd-") as temporary:
+    with scratch_folder("gitops-schema-argocd-") as temporary:
         try:
-            overlay = kustomize_overlay(folder, edits, Path(temporary))
+            overlay = kustomize_overlay(folder, edits, temporary)
         except OSError as error:
             report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
             return []
-        (Path(temporary) / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
-        result = build_kustomization(Path(temporary), engine=engine, location=context.where)
+        (temporary / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
+        result = build_kustomization(temporary, engine=engine, location=context.where)
     report.extend(result.report)
     return result.manifests
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -95,14 +94,21 @@ class RenderCache:
         return entry
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
-        """Store ``entry`` under ``key``."""
+        """Store ``entry`` under ``key``.
+
+        Written in place, without a temporary file and a rename (which cost more than the
+        write on some disks): an entry is a function of its key, so concurrent writers
+        write the same bytes, and a reader that sees a partial entry sees JSON that does
+        not parse, which :meth:`get` takes for a miss.
+        """
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # dumps, not dump: only the former runs the C encoder.
-            out.write(json.dumps(entry, separators=(",", ":")))
-        os.replace(temporary, path)
+        # dumps, not dump: only the former runs the C encoder.
+        text = json.dumps(entry, separators=(",", ":"))
+        try:
+            path.write_text(text, encoding="utf-8")
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
 
     def _path(self, key: str) -> Path:
         return self.directory / code_digest()[:16] / key[:2] / f"{key}.json"

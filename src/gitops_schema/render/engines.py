@@ -80,10 +80,15 @@ def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:
     return _locate_kustomize(runner)
 
 
+_GO_TUNING = {"GOGC": "400", "GOMAXPROCS": "1"}
+"""Go runtime settings for short kustomize runs: one build per core runs at a time, so
+each needs one thread, and collecting garbage less often saves a fifth of a small build."""
+
+
 @cache
 def _default_kustomize() -> KustomizeEngine:
     # One engine per process, so its version is asked once rather than once per render.
-    return _locate_kustomize(SubprocessRunner())
+    return _locate_kustomize(SubprocessRunner(defaults=_GO_TUNING))
 
 
 def _locate_kustomize(runner: Runner) -> KustomizeEngine:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +30,13 @@ from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, collect_inputs
 from gitops_schema.render.kustomize import RenderResult
 from gitops_schema.render.manifests import (
-    dump_stream,
     find_object,
     object_data,
     parse_stream,
     split_stream,
 )
+from gitops_schema.render.openapi import EMPTY_SCHEMA, builtin_schema_needed
+from gitops_schema.render.scratch import scratch_folder
 
 __all__ = ["FluxOptions", "render_flux_kustomization", "substitute"]
 
@@ -114,22 +114,22 @@ def render_flux_kustomization(
     except FluxBuildError as error:
         result.report.emit("render-flux-build-failed", Severity.ERROR, str(error), where)
         return result
-    try:
-        text = _build(root, folder, generated, engine or find_kustomize(), cache)
-    except ToolFailed as error:
-        result.report.emit("render-flux-build-failed", Severity.ERROR, error.message, where)
-        return result
-    variables = _variables(model.spec, namespace, objects, result.report, where)
-    if variables is None:
-        return result
+    engine = engine or find_kustomize()
+    content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
+    build_key = _build_key(folder, generated, content, engine) if cache is not None else None
+    # Needed for the cache key, reported only once the build has succeeded.
+    variables_report = Report()
+    variables = _variables(model.spec, namespace, objects, variables_report, where)
     post_build = model.spec.post_build
-    run_substitution = post_build is not None and (
-        bool(variables) or post_build.substitute_strategy == "Always"
+    run_substitution = (
+        variables is not None
+        and post_build is not None
+        and (bool(variables) or post_build.substitute_strategy == "Always")
     )
     key = None
-    if cache is not None:
-        # Substitution and Flux's labels are pure functions of these: a warm render reads
-        # the finished objects instead of doing them again.
+    if cache is not None and build_key is not None and variables is not None:
+        # The finished objects are a pure function of the build's inputs and these: one
+        # entry holds them, and a warm render neither builds nor substitutes again.
         finishing = {
             "variables": dict(variables) if run_substitution else None,
             "strict": options.strict,
@@ -139,12 +139,19 @@ def render_flux_kustomization(
             if model.spec.common_metadata is not None
             else None,
         }
-        key = text_key("flux-post-build", text, json.dumps(finishing, sort_keys=True))
+        key = text_key("flux-post-build", build_key, json.dumps(finishing, sort_keys=True))
         entry = cache.get(key)
         if entry is not None:
             result.manifests = list(entry["manifests"])
-            result.text = str(entry["text"])
             return result
+    try:
+        text = _build(root, folder, generated, content, engine, cache, build_key)
+    except ToolFailed as error:
+        result.report.emit("render-flux-build-failed", Severity.ERROR, error.message, where)
+        return result
+    result.report.extend(variables_report)
+    if variables is None:
+        return result
     rendered: list[dict[str, Any]] = []
     for document in split_stream(text):
         try:
@@ -157,9 +164,8 @@ def render_flux_kustomization(
         _finish(obj, model, kustomization.name, namespace)
         rendered.append(obj)
     result.manifests = rendered
-    result.text = dump_stream(rendered)
     if key is not None and cache is not None and result.report.ok:
-        cache.put(key, {"text": result.text, "manifests": rendered})
+        cache.put(key, {"manifests": rendered})
     return result
 
 
@@ -175,14 +181,16 @@ def substitute(
         SubstitutionError: a malformed expression, or an unset variable in strict mode.
         yaml.YAMLError: the substituted text is no longer YAML.
     """
-    objects = parse_stream(document)
-    if not objects:
-        return None
-    obj = objects[0]
-    metadata = obj.get("metadata") or {}
-    marks = {**(metadata.get("labels") or {}), **(metadata.get("annotations") or {})}
-    if not enabled or marks.get(SUBSTITUTE_KEY) == "disabled":
-        return obj
+    # Most documents never mention the opt-out key: they are parsed once, substituted.
+    if not enabled or SUBSTITUTE_KEY in document:
+        objects = parse_stream(document)
+        if not objects:
+            return None
+        obj = objects[0]
+        metadata = obj.get("metadata") or {}
+        marks = {**(metadata.get("labels") or {}), **(metadata.get("annotations") or {})}
+        if not enabled or marks.get(SUBSTITUTE_KEY) == "disabled":
+            return obj
     substituted = parse_stream(envsubst(document, variables, strict=strict))
     return substituted[0] if substituted else None
 
@@ -230,34 +238,45 @@ def _secure_join(root: Path, path: str) -> Path:
     return root.joinpath(*parts)
 
 
+def _build_key(
+    folder: Path, generated: dict[str, Any], content: str, engine: KustomizeEngine
+) -> str:
+    """The cache key of a build: the files it reads, the engine, the generated file."""
+    inputs = collect_inputs(folder)
+    for component in generated.get("components", []):
+        more = collect_inputs(folder / component)
+        inputs.files.update(more.files)
+        inputs.missing.update(more.missing)
+    # The files that were missing belong in the key: a build that failed on them
+    # succeeds once they appear.
+    absent = sorted(f"missing:{path}" for path in inputs.missing)
+    return input_key(folder.resolve(), inputs.files, "flux", engine.version, content, *absent)
+
+
 def _build(
     root: Path,
     folder: Path,
     generated: dict[str, Any],
+    content: str,
     engine: KustomizeEngine,
     cache: RenderCache | None,
+    key: str | None,
 ) -> str:
-    content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
-    key = None
-    if cache is not None:
-        inputs = collect_inputs(folder)
-        for component in generated.get("components", []):
-            more = collect_inputs(folder / component)
-            inputs.files.update(more.files)
-            inputs.missing.update(more.missing)
-        # A failure is as reproducible as an output while the inputs, and the files that
-        # were missing, stay as they are: it is cached too.
-        absent = sorted(f"missing:{path}" for path in inputs.missing)
-        key = input_key(folder.resolve(), inputs.files, "flux", engine.version, content, *absent)
+    # A failure is as reproducible as an output while the inputs stay as they are: it is
+    # cached too (outputs are cached finished, by the caller).
+    if key is not None and cache is not None:
         entry = cache.get(key)
         if entry is not None and "error" in entry:
             raise ToolFailed(str(entry["error"]))
-        if entry is not None:
-            return str(entry["text"])
-    with tempfile.TemporaryDirectory(prefix="gitops-schema-flux-") as temporary:
-        source = Path(temporary) / "source"
-        mirror = _mirror(root.resolve(), folder.resolve(), Path(temporary))
-        (mirror / "kustomization.yaml").write_text(content, encoding="utf-8")
+    with scratch_folder("gitops-schema-flux-") as temporary:
+        source = temporary / "source"
+        mirror = _mirror(root.resolve(), folder.resolve(), temporary)
+        written = content
+        if not builtin_schema_needed(generated, mirror):
+            schema = temporary / "openapi.json"
+            schema.write_text(EMPTY_SCHEMA, encoding="utf-8")
+            written += yaml.dump({"openapi": {"path": str(schema)}}, Dumper=yaml.CSafeDumper)
+        (mirror / "kustomization.yaml").write_text(written, encoding="utf-8")
         try:
             text = engine.build(mirror, _OPTIONS)
         except ToolFailed as error:
@@ -266,8 +285,6 @@ def _build(
             if key is not None and cache is not None:
                 cache.put(key, {"error": message})
             raise ToolFailed(message) from error
-    if key is not None and cache is not None:
-        cache.put(key, {"text": text})
     return text
 
 

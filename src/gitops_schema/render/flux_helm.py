@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,8 @@ from gitops_schema.render.helm_values import (
     set_path,
 )
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
-from gitops_schema.render.manifests import dump_stream, find_object, object_data, parse_stream
+from gitops_schema.render.manifests import find_object, object_data, parse_stream
+from gitops_schema.render.scratch import scratch_folder
 
 __all__ = ["release_name", "render_helm_release"]
 
@@ -119,7 +119,7 @@ def render_helm_release(
         key = input_key(source, files, "flux-helm", json.dumps(settings, sort_keys=True))
         entry = cache.get(key)
         if entry is not None:
-            return RenderResult(entry["manifests"], Report(), entry["text"], cached=True)
+            return RenderResult(entry["manifests"], Report(), cached=True)
     try:
         with prepared_chart(source, chart_cache, defaults=defaults) as folder:
             text = template_chart(
@@ -143,9 +143,8 @@ def render_helm_release(
     for obj in manifests:
         _finish(obj, spec, release.name, namespace)
     result.manifests = manifests
-    result.text = dump_stream(manifests)
     if key is not None and cache is not None and result.report.ok:
-        cache.put(key, {"text": result.text, "manifests": manifests})
+        cache.put(key, {"manifests": manifests})
     return result
 
 
@@ -340,8 +339,8 @@ def _post_render(
     for field in ("patches", "images", "patchesStrategicMerge", "patchesJson6902"):
         if dumped.get(field):
             overlay[field] = dumped[field]
-    with tempfile.TemporaryDirectory(prefix="gitops-schema-helm-post-") as temporary:
-        folder = Path(temporary)
+    with scratch_folder("gitops-schema-helm-post-") as temporary:
+        folder = temporary
         stream = "".join("---\n" + yaml.safe_dump(obj, sort_keys=False) for obj in manifests)
         (folder / "helm-output.yaml").write_text(stream, "utf-8")
         (folder / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")

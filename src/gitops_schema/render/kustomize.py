@@ -15,7 +15,7 @@ from gitops_schema.location import Location
 from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
-from gitops_schema.render.manifests import parse_stream
+from gitops_schema.render.manifests import dump_stream, parse_stream
 
 __all__ = ["RenderResult", "build_kustomization", "build_kustomizations", "max_workers"]
 
@@ -26,10 +26,21 @@ class RenderResult:
 
     manifests: list[dict[str, Any]] = field(default_factory=list)
     report: Report = field(default_factory=Report)
-    text: str = ""
-    """The YAML stream as the engine printed it (after Flux substitution, for Flux)."""
+    engine_text: str | None = None
+    """The YAML stream exactly as kustomize printed it, for a plain kustomize build."""
     cached: bool = False
     """True when the output came from the cache instead of the engine."""
+
+    @property
+    def text(self) -> str:
+        """The YAML stream: kustomize's own text, else the objects dumped with sorted keys.
+
+        Only a plain kustomize build has an engine text; Flux, Helm and Argo CD results
+        are objects changed after the engine ran, dumped when asked for.
+        """
+        if self.engine_text is not None:
+            return self.engine_text
+        return dump_stream(self.manifests)
 
 
 def max_workers() -> int:
@@ -97,7 +108,7 @@ def build_kustomization(
     except ToolFailed as error:
         result.report.emit("render-kustomize-failed", Severity.ERROR, error.message, where)
         return result
-    result.text = text
+    result.engine_text = text
     result.manifests = parse_stream(text)
     if key is not None and cache is not None:
         cache.put(key, {"text": text, "manifests": result.manifests})

@@ -7,9 +7,10 @@ the calls and the errors (:class:`~gitops_schema.errors.ToolNotFound`,
 
 from __future__ import annotations
 
+import os
 import subprocess
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -34,6 +35,8 @@ class SubprocessRunner:
     """Runs commands as child processes, with a timeout."""
 
     timeout: float = DEFAULT_TIMEOUT
+    defaults: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables set for the command unless the caller's environment has them."""
 
     def run(self, args: Sequence[str], *, cwd: Path | None = None) -> str:
         """Run ``args`` and return its standard output.
@@ -48,6 +51,7 @@ class SubprocessRunner:
             done = subprocess.run(
                 list(args),
                 cwd=cwd,
+                env={**self.defaults, **os.environ} if self.defaults else None,
                 capture_output=True,
                 text=True,
                 timeout=self.timeout,
