@@ -40,8 +40,6 @@ def builtin_schema_needed(kustomization: Mapping[str, Any], folder: Path) -> boo
 
 
 def _needs(spec: Mapping[str, Any], folder: Path, seen: set[Path]) -> bool:
-    if folder in seen:
-        return False
     seen.add(folder)
     if any(spec.get(name) for name in _OPAQUE_FIELDS):
         return True
@@ -62,6 +60,8 @@ def _needs(spec: Mapping[str, Any], folder: Path, seen: set[Path]) -> bool:
                 if "://" in entry or entry.startswith(("git@", "github.com/")):
                     return True
                 continue
+            if target in seen:
+                continue  # A cycle, which kustomize reports itself.
             nested = _load_kustomization(target)
             if nested is None or _needs(nested, target, seen):
                 return True
