@@ -23,7 +23,6 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -37,7 +36,7 @@ from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.render.argocd import render_application
 from gitops_schema.render.cache import RenderCache, text_key, tree_digest
 from gitops_schema.render.engines import HelmEngine, find_kustomize
-from gitops_schema.render.flux import render_flux_kustomization
+from gitops_schema.render.flux import render_flux_kustomizations
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult
 
@@ -363,9 +362,7 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
             and renderer.first_visit(cluster, obj.kind, obj.namespace, obj.name, where)
         ]
         # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
-        results = _in_parallel(
-            partial(_render_flux_object, renderer, tuple(config), dict(folders)), wave
-        )
+        results = _render_flux_wave(renderer, tuple(config), dict(folders), wave)
         pending = []
         for (cluster, obj, where), result in zip(wave, results, strict=True):
             if obj.location.file.startswith("<"):
@@ -437,28 +434,39 @@ def _is_source_key(key: str) -> bool:
     return "://" not in key and key.count("/") == 2 and key.split("/")[0] in FLUX_SOURCES
 
 
-def _render_flux_object(
+def _render_flux_wave(
     renderer: _Renderer,
     config: Sequence[Mapping[str, Any]],
     folders: Mapping[str, Path],
-    entry: tuple[str, GitOpsObject, Location],
-) -> RenderResult:
-    obj = entry[1]
-    if obj.kind == "HelmRelease":
-        return render_helm_release(
-            obj,
-            repository=renderer.root,
-            objects=config,
-            chart_cache=renderer.options.chart_cache,
-            cache=renderer.options.cache,
-        )
-    return render_flux_kustomization(
-        obj,
+    wave: Sequence[tuple[str, GitOpsObject, Location]],
+) -> list[RenderResult]:
+    """The results of a wave's objects, in order.
+
+    Kustomizations are built together (sharing kustomize runs), releases rendered on a
+    thread per core.
+    """
+    kustomizations = [i for i, (_, obj, _) in enumerate(wave) if obj.kind != "HelmRelease"]
+    releases = [i for i, (_, obj, _) in enumerate(wave) if obj.kind == "HelmRelease"]
+    built = render_flux_kustomizations(
+        [wave[i][1] for i in kustomizations],
         repository=renderer.root,
         sources=folders,
         objects=config,
         cache=renderer.options.cache,
     )
+    rendered = _in_parallel(
+        lambda obj: render_helm_release(
+            obj,
+            repository=renderer.root,
+            objects=config,
+            chart_cache=renderer.options.chart_cache,
+            cache=renderer.options.cache,
+        ),
+        [wave[i][1] for i in releases],
+    )
+    results = dict(zip(kustomizations, built, strict=True))
+    results.update(zip(releases, rendered, strict=True))
+    return [results[i] for i in range(len(wave))]
 
 
 def render_repository(

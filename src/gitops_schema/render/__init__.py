@@ -18,7 +18,11 @@ from gitops_schema.render.engines import (
     find_kustomize,
 )
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
-from gitops_schema.render.flux import FluxOptions, render_flux_kustomization
+from gitops_schema.render.flux import (
+    FluxOptions,
+    render_flux_kustomization,
+    render_flux_kustomizations,
+)
 from gitops_schema.render.flux_helm import release_name, render_helm_release
 from gitops_schema.render.kustomize import (
     RenderResult,
@@ -46,5 +50,6 @@ __all__ = [
     "release_name",
     "render_application",
     "render_flux_kustomization",
+    "render_flux_kustomizations",
     "render_helm_release",
 ]

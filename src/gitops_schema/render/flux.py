@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,22 +24,29 @@ from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
+from gitops_schema.render.batch import SharedBuild, SharedRunFailed, build_together
 from gitops_schema.render.cache import RenderCache, input_key, text_key
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
 from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
-from gitops_schema.render.inputs import KUSTOMIZATION_FILES, collect_inputs
-from gitops_schema.render.kustomize import RenderResult
+from gitops_schema.render.inputs import Inputs, collect_inputs
+from gitops_schema.render.kustomize import RenderResult, max_workers
 from gitops_schema.render.manifests import (
     find_object,
     object_data,
     parse_stream,
     split_stream,
 )
+from gitops_schema.render.mirror import mirror as mirror_tree
 from gitops_schema.render.openapi import EMPTY_SCHEMA, builtin_schema_needed
 from gitops_schema.render.scratch import scratch_folder
 
-__all__ = ["FluxOptions", "render_flux_kustomization", "substitute"]
+__all__ = [
+    "FluxOptions",
+    "render_flux_kustomization",
+    "render_flux_kustomizations",
+    "substitute",
+]
 
 NAME_LABEL = "kustomize.toolkit.fluxcd.io/name"
 NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace"
@@ -87,7 +95,86 @@ def render_flux_kustomization(
     Raises:
         ToolNotFound: no kustomize engine is installed.
     """
+    [result] = render_flux_kustomizations(
+        [kustomization],
+        repository=repository,
+        sources=sources,
+        objects=objects,
+        options=options,
+        engine=engine,
+        cache=cache,
+    )
+    return result
+
+
+def render_flux_kustomizations(
+    kustomizations: Sequence[GitOpsObject],
+    *,
+    repository: Path,
+    sources: Mapping[str, Path] | None = None,
+    objects: Sequence[Mapping[str, Any]] = (),
+    options: FluxOptions | None = None,
+    engine: KustomizeEngine | None = None,
+    cache: RenderCache | None = None,
+) -> list[RenderResult]:
+    """Render many Flux Kustomizations, as :func:`render_flux_kustomization` renders one.
+
+    The builds run in parallel, one per core, and builds that can share a kustomize run
+    share one (:mod:`.batch`): the results are the same as one by one, in the order given.
+
+    Raises:
+        ToolNotFound: no kustomize engine is installed.
+    """
     options = options or FluxOptions()
+    engine = engine or find_kustomize()
+    results: list[RenderResult] = []
+    jobs: list[_Job] = []
+    for kustomization in kustomizations:
+        prepared = _prepare(
+            kustomization, repository, sources or {}, objects, options, engine, cache
+        )
+        results.append(prepared if isinstance(prepared, RenderResult) else prepared.result)
+        if isinstance(prepared, _Job):
+            jobs.append(prepared)
+    for job, outcome in zip(jobs, _build_all(jobs, engine, cache), strict=True):
+        _complete(job, outcome, options, cache)
+    return results
+
+
+@dataclass(slots=True)
+class _Job:
+    """A Kustomization between preparation and the end of its build."""
+
+    kustomization: GitOpsObject
+    model: Kustomization
+    namespace: str
+    root: Path
+    folder: Path
+    generated: dict[str, Any]
+    content: str
+    """The kustomization file Flux would write, as YAML."""
+    build_key: str | None
+    shareable: bool
+    """May share a kustomize run: sets nothing only a root may set, reads no missing or
+    remote file (a failure is then told by a run of its own)."""
+    variables: dict[str, str] | None
+    variables_report: Report
+    """What finding the variables said: reported only once the build has succeeded."""
+    run_substitution: bool
+    post_key: str | None
+    result: RenderResult
+
+
+def _prepare(
+    kustomization: GitOpsObject,
+    repository: Path,
+    sources: Mapping[str, Path],
+    objects: Sequence[Mapping[str, Any]],
+    options: FluxOptions,
+    engine: KustomizeEngine,
+    cache: RenderCache | None,
+) -> _Job | RenderResult:
+    """A job to build, or the finished result (from the cache, or a failure before kustomize)."""
     result = RenderResult()
     where = kustomization.location
     model = kustomization.model
@@ -97,7 +184,7 @@ def render_flux_kustomization(
         )
         return result
     namespace = kustomization.namespace or "default"
-    root = _source_root(model.spec, namespace, repository, sources or {}, result.report, where)
+    root = _source_root(model.spec, namespace, repository, sources, result.report, where)
     if root is None:
         return result
     folder = _secure_join(root, model.spec.path or "")
@@ -114,10 +201,10 @@ def render_flux_kustomization(
     except FluxBuildError as error:
         result.report.emit("render-flux-build-failed", Severity.ERROR, str(error), where)
         return result
-    engine = engine or find_kustomize()
     content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
-    build_key = _build_key(folder, generated, content, engine) if cache is not None else None
-    # Needed for the cache key, reported only once the build has succeeded.
+    inputs = _inputs(folder, generated)
+    build_key = _build_key(folder, inputs, content, engine) if cache is not None else None
+    shareable = not (inputs.missing or inputs.remote or any(f in generated for f in _ROOT_ONLY))
     variables_report = Report()
     variables = _variables(model.spec, namespace, objects, variables_report, where)
     post_build = model.spec.post_build
@@ -126,7 +213,7 @@ def render_flux_kustomization(
         and post_build is not None
         and (bool(variables) or post_build.substitute_strategy == "Always")
     )
-    key = None
+    post_key = None
     if cache is not None and build_key is not None and variables is not None:
         # The finished objects are a pure function of the build's inputs and these: one
         # entry holds them, and a warm render neither builds nor substitutes again.
@@ -139,34 +226,56 @@ def render_flux_kustomization(
             if model.spec.common_metadata is not None
             else None,
         }
-        key = text_key("flux-post-build", build_key, json.dumps(finishing, sort_keys=True))
-        entry = cache.get(key)
+        post_key = text_key("flux-post-build", build_key, json.dumps(finishing, sort_keys=True))
+        entry = cache.get(post_key)
         if entry is not None:
             result.manifests = list(entry["manifests"])
             return result
-    try:
-        text = _build(root, folder, generated, content, engine, cache, build_key)
-    except ToolFailed as error:
-        result.report.emit("render-flux-build-failed", Severity.ERROR, error.message, where)
-        return result
-    result.report.extend(variables_report)
-    if variables is None:
-        return result
+    return _Job(
+        kustomization,
+        model,
+        namespace,
+        root,
+        folder,
+        generated,
+        content,
+        build_key,
+        shareable,
+        variables,
+        variables_report,
+        run_substitution,
+        post_key,
+        result,
+    )
+
+
+def _complete(
+    job: _Job, outcome: str | ToolFailed, options: FluxOptions, cache: RenderCache | None
+) -> None:
+    """Substitution, Flux's labels and the cache entry of a built job (or its failure)."""
+    result, where = job.result, job.kustomization.location
+    if isinstance(outcome, ToolFailed):
+        result.report.emit("render-flux-build-failed", Severity.ERROR, outcome.message, where)
+        return
+    result.report.extend(job.variables_report)
+    if job.variables is None:
+        return
     rendered: list[dict[str, Any]] = []
-    for document in split_stream(text):
+    for document in split_stream(outcome):
         try:
-            obj = substitute(document, variables, strict=options.strict, enabled=run_substitution)
+            obj = substitute(
+                document, job.variables, strict=options.strict, enabled=job.run_substitution
+            )
         except (SubstitutionError, yaml.YAMLError) as error:
             result.report.emit("render-flux-substitution-failed", Severity.ERROR, str(error), where)
             continue
         if obj is None:
             continue
-        _finish(obj, model, kustomization.name, namespace)
+        _finish(obj, job.model, job.kustomization.name, job.namespace)
         rendered.append(obj)
     result.manifests = rendered
-    if key is not None and cache is not None and result.report.ok:
-        cache.put(key, {"manifests": rendered})
-    return result
+    if job.post_key is not None and cache is not None and result.report.ok:
+        cache.put(job.post_key, {"manifests": rendered})
 
 
 def substitute(
@@ -238,19 +347,125 @@ def _secure_join(root: Path, path: str) -> Path:
     return root.joinpath(*parts)
 
 
-def _build_key(
-    folder: Path, generated: dict[str, Any], content: str, engine: KustomizeEngine
-) -> str:
-    """The cache key of a build: the files it reads, the engine, the generated file."""
+def _inputs(folder: Path, generated: Mapping[str, Any]) -> Inputs:
+    """What a build reads: the folder's kustomization tree and Flux's components."""
     inputs = collect_inputs(folder)
     for component in generated.get("components", []):
         more = collect_inputs(folder / component)
         inputs.files.update(more.files)
         inputs.missing.update(more.missing)
+        inputs.remote.extend(more.remote)
+    return inputs
+
+
+def _build_key(folder: Path, inputs: Inputs, content: str, engine: KustomizeEngine) -> str:
+    """The cache key of a build: the files it reads, the engine, the generated file."""
     # The files that were missing belong in the key: a build that failed on them
     # succeeds once they appear.
     absent = sorted(f"missing:{path}" for path in inputs.missing)
     return input_key(folder.resolve(), inputs.files, "flux", engine.version, content, *absent)
+
+
+_ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi")
+"""Fields kustomize reads from the root kustomization only: a build setting one runs alone."""
+_MAX_SHARED = 16
+"""Builds in one shared kustomize run at most; a run that fails is halved and run again."""
+
+
+def _build_all(
+    jobs: Sequence[_Job], engine: KustomizeEngine, cache: RenderCache | None
+) -> list[str | ToolFailed]:
+    """Every job's kustomize output (or failure), on a thread per core, runs shared."""
+    outcomes: dict[int, str | ToolFailed] = {}
+    alone: list[int] = []
+    shared: dict[bool, list[int]] = {False: [], True: []}
+    for index, job in enumerate(jobs):
+        if job.build_key is not None and cache is not None:
+            entry = cache.get(job.build_key)
+            if entry is not None and "error" in entry:
+                # A failure is as reproducible as an output while the inputs stay as they
+                # are: it is cached too (outputs are cached finished, by _complete).
+                outcomes[index] = ToolFailed(str(entry["error"]))
+                continue
+        if len(jobs) > 1 and job.shareable:
+            shared[not builtin_schema_needed(job.generated, job.folder)].append(index)
+        else:
+            alone.append(index)
+    workers = max_workers()
+
+    def build_alone(index: int) -> None:
+        job = jobs[index]
+        try:
+            outcomes[index] = _build(
+                job.root, job.folder, job.generated, job.content, engine, cache, job.build_key
+            )
+        except ToolFailed as error:
+            outcomes[index] = error
+
+    def build_shared(indices: list[int], empty_schema: bool) -> None:
+        if len(indices) == 1:
+            build_alone(indices[0])
+            return
+        builds = [SharedBuild(jobs[i].root, jobs[i].folder, jobs[i].content) for i in indices]
+        try:
+            texts = build_together(builds, engine, empty_schema=empty_schema)
+        except SharedRunFailed as failed:
+            if failed.culprit is not None:
+                # The build kustomize named runs alone (its own failure, or its clash,
+                # is then told plainly); the others share a run again.
+                build_alone(indices[failed.culprit])
+                build_shared(
+                    indices[: failed.culprit] + indices[failed.culprit + 1 :], empty_schema
+                )
+            else:
+                half = len(indices) // 2
+                build_shared(indices[:half], empty_schema)
+                build_shared(indices[half:], empty_schema)
+            return
+        for index, text in zip(indices, texts, strict=True):
+            if text is None:
+                build_alone(index)
+            else:
+                outcomes[index] = text
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        tasks = [pool.submit(build_alone, index) for index in alone]
+        for empty_schema, indices in shared.items():
+            size = min(_MAX_SHARED, -(-len(indices) // workers))
+            tasks += [
+                pool.submit(build_shared, batch, empty_schema)
+                for batch in _batches(indices, jobs, size)
+            ]
+        for task in tasks:
+            task.result()
+    return [outcomes[index] for index in range(len(jobs))]
+
+
+def _batches(indices: Sequence[int], jobs: Sequence[_Job], size: int) -> list[list[int]]:
+    """Shared runs of at most ``size`` builds, keeping likely clashes apart.
+
+    Builds of the same component into the same namespace make objects of the same id
+    before substitution (``${APP}``-named), which a shared run refuses.
+    """
+    batches: list[list[int]] = []
+    taken: list[set[tuple[str, Path]]] = []
+    for index in indices:
+        job = jobs[index]
+        namespace = job.model.spec.target_namespace or ""
+        clashes = {
+            (namespace, (job.folder / component).resolve())
+            for component in job.generated.get("components", [])
+            if isinstance(component, str)
+        }
+        for batch, keys in zip(batches, taken, strict=True):
+            if len(batch) < size and not clashes & keys:
+                batch.append(index)
+                keys.update(clashes)
+                break
+        else:
+            batches.append([index])
+            taken.append(set(clashes))
+    return batches
 
 
 def _build(
@@ -262,15 +477,9 @@ def _build(
     cache: RenderCache | None,
     key: str | None,
 ) -> str:
-    # A failure is as reproducible as an output while the inputs stay as they are: it is
-    # cached too (outputs are cached finished, by the caller).
-    if key is not None and cache is not None:
-        entry = cache.get(key)
-        if entry is not None and "error" in entry:
-            raise ToolFailed(str(entry["error"]))
     with scratch_folder("gitops-schema-flux-") as temporary:
         source = temporary / "source"
-        mirror = _mirror(root.resolve(), folder.resolve(), temporary)
+        mirror = mirror_tree(root.resolve(), folder.resolve(), temporary)
         written = content
         if not builtin_schema_needed(generated, mirror):
             schema = temporary / "openapi.json"
@@ -286,24 +495,6 @@ def _build(
                 cache.put(key, {"error": message})
             raise ToolFailed(message) from error
     return text
-
-
-def _mirror(root: Path, folder: Path, temporary: Path) -> Path:
-    """A tree in ``temporary`` that reads like ``root`` but owns the folder being built."""
-    target = temporary / "source"
-    relative = folder.relative_to(root).parts
-    real, copy = root, target
-    for depth in range(len(relative) + 1):
-        copy.mkdir()
-        skip = relative[depth] if depth < len(relative) else None
-        for entry in real.iterdir():
-            if entry.name == skip or (skip is None and entry.name in KUSTOMIZATION_FILES):
-                continue
-            (copy / entry.name).symlink_to(entry)
-        if skip is None:
-            break
-        real, copy = real / skip, copy / skip
-    return copy
 
 
 def _variables(

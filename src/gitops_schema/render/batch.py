@@ -1,0 +1,305 @@
+"""Many kustomize builds in one kustomize run, split back exactly as separate runs print them.
+
+A kustomize process spends some 35 ms starting before it reads a file, more than a small
+build takes; a repository of small Flux Kustomizations spends most of a cold render
+starting processes. So builds that can share a run share one: a root kustomization lists
+each build's folder followed by a sentinel object, in first-in-first-out order, so each
+build's objects come out together, and each build's objects are then put in kustomize's
+legacy order, a total order on object ids, as a run of that build alone prints them.
+
+Only two steps of a kustomize run cross its sub-builds, and both are guarded:
+
+- Objects with the same id in two builds fail the run (kustomize refuses them): the
+  caller then builds each alone.
+- Name references are fixed once, over every object of the run: an object of one build
+  could pick up a referred-to object of another. A build is kept from a shared run when
+  it holds a kind that refers by name (kustomize's default ``nameReference`` table) to a
+  kind another build of the run produced; it is then built alone.
+
+Builds whose root sets what only a root may set (``sortOptions``, ``buildMetadata``,
+``openapi``) are not given to a shared run by the caller.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gitops_schema.errors import ToolFailed
+from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions
+from gitops_schema.render.manifests import parse_stream, split_stream
+from gitops_schema.render.mirror import mirror
+from gitops_schema.render.openapi import EMPTY_SCHEMA
+from gitops_schema.render.scratch import scratch_folder
+
+__all__ = ["SharedBuild", "SharedRunFailed", "build_together", "legacy_order"]
+
+_OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
+_SENTINEL_NAMESPACE = "gitops-schema-batch"
+
+# kustomize's default nameReference configuration: each kind that is referred to by name,
+# and the kinds with fields that refer to it.
+_REFERRED_BY: Mapping[str, frozenset[str]] = {
+    "ClusterRole": frozenset({"ClusterRoleBinding", "RoleBinding"}),
+    "ConfigMap": frozenset(
+        {
+            "ClusterRole",
+            "CronJob",
+            "DaemonSet",
+            "Deployment",
+            "Ingress",
+            "Job",
+            "Node",
+            "Pod",
+            "PodTemplate",
+            "ReplicaSet",
+            "Role",
+            "StatefulSet",
+        }
+    ),
+    "Deployment": frozenset({"HorizontalPodAutoscaler"}),
+    "IngressClass": frozenset({"Ingress"}),
+    "PersistentVolume": frozenset({"ClusterRole", "PersistentVolumeClaim"}),
+    "PersistentVolumeClaim": frozenset(
+        {"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicationController", "StatefulSet"}
+    ),
+    "PriorityClass": frozenset(
+        {"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicationController", "StatefulSet"}
+    ),
+    "ReplicaSet": frozenset({"HorizontalPodAutoscaler"}),
+    "ReplicationController": frozenset({"HorizontalPodAutoscaler"}),
+    "Role": frozenset({"RoleBinding"}),
+    "Secret": frozenset(
+        {
+            "ClusterRole",
+            "CronJob",
+            "DaemonSet",
+            "Deployment",
+            "Ingress",
+            "Job",
+            "PersistentVolume",
+            "Pod",
+            "PodTemplate",
+            "ReplicaSet",
+            "Role",
+            "Service",
+            "ServiceAccount",
+            "StatefulSet",
+            "StorageClass",
+        }
+    ),
+    "Service": frozenset(
+        {
+            "APIService",
+            "Ingress",
+            "MutatingWebhookConfiguration",
+            "StatefulSet",
+            "ValidatingWebhookConfiguration",
+        }
+    ),
+    "ServiceAccount": frozenset(
+        {
+            "ClusterRoleBinding",
+            "CronJob",
+            "DaemonSet",
+            "Deployment",
+            "Job",
+            "Pod",
+            "ReplicationController",
+            "RoleBinding",
+            "StatefulSet",
+        }
+    ),
+    "StatefulSet": frozenset({"HorizontalPodAutoscaler"}),
+    "StorageClass": frozenset({"PersistentVolume", "PersistentVolumeClaim", "StatefulSet"}),
+    "ValidatingAdmissionPolicy": frozenset({"ValidatingAdmissionPolicyBinding"}),
+}
+
+# kustomize's legacy sort: these kinds first and last, in this order; the rest between.
+_ORDER_FIRST = (
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+)
+_ORDER_LAST = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+_RANK = {
+    **{kind: index - len(_ORDER_FIRST) for index, kind in enumerate(_ORDER_FIRST)},
+    **{kind: index + 1 for index, kind in enumerate(_ORDER_LAST)},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SharedBuild:
+    """One build for a shared run: its source tree, its folder, its kustomization file."""
+
+    root: Path
+    """The source root the build may read anything under (mirrored, not copied)."""
+    folder: Path
+    """The folder built, inside ``root``."""
+    kustomization: str
+    """The kustomization file written in the folder's place (without ``openapi``)."""
+
+
+class SharedRunFailed(Exception):
+    """A shared run failed: one of its builds fails, or two make an object of the same id."""
+
+    def __init__(self, culprit: int | None) -> None:
+        super().__init__(f"shared kustomize run failed at build {culprit}")
+        self.culprit = culprit
+        """The build kustomize was reading when it failed, when its message says."""
+
+
+def build_together(
+    builds: Sequence[SharedBuild], engine: KustomizeEngine, *, empty_schema: bool
+) -> list[str | None]:
+    """Each build's output, as a run of it alone prints it; None where it must run alone.
+
+    Args:
+        builds: builds whose roots set no ``sortOptions``, ``buildMetadata`` or ``openapi``.
+        engine: the kustomize to run, once.
+        empty_schema: give the run an empty OpenAPI schema (every build may do without the
+            built-in one: :func:`~gitops_schema.render.openapi.builtin_schema_needed`).
+    """
+    with scratch_folder("gitops-schema-batch-") as scratch:
+        resources: list[str] = []
+        for index, build in enumerate(builds):
+            folder = mirror(build.root.resolve(), build.folder.resolve(), scratch / f"b{index}")
+            (folder / "kustomization.yaml").write_text(build.kustomization, encoding="utf-8")
+            sentinel = f"sentinel-{index}.yaml"
+            (scratch / sentinel).write_text(_sentinel(index), encoding="utf-8")
+            resources += [folder.relative_to(scratch).as_posix(), sentinel]
+        root: dict[str, Any] = {"resources": resources, "sortOptions": {"order": "fifo"}}
+        if empty_schema:
+            (scratch / "openapi.json").write_text(EMPTY_SCHEMA, encoding="utf-8")
+            root["openapi"] = {"path": "openapi.json"}
+        (scratch / "kustomization.yaml").write_text(
+            yaml.dump(root, Dumper=yaml.CSafeDumper), encoding="utf-8"
+        )
+        try:
+            text = engine.build(scratch, _OPTIONS)
+        except ToolFailed as error:
+            # kustomize names the folder it was reading: "...from path '<scratch>/b3/source/..."
+            named = re.search(re.escape(str(scratch)) + r"/b(\d+)/source/", error.message)
+            raise SharedRunFailed(int(named.group(1)) if named else None) from error
+    groups = _split(text, len(builds))
+    if groups is None:
+        raise SharedRunFailed(None)
+    ids = [[_ResId.of(doc) for doc in group] for group in groups]
+    kinds = [{i.kind for i in group} for group in ids]
+    outputs: list[str | None] = []
+    for index, group in enumerate(groups):
+        others = set().union(*(k for i, k in enumerate(kinds) if i != index))
+        referred = {kind for kind in others if _REFERRED_BY.get(kind, frozenset()) & kinds[index]}
+        ordered = _legacy_sorted(group, ids[index])
+        outputs.append(None if referred else "---\n".join(ordered))
+    return outputs
+
+
+def legacy_order(documents: Sequence[str]) -> list[str]:
+    """Documents of one build in kustomize's default (legacy) order of object ids."""
+    return _legacy_sorted(documents, [_ResId.of(doc) for doc in documents])
+
+
+def _legacy_sorted(documents: Sequence[str], ids: Sequence[_ResId]) -> list[str]:
+    def compare(a: int, b: int) -> int:
+        return _compare(ids[a], ids[b])
+
+    order = sorted(range(len(documents)), key=functools.cmp_to_key(compare))
+    return [documents[index] for index in order]
+
+
+def _sentinel(index: int) -> str:
+    return (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+        f"  name: gitops-schema-batch-{index}\n  namespace: {_SENTINEL_NAMESPACE}\n"
+    )
+
+
+def _split(text: str, count: int) -> list[list[str]] | None:
+    """The run's documents grouped by build (each ending with a newline), or None."""
+    groups: list[list[str]] = [[]]
+    for document in split_stream(text):
+        if _is_sentinel(document, len(groups) - 1):
+            groups.append([])
+        else:
+            groups[-1].append(document if document.endswith("\n") else document + "\n")
+    if len(groups) != count + 1 or groups[-1]:
+        return None
+    return groups[:-1]
+
+
+def _is_sentinel(document: str, index: int) -> bool:
+    return f"name: gitops-schema-batch-{index}\n" in document and _SENTINEL_NAMESPACE in document
+
+
+@dataclass(frozen=True, slots=True)
+class _ResId:
+    group: str
+    version: str
+    kind: str
+    namespace: str
+    name: str
+
+    @classmethod
+    def of(cls, document: str) -> _ResId:
+        objects = parse_stream(document)
+        obj: dict[str, Any] = objects[0] if objects else {}
+        api_version = str(obj.get("apiVersion") or "")
+        group, _, version = api_version.rpartition("/")
+        metadata = obj.get("metadata")
+        if not isinstance(metadata, dict):
+            metadata = {}
+        return cls(
+            group,
+            version,
+            str(obj.get("kind") or ""),
+            str(metadata.get("namespace") or ""),
+            str(metadata.get("name") or ""),
+        )
+
+    def gvk_sort_string(self) -> str:
+        return "_".join((self.group or "~G", self.version or "~V", self.kind or "~K"))
+
+    def sort_string(self) -> str:
+        gvk = "_".join((self.kind or "~K", self.version or "~V", self.group or "~G"))
+        return "|".join((gvk, self.namespace or "~X", self.name or "~N"))
+
+
+def _compare(a: _ResId, b: _ResId) -> int:
+    """Kustomize's legacyIDSorter.Less, as a comparison."""
+    if (a.group, a.version, a.kind) != (b.group, b.version, b.kind):
+        first, second = _RANK.get(a.kind, 0), _RANK.get(b.kind, 0)
+        if first != second:
+            return -1 if first < second else 1
+        x, y = a.gvk_sort_string(), b.gvk_sort_string()
+        if a.kind == b.kind == "Namespace" and (not a.group or not b.group):
+            # kustomize orders these two the other way round.
+            x, y = y, x
+        return -1 if x < y else 1 if x > y else 0
+    x, y = a.sort_string(), b.sort_string()
+    return -1 if x < y else 1 if x > y else 0

@@ -1,0 +1,180 @@
+"""Builds sharing one kustomize run read exactly as runs of their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gitops_schema.load import load_paths
+from gitops_schema.model import GitOpsObject, parse_documents
+from gitops_schema.render import (
+    KustomizeOptions,
+    find_kustomize,
+    render_flux_kustomization,
+    render_flux_kustomizations,
+)
+from gitops_schema.render.batch import SharedBuild, SharedRunFailed, build_together, legacy_order
+from gitops_schema.render.inputs import KUSTOMIZATION_FILES, kustomization_file
+from gitops_schema.render.openapi import builtin_schema_needed
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
+
+
+def corpus_folders(repository: str) -> list[Path]:
+    root = CORPUS / repository
+    return sorted({p.parent for name in KUSTOMIZATION_FILES for p in root.rglob(name)})
+
+
+def shared(root: Path, folder: Path) -> SharedBuild:
+    file = kustomization_file(folder)
+    assert file is not None
+    return SharedBuild(root, folder, file.read_text())
+
+
+def alone(folder: Path) -> str:
+    return find_kustomize().build(folder, OPTIONS)
+
+
+@pytest.mark.parametrize("repository", ["argocd-example-apps", "flux2-multi-tenancy"])
+def test_shared_runs_print_each_build_as_its_own_run(repository: str) -> None:
+    root = CORPUS / repository
+    folders = []
+    for folder in corpus_folders(repository):
+        try:
+            alone(folder)
+        except Exception:
+            continue
+        folders.append(folder)
+    for empty_schema in (False, True):
+        group = [
+            f
+            for f in folders
+            if builtin_schema_needed(yaml.safe_load(kustomization_file(f).read_text()), f)  # type: ignore[union-attr]
+            is not empty_schema
+        ]
+        if len(group) < 2:
+            continue
+        texts = None
+        while texts is None:
+            try:
+                texts = build_together(
+                    [shared(root, f) for f in group], find_kustomize(), empty_schema=empty_schema
+                )
+            except SharedRunFailed as failed:
+                # Overlays of one base build the same objects: the one named leaves the run.
+                assert failed.culprit is not None
+                del group[failed.culprit]
+        kept = [(f, t) for f, t in zip(group, texts, strict=True) if t is not None]
+        assert len(kept) >= len(group) // 2
+        for folder, text in kept:
+            assert text == alone(folder), folder
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          envFrom:
+            - configMapRef:
+                name: cfg
+"""
+
+
+def test_a_build_referring_to_another_builds_kind_runs_alone(tmp_path: Path) -> None:
+    # kustomize fixes name references over a whole run: the Deployment could pick up the
+    # other build's ConfigMap, so its build must run alone; the ConfigMap's need not.
+    config = write(
+        tmp_path / "config",
+        {"cm.yaml": CONFIG_MAP, "kustomization.yaml": "namePrefix: a-\nresources: [cm.yaml]\n"},
+    )
+    web = write(
+        tmp_path / "web", {"d.yaml": DEPLOYMENT, "kustomization.yaml": "resources: [d.yaml]\n"}
+    )
+    texts = build_together(
+        [shared(tmp_path, config), shared(tmp_path, web)], find_kustomize(), empty_schema=True
+    )
+    assert texts == [alone(config), None]
+    assert "name: cfg" in alone(web)
+
+
+def test_a_clash_names_the_build_that_made_it(tmp_path: Path) -> None:
+    files = {"cm.yaml": CONFIG_MAP, "kustomization.yaml": "resources: [cm.yaml]\n"}
+    first, second, third = (write(tmp_path / name, files) for name in ("a", "b", "c"))
+    third.joinpath("cm.yaml").write_text(CONFIG_MAP.replace("cfg", "other"))
+    with pytest.raises(SharedRunFailed) as failed:
+        build_together(
+            [shared(tmp_path, f) for f in (first, third, second)],
+            find_kustomize(),
+            empty_schema=True,
+        )
+    assert failed.value.culprit == 2
+
+
+def test_legacy_order_is_kustomizes(tmp_path: Path) -> None:
+    kinds = [
+        ("v1", "Service", "b"),
+        ("apps/v1", "Deployment", "a"),
+        ("v1", "Namespace", "z"),
+        ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "v"),
+        ("example.com/v1", "Widget", "w"),
+        ("v1", "ConfigMap", "b"),
+        ("v1", "ConfigMap", "a"),
+        ("example.com/v1", "Namespace", "y"),
+        ("batch/v1", "Job", "j"),
+    ]
+    docs = [
+        f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: {name}\n" for api, kind, name in kinds
+    ]
+    write(tmp_path, {"all.yaml": "---\n".join(docs)})
+    fifo = "resources: [all.yaml]\nsortOptions: {order: fifo}\n"
+    write(tmp_path, {"kustomization.yaml": fifo})
+    printed = alone(tmp_path).split("---\n")
+    write(tmp_path, {"kustomization.yaml": "resources: [all.yaml]\n"})
+    assert "---\n".join(legacy_order(printed)) == alone(tmp_path)
+
+
+def flux_objects(*paths: Path) -> list[GitOpsObject]:
+    objects = parse_documents(load_paths(list(paths)).documents).objects
+    return [
+        o
+        for o in objects
+        if o.kind == "Kustomization" and o.api_version.startswith("kustomize.toolkit")
+    ]
+
+
+def test_flux_kustomizations_render_together_as_one_by_one() -> None:
+    repository = CORPUS / "onedr0p-home-ops"
+    found = flux_objects(repository / "kubernetes" / "apps" / "default")
+    assert len(found) > 20
+    together = render_flux_kustomizations(found, repository=repository)
+    for kustomization, result in zip(found, together, strict=True):
+        one = render_flux_kustomization(kustomization, repository=repository)
+        assert (result.manifests, list(result.report)) == (one.manifests, list(one.report))
+
+
+def test_no_sentinel_reaches_a_result() -> None:
+    # The shared run's sentinels never reach a result: no build's text names them.
+    repository = CORPUS / "onedr0p-home-ops"
+    found = flux_objects(repository / "kubernetes" / "apps" / "default")[:6]
+    for result in render_flux_kustomizations(found, repository=repository):
+        assert result.manifests
+        assert "gitops-schema-batch" not in result.text
