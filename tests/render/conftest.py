@@ -1,4 +1,4 @@
-"""Fixtures of the render tests: a real kustomize engine that counts its builds."""
+"""Fixtures of the render tests: a kustomize engine that counts its builds, a chart."""
 
 from __future__ import annotations
 
@@ -28,3 +28,27 @@ class CountingRunner:
 def counting_engine() -> KustomizeEngine:
     """kubectl kustomize, through a :class:`CountingRunner` (its ``runner``)."""
     return KustomizeEngine(find_kustomize().command, CountingRunner())
+
+
+CAPABILITIES_TEMPLATE = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}
+data:
+  version: {{ .Capabilities.KubeVersion.Version | quote }}
+  minor: {{ .Capabilities.KubeVersion.Minor | quote }}
+  foo: {{ .Capabilities.APIVersions.Has "foo.example.com/v1" | quote }}
+  bar: {{ .Capabilities.APIVersions.Has "foo.example.com/v1/Bar" | quote }}
+  apps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}
+"""
+
+
+@pytest.fixture
+def capabilities_chart(tmp_path: Path) -> Path:
+    """A chart folder ``caps`` whose one ConfigMap prints the ``.Capabilities`` it saw."""
+    chart = tmp_path / "caps"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: caps\nversion: 0.1.0\n")
+    (chart / "templates" / "caps.yaml").write_text(CAPABILITIES_TEMPLATE)
+    return chart

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from gitops_schema.render import HelmEngine, render_application
+from gitops_schema.desired import RenderOptions, render_repository
+from gitops_schema.render import HelmEngine, RenderCache, render_application
 from gitops_schema.render.argocd_sources import glob_match, parse_image
 from gitops_schema.render.helm_values import parse_set_value, set_path
 from gitops_schema.render.jsonnet import expand_env
@@ -368,3 +370,86 @@ def test_image_and_glob_forms() -> None:
     assert glob_match("*.yaml", "sub/a.yaml")
     assert glob_match("{a,b}/*", "b/c")
     assert not glob_match("[!a]*", "abc")
+
+
+def capabilities_app(helm: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "metadata": {"name": "caps"},
+        "spec": {
+            "source": {"repoURL": URL, "path": "caps", "helm": helm},
+            "destination": {"namespace": "n"},
+        },
+    }
+
+
+def test_helm_kube_version_and_api_versions(capabilities_chart: Path) -> None:
+    helm = {"kubeVersion": "v1.20.3-gke.1", "apiVersions": ["foo.example.com/v1"]}
+    result = render_application(capabilities_app(helm), repository=capabilities_chart.parent)
+    assert result.report.ok, [str(d) for d in result.report]
+    [config] = result.manifests
+    # The repo-server passes Helm only the release numbers of the version.
+    assert config["data"] == {
+        "version": "v1.20.3",
+        "minor": "20",
+        "foo": "true",
+        "bar": "false",
+        "apps": "true",
+    }
+
+
+def test_helm_capabilities_per_source(capabilities_chart: Path) -> None:
+    app = capabilities_app({})
+    source = app["spec"].pop("source")
+    app["spec"]["sources"] = [
+        {**source, "helm": {"releaseName": "old", "kubeVersion": "1.21"}},
+        {**source, "helm": {"releaseName": "new", "apiVersions": ["foo.example.com/v1/Bar"]}},
+    ]
+    result = render_application(app, repository=capabilities_chart.parent)
+    assert result.report.ok, [str(d) for d in result.report]
+    old, new = (m["data"] for m in result.manifests)
+    assert (old["version"], old["bar"]) == ("v1.21", "false")
+    assert new["version"] != "v1.21"
+    assert new["bar"] == "true"
+
+
+def test_chart_kube_version_constraint_is_a_diagnostic(capabilities_chart: Path) -> None:
+    metadata = capabilities_chart / "Chart.yaml"
+    metadata.write_text(metadata.read_text() + 'kubeVersion: ">=1.25.0-0"\n')
+    app = capabilities_app({"kubeVersion": "1.20.3"})
+    result = render_application(app, repository=capabilities_chart.parent)
+    [diagnostic] = result.report
+    assert diagnostic.rule == "render-argocd-helm-failed"
+    assert diagnostic.message.endswith(
+        "chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.3"
+    )
+    assert result.manifests == []
+    app["spec"]["source"]["helm"]["kubeVersion"] = "1.25.4"  # type: ignore[index]
+    assert render_application(app, repository=capabilities_chart.parent).report.ok
+
+
+def test_an_invalid_kube_version_is_a_diagnostic(capabilities_chart: Path) -> None:
+    app = capabilities_app({"kubeVersion": "latest"})
+    [diagnostic] = render_application(app, repository=capabilities_chart.parent).report
+    assert diagnostic.rule == "render-argocd-helm-kube-version"
+    assert diagnostic.message == (
+        'could not parse kubernetes version latest: could not parse "latest" as version'
+    )
+
+
+def test_a_changed_kube_version_is_not_read_from_the_cache(capabilities_chart: Path) -> None:
+    repo = capabilities_chart.parent
+    application = repo / "app.yaml"
+
+    def rendered_version(kube_version: str) -> str:
+        app = capabilities_app({"kubeVersion": kube_version})
+        application.write_text(
+            yaml.safe_dump({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", **app})
+        )
+        options = RenderOptions(cache=RenderCache(repo.parent / "cache"))
+        [manifests] = render_repository(repo, options).by_cluster()["in-cluster"].values()
+        [config] = manifests
+        return str(config["data"]["version"])
+
+    assert rendered_version("1.20.3") == "v1.20.3"
+    assert rendered_version("1.30.1") == "v1.30.1"
+    assert rendered_version("1.20.3") == "v1.20.3"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,8 @@ from gitops_schema.render import (
     build_kustomizations,
     find_kustomize,
 )
+from gitops_schema.render.engines import kube_version_numbers
+from gitops_schema.render.manifests import parse_stream
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -117,3 +120,108 @@ def test_helm_renders_a_chart_in_process() -> None:
 def test_helm_failure_is_tool_failed(tmp_path: Path) -> None:
     with pytest.raises(ToolFailed, match="helm template"):
         HelmEngine().template(tmp_path, {}, release="r", namespace="ns")
+
+
+def capabilities(chart: Path, **options: Any) -> dict[str, str]:
+    text = HelmEngine().template(chart, {}, release="caps", namespace="ns", **options)
+    [config] = parse_stream(text)
+    data: dict[str, str] = config["data"]
+    return data
+
+
+def test_helm_capabilities_take_the_kube_version_and_api_versions(
+    capabilities_chart: Path,
+) -> None:
+    seen = capabilities(
+        capabilities_chart,
+        kube_version="1.20.3",
+        api_versions=["foo.example.com/v1", "foo.example.com/v1/Bar"],
+    )
+    # Added to the built-in API versions, as --api-versions does.
+    assert seen == {
+        "version": "v1.20.3",
+        "minor": "20",
+        "foo": "true",
+        "bar": "true",
+        "apps": "true",
+    }
+
+
+def test_helm_capabilities_default_to_the_sdk(capabilities_chart: Path) -> None:
+    default = capabilities(capabilities_chart)
+    assert default["version"] != "v1.20.3"
+    assert (default["foo"], default["apps"]) == ("false", "true")
+    assert capabilities(capabilities_chart, kube_version="") == default
+    only_apis = capabilities(capabilities_chart, api_versions=["foo.example.com/v1"])
+    assert only_apis == {**default, "foo": "true"}
+
+
+@pytest.mark.parametrize(
+    ("given", "version", "minor"),
+    [
+        ("1.20", "v1.20", "20"),
+        ("v1.20.3", "v1.20.3", "20"),
+        ("1.29.4-gke.100", "v1.29.4-gke.100", "29"),
+    ],
+)
+def test_helm_kube_version_forms(
+    capabilities_chart: Path, given: str, version: str, minor: str
+) -> None:
+    seen = capabilities(capabilities_chart, kube_version=given)
+    assert (seen["version"], seen["minor"]) == (version, minor)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("abc", 'could not parse "abc" as version'),
+        ("1", 'illegal version string "1"'),
+        ("01.20", 'illegal zero-prefixed version component "01" in "01.20"'),
+        (">=1.20", 'could not parse ">=1.20" as version'),
+    ],
+)
+def test_an_invalid_kube_version_is_tool_failed(
+    capabilities_chart: Path, given: str, message: str
+) -> None:
+    with pytest.raises(ToolFailed) as failed:
+        capabilities(capabilities_chart, kube_version=given)
+    assert failed.value.message.endswith(f"invalid kube version '{given}': {message}")
+
+
+@pytest.mark.parametrize(
+    ("given", "numbers"),
+    [
+        ("1.20", "1.20"),
+        ("v1.20.3", "1.20.3"),
+        (" v1.020.3-gke.1+build", "1.20.3"),
+        ("0.9", "0.9"),
+        ("1.2.3.4", "1.2.3.4"),
+    ],
+)
+def test_kube_version_numbers(given: str, numbers: str) -> None:
+    assert kube_version_numbers(given) == numbers
+
+
+@pytest.mark.parametrize(
+    "given", ["", "v", "V1.20", "1", "1..2", "1.20\n", "18446744073709551616.0"]
+)
+def test_kube_version_numbers_refuse(given: str) -> None:
+    with pytest.raises(ValueError):
+        kube_version_numbers(given)
+
+
+def test_a_chart_kube_version_constraint_is_checked(capabilities_chart: Path) -> None:
+    metadata = capabilities_chart / "Chart.yaml"
+    metadata.write_text(metadata.read_text() + 'kubeVersion: ">=1.25.0-0"\n')
+    with pytest.raises(ToolFailed) as failed:
+        capabilities(capabilities_chart, kube_version="1.20.3")
+    assert failed.value.message.endswith(
+        "chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.3"
+    )
+    # A provider suffix is not part of the version the constraint is checked against.
+    assert capabilities(capabilities_chart, kube_version="v1.25.0-eks.7")["minor"] == "25"
+    # Without a kube version nothing is known about the cluster, so nothing is refused.
+    assert capabilities(capabilities_chart)["foo"] == "false"
+    metadata.write_text(metadata.read_text().replace(">=1.25.0-0", "not a range"))
+    with pytest.raises(ToolFailed, match="requires kubeVersion: not a range which is incompatible"):
+        capabilities(capabilities_chart, kube_version="1.30")

@@ -29,7 +29,12 @@ from gitops_schema.render.charts import (
     prepared_chart,
     template_chart,
 )
-from gitops_schema.render.engines import HelmEngine, KustomizeEngine, find_kustomize
+from gitops_schema.render.engines import (
+    HelmEngine,
+    KustomizeEngine,
+    find_kustomize,
+    kube_version_numbers,
+)
 from gitops_schema.render.helm_values import (
     ValuesPathError,
     merge_values,
@@ -242,6 +247,19 @@ def _render_helm(
 ) -> list[dict[str, Any]]:
     helm = source.get("helm") or {}
     where = context.where
+    kube_version = str(helm.get("kubeVersion") or "")
+    if kube_version:
+        # The repo-server hands Helm only the release numbers ("v1.20.3-gke.1" -> "1.20.3").
+        try:
+            kube_version = kube_version_numbers(kube_version)
+        except ValueError as error:
+            report.emit(
+                "render-argocd-helm-kube-version",
+                Severity.ERROR,
+                f"could not parse kubernetes version {kube_version}: {error}",
+                where,
+            )
+            return []
     try:
         with prepared_chart(chart, context.chart_cache) as folder:
             values = _helm_values(context, helm, folder, report)
@@ -254,6 +272,8 @@ def _render_helm(
                 release=str(helm.get("releaseName") or context.name),
                 namespace=str(helm.get("namespace") or context.namespace or "default"),
                 include_crds=not helm.get("skipCrds", False),
+                kube_version=kube_version or None,
+                api_versions=[str(api) for api in helm.get("apiVersions") or []],
             )
     except ChartError as error:
         report.emit("render-argocd-chart-unavailable", Severity.ERROR, str(error), where)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -122,13 +122,25 @@ def template_chart(
     release: str,
     namespace: str,
     include_crds: bool,
+    kube_version: str | None = None,
+    api_versions: Sequence[str] = (),
 ) -> str:
     """``helm template`` of a prepared chart, with ``--include-crds`` when asked.
+
+    ``kube_version`` and ``api_versions`` are ``--kube-version`` and ``--api-versions``
+    (see :meth:`HelmEngine.template`).
 
     Raises:
         ToolFailed: Helm fails on the chart; the message is Helm's.
     """
-    text = engine.template(chart, values, release=release, namespace=namespace)
+    text = engine.template(
+        chart,
+        values,
+        release=release,
+        namespace=namespace,
+        kube_version=kube_version,
+        api_versions=api_versions,
+    )
     if not include_crds:
         return text
     crds = [

@@ -7,22 +7,32 @@ runs in-process through ``helm-python-sdk`` (Helm's Go SDK behind a C ABI).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import sysconfig
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 import helm_python
+from helm_python import _native
 
 from gitops_schema.errors import ToolFailed, ToolNotFound
+from gitops_schema.gotemplate.funcs import FuncError
+from gitops_schema.gotemplate.sprig_semver import semver_compare
 from gitops_schema.render.runner import Runner, SubprocessRunner
 
-__all__ = ["HelmEngine", "KustomizeEngine", "KustomizeOptions", "find_kustomize"]
+__all__ = [
+    "HelmEngine",
+    "KustomizeEngine",
+    "KustomizeOptions",
+    "find_kustomize",
+    "kube_version_numbers",
+]
 
 LoadRestrictor = Literal["LoadRestrictionsRootOnly", "LoadRestrictionsNone"]
 
@@ -106,6 +116,51 @@ def _locate_kustomize(runner: Runner) -> KustomizeEngine:
 
 _HELM_LOCK = threading.Lock()
 
+# Kubernetes' generic version syntax: Go's \s (no vertical tab) and a "." that stops at a
+# newline, so a version with a line break in it is refused, as there.
+_KUBE_VERSION = re.compile(r"[\t\n\f\r ]*v?([0-9]+(?:\.[0-9]+)*)(.*)")
+_UINT64_LIMIT = 2**64
+
+
+def kube_version_numbers(version: str) -> str:
+    """The release numbers of a Kubernetes version, read as Kubernetes' generic parser does.
+
+    Leading blanks and a ``v`` are dropped and whatever follows the numbers is ignored:
+    ``v1.20.3-gke.1`` gives ``1.20.3``, ``1.20`` gives ``1.20``. Helm checks a chart's
+    ``kubeVersion`` constraint against these numbers, and Argo CD hands them to Helm.
+
+    Raises:
+        ValueError: not a Kubernetes version (fewer than two numbers, a first number with
+            a leading zero); the message is Kubernetes'.
+    """
+    match = _KUBE_VERSION.fullmatch(version)
+    if match is None:
+        raise ValueError(f"could not parse {_go_quote(version)} as version")
+    components = match.group(1).split(".")
+    if len(components) < 2:
+        raise ValueError(f"illegal version string {_go_quote(version)}")
+    if components[0].startswith("0") and components[0] != "0":
+        raise ValueError(
+            f"illegal zero-prefixed version component {_go_quote(components[0])} in "
+            f"{_go_quote(version)}"
+        )
+    numbers = []
+    for component in components:
+        number = int(component)
+        if number >= _UINT64_LIMIT:
+            raise ValueError(
+                f"illegal non-numeric version component {_go_quote(component)} in "
+                f"{_go_quote(version)}: strconv.ParseUint: parsing {_go_quote(component)}: "
+                "value out of range"
+            )
+        numbers.append(str(number))
+    return ".".join(numbers)
+
+
+def _go_quote(text: str) -> str:
+    # Go's %q, for the messages Helm and Argo CD print; equal for printable text.
+    return json.dumps(text, ensure_ascii=False)
+
 
 @dataclass(frozen=True, slots=True)
 class HelmEngine:
@@ -123,6 +178,8 @@ class HelmEngine:
         *,
         release: str,
         namespace: str,
+        kube_version: str | None = None,
+        api_versions: Sequence[str] = (),
     ) -> str:
         """The chart's manifests as one YAML stream, in template-path order.
 
@@ -131,22 +188,63 @@ class HelmEngine:
             values: user values, coalesced over the chart's defaults as Helm does.
             release: the release name (``.Release.Name``).
             namespace: the release namespace (``.Release.Namespace``).
+            kube_version: ``.Capabilities.KubeVersion``, as ``helm template --kube-version``
+                takes it (``1.20``, ``v1.20.3``); the chart's ``kubeVersion`` constraint
+                must admit it. None or empty: the SDK's default version, and no check, for
+                that default says nothing about the cluster the chart is meant for.
+            api_versions: API versions ``.Capabilities.APIVersions.Has`` answers true for
+                besides the built-in ones (``--api-versions``: ``group/version`` or
+                ``group/version/Kind``).
 
         Raises:
-            ToolFailed: the chart does not load or a template fails; the message is Helm's.
+            ToolFailed: an invalid kube version, a chart whose ``kubeVersion`` excludes it,
+                a chart that does not load or a failing template; the message is Helm's.
         """
         # The SDK's thread safety is not documented; one chart at a time is the safe reading.
         with _HELM_LOCK:
-            return self._template(chart, values, release=release, namespace=namespace)
+            return self._template(
+                chart,
+                values,
+                release=release,
+                namespace=namespace,
+                kube_version=kube_version or None,
+                api_versions=list(api_versions),
+            )
 
     def _template(
-        self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
+        self,
+        chart: Path,
+        values: Mapping[str, Any],
+        *,
+        release: str,
+        namespace: str,
+        kube_version: str | None,
+        api_versions: list[str],
     ) -> str:
+        if kube_version is not None:
+            try:
+                kube_version_numbers(kube_version)
+            except ValueError as error:
+                raise ToolFailed(
+                    f"helm template {chart}: invalid kube version '{kube_version}': {error}"
+                ) from error
         try:
             loaded = helm_python.Chart.load(chart)
-            rendered = loaded.render(
-                dict(values), name=release, namespace=namespace, is_install=True
-            )
+            if kube_version is None and not api_versions:
+                rendered = loaded.render(
+                    dict(values), name=release, namespace=namespace, is_install=True
+                )
+            else:
+                options: dict[str, Any] = {
+                    "name": release,
+                    "namespace": namespace,
+                    "is_install": True,
+                    "api_versions": api_versions,
+                }
+                if kube_version is not None:
+                    _require_kube_version(chart, loaded, kube_version)
+                    options["kube_version"] = kube_version
+                rendered = _render_with_capabilities(loaded, values, options)
         except helm_python.HelmError as error:
             raise ToolFailed(f"helm template {chart}: {error}") from error
         parts = [
@@ -155,3 +253,37 @@ class HelmEngine:
             if name.endswith((".yaml", ".yml", ".tpl", ".json")) and text.strip()
         ]
         return "".join(parts)
+
+
+def _require_kube_version(chart: Path, loaded: helm_python.Chart, kube_version: str) -> None:
+    # helm template refuses such a chart before rendering it; the SDK's render does not.
+    constraint = str(loaded.metadata.get("kubeVersion") or "")
+    if not constraint:
+        return
+    try:
+        admitted = semver_compare(constraint, "v" + kube_version_numbers(kube_version))
+    except FuncError:
+        # Helm reads a constraint it cannot parse as one that no version satisfies.
+        admitted = False
+    if not admitted:
+        shown = kube_version if kube_version.startswith("v") else "v" + kube_version
+        raise ToolFailed(
+            f"helm template {chart}: chart requires kubeVersion: {constraint} which is "
+            f"incompatible with Kubernetes {shown}"
+        )
+
+
+def _render_with_capabilities(
+    chart: helm_python.Chart, values: Mapping[str, Any], options: Mapping[str, Any]
+) -> dict[str, str]:
+    """``Chart.render`` with ``kube_version`` and ``api_versions`` among its options.
+
+    ``Chart.render`` has no parameter for them, but the C function it calls reads both
+    from its options object; so this one call goes to the C ABI with the chart's private
+    handle, as ``Chart.render`` itself does.
+    """
+    rendered = _native.call_string(
+        "helm_render", chart._raw(), json.dumps(dict(values)), json.dumps(dict(options))
+    )
+    manifests: dict[str, str] = json.loads(rendered)
+    return manifests
