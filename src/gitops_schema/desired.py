@@ -33,12 +33,12 @@ from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
-from gitops_schema.render.argocd import render_application
+from gitops_schema.render.argocd import kustomize_folders, render_application
 from gitops_schema.render.cache import RenderCache, text_key, tree_digest
 from gitops_schema.render.engines import HelmEngine, find_kustomize
 from gitops_schema.render.flux import render_flux_kustomizations
 from gitops_schema.render.flux_helm import render_helm_release
-from gitops_schema.render.kustomize import RenderResult
+from gitops_schema.render.kustomize import RenderResult, prebuild_kustomizations
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -226,6 +226,17 @@ def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None
                 cluster, "Application", None, name, where
             ):
                 wave.append((app, where, cluster, environment, name))
+        if options.cache is not None:
+            # Folders built as they are share kustomize runs ahead; the renders read them
+            # from the cache.
+            prebuild_kustomizations(
+                [
+                    folder
+                    for app, *_ in wave
+                    for folder in kustomize_folders(app, repository=root, repos=options.repos)
+                ],
+                cache=options.cache,
+            )
         results = _in_parallel(
             lambda item: render_application(
                 item[0],

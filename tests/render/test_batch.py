@@ -11,12 +11,15 @@ from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
 from gitops_schema.render import (
     KustomizeOptions,
+    RenderCache,
+    build_kustomization,
     find_kustomize,
     render_flux_kustomization,
     render_flux_kustomizations,
 )
 from gitops_schema.render.batch import SharedBuild, SharedRunFailed, build_together, legacy_order
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, kustomization_file
+from gitops_schema.render.kustomize import prebuild_kustomizations
 from gitops_schema.render.openapi import builtin_schema_needed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,3 +181,38 @@ def test_no_sentinel_reaches_a_result() -> None:
     for result in render_flux_kustomizations(found, repository=repository):
         assert result.manifests
         assert "gitops-schema-batch" not in result.text
+
+
+def test_prebuilt_folders_are_read_from_the_cache(tmp_path: Path, counting_engine) -> None:  # type: ignore[no-untyped-def]
+    # Overlays of examples/services: built together ahead, then each build is a cache hit
+    # with exactly kustomize's own output for the folder.
+    folders = sorted((ROOT / "examples" / "services").iterdir())[:5]
+    cache = RenderCache(tmp_path / "cache")
+    assert prebuild_kustomizations(folders, cache=cache, engine=counting_engine) == len(folders)
+    assert len(counting_engine.runner.builds) < len(folders)
+    for folder in folders:
+        result = build_kustomization(folder, cache=cache, engine=counting_engine)
+        assert result.cached
+        assert result.text == alone(folder)
+
+
+def test_folders_reading_outside_themselves_are_not_prebuilt(tmp_path: Path) -> None:
+    # kustomize's default load restrictor refuses the file; a shared run, which must allow
+    # such files for Flux builds, would not: the folder is left to a build of its own.
+    write(tmp_path, {"cm.yaml": CONFIG_MAP})
+    outside = write(tmp_path / "outside", {"kustomization.yaml": "resources: [../cm.yaml]\n"})
+    first = write(
+        tmp_path / "first", {"cm.yaml": CONFIG_MAP, "kustomization.yaml": "resources: [cm.yaml]\n"}
+    )
+    second = write(
+        tmp_path / "second",
+        {
+            "cm.yaml": CONFIG_MAP.replace("cfg", "two"),
+            "kustomization.yaml": "resources: [cm.yaml]\n",
+        },
+    )
+    cache = RenderCache(tmp_path / "cache")
+    assert prebuild_kustomizations([outside, first, second, tmp_path / "gone"], cache=cache) == 2
+    assert build_kustomization(second, cache=cache).cached
+    [failure] = build_kustomization(outside, cache=cache).report
+    assert failure.rule == "render-kustomize-failed"

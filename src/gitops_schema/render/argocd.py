@@ -47,7 +47,12 @@ from gitops_schema.render.kustomize import RenderResult, build_kustomization
 from gitops_schema.render.manifests import parse_stream
 from gitops_schema.render.scratch import scratch_folder
 
-__all__ = ["CLUSTER_SCOPED_KINDS", "apply_destination_namespace", "render_application"]
+__all__ = [
+    "CLUSTER_SCOPED_KINDS",
+    "apply_destination_namespace",
+    "kustomize_folders",
+    "render_application",
+]
 
 CLUSTER_SCOPED_KINDS = frozenset(
     {
@@ -160,6 +165,35 @@ def render_application(
         result.manifests.extend(_render_source(context, source, result.report))
     result.manifests = apply_destination_namespace(result.manifests, namespace)
     return result
+
+
+def kustomize_folders(
+    app: Mapping[str, Any], *, repository: Path, repos: Mapping[str, Path] | None = None
+) -> list[Path]:
+    """The folders :func:`render_application` builds with kustomize as they are.
+
+    Those are the sources with a kustomization file and no ``kustomize`` options (which
+    are built through an overlay instead): a caller may build them ahead, together.
+    """
+    spec = app.get("spec") or {}
+    sources = list(spec.get("sources") or []) or ([spec["source"]] if spec.get("source") else [])
+    known = {_normal(url): path for url, path in (repos or {}).items()}
+    folders = []
+    for source in sources:
+        if not isinstance(source, dict) or source.get("plugin") is not None:
+            continue
+        if source.get("chart") or source.get("helm") is not None:
+            continue
+        if source.get("kustomize") or (source.get("ref") and not source.get("path")):
+            continue
+        folder = _git_root(known, repository, source) / str(source.get("path") or ".")
+        if (
+            folder.is_dir()
+            and not (folder / "Chart.yaml").is_file()
+            and kustomization_file(folder) is not None
+        ):
+            folders.append(folder)
+    return folders
 
 
 def apply_destination_namespace(

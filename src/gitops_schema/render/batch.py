@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,13 @@ from gitops_schema.render.mirror import mirror
 from gitops_schema.render.openapi import EMPTY_SCHEMA
 from gitops_schema.render.scratch import scratch_folder
 
-__all__ = ["SharedBuild", "SharedRunFailed", "build_together", "legacy_order"]
+__all__ = [
+    "SharedBuild",
+    "SharedRunFailed",
+    "build_together",
+    "legacy_order",
+    "run_shared",
+]
 
 _OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
 _SENTINEL_NAMESPACE = "gitops-schema-batch"
@@ -218,6 +225,92 @@ def build_together(
         ordered = _legacy_sorted(group, ids[index])
         outputs.append(None if referred else "---\n".join(ordered))
     return outputs
+
+
+_MAX_SHARED = 16
+"""Builds in one shared run at most: a failing run is split, a big one would cost much."""
+
+
+def run_shared(
+    builds: Sequence[SharedBuild],
+    engine: KustomizeEngine,
+    *,
+    empty_schema: Sequence[bool],
+    clashes: Sequence[set[Hashable]],
+    workers: int,
+) -> list[str | None]:
+    """Every build's output from shared runs, or None where a build must run alone.
+
+    Args:
+        builds: builds that may share runs (see :func:`build_together`).
+        engine: the kustomize to run.
+        empty_schema: per build, whether it may do without the built-in schema; runs
+            share builds of one kind only.
+        clashes: per build, keys two builds of one run must not share (builds likely to
+            make objects of the same id).
+        workers: runs at once.
+    """
+    outputs: list[str | None] = [None] * len(builds)
+
+    def run(indices: list[int], empty: bool) -> None:
+        if len(indices) < 2:
+            return  # Alone is how the caller builds it.
+        try:
+            texts = build_together([builds[i] for i in indices], engine, empty_schema=empty)
+        except SharedRunFailed as failed:
+            if failed.culprit is not None:
+                # The build kustomize named leaves the run; the others share one again.
+                run(indices[: failed.culprit] + indices[failed.culprit + 1 :], empty)
+            else:
+                half = len(indices) // 2
+                run(indices[:half], empty)
+                run(indices[half:], empty)
+            return
+        for index, text in zip(indices, texts, strict=True):
+            outputs[index] = text
+
+    tasks: list[tuple[list[int], bool]] = []
+    for empty in (False, True):
+        indices = [i for i in range(len(builds)) if empty_schema[i] is empty]
+        tasks += [(batch, empty) for batch in _batches(indices, clashes, workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for task in [pool.submit(run, batch, empty) for batch, empty in tasks]:
+            task.result()
+    return outputs
+
+
+def _batches(
+    indices: Sequence[int], clashes: Sequence[set[Hashable]], workers: int
+) -> list[list[int]]:
+    """Runs of at most ``_MAX_SHARED`` builds, as many as clashes and workers need.
+
+    Each build goes to the emptiest run it does not clash with.
+    """
+    if not indices:
+        return []
+    per_key: dict[Hashable, int] = {}
+    for index in indices:
+        for key in clashes[index]:
+            per_key[key] = per_key.get(key, 0) + 1
+    # One run per worker, unless that leaves a build alone in one.
+    count = max(
+        min(workers, max(1, len(indices) // 2)),
+        max(per_key.values(), default=1),
+        -(-len(indices) // _MAX_SHARED),
+    )
+    batches: list[list[int]] = [[] for _ in range(count)]
+    taken: list[set[Hashable]] = [set() for _ in range(count)]
+    # The most clashing builds first, so each finds a run that can take it.
+    for index in sorted(indices, key=lambda i: -max((per_key[k] for k in clashes[i]), default=0)):
+        free = [b for b in range(count) if not clashes[index] & taken[b]]
+        if not free:
+            batches.append([])
+            taken.append(set())
+            free = [len(batches) - 1]
+        chosen = min(free, key=lambda b: len(batches[b]))
+        batches[chosen].append(index)
+        taken[chosen].update(clashes[index])
+    return [sorted(batch) for batch in batches if batch]
 
 
 def legacy_order(documents: Sequence[str]) -> list[str]:

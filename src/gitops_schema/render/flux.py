@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
-from gitops_schema.render.batch import SharedBuild, SharedRunFailed, build_together
+from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache, input_key, text_key
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
@@ -368,17 +368,16 @@ def _build_key(folder: Path, inputs: Inputs, content: str, engine: KustomizeEngi
 
 _ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi")
 """Fields kustomize reads from the root kustomization only: a build setting one runs alone."""
-_MAX_SHARED = 16
-"""Builds in one shared kustomize run at most; a run that fails is halved and run again."""
 
 
 def _build_all(
     jobs: Sequence[_Job], engine: KustomizeEngine, cache: RenderCache | None
 ) -> list[str | ToolFailed]:
-    """Every job's kustomize output (or failure), on a thread per core, runs shared."""
+    """Every job's kustomize output (or failure), on a thread per core.
+
+    Builds share runs where they can (:mod:`.batch`); the rest run alone.
+    """
     outcomes: dict[int, str | ToolFailed] = {}
-    alone: list[int] = []
-    shared: dict[bool, list[int]] = {False: [], True: []}
     for index, job in enumerate(jobs):
         if job.build_key is not None and cache is not None:
             entry = cache.get(job.build_key)
@@ -386,86 +385,46 @@ def _build_all(
                 # A failure is as reproducible as an output while the inputs stay as they
                 # are: it is cached too (outputs are cached finished, by _complete).
                 outcomes[index] = ToolFailed(str(entry["error"]))
-                continue
-        if len(jobs) > 1 and job.shareable:
-            shared[not builtin_schema_needed(job.generated, job.folder)].append(index)
-        else:
-            alone.append(index)
-    workers = max_workers()
+    shareable = [i for i, job in enumerate(jobs) if i not in outcomes and job.shareable]
+    if len(shareable) > 1:
+        texts = run_shared(
+            [SharedBuild(jobs[i].root, jobs[i].folder, jobs[i].content) for i in shareable],
+            engine,
+            empty_schema=[
+                not builtin_schema_needed(jobs[i].generated, jobs[i].folder) for i in shareable
+            ],
+            clashes=[_clashes(jobs[i]) for i in shareable],
+            workers=max_workers(),
+        )
+        outcomes.update((i, text) for i, text in zip(shareable, texts, strict=True) if text)
 
-    def build_alone(index: int) -> None:
+    def build_alone(index: int) -> str | ToolFailed:
         job = jobs[index]
         try:
-            outcomes[index] = _build(
+            return _build(
                 job.root, job.folder, job.generated, job.content, engine, cache, job.build_key
             )
         except ToolFailed as error:
-            outcomes[index] = error
+            return error
 
-    def build_shared(indices: list[int], empty_schema: bool) -> None:
-        if len(indices) == 1:
-            build_alone(indices[0])
-            return
-        builds = [SharedBuild(jobs[i].root, jobs[i].folder, jobs[i].content) for i in indices]
-        try:
-            texts = build_together(builds, engine, empty_schema=empty_schema)
-        except SharedRunFailed as failed:
-            if failed.culprit is not None:
-                # The build kustomize named runs alone (its own failure, or its clash,
-                # is then told plainly); the others share a run again.
-                build_alone(indices[failed.culprit])
-                build_shared(
-                    indices[: failed.culprit] + indices[failed.culprit + 1 :], empty_schema
-                )
-            else:
-                half = len(indices) // 2
-                build_shared(indices[:half], empty_schema)
-                build_shared(indices[half:], empty_schema)
-            return
-        for index, text in zip(indices, texts, strict=True):
-            if text is None:
-                build_alone(index)
-            else:
-                outcomes[index] = text
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        tasks = [pool.submit(build_alone, index) for index in alone]
-        for empty_schema, indices in shared.items():
-            size = min(_MAX_SHARED, -(-len(indices) // workers))
-            tasks += [
-                pool.submit(build_shared, batch, empty_schema)
-                for batch in _batches(indices, jobs, size)
-            ]
-        for task in tasks:
-            task.result()
+    alone = [i for i in range(len(jobs)) if i not in outcomes]
+    with ThreadPoolExecutor(max_workers=max_workers()) as pool:
+        outcomes.update(zip(alone, pool.map(build_alone, alone), strict=True))
     return [outcomes[index] for index in range(len(jobs))]
 
 
-def _batches(indices: Sequence[int], jobs: Sequence[_Job], size: int) -> list[list[int]]:
-    """Shared runs of at most ``size`` builds, keeping likely clashes apart.
+def _clashes(job: _Job) -> set[Hashable]:
+    """What two builds of one shared run must not have in common.
 
     Builds of the same component into the same namespace make objects of the same id
     before substitution (``${APP}``-named), which a shared run refuses.
     """
-    batches: list[list[int]] = []
-    taken: list[set[tuple[str, Path]]] = []
-    for index in indices:
-        job = jobs[index]
-        namespace = job.model.spec.target_namespace or ""
-        clashes = {
-            (namespace, (job.folder / component).resolve())
-            for component in job.generated.get("components", [])
-            if isinstance(component, str)
-        }
-        for batch, keys in zip(batches, taken, strict=True):
-            if len(batch) < size and not clashes & keys:
-                batch.append(index)
-                keys.update(clashes)
-                break
-        else:
-            batches.append([index])
-            taken.append(set(clashes))
-    return batches
+    namespace = job.model.spec.target_namespace or ""
+    return {
+        (namespace, (job.folder / component).resolve())
+        for component in job.generated.get("components", [])
+        if isinstance(component, str)
+    }
 
 
 def _build(

@@ -51,6 +51,9 @@ class Inputs:
     """Remote resources, in the order they were found."""
     missing: set[Path] = field(default_factory=set)
     """Named files that do not exist: a build fails on them until they appear."""
+    escapes: bool = False
+    """A kustomization names a file outside its own folder, which kustomize's default
+    load restrictor refuses (folders, such as ``../base``, it allows)."""
 
 
 def kustomization_file(folder: Path) -> Path | None:
@@ -103,6 +106,7 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
             _add_folder(inputs, target, seen)
         elif target.is_file():
             inputs.files.add(target)
+            inputs.escapes = inputs.escapes or not target.is_relative_to(folder)
         else:
             inputs.missing.add(target)
 

@@ -9,15 +9,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
+from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.manifests import dump_stream, parse_stream
+from gitops_schema.render.openapi import builtin_schema_needed
 
-__all__ = ["RenderResult", "build_kustomization", "build_kustomizations", "max_workers"]
+__all__ = [
+    "RenderResult",
+    "build_kustomization",
+    "build_kustomizations",
+    "max_workers",
+    "prebuild_kustomizations",
+]
 
 
 @dataclass(slots=True)
@@ -136,3 +146,64 @@ def build_kustomizations(
                 paths,
             )
         )
+
+
+_ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi", "helmCharts", "helmGlobals")
+"""What a folder may not set to share a run: fields only a root's count, and Helm charts
+(which ``kubectl kustomize`` builds only when asked to)."""
+
+
+def prebuild_kustomizations(
+    paths: Sequence[Path], *, cache: RenderCache, engine: KustomizeEngine | None = None
+) -> int:
+    """Build ahead, in shared kustomize runs, folders :func:`build_kustomization` will build.
+
+    Each output is stored in ``cache`` under the key :func:`build_kustomization` looks up,
+    exactly as kustomize prints it for the folder alone. Folders cached already, or that
+    cannot share a run (a file outside their folder, a missing or remote input, fields
+    only a root may set), are left to :func:`build_kustomization`, as are builds that fail.
+
+    Returns:
+        How many outputs were stored.
+
+    Raises:
+        ToolNotFound: no kustomize engine is installed.
+    """
+    engine = engine or find_kustomize()
+    builds: list[SharedBuild] = []
+    keys: list[str] = []
+    empty_schema: list[bool] = []
+    for folder in dict.fromkeys(path.resolve() for path in paths):
+        file = kustomization_file(folder)
+        inputs = collect_inputs(folder)
+        if file is None or inputs.remote or inputs.missing or inputs.escapes:
+            continue
+        key = input_key(inputs.root, inputs.files, engine.version, *KustomizeOptions().flags())
+        if cache.get(key) is not None:
+            continue
+        text = file.read_text(encoding="utf-8")
+        try:
+            spec = yaml.load(text, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            continue
+        if not isinstance(spec, dict) or any(name in spec for name in _ROOT_ONLY):
+            continue
+        root = Path(os.path.commonpath([folder, *inputs.files]))
+        builds.append(SharedBuild(root, folder, text))
+        keys.append(key)
+        empty_schema.append(not builtin_schema_needed(spec, folder))
+    if len(builds) < 2:
+        return 0
+    texts = run_shared(
+        builds,
+        engine,
+        empty_schema=empty_schema,
+        clashes=[set() for _ in builds],
+        workers=max_workers(),
+    )
+    stored = 0
+    for key, output in zip(keys, texts, strict=True):
+        if output is not None:
+            cache.put(key, {"text": output, "manifests": parse_stream(output)})
+            stored += 1
+    return stored
