@@ -116,7 +116,10 @@ def render_helm_release(
         files = [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else [source]
         settings = [values, defaults, name, spec.target_namespace or namespace, install_crds]
         settings.append(spec.model_dump(mode="json", include={"post_renderers", "common_metadata"}))
-        key = input_key(source, files, "flux-helm", json.dumps(settings, sort_keys=True))
+        engine_version = (helm or HelmEngine()).version
+        key = input_key(
+            source, files, "flux-helm", engine_version, json.dumps(settings, sort_keys=True)
+        )
         entry = cache.get(key)
         if entry is not None:
             return RenderResult(entry["manifests"], Report(), cached=True)
