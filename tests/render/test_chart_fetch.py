@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import socket
 import threading
@@ -162,6 +163,19 @@ def test_a_download_that_is_no_chart_is_refused(chart_server: ChartServer, tmp_p
     index_file.write_text(yaml.safe_dump(index))
     message = fetch_failure(chart_server.url, "1.0.0", tmp_path / "cache")
     assert f"{chart_server.url}/index.yaml is not a chart archive" in message
+
+
+def test_a_failed_write_leaves_no_partial_archive(
+    chart_server: ChartServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chart_server.publish("demo", "1.0.0")
+
+    def disk_full(source: str, target: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    message = fetch_failure(chart_server.url, "1.0.0", tmp_path / "cache")
+    assert "demo-1.0.0.tgz cannot be written: [Errno 28] No space left on device" in message
 
 
 def test_a_version_that_is_no_semver_names_no_file(
