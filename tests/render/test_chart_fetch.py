@@ -311,22 +311,23 @@ class Registry:
         self.blobs[digest(data)] = data
         return {"mediaType": media_type, "digest": digest(data), "size": len(data)}
 
-    def answer(self, path: str) -> tuple[int, bytes, str]:
-        name, _, rest = path.removeprefix("/v2/").partition("/")
+    def answer(self, path: str) -> tuple[int, bytes, str, str]:
+        """Status, body, media type and the digest the registry stores the body under."""
         for repository, tags in self.tags.items():
-            prefix = repository.removeprefix(name).lstrip("/")
-            if not rest.startswith(prefix):
+            prefix = f"/v2/{repository}/"
+            if not path.startswith(prefix):
                 continue
-            kind, _, reference = rest[len(prefix) :].lstrip("/").partition("/")
+            kind, _, reference = path.removeprefix(prefix).partition("/")
             if kind == "tags" and reference == "list":
-                listing = {"name": repository, "tags": sorted(tags)}
-                return 200, json.dumps(listing).encode(), "application/json"
+                listing = json.dumps({"name": repository, "tags": sorted(tags)}).encode()
+                return 200, listing, "application/json", digest(listing)
             manifest = tags.get(reference) or self.blobs.get(reference)
             if kind == "manifests" and manifest is not None:
-                return 200, manifest, "application/vnd.oci.image.manifest.v1+json"
+                return 200, manifest, "application/vnd.oci.image.manifest.v1+json", digest(manifest)
             if kind == "blobs" and reference in self.blobs:
-                return 200, self.blobs[reference], "application/octet-stream"
-        return 404, b'{"errors": [{"code": "NAME_UNKNOWN"}]}', "application/json"
+                return 200, self.blobs[reference], "application/octet-stream", reference
+        unknown = b'{"errors": [{"code": "NAME_UNKNOWN"}]}'
+        return 404, unknown, "application/json", digest(unknown)
 
 
 def digest(data: bytes) -> str:
@@ -345,11 +346,11 @@ def registry() -> Iterator[Registry]:
             self.reply(with_body=True)
 
         def reply(self, *, with_body: bool) -> None:
-            status, body, media_type = fake.answer(self.path.split("?")[0])
+            status, body, media_type, stored = fake.answer(self.path.split("?")[0])
             self.send_response(status)
             self.send_header("Content-Type", media_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Docker-Content-Digest", digest(body))
+            self.send_header("Docker-Content-Digest", stored)
             self.end_headers()
             if with_body:
                 self.wfile.write(body)
@@ -382,6 +383,19 @@ def test_an_oci_chart_is_pulled_at_the_highest_admitted_tag(
     assert "no version '~3.0' is published (the repository has 2.0.0, 1.4.0, 1.0.0)" in message
     message = fetch_failure(f"{registry.url}/other", "1.0.0", tmp_path / "none")
     assert f"{registry.url}/other/demo: " in message
+
+
+def test_an_oci_layer_that_is_not_what_its_manifest_says_is_refused(
+    registry: Registry, tmp_path: Path
+) -> None:
+    archive = package_chart(tmp_path, "demo", "1.0.0")
+    registry.push("charts/demo", archive, "1.0.0")
+    layer = archive.read_bytes()
+    # As long as the layer its manifest describes, but not the same bytes.
+    registry.blobs[digest(layer)] = layer[:-1] + bytes([layer[-1] ^ 0xFF])
+    message = fetch_failure(f"{registry.url}/charts", "1.0.0", tmp_path / "cache")
+    assert f"{registry.url}/charts/demo:1.0.0: " in message
+    assert "digest" in message
 
 
 OCI_RELEASE = """\

@@ -230,10 +230,10 @@ def _from_oci_registry(repository: str, chart: str, version: str) -> tuple[str, 
             tags = client.tags(reference)
     except helm_python.HelmError as error:
         raise _Failure(f"{reference}: {error}") from error
-    found = version if version in tags else highest_admitted(version, ((t, t) for t in tags))
-    if found is None:
+    chosen = version if version in tags else highest_admitted(version, ((t, t) for t in tags))
+    if chosen is None:
         raise _Failure(_no_version(version, tags))
-    tag = found
+    tag: str = chosen
 
     def download() -> bytes:
         try:
@@ -253,7 +253,7 @@ def _from_oci_registry(repository: str, chart: str, version: str) -> tuple[str, 
         _check_archive(data, f"{reference}:{tag}")
         return data
 
-    return found, download
+    return tag, download
 
 
 def _check_version(version: str) -> None:
