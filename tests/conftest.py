@@ -1,13 +1,20 @@
-"""Shared fixtures: paths to the shared data, the golden-file switch, the CLI in-process."""
+"""Shared fixtures: paths to the shared data, the golden-file switch, the CLI in-process,
+a Helm chart repository served on loopback."""
 
 from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import helm_python
 import pytest
 
 from gitops_schema.cli import main
@@ -66,3 +73,65 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def package_chart(folder: Path, name: str, version: str) -> Path:
+    """``<folder>/<name>-<version>.tgz``: a chart whose ConfigMap says which version it is."""
+    with tempfile.TemporaryDirectory() as temporary:
+        source = Path(temporary, name)
+        (source / "templates").mkdir(parents=True)
+        (source / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: {version}\n")
+        (source / "templates" / "cm.yaml").write_text(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: '{{ .Release.Name }}'}\n"
+            "data: {version: '{{ .Chart.Version }}'}\n"
+        )
+        return Path(helm_python.package(source, destination=folder))
+
+
+@dataclass
+class ChartServer:
+    """A Helm repository at ``url``, served over HTTP on loopback from ``folder``."""
+
+    folder: Path
+    url: str
+    requests: list[str] = field(default_factory=list)
+    stop: Callable[[], None] = lambda: None
+
+    def publish(self, name: str, *versions: str) -> None:
+        """Package the chart at these versions and index the repository, as Helm does."""
+        for version in versions:
+            package_chart(self.folder, name, version)
+        helm_python.repo_index_generate(self.folder)
+
+
+@pytest.fixture
+def chart_server(tmp_path: Path) -> Iterator[ChartServer]:
+    """An empty Helm repository at ``<server>/charts``; ``publish`` fills it."""
+    served = tmp_path / "served"
+    (served / "charts").mkdir(parents=True)
+    requests: list[str] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            super().do_GET()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    stopped = False
+
+    def stop() -> None:
+        nonlocal stopped
+        if not stopped:
+            server.shutdown()
+            server.server_close()
+            stopped = True
+
+    # No trailing slash: chart URLs in the index must resolve below it all the same.
+    url = f"http://127.0.0.1:{server.server_address[1]}/charts"
+    yield ChartServer(served / "charts", url, requests, stop)
+    stop()

@@ -60,6 +60,8 @@ class RenderOptions:
     """Repository URL, or Flux source ``Kind/namespace/name``, -> local folder, for
     sources outside the rendered repository."""
     chart_cache: Path | None = None
+    allow_network: bool = False
+    """Download Helm and OCI repository charts missing from ``chart_cache`` into it."""
     cache: RenderCache | None = None
     entries: Sequence[Path] = ()
     """Flux entry files; by default the Kustomizations under ``clusters/<name>/``."""
@@ -243,6 +245,7 @@ def _render_argocd(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None
                 repository=root,
                 repos=options.repos,
                 chart_cache=options.chart_cache,
+                allow_network=options.allow_network,
                 cache=options.cache,
                 location=item[1],
             ),
@@ -355,7 +358,7 @@ def _repository_path(root: Path, path: str) -> PurePosixPath:
     return PurePosixPath(root, *parts)
 
 
-_FLUX_INPUTS = frozenset({"ConfigMap", "Secret", "OCIRepository"})
+_FLUX_INPUTS = frozenset({"ConfigMap", "Secret", "HelmRepository", "OCIRepository"})
 """What a render may read besides its source: substitution and values sources, charts."""
 
 
@@ -471,6 +474,7 @@ def _render_flux_wave(
             repository=renderer.root,
             objects=config,
             chart_cache=renderer.options.chart_cache,
+            allow_network=renderer.options.allow_network,
             cache=renderer.options.cache,
         ),
         [wave[i][1] for i in releases],
@@ -490,7 +494,10 @@ def render_repository(
         ToolNotFound: no kustomize engine is available.
     """
     options = options or RenderOptions()
-    key = _repository_key(root, options, cluster) if options.cache is not None else None
+    # With the network allowed, what a render fetches is not among its inputs, and a failed
+    # download must be tried again, so the repository's render is not reused.
+    reusable = options.cache is not None and not options.allow_network
+    key = _repository_key(root, options, cluster) if reusable else None
     if key is not None and options.cache is not None:
         entry = options.cache.get(key)
         if entry is not None:

@@ -12,7 +12,14 @@ import typer
 from gitops_schema.check import check, resolve_config
 from gitops_schema.check.report import REPORTERS, render_text
 from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, load_options
-from gitops_schema.cli.render import ChartCache, Entries, NoCache, Repos, render_options
+from gitops_schema.cli.render import (
+    AllowNetwork,
+    ChartCache,
+    Entries,
+    NoCache,
+    Repos,
+    render_options,
+)
 from gitops_schema.diagnostics import Severity
 from gitops_schema.inventory import STDIN
 
@@ -95,6 +102,7 @@ def check_command(
     ] = False,
     repo: Repos = None,
     chart_cache: ChartCache = None,
+    allow_network: AllowNetwork = False,
     entry: Entries = None,
     no_cache: NoCache = False,
     exclude: Exclude = None,
@@ -116,7 +124,9 @@ def check_command(
         stdin=stdin,
         clusters=tuple(clusters or ()),
         scm_data=tuple(scm_data or ()),
-        render=render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
+        render=render_options(
+            clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+        )
         if render
         else None,
     )

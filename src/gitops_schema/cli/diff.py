@@ -13,6 +13,7 @@ import typer
 from gitops_schema.cli._output import error_console
 from gitops_schema.cli._params import Exclude
 from gitops_schema.cli.render import (
+    AllowNetwork,
     ChartCache,
     Clusters,
     Entries,
@@ -87,13 +88,16 @@ def diff_command(
     clusters: Clusters = None,
     repo: Repos = None,
     chart_cache: ChartCache = None,
+    allow_network: AllowNetwork = False,
     entry: Entries = None,
     no_cache: NoCache = False,
     scm_data: ScmData = None,
     exclude: Exclude = None,
 ) -> None:
     """Render two revisions and show, per cluster and application, what changes."""
-    options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
+    options = render_options(
+        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+    )
     folder = repository_folder(path)
     with materialized(folder, from_revision) as root, with_progress(options) as shown:
         before = render_repository(root, shown, cluster=cluster)
@@ -131,13 +135,16 @@ def envdiff_command(
     clusters: Clusters = None,
     repo: Repos = None,
     chart_cache: ChartCache = None,
+    allow_network: AllowNetwork = False,
     entry: Entries = None,
     no_cache: NoCache = False,
     scm_data: ScmData = None,
     exclude: Exclude = None,
 ) -> None:
     """Compare the rendered output of each application across its environments."""
-    options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
+    options = render_options(
+        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+    )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
     with materialized(repository_folder(path), revision) as root, with_progress(options) as shown:
         rendered = render_repository(root, shown)

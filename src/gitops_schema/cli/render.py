@@ -56,6 +56,14 @@ ChartCache = Annotated[
         "--chart-cache", help="Folder of Helm charts: <chart>-<version>.tgz or <chart>/<version>/."
     ),
 ]
+AllowNetwork = Annotated[
+    bool,
+    typer.Option(
+        "--allow-network",
+        help="Download Helm and OCI repository charts the chart cache lacks, and keep them "
+        "there (without --chart-cache: .gitops-schema-cache/charts in the user's cache folder).",
+    ),
+]
 Entries = Annotated[
     list[Path] | None,
     typer.Option(
@@ -78,6 +86,7 @@ def render_options(
     no_cache: bool,
     scm_data: list[Path] | None,
     exclude: list[str] | None = None,
+    allow_network: bool = False,
 ) -> RenderOptions:
     """Rendering options from the command line."""
     mapped = _sources(repos or [])
@@ -85,6 +94,7 @@ def render_options(
         clusters=tuple(clusters or ()),
         repos=mapped,
         chart_cache=chart_cache,
+        allow_network=allow_network,
         cache=None if no_cache else RenderCache.default(),
         entries=tuple(entries or ()),
         scm_data=tuple(scm_data or ()),
@@ -185,13 +195,16 @@ def render_command(
     clusters: Clusters = None,
     repo: Repos = None,
     chart_cache: ChartCache = None,
+    allow_network: AllowNetwork = False,
     entry: Entries = None,
     no_cache: NoCache = False,
     scm_data: ScmData = None,
     exclude: Exclude = None,
 ) -> None:
     """Render the desired state of every cluster and application."""
-    options = render_options(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude)
+    options = render_options(
+        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+    )
     with materialized(repository_folder(path), revision) as root, with_progress(options) as shown:
         rendered = render_repository(root, shown, cluster=cluster)
     if not rendered.apps and not rendered.report:

@@ -22,10 +22,10 @@ from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
 from gitops_schema.render.cache import RenderCache
+from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import (
     ChartError,
     cache_hint,
-    cached_chart,
     prepared_chart,
     template_chart,
 )
@@ -93,6 +93,7 @@ class _Context:
     repository: Path
     repos: Mapping[str, Path]
     chart_cache: Path | None
+    allow_network: bool
     refs: Mapping[str, Path]
     kustomize: KustomizeEngine | None
     helm: HelmEngine
@@ -106,6 +107,7 @@ def render_application(
     repository: Path,
     repos: Mapping[str, Path] | None = None,
     chart_cache: Path | None = None,
+    allow_network: bool = False,
     engine: KustomizeEngine | None = None,
     helm: HelmEngine | None = None,
     cache: RenderCache | None = None,
@@ -119,6 +121,8 @@ def render_application(
         repos: local folders for other git repositories, keyed by ``repoURL``.
         chart_cache: where charts of Helm and OCI repositories are found
             (``<chart>-<version>.tgz`` or ``<chart>/<version>/``).
+        allow_network: download a repository chart missing from ``chart_cache`` into it
+            (:func:`~gitops_schema.render.chart_fetch.repository_chart`).
         engine: the kustomize to run; found when a kustomize source needs it.
         helm: the Helm engine; the in-process one when omitted.
         cache: where kustomize outputs are stored by input hash.
@@ -153,6 +157,7 @@ def render_application(
         repository,
         known,
         chart_cache,
+        allow_network,
         refs,
         engine,
         helm or HelmEngine(),
@@ -263,12 +268,19 @@ def _render_repository_chart(
     context: _Context, source: Mapping[str, Any], report: Report
 ) -> list[dict[str, Any]]:
     chart, version = str(source["chart"]), str(source.get("targetRevision") or "")
-    found = cached_chart(context.chart_cache, chart, version)
+    url = str(source.get("repoURL") or "")
+    try:
+        found = repository_chart(
+            context.chart_cache, url, chart, version, allow_network=context.allow_network
+        )
+    except ChartFetchError as error:
+        report.emit("render-argocd-chart-fetch-failed", Severity.ERROR, str(error), context.where)
+        return []
     if found is None:
         report.emit(
             "render-argocd-chart-not-cached",
             Severity.ERROR,
-            f"chart {chart} {version} from {source.get('repoURL')} is not in the chart cache "
+            f"chart {chart} {version} from {url} is not in the chart cache "
             f"({cache_hint(chart, version)})",
             context.where,
         )

@@ -1,8 +1,9 @@
 """Helm charts offline: a chart folder, or a repository chart from the local chart cache.
 
 A chart from a Helm or OCI repository is never downloaded here: it is looked up in the
-chart cache as ``<cache>/<chart>-<version>.tgz`` or ``<cache>/<chart>/<version>/``.
-Dependencies missing from a chart's ``charts/`` folder are looked up the same way.
+chart cache as ``<cache>/<chart>-<version>.tgz`` or ``<cache>/<chart>/<version>/``
+(:mod:`.chart_fetch` fills the cache when the network is allowed). Dependencies missing
+from a chart's ``charts/`` folder are looked up the same way.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -22,30 +23,53 @@ from gitops_schema.gotemplate.sprig_semver import Version, semver_compare
 from gitops_schema.render.engines import HelmEngine
 from gitops_schema.render.manifests import parse_stream
 
-__all__ = ["ChartError", "cache_hint", "cached_chart", "prepared_chart", "template_chart"]
+__all__ = [
+    "ChartError",
+    "cache_hint",
+    "cached_chart",
+    "highest_admitted",
+    "prepared_chart",
+    "template_chart",
+]
+
+_T = TypeVar("_T")
 
 
 class ChartError(Exception):
     """A chart that cannot be rendered offline; the message says what is missing."""
 
 
-def cached_chart(cache: Path | None, name: str, version: str) -> Path | None:
+def cached_chart(
+    cache: Path | None, name: str, version: str, *, ignore: Collection[Path] = ()
+) -> Path | None:
     """The chart ``name`` at ``version`` in the chart cache (a ``.tgz`` or a folder).
 
     ``version`` may be a semver range (``>=1.0.0``, ``^2.1``, ``1.x``) or empty, as Helm
     and Flux accept: the highest cached version it admits is taken, as a repository
-    index would give it.
+    index would give it. Paths in ``ignore`` are not taken.
     """
     if cache is None:
         return None
     short = name.rsplit("/", 1)[-1]
     for candidate in (cache / f"{short}-{version}.tgz", cache / short / version):
-        if version and candidate.exists():
+        if version and candidate.exists() and candidate not in ignore:
             return candidate
+    cached = ((found, path) for found, path in _cached_versions(cache, short) if path not in ignore)
+    return highest_admitted(version, cached)
+
+
+def highest_admitted(constraint: str, candidates: Iterable[tuple[str, _T]]) -> _T | None:
+    """The candidate of the highest version that ``constraint`` admits, as Helm picks one.
+
+    Args:
+        constraint: a semver range or version; empty is Helm's "latest stable".
+        candidates: pairs of a version text and what it names (a file, an index entry);
+            texts that are not semver are passed over.
+    """
     # No version is Helm's "latest stable": the range "*", which admits no prerelease.
-    constraint = version or "*"
-    best: tuple[Version, Path] | None = None
-    for found, path in _cached_versions(cache, short):
+    constraint = constraint or "*"
+    best: tuple[Version, _T] | None = None
+    for found, item in candidates:
         try:
             if not semver_compare(constraint, found):
                 continue
@@ -53,7 +77,7 @@ def cached_chart(cache: Path | None, name: str, version: str) -> Path | None:
         except FuncError:
             continue
         if best is None or parsed.compare(best[0]) > 0:
-            best = (parsed, path)
+            best = (parsed, item)
     return best[1] if best is not None else None
 
 

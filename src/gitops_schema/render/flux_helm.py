@@ -12,6 +12,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,10 @@ from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
 from gitops_schema.render.cache import RenderCache, input_key
+from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import (
     ChartError,
     cache_hint,
-    cached_chart,
     prepared_chart,
     template_chart,
 )
@@ -68,6 +69,7 @@ def render_helm_release(
     repository: Path,
     objects: Sequence[Mapping[str, Any]] = (),
     chart_cache: Path | None = None,
+    allow_network: bool = False,
     engine: KustomizeEngine | None = None,
     helm: HelmEngine | None = None,
     cache: RenderCache | None = None,
@@ -77,10 +79,14 @@ def render_helm_release(
     Args:
         release: a ``helm.toolkit.fluxcd.io`` HelmRelease.
         repository: the repository being rendered; GitRepository charts are read from it.
-        objects: ConfigMaps and Secrets that ``valuesFrom`` may name, and the OCIRepository
-            objects a ``chartRef`` may name.
+        objects: ConfigMaps and Secrets that ``valuesFrom`` may name, the HelmRepository
+            objects a ``chart.spec`` may name and the OCIRepository objects a ``chartRef``
+            may name.
         chart_cache: where HelmRepository and OCIRepository charts are found
             (``<chart>-<version>.tgz`` or ``<chart>/<version>/``).
+        allow_network: download a chart missing from ``chart_cache`` into it, from the
+            URL of its HelmRepository or OCIRepository
+            (:func:`~gitops_schema.render.chart_fetch.repository_chart`).
         engine: the kustomize that runs ``postRenderers``; found when needed.
         helm: the Helm engine; the in-process one when omitted.
         cache: where rendered outputs are stored by chart content, values and settings.
@@ -102,7 +108,8 @@ def render_helm_release(
         return result
     spec = model.spec
     namespace = release.namespace or "default"
-    chart = _chart(spec, namespace, repository, chart_cache, objects, result.report, where)
+    charts = _Charts(chart_cache, allow_network, objects, result.report, where)
+    chart = _chart(spec, namespace, repository, charts)
     if chart is None:
         return result
     source, defaults = chart
@@ -151,18 +158,58 @@ def render_helm_release(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class _Charts:
+    """Where a release's chart is looked for, and where a miss is reported."""
+
+    cache: Path | None
+    allow_network: bool
+    objects: Sequence[Mapping[str, Any]]
+    """The HelmRepository and OCIRepository objects that give chart URLs."""
+    report: Report
+    where: Location
+
+    def repository_chart(self, chart: str, version: str, source: str, url: str) -> Path | None:
+        """The chart, cached or fetched from ``url``; None once a diagnostic says why not.
+
+        Args:
+            chart: the chart name.
+            version: its version or semver range; empty for the latest.
+            source: the Flux source it comes from, as the diagnostics name it.
+            url: the source's URL; empty when unknown, and then nothing is fetched.
+        """
+        try:
+            found = repository_chart(
+                self.cache, url, chart, version, allow_network=self.allow_network and bool(url)
+            )
+        except ChartFetchError as error:
+            self.report.emit(
+                "render-flux-helm-chart-fetch-failed", Severity.ERROR, str(error), self.where
+            )
+            return None
+        if found is None:
+            unfetched = (
+                f"; it is not fetched: the URL of {source} is unknown"
+                if self.allow_network and not url
+                else ""
+            )
+            self.report.emit(
+                "render-flux-helm-chart-not-cached",
+                Severity.ERROR,
+                f"chart {chart} {version or '(latest)'} from {source} is not in the chart "
+                f"cache ({cache_hint(chart, version)}){unfetched}",
+                self.where,
+            )
+        return found
+
+
 def _chart(
-    spec: HelmReleaseSpec,
-    namespace: str,
-    repository: Path,
-    chart_cache: Path | None,
-    objects: Sequence[Mapping[str, Any]],
-    report: Report,
-    where: Location,
+    spec: HelmReleaseSpec, namespace: str, repository: Path, charts: _Charts
 ) -> tuple[Path, dict[str, Any] | None] | None:
     """The chart and, when ``valuesFiles`` replace its defaults, those defaults."""
+    report, where = charts.report, charts.where
     if spec.chart is None:
-        return _referenced_chart(spec, namespace, chart_cache, objects, report, where)
+        return _referenced_chart(spec, namespace, charts)
     template = spec.chart.spec
     kind = template.source_ref.kind
     if kind == "GitRepository":
@@ -179,16 +226,19 @@ def _chart(
         files = [(repository / f).resolve() for f in template.values_files]
     else:
         version = template.version or "*"
-        found = cached_chart(chart_cache, template.chart, version)
+        ref = template.source_ref
+        source_namespace = ref.namespace or namespace
+        # Only a HelmRepository has an index to fetch from; a Bucket's charts are files.
+        helm_repository = (
+            find_object(charts.objects, kind, source_namespace, ref.name)
+            if kind == "HelmRepository"
+            else None
+        )
+        url = str(((helm_repository or {}).get("spec") or {}).get("url") or "")
+        found = charts.repository_chart(
+            template.chart, version, f"{kind} {source_namespace}/{ref.name}", url
+        )
         if found is None:
-            report.emit(
-                "render-flux-helm-chart-not-cached",
-                Severity.ERROR,
-                f"chart {template.chart} {version} from {kind} "
-                f"{template.source_ref.namespace or namespace}/{template.source_ref.name} is "
-                f"not in the chart cache ({cache_hint(template.chart, version)})",
-                where,
-            )
             return None
         folder = found
         # In a HelmRepository chart the value files are files of the chart itself.
@@ -202,18 +252,14 @@ def _chart(
 
 
 def _referenced_chart(
-    spec: HelmReleaseSpec,
-    namespace: str,
-    chart_cache: Path | None,
-    objects: Sequence[Mapping[str, Any]],
-    report: Report,
-    where: Location,
+    spec: HelmReleaseSpec, namespace: str, charts: _Charts
 ) -> tuple[Path, dict[str, Any] | None] | None:
     """A ``chartRef`` to an OCIRepository: its chart, at its tag or semver, from the cache."""
+    report, where = charts.report, charts.where
     ref = spec.chart_ref
     described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
     source = (
-        find_object(objects, ref.kind, ref.namespace or namespace, ref.name)
+        find_object(charts.objects, ref.kind, ref.namespace or namespace, ref.name)
         if ref is not None and ref.kind == "OCIRepository"
         else None
     )
@@ -242,17 +288,10 @@ def _referenced_chart(
             where,
         )
         return None
-    found = cached_chart(chart_cache, chart, version)
-    if found is None:
-        report.emit(
-            "render-flux-helm-chart-not-cached",
-            Severity.ERROR,
-            f"chart {chart} {version or '(latest)'} from {described} ({url}) is not in the "
-            f"chart cache ({cache_hint(chart, version)})",
-            where,
-        )
-        return None
-    return found, None
+    # The URL names the chart itself: its registry path is everything before the name.
+    registry = url.rstrip("/").rsplit("/", 1)[0] if url else ""
+    found = charts.repository_chart(chart, version, f"{described} ({url})", registry)
+    return None if found is None else (found, None)
 
 
 def _values_files(
