@@ -129,9 +129,11 @@ def render_flux_kustomizations(
     engine = engine or find_kustomize()
     results: list[RenderResult] = []
     jobs: list[_Job] = []
+    # Many Kustomizations add the same components: each is read once per call.
+    components: dict[Path, Inputs] = {}
     for kustomization in kustomizations:
         prepared = _prepare(
-            kustomization, repository, sources or {}, objects, options, engine, cache
+            kustomization, repository, sources or {}, objects, options, engine, cache, components
         )
         results.append(prepared if isinstance(prepared, RenderResult) else prepared.result)
         if isinstance(prepared, _Job):
@@ -173,6 +175,7 @@ def _prepare(
     options: FluxOptions,
     engine: KustomizeEngine,
     cache: RenderCache | None,
+    components: dict[Path, Inputs],
 ) -> _Job | RenderResult:
     """A job to build, or the finished result (from the cache, or a failure before kustomize)."""
     result = RenderResult()
@@ -202,7 +205,7 @@ def _prepare(
         result.report.emit("render-flux-build-failed", Severity.ERROR, str(error), where)
         return result
     content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
-    inputs = _inputs(folder, generated)
+    inputs = _inputs(folder, generated, components)
     build_key = _build_key(folder, inputs, content, engine) if cache is not None else None
     shareable = not (inputs.missing or inputs.remote or any(f in generated for f in _ROOT_ONLY))
     variables_report = Report()
@@ -347,11 +350,17 @@ def _secure_join(root: Path, path: str) -> Path:
     return root.joinpath(*parts)
 
 
-def _inputs(folder: Path, generated: Mapping[str, Any]) -> Inputs:
-    """What a build reads: the folder's kustomization tree and Flux's components."""
+def _inputs(folder: Path, generated: Mapping[str, Any], components: dict[Path, Inputs]) -> Inputs:
+    """What a build reads: the folder's kustomization tree and Flux's components.
+
+    ``components`` holds the inputs of components read before, by their folder.
+    """
     inputs = collect_inputs(folder)
     for component in generated.get("components", []):
-        more = collect_inputs(folder / component)
+        path = (folder / component).resolve()
+        if path not in components:
+            components[path] = collect_inputs(path)
+        more = components[path]
         inputs.files.update(more.files)
         inputs.missing.update(more.missing)
         inputs.remote.extend(more.remote)
