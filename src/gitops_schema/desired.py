@@ -35,11 +35,13 @@ from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.render.argocd import render_application
+from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
 from gitops_schema.render.cache import RenderCache, text_key, tree_digest
 from gitops_schema.render.engines import HelmEngine, find_kustomize
 from gitops_schema.render.flux import render_flux_kustomization
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult
+from gitops_schema.render.scratch import scratch_folder
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -349,12 +351,17 @@ _FLUX_INPUTS = frozenset({"ConfigMap", "Secret", "OCIRepository"})
 """What a render may read besides its source: substitution and values sources, charts."""
 
 
-def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
+def _render_flux(
+    renderer: _Renderer, objects: Sequence[GitOpsObject], artifacts: ClusterArtifacts
+) -> None:
     report = renderer.result.report
     config = [dict(o.document.data) for o in objects if o.kind in _FLUX_INPUTS]
     folders = _flux_source_folders(renderer.options.repos, [dict(o.document.data) for o in objects])
     sources = _SourceIndex(objects)
-    pending = [(cluster, obj, obj.location) for cluster, obj in _flux_entries(renderer, objects)]
+    entries = _flux_entries(renderer, objects)
+    for cluster, generators in generators_beside(entries, objects).items():
+        report.extend(artifacts.add(cluster, generators, folders))
+    pending = [(cluster, obj, obj.location) for cluster, obj in entries]
     while pending:
         wave = [
             (cluster, obj, where)
@@ -364,7 +371,7 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
         ]
         # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
         results = _in_parallel(
-            partial(_render_flux_object, renderer, tuple(config), dict(folders)), wave
+            partial(_render_flux_object, renderer, tuple(config), dict(folders), artifacts), wave
         )
         pending = []
         for (cluster, obj, where), result in zip(wave, results, strict=True):
@@ -383,10 +390,14 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
                 )
             )
             children = _rendered_objects(
-                result, f"<rendered by {obj.kind} {obj.name}>", {"Kustomization", "HelmRelease"}
+                result,
+                f"<rendered by {obj.kind} {obj.name}>",
+                {"Kustomization", "HelmRelease", "ArtifactGenerator"},
             )
             config.extend(m for m in result.manifests if m.get("kind") in _FLUX_INPUTS)
             folders.update(_flux_source_folders(renderer.options.repos, result.manifests))
+            made = [(c, sources.locate(c, where)) for c in children if is_generator(c)]
+            report.extend(artifacts.add(cluster, made, folders))
             pending.extend(
                 (cluster, c, sources.locate(c, where))
                 for c in children
@@ -441,9 +452,10 @@ def _render_flux_object(
     renderer: _Renderer,
     config: Sequence[Mapping[str, Any]],
     folders: Mapping[str, Path],
+    artifacts: ClusterArtifacts,
     entry: tuple[str, GitOpsObject, Location],
 ) -> RenderResult:
-    obj = entry[1]
+    cluster, obj = entry[0], entry[1]
     if obj.kind == "HelmRelease":
         return render_helm_release(
             obj,
@@ -455,7 +467,7 @@ def _render_flux_object(
     return render_flux_kustomization(
         obj,
         repository=renderer.root,
-        sources=folders,
+        sources=artifacts.sources(cluster, folders),
         objects=config,
         cache=renderer.options.cache,
     )
@@ -479,7 +491,10 @@ def render_repository(
     renderer = _Renderer(root, options, cluster)
     objects = _objects([root], options.exclude, renderer.result.report)
     _render_argocd(renderer, objects)
-    _render_flux(renderer, objects)
+    # The ExternalArtifacts of ArtifactGenerators are folders that live as long as the render.
+    with scratch_folder("gitops-schema-artifacts-") as folder:
+        artifacts = ClusterArtifacts(folder, repository=root, repos=options.repos, objects=objects)
+        _render_flux(renderer, objects, artifacts)
     if key is not None and options.cache is not None:
         options.cache.put(key, _stored(renderer.result))
     return renderer.result
