@@ -541,3 +541,17 @@ def test_identical_artifacts_share_one_folder(repository: Path, tmp_path: Path) 
     assert not store.add("two", per_app, {})
     assert store.sources("one", {}) == store.sources("two", {})
     assert len(list((tmp_path / "made").iterdir())) == 2
+
+
+def test_merge_keys_are_strings_and_a_broken_tarball_is_reported(tmp_path: Path) -> None:
+    files = tree(
+        tmp_path / "s",
+        {"a.yaml": "1: one\nb: {c: 1}", "b.yaml": "b: {d: 2}\ntrue: yes", "x.tgz": b"not gzip"},
+    )
+    made = build(
+        [op("@s/a.yaml", "@artifact/"), op("@s/b.yaml", "@artifact/a.yaml", strategy="Merge")],
+        s=files,
+    )
+    assert yaml.safe_load(made["a.yaml"]) == {"1": "one", "b": {"c": 1, "d": 2}, "true": True}
+    with pytest.raises(CopyError, match=r"failed to extract tarball 'x\.tgz'"):
+        build([op("@s/x.tgz", "@artifact/", strategy="Extract")], s=files)

@@ -35,6 +35,7 @@ import posixpath
 import re
 import shutil
 import tarfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -359,10 +360,25 @@ def _yaml_map(data: bytes, source: str) -> dict[Any, Any]:
                 continue
             if not isinstance(document, dict):
                 raise CopyError(f"cannot merge '{source}': a YAML document is not a mapping")
-            merged = _deep_merge(merged, document)
+            merged = _deep_merge(merged, _json_keys(document))
     except yaml.YAMLError as error:
         raise CopyError(f"cannot merge '{source}': {error}") from None
     return merged
+
+
+def _json_keys(value: Any) -> Any:
+    """Mapping keys as strings, as source-watcher's YAML library (by way of JSON) has them."""
+    if isinstance(value, dict):
+        return {_json_key(key): _json_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_keys(item) for item in value]
+    return value
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "null" if key is None else str(key)
 
 
 def _deep_merge(base: Mapping[Any, Any], overlay: Mapping[Any, Any]) -> dict[Any, Any]:
@@ -395,13 +411,14 @@ def _extract(archive: Path, name: str, staging: _Staging, destination: str) -> N
                     content = tar.extractfile(member)
                     if content is not None:
                         staging.write(_join(destination, path), content.read())
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise CopyError(f"failed to extract tarball '{name}': {error}") from None
 
 
 def _clean(path: str) -> str:
-    cleaned = posixpath.normpath(path) if path else "."
-    return "" if cleaned == "." else cleaned.lstrip("/") if cleaned != "/" else ""
+    """A path as Go's ``path.Clean`` makes it, relative ("" for the root)."""
+    cleaned = posixpath.normpath(path or ".").lstrip("/")
+    return "" if cleaned == "." else cleaned
 
 
 def _join(*parts: str) -> str:
