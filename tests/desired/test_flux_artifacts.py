@@ -70,3 +70,42 @@ def test_cached_renders_of_artifacts_follow_the_repository_content(tmp_path: Pat
         issuers.read_text().replace("fluxcdbot@users.noreply.github.com", "ops@example.com")
     )
     assert issuer_email() == "ops@example.com"
+
+
+GOTK_SYNC = """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: https://github.com/fluxcd/flux2-kustomize-helm-example
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/staging
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+"""
+
+
+def test_a_generator_applied_by_the_bootstrap_kustomization_is_made(tmp_path: Path) -> None:
+    repository = shutil.copytree(HELM_EXAMPLE, tmp_path / "repo")
+    (repository / "clusters" / "staging" / "flux-system" / "gotk-sync.yaml").write_text(GOTK_SYNC)
+    result = render_repository(repository, cluster="staging")
+    synced = kustomization(result, "staging", "flux-system")
+    one(synced, "ArtifactGenerator", "flux-system")
+    # The generator came out of a render, and its artifacts reached the next wave.
+    podinfo = one(kustomization(result, "staging", "apps"), "HelmRelease", "podinfo")
+    assert podinfo["spec"]["values"]["httpRoute"]["hostnames"] == ["podinfo.staging"]
+    assert {d.rule for d in result.report} == {"render-flux-helm-chart-not-cached"}
