@@ -21,7 +21,12 @@ from gitops_schema.render.artifacts import (
     CopyOperation,
     build_artifact,
 )
-from gitops_schema.render.sourceignore import artifact_files, doublestar_match, go_match
+from gitops_schema.render.sourceignore import (
+    GlobError,
+    artifact_files,
+    doublestar_match,
+    go_match,
+)
 
 
 def tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -353,6 +358,12 @@ def test_pattern_dialects() -> None:
     assert doublestar_match("a/**", "a") and doublestar_match("a/**", "a/b/c")
     assert doublestar_match("**/testdata/**", "x/y/testdata/z.yaml")
     assert doublestar_match("*.{yaml,yml}", "a.yml") and not doublestar_match("*.yaml", "d/a.yaml")
+    # Go rejects "-" and "]" where a class expects a character; doublestar reads "-" as such.
+    for malformed in ("[", "[]a]", "[-a]", "[a-]", "x\\"):
+        with pytest.raises(GlobError):
+            go_match(malformed, "a")
+    assert doublestar_match("[a-]", "-")
+    assert not go_match("[z-a]", "b")
 
 
 # -- the source as its artifact holds it -----------------------------------------------------

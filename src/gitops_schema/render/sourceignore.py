@@ -113,32 +113,41 @@ def _translate(pattern: str, doublestar: bool) -> str:
 
 
 def _translate_class(pattern: str, start: int, doublestar: bool, out: list[str]) -> int:
-    """The regex class for ``[...]`` at ``start``; returns the index after ``]``."""
+    """The regex for the class ``[...]`` at ``start``; returns the index after its ``]``.
+
+    Go rejects an unescaped ``-`` or ``]`` where a character is expected; doublestar reads
+    a ``-`` there as itself. Both reject an empty class, and a reversed range matches
+    nothing.
+    """
     i, n = start + 1, len(pattern)
     negate = i < n and (pattern[i] == "^" or (doublestar and pattern[i] == "!"))
     if negate:
         i += 1
     ranges: list[str] = []
+    count = 0
     while True:
         if i >= n:
             raise GlobError(f"syntax error in pattern {pattern!r}")
-        # As in Go, a "]" right after "[" (or "[^") is a character of the class.
-        if pattern[i] == "]" and ranges:
+        if pattern[i] == "]" and count:
             break
-        low, i = _class_char(pattern, i)
-        if i < n and pattern[i] == "-" and i + 1 < n and pattern[i + 1] != "]":
-            high, i = _class_char(pattern, i + 1)
-            if high < low:
-                raise GlobError(f"syntax error in pattern {pattern!r}")
-            ranges.append(f"{re.escape(low)}-{re.escape(high)}")
-        else:
-            ranges.append(re.escape(low))
+        low, i = _class_char(pattern, i, doublestar)
+        high = low
+        if i < n and pattern[i] == "-" and (not doublestar or pattern[i + 1 : i + 2] != "]"):
+            high, i = _class_char(pattern, i + 1, doublestar)
+        count += 1
+        if low <= high:
+            ranges.append(re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}")
     # A class stands for one character of a segment: never the separator.
-    out.append(f"[^/{''.join(ranges)}]" if negate else f"(?!/)[{''.join(ranges)}]")
+    if negate:
+        out.append(f"[^/{''.join(ranges)}]")
+    else:
+        out.append(f"(?!/)[{''.join(ranges)}]" if ranges else "(?!)")
     return i + 1
 
 
-def _class_char(pattern: str, i: int) -> tuple[str, int]:
+def _class_char(pattern: str, i: int, doublestar: bool) -> tuple[str, int]:
+    if i >= len(pattern) or pattern[i] == "]" or (pattern[i] == "-" and not doublestar):
+        raise GlobError(f"syntax error in pattern {pattern!r}")
     if pattern[i] == "\\":
         if i + 1 >= len(pattern):
             raise GlobError(f"syntax error in pattern {pattern!r}")
