@@ -360,7 +360,8 @@ def _render_flux(
     sources = _SourceIndex(objects)
     entries = _flux_entries(renderer, objects)
     for cluster, generators in generators_beside(entries, objects).items():
-        report.extend(artifacts.add(cluster, generators, folders))
+        if renderer.keep(cluster):
+            report.extend(artifacts.add(cluster, generators, folders))
     pending = [(cluster, obj, obj.location) for cluster, obj in entries]
     while pending:
         wave = [
