@@ -34,11 +34,13 @@ from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.render.argocd import kustomize_folders, render_application
+from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
 from gitops_schema.render.cache import RenderCache, text_key, tree_digest
 from gitops_schema.render.engines import HelmEngine, find_kustomize
 from gitops_schema.render.flux import render_flux_kustomizations
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult, prebuild_kustomizations
+from gitops_schema.render.scratch import scratch_folder
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -362,12 +364,18 @@ _FLUX_INPUTS = frozenset({"ConfigMap", "Secret", "HelmRepository", "OCIRepositor
 """What a render may read besides its source: substitution and values sources, charts."""
 
 
-def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
+def _render_flux(
+    renderer: _Renderer, objects: Sequence[GitOpsObject], artifacts: ClusterArtifacts
+) -> None:
     report = renderer.result.report
     config = [dict(o.document.data) for o in objects if o.kind in _FLUX_INPUTS]
     folders = _flux_source_folders(renderer.options.repos, [dict(o.document.data) for o in objects])
     sources = _SourceIndex(objects)
-    pending = [(cluster, obj, obj.location) for cluster, obj in _flux_entries(renderer, objects)]
+    entries = _flux_entries(renderer, objects)
+    for cluster, generators in generators_beside(entries, objects).items():
+        if renderer.keep(cluster):
+            report.extend(artifacts.add(cluster, generators, folders))
+    pending = [(cluster, obj, obj.location) for cluster, obj in entries]
     while pending:
         wave = [
             (cluster, obj, where)
@@ -376,7 +384,7 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
             and renderer.first_visit(cluster, obj.kind, obj.namespace, obj.name, where)
         ]
         # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
-        results = _render_flux_wave(renderer, tuple(config), dict(folders), wave)
+        results = _render_flux_wave(renderer, tuple(config), dict(folders), artifacts, wave)
         pending = []
         for (cluster, obj, where), result in zip(wave, results, strict=True):
             if obj.location.file.startswith("<"):
@@ -394,10 +402,14 @@ def _render_flux(renderer: _Renderer, objects: Sequence[GitOpsObject]) -> None:
                 )
             )
             children = _rendered_objects(
-                result, f"<rendered by {obj.kind} {obj.name}>", {"Kustomization", "HelmRelease"}
+                result,
+                f"<rendered by {obj.kind} {obj.name}>",
+                {"Kustomization", "HelmRelease", "ArtifactGenerator"},
             )
             config.extend(m for m in result.manifests if m.get("kind") in _FLUX_INPUTS)
             folders.update(_flux_source_folders(renderer.options.repos, result.manifests))
+            made = [(c, sources.locate(c, where)) for c in children if is_generator(c)]
+            report.extend(artifacts.add(cluster, made, folders))
             pending.extend(
                 (cluster, c, sources.locate(c, where))
                 for c in children
@@ -452,22 +464,28 @@ def _render_flux_wave(
     renderer: _Renderer,
     config: Sequence[Mapping[str, Any]],
     folders: Mapping[str, Path],
+    artifacts: ClusterArtifacts,
     wave: Sequence[tuple[str, GitOpsObject, Location]],
 ) -> list[RenderResult]:
     """The results of a wave's objects, in order.
 
-    Kustomizations are built together (sharing kustomize runs), releases rendered on a
-    thread per core.
+    The Kustomizations of a cluster are built together (sharing kustomize runs; each
+    cluster has its own ExternalArtifacts), releases rendered on a thread per core.
     """
-    kustomizations = [i for i, (_, obj, _) in enumerate(wave) if obj.kind != "HelmRelease"]
+    results: dict[int, RenderResult] = {}
+    for cluster in dict.fromkeys(cluster for cluster, _, _ in wave):
+        indices = [
+            i for i, (c, obj, _) in enumerate(wave) if c == cluster and obj.kind != "HelmRelease"
+        ]
+        built = render_flux_kustomizations(
+            [wave[i][1] for i in indices],
+            repository=renderer.root,
+            sources=artifacts.sources(cluster, folders),
+            objects=config,
+            cache=renderer.options.cache,
+        )
+        results.update(zip(indices, built, strict=True))
     releases = [i for i, (_, obj, _) in enumerate(wave) if obj.kind == "HelmRelease"]
-    built = render_flux_kustomizations(
-        [wave[i][1] for i in kustomizations],
-        repository=renderer.root,
-        sources=folders,
-        objects=config,
-        cache=renderer.options.cache,
-    )
     rendered = _in_parallel(
         lambda obj: render_helm_release(
             obj,
@@ -479,7 +497,6 @@ def _render_flux_wave(
         ),
         [wave[i][1] for i in releases],
     )
-    results = dict(zip(kustomizations, built, strict=True))
     results.update(zip(releases, rendered, strict=True))
     return [results[i] for i in range(len(wave))]
 
@@ -505,7 +522,10 @@ def render_repository(
     renderer = _Renderer(root, options, cluster)
     objects = _objects([root], options.exclude, renderer.result.report)
     _render_argocd(renderer, objects)
-    _render_flux(renderer, objects)
+    # The ExternalArtifacts of ArtifactGenerators are folders that live as long as the render.
+    with scratch_folder("gitops-schema-artifacts-") as folder:
+        artifacts = ClusterArtifacts(folder, repository=root, repos=options.repos, objects=objects)
+        _render_flux(renderer, objects, artifacts)
     if key is not None and options.cache is not None:
         options.cache.put(key, _stored(renderer.result))
     return renderer.result

@@ -322,7 +322,7 @@ def _source_root(
     if ref.kind == "GitRepository":
         return repository
     made_by = (
-        " (an ArtifactGenerator's output, which is not rendered yet)"
+        " (an ArtifactGenerator's output, which no ArtifactGenerator of the cluster made offline)"
         if ref.kind == "ExternalArtifact"
         else ""
     )
