@@ -526,6 +526,9 @@ def render_repository(
     with scratch_folder("gitops-schema-artifacts-") as folder:
         artifacts = ClusterArtifacts(folder, repository=root, repos=options.repos, objects=objects)
         _render_flux(renderer, objects, artifacts)
+    # Clusters that share a definition say the same thing about it: once is enough.
+    report = renderer.result.report
+    report.diagnostics = list(dict.fromkeys(report.diagnostics))
     if key is not None and options.cache is not None:
         options.cache.put(key, _stored(renderer.result))
     return renderer.result

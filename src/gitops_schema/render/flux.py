@@ -192,10 +192,17 @@ def _prepare(
         return result
     folder = _secure_join(root, model.spec.path or "")
     if not folder.is_dir():
+        ref = model.spec.source_ref
+        key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
+        hint = (
+            f"; if {key} is another repository or branch, give its folder: --repo {key}=DIR"
+            if key not in sources
+            else ""
+        )
         result.report.emit(
             "render-flux-path-not-found",
             Severity.ERROR,
-            f"kustomization path not found: {model.spec.path} (in {root})",
+            f"kustomization path not found: {model.spec.path} (in {root}){hint}",
             where,
         )
         return result
