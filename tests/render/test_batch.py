@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import yaml
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
 from gitops_schema.render import (
+    KustomizeEngine,
     KustomizeOptions,
     RenderCache,
     build_kustomization,
@@ -17,7 +19,13 @@ from gitops_schema.render import (
     render_flux_kustomization,
     render_flux_kustomizations,
 )
-from gitops_schema.render.batch import SharedBuild, SharedRunFailed, build_together, legacy_order
+from gitops_schema.render.batch import (
+    SharedBuild,
+    SharedRunFailed,
+    build_together,
+    legacy_order,
+    run_shared,
+)
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, kustomization_file
 from gitops_schema.render.kustomize import prebuild_kustomizations
 from gitops_schema.render.openapi import builtin_schema_needed
@@ -216,3 +224,24 @@ def test_folders_reading_outside_themselves_are_not_prebuilt(tmp_path: Path) -> 
     assert build_kustomization(second, cache=cache).cached
     [failure] = build_kustomization(outside, cache=cache).report
     assert failure.rule == "render-kustomize-failed"
+
+
+def test_a_kustomize_without_sort_options_builds_each_alone(tmp_path: Path) -> None:
+    class OldKustomize:
+        def __init__(self) -> None:
+            self.builds: list[str] = []
+
+        def run(self, args: Sequence[str], *, cwd: Path | None = None) -> str:
+            if args[1:2] == ["version"]:
+                return "v4.5.7\n"
+            self.builds.append(args[-1])
+            return ""
+
+    runner = OldKustomize()
+    engine = KustomizeEngine(("/usr/bin/kustomize", "build"), runner)
+    builds = [SharedBuild(tmp_path, tmp_path, "resources: []\n") for _ in range(4)]
+    assert (
+        run_shared(builds, engine, empty_schema=[True] * 4, clashes=[set()] * 4, workers=2)
+        == [None] * 4
+    )
+    assert runner.builds == []

@@ -251,6 +251,8 @@ def run_shared(
         workers: runs at once.
     """
     outputs: list[str | None] = [None] * len(builds)
+    if not engine.shares_runs:
+        return outputs
 
     def run(indices: list[int], empty: bool) -> None:
         if len(indices) < 2:

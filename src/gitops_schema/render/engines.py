@@ -74,6 +74,12 @@ class KustomizeEngine:
             )
         return "kustomize " + self.runner.run([self.command[0], "version"]).strip()
 
+    @cached_property
+    def shares_runs(self) -> bool:
+        """Whether builds may share a run: kustomize 5 or later (``sortOptions``)."""
+        found = re.search(r"kustomize[^\d]*v?(\d+)\.", self.version)
+        return found is not None and int(found.group(1)) >= 5
+
     def build(self, path: Path, options: KustomizeOptions) -> str:
         """The YAML stream kustomize prints for the kustomization folder ``path``."""
         return self.runner.run([*self.command, str(path), *options.flags()])
