@@ -487,15 +487,16 @@ def _render_flux_wave(
         results.update(zip(indices, built, strict=True))
     releases = [i for i, (_, obj, _) in enumerate(wave) if obj.kind == "HelmRelease"]
     rendered = _in_parallel(
-        lambda obj: render_helm_release(
-            obj,
+        lambda entry: render_helm_release(
+            entry[1],
             repository=renderer.root,
+            sources=artifacts.sources(entry[0], folders),
             objects=config,
             chart_cache=renderer.options.chart_cache,
             allow_network=renderer.options.allow_network,
             cache=renderer.options.cache,
         ),
-        [wave[i][1] for i in releases],
+        [wave[i] for i in releases],
     )
     results.update(zip(releases, rendered, strict=True))
     return [results[i] for i in range(len(wave))]

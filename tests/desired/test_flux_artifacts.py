@@ -109,3 +109,64 @@ def test_a_generator_applied_by_the_bootstrap_kustomization_is_made(tmp_path: Pa
     podinfo = one(kustomization(result, "staging", "apps"), "HelmRelease", "podinfo")
     assert podinfo["spec"]["values"]["httpRoute"]["hostnames"] == ["podinfo.staging"]
     assert {d.rule for d in result.report} == {"render-flux-helm-chart-not-cached"}
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+CHART_REPOSITORY = {
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    "charts/web/values.yaml": "replicas: 1\n",
+    "charts/web/templates/deployment.yaml": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "spec:\n  replicas: {{ .Values.replicas }}\n"
+    ),
+    "clusters/dev/sync.yaml": """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 1h, url: https://example.com/repo.git, ref: {branch: main}}
+---
+apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: {name: charts, namespace: flux-system}
+spec:
+  sources:
+    - {alias: repo, kind: GitRepository, name: flux-system}
+  artifacts:
+    - name: web-chart
+      copy:
+        - {from: "@repo/charts/web/**", to: "@artifact/"}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: flux-system}
+spec:
+  interval: 1h
+  targetNamespace: web
+  chartRef: {kind: ExternalArtifact, name: web-chart}
+  values: {replicas: 3}
+""",
+}
+
+
+def test_a_release_installs_the_chart_an_external_artifact_holds(tmp_path: Path) -> None:
+    write(tmp_path, CHART_REPOSITORY)
+    rendered = render_repository(tmp_path)
+    assert [d.rule for d in rendered.report] == []
+    [deployment] = rendered.by_cluster()["dev"]["HelmRelease/web"]
+    assert deployment["metadata"]["name"] == "web-web"
+    assert deployment["spec"]["replicas"] == 3
+
+
+def test_an_artifact_without_a_chart_is_named(tmp_path: Path) -> None:
+    write(tmp_path, CHART_REPOSITORY)
+    sync = tmp_path / "clusters" / "dev" / "sync.yaml"
+    sync.write_text(sync.read_text().replace("@repo/charts/web/**", "@repo/charts/web/values.yaml"))
+    [diagnostic] = render_repository(tmp_path).report
+    assert diagnostic.rule == "render-flux-helm-chart-unavailable"
+    assert "ExternalArtifact flux-system/web-chart holds no Helm chart" in diagnostic.message
+    assert diagnostic.location.file.endswith("sync.yaml")

@@ -162,3 +162,20 @@ def test_chart_ref_to_an_oci_repository_reads_the_chart_cache(tmp_path: Path) ->
     [unknown] = render_helm_release(release, repository=tmp_path).report
     assert unknown.rule == "render-flux-helm-source-unsupported"
     assert "not found in the repository" in unknown.message
+
+
+def test_a_chart_of_a_mapped_git_repository_is_read_from_its_folder(tmp_path: Path) -> None:
+    # The release names the GitRepository "examples"; mapped, it is read from that folder
+    # instead of the repository being rendered.
+    release = helm_release(RELEASE, tmp_path)
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    [unmapped] = render_helm_release(release, repository=empty, objects=parse_stream(CONFIG)).report
+    assert unmapped.rule == "render-flux-helm-chart-unavailable"
+    mapped = render_helm_release(
+        release,
+        repository=empty,
+        sources={"GitRepository/flux-system/examples": EXAMPLES},
+        objects=parse_stream(CONFIG),
+    )
+    assert mapped.report.ok and any(m["kind"] == "Deployment" for m in mapped.manifests)

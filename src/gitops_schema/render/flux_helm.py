@@ -67,6 +67,7 @@ def render_helm_release(
     release: GitOpsObject,
     *,
     repository: Path,
+    sources: Mapping[str, Path] | None = None,
     objects: Sequence[Mapping[str, Any]] = (),
     chart_cache: Path | None = None,
     allow_network: bool = False,
@@ -79,6 +80,9 @@ def render_helm_release(
     Args:
         release: a ``helm.toolkit.fluxcd.io`` HelmRelease.
         repository: the repository being rendered; GitRepository charts are read from it.
+        sources: local folders for other sources, keyed ``Kind/namespace/name``: a
+            GitRepository or Bucket the chart is a path of, an ExternalArtifact a
+            ``chartRef`` names (its folder holds the chart); they take precedence.
         objects: ConfigMaps and Secrets that ``valuesFrom`` may name, the HelmRepository
             objects a ``chart.spec`` may name and the OCIRepository objects a ``chartRef``
             may name.
@@ -109,7 +113,7 @@ def render_helm_release(
     spec = model.spec
     namespace = release.namespace or "default"
     charts = _Charts(chart_cache, allow_network, objects, result.report, where)
-    chart = _chart(spec, namespace, repository, charts)
+    chart = _chart(spec, namespace, repository, sources or {}, charts)
     if chart is None:
         return result
     source, defaults = chart
@@ -204,26 +208,33 @@ class _Charts:
 
 
 def _chart(
-    spec: HelmReleaseSpec, namespace: str, repository: Path, charts: _Charts
+    spec: HelmReleaseSpec,
+    namespace: str,
+    repository: Path,
+    sources: Mapping[str, Path],
+    charts: _Charts,
 ) -> tuple[Path, dict[str, Any] | None] | None:
     """The chart and, when ``valuesFiles`` replace its defaults, those defaults."""
     report, where = charts.report, charts.where
     if spec.chart is None:
-        return _referenced_chart(spec, namespace, charts)
+        return _referenced_chart(spec, namespace, sources, charts)
     template = spec.chart.spec
     kind = template.source_ref.kind
-    if kind == "GitRepository":
-        folder = (repository / template.chart).resolve()
+    key = f"{kind}/{template.source_ref.namespace or namespace}/{template.source_ref.name}"
+    if kind == "GitRepository" or (kind == "Bucket" and key in sources):
+        # The chart is a path of the source: the repository, unless mapped elsewhere.
+        root = sources.get(key, repository)
+        folder = (root / template.chart).resolve()
         if not (folder / "Chart.yaml").is_file():
             report.emit(
                 "render-flux-helm-chart-unavailable",
                 Severity.ERROR,
-                f"chart path {template.chart} of GitRepository {template.source_ref.name} has "
-                f"no Chart.yaml (read from {repository})",
+                f"chart path {template.chart} of {kind} {template.source_ref.name} has "
+                f"no Chart.yaml (read from {root})",
                 where,
             )
             return None
-        files = [(repository / f).resolve() for f in template.values_files]
+        files = [(root / f).resolve() for f in template.values_files]
     else:
         version = template.version or "*"
         ref = template.source_ref
@@ -252,12 +263,19 @@ def _chart(
 
 
 def _referenced_chart(
-    spec: HelmReleaseSpec, namespace: str, charts: _Charts
+    spec: HelmReleaseSpec, namespace: str, sources: Mapping[str, Path], charts: _Charts
 ) -> tuple[Path, dict[str, Any] | None] | None:
-    """A ``chartRef`` to an OCIRepository: its chart, at its tag or semver, from the cache."""
+    """The chart a ``chartRef`` names.
+
+    That is the chart an ExternalArtifact (or any source mapped to a folder) holds, or an
+    OCIRepository's chart at its tag or semver, from the chart cache.
+    """
     report, where = charts.report, charts.where
     ref = spec.chart_ref
     described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
+    key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}" if ref else ""
+    if key in sources:
+        return _artifact_chart(sources[key], described, charts)
     source = (
         find_object(charts.objects, ref.kind, ref.namespace or namespace, ref.name)
         if ref is not None and ref.kind == "OCIRepository"
@@ -292,6 +310,25 @@ def _referenced_chart(
     registry = url.rstrip("/").rsplit("/", 1)[0] if url else ""
     found = charts.repository_chart(chart, version, f"{described} ({url})", registry)
     return None if found is None else (found, None)
+
+
+def _artifact_chart(
+    folder: Path, described: str, charts: _Charts
+) -> tuple[Path, dict[str, Any] | None] | None:
+    """The chart of an artifact: at its root, or its one folder with a Chart.yaml."""
+    if (folder / "Chart.yaml").is_file():
+        return folder, None
+    inside = [sub for sub in sorted(folder.iterdir()) if (sub / "Chart.yaml").is_file()]
+    if len(inside) == 1:
+        return inside[0], None
+    charts.report.emit(
+        "render-flux-helm-chart-unavailable",
+        Severity.ERROR,
+        f"chartRef {described} holds no Helm chart: no Chart.yaml at its root "
+        f"or in one folder of it (read from {folder})",
+        charts.where,
+    )
+    return None
 
 
 def _values_files(
