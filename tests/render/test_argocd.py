@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from gitops_schema.desired import RenderOptions, render_repository
-from gitops_schema.render import HelmEngine, RenderCache, render_application
+from gitops_schema.render import HelmEngine, KustomizeEngine, RenderCache, render_application
 from gitops_schema.render.argocd_sources import glob_match, parse_image
 from gitops_schema.render.helm_values import parse_set_value, set_path
 from gitops_schema.render.jsonnet import expand_env
@@ -167,6 +167,40 @@ def test_kustomize_source_with_options(tmp_path: Path) -> None:
     assert deployment["spec"]["replicas"] == 3
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "registry.example.com/nginx:2.0"
+
+
+def test_kustomize_options_are_cached_by_the_overlay_and_its_files(
+    tmp_path: Path, counting_engine: KustomizeEngine
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    (tmp_path / "app" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    )
+    (tmp_path / "patch.yaml").write_text("- {op: add, path: /data, value: {a: '1'}}\n")
+    options = {
+        "namePrefix": "p-",
+        "patches": [{"path": "../patch.yaml", "target": {"kind": "ConfigMap"}}],
+    }
+    app = {
+        "metadata": {"name": "a"},
+        "spec": {"source": {"repoURL": URL, "path": "app", "kustomize": options}},
+    }
+    cache = RenderCache(tmp_path / "cache")
+
+    def render() -> list[dict[str, Any]]:
+        result = render_application(app, repository=tmp_path, cache=cache, engine=counting_engine)
+        assert result.report.ok, [str(d) for d in result.report]
+        return result.manifests
+
+    first = render()
+    assert render() == first and len(counting_engine.runner.builds) == 1
+    (tmp_path / "patch.yaml").write_text("- {op: add, path: /data, value: {a: '2'}}\n")
+    assert render()[0]["data"] == {"a": "2"} and len(counting_engine.runner.builds) == 2
+    (tmp_path / "app" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n"
+    )
+    assert render()[0]["metadata"]["name"] == "p-d"
 
 
 def test_directory_source_recurse_include_exclude(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
-from gitops_schema.render.cache import RenderCache
+from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import (
     ChartError,
@@ -41,7 +41,7 @@ from gitops_schema.render.helm_values import (
     parse_set_value,
     set_path,
 )
-from gitops_schema.render.inputs import kustomization_file
+from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.jsonnet import JsonnetError, evaluate_jsonnet
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
 from gitops_schema.render.manifests import parse_stream
@@ -399,6 +399,16 @@ def _render_kustomize(
         )
         report.extend(result.report)
         return result.manifests
+    key = None
+    if context.cache is not None:
+        try:
+            key = _overlay_key(folder, edits, engine)
+        except OSError as error:
+            report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
+            return []
+        entry = context.cache.get(key)
+        if entry is not None:
+            return list(entry["manifests"])
     with scratch_folder("gitops-schema-argocd-") as temporary:
         try:
             overlay = kustomize_overlay(folder, edits, temporary)
@@ -408,7 +418,32 @@ def _render_kustomize(
         (temporary / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
         result = build_kustomization(temporary, engine=engine, location=context.where)
     report.extend(result.report)
+    if key is not None and context.cache is not None and result.report.ok:
+        context.cache.put(key, {"manifests": result.manifests})
     return result.manifests
+
+
+_OVERLAY_AT = Path("/gitops-schema-overlay")
+"""Where the overlay is imagined for its cache key: its real folder is a new one each time."""
+
+
+def _overlay_key(folder: Path, edits: Mapping[str, Any], engine: KustomizeEngine) -> str:
+    """The cache key of an overlay build: the overlay, and every file its folder reads.
+
+    Raises:
+        OSError: a patch file of the options cannot be read.
+    """
+    overlay = kustomize_overlay(folder, edits, _OVERLAY_AT)
+    inputs = collect_inputs(folder)
+    for component in edits.get("components") or []:
+        more = collect_inputs(folder / str(component))
+        inputs.files.update(more.files)
+        inputs.missing.update(more.missing)
+    absent = sorted(f"missing:{path}" for path in inputs.missing)
+    text = json.dumps(overlay, sort_keys=True)
+    return input_key(
+        folder.resolve(), inputs.files, "argocd-overlay", engine.version, text, *absent
+    )
 
 
 def _render_directory(
