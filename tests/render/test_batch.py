@@ -245,3 +245,42 @@ def test_a_kustomize_without_sort_options_builds_each_alone(tmp_path: Path) -> N
         == [None] * 4
     )
     assert runner.builds == []
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "configurations: [names.yaml]\n",
+        "crds: [names.yaml]\n",
+        "vars: [{name: V, objref: {kind: ConfigMap, name: cfg, apiVersion: v1}}]\n",
+    ],
+)
+def test_folders_with_run_wide_rules_are_not_prebuilt(tmp_path: Path, declaration: str) -> None:
+    # kustomize merges name reference rules and vars into the whole run: in company they
+    # would apply to the other builds' objects.
+    names = "nameReference: [{kind: ConfigMap, fieldSpecs: [{path: spec/config, kind: Widget}]}]\n"
+    first = write(
+        tmp_path / "first",
+        {
+            "cm.yaml": CONFIG_MAP,
+            "names.yaml": names,
+            "kustomization.yaml": f"resources: [cm.yaml]\n{declaration}",
+        },
+    )
+    second = write(
+        tmp_path / "second",
+        {
+            "cm.yaml": CONFIG_MAP.replace("cfg", "two"),
+            "kustomization.yaml": "resources: [cm.yaml]\n",
+        },
+    )
+    third = write(
+        tmp_path / "third",
+        {
+            "cm.yaml": CONFIG_MAP.replace("cfg", "three"),
+            "kustomization.yaml": "resources: [cm.yaml]\n",
+        },
+    )
+    cache = RenderCache(tmp_path / "cache")
+    assert prebuild_kustomizations([first, second, third], cache=cache) == 2
+    assert not build_kustomization(first, cache=cache).cached

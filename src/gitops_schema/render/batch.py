@@ -17,7 +17,8 @@ Only two steps of a kustomize run cross its sub-builds, and both are guarded:
   kind another build of the run produced; it is then built alone.
 
 Builds whose root sets what only a root may set (``sortOptions``, ``buildMetadata``,
-``openapi``) are not given to a shared run by the caller.
+``openapi``), or whose tree declares what kustomize applies to a whole run
+(``configurations``, ``crds``, ``vars``), are not given to a shared run by the caller.
 """
 
 from __future__ import annotations

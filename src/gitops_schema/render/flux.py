@@ -214,7 +214,12 @@ def _prepare(
     content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
     inputs = _inputs(folder, generated, components)
     build_key = _build_key(folder, inputs, content, engine) if cache is not None else None
-    shareable = not (inputs.missing or inputs.remote or any(f in generated for f in _ROOT_ONLY))
+    shareable = not (
+        inputs.missing
+        or inputs.remote
+        or inputs.run_wide
+        or any(f in generated for f in _ROOT_ONLY)
+    )
     variables_report = Report()
     variables = _variables(model.spec, namespace, objects, variables_report, where)
     post_build = model.spec.post_build
@@ -371,6 +376,7 @@ def _inputs(folder: Path, generated: Mapping[str, Any], components: dict[Path, I
         inputs.files.update(more.files)
         inputs.missing.update(more.missing)
         inputs.remote.extend(more.remote)
+        inputs.run_wide = inputs.run_wide or more.run_wide
     return inputs
 
 

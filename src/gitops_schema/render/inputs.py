@@ -51,6 +51,9 @@ class Inputs:
     """Remote resources, in the order they were found."""
     missing: set[Path] = field(default_factory=set)
     """Named files that do not exist: a build fails on them until they appear."""
+    run_wide: bool = False
+    """A kustomization declares what kustomize applies to a whole run, not to its own
+    objects only: ``configurations`` or ``crds`` (name reference rules) or ``vars``."""
     escapes: bool = False
     """A kustomization names a file outside its own folder, which kustomize's default
     load restrictor refuses (folders, such as ``../base``, it allows)."""
@@ -91,6 +94,8 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
         return
     if not isinstance(spec, dict):
         return
+    if any(spec.get(name) for name in ("configurations", "crds", "vars")):
+        inputs.run_wide = True
     if spec.get("helmCharts") or spec.get("helmGlobals"):
         # Charts are read from the chart home, which the kustomization does not list.
         home = (spec.get("helmGlobals") or {}).get("chartHome") or "charts"

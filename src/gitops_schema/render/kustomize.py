@@ -161,7 +161,8 @@ def prebuild_kustomizations(
     Each output is stored in ``cache`` under the key :func:`build_kustomization` looks up,
     exactly as kustomize prints it for the folder alone. Folders cached already, or that
     cannot share a run (a file outside their folder, a missing or remote input, fields
-    only a root may set), are left to :func:`build_kustomization`, as are builds that fail.
+    only a root may set, rules kustomize applies run-wide), are left to
+    :func:`build_kustomization`, as are builds that fail.
 
     Returns:
         How many outputs were stored.
@@ -176,7 +177,7 @@ def prebuild_kustomizations(
     for folder in dict.fromkeys(path.resolve() for path in paths):
         file = kustomization_file(folder)
         inputs = collect_inputs(folder)
-        if file is None or inputs.remote or inputs.missing or inputs.escapes:
+        if file is None or inputs.remote or inputs.missing or inputs.escapes or inputs.run_wide:
             continue
         key = input_key(inputs.root, inputs.files, engine.version, *KustomizeOptions().flags())
         if cache.get(key) is not None:
