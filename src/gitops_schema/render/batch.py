@@ -176,10 +176,12 @@ class SharedBuild:
 class SharedRunFailed(Exception):
     """A shared run failed: one of its builds fails, or two make an object of the same id."""
 
+    culprit: int | None
+    """The build kustomize was reading when it failed, when its message says."""
+
     def __init__(self, culprit: int | None) -> None:
         super().__init__(f"shared kustomize run failed at build {culprit}")
         self.culprit = culprit
-        """The build kustomize was reading when it failed, when its message says."""
 
 
 def build_together(
@@ -192,6 +194,9 @@ def build_together(
         engine: the kustomize to run, once.
         empty_schema: give the run an empty OpenAPI schema (every build may do without the
             built-in one: :func:`~gitops_schema.render.openapi.builtin_schema_needed`).
+
+    Raises:
+        SharedRunFailed: the run failed; runs of fewer builds tell which build fails.
     """
     with scratch_folder("gitops-schema-batch-") as scratch:
         resources: list[str] = []
