@@ -15,12 +15,8 @@ import yaml
 
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
-from gitops_schema.render.artifacts import (
-    ClusterArtifacts,
-    CopyError,
-    CopyOperation,
-    build_artifact,
-)
+from gitops_schema.render.artifact_copy import CopyError, CopyOperation, build_artifact
+from gitops_schema.render.artifacts import ClusterArtifacts
 from gitops_schema.render.sourceignore import (
     GlobError,
     artifact_files,
