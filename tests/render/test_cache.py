@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from gitops_schema.render import (
@@ -10,7 +12,7 @@ from gitops_schema.render import (
     RenderCache,
     build_kustomization,
 )
-from gitops_schema.render.cache import code_digest
+from gitops_schema.render.cache import STALE_AFTER, code_digest
 
 # The generator reads a file outside the overlay's folder.
 OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
@@ -98,3 +100,18 @@ def test_entries_are_kept_apart_by_the_code_that_made_them(tmp_path: Path) -> No
     cache.put("cd34", {"text": "x"})
     [entry] = tmp_path.rglob("cd34.json")
     assert entry.relative_to(tmp_path).parts[0] == code_digest()[:16]
+
+
+def test_a_new_build_of_the_code_drops_entries_other_builds_left_unused(tmp_path: Path) -> None:
+    stale = tmp_path / "0123456789abcdef" / "ab"
+    recent = tmp_path / "fedcba9876543210" / "cd"
+    for bucket in (stale, recent):
+        bucket.mkdir(parents=True)
+        (bucket / "entry.json").write_text("{}")
+    old = time.time() - STALE_AFTER - 60
+    for path in (stale, stale.parent):
+        os.utime(path, (old, old))
+    RenderCache(tmp_path).put("ef56", {"manifests": []})
+    assert not stale.parent.exists()
+    assert (recent / "entry.json").is_file()
+    assert RenderCache(tmp_path).get("ef56") == {"manifests": []}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -107,11 +109,36 @@ class RenderCache:
         try:
             path.write_text(text, encoding="utf-8")
         except FileNotFoundError:
+            if not path.parent.parent.exists():
+                # The first entry of this build of the code: a moment to drop what other
+                # builds left, which nothing reads again.
+                _prune(self.directory, keep=path.parent.parent.name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
 
     def _path(self, key: str) -> Path:
         return self.directory / code_digest()[:16] / key[:2] / f"{key}.json"
+
+
+STALE_AFTER = 7 * 24 * 3600.0
+"""Seconds after which the entries of another build of the code are removed."""
+
+
+def _prune(directory: Path, *, keep: str) -> None:
+    """Remove the entry folders of other builds of the code unused for ``STALE_AFTER``."""
+    now = time.time()
+    try:
+        namespaces = [p for p in directory.iterdir() if p.is_dir() and p.name != keep]
+    except OSError:
+        return
+    for namespace in namespaces:
+        try:
+            # A bucket folder's time changes whenever an entry is added to it.
+            newest = max(p.stat().st_mtime for p in [namespace, *namespace.iterdir()])
+        except OSError:
+            continue
+        if now - newest > STALE_AFTER:
+            shutil.rmtree(namespace, ignore_errors=True)
 
 
 @cache
