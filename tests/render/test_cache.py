@@ -105,13 +105,14 @@ def test_entries_are_kept_apart_by_the_code_that_made_them(tmp_path: Path) -> No
 def test_a_new_build_of_the_code_drops_entries_other_builds_left_unused(tmp_path: Path) -> None:
     stale = tmp_path / "0123456789abcdef" / "ab"
     recent = tmp_path / "fedcba9876543210" / "cd"
-    for bucket in (stale, recent):
+    charts = tmp_path / "charts" / "podinfo"
+    for bucket in (stale, recent, charts):
         bucket.mkdir(parents=True)
         (bucket / "entry.json").write_text("{}")
     old = time.time() - STALE_AFTER - 60
-    for path in (stale, stale.parent):
+    for path in (stale, stale.parent, charts, charts.parent):
         os.utime(path, (old, old))
     RenderCache(tmp_path).put("ef56", {"manifests": []})
     assert not stale.parent.exists()
-    assert (recent / "entry.json").is_file()
+    assert (recent / "entry.json").is_file() and (charts / "entry.json").is_file()
     assert RenderCache(tmp_path).get("ef56") == {"manifests": []}

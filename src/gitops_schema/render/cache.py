@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable
@@ -120,6 +121,7 @@ class RenderCache:
         return self.directory / code_digest()[:16] / key[:2] / f"{key}.json"
 
 
+_NAMESPACE = re.compile(r"[0-9a-f]{16}")
 STALE_AFTER = 7 * 24 * 3600.0
 """Seconds after which the entries of another build of the code are removed."""
 
@@ -128,7 +130,12 @@ def _prune(directory: Path, *, keep: str) -> None:
     """Remove the entry folders of other builds of the code unused for ``STALE_AFTER``."""
     now = time.time()
     try:
-        namespaces = [p for p in directory.iterdir() if p.is_dir() and p.name != keep]
+        # Only code-digest folders: others (downloaded charts) share the cache folder.
+        namespaces = [
+            p
+            for p in directory.iterdir()
+            if p.is_dir() and p.name != keep and _NAMESPACE.fullmatch(p.name)
+        ]
     except OSError:
         return
     for namespace in namespaces:
