@@ -12,7 +12,8 @@ from gitops_schema.render import (
     RenderCache,
     build_kustomization,
 )
-from gitops_schema.render.cache import STALE_AFTER, code_digest
+from gitops_schema.render import cache as cache_module
+from gitops_schema.render.cache import ENTRY_LIFETIME, STALE_AFTER, code_digest
 
 # The generator reads a file outside the overlay's folder.
 OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
@@ -116,3 +117,23 @@ def test_a_new_build_of_the_code_drops_entries_other_builds_left_unused(tmp_path
     assert not stale.parent.exists()
     assert (recent / "entry.json").is_file() and (charts / "entry.json").is_file()
     assert RenderCache(tmp_path).get("ef56") == {"manifests": []}
+
+
+def test_entries_written_long_ago_are_swept_once_a_day(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path)
+    cache.put("aa01", {"manifests": [1]})
+    cache.put("bb02", {"manifests": [2]})
+    [old] = tmp_path.rglob("aa01.json")
+    long_ago = time.time() - ENTRY_LIFETIME - 60
+    os.utime(old, (long_ago, long_ago))
+    namespace = old.parent.parent
+    # This process has swept already: a new one would sweep, unless one did today.
+    cache_module._swept.clear()
+    (namespace / ".swept").touch()
+    cache.put("cc03", {"manifests": [3]})
+    assert cache.get("aa01") == {"manifests": [1]}
+    cache_module._swept.clear()
+    os.utime(namespace / ".swept", (long_ago, long_ago))
+    cache.put("cc03", {"manifests": [3]})
+    assert cache.get("aa01") is None
+    assert cache.get("bb02") == {"manifests": [2]}

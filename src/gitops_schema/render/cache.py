@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,6 +106,7 @@ class RenderCache:
         not parse, which :meth:`get` takes for a miss.
         """
         path = self._path(key)
+        _sweep_once(path.parent.parent)
         # dumps, not dump: only the former runs the C encoder.
         text = json.dumps(entry, separators=(",", ":"))
         try:
@@ -124,6 +126,52 @@ class RenderCache:
 _NAMESPACE = re.compile(r"[0-9a-f]{16}")
 STALE_AFTER = 7 * 24 * 3600.0
 """Seconds after which the entries of another build of the code are removed."""
+
+
+ENTRY_LIFETIME = 30 * 24 * 3600.0
+"""Seconds an entry is kept after it was written; one still in use is simply made again."""
+_SWEEP_EVERY = 24 * 3600.0
+_SWEPT = ".swept"
+_swept: set[Path] = set()
+_sweeping = threading.Lock()
+
+
+def _sweep_once(namespace: Path) -> None:
+    """Remove the entries older than ``ENTRY_LIFETIME``: once a process, at most daily.
+
+    Without it the cache of a long-lived checkout would only grow, one entry per state
+    of every build it ever rendered.
+    """
+    with _sweeping:
+        if namespace in _swept:
+            return
+        _swept.add(namespace)
+    marker = namespace / _SWEPT
+    now = time.time()
+    try:
+        if now - marker.stat().st_mtime < _SWEEP_EVERY:
+            return
+    except FileNotFoundError:
+        if not namespace.is_dir():
+            return  # A new namespace: nothing to sweep yet.
+    except OSError:
+        return
+    try:
+        marker.touch()
+        buckets = [bucket for bucket in namespace.iterdir() if bucket.is_dir()]
+    except OSError:
+        return
+    for bucket in buckets:
+        try:
+            entries = list(bucket.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if now - entry.stat().st_mtime > ENTRY_LIFETIME:
+                    entry.unlink()
+            except OSError:
+                continue
 
 
 def _prune(directory: Path, *, keep: str) -> None:
