@@ -225,3 +225,17 @@ def test_a_chart_kube_version_constraint_is_checked(capabilities_chart: Path) ->
     metadata.write_text(metadata.read_text().replace(">=1.25.0-0", "not a range"))
     with pytest.raises(ToolFailed, match="requires kubeVersion: not a range which is incompatible"):
         capabilities(capabilities_chart, kube_version="1.30")
+
+
+def test_a_failed_build_says_what_kustomize_said_warnings_once(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text(
+        "commonLabels: {a: b}\nresources: [gone.yaml]\n"
+    )
+    (tmp_path / "kustomization.yaml").write_text("commonLabels: {a: b}\nresources: [base]\n")
+    with pytest.raises(ToolFailed) as failed:
+        find_kustomize().build(tmp_path, KustomizeOptions())
+    message = failed.value.message
+    assert message.startswith(f"kustomize build of {tmp_path} failed: accumulating resources")
+    assert "gone.yaml" in message and "kubectl" not in message
+    assert message.count("Warning: 'commonLabels' is deprecated") == 1

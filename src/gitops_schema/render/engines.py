@@ -81,8 +81,29 @@ class KustomizeEngine:
         return found is not None and int(found.group(1)) >= 5
 
     def build(self, path: Path, options: KustomizeOptions) -> str:
-        """The YAML stream kustomize prints for the kustomization folder ``path``."""
-        return self.runner.run([*self.command, str(path), *options.flags()])
+        """The YAML stream kustomize prints for the kustomization folder ``path``.
+
+        Raises:
+            ToolFailed: kustomize failed; the message is its own, its warnings after it.
+        """
+        args = [*self.command, str(path), *options.flags()]
+        try:
+            return self.runner.run(args)
+        except ToolFailed as error:
+            raise ToolFailed(_kustomize_message(path, " ".join(args), error.message)) from None
+
+
+def _kustomize_message(path: Path, command: str, message: str) -> str:
+    """Kustomize's error without the command line before it, its warnings moved after."""
+    text = message.removeprefix(f"{command} failed: ")
+    lines = text.splitlines()
+    # kustomize warns once per kustomization that uses a deprecated field: once is enough.
+    warnings = list(
+        dict.fromkeys(line.removeprefix("# ") for line in lines if line.startswith("# Warning:"))
+    )
+    errors = [line.removeprefix("Error: ").removeprefix("error: ") for line in lines]
+    errors = [line for line, raw in zip(errors, lines, strict=True) if not raw.startswith("# ")]
+    return " ".join([f"kustomize build of {path} failed: " + " ".join(errors).strip(), *warnings])
 
 
 def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:
