@@ -6,12 +6,12 @@ is written from git's object store (no checkout, the work tree is untouched).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from gitops_schema.load.git import GitTree
+from gitops_schema.render.scratch import scratch_folder
 
 
 @contextmanager
@@ -25,9 +25,9 @@ def materialized(path: Path, revision: str | None) -> Iterator[Path]:
         yield path
         return
     tree = GitTree(path, revision)
-    with tempfile.TemporaryDirectory(prefix="gitops-schema-rev-") as folder:
-        root = Path(folder)
-        for file in tree.files():
+    files = list(tree.files())
+    with scratch_folder("gitops-schema-rev-", size=sum(f.size for f in files)) as root:
+        for file in files:
             target = root / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(tree.read(file))

@@ -8,6 +8,7 @@ adds up to seconds over a repository; on ``/dev/shm`` (tmpfs) it costs microseco
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +21,18 @@ _MEMORY = Path("/dev/shm")
 
 
 @contextmanager
-def scratch_folder(prefix: str) -> Iterator[Path]:
-    """A new empty folder, removed on exit; in memory (``/dev/shm``) when writable."""
-    with tempfile.TemporaryDirectory(prefix=prefix, dir=_memory_folder()) as folder:
+def scratch_folder(prefix: str, *, size: int = 0) -> Iterator[Path]:
+    """A new empty folder, removed on exit; in memory (``/dev/shm``) when writable.
+
+    Args:
+        prefix: the start of the folder's name.
+        size: bytes the caller will write, beyond a few small files: the folder goes to
+            disk instead when memory has less than four times that free.
+    """
+    memory = _memory_folder()
+    if memory is not None and size and shutil.disk_usage(memory).free < 4 * size:
+        memory = None
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=memory) as folder:
         yield Path(folder)
 
 
