@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ from gitops_schema import __version__
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import load_clusters, secret_value
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
+from gitops_schema.errors import LoadError
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
@@ -40,6 +42,7 @@ from gitops_schema.render.engines import HelmEngine, find_kustomize
 from gitops_schema.render.flux import render_flux_kustomizations
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult, prebuild_kustomizations
+from gitops_schema.render.revision import materialized
 from gitops_schema.render.scratch import scratch_folder
 
 _T = TypeVar("_T")
@@ -61,6 +64,12 @@ class RenderOptions:
     repos: Mapping[str, Path] = field(default_factory=dict)
     """Repository URL, or Flux source ``Kind/namespace/name``, -> local folder, for
     sources outside the rendered repository."""
+    revisions: Mapping[str, str] = field(default_factory=dict)
+    """Repository URL, or Flux source ``Kind/namespace/name``, -> a git revision: that
+    source is the rendered repository's folder as of the revision (another branch)."""
+    git_folder: Path | None = None
+    """The folder whose git history ``revisions`` are read from; the rendered folder when
+    None (which a render of a revision is not: it is a copy)."""
     chart_cache: Path | None = None
     allow_network: bool = False
     """Download Helm and OCI repository charts missing from ``chart_cache`` into it."""
@@ -512,6 +521,8 @@ def render_repository(
         ToolNotFound: no kustomize engine is available.
     """
     options = options or RenderOptions()
+    if options.revisions:
+        return _render_with_revisions(root, options, cluster)
     # With the network allowed, what a render fetches is not among its inputs, and a failed
     # download must be tried again, so the repository's render is not reused.
     reusable = options.cache is not None and not options.allow_network
@@ -533,6 +544,28 @@ def render_repository(
     if key is not None and options.cache is not None:
         options.cache.put(key, _stored(renderer.result))
     return renderer.result
+
+
+def _render_with_revisions(
+    root: Path, options: RenderOptions, cluster: str | None
+) -> RenderedRepository:
+    """The render with each source given by revision read from that revision's tree."""
+    folder = options.git_folder or root
+    with ExitStack() as stack:
+        repos = dict(options.repos)
+        for key, revision in options.revisions.items():
+            try:
+                repos[key] = stack.enter_context(materialized(folder, revision))
+            except LoadError as error:
+                failed = RenderedRepository()
+                failed.report.emit(
+                    "render-revision-unavailable",
+                    Severity.ERROR,
+                    f"source {key} at revision {revision!r}: {error}",
+                    Location(str(folder)),
+                )
+                return failed
+        return render_repository(root, replace(options, repos=repos, revisions={}), cluster=cluster)
 
 
 def _repository_key(root: Path, options: RenderOptions, cluster: str | None) -> str:

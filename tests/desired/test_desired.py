@@ -282,3 +282,65 @@ spec:
   prune: true
   sourceRef: {kind: GitRepository, name: flux-system}
 """
+
+
+BRANCH_TENANT = """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: dev-team, namespace: apps}
+spec: {interval: 1m, url: https://example.com/platform.git, ref: {branch: dev-team}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: dev-team, namespace: apps}
+spec:
+  interval: 5m
+  prune: true
+  path: ./staging
+  sourceRef: {kind: GitRepository, name: dev-team}
+"""
+
+
+def tenant_repository(repo: Path) -> None:
+    """A platform branch whose tenant reads the dev-team branch of the same repository."""
+    (repo / "clusters" / "staging").mkdir(parents=True)
+    (repo / "clusters" / "staging" / "tenant.yaml").write_text(BRANCH_TENANT)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "platform")
+    git(repo, "checkout", "-q", "-b", "dev-team")
+    (repo / "staging").mkdir()
+    (repo / "staging" / "app.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: team-app}\ndata: {stage: staging}\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "tenant")
+    git(repo, "checkout", "-q", "main")
+
+
+def test_a_source_read_at_a_revision_of_the_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    tenant_repository(repo)
+    assert not (repo / "staging").exists()
+    [missing] = render_repository(repo).report
+    assert missing.rule == "render-flux-path-not-found"
+    options = RenderOptions(revisions={"GitRepository/apps/dev-team": "dev-team"})
+    rendered = render_repository(repo, options)
+    assert [d.rule for d in rendered.report] == []
+    [config] = rendered.by_cluster()["staging"]["Kustomization/dev-team"]
+    assert config["metadata"]["name"] == "team-app" and config["data"] == {"stage": "staging"}
+    unknown = RenderOptions(revisions={"GitRepository/apps/dev-team": "no-such-branch"})
+    [failure] = render_repository(repo, unknown).report
+    assert failure.rule == "render-revision-unavailable"
+    assert "no-such-branch" in failure.message
+
+
+def test_repo_at_a_revision_on_the_command_line(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    repo = tmp_path / "repo"
+    tenant_repository(repo)
+    out = tmp_path / "out"
+    code, _, err = astuple(
+        cli("render", str(repo), "-o", str(out), "--repo", "GitRepository/apps/dev-team=@dev-team")
+    )
+    assert code == 0, err
+    assert (out / "staging" / "_cluster" / "ConfigMap-team-app.yaml").is_file()

@@ -125,7 +125,16 @@ def check_command(
         clusters=tuple(clusters or ()),
         scm_data=tuple(scm_data or ()),
         render=render_options(
-            clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+            clusters,
+            repo,
+            chart_cache,
+            entry,
+            no_cache,
+            scm_data,
+            exclude,
+            allow_network,
+            # With one folder, a revision of another source is read from its git history.
+            Path(paths[0]) if len(paths) == 1 and paths[0] != STDIN else None,
         )
         if render
         else None,

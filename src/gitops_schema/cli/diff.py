@@ -95,10 +95,10 @@ def diff_command(
     exclude: Exclude = None,
 ) -> None:
     """Render two revisions and show, per cluster and application, what changes."""
-    options = render_options(
-        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
-    )
     folder = repository_folder(path)
+    options = render_options(
+        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
+    )
     with materialized(folder, from_revision) as root, with_progress(options) as shown:
         before = render_repository(root, shown, cluster=cluster)
     with materialized(folder, to_revision) as root, with_progress(options) as shown:
@@ -142,11 +142,12 @@ def envdiff_command(
     exclude: Exclude = None,
 ) -> None:
     """Compare the rendered output of each application across its environments."""
+    folder = repository_folder(path)
     options = render_options(
-        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
     )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
-    with materialized(repository_folder(path), revision) as root, with_progress(options) as shown:
+    with materialized(folder, revision) as root, with_progress(options) as shown:
         rendered = render_repository(root, shown)
     _report(rendered, revision or "work tree")
     apps = application_environments(rendered, environments=wanted)

@@ -46,8 +46,8 @@ Repos = Annotated[
     list[str] | None,
     typer.Option(
         "--repo",
-        help="URL=PATH or Flux Kind/namespace/name=PATH: read that source from a local folder "
-        "(repeatable).",
+        help="URL=PATH or Flux Kind/namespace/name=PATH: read that source from a local folder; "
+        "=@REV for the rendered repository at a git revision, e.g. another branch (repeatable).",
     ),
 ]
 ChartCache = Annotated[
@@ -87,12 +87,15 @@ def render_options(
     scm_data: list[Path] | None,
     exclude: list[str] | None = None,
     allow_network: bool = False,
+    folder: Path | None = None,
 ) -> RenderOptions:
-    """Rendering options from the command line."""
-    mapped = _sources(repos or [])
+    """Rendering options from the command line; ``folder`` is the repository given."""
+    mapped, revisions = _sources(repos or [])
     return RenderOptions(
         clusters=tuple(clusters or ()),
         repos=mapped,
+        revisions=revisions,
+        git_folder=folder,
         chart_cache=chart_cache,
         allow_network=allow_network,
         cache=None if no_cache else RenderCache.default(),
@@ -132,18 +135,23 @@ def repository_folder(path: Path) -> Path:
     return path
 
 
-def _sources(values: list[str]) -> dict[str, Path]:
+def _sources(values: list[str]) -> tuple[dict[str, Path], dict[str, str]]:
+    """``--repo`` values: sources read from folders, and sources read at git revisions."""
     mapped: dict[str, Path] = {}
+    revisions: dict[str, str] = {}
     for value in values:
         key, sep, path = value.rpartition("=")
         if not sep or not key:
             raise UsageError(
                 f"--repo {value!r}: give URL=PATH or a Flux source as Kind/namespace/name=PATH"
             )
+        if path.startswith("@") and len(path) > 1:
+            revisions[key] = path[1:]
+            continue
         if not Path(path).is_dir():
             raise UsageError(f"--repo {value!r}: {path} is not a folder")
         mapped[key] = Path(path)
-    return mapped
+    return mapped, revisions
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -202,10 +210,11 @@ def render_command(
     exclude: Exclude = None,
 ) -> None:
     """Render the desired state of every cluster and application."""
+    folder = repository_folder(path)
     options = render_options(
-        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network
+        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
     )
-    with materialized(repository_folder(path), revision) as root, with_progress(options) as shown:
+    with materialized(folder, revision) as root, with_progress(options) as shown:
         rendered = render_repository(root, shown, cluster=cluster)
     if not rendered.apps and not rendered.report:
         error_console.print(
