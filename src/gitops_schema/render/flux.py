@@ -195,7 +195,8 @@ def _prepare(
         ref = model.spec.source_ref
         key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
         hint = (
-            f"; if {key} is another repository or branch, give its folder: --repo {key}=DIR"
+            f"; if {key} is another repository, give its folder: --repo {key}=DIR, "
+            f"or another branch of this one: --repo {key}=@BRANCH"
             if key not in sources
             else ""
         )
