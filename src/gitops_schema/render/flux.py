@@ -419,7 +419,9 @@ def _build_all(
             clashes=[_clashes(jobs[i]) for i in shareable],
             workers=max_workers(),
         )
-        outcomes.update((i, text) for i, text in zip(shareable, texts, strict=True) if text)
+        outcomes.update(
+            (i, text) for i, text in zip(shareable, texts, strict=True) if text is not None
+        )
 
     def build_alone(index: int) -> str | ToolFailed:
         job = jobs[index]
