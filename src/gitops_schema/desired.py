@@ -39,7 +39,7 @@ from gitops_schema.render.argocd import kustomize_folders, render_application
 from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
 from gitops_schema.render.cache import RenderCache, text_key, tree_digest
 from gitops_schema.render.engines import HelmEngine, find_kustomize
-from gitops_schema.render.flux import render_flux_kustomizations
+from gitops_schema.render.flux import FluxOptions, render_flux_kustomizations
 from gitops_schema.render.flux_helm import render_helm_release
 from gitops_schema.render.kustomize import RenderResult, prebuild_kustomizations
 from gitops_schema.render.revision import materialized
@@ -491,6 +491,7 @@ def _render_flux_wave(
             repository=renderer.root,
             sources=artifacts.sources(cluster, folders),
             objects=config,
+            options=FluxOptions(allow_network=renderer.options.allow_network),
             cache=renderer.options.cache,
         )
         results.update(zip(indices, built, strict=True))

@@ -211,3 +211,13 @@ def test_a_failed_build_is_cached_until_the_missing_file_appears(tmp_path: Path)
     fixed = render_flux_kustomization(kustomization, repository=repo, cache=cache)
     assert fixed.report.ok, [str(d) for d in fixed.report]
     assert any(m["kind"] == "ConfigMap" for m in fixed.manifests)
+
+
+def test_a_remote_resource_is_named_not_fetched(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    remote = "https://github.com/example/platform//base?ref=v1.0.0"
+    (repo / "apps" / "kustomization.yaml").write_text(f"resources: [deploy.yaml, {remote}]\n")
+    result = render_flux_kustomization(one(SPEC, tmp_path), repository=repo)
+    [diagnostic] = result.report
+    assert diagnostic.rule == "render-remote-resource" and remote in diagnostic.message
+    assert result.manifests == []

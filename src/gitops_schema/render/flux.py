@@ -63,6 +63,9 @@ class FluxOptions:
     strict: bool = True
     """Fail on a ``${var}`` with no value and no default, as kustomize-controller does by
     default since Flux 2.9 (``flux build`` does not)."""
+    allow_network: bool = False
+    """Let kustomize fetch remote resources (``https://``, ``github.com/...``) instead of
+    naming each one in a diagnostic."""
 
 
 def render_flux_kustomization(
@@ -214,7 +217,18 @@ def _prepare(
         return result
     content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
     inputs = _inputs(folder, generated, components)
-    build_key = _build_key(folder, inputs, content, engine) if cache is not None else None
+    if inputs.remote and not options.allow_network:
+        for url in dict.fromkeys(inputs.remote):
+            result.report.emit(
+                "render-remote-resource",
+                Severity.ERROR,
+                f"remote resource {url} is not fetched offline (allow the network to build it)",
+                where,
+            )
+        return result
+    # Remote content is not hashed, so a build that fetches it is never cached.
+    cached = cache is not None and not inputs.remote
+    build_key = _build_key(folder, inputs, content, engine) if cached else None
     shareable = not (
         inputs.missing
         or inputs.remote
