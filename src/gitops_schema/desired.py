@@ -535,8 +535,11 @@ def render_repository(
     renderer = _Renderer(root, options, cluster)
     objects = _objects([root], options.exclude, renderer.result.report)
     _render_argocd(renderer, objects)
-    # The ExternalArtifacts of ArtifactGenerators are folders that live as long as the render.
-    with scratch_folder("gitops-schema-artifacts-") as folder:
+    # The ExternalArtifacts of ArtifactGenerators are folders that live as long as the render;
+    # they copy at most the repository (and other sources), which decides where they fit.
+    generators = any(is_generator(o) for o in objects)
+    size = _tree_size([root, *options.repos.values()]) if generators else 0
+    with scratch_folder("gitops-schema-artifacts-", size=size) as folder:
         artifacts = ClusterArtifacts(folder, repository=root, repos=options.repos, objects=objects)
         _render_flux(renderer, objects, artifacts)
     # Clusters that share a definition say the same thing about it: once is enough.
@@ -567,6 +570,20 @@ def _render_with_revisions(
                 )
                 return failed
         return render_repository(root, replace(options, repos=repos, revisions={}), cluster=cluster)
+
+
+def _tree_size(folders: Iterable[Path]) -> int:
+    """Bytes of the files under ``folders`` (``.git`` aside)."""
+    total = 0
+    for folder in folders:
+        for current, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                try:
+                    total += os.stat(os.path.join(current, name)).st_size
+                except OSError:
+                    continue
+    return total
 
 
 def _repository_key(root: Path, options: RenderOptions, cluster: str | None) -> str:
