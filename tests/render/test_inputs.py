@@ -41,3 +41,24 @@ def test_helm_charts_read_the_chart_home(tmp_path: Path) -> None:
     write(tmp_path / "kustomization.yaml", "helmCharts: [{name: web, version: 1.0.0}]\n")
     chart = write(tmp_path / "charts" / "web" / "Chart.yaml", "name: web\n")
     assert chart.resolve() in collect_inputs(tmp_path).files
+
+
+def test_named_files_resolve_through_links_and_parents(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "cm.yaml").write_text("kind: ConfigMap\n")
+    (tmp_path / "shared.yaml").write_text("kind: Secret\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "linked").symlink_to(real)
+    (app / "kustomization.yaml").write_text(
+        "resources: [linked/cm.yaml, ./linked/../linked/cm.yaml]\n"
+        "patches: [{path: ../shared.yaml}]\n"
+    )
+    inputs = collect_inputs(app)
+    assert inputs.files == {
+        (app / "kustomization.yaml").resolve(),
+        (real / "cm.yaml").resolve(),
+        (tmp_path / "shared.yaml").resolve(),
+    }
+    assert inputs.escapes
