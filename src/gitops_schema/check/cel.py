@@ -33,6 +33,16 @@ class CelRule:
     message: str
     program: cel.Program
     schema: dict[str, Any]
+    defaults: _Defaults | None
+    """The defaults of ``schema``, where it has any (None: the node is evaluated as is)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Defaults:
+    """The defaults a schema node fills in: its own properties', and its children's."""
+
+    values: dict[str, Any]
+    children: dict[str, _Defaults]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +80,26 @@ def _compile(entry: Any, path: tuple[str, ...], node: dict[str, Any]) -> CelRule
     except ValueError:
         return None
     message = entry.get("message")
-    return CelRule(path, rule, message if isinstance(message, str) else "", program, node)
+    text = message if isinstance(message, str) else ""
+    return CelRule(path, rule, text, program, node, _defaults_of(node))
+
+
+def _defaults_of(schema: dict[str, Any]) -> _Defaults | None:
+    """The defaults below ``schema``'s properties, without the subtrees that have none."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return None
+    values: dict[str, Any] = {}
+    children: dict[str, _Defaults] = {}
+    for name, child in properties.items():
+        if not isinstance(child, dict):
+            continue
+        if "default" in child:
+            values[name] = child["default"]
+        below = _defaults_of(child)
+        if below is not None:
+            children[name] = below
+    return _Defaults(values, children) if values or children else None
 
 
 def evaluate(rules: tuple[CelRule, ...], data: Any) -> list[Violation]:
@@ -81,7 +110,8 @@ def evaluate(rules: tuple[CelRule, ...], data: Any) -> list[Violation]:
             if node is None:
                 continue
             try:
-                outcome = rule.program.execute({"self": _defaulted(node, rule.schema)})
+                bound = node if rule.defaults is None else _defaulted(node, rule.defaults)
+                outcome = rule.program.execute({"self": bound})
             except (RuntimeError, ValueError, TypeError):
                 continue
             if outcome is False:
@@ -105,16 +135,16 @@ def _nodes(data: Any, steps: tuple[str, ...], path: JsonPath) -> Iterator[tuple[
         yield from _nodes(data[step], rest, (*path, step))
 
 
-def _defaulted(node: Any, schema: dict[str, Any]) -> Any:
+def _defaulted(node: Any, defaults: _Defaults) -> Any:
     # The API server defaults before it validates: a rule such as
     # ``self.provider != 'generic' || ...`` sees ``provider`` even when the file omits it.
-    properties = schema.get("properties")
-    if not isinstance(node, dict) or not isinstance(properties, dict):
+    if not isinstance(node, dict):
         return node
     filled = dict(node)
-    for name, child in properties.items():
+    for name, value in defaults.values.items():
+        if name not in filled:
+            filled[name] = value
+    for name, below in defaults.children.items():
         if name in filled:
-            filled[name] = _defaulted(filled[name], child)
-        elif isinstance(child, dict) and "default" in child:
-            filled[name] = child["default"]
+            filled[name] = _defaulted(filled[name], below)
     return filled

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fnmatch import translate
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ class CheckConfig:
 
     def is_production(self, word: str) -> bool:
         """True when a word of an environment name matches one of the production globs."""
-        return _globs(self.production).fullmatch(word.lower()) is not None
+        return _is_production(self.production, word.lower())
 
     def setting(self, rule: str) -> RuleSetting:
         """The setting of a rule (enabled at its default severity when not configured)."""
@@ -73,6 +73,12 @@ class CheckConfig:
     def with_overrides(self, **changes: Any) -> CheckConfig:
         """A copy with some fields replaced (command-line options win over the file)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+@lru_cache(maxsize=65536)
+def _is_production(patterns: tuple[str, ...], word: str) -> bool:
+    # Repositories repeat their words (team, app, overlay names) across thousands of objects.
+    return _globs(patterns).fullmatch(word) is not None
 
 
 @cache

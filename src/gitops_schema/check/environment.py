@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from gitops_schema.check.rule import RuleContext
@@ -87,7 +88,13 @@ def environment_names(obj: GitOpsObject, file: str) -> set[str]:
 
 def words(names: set[str]) -> set[str]:
     """Every word of the names, lower-cased."""
-    return {w.lower() for name in names for w in _WORD_SPLIT.split(name) if w}
+    return {word for name in names for word in _words_of(name)}
+
+
+@lru_cache(maxsize=65536)
+def _words_of(name: str) -> frozenset[str]:
+    # Names repeat across a repository's objects (namespaces, paths, labels).
+    return frozenset(w.lower() for w in _WORD_SPLIT.split(name) if w)
 
 
 def is_production(obj: GitOpsObject, context: RuleContext) -> bool:
