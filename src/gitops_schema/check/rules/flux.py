@@ -37,9 +37,14 @@ def _build_index(context: RuleContext) -> dict[tuple[str, str], list[str | None]
     for obj in context.objects:
         if obj.tool is Tool.FLUX or obj.kind in ("ConfigMap", "Secret"):
             known.setdefault((obj.kind, obj.name), []).append(obj.namespace)
-        for kind, name in _generated_sources(obj):
-            known.setdefault((kind, name), []).append(obj.namespace)
+        if obj.kind in _GENERATORS:
+            for kind, name in _generated_sources(obj):
+                known.setdefault((kind, name), []).append(obj.namespace)
     return known
+
+
+_GENERATORS = frozenset({"ArtifactGenerator", "FluxInstance"})
+"""Kinds whose objects make the controllers create sources."""
 
 
 def _generated_sources(obj: GitOpsObject) -> Iterator[tuple[str, str]]:
