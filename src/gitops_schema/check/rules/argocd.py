@@ -182,19 +182,22 @@ def pinned(revision: Any) -> bool:
 def check_unpinned(context: RuleContext) -> Iterator[Diagnostic]:
     """Production Applications that follow a branch instead of a fixed revision."""
     for obj, path, app_spec in application_specs(context):
-        if not is_production(obj, context):
-            continue
         sources: list[tuple[Path, Any]] = []
         if isinstance(app_spec.get("source"), dict):
             sources.append(((*path, "source"), app_spec["source"]))
         for index, source in enumerate(app_spec.get("sources") or []):
             sources.append(((*path, "sources", index), source))
-        for source_path, source in sources:
-            if not isinstance(source, dict) or "{{" in str(source.get("targetRevision", "")):
-                continue
-            revision = source.get("targetRevision")
-            if pinned(revision):
-                continue
+        unpinned = [
+            (source_path, source.get("targetRevision"))
+            for source_path, source in sources
+            if isinstance(source, dict)
+            and "{{" not in str(source.get("targetRevision", ""))
+            and not pinned(source.get("targetRevision"))
+        ]
+        # Whether the object is production costs more than whether it follows a branch.
+        if not unpinned or not is_production(obj, context):
+            continue
+        for source_path, revision in unpinned:
             shown = repr(revision) if revision else "no targetRevision (HEAD)"
             where = (*source_path, "targetRevision") if revision else source_path
             yield UNPINNED.finding(
