@@ -20,9 +20,9 @@ from gitops_schema.cli.render import (
     NoCache,
     Repos,
     ScmData,
+    render_at,
     render_options,
     repository_folder,
-    with_progress,
 )
 from gitops_schema.compare import (
     diff_sets,
@@ -37,9 +37,7 @@ from gitops_schema.compare import (
 from gitops_schema.desired import (
     RenderedRepository,
     application_environments,
-    render_repository,
 )
-from gitops_schema.render.revision import materialized
 
 
 class DiffFormat(StrEnum):
@@ -99,10 +97,8 @@ def diff_command(
     options = render_options(
         clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
     )
-    with materialized(folder, from_revision) as root, with_progress(options) as shown:
-        before = render_repository(root, shown, cluster=cluster)
-    with materialized(folder, to_revision) as root, with_progress(options) as shown:
-        after = render_repository(root, shown, cluster=cluster)
+    before = render_at(folder, from_revision, options, cluster=cluster)
+    after = render_at(folder, to_revision, options, cluster=cluster)
     _report(before, from_revision)
     _report(after, to_revision or "work tree")
     diff = diff_sets(before.by_cluster(), after.by_cluster())
@@ -147,8 +143,7 @@ def envdiff_command(
         clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
     )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
-    with materialized(folder, revision) as root, with_progress(options) as shown:
-        rendered = render_repository(root, shown)
+    rendered = render_at(folder, revision, options)
     _report(rendered, revision or "work tree")
     apps = application_environments(rendered, environments=wanted)
     if app is not None:

@@ -126,6 +126,14 @@ def with_progress(options: RenderOptions) -> Iterator[RenderOptions]:
         yield replace(options, progress=advance)
 
 
+def render_at(
+    folder: Path, revision: str | None, options: RenderOptions, *, cluster: str | None = None
+) -> RenderedRepository:
+    """The repository ``folder`` rendered, at ``revision`` when given, showing progress."""
+    with materialized(folder, revision) as root, with_progress(options) as shown:
+        return render_repository(root, shown, cluster=cluster)
+
+
 def repository_folder(path: Path) -> Path:
     """``path``, when it is a folder: the render commands take a whole repository."""
     if not path.exists():
@@ -214,8 +222,7 @@ def render_command(
     options = render_options(
         clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
     )
-    with materialized(folder, revision) as root, with_progress(options) as shown:
-        rendered = render_repository(root, shown, cluster=cluster)
+    rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:
         error_console.print(
             f"nothing to render in {path}: no Argo CD Application or ApplicationSet, "

@@ -21,7 +21,7 @@ from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
-from gitops_schema.render.cache import RenderCache, input_key
+from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import (
     ChartError,
@@ -434,16 +434,8 @@ def _overlay_key(folder: Path, edits: Mapping[str, Any], engine: KustomizeEngine
         OSError: a patch file of the options cannot be read.
     """
     overlay = kustomize_overlay(folder, edits, _OVERLAY_AT)
-    inputs = collect_inputs(folder)
-    for component in edits.get("components") or []:
-        more = collect_inputs(folder / str(component))
-        inputs.files.update(more.files)
-        inputs.missing.update(more.missing)
-    absent = sorted(f"missing:{path}" for path in inputs.missing)
-    text = json.dumps(overlay, sort_keys=True)
-    return input_key(
-        folder.resolve(), inputs.files, "argocd-overlay", engine.version, text, *absent
-    )
+    inputs = collect_inputs(folder, [str(c) for c in edits.get("components") or []])
+    return inputs.key("argocd-overlay", engine.version, json.dumps(overlay, sort_keys=True))
 
 
 def _render_directory(

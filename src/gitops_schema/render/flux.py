@@ -25,12 +25,12 @@ from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
 from gitops_schema.render.batch import SharedBuild, run_shared
-from gitops_schema.render.cache import RenderCache, input_key, text_key
+from gitops_schema.render.cache import RenderCache, text_key
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
 from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
 from gitops_schema.render.inputs import Inputs, collect_inputs
-from gitops_schema.render.kustomize import RenderResult, max_workers
+from gitops_schema.render.kustomize import RenderResult, max_workers, report_remote
 from gitops_schema.render.manifests import (
     find_object,
     object_data,
@@ -216,19 +216,13 @@ def _prepare(
         result.report.emit("render-flux-build-failed", Severity.ERROR, str(error), where)
         return result
     content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
-    inputs = _inputs(folder, generated, components)
+    inputs = collect_inputs(folder, generated.get("components", []), components)
     if inputs.remote and not options.allow_network:
-        for url in dict.fromkeys(inputs.remote):
-            result.report.emit(
-                "render-remote-resource",
-                Severity.ERROR,
-                f"remote resource {url} is not fetched offline (allow the network to build it)",
-                where,
-            )
+        report_remote(result.report, inputs.remote, where)
         return result
     # Remote content is not hashed, so a build that fetches it is never cached.
     cached = cache is not None and not inputs.remote
-    build_key = _build_key(folder, inputs, content, engine) if cached else None
+    build_key = inputs.key("flux", engine.version, content) if cached else None
     shareable = not (
         inputs.missing
         or inputs.remote
@@ -375,32 +369,6 @@ def _secure_join(root: Path, path: str) -> Path:
             continue
         parts.append(part)
     return root.joinpath(*parts)
-
-
-def _inputs(folder: Path, generated: Mapping[str, Any], components: dict[Path, Inputs]) -> Inputs:
-    """What a build reads: the folder's kustomization tree and Flux's components.
-
-    ``components`` holds the inputs of components read before, by their folder.
-    """
-    inputs = collect_inputs(folder)
-    for component in generated.get("components", []):
-        path = (folder / component).resolve()
-        if path not in components:
-            components[path] = collect_inputs(path)
-        more = components[path]
-        inputs.files.update(more.files)
-        inputs.missing.update(more.missing)
-        inputs.remote.extend(more.remote)
-        inputs.run_wide = inputs.run_wide or more.run_wide
-    return inputs
-
-
-def _build_key(folder: Path, inputs: Inputs, content: str, engine: KustomizeEngine) -> str:
-    """The cache key of a build: the files it reads, the engine, the generated file."""
-    # The files that were missing belong in the key: a build that failed on them
-    # succeeds once they appear.
-    absent = sorted(f"missing:{path}" for path in inputs.missing)
-    return input_key(folder.resolve(), inputs.files, "flux", engine.version, content, *absent)
 
 
 _ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from gitops_schema.render.cache import input_key
 
 __all__ = ["KUSTOMIZATION_FILES", "Inputs", "collect_inputs", "kustomization_file"]
 
@@ -58,6 +60,15 @@ class Inputs:
     """A kustomization names a file outside its own folder, which kustomize's default
     load restrictor refuses (folders, such as ``../base``, it allows)."""
 
+    def key(self, *parts: str) -> str:
+        """The cache key of a build that reads these inputs with the settings ``parts``.
+
+        The files that were missing count: a build that failed on them succeeds once they
+        appear.
+        """
+        absent = sorted(f"missing:{path}" for path in self.missing)
+        return input_key(self.root, self.files, *parts, *absent)
+
 
 def kustomization_file(folder: Path) -> Path | None:
     """The kustomization file of a folder, by kustomize's order of names, if any."""
@@ -68,10 +79,32 @@ def kustomization_file(folder: Path) -> Path | None:
     return None
 
 
-def collect_inputs(root: Path) -> Inputs:
-    """The files and remote URLs a build of the kustomization folder ``root`` may read."""
+def collect_inputs(
+    root: Path, components: Iterable[str] = (), known: dict[Path, Inputs] | None = None
+) -> Inputs:
+    """The files and remote URLs a build of the kustomization folder ``root`` may read.
+
+    Args:
+        root: the kustomization folder.
+        components: component folders, relative to ``root``, that the build adds to the
+            kustomization (Flux's ``spec.components``, Argo CD's ``kustomize.components``).
+        known: the inputs of components read before, by their folder; filled in, so that
+            many builds adding one component read it once.
+    """
     inputs = Inputs(root.resolve())
     _add_folder(inputs, root.resolve(), set())
+    for component in components:
+        folder = (root / component).resolve()
+        more = known.get(folder) if known is not None else None
+        if more is None:
+            more = collect_inputs(folder)
+            if known is not None:
+                known[folder] = more
+        inputs.files.update(more.files)
+        inputs.missing.update(more.missing)
+        inputs.remote.extend(more.remote)
+        inputs.run_wide = inputs.run_wide or more.run_wide
+        inputs.escapes = inputs.escapes or more.escapes
     return inputs
 
 

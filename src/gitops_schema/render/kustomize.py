@@ -15,7 +15,7 @@ from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.render.batch import SharedBuild, run_shared
-from gitops_schema.render.cache import RenderCache, input_key
+from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.manifests import dump_stream, parse_stream
@@ -27,6 +27,7 @@ __all__ = [
     "build_kustomizations",
     "max_workers",
     "prebuild_kustomizations",
+    "report_remote",
 ]
 
 
@@ -56,6 +57,17 @@ class RenderResult:
 def max_workers() -> int:
     """How many renders run at once: one per core the process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def report_remote(report: Report, urls: Sequence[str], where: Location) -> None:
+    """A ``render-remote-resource`` error for each remote resource, which is not fetched."""
+    for url in dict.fromkeys(urls):
+        report.emit(
+            "render-remote-resource",
+            Severity.ERROR,
+            f"remote resource {url} is not fetched offline (allow the network to build it)",
+            where,
+        )
 
 
 def build_kustomization(
@@ -97,19 +109,13 @@ def build_kustomization(
         return result
     inputs = collect_inputs(path)
     if inputs.remote and not options.allow_network:
-        for url in inputs.remote:
-            result.report.emit(
-                "render-remote-resource",
-                Severity.ERROR,
-                f"remote resource {url} is not fetched offline (allow the network to build it)",
-                where,
-            )
+        report_remote(result.report, inputs.remote, where)
         return result
     engine = engine or find_kustomize()
     # Remote content is not hashed, so a build that fetches it is never cached.
     key = None
     if cache is not None and not inputs.remote:
-        key = input_key(inputs.root, inputs.files, engine.version, *options.flags())
+        key = inputs.key(engine.version, *options.flags())
         entry = cache.get(key)
         if entry is not None:
             return RenderResult(entry["manifests"], Report(), entry["text"], cached=True)
@@ -179,7 +185,7 @@ def prebuild_kustomizations(
         inputs = collect_inputs(folder)
         if file is None or inputs.remote or inputs.missing or inputs.escapes or inputs.run_wide:
             continue
-        key = input_key(inputs.root, inputs.files, engine.version, *KustomizeOptions().flags())
+        key = inputs.key(engine.version, *KustomizeOptions().flags())
         if cache.get(key) is not None:
             continue
         text = file.read_text(encoding="utf-8")

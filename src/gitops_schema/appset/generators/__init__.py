@@ -15,6 +15,7 @@ from typing import Any
 
 from gitops_schema.appset.env import Env
 from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.interpolation import append_templated_values
 from gitops_schema.appset.params import Params, matches_selector
 
 Generate = Callable[[Mapping[str, Any], "GeneratorContext"], list[Params]]
@@ -66,6 +67,26 @@ class GeneratorContext:
     def nested(self) -> GeneratorContext:
         """The context for a matrix or merge child."""
         return replace(self, depth=self.depth + 1)
+
+
+def with_values(
+    spec: Mapping[str, Any], params: Params, context: GeneratorContext, message: str
+) -> Params:
+    """``params`` plus the generator's ``values``, rendered against them.
+
+    Raises:
+        GeneratorError: a value's template failed; ``message`` is the words Argo CD puts
+            before the failure for this generator.
+    """
+    try:
+        return append_templated_values(
+            spec.get("values") or {},
+            params,
+            go_template=context.go_template,
+            options=context.options,
+        )
+    except GeneratorError as error:
+        raise GeneratorError(f"{message}: {error}") from error
 
 
 def generator_keys(entry: Mapping[str, Any], context: GeneratorContext) -> list[str]:

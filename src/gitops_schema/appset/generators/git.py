@@ -15,10 +15,9 @@ from typing import Any
 
 from gitops_schema.appset.env import GitRepos
 from gitops_schema.appset.errors import GeneratorError
-from gitops_schema.appset.generators import GeneratorContext
+from gitops_schema.appset.generators import GeneratorContext, with_values
 from gitops_schema.appset.globbing import BadPattern, path_match
 from gitops_schema.appset.goyaml import unmarshal_object, unmarshal_objects
-from gitops_schema.appset.interpolation import append_templated_values
 from gitops_schema.appset.params import Params, flatten
 from gitops_schema.gotemplate.argocd import normalize
 
@@ -71,7 +70,7 @@ def _directories(
         else:
             one = _flat_path_params(prefix, path, base)
         params.append(
-            _with_values(
+            with_values(
                 spec,
                 one,
                 context,
@@ -157,7 +156,7 @@ def _file_params(
             name = f"{prefix}.path" if prefix else "path"
             one[f"{name}.filename"] = filename
             one[f"{name}.filenameNormalized"] = normalize(filename)
-        params.append(_with_values(spec, one, context, "failed to append templated values"))
+        params.append(with_values(spec, one, context, "failed to append templated values"))
     return params
 
 
@@ -172,17 +171,3 @@ def _flat_path_params(prefix: str, path: str, base: str) -> Params:
         if segment:
             params[f"{name}[{index}]"] = segment
     return params
-
-
-def _with_values(
-    spec: Mapping[str, Any], params: Params, context: GeneratorContext, message: str
-) -> Params:
-    try:
-        return append_templated_values(
-            spec.get("values") or {},
-            params,
-            go_template=context.go_template,
-            options=context.options,
-        )
-    except GeneratorError as error:
-        raise GeneratorError(f"{message}: {error}") from error

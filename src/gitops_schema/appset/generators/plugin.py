@@ -9,13 +9,12 @@ fasttemplate mode, as returned in goTemplate mode) with ``generator.input.parame
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from gitops_schema.appset.env import Env
 from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
-from gitops_schema.appset.generators import GeneratorContext
-from gitops_schema.appset.interpolation import append_templated_values
+from gitops_schema.appset.generators import GeneratorContext, with_values
 from gitops_schema.appset.params import Params, flatten
 from gitops_schema.gotemplate.literals import go_quote
 
@@ -58,14 +57,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
     for found in objects:
         params: Params = dict(found) if context.go_template else flatten(found)
         params["generator"] = {"input": {"parameters": parameters}}
-        out.append(
-            _with_values(
-                spec.get("values") or {},
-                params,
-                go_template=context.go_template,
-                options=context.options,
-            )
-        )
+        out.append(with_values(spec, params, context, "error generating params"))
     return out
 
 
@@ -164,12 +156,3 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
-
-
-def _with_values(
-    values: Mapping[str, Any], params: Params, *, go_template: bool, options: Sequence[str]
-) -> Params:
-    try:
-        return append_templated_values(values, params, go_template=go_template, options=options)
-    except GeneratorError as error:
-        raise GeneratorError(f"error generating params: {error}") from error

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from gitops_schema.appset.env import PullRequests
 from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
-from gitops_schema.appset.generators import GeneratorContext
+from gitops_schema.appset.generators import GeneratorContext, with_values
 from gitops_schema.appset.generators.scm_access import (
     PULL_REQUEST_APIS,
     check_access,
     compile_match,
 )
-from gitops_schema.appset.interpolation import append_templated_values
 from gitops_schema.appset.params import Params
 from gitops_schema.appset.services import RepositoryNotFoundError
 
@@ -64,13 +63,9 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         raise GeneratorError(f"error listing repos: {error}") from error
     except GeneratorError as error:
         raise GeneratorError(f"error listing repos: {error}") from error
-    values = spec.get("values") or {}
     return [
-        _with_values(
-            values,
-            _params(pull, context.go_template),
-            go_template=context.go_template,
-            options=context.options,
+        with_values(
+            spec, _params(pull, context.go_template), context, "failed to append templated values"
         )
         for pull in pulls
     ]
@@ -129,12 +124,3 @@ def slug(text: str) -> str:
         return out
     cut = out.rfind("-", 0, SLUG_MAX_LENGTH + 1)
     return out[:cut] if cut >= 0 else out[:SLUG_MAX_LENGTH]
-
-
-def _with_values(
-    values: Mapping[str, Any], params: Params, *, go_template: bool, options: Sequence[str]
-) -> Params:
-    try:
-        return append_templated_values(values, params, go_template=go_template, options=options)
-    except GeneratorError as error:
-        raise GeneratorError(f"failed to append templated values: {error}") from error

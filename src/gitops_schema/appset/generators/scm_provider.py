@@ -17,13 +17,12 @@ from typing import Any
 
 from gitops_schema.appset.env import ScmProvider
 from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
-from gitops_schema.appset.generators import GeneratorContext
+from gitops_schema.appset.generators import GeneratorContext, with_values
 from gitops_schema.appset.generators.scm_access import (
     SCM_PROVIDER_APIS,
     check_access,
     compile_match,
 )
-from gitops_schema.appset.interpolation import append_templated_values
 from gitops_schema.appset.params import Params
 from gitops_schema.gotemplate.argocd import normalize
 
@@ -72,11 +71,8 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         repos = _list_repos(provider, filters, str(spec.get("cloneProtocol") or ""))
     except GeneratorError as error:
         raise GeneratorError(f"error listing repos: {error}") from error
-    values = spec.get("values") or {}
     return [
-        _with_values(
-            values, _params(repo), go_template=context.go_template, options=context.options
-        )
+        with_values(spec, _params(repo), context, "failed to append templated values")
         for repo in repos
     ]
 
@@ -134,12 +130,3 @@ def _params(repo: Mapping[str, Any]) -> Params:
         "labels": ",".join(str(label) for label in repo.get("labels") or ()),
         "branchNormalized": normalize(branch),
     }
-
-
-def _with_values(
-    values: Mapping[str, Any], params: Params, *, go_template: bool, options: Sequence[str]
-) -> Params:
-    try:
-        return append_templated_values(values, params, go_template=go_template, options=options)
-    except GeneratorError as error:
-        raise GeneratorError(f"failed to append templated values: {error}") from error
