@@ -1,9 +1,10 @@
 """Shared fixtures: paths to the shared data, the golden-file switch, the CLI in-process,
-a Helm chart repository served on loopback."""
+git as a fixed test author, a Helm chart repository served on loopback."""
 
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import tempfile
 import threading
@@ -135,3 +136,19 @@ def chart_server(tmp_path: Path) -> Iterator[ChartServer]:
     url = f"http://127.0.0.1:{server.server_address[1]}/charts"
     yield ChartServer(served / "charts", url, requests, stop)
     stop()
+
+
+@pytest.fixture
+def git() -> Callable[..., str]:
+    """``git(repo, *args)``: git run in ``repo`` as a fixed test author; what it printed."""
+
+    def run(repo: Path, *args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    return run

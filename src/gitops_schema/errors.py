@@ -56,3 +56,10 @@ class ToolNotFound(ToolError):
 
 class ToolFailed(ToolError):
     """An external engine ran and failed."""
+
+    def __init__(
+        self, message: str, *, output: str | None = None, location: Location | None = None
+    ) -> None:
+        super().__init__(message, location=location)
+        self.output = output
+        """What the engine printed on standard error, when it ran to an exit status."""

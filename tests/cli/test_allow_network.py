@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,20 +77,15 @@ def test_render_fetches_each_chart_once_then_renders_offline(
     assert (again.code, again.err, again.out) == (0, "", fetched.out)
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.parametrize(
     "command", [["render"], ["diff"], ["envdiff"], ["check", "--render"]], ids=lambda c: c[0]
 )
 def test_every_rendering_command_takes_the_flag(
-    command: list[str], repository: Path, tmp_path: Path, cli: Callable[..., Any]
+    command: list[str],
+    repository: Path,
+    tmp_path: Path,
+    cli: Callable[..., Any],
+    git: Callable[..., str],
 ) -> None:
     git(repository, "init", "-q", "-b", "main")
     git(repository, "add", ".")

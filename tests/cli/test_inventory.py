@@ -80,19 +80,11 @@ def test_usage_and_environment_errors_exit_2(cli: Callable, tmp_path: Path) -> N
     assert no_args.code == 2
 
 
-def test_revision(cli: Callable, tmp_path: Path) -> None:
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=tmp_path,
-            check=True,
-            capture_output=True,
-        )
-
-    git("init", "-q", "-b", "main")
+def test_revision(cli: Callable, tmp_path: Path, git: Callable[..., str]) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
     (tmp_path / "secret.yaml").write_bytes(SECRET)
-    git("add", ".")
-    git("commit", "-q", "-m", "add")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "add")
     (tmp_path / "secret.yaml").unlink()
     now = json.loads(cli("inventory", str(tmp_path), "-o", "json").out)
     then = json.loads(cli("inventory", str(tmp_path), "-r", "HEAD", "-o", "json").out)

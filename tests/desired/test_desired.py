@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import astuple
 from pathlib import Path
@@ -76,16 +75,9 @@ def test_render_command_writes_a_tree(tmp_path: Path, cli: Callable[..., Any]) -
     assert document["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.4.0")
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
-def test_diff_between_revisions(tmp_path: Path, golden, cli: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+def test_diff_between_revisions(  # type: ignore[no-untyped-def]
+    tmp_path: Path, golden, cli: Callable[..., Any], git: Callable[..., str]
+) -> None:
     repo = tmp_path / "repo"
     (repo / "clusters" / "prod").mkdir(parents=True)
     (repo / "apps").mkdir()
@@ -301,7 +293,7 @@ spec:
 """
 
 
-def tenant_repository(repo: Path) -> None:
+def tenant_repository(repo: Path, git: Callable[..., str]) -> None:
     """A platform branch whose tenant reads the dev-team branch of the same repository."""
     (repo / "clusters" / "staging").mkdir(parents=True)
     (repo / "clusters" / "staging" / "tenant.yaml").write_text(BRANCH_TENANT)
@@ -318,9 +310,11 @@ def tenant_repository(repo: Path) -> None:
     git(repo, "checkout", "-q", "main")
 
 
-def test_a_source_read_at_a_revision_of_the_repository(tmp_path: Path) -> None:
+def test_a_source_read_at_a_revision_of_the_repository(
+    tmp_path: Path, git: Callable[..., str]
+) -> None:
     repo = tmp_path / "repo"
-    tenant_repository(repo)
+    tenant_repository(repo, git)
     assert not (repo / "staging").exists()
     [missing] = render_repository(repo).report
     assert missing.rule == "render-flux-path-not-found"
@@ -335,9 +329,11 @@ def test_a_source_read_at_a_revision_of_the_repository(tmp_path: Path) -> None:
     assert "no-such-branch" in failure.message
 
 
-def test_repo_at_a_revision_on_the_command_line(tmp_path: Path, cli: Callable[..., Any]) -> None:
+def test_repo_at_a_revision_on_the_command_line(
+    tmp_path: Path, cli: Callable[..., Any], git: Callable[..., str]
+) -> None:
     repo = tmp_path / "repo"
-    tenant_repository(repo)
+    tenant_repository(repo, git)
     out = tmp_path / "out"
     code, _, err = astuple(
         cli("render", str(repo), "-o", str(out), "--repo", "GitRepository/apps/dev-team=@dev-team")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -70,18 +70,8 @@ def test_oversized_file_is_not_read(tmp_path: Path) -> None:
     assert [d.rule for d in result.report] == ["file-too-large"]
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, git: Callable[..., str]) -> Path:
     git(tmp_path, "init", "-q", "-b", "main")
     write(tmp_path, {"apps/app.yaml": "name: first\n", "other.yaml": "x: 1\n"})
     git(tmp_path, "add", ".")

@@ -90,20 +90,21 @@ class KustomizeEngine:
         try:
             return self.runner.run(args)
         except ToolFailed as error:
-            raise ToolFailed(_kustomize_message(path, " ".join(args), error.message)) from None
+            if not error.output:
+                raise  # A timeout, or a failure that printed nothing: the message says which.
+            raise ToolFailed(_kustomize_message(path, error.output), output=error.output) from None
 
 
-def _kustomize_message(path: Path, command: str, message: str) -> str:
-    """Kustomize's error without the command line before it, its warnings moved after."""
-    text = message.removeprefix(f"{command} failed: ")
-    lines = text.splitlines()
-    # kustomize warns once per kustomization that uses a deprecated field: once is enough.
-    warnings = list(
-        dict.fromkeys(line.removeprefix("# ") for line in lines if line.startswith("# Warning:"))
-    )
-    errors = [line.removeprefix("Error: ").removeprefix("error: ") for line in lines]
-    errors = [line for line, raw in zip(errors, lines, strict=True) if not raw.startswith("# ")]
-    return " ".join([f"kustomize build of {path} failed: " + " ".join(errors).strip(), *warnings])
+def _kustomize_message(path: Path, output: str) -> str:
+    """Kustomize's error, its warnings after it (each once: kustomize warns per file)."""
+    lines = output.strip().splitlines()
+    warnings = dict.fromkeys(line[2:] for line in lines if line.startswith("# Warning:"))
+    errors = [
+        line.removeprefix("Error: ").removeprefix("error: ")
+        for line in lines
+        if not line.startswith("# ")
+    ]
+    return " ".join([f"kustomize build of {path} failed: " + " ".join(errors), *warnings])
 
 
 def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:

@@ -63,5 +63,5 @@ class SubprocessRunner:
             raise ToolFailed(f"{command} ran past its {self.timeout:g}s timeout") from error
         if done.returncode != 0:
             stderr = done.stderr.strip() or f"exit status {done.returncode}"
-            raise ToolFailed(f"{command} failed: {stderr}")
+            raise ToolFailed(f"{command} failed: {stderr}", output=done.stderr)
         return done.stdout
