@@ -12,6 +12,7 @@ from typing import Any
 
 from gitops_schema.appset.errors import GeneratorError
 from gitops_schema.gotemplate.gofmt import format_value
+from gitops_schema.model.selectors import matches_label_selector
 
 Params = dict[str, Any]
 """One parameter set a generator emits."""
@@ -49,26 +50,7 @@ def matches_selector(params: Mapping[str, Any], selector: Mapping[str, Any]) -> 
     As Argo CD does: label values are not validated (URLs are fine), and ``NotIn`` and
     ``DoesNotExist`` match when the key is absent.
     """
-    labels = flatten(params)
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expression in selector.get("matchExpressions") or []:
-        key = expression.get("key")
-        operator = expression.get("operator")
-        values = [str(v) for v in expression.get("values") or []]
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            return False
-    return True
+    return matches_label_selector(flatten(params), selector)
 
 
 def combine_string_maps(*maps: Mapping[str, Any]) -> dict[str, str]:

@@ -278,21 +278,13 @@ class Lexer:
         return self._lex_inside_action
 
     def _lex_char(self) -> object:
-        while True:
-            r = self._next()
-            if r == "\\":
-                r = self._next()
-                if r not in ("", "\n"):
-                    continue
-            if r in ("", "\n"):
-                self._error("unterminated character constant")
-                return None
-            if r == "'":
-                break
-        self._emit(Kind.CHAR_CONSTANT)
-        return self._lex_inside_action
+        return self._lex_escaped("'", Kind.CHAR_CONSTANT, "unterminated character constant")
 
     def _lex_quote(self) -> object:
+        return self._lex_escaped('"', Kind.STRING, "unterminated quoted string")
+
+    def _lex_escaped(self, close: str, kind: Kind, unterminated: str) -> object:
+        """A character constant or quoted string: to ``close``, backslash escapes allowed."""
         while True:
             r = self._next()
             if r == "\\":
@@ -300,11 +292,11 @@ class Lexer:
                 if r not in ("", "\n"):
                     continue
             if r in ("", "\n"):
-                self._error("unterminated quoted string")
+                self._error(unterminated)
                 return None
-            if r == '"':
+            if r == close:
                 break
-        self._emit(Kind.STRING)
+        self._emit(kind)
         return self._lex_inside_action
 
     def _lex_raw_quote(self) -> object:

@@ -15,29 +15,9 @@ from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, spec
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model.selectors import matches_label_selector
 
 PROMTOOL_TIMEOUT = 60
-
-
-def _matches(labels: dict[str, Any], selector: dict[str, Any]) -> bool:
-    match_labels = selector.get("matchLabels") or {}
-    if any(labels.get(k) != v for k, v in match_labels.items()):
-        return False
-    for expression in selector.get("matchExpressions") or []:
-        if not isinstance(expression, dict):
-            return False
-        key, operator = str(expression.get("key")), expression.get("operator")
-        values = expression.get("values") or []
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
 
 
 def _namespace_ok(monitor: GitOpsObject, service: GitOpsObject, selector: Any) -> bool:
@@ -62,9 +42,9 @@ def check_selects_nothing(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         for service in services:
             labels = get(service.document.data, "metadata", "labels") or {}
-            if _namespace_ok(monitor, service, data.get("namespaceSelector")) and _matches(
-                labels, selector
-            ):
+            if _namespace_ok(
+                monitor, service, data.get("namespaceSelector")
+            ) and matches_label_selector(labels, selector):
                 break
         else:
             yield SELECTS_NOTHING.finding(
