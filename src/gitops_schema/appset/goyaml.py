@@ -10,7 +10,7 @@ from typing import Any
 
 from gitops_schema.appset.errors import GeneratorError
 from gitops_schema.appset.params import Params
-from gitops_schema.gotemplate.yaml_load import YAMLError, yaml_to_json
+from gitops_schema.gotemplate.yaml_load import YAMLError, unmarshal_type_error, yaml_to_json
 
 __all__ = ["unmarshal_object", "unmarshal_objects"]
 
@@ -27,7 +27,7 @@ def unmarshal_object(text: str) -> Params:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise GeneratorError(_type_error(value, _MAP))
+        raise GeneratorError(unmarshal_type_error(value, _MAP))
     return value
 
 
@@ -41,11 +41,11 @@ def unmarshal_objects(text: str) -> list[Params]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise GeneratorError(_type_error(value, f"[]{_MAP}"))
+        raise GeneratorError(unmarshal_type_error(value, f"[]{_MAP}"))
     objects: list[Params] = []
     for item in value:
         if item is not None and not isinstance(item, dict):
-            raise GeneratorError(_type_error(item, _MAP))
+            raise GeneratorError(unmarshal_type_error(item, _MAP))
         objects.append(item or {})
     return objects
 
@@ -64,22 +64,3 @@ def _load(text: str) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(name)
-
-
-def _type_error(value: Any, go_type: str) -> str:
-    return (
-        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-        f"{_json_kind(value)} into Go value of type {go_type}"
-    )
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "bool"
-    return "number"

@@ -139,6 +139,14 @@ def _to_json(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
+def unmarshal_type_error(value: Any, go_type: str) -> str:
+    """Go's error for decoding ``value`` (as JSON carries it) into a variable of ``go_type``."""
+    return (
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+        f"{_json_kind(value)} into Go value of type {go_type}"
+    )
+
+
 def _json_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
@@ -178,8 +186,5 @@ def unmarshal(text: str, target: str) -> Any:
     if value is None:
         return {} if target == "map" else []
     if not isinstance(value, want):
-        raise YAMLError(
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-            f"{_json_kind(value)} into Go value of type {go_type}"
-        )
+        raise YAMLError(unmarshal_type_error(value, go_type))
     return value
