@@ -6,11 +6,16 @@ Flux Kustomizations (:func:`render_flux_kustomization`: Flux's generated kustomi
 (:func:`render_application`: Helm, kustomize, directory and multi-source), Flux
 HelmReleases (:func:`render_helm_release`), and a content-addressed
 :class:`RenderCache`. Concurrency lives here and nowhere else. Imports load, model and the
-core; never check, compare or the CLI.
+core; never desired, check, compare or the CLI.
 """
 
-from gitops_schema.render.argocd import apply_destination_namespace, render_application
-from gitops_schema.render.cache import RenderCache, default_cache_dir
+from gitops_schema.render.argocd import (
+    apply_destination_namespace,
+    kustomize_folders,
+    render_application,
+)
+from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
+from gitops_schema.render.cache import RenderCache, default_cache_dir, text_key, tree_digest
 from gitops_schema.render.engines import (
     HelmEngine,
     KustomizeEngine,
@@ -28,10 +33,15 @@ from gitops_schema.render.kustomize import (
     RenderResult,
     build_kustomization,
     build_kustomizations,
+    prebuild_kustomizations,
 )
+from gitops_schema.render.parallel import in_parallel
+from gitops_schema.render.revision import materialized
 from gitops_schema.render.runner import Runner, SubprocessRunner
+from gitops_schema.render.scratch import scratch_folder
 
 __all__ = [
+    "ClusterArtifacts",
     "FluxOptions",
     "HelmEngine",
     "KustomizeEngine",
@@ -47,9 +57,18 @@ __all__ = [
     "default_cache_dir",
     "envsubst",
     "find_kustomize",
+    "generators_beside",
+    "in_parallel",
+    "is_generator",
+    "kustomize_folders",
+    "materialized",
+    "prebuild_kustomizations",
     "release_name",
     "render_application",
     "render_flux_kustomization",
     "render_flux_kustomizations",
     "render_helm_release",
+    "scratch_folder",
+    "text_key",
+    "tree_digest",
 ]

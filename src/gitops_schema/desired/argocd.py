@@ -1,0 +1,157 @@
+"""The Argo CD walk: Applications, those ApplicationSets generate, and app-of-apps.
+
+Each Application goes to the cluster its destination names (through the cluster
+inventory) and is rendered with its source; Applications and ApplicationSets an
+Application renders are followed in the next wave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gitops_schema.appset import OfflineInputs, expand_objects
+from gitops_schema.appset.generators.clusters import IN_CLUSTER_NAME, IN_CLUSTER_SERVER
+from gitops_schema.appset.inventory import load_clusters, secret_value
+from gitops_schema.desired.types import RenderedApp, RenderOptions
+from gitops_schema.desired.walk import Walk, located, rendered_objects
+from gitops_schema.diagnostics import Report
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.render import (
+    RenderResult,
+    in_parallel,
+    kustomize_folders,
+    prebuild_kustomizations,
+    render_application,
+)
+
+_Pending = list[tuple[dict[str, Any], Location]]
+"""Applications to render, each with the location of the object that declared it."""
+_Wave = list[tuple[dict[str, Any], Location, str, str | None, str]]
+"""Applications of one wave: manifest, location, cluster, environment, name."""
+
+
+def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
+    """Render the Argo CD Applications of ``objects`` (and all they lead to) into ``walk``."""
+    options, report = walk.options, walk.report
+    clusters = _inventory(objects, options, report)
+    inputs = OfflineInputs(
+        clusters=tuple(options.clusters),
+        repo=walk.root,
+        scm_data=tuple(options.scm_data),
+        plugin_data=tuple(options.plugin_data),
+    )
+    pending: _Pending = [
+        (dict(o.document.data), o.location)
+        for o in objects
+        if o.kind == "Application" and o.tool is Tool.ARGOCD and not o.is_patch
+    ]
+    pending.extend(_generated(objects, inputs, report, None))
+    while pending:
+        wave = _wave(walk, pending, clusters)
+        results = _render_wave(walk, wave)
+        pending = []
+        for (_, where, cluster, environment, name), result in zip(wave, results, strict=True):
+            report.extend(located(result.report, where))
+            walk.add(
+                RenderedApp(
+                    cluster, name, Tool.ARGOCD, "Application", environment, where, result.manifests
+                )
+            )
+            # App-of-apps: what an Application renders may be more Applications.
+            children = rendered_objects(
+                result, f"<Application {name}>", {"Application", "ApplicationSet"}
+            )
+            pending.extend(
+                (dict(c.document.data), where) for c in children if c.kind == "Application"
+            )
+            nested = [c for c in children if c.kind == "ApplicationSet"]
+            if nested:
+                pending.extend(_generated(nested, inputs, report, where))
+
+
+def _generated(
+    objects: Sequence[GitOpsObject], inputs: OfflineInputs, report: Report, where: Location | None
+) -> _Pending:
+    """The Applications the ApplicationSets among ``objects`` generate.
+
+    Each is placed at ``where`` (the Application that rendered the ApplicationSet), or at
+    its ApplicationSet when that was written in the repository.
+    """
+    expanded = expand_objects(objects, inputs)
+    report.extend(expanded.report)
+    return [
+        (g.application, where or expansion.appset.location)
+        for expansion in expanded.expansions
+        for g in expansion.applications
+    ]
+
+
+def _wave(walk: Walk, pending: _Pending, clusters: Sequence[Mapping[str, Any]]) -> _Wave:
+    """The pending Applications to render: on a kept cluster, and not seen there yet."""
+    wave: _Wave = []
+    for app, where in pending:
+        name = str((app.get("metadata") or {}).get("name", ""))
+        cluster, environment = _cluster_of(app, clusters)
+        if walk.keep(cluster) and walk.first_visit(cluster, "Application", None, name, where):
+            wave.append((app, where, cluster, environment, name))
+    return wave
+
+
+def _render_wave(walk: Walk, wave: _Wave) -> list[RenderResult]:
+    """The renders of a wave's Applications, in order."""
+    options = walk.options
+    if options.cache is not None:
+        # Folders built as they are share kustomize runs ahead; the renders read them
+        # from the cache.
+        prebuild_kustomizations(
+            [
+                folder
+                for app, *_ in wave
+                for folder in kustomize_folders(app, repository=walk.root, repos=options.repos)
+            ],
+            cache=options.cache,
+        )
+    return in_parallel(
+        lambda item: render_application(
+            item[0],
+            repository=walk.root,
+            repos=options.repos,
+            chart_cache=options.chart_cache,
+            allow_network=options.allow_network,
+            cache=options.cache,
+            location=item[1],
+        ),
+        wave,
+    )
+
+
+def _inventory(
+    objects: Sequence[GitOpsObject], options: RenderOptions, report: Report
+) -> list[dict[str, Any]]:
+    secrets = [
+        dict(o.document.data) for o in objects if o.kind == "Secret" and o.tool is Tool.ARGOCD
+    ]
+    if options.clusters:
+        found, problems = load_clusters(options.clusters)
+        secrets.extend(found)
+        report.extend(problems)
+    return secrets
+
+
+def _cluster_of(
+    app: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]
+) -> tuple[str, str | None]:
+    """The cluster an Application's destination names, and that cluster's environment."""
+    destination = (app.get("spec") or {}).get("destination") or {}
+    name, server = destination.get("name"), destination.get("server")
+    for secret in clusters:
+        labels = (secret.get("metadata") or {}).get("labels") or {}
+        if (name and secret_value(secret, "name") == name) or (
+            server and secret_value(secret, "server") == server
+        ):
+            return str(secret_value(secret, "name") or name or server), labels.get("environment")
+    if server == IN_CLUSTER_SERVER or name == IN_CLUSTER_NAME:
+        return IN_CLUSTER_NAME, None
+    return str(name or server or IN_CLUSTER_NAME), None

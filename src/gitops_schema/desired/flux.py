@@ -1,0 +1,179 @@
+"""The Flux walk: Kustomizations and HelmReleases rendered in waves, per cluster.
+
+Each wave renders what the previous one produced; the ConfigMaps, Secrets and sources a
+render produces are seen by the waves after it, as Flux applies them before what depends
+on them. The ExternalArtifacts of ArtifactGenerators are made as each cluster's
+source-watcher would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from gitops_schema.desired.environments import DEFAULT_ENVIRONMENTS, environment_words
+from gitops_schema.desired.flux_roots import flux_entries
+from gitops_schema.desired.types import RenderedApp
+from gitops_schema.desired.walk import Walk, located, rendered_objects
+from gitops_schema.location import Location
+from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.render import (
+    ClusterArtifacts,
+    FluxOptions,
+    RenderResult,
+    generators_beside,
+    in_parallel,
+    is_generator,
+    render_flux_kustomizations,
+    render_helm_release,
+)
+
+_FLUX_SOURCES = frozenset({"GitRepository", "OCIRepository", "Bucket", "ExternalArtifact"})
+"""The kinds a Flux Kustomization or ArtifactGenerator reads a folder from."""
+_FLUX_INPUTS = frozenset({"ConfigMap", "Secret", "HelmRepository", "OCIRepository"})
+"""What a render may read besides its source: substitution and values sources, charts."""
+_Wave = list[tuple[str, GitOpsObject, Location]]
+"""The objects of one wave: cluster, object, location of its definition."""
+
+
+def render_flux(walk: Walk, objects: Sequence[GitOpsObject], artifacts: ClusterArtifacts) -> None:
+    """Render the Flux trees of ``objects`` (and all they lead to) into ``walk``."""
+    report = walk.report
+    config = [dict(o.document.data) for o in objects if o.kind in _FLUX_INPUTS]
+    folders = flux_source_folders(walk.options.repos, [dict(o.document.data) for o in objects])
+    sources = _SourceIndex(objects)
+    entries = flux_entries(walk, objects)
+    for cluster, generators in generators_beside(entries, objects).items():
+        if walk.keep(cluster):
+            report.extend(artifacts.add(cluster, generators, folders))
+    pending: _Wave = [(cluster, obj, obj.location) for cluster, obj in entries]
+    while pending:
+        wave = [
+            (cluster, obj, where)
+            for cluster, obj, where in pending
+            if walk.keep(cluster)
+            and walk.first_visit(cluster, obj.kind, obj.namespace, obj.name, where)
+        ]
+        # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
+        results = _render_wave(walk, tuple(config), dict(folders), artifacts, wave)
+        pending = []
+        for (cluster, obj, where), result in zip(wave, results, strict=True):
+            _keep(walk, cluster, obj, where, result)
+            children = rendered_objects(
+                result,
+                f"<rendered by {obj.kind} {obj.name}>",
+                {"Kustomization", "HelmRelease", "ArtifactGenerator"},
+            )
+            config.extend(m for m in result.manifests if m.get("kind") in _FLUX_INPUTS)
+            folders.update(flux_source_folders(walk.options.repos, result.manifests))
+            made = [(c, sources.locate(c, where)) for c in children if is_generator(c)]
+            report.extend(artifacts.add(cluster, made, folders))
+            pending.extend(
+                (cluster, c, sources.locate(c, where))
+                for c in children
+                if c.tool is Tool.FLUX and c.kind in ("Kustomization", "HelmRelease")
+            )
+
+
+def _keep(
+    walk: Walk, cluster: str, obj: GitOpsObject, where: Location, result: RenderResult
+) -> None:
+    """Add a rendered Kustomization or HelmRelease, and its diagnostics, to the walk."""
+    if obj.location.file.startswith("<"):
+        # Rendered, not written: its diagnostics say which object they are about.
+        walk.report.extend(
+            replace(d, message=f"{obj.kind} {obj.name}: {d.message}")
+            for d in located(result.report, where)
+        )
+    else:
+        walk.report.extend(located(result.report, where))
+    environment = environment_words(obj.name, DEFAULT_ENVIRONMENTS)
+    walk.add(
+        RenderedApp(cluster, obj.name, Tool.FLUX, obj.kind, environment, where, result.manifests)
+    )
+
+
+class _SourceIndex:
+    """Where in the repository a rendered object was written, found by kind and name.
+
+    kustomize keeps no positions, so an object a render produced is traced back to the
+    repository object of the same kind and name (its namespace may have been changed by
+    the render); when that is ambiguous, to the object that rendered it.
+    """
+
+    def __init__(self, objects: Sequence[GitOpsObject]) -> None:
+        self._by_name: dict[tuple[str, str], list[GitOpsObject]] = {}
+        for obj in objects:
+            self._by_name.setdefault((obj.kind, obj.name), []).append(obj)
+
+    def locate(self, rendered: GitOpsObject, parent: Location) -> Location:
+        """The location of ``rendered``'s definition, else ``parent``."""
+        found = self._by_name.get((rendered.kind, rendered.name), [])
+        if len(found) > 1:
+            found = [o for o in found if o.namespace == rendered.namespace]
+        return found[0].location if len(found) == 1 else parent
+
+
+def flux_source_folders(
+    repos: Mapping[str, Path], objects: Iterable[Mapping[str, Any]]
+) -> dict[str, Path]:
+    """Flux source ``Kind/namespace/name`` -> folder: as given, or by the source's URL."""
+    folders = {key: path for key, path in repos.items() if _is_source_key(key)}
+    for obj in objects:
+        kind = obj.get("kind")
+        url = (obj.get("spec") or {}).get("url")
+        if kind in _FLUX_SOURCES and isinstance(url, str) and url in repos:
+            metadata = obj.get("metadata") or {}
+            key = f"{kind}/{metadata.get('namespace') or 'default'}/{metadata.get('name')}"
+            folders[key] = repos[url]
+    return folders
+
+
+def _is_source_key(key: str) -> bool:
+    return "://" not in key and key.count("/") == 2 and key.split("/")[0] in _FLUX_SOURCES
+
+
+def _render_wave(
+    walk: Walk,
+    config: Sequence[Mapping[str, Any]],
+    folders: Mapping[str, Path],
+    artifacts: ClusterArtifacts,
+    wave: _Wave,
+) -> list[RenderResult]:
+    """The results of a wave's objects, in order.
+
+    The Kustomizations of a cluster are built together (sharing kustomize runs; each
+    cluster has its own ExternalArtifacts), releases rendered on a thread per core.
+    """
+    options = walk.options
+    results: dict[int, RenderResult] = {}
+    for cluster in dict.fromkeys(cluster for cluster, _, _ in wave):
+        indices = [
+            i for i, (c, obj, _) in enumerate(wave) if c == cluster and obj.kind != "HelmRelease"
+        ]
+        built = render_flux_kustomizations(
+            [wave[i][1] for i in indices],
+            repository=walk.root,
+            sources=artifacts.sources(cluster, folders),
+            objects=config,
+            options=FluxOptions(allow_network=options.allow_network),
+            cache=options.cache,
+        )
+        results.update(zip(indices, built, strict=True))
+    releases = [i for i, (_, obj, _) in enumerate(wave) if obj.kind == "HelmRelease"]
+    rendered = in_parallel(
+        lambda entry: render_helm_release(
+            entry[1],
+            repository=walk.root,
+            sources=artifacts.sources(entry[0], folders),
+            objects=config,
+            chart_cache=options.chart_cache,
+            allow_network=options.allow_network,
+            cache=options.cache,
+        ),
+        [wave[i] for i in releases],
+    )
+    results.update(zip(releases, rendered, strict=True))
+    return [results[i] for i in range(len(wave))]

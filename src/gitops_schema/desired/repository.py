@@ -1,0 +1,96 @@
+"""A repository's render, end to end.
+
+Read it, walk Argo CD, then Flux; or read the whole render back from the cache when
+nothing it reads changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+
+from gitops_schema.desired.argocd import render_argocd
+from gitops_schema.desired.flux import render_flux
+from gitops_schema.desired.stored import repository_key, restored, stored
+from gitops_schema.desired.types import RenderedRepository, RenderOptions
+from gitops_schema.desired.walk import Walk, load_objects
+from gitops_schema.diagnostics import Severity
+from gitops_schema.errors import LoadError
+from gitops_schema.location import Location
+from gitops_schema.render import ClusterArtifacts, is_generator, materialized, scratch_folder
+
+
+def render_repository(
+    root: Path, options: RenderOptions | None = None, *, cluster: str | None = None
+) -> RenderedRepository:
+    """Render every cluster (or one) of a repository folder.
+
+    Raises:
+        LoadError: the folder cannot be read.
+        ToolNotFound: no kustomize engine is available.
+    """
+    options = options or RenderOptions()
+    if options.revisions:
+        return _render_with_revisions(root, options, cluster)
+    # With the network allowed, what a render fetches is not among its inputs, and a failed
+    # download must be tried again, so the repository's render is not reused.
+    reusable = options.cache is not None and not options.allow_network
+    key = repository_key(root, options, cluster) if reusable else None
+    if key is not None and options.cache is not None:
+        entry = options.cache.get(key)
+        if entry is not None:
+            return restored(entry)
+    walk = Walk(root, options, cluster)
+    objects = load_objects([root], options.exclude, walk.report)
+    render_argocd(walk, objects)
+    # The ExternalArtifacts of ArtifactGenerators are folders that live as long as the render;
+    # they copy at most the repository (and other sources), which decides where they fit.
+    generators = any(is_generator(o) for o in objects)
+    size = _tree_size([root, *options.repos.values()]) if generators else 0
+    with scratch_folder("gitops-schema-artifacts-", size=size) as folder:
+        artifacts = ClusterArtifacts(folder, repository=root, repos=options.repos, objects=objects)
+        render_flux(walk, objects, artifacts)
+    # Clusters that share a definition say the same thing about it: once is enough.
+    walk.report.diagnostics = list(dict.fromkeys(walk.report.diagnostics))
+    if key is not None and options.cache is not None:
+        options.cache.put(key, stored(walk.result))
+    return walk.result
+
+
+def _render_with_revisions(
+    root: Path, options: RenderOptions, cluster: str | None
+) -> RenderedRepository:
+    """The render with each source given by revision read from that revision's tree."""
+    folder = options.git_folder or root
+    with ExitStack() as stack:
+        repos = dict(options.repos)
+        for key, revision in options.revisions.items():
+            try:
+                repos[key] = stack.enter_context(materialized(folder, revision))
+            except LoadError as error:
+                failed = RenderedRepository()
+                failed.report.emit(
+                    "render-revision-unavailable",
+                    Severity.ERROR,
+                    f"source {key} at revision {revision!r}: {error}",
+                    Location(str(folder)),
+                )
+                return failed
+        return render_repository(root, replace(options, repos=repos, revisions={}), cluster=cluster)
+
+
+def _tree_size(folders: Iterable[Path]) -> int:
+    """Bytes of the files under ``folders`` (``.git`` aside)."""
+    total = 0
+    for folder in folders:
+        for current, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                try:
+                    total += os.stat(os.path.join(current, name)).st_size
+                except OSError:
+                    continue
+    return total

@@ -1,0 +1,107 @@
+"""A repository's render in the render cache.
+
+The key of everything it reads, and the rendered repository written to and read back
+from a cache entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gitops_schema import __version__
+from gitops_schema.desired.types import RenderedApp, RenderedRepository, RenderOptions
+from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.location import Location
+from gitops_schema.model import Tool
+from gitops_schema.render import HelmEngine, find_kustomize, text_key, tree_digest
+
+
+def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> str:
+    """Everything a repository's render reads: its files, the offline inputs, the engines.
+
+    With this key a render of an unchanged repository is one read; when one file changed,
+    each application still comes from its own cache entry unless it reads that file.
+    """
+    inputs = [
+        root,
+        *options.clusters,
+        *options.repos.values(),
+        *options.entries,
+        *options.scm_data,
+        *options.plugin_data,
+    ]
+    if options.chart_cache is not None:
+        inputs.append(options.chart_cache)
+    settings = {
+        "root": str(root),
+        "cluster": cluster,
+        "clusters": [str(p) for p in options.clusters],
+        "repos": {url: str(p) for url, p in sorted(options.repos.items())},
+        "chartCache": str(options.chart_cache) if options.chart_cache else None,
+        "entries": [str(p) for p in options.entries],
+        "scmData": [str(p) for p in options.scm_data],
+        "pluginData": [str(p) for p in options.plugin_data],
+        "exclude": list(options.exclude),
+    }
+    return text_key(
+        "repository",
+        __version__,
+        find_kustomize().version,
+        HelmEngine().version,
+        json.dumps(settings, sort_keys=True),
+        tree_digest(inputs),
+    )
+
+
+def stored(rendered: RenderedRepository) -> dict[str, Any]:
+    """``rendered`` as a JSON-able cache entry."""
+    return {
+        "apps": [
+            {
+                "cluster": app.cluster,
+                "name": app.name,
+                "tool": app.tool.value,
+                "kind": app.kind,
+                "environment": app.environment,
+                "location": _location_json(app.location),
+                "manifests": app.manifests,
+            }
+            for app in rendered.apps
+        ],
+        "diagnostics": [
+            [d.rule, d.severity.value, d.message, _location_json(d.location)]
+            for d in rendered.report
+        ],
+    }
+
+
+def restored(entry: Mapping[str, Any]) -> RenderedRepository:
+    """The rendered repository a cache entry made by :func:`stored` holds."""
+    rendered = RenderedRepository()
+    for app in entry["apps"]:
+        rendered.apps.append(
+            RenderedApp(
+                app["cluster"],
+                app["name"],
+                Tool(app["tool"]),
+                app["kind"],
+                app["environment"],
+                _location(app["location"]),
+                app["manifests"],
+            )
+        )
+    for rule, severity, message, where in entry["diagnostics"]:
+        rendered.report.add(Diagnostic(rule, Severity(severity), message, _location(where)))
+    return rendered
+
+
+def _location_json(where: Location) -> list[Any]:
+    return [where.file, where.line, where.column, list(where.path), where.document]
+
+
+def _location(data: list[Any]) -> Location:
+    file, line, column, path, document = data
+    return Location(file, line, column, tuple(path), document)
