@@ -94,7 +94,9 @@ def check(
         parsed.objects, roots, revision, tuple(clusters), tuple(scm_data)
     )
     generated = generated_objects(expansions)
-    context = RuleContext(tuple(parsed.objects) + tuple(generated), frozenset(files), config, roots)
+    context = RuleContext(
+        tuple(parsed.objects) + tuple(generated), frozenset(files), config, roots, revision
+    )
     validator = SchemaValidator(kubernetes_version=config.kubernetes_version, strict=config.strict)
 
     findings: list[Diagnostic] = list(loaded.report)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.errors import LoadError
+from gitops_schema.load.git import GitTree
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 
@@ -24,6 +27,9 @@ class RuleContext:
     config: CheckConfig
     roots: tuple[str, ...] = ()
     """The paths checked, as given; file paths are shown under them."""
+    revision: str | None = None
+    """The git revision checked, or None for the work tree; where :meth:`exists` looks
+    for paths outside the checked tree."""
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Indexes several rules share, computed once per check (see :meth:`remember`)."""
 
@@ -42,11 +48,19 @@ class RuleContext:
         return file
 
     def exists(self, path: str) -> bool:
-        """True when a file, or a folder holding files, exists at a display path."""
+        """True when a file, or a folder holding files, exists at a display path.
+
+        The checked tree is looked in first; a path outside it (a subfolder or one file was
+        checked) is looked for in the work tree, or in the checked revision.
+        """
         if path in self.files:
             return True
         prefix = path.rstrip("/") + "/"
-        return any(f.startswith(prefix) for f in self.files)
+        if any(f.startswith(prefix) for f in self.files):
+            return True
+        if not self.roots:
+            return False
+        return _exists(Path(path), self.revision)
 
     def of_kind(self, *kinds: str) -> Iterator[GitOpsObject]:
         """The objects of the given kinds, whatever their apiVersion."""
@@ -61,6 +75,20 @@ class RuleContext:
         for obj in self.objects:
             index.setdefault(obj.kind, []).append(obj)
         return index
+
+
+def _exists(path: Path, revision: str | None) -> bool:
+    if revision is None:
+        return path.exists()
+    folder = path.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent  # the revision may hold folders the work tree lacks
+    try:
+        tree = GitTree(folder, revision)
+    except LoadError:
+        return False
+    relative = path.resolve().relative_to(folder.resolve()).as_posix()
+    return any(f.path == relative or f.path.startswith(relative + "/") for f in tree.files())
 
 
 Check = Callable[[RuleContext], Iterable[Diagnostic]]

@@ -30,7 +30,10 @@ class ApiLifecycle:
 
 
 def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(".") if part.isdigit())
+    """Major and minor only: releases remove and deprecate APIs, patches never do, so
+    ``1.25`` (the documented form of a target) is the same release as ``1.25.0``."""
+    parts = text.strip().removeprefix("v").split(".")
+    return tuple(int(part) for part in parts[:2] if part.isdigit())
 
 
 @cache

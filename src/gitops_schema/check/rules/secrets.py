@@ -42,10 +42,11 @@ _ARGOCD_PLAIN_KEYS = frozenset(
 _CLUSTER_CONFIG_SECRETS = ("bearerToken", "password", "keyData", "certData")
 
 
-# References a tool resolves when it applies the Secret: 1Password (op inject), Vault and
-# vals references, and Flux post-build variables (${VAR}, filled from another Secret).
+# References a tool resolves when it applies the Secret: 1Password (op inject; vault and
+# item names may hold spaces), Vault (bank-vaults' vault:path#key), vals' ref+backend://...,
+# cloud secret managers, and Flux post-build variables (${VAR}, filled from another Secret).
 _REFERENCE = re.compile(
-    r"\s*(?:(?:op|vault|ref\+[a-z0-9]+|awssm|gcpsm|akv)://\S+"
+    r"\s*(?:(?:op|ref\+[a-z0-9]+|awssm|gcpsm|akv)://[^\n]+|vault:[^\n]+"
     r"|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+][^}]*)?\})\s*"
 )
 
@@ -109,7 +110,7 @@ SECRET_PLAINTEXT = Rule(
     explanation="Anyone who can read the repository can read the credential, forever: it "
     "stays in the git history. For Argo CD cluster and repository Secrets only the "
     "credential keys count (password, tokens, keys), not name, server or url. Values that "
-    "are references resolved when the Secret is applied (op://, vault://, ref+..., Flux "
+    "are references resolved when the Secret is applied (op://, vault:, ref+..., Flux "
     "${VARIABLES}) are not credentials.",
 )
 
