@@ -429,7 +429,7 @@ def generator_kind(value: Any) -> str | None:
         return None
     if isinstance(value, dict):
         for kind in GENERATOR_KINDS:
-            if kind in value:
+            if value.get(kind) is not None:  # null is unset, as Go decodes it
                 return kind
     return None
 

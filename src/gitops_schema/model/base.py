@@ -50,7 +50,7 @@ class KubeModel(BaseModel):
     def _remember_source(
         cls, data: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
     ) -> Any:
-        model = handler(data)
+        model = handler(_without_nulls(data))
         if isinstance(model, KubeModel):
             # The source is kept in pydantic's private store, set here rather than declared
             # as private attributes: this runs for every object of every document, and
@@ -100,6 +100,20 @@ class KubeModel(BaseModel):
         if info is not None and info.alias is not None:
             return info.alias
         return field
+
+
+def _without_nulls(data: Any) -> Any:
+    """The mapping without its null fields: Kubernetes decodes a null field as unset (and
+    the API server prunes it from custom resources). The copy is shallow, so nested
+    mappings stay the loaded ones and keep locating themselves; the model keeps ``data``.
+    """
+    if not isinstance(data, YamlMap) or None not in data.values():
+        return data
+    kept = YamlMap(data.position)
+    for key, value in data.items():
+        if value is not None:
+            kept[key] = value
+    return kept
 
 
 def _find(value: Any, target: YamlMap, path: JsonPath) -> JsonPath | None:

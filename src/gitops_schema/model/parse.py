@@ -284,7 +284,15 @@ def _schema_diagnostic(document: Document, error: Any) -> Diagnostic:
     kind = error["type"]
     if kind == "missing":
         field_name = str(loc[-1]) if loc else "?"
-        message = f"missing required field {field_name!r} in {where}"
+        parent = _data_path(document.data, loc[:-1])
+        if path != parent:
+            # The key is there, empty: Kubernetes reads a null value as unset.
+            message = (
+                f"missing required field {field_name!r} in {format_json_path(parent)} "
+                "(the key is there, but empty)"
+            )
+        else:
+            message = f"missing required field {field_name!r} in {where}"
     elif kind in _EXPECTED:
         message = f"{where}: expected {_EXPECTED[kind]}, found {_json_type(error.get('input'))}"
     else:

@@ -91,7 +91,8 @@ def with_values(
 
 def generator_keys(entry: Mapping[str, Any], context: GeneratorContext) -> list[str]:
     """The generator keys an entry sets, in the CRD's order."""
-    return [kind for kind in MODULES if kind in entry and kind in context.generators]
+    # A null generator is unset, as Go decodes it into a nil pointer.
+    return [kind for kind in MODULES if entry.get(kind) is not None and kind in context.generators]
 
 
 def generate_entry(entry: Mapping[str, Any], context: GeneratorContext) -> list[Params]:
@@ -105,8 +106,7 @@ def generate_entry(entry: Mapping[str, Any], context: GeneratorContext) -> list[
         raise GeneratorError("generator entry names no known generator (unrecognized generator)")
     params: list[Params] = []
     for kind in kinds:
-        spec = entry[kind]
-        params.extend(context.generators[kind](spec if spec is not None else {}, context))
+        params.extend(context.generators[kind](entry[kind], context))
     selector = entry.get("selector")
     if isinstance(selector, Mapping) and selector:
         params = [p for p in params if matches_selector(p, selector)]
