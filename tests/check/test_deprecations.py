@@ -51,12 +51,12 @@ metadata:
 
 
 @pytest.mark.parametrize("target", ["1.26", "1.26.0", "v1.26"])
-def test_a_release_written_major_minor_removes_what_it_removes(
-    tmp_path: Path, target: str
-) -> None:
+def test_a_release_written_major_minor_removes_what_it_removes(tmp_path: Path, target: str) -> None:
     (tmp_path / "objects.yaml").write_text(FLOW)
     result = check([tmp_path], config=CheckConfig(kubernetes_version=target))
-    removed = sorted(f.message.split(" was ")[0] for f in result.findings if f.rule == "api-removed")
+    removed = sorted(
+        f.message.split(" was ")[0] for f in result.findings if f.rule == "api-removed"
+    )
     assert removed == [
         "autoscaling/v2beta2 HorizontalPodAutoscaler",
         "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema",

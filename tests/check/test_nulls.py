@@ -84,7 +84,9 @@ def test_null_fields_are_unset_not_type_errors(tmp_path: Path) -> None:
 
 
 def test_a_required_field_given_empty_is_missing(tmp_path: Path) -> None:
-    broken = OBJECTS.split("---\n")[3].replace('  template:\n    metadata:', '  template:\n  x:\n    metadata:')
+    broken = OBJECTS.split("---\n")[3].replace(
+        "  template:\n    metadata:", "  template:\n  x:\n    metadata:"
+    )
     (tmp_path / "appset.yaml").write_text(broken)
     result = check([tmp_path])
     messages = [f.message for f in result.findings if f.rule == "schema"]

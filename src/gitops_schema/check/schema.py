@@ -18,14 +18,22 @@ import jsonschema_rs
 from gitops_schema.check import schema_catalog as catalog
 from gitops_schema.check.cel import evaluate
 from gitops_schema.check.schema_catalog import CompiledSchema
-from gitops_schema.check.schema_messages import RULE, diagnostics
+from gitops_schema.check.schema_fields import nearest_field
+from gitops_schema.check.schema_messages import (
+    RULE,
+    Suggest,
+    diagnostics,
+    did_you_mean,
+    unknown_fields,
+)
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load import Document
-from gitops_schema.location import format_json_path
+from gitops_schema.location import JsonPath, format_json_path
 from gitops_schema.model import GitOpsObject, Tool
 from gitops_schema.model.registry import split_api_version
 
 MISSING_RULE = "schema-missing"
+UNKNOWN_FIELD_RULE = "unknown-field"
 _SOPS_PREFIX = "ENC["
 
 
@@ -66,9 +74,14 @@ class SchemaValidator:
         if compiled is None:
             return self._note_missing(obj)
         data = _without_sops(obj.document.data)
+        suggest = self._suggester(obj)
         found: list[Diagnostic] = []
         if not compiled.validator.is_valid(data):
-            found.extend(self._errors(obj.document, compiled, data, partial=obj.is_patch))
+            found.extend(
+                self._errors(obj.document, compiled, data, partial=obj.is_patch, suggest=suggest)
+            )
+        if suggest is not None and not self.strict:
+            found.extend(self._unknown_fields(obj, data, suggest))
         # A patch is merged into a whole object: its required fields and the rules that
         # relate fields to each other hold only after the merge.
         rules = () if obj.is_patch else compiled.rules
@@ -83,6 +96,44 @@ class SchemaValidator:
                     obj.document.locate(violation.path),
                 )
             )
+        return found
+
+    def _suggester(self, obj: GitOpsObject) -> Suggest | None:
+        """For a built-in kind, what names the known field nearest an unknown one."""
+        group, version = split_api_version(obj.api_version)
+        if obj.tool in (Tool.KUSTOMIZE, Tool.HELM) or not catalog.is_kubernetes_group(group):
+            return None
+        release = self.kubernetes_version
+
+        def suggest(path: JsonPath, key: str) -> str | None:
+            return nearest_field(release, group, version, obj.kind, path, key)
+
+        return suggest
+
+    def _unknown_fields(self, obj: GitOpsObject, data: Any, suggest: Suggest) -> list[Diagnostic]:
+        """Fields a built-in kind does not have, as warnings (``--strict`` makes them errors).
+
+        ``kubectl apply`` rejects them: its validation is strict by default since
+        Kubernetes 1.27.
+        """
+        group, version = split_api_version(obj.api_version)
+        closed = catalog.kubernetes_schema(self.kubernetes_version, True, group, version, obj.kind)
+        if closed is None or closed.validator.is_valid(data):
+            return []
+        found: list[Diagnostic] = []
+        for error in closed.validator.iter_errors(data):
+            for path, key in unknown_fields(error):
+                if obj.is_patch and key.startswith("$"):
+                    continue  # a strategic-merge directive ($patch, $setElementOrder/...)
+                message = (
+                    f"unknown field {key!r} in {format_json_path(path)}: {obj.kind} "
+                    f"({obj.api_version}) has no such field, and kubectl apply rejects it"
+                    f"{did_you_mean(suggest, path, key)}"
+                )
+                where = obj.document.locate((*path, key), key=True)
+                finding = Diagnostic(UNKNOWN_FIELD_RULE, Severity.WARNING, message, where)
+                if finding not in found:
+                    found.append(finding)
         return found
 
     def validate_chart_values(
@@ -135,7 +186,13 @@ class SchemaValidator:
         return self._errors(document, compiled, data)
 
     def _errors(
-        self, document: Document, compiled: CompiledSchema, data: Any, *, partial: bool = False
+        self,
+        document: Document,
+        compiled: CompiledSchema,
+        data: Any,
+        *,
+        partial: bool = False,
+        suggest: Suggest | None = None,
     ) -> list[Diagnostic]:
         found: list[Diagnostic] = []
         for error in compiled.validator.iter_errors(data):
@@ -143,7 +200,7 @@ class SchemaValidator:
                 continue
             if partial and isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
                 continue
-            for diagnostic in diagnostics(document, error, strict=self.strict):
+            for diagnostic in diagnostics(document, error, strict=self.strict, suggest=suggest):
                 if diagnostic not in found:
                     found.append(diagnostic)
         return found

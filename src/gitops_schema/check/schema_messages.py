@@ -7,7 +7,7 @@ offending key or value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jsonschema_rs
@@ -29,8 +29,16 @@ _TYPE_NAMES = {
 }
 
 
+Suggest = Callable[[JsonPath, str], str | None]
+"""The known field nearest an unknown one, given the path of the object holding it."""
+
+
 def diagnostics(
-    document: Document, error: jsonschema_rs.ValidationError, *, strict: bool
+    document: Document,
+    error: jsonschema_rs.ValidationError,
+    *,
+    strict: bool,
+    suggest: Suggest | None = None,
 ) -> Iterator[Diagnostic]:
     """The findings of one validation error (one per unknown field, otherwise one)."""
     path: JsonPath = tuple(error.instance_path)
@@ -42,7 +50,7 @@ def diagnostics(
             yield _finding(
                 document,
                 (*path, key),
-                f"unknown field {key!r} in {where}{suffix}",
+                f"unknown field {key!r} in {where}{suffix}{did_you_mean(suggest, path, key)}",
                 key=True,
             )
         return
@@ -50,6 +58,20 @@ def diagnostics(
         yield _finding(document, path, f"missing required field {kind.property!r} in {where}")
         return
     yield _finding(document, path, f"{where}: {_describe(error)}")
+
+
+def unknown_fields(error: jsonschema_rs.ValidationError) -> Iterator[tuple[JsonPath, str]]:
+    """(path of the object, field) for each field an error of a closed schema names."""
+    kind = error.kind
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        for key in kind.unexpected:
+            yield tuple(error.instance_path), key
+
+
+def did_you_mean(suggest: Suggest | None, path: JsonPath, key: str) -> str:
+    """``"; did you mean 'replicas'?"``, or nothing when no known field is near."""
+    near = suggest(path, key) if suggest is not None else None
+    return f"; did you mean {near!r}?" if near else ""
 
 
 def _describe(error: jsonschema_rs.ValidationError) -> str:

@@ -103,9 +103,11 @@ class KubeModel(BaseModel):
 
 
 def _without_nulls(data: Any) -> Any:
-    """The mapping without its null fields: Kubernetes decodes a null field as unset (and
-    the API server prunes it from custom resources). The copy is shallow, so nested
-    mappings stay the loaded ones and keep locating themselves; the model keeps ``data``.
+    """The mapping without its null fields.
+
+    Kubernetes decodes a null field as unset (and the API server prunes it from custom
+    resources). The copy is shallow, so nested mappings stay the loaded ones and keep
+    locating themselves; the model keeps ``data``.
     """
     if not isinstance(data, YamlMap) or None not in data.values():
         return data

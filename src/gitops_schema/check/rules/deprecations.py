@@ -30,8 +30,8 @@ class ApiLifecycle:
 
 
 def _version(text: str) -> tuple[int, ...]:
-    """Major and minor only: releases remove and deprecate APIs, patches never do, so
-    ``1.25`` (the documented form of a target) is the same release as ``1.25.0``."""
+    # Major and minor only: releases remove and deprecate APIs, patches never do, so
+    # ``1.25`` (the documented form of a target) is the same release as ``1.25.0``.
     parts = text.strip().removeprefix("v").split(".")
     return tuple(int(part) for part in parts[:2] if part.isdigit())
 
