@@ -7,6 +7,9 @@ SHARED := ../shared
 
 # command:debian-package pairs the tests need; installed only when the command is missing.
 DEBIAN_NEEDS := git:git promtool:prometheus
+# PostgreSQL's server programs live in /usr/lib/postgresql/<major>/bin, off PATH, so they are
+# found there (the test fixture looks in the same place).
+PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb
 
 .PHONY: install demo test lint bench clean
 
@@ -19,6 +22,11 @@ install: $(STAMP)
 				apt-get install -y -qq --no-install-recommends $$pkg) >/dev/null || exit 1; \
 		fi; \
 	done
+	@if ! ls $(PG_BIN_GLOB) >/dev/null 2>&1; then \
+		echo "installing Debian package postgresql"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends postgresql) >/dev/null || exit 1; \
+	fi
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)

@@ -20,6 +20,8 @@ import pytest
 
 from gitops_schema.cli import main
 
+from . import postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -152,3 +154,20 @@ def git() -> Callable[..., str]:
         ).stdout.strip()
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    """One real PostgreSQL server for the whole test session (see tests/postgres.py)."""
+    server = postgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    server: postgres.PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database()

@@ -1,0 +1,469 @@
+"""Idempotent ingest: observations -> rows, the same rows whatever the order or repetition.
+
+Every observation is written under a lock on its object's row (``SELECT ... FOR UPDATE`` on
+PostgreSQL; SQLite transactions start with ``BEGIN IMMEDIATE``), so several ``serve``
+processes can ingest at once. The natural keys are unique constraints:
+
+- an operation: object + ``started_at`` + ``digest`` (``""`` for Argo CD, whose operations
+  are keyed by app + startedAt; the event's content digest for Flux);
+- an Argo CD history entry: object + ``deployed_at``. An entry with ``deployStartedAt`` is the
+  operation that started then; one without it is matched to the successful operation of the
+  same revision that finished within :data:`HISTORY_MATCH` of its ``deployedAt``;
+- a health transition: object + time.
+
+Derived rows are kept exact after every write: ``deployments`` holds each successful
+operation whose revision differs from the object's previous successful one (ordered by finish
+time), and ``health_transitions`` drops an observation of the status the object already had.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    String,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+
+from gitops_schema.store.records import (
+    HealthSample,
+    ObjectKey,
+    ObjectState,
+    Observation,
+    Operation,
+    Origin,
+    Phase,
+)
+from gitops_schema.store.tables import (
+    UtcTime,
+    deployments,
+    health_transitions,
+    objects,
+    sync_operations,
+)
+
+# Argo CD stamps a history entry's deployedAt just before the operation's finishedAt.
+HISTORY_MATCH = timedelta(minutes=2)
+# PostgreSQL serialization failures and deadlocks are retried this many times.
+RETRIES = 5
+_RETRY_STATES = {"40001", "40P01"}
+
+
+@dataclass
+class IngestCounts:
+    """What one ingest call wrote."""
+
+    objects: int = 0
+    operations_inserted: int = 0
+    operations_updated: int = 0
+    operations_unchanged: int = 0
+    health_inserted: int = 0
+    deployments: int = 0
+
+    def add(self, other: IngestCounts) -> None:
+        """Add ``other``'s counts to these."""
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts as a JSON object."""
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+def ingest(
+    engine: Engine,
+    observations: Sequence[Observation],
+    *,
+    origin: Origin,
+    received_at: datetime | None = None,
+) -> IngestCounts:
+    """Write ``observations`` in one transaction (retried on PostgreSQL conflicts)."""
+    ordered = sorted(observations, key=lambda o: _sort_key(o.state.key))
+    now = received_at or datetime.now(UTC)
+    for attempt in range(RETRIES):
+        try:
+            with engine.begin() as connection:
+                return _Writer(connection, origin, now).write(ordered)
+        except DBAPIError as error:
+            state = getattr(error.orig, "sqlstate", None)
+            if state not in _RETRY_STATES or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.01 * 2**attempt)
+    raise AssertionError("unreachable: the last attempt re-raises")
+
+
+def _sort_key(key: ObjectKey) -> tuple[str, ...]:
+    # One lock order for every writer, so concurrent batches cannot deadlock.
+    return (key.tool.value, key.cluster, key.kind, key.namespace, key.name)
+
+
+def _insert(connection: Connection, table: Table) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+@dataclass
+class _Writer:
+    connection: Connection
+    origin: Origin
+    now: datetime
+    counts: IngestCounts = field(default_factory=IngestCounts)
+
+    def write(self, observations: Iterable[Observation]) -> IngestCounts:
+        for observation in observations:
+            object_id = self._object(observation.state)
+            for operation in observation.operations:
+                self._operation(object_id, operation)
+            for sample in observation.health:
+                self._health(object_id, sample)
+        return self.counts
+
+    # objects ---------------------------------------------------------------------------
+
+    def _object(self, state: ObjectState) -> int:
+        key = state.key
+        where = and_(
+            objects.c.tool == key.tool.value,
+            objects.c.cluster == key.cluster,
+            objects.c.kind == key.kind,
+            objects.c.namespace == key.namespace,
+            objects.c.name == key.name,
+        )
+        values = _state_values(state)
+        inserted = self.connection.execute(
+            _insert(self.connection, objects)
+            .values(
+                tool=key.tool.value,
+                cluster=key.cluster,
+                kind=key.kind,
+                namespace=key.namespace,
+                name=key.name,
+                updated_at=self.now,
+                **values,
+            )
+            .on_conflict_do_nothing()
+            .returning(objects.c.id)
+        ).first()
+        row = self.connection.execute(
+            select(objects.c.id, objects.c.observed_at).where(where).with_for_update()
+        ).one()
+        self.counts.objects += 1
+        if inserted is not None:
+            return int(row.id)
+        newer = state.observed_at is not None and (
+            row.observed_at is None or state.observed_at >= row.observed_at
+        )
+        if newer or (row.observed_at is None and state.observed_at is None):
+            changes = {k: v for k, v in values.items() if v is not None}
+            if state.partial:
+                changes.pop("definition", None)
+            if not state.api_version:
+                changes.pop("api_version", None)
+            self.connection.execute(
+                update(objects).where(objects.c.id == row.id).values(updated_at=self.now, **changes)
+            )
+        return int(row.id)
+
+    # operations ------------------------------------------------------------------------
+
+    def _operation(self, object_id: int, operation: Operation) -> None:
+        existing = self._matching_operation(object_id, operation)
+        if existing is None:
+            values = _operation_values(operation)
+            new_id = self.connection.execute(
+                _insert(self.connection, sync_operations)
+                .values(
+                    object_id=object_id,
+                    origin=self.origin.value,
+                    received_at=self.now,
+                    **values,
+                )
+                .returning(sync_operations.c.id)
+            ).scalar_one()
+            self.counts.operations_inserted += 1
+            self._refresh_deployments(object_id, new_id, old_key=None)
+            return
+        merged = _merge(existing, operation)
+        if not merged:
+            self.counts.operations_unchanged += 1
+            return
+        self.connection.execute(
+            update(sync_operations).where(sync_operations.c.id == existing.id).values(**merged)
+        )
+        self.counts.operations_updated += 1
+        old_key = (
+            _chain_key(existing.finished_at, existing.started_at, existing.digest)
+            if existing.phase == Phase.SUCCEEDED
+            else None
+        )
+        self._refresh_deployments(object_id, existing.id, old_key=old_key)
+
+    def _matching_operation(self, object_id: int, operation: Operation) -> Row[Any] | None:
+        ops = sync_operations.c
+        base = select(sync_operations).where(ops.object_id == object_id)
+        if operation.deployed_at is not None:
+            found = self.connection.execute(
+                base.where(ops.deployed_at == operation.deployed_at)
+            ).first()
+            if found is not None:
+                return found
+        if operation.started_at_exact:
+            found = self.connection.execute(
+                base.where(ops.started_at == operation.started_at, ops.digest == operation.digest)
+            ).first()
+            if found is not None or operation.digest:
+                return found
+        return self._paired_argocd_operation(base, operation)
+
+    def _paired_argocd_operation(self, base: Any, operation: Operation) -> Row[Any] | None:
+        """A history entry and an operation that are the same sync by revision and time.
+
+        Used when start times cannot say so: same revision, finished within
+        :data:`HISTORY_MATCH` of each other.
+        """
+        ops = sync_operations.c
+        if operation.phase is not Phase.SUCCEEDED or operation.finished_at is None:
+            return None
+        if operation.deployed_at is not None and operation.started_at_exact:
+            return None  # an entry with deployStartedAt matched by start time or nothing
+        query = base.where(
+            ops.digest == "",
+            ops.phase == Phase.SUCCEEDED.value,
+            ops.revision == operation.revision,
+            ops.finished_at.between(
+                operation.finished_at - HISTORY_MATCH, operation.finished_at + HISTORY_MATCH
+            ),
+        )
+        if operation.deployed_at is not None:
+            query = query.where(ops.deployed_at.is_(None))
+        else:
+            query = query.where(ops.deployed_at.is_not(None), ops.started_at_exact.is_(False))
+        candidates = self.connection.execute(query).all()
+        if not candidates:
+            return None
+        return min(candidates, key=lambda row: abs(row.finished_at - operation.finished_at))
+
+    # deployments -----------------------------------------------------------------------
+
+    def _refresh_deployments(
+        self, object_id: int, operation_id: int, old_key: tuple[Any, ...] | None
+    ) -> None:
+        """Re-derive the deployment flags the change of one operation can affect.
+
+        Those are its own and those of the successful operations right after its old and
+        new places in the object's chain of successes.
+        """
+        row = self.connection.execute(
+            select(sync_operations).where(sync_operations.c.id == operation_id)
+        ).one()
+        to_check = {operation_id}
+        if old_key is not None:
+            after_old = self._neighbour(object_id, old_key, after=True)
+            if after_old is not None:
+                to_check.add(after_old.id)
+        if row.phase == Phase.SUCCEEDED:
+            key = _chain_key(row.finished_at, row.started_at, row.digest)
+            after_new = self._neighbour(object_id, key, after=True)
+            if after_new is not None:
+                to_check.add(after_new.id)
+        for checked in sorted(to_check):
+            self._derive_deployment(object_id, checked)
+
+    def _neighbour(self, object_id: int, key: tuple[Any, ...], *, after: bool) -> Row[Any] | None:
+        ops = sync_operations.c
+        order = tuple_(ops.finished_at, ops.started_at, ops.digest)
+        # Typed parameters: SQLite compares the times as the text the column type writes.
+        bound = tuple_(
+            bindparam(None, key[0], type_=UtcTime()),
+            bindparam(None, key[1], type_=UtcTime()),
+            bindparam(None, key[2], type_=String()),
+        )
+        query = select(sync_operations).where(
+            ops.object_id == object_id, ops.phase == Phase.SUCCEEDED.value
+        )
+        if after:
+            query = query.where(order > bound).order_by(ops.finished_at, ops.started_at, ops.digest)
+        else:
+            query = query.where(order < bound).order_by(
+                ops.finished_at.desc(), ops.started_at.desc(), ops.digest.desc()
+            )
+        return self.connection.execute(query.limit(1)).first()
+
+    def _derive_deployment(self, object_id: int, operation_id: int) -> None:
+        row = self.connection.execute(
+            select(sync_operations).where(sync_operations.c.id == operation_id)
+        ).one()
+        existing = self.connection.execute(
+            select(deployments).where(deployments.c.sync_operation_id == operation_id)
+        ).first()
+        previous = None
+        is_deployment = False
+        if row.phase == Phase.SUCCEEDED and row.revision:
+            previous = self._neighbour(
+                object_id, _chain_key(row.finished_at, row.started_at, row.digest), after=False
+            )
+            is_deployment = previous is None or previous.revision != row.revision
+        if not is_deployment:
+            if existing is not None:
+                self.connection.execute(delete(deployments).where(deployments.c.id == existing.id))
+            return
+        values = {
+            "revision": row.revision,
+            "previous_revision": previous.revision if previous is not None else None,
+            "started_at": row.started_at,
+            "finished_at": row.finished_at,
+        }
+        if existing is None:
+            self.connection.execute(
+                deployments.insert().values(
+                    object_id=object_id, sync_operation_id=operation_id, **values
+                )
+            )
+            self.counts.deployments += 1
+        elif any(getattr(existing, name) != value for name, value in values.items()):
+            self.connection.execute(
+                update(deployments).where(deployments.c.id == existing.id).values(**values)
+            )
+
+    # health ----------------------------------------------------------------------------
+
+    def _health(self, object_id: int, sample: HealthSample) -> None:
+        rows = health_transitions.c
+        same_time = self.connection.execute(
+            select(health_transitions).where(
+                rows.object_id == object_id, rows.transitioned_at == sample.since
+            )
+        ).first()
+        if same_time is not None:
+            if sample.exact and not same_time.exact:
+                self.connection.execute(
+                    update(health_transitions)
+                    .where(rows.id == same_time.id)
+                    .values(status=sample.status, message=sample.message, exact=True)
+                )
+            return
+        before = self.connection.execute(
+            select(health_transitions)
+            .where(rows.object_id == object_id, rows.transitioned_at < sample.since)
+            .order_by(rows.transitioned_at.desc())
+            .limit(1)
+        ).first()
+        if not sample.exact and before is not None and before.status == sample.status:
+            return
+        self.connection.execute(
+            health_transitions.insert().values(
+                object_id=object_id,
+                status=sample.status,
+                message=sample.message,
+                transitioned_at=sample.since,
+                exact=sample.exact,
+                origin=self.origin.value,
+            )
+        )
+        self.counts.health_inserted += 1
+        after = self.connection.execute(
+            select(health_transitions)
+            .where(rows.object_id == object_id, rows.transitioned_at > sample.since)
+            .order_by(rows.transitioned_at)
+            .limit(1)
+        ).first()
+        if after is not None and not after.exact and after.status == sample.status:
+            # It was not a transition: the object already had this status.
+            self.connection.execute(delete(health_transitions).where(rows.id == after.id))
+
+
+def _chain_key(finished: datetime | None, started: datetime, digest: str) -> tuple[Any, ...]:
+    return (finished or started, started, digest)
+
+
+def _state_values(state: ObjectState) -> dict[str, Any]:
+    return {
+        "api_version": state.api_version,
+        "definition": state.definition,
+        "uid": state.uid,
+        "project": state.project,
+        "source_url": state.source_url,
+        "source_path": state.source_path,
+        "target_revision": state.target_revision,
+        "dest_server": state.dest_server,
+        "dest_namespace": state.dest_namespace,
+        "sync_status": state.sync_status,
+        "health_status": state.health_status,
+        "revision": state.revision,
+        "message": state.message,
+        "created_at": state.created_at,
+        "observed_at": state.observed_at,
+    }
+
+
+def _operation_values(operation: Operation) -> dict[str, Any]:
+    finished = operation.finished_at
+    if finished is None and operation.phase.completed:
+        finished = operation.started_at
+    return {
+        "digest": operation.digest,
+        "revision": operation.revision,
+        "phase": operation.phase.value,
+        "reason": operation.reason,
+        "message": operation.message,
+        "started_at": operation.started_at,
+        "started_at_exact": operation.started_at_exact,
+        "finished_at": finished,
+        "duration_seconds": operation.duration_seconds,
+        "deployed_at": operation.deployed_at,
+        "initiated_by": operation.initiated_by,
+        "resources": operation.resources,
+    }
+
+
+def _merge(existing: Row[Any], operation: Operation) -> dict[str, Any]:
+    """The column changes that fold ``operation`` into the stored one; {} when none.
+
+    The result does not depend on arrival order: a completed phase beats a running one,
+    an exact start beats a history entry's deployedAt, an operationState's finishedAt beats
+    a history entry's deployedAt, and the duration follows from the merged times.
+    """
+    if operation.digest:
+        return {}  # a Flux event's key is its whole content: the same event, unchanged
+    new = _operation_values(operation)
+    merged: dict[str, Any] = {}
+    completes = Phase(new["phase"]).completed and not Phase(existing.phase).completed
+    is_state = operation.deployed_at is None
+    if completes:
+        for name in ("phase", "message", "resources", "reason"):
+            merged[name] = new[name]
+    for name in ("revision", "message", "initiated_by", "resources", "reason"):
+        if getattr(existing, name) is None and new[name] is not None:
+            merged.setdefault(name, new[name])
+    if operation.started_at_exact and not existing.started_at_exact:
+        merged["started_at"] = operation.started_at
+        merged["started_at_exact"] = True
+    if existing.deployed_at is None and operation.deployed_at is not None:
+        merged["deployed_at"] = operation.deployed_at
+    if new["finished_at"] is not None and (
+        existing.finished_at is None
+        or (is_state and operation.phase.completed and existing.deployed_at is not None)
+    ):
+        merged["finished_at"] = new["finished_at"]
+    started = merged.get("started_at", existing.started_at)
+    exact = merged.get("started_at_exact", existing.started_at_exact)
+    finished = merged.get("finished_at", existing.finished_at)
+    duration = (finished - started).total_seconds() if exact and finished else None
+    if duration != existing.duration_seconds and (finished or not existing.finished_at):
+        merged["duration_seconds"] = duration
+    return {name: value for name, value in merged.items() if getattr(existing, name) != value}

@@ -1,0 +1,1 @@
+"""Alembic migrations of the history store (``versions/``, from the first table on)."""

@@ -1,0 +1,116 @@
+"""Redaction of secret values before anything is stored or logged.
+
+Three kinds of secrets are replaced by :data:`REDACTED`: the values of a Kubernetes Secret
+(``data`` and ``stringData``), the values of keys that name a credential (``password``,
+``token``, ``apiKey``, ``name/value`` pairs such as Helm parameters and env entries whose name
+does), and strings that look like credentials wherever they are (bearer tokens, JWTs, private
+keys, well-known token formats, passwords inside URLs, ``password: x`` lines in embedded YAML).
+Revisions (hex digests) never look like credentials, so they survive.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+REDACTED = "<redacted>"
+
+# Lower-cased, with "-", "_" and "." removed, a key containing one of these names a secret...
+_SECRET_WORDS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "credential",
+    "authorization",
+    "bearer",
+    "cookie",
+    "hmackey",
+    "signingkey",
+)
+# ...unless it only refers to one (a Secret's name, a key in it, a file holding it).
+_REFERENCE_ENDINGS = ("ref", "refs", "name", "names", "namespace", "path", "file", "selector")
+
+_PATTERNS = [
+    # PEM private keys, whole block.
+    re.compile(
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.DOTALL
+    ),
+    # JSON Web Tokens.
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+    # GitHub, GitLab, Slack, AWS and generic prefixed tokens.
+    re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+    re.compile(r"\bglpat-[A-Za-z0-9_-]{16,}"),
+    re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
+    re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+]
+# "Bearer xxx" / "Basic xxx" credentials in headers or messages: keep the scheme.
+_AUTH_SCHEME = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+# Passwords in URLs: scheme://user:password@host.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+@", re.IGNORECASE)
+# "password: value" / "token=value" inside embedded text (Helm values, env files).
+_ASSIGNMENT = re.compile(
+    r"(?P<key>[\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|credentials?)"
+    r"[\w.-]*)(?P<sep>[\"']?\s*[:=]\s*)(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s,;}\]]+)",
+    re.IGNORECASE,
+)
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a mapping key names a credential (not a reference to one)."""
+    folded = key.lower().replace("-", "").replace("_", "").replace(".", "")
+    if folded.endswith(_REFERENCE_ENDINGS):
+        return False
+    return any(word in folded for word in _SECRET_WORDS)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every credential-looking part replaced."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
+    return _ASSIGNMENT.sub(_redact_assignment, text)
+
+
+def _redact_assignment(match: re.Match[str]) -> str:
+    if not is_secret_key(match.group("key")) or match.group("value") == REDACTED:
+        return match.group(0)
+    return f"{match.group('key')}{match.group('sep')}{REDACTED}"
+
+
+def redact(value: Any) -> Any:
+    """A copy of a JSON-like value with every secret replaced by :data:`REDACTED`."""
+    if isinstance(value, dict):
+        if value.get("kind") == "Secret" and isinstance(value.get("apiVersion"), str):
+            return _redact_secret_object(value)
+        named = value.get("name")
+        secret_pair = isinstance(named, str) and is_secret_key(named)
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            key_text = str(key)
+            if item is not None and (
+                (is_secret_key(key_text) and not isinstance(item, dict | list))
+                or (secret_pair and key_text == "value")
+            ):
+                result[key] = REDACTED
+            else:
+                result[key] = redact(item)
+        return result
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
+def _redact_secret_object(secret: dict[str, Any]) -> dict[str, Any]:
+    result = {key: redact(item) for key, item in secret.items()}
+    for field in ("data", "stringData"):
+        values = secret.get(field)
+        if isinstance(values, dict):
+            result[field] = {key: REDACTED for key in values}
+    return result

@@ -1,0 +1,138 @@
+"""Flux notification-controller events -> records.
+
+The ``generic`` and ``generic-hmac`` providers POST the event as JSON: ``involvedObject``,
+``severity`` (trace, info, error), ``timestamp``, ``message``, ``reason``, ``metadata``
+(revision under ``<group>/revision``, e.g. ``main@sha1:<sha>``) and ``reportingController``.
+Events carry no id, so an event is identified by the sha256 of its canonical JSON (with the
+cluster it came from): a retried delivery has the same digest, a new reconcile a new time.
+
+Outcomes: reason ``ReconciliationSucceeded`` is a successful reconcile (the periodic
+"Reconciliation finished in 25s, next run in 10m" events are; their duration is read from that
+message), severity ``error`` a failed one. Other events (progress, change sets) only update the
+object's state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+from gitops_schema.gotemplate.gotime import TimeError, parse_duration
+from gitops_schema.store.records import ObjectKey, ObjectState, Observation, Operation, Phase, Tool
+from gitops_schema.store.redact import redact, redact_text
+from gitops_schema.store.sources.payload import PayloadError, mapping, text, time_at
+
+SUCCEEDED_REASON = "ReconciliationSucceeded"
+SEVERITIES = ("trace", "info", "error")
+_FINISHED_IN = re.compile(r"\bfinished in ([0-9][0-9.a-zµμ]*)")
+_GIT_SHA = re.compile(r"(?:^|@|:|/)(?:sha1:)?([0-9a-f]{40}|[0-9a-f]{64})$")
+
+
+def event_digest(event: dict[str, Any], cluster: str) -> str:
+    """sha256 of the event's canonical JSON and its cluster: the event's natural key."""
+    canonical = json.dumps(
+        {"cluster": cluster, "event": event}, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def commit_of(revision: str) -> str:
+    """The commit sha of a Flux revision.
+
+    ``main@sha1:<sha>``, ``sha1:<sha>`` and ``main/<sha>`` give the sha; a revision that names
+    no commit (an OCI digest, a chart version) is returned as it is.
+    """
+    match = _GIT_SHA.search(revision)
+    return match.group(1) if match and "@sha256:" not in revision else revision
+
+
+def reconcile_seconds(message: str) -> float | None:
+    """The duration of "Reconciliation finished in 25s, ..." messages, else None."""
+    match = _FINISHED_IN.search(message)
+    if match is None:
+        return None
+    try:
+        return parse_duration(match.group(1).rstrip(".,")) / 1e9
+    except TimeError:
+        return None
+
+
+def parse_event(event: Any, *, cluster: str) -> Observation:
+    """One notification-controller event from ``cluster``."""
+    if not isinstance(event, dict):
+        raise PayloadError(f"body: expected an event object, got {type(event).__name__}")
+    involved = mapping(event, "involvedObject")
+    if not involved:
+        raise PayloadError("involvedObject: required")
+    kind = text(event, "involvedObject.kind", required=True)
+    name = text(event, "involvedObject.name", required=True)
+    assert kind is not None and name is not None
+    severity = text(event, "severity", required=True)
+    if severity not in SEVERITIES:
+        raise PayloadError(f"severity: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
+    timestamp = time_at(event, "timestamp", required=True)
+    assert timestamp is not None
+    message = redact_text(text(event, "message") or "")
+    reason = text(event, "reason") or ""
+    api_version = text(event, "involvedObject.apiVersion") or ""
+    revision = _revision(mapping(event, "metadata"), api_version)
+
+    operations: list[Operation] = []
+    phase = _phase(severity, reason)
+    if phase is not None:
+        duration = reconcile_seconds(message) if phase is Phase.SUCCEEDED else None
+        operations.append(
+            Operation(
+                started_at=timestamp - timedelta(seconds=duration or 0),
+                phase=phase,
+                digest=event_digest(event, cluster),
+                revision=revision,
+                reason=reason or None,
+                message=message,
+                finished_at=timestamp,
+                duration_seconds=duration,
+            )
+        )
+    state = ObjectState(
+        key=ObjectKey(
+            Tool.FLUX, cluster, kind, text(event, "involvedObject.namespace") or "", name
+        ),
+        api_version=api_version,
+        definition={"involvedObject": redact(involved)},
+        uid=text(event, "involvedObject.uid"),
+        sync_status=_sync_status(phase),
+        revision=revision if phase is Phase.SUCCEEDED else None,
+        message=message,
+        observed_at=timestamp,
+        partial=True,
+    )
+    return Observation(state, operations)
+
+
+def _phase(severity: str, reason: str) -> Phase | None:
+    if severity == "error":
+        return Phase.FAILED
+    if reason == SUCCEEDED_REASON:
+        return Phase.SUCCEEDED
+    return None
+
+
+def _sync_status(phase: Phase | None) -> str | None:
+    if phase is None:
+        return None
+    return "Ready" if phase is Phase.SUCCEEDED else "NotReady"
+
+
+def _revision(metadata: dict[str, Any], api_version: str) -> str | None:
+    """``<group>/revision`` of the object's API group, else any ``.../revision`` key."""
+    group = api_version.split("/")[0]
+    candidates = [f"{group}/revision", "revision"]
+    candidates += sorted(k for k in metadata if isinstance(k, str) and k.endswith("/revision"))
+    for key in candidates:
+        value = metadata.get(key)
+        if isinstance(value, str) and value:
+            return commit_of(value)
+    return None

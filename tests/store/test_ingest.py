@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from gitops_schema.store import db, migrate
+from gitops_schema.store.ingest import ingest
+from gitops_schema.store.records import Observation, Origin
+from gitops_schema.store.sources import argocd, flux
+from gitops_schema.store.tables import deployments, health_transitions, sync_operations
+
+from .dump import dump
+from .simulate import Delivery, application, flux_event, history, replayed, sha, stamp
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = db.create(db_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def observe(delivery: Delivery) -> Observation:
+    if delivery.tool == "argocd":
+        return argocd.parse_webhook(delivery.body)
+    return flux.parse_event(delivery.body, cluster=delivery.cluster)
+
+
+def feed(engine: Engine, deliveries: list[Delivery], batch: int = 1) -> None:
+    for start in range(0, len(deliveries), batch):
+        chunk = [observe(d) for d in deliveries[start : start + batch]]
+        ingest(engine, chunk, origin=Origin.WEBHOOK)
+
+
+def at(text_time: str) -> datetime:
+    return datetime.fromisoformat(text_time.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def test_replay_in_any_order_with_duplicates_stores_the_same(
+    engine: Engine, tmp_path: object
+) -> None:
+    deliveries = history(seed=3, apps=2, syncs=10)
+    feed(engine, deliveries)
+    expected = dump(engine)
+    assert expected["deployments"], "the simulated history has deployments"
+    # Once more, shuffled with retries, in batches: nothing changes.
+    feed(engine, replayed(deliveries, seed=5), batch=7)
+    assert dump(engine) == expected
+
+
+def test_shuffled_store_equals_time_ordered_store_on_both_engines(
+    engine: Engine, tmp_path: object, postgres_server: object
+) -> None:
+    deliveries = history(seed=11, apps=2, syncs=10)
+    feed(engine, replayed(deliveries, seed=1, duplicates=0.2), batch=5)
+    reference = db.create(f"sqlite:///{tmp_path}/reference.db")  # type: ignore[str-bytes-safe]
+    migrate.upgrade(reference)
+    feed(reference, deliveries)
+    assert dump(engine) == dump(reference)
+
+
+def test_deployments_are_revision_changes_of_successful_operations(engine: Engine) -> None:
+    deliveries = history(seed=4, apps=2, syncs=14)
+    feed(engine, replayed(deliveries, seed=9), batch=3)
+    # The definition, as one window query: the revision differs from the previous success.
+    definition = text(
+        """
+        SELECT object_id, revision, started_at FROM (
+            SELECT object_id, revision, started_at, LAG(revision) OVER (
+                PARTITION BY object_id ORDER BY finished_at, started_at, digest
+            ) AS previous
+            FROM sync_operations WHERE phase = 'Succeeded'
+        ) ordered WHERE previous IS NULL OR previous <> revision
+        """
+    )
+    with engine.connect() as connection:
+        expected = sorted(
+            (row.object_id, row.revision, str(row.started_at)[:19])
+            for row in connection.execute(definition)
+        )
+        stored = sorted(
+            (row.object_id, row.revision, row.started_at.strftime("%Y-%m-%d %H:%M:%S"))
+            for row in connection.execute(select(deployments))
+        )
+    assert stored == expected
+
+
+def test_history_entry_and_operation_state_are_one_deployment(engine: Engine) -> None:
+    revision = sha("one")
+    operation = {
+        "phase": "Succeeded",
+        "startedAt": "2026-03-02T10:00:00Z",
+        "finishedAt": "2026-03-02T10:01:00Z",
+        "syncResult": {"revision": revision},
+    }
+    # Old Argo CD: no deployStartedAt, deployedAt a second before finishedAt.
+    entry = {"id": 1, "revision": revision, "deployedAt": "2026-03-02T10:00:59Z"}
+    with_history = application("one", {"history": [entry]})
+    with_state = application("one", {"operationState": operation})
+    for order in ([with_history, with_state], [with_state, with_history]):
+        url = engine.url
+        ingest(engine, [argocd.parse_webhook(order[0])], origin=Origin.WEBHOOK)
+        ingest(engine, [argocd.parse_webhook(order[1])], origin=Origin.WEBHOOK)
+        with engine.connect() as connection:
+            rows = connection.execute(select(sync_operations)).all()
+            deployed = connection.execute(select(deployments)).all()
+        assert len(rows) == 1 and len(deployed) == 1, url
+        row = rows[0]
+        assert row.started_at == at("2026-03-02T10:00:00Z")
+        assert row.finished_at == at("2026-03-02T10:01:00Z")
+        assert row.deployed_at == at("2026-03-02T10:00:59Z")
+        assert row.duration_seconds == 60.0
+        with engine.begin() as connection:
+            connection.execute(deployments.delete())
+            connection.execute(sync_operations.delete())
+
+
+def test_running_then_succeeded_in_either_order(engine: Engine) -> None:
+    revision = sha("r")
+    running = {"phase": "Running", "startedAt": "2026-03-02T10:00:00Z"}
+    done = {**running, "phase": "Succeeded", "finishedAt": "2026-03-02T10:00:40Z",
+            "syncResult": {"revision": revision}}  # fmt: skip
+    ingest(engine, [argocd.parse_webhook(application("a", {"operationState": done}))],
+           origin=Origin.WEBHOOK)  # fmt: skip
+    ingest(engine, [argocd.parse_webhook(application("a", {"operationState": running}))],
+           origin=Origin.WEBHOOK)  # fmt: skip
+    with engine.connect() as connection:
+        (row,) = connection.execute(select(sync_operations)).all()
+        assert connection.execute(select(func.count()).select_from(deployments)).scalar() == 1
+    assert (row.phase, row.revision, row.duration_seconds) == ("Succeeded", revision, 40.0)
+
+
+def test_a_late_operation_moves_the_deployment_to_it(engine: Engine) -> None:
+    a, b = sha("a"), sha("b")
+
+    def event(minute: int, revision: str) -> Observation:
+        body = flux_event(
+            "k", at(f"2026-03-02T10:{minute:02d}:00Z"), revision=revision, severity="info",
+            reason="ReconciliationSucceeded", message="Reconciliation finished in 2s",
+        )  # fmt: skip
+        return flux.parse_event(body, cluster="c")
+
+    for minute, revision in ((0, a), (30, b)):
+        ingest(engine, [event(minute, revision)], origin=Origin.WEBHOOK)
+    # The reconcile of b at 10:20 arrives last: the deployment of b is then at 10:20.
+    ingest(engine, [event(20, b)], origin=Origin.WEBHOOK)
+    with engine.connect() as connection:
+        rows = connection.execute(select(deployments).order_by(deployments.c.finished_at)).all()
+    assert [(r.revision, r.previous_revision, r.finished_at.minute) for r in rows] == [
+        (a, None, 0),
+        (b, a, 20),
+    ]
+
+
+def test_health_observations_without_transition_time_keep_the_first(engine: Engine) -> None:
+    def seen(status: str, minute: int) -> Observation:
+        seen_at = stamp(at(f"2026-03-02T10:{minute:02d}:00Z"))
+        body = application("h", {"health": {"status": status}, "reconciledAt": seen_at})
+        return argocd.parse_webhook(body)
+
+    for status, minute in (("Healthy", 10), ("Healthy", 5), ("Degraded", 20), ("Degraded", 30)):
+        ingest(engine, [seen(status, minute)], origin=Origin.POLL)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(health_transitions).order_by(health_transitions.c.transitioned_at)
+        ).all()
+    assert [(r.status, r.transitioned_at.minute) for r in rows] == [
+        ("Healthy", 5),
+        ("Degraded", 20),
+    ]
+
+
+def test_seed_views_answer_the_seed_queries(engine: Engine) -> None:
+    feed(engine, history(seed=2, apps=1, syncs=6))
+    with engine.connect() as connection:
+        stats = connection.execute(
+            text(
+                "SELECT status, COUNT(*) AS n, AVG(duration_seconds) AS avg_s "
+                "FROM argocd_sync_history GROUP BY status ORDER BY status"
+            )
+        ).all()
+        apps = connection.execute(
+            text("SELECT name, sync_status, health_status FROM argocd_applications")
+        ).all()
+        flux_rows = connection.execute(
+            text("SELECT config_name, COUNT(*) FROM flux_sync_history GROUP BY config_name")
+        ).all()
+        configs = connection.execute(text("SELECT name, type FROM flux_configs")).all()
+    assert {row.status for row in stats} <= {"Succeeded", "Failed"}
+    assert sum(row.n for row in stats) == 6
+    assert [row.name for row in apps] == ["app-0"]
+    assert flux_rows == [("kust-0", 6)]
+    assert configs == [("kust-0", "Kustomization")]

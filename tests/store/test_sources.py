@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from gitops_schema.store.records import Phase, Tool
+from gitops_schema.store.sources import argocd, flux
+from gitops_schema.store.sources.payload import PayloadError, format_time, parse_time
+
+from .simulate import application, flux_event, sha
+
+SHA = sha("x")
+
+
+def test_argocd_application_gives_state_operation_history_and_health() -> None:
+    status = {
+        "sync": {"status": "Synced", "revision": SHA},
+        "health": {"status": "Healthy", "lastTransitionTime": "2026-03-02T10:02:00Z"},
+        "operationState": {
+            "phase": "Failed",
+            "message": "one or more objects failed to apply",
+            "startedAt": "2026-03-02T10:00:00Z",
+            "finishedAt": "2026-03-02T10:00:30.5Z",
+            "syncResult": {"revisions": [SHA, sha("y")]},
+            "operation": {"initiatedBy": {"username": "alice"}},
+        },
+        "history": [{"id": 4, "revision": SHA, "deployedAt": "2026-03-01T09:00:00Z"}],
+        "reconciledAt": "2026-03-02T10:03:00Z",
+    }
+    observation = argocd.parse_webhook(application("web", status, cluster="prod-us"))
+    state = observation.state
+    assert (state.key.tool, state.key.cluster, state.key.namespace, state.key.name) == (
+        Tool.ARGOCD, "prod-us", "argocd", "web",
+    )  # fmt: skip
+    assert (state.sync_status, state.health_status, state.revision) == ("Synced", "Healthy", SHA)
+    assert state.observed_at == datetime(2026, 3, 2, 10, 3, tzinfo=UTC)
+    failed, entry = observation.operations
+    assert failed.phase is Phase.FAILED
+    assert failed.revision == f"{SHA},{sha('y')}"
+    assert failed.duration_seconds == 30.5
+    assert failed.initiated_by == "alice"
+    assert entry.phase is Phase.SUCCEEDED
+    assert entry.deployed_at == entry.started_at == datetime(2026, 3, 1, 9, tzinfo=UTC)
+    assert not entry.started_at_exact
+    (health,) = observation.health
+    assert (health.status, health.exact) == ("Healthy", True)
+
+
+def test_argocd_cluster_from_server() -> None:
+    body = application("a", {})
+    destination = body["app"]["spec"]["destination"]
+    destination.pop("name")
+    destination["server"] = "https://kubernetes.default.svc"
+    assert argocd.parse_webhook(body).state.key.cluster == "in-cluster"
+    destination["server"] = "https://10.0.0.1:6443"
+    names = {"https://10.0.0.1:6443": "edge"}
+    assert argocd.parse_webhook(body, cluster_names=names).state.key.cluster == "edge"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ([], "body: expected an object"),
+        ({"application": {}}, '"app" is missing'),
+        ({"app": {"metadata": {}}}, "app.metadata.name: required"),
+        ({"app": {"metadata": {"name": 3}}}, "app.metadata.name: expected a string"),
+        ({"app": {"kind": "Deployment", "metadata": {"name": "a"}}}, "app.kind: expected"),
+        (
+            {"app": {"metadata": {"name": "a"}, "status": {"operationState": {"phase": "Odd"}}}},
+            "app.status.operationState.phase: unknown phase 'Odd'",
+        ),
+        (
+            {"app": {"metadata": {"name": "a"},
+                     "status": {"history": [{"deployedAt": "yesterday"}]}}},
+            "app.status.history[0].deployedAt: not an RFC 3339 timestamp",
+        ),
+    ],
+)  # fmt: skip
+def test_argocd_bad_payloads_name_the_field(body: object, reason: str) -> None:
+    with pytest.raises(PayloadError, match=None) as raised:
+        argocd.parse_webhook(body)
+    assert reason in str(raised.value)
+
+
+def test_flux_success_event_revision_duration_and_digest() -> None:
+    moment = datetime(2026, 3, 2, 10, 0, 25, tzinfo=UTC)
+    body = flux_event(
+        "apps", moment, revision=SHA, severity="info", reason="ReconciliationSucceeded",
+        message="Reconciliation finished in 1m2.5s, next run in 10m0s",
+    )  # fmt: skip
+    observation = flux.parse_event(body, cluster="eu")
+    (operation,) = observation.operations
+    assert operation.phase is Phase.SUCCEEDED
+    assert operation.revision == SHA
+    assert operation.duration_seconds == 62.5
+    assert operation.finished_at == moment
+    assert operation.started_at == datetime(2026, 3, 2, 9, 59, 22, 500000, tzinfo=UTC)
+    assert operation.digest == flux.event_digest(dict(reversed(body.items())), "eu")
+    assert operation.digest != flux.event_digest(body, "us")
+    assert observation.state.partial and observation.state.key.cluster == "eu"
+
+
+def test_flux_outcomes() -> None:
+    moment = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    failed = flux_event("a", moment, revision=SHA, severity="error", reason="HealthCheckFailed",
+                        message="health check failed")  # fmt: skip
+    (operation,) = flux.parse_event(failed, cluster="c").operations
+    assert (operation.phase, operation.duration_seconds) == (Phase.FAILED, None)
+    progress = flux_event("a", moment, revision=SHA, severity="info", reason="Progressing",
+                          message="Deployment/default/web configured")  # fmt: skip
+    assert flux.parse_event(progress, cluster="c").operations == []
+
+
+@pytest.mark.parametrize(
+    ("revision", "commit"),
+    [
+        (f"main@sha1:{SHA}", SHA),
+        (f"sha1:{SHA}", SHA),
+        (f"main/{SHA}", SHA),
+        (SHA, SHA),
+        ("v1.2.3@sha256:" + "a" * 64, "v1.2.3@sha256:" + "a" * 64),
+        ("6.6.1+0cc9a8446c95", "6.6.1+0cc9a8446c95"),
+    ],
+)
+def test_flux_revisions(revision: str, commit: str) -> None:
+    assert flux.commit_of(revision) == commit
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("text", "body: expected an event object"),
+        ({}, "involvedObject: required"),
+        ({"involvedObject": {"kind": "Kustomization", "name": "a"}, "severity": "warn",
+          "timestamp": "2026-03-02T10:00:00Z"}, "severity: expected one of"),
+        ({"involvedObject": {"kind": "Kustomization", "name": "a"}, "severity": "info"},
+         "timestamp: required"),
+        ({"involvedObject": {"kind": "Kustomization", "name": "a"}, "severity": "info",
+          "timestamp": "2026-03-02T10:00:00"}, "timestamp: timestamp without a time zone"),
+    ],
+)  # fmt: skip
+def test_flux_bad_payloads_name_the_field(body: object, reason: str) -> None:
+    with pytest.raises(PayloadError) as raised:
+        flux.parse_event(body, cluster="c")
+    assert reason in str(raised.value)
+
+
+def test_times_nanoseconds_and_format() -> None:
+    parsed = parse_time("2026-03-02T10:00:00.123456789+02:00", "t")
+    assert parsed == datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
+    assert format_time(parsed) == "2026-03-02T08:00:00.123456Z"
+    assert format_time(datetime(2026, 3, 2, 8, tzinfo=UTC)) == "2026-03-02T08:00:00Z"
