@@ -14,6 +14,7 @@ from gitops_schema import __version__
 from gitops_schema.cli._output import Exit, print_error
 from gitops_schema.cli.appset import app as appset_app
 from gitops_schema.cli.check import check_command
+from gitops_schema.cli.convert import app as convert_app
 from gitops_schema.cli.diff import diff_command, envdiff_command
 from gitops_schema.cli.inventory import inventory_command
 from gitops_schema.cli.render import render_command
@@ -53,6 +54,7 @@ app.add_typer(appset_app, name="appset")
 app.command("render")(render_command)
 app.command("diff")(diff_command)
 app.command("envdiff")(envdiff_command)
+app.add_typer(convert_app, name="convert")
 
 
 def main() -> None:

@@ -1,0 +1,143 @@
+"""AppProject -> Flux multi-tenancy.
+
+A service account the project's applications act as, bound to the namespaces the project
+allows, and a loss for every rule Flux cannot enforce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitops_schema.convert.output import dns_name
+
+__all__ = ["Tenant", "project_tenant", "tenant_account"]
+
+
+@dataclass(slots=True)
+class Tenant:
+    """The RBAC objects of one project on one cluster, and what they cannot say."""
+
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    losses: list[tuple[str, str]] = field(default_factory=list)
+
+
+def tenant_account(project: str) -> str:
+    """The service account the applications of ``project`` act as in Flux."""
+    return dns_name(f"tenant-{project}")
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _applies(destination: Mapping[str, Any], cluster: str, server: str | None) -> bool:
+    name, url = destination.get("name"), destination.get("server")
+    if name is not None:
+        return str(name) in ("*", cluster)
+    return url is None or str(url) == "*" or (server is not None and str(url) == server)
+
+
+def project_tenant(
+    project: Mapping[str, Any], cluster: str, server: str | None, namespace: str
+) -> Tenant:
+    """The tenant objects of an AppProject on ``cluster`` (whose API URL is ``server``).
+
+    The account gets ``admin`` in every namespace the project's destinations name for
+    this cluster (``cluster-admin`` when they allow every namespace). Everything else an
+    AppProject restricts is stated as a loss.
+    """
+    tenant = Tenant()
+    metadata = project.get("metadata") or {}
+    spec = project.get("spec") or {}
+    name = str(metadata.get("name") or "")
+    account = tenant_account(name)
+    labels = {"gitops-schema.io/argocd-project": dns_name(name)}
+    tenant.objects.append(
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {"name": account, "namespace": namespace, "labels": labels},
+        }
+    )
+    subject = {"kind": "ServiceAccount", "name": account, "namespace": namespace}
+    namespaces: list[str] = []
+    every = False
+    for index, destination in enumerate(_list(spec.get("destinations"))):
+        if not isinstance(destination, Mapping) or not _applies(destination, cluster, server):
+            continue
+        allowed = str(destination.get("namespace") or "")
+        if allowed.startswith("!"):
+            tenant.losses.append(
+                (
+                    f"$.spec.destinations[{index}].namespace",
+                    "a denied namespace cannot be expressed with RBAC bindings",
+                )
+            )
+        elif allowed == "*":
+            every = True
+        elif any(char in allowed for char in "*?["):
+            tenant.losses.append(
+                (
+                    f"$.spec.destinations[{index}].namespace",
+                    f"namespace pattern {allowed!r}: RBAC binds exact namespaces only",
+                )
+            )
+        elif allowed and allowed not in namespaces:
+            namespaces.append(allowed)
+    cluster_kinds = _list(spec.get("clusterResourceWhitelist"))
+    all_cluster = any(
+        isinstance(k, Mapping) and k.get("group") == "*" and k.get("kind") == "*"
+        for k in cluster_kinds
+    )
+    if every and all_cluster:
+        tenant.objects.append(_binding("ClusterRoleBinding", account, "cluster-admin", subject))
+    else:
+        if every:
+            tenant.objects.append(_binding("ClusterRoleBinding", account, "admin", subject))
+        for allowed in namespaces:
+            binding = _binding("RoleBinding", account, "admin", subject)
+            binding["metadata"]["namespace"] = allowed
+            tenant.objects.append(binding)
+        if cluster_kinds:
+            tenant.losses.append(
+                (
+                    "$.spec.clusterResourceWhitelist",
+                    "cluster-scoped kinds are allowed by kind in Argo CD and by resource in "
+                    "RBAC: grant them to the account with a ClusterRole by hand",
+                )
+            )
+    for key, reason in (
+        (
+            "sourceRepos",
+            "Flux has no list of allowed repositories (run the controllers with "
+            "--no-cross-namespace-refs and give each tenant its own sources)",
+        ),
+        ("sourceNamespaces", "Flux has no apps-in-any-namespace restriction"),
+        ("namespaceResourceBlacklist", "denied namespaced kinds need a narrower Role by hand"),
+        ("namespaceResourceWhitelist", "allowed namespaced kinds need a narrower Role by hand"),
+        ("clusterResourceBlacklist", "denied cluster-scoped kinds need a narrower ClusterRole"),
+        ("roles", "project roles govern Argo CD's UI and API, which Flux does not have"),
+        ("syncWindows", "Flux has no sync windows (suspend and resume on a schedule instead)"),
+        ("orphanedResources", "Flux does not report orphaned resources"),
+        ("signatureKeys", "verify commits with GitRepository spec.verify and the keys' Secret"),
+        ("sourceIntegrity", "verify commits with GitRepository spec.verify and the keys' Secret"),
+        ("destinationServiceAccounts", "the tenant account replaces these"),
+    ):
+        value = spec.get(key)
+        if key == "sourceRepos" and _list(value) == ["*"]:
+            continue
+        if value:
+            tenant.losses.append((f"$.spec.{key}", reason))
+    return tenant
+
+
+def _binding(kind: str, account: str, role: str, subject: dict[str, str]) -> dict[str, Any]:
+    return {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": kind,
+        "metadata": {"name": f"{account}-{role}"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+        "subjects": [subject],
+    }

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gitops_schema.convert import ConvertOptions, Status, argocd_to_flux
+
+
+def _item(conversion: Any, name: str) -> Any:
+    return next(i for i in conversion.fidelity.items if i.source.name == name)
+
+
+def _objects(conversion: Any, relative: str) -> list[dict[str, Any]]:
+    return conversion.tree.files[relative]
+
+
+def test_helm_application_maps_values_release_and_policy(argo_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=out))
+    item = _item(conversion, "web")
+    assert item.status is Status.EXACT, item.losses
+    (release,) = _objects(conversion, "clusters/prod/apps/web.yaml")
+    spec = release["spec"]
+    assert release["kind"] == "HelmRelease"
+    assert spec["releaseName"] == "web-release"
+    assert spec["targetNamespace"] == "web"
+    # Argo CD layers value files on the chart's values.yaml; Flux replaces it unless listed.
+    assert spec["chart"]["spec"]["valuesFiles"] == [
+        "charts/web/values.yaml",
+        "charts/web/values-prod.yaml",
+    ]
+    assert spec["chart"]["spec"]["reconcileStrategy"] == "Revision"
+    assert spec["values"] == {"replicas": 3, "image": {"tag": "1.10"}}
+    assert spec["install"]["createNamespace"] is True
+    assert spec["driftDetection"] == {"mode": "enabled"}
+    # The project became a tenant the release acts as.
+    assert spec["serviceAccountName"] == "tenant-team"
+    (source,) = _objects(conversion, "clusters/prod/sources/gitrepository-repo-main.yaml")
+    assert source["spec"]["ref"] == {"branch": "main"}
+
+
+def test_head_is_never_guessed(argo_repo: Path, tmp_path: Path) -> None:
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=tmp_path / "out"))
+    item = _item(conversion, "kust")
+    assert any(
+        loss.field == "$.spec.source.targetRevision" and "default branch" in loss.reason
+        for loss in item.losses
+    )
+    (source,) = _objects(conversion, "clusters/in-cluster/sources/gitrepository-repo.yaml")
+    assert "ref" not in source["spec"]
+
+
+def test_kustomize_edits_flux_lacks_become_an_overlay_inside_the_repository(
+    argo_repo: Path,
+) -> None:
+    out = argo_repo / "flux"
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=out))
+    (kustomization,) = _objects(conversion, "clusters/in-cluster/apps/kust.yaml")
+    spec = kustomization["spec"]
+    assert spec["namePrefix"] == "p-"
+    assert spec["images"] == [{"name": "nginx", "newTag": "1.25"}]
+    assert spec["path"] == "./flux/overlays/in-cluster/kust"
+    (overlay,) = _objects(conversion, "overlays/in-cluster/kust/kustomization.yaml")
+    assert overlay["commonLabels"] == {"team": "a"}
+    assert overlay["resources"] == ["../../../../manifests/kust"]
+
+
+def test_kustomize_edits_outside_the_repository_are_a_stated_loss(
+    argo_repo: Path, tmp_path: Path
+) -> None:
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=tmp_path / "out"))
+    item = _item(conversion, "kust")
+    assert item.status is Status.LOSSY
+    assert any("commonLabels" in loss.reason for loss in item.losses)
+
+
+def test_directory_without_recurse_lists_its_own_files(argo_repo: Path) -> None:
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=argo_repo / "flux"))
+    (overlay,) = _objects(conversion, "overlays/in-cluster/plain/kustomization.yaml")
+    assert overlay["resources"] == ["../../../../manifests/dir/a.yaml"]
+    (kustomization,) = _objects(conversion, "clusters/in-cluster/apps/plain.yaml")
+    # Not automated: manual sync is stated, and the Kustomization written suspended.
+    assert kustomization["spec"]["suspend"] is True
+    assert kustomization["spec"]["deletionPolicy"] == "Orphan"
+    (source,) = _objects(conversion, "clusters/in-cluster/sources/gitrepository-repo-v1-2-0.yaml")
+    assert source["spec"]["ref"] == {"tag": "v1.2.0"}
+
+
+def test_plugins_are_unsupported_and_appsets_expanded(argo_repo: Path, tmp_path: Path) -> None:
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=tmp_path / "out"))
+    plugged = _item(conversion, "plugged")
+    assert plugged.status is Status.UNSUPPORTED and not plugged.outputs
+    appset = _item(conversion, "envs")
+    assert appset.status is Status.EXACT, appset.losses  # a list generator is static
+    names = {o.name for o in appset.outputs if o.kind == "Kustomization"}
+    assert names == {"kust-dev", "kust-test"}
+
+
+def test_project_becomes_a_tenant_with_its_losses(argo_repo: Path, tmp_path: Path) -> None:
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=tmp_path / "out"))
+    project = _item(conversion, "team")
+    kinds = sorted(o.kind for o in project.outputs)
+    assert kinds == ["RoleBinding", "ServiceAccount"]
+    fields = {loss.field for loss in project.losses}
+    assert fields == {"$.spec.destinations[1].namespace", "$.spec.sourceRepos"}
+
+
+def test_cli_report_json_and_exit_codes(argo_repo: Path, tmp_path: Path, cli: Any) -> None:
+    out = tmp_path / "out"
+    run = cli("convert", "argocd-to-flux", str(argo_repo), "-o", str(out), "--format", "json")
+    assert run.code == 1  # something is lossy
+    report = json.loads(run.out)
+    assert set(report) == {"items", "summary"}
+    first = report["items"][0]
+    assert set(first) == {"source", "status", "outputs", "losses"}
+    assert set(first["source"]) == {"kind", "namespace", "name", "file", "line"}
+    assert report["summary"]["unsupported"] == 1
+    written = yaml.safe_load((out / "clusters/prod/apps/web.yaml").read_text())
+    assert written["kind"] == "HelmRelease"
+    (argo_repo / ".git").mkdir()  # a file given alone resolves paths from its work tree
+    web = argo_repo / "argocd/web.yaml"
+    web.write_text((argo_repo / "argocd/apps.yaml").read_text().split("---")[0])
+    exact = cli("convert", "argocd-to-flux", str(web), "-o", str(out))
+    assert exact.code == 0, exact.out
+    assert cli("convert", "argocd-to-flux", str(tmp_path / "nope"), "-o", str(out)).code == 2
+    assert cli("convert", "argocd-to-flux", str(argo_repo)).code == 2
+    markdown = cli(
+        "convert", "argocd-to-flux", str(argo_repo), "-o", str(out), "--format", "markdown"
+    )
+    assert markdown.out.startswith("| source | status | outputs |")
