@@ -207,6 +207,30 @@ def check_unpinned(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+_API_VERSION = re.compile(r"v[0-9]+(?:(?:alpha|beta)[0-9]+)?")
+
+
+def check_ignore_differences(context: RuleContext) -> Iterator[Diagnostic]:
+    """ignoreDifferences entries whose group carries a version, and so match nothing."""
+    for obj, path, app_spec in application_specs(context):
+        for index, entry in enumerate(app_spec.get("ignoreDifferences") or []):
+            group = entry.get("group") if isinstance(entry, dict) else None
+            if not isinstance(group, str) or "{{" in group:
+                continue
+            if "/" in group:
+                bare = group.split("/", 1)[0]
+            elif _API_VERSION.fullmatch(group):
+                bare = ""  # the core group's version (v1) written as its group
+            else:
+                continue
+            use = f"group: {bare!r}" if bare else "group: '' (the core group)"
+            yield IGNORE_GROUP.finding(
+                f"{obj.kind} {obj.name!r}: ignoreDifferences group {group!r} holds a version; "
+                f"Argo CD compares the group alone, so this entry matches nothing: use {use}",
+                at(obj, *path, "ignoreDifferences", index, "group"),
+            )
+
+
 WILDCARD = Rule(
     "appproject-wildcard",
     Severity.WARNING,
@@ -253,4 +277,16 @@ UNPINNED = Rule(
     "namespaces, paths and labels).",
 )
 
-RULES = (WILDCARD, POLICY_SYNTAX, NO_SELFHEAL, NO_RETRY, UNPINNED)
+IGNORE_GROUP = Rule(
+    "argocd-ignore-differences-group",
+    Severity.WARNING,
+    "An ignoreDifferences entry whose group carries a version (networking.k8s.io/v1).",
+    bad="ignoreDifferences:\n  - group: networking.k8s.io/v1\n    kind: Ingress",
+    good="ignoreDifferences:\n  - group: networking.k8s.io\n    kind: Ingress",
+    check=check_ignore_differences,
+    explanation="Argo CD matches an entry's group against the resource's API group only, "
+    "so a group with a version never matches: the differences it meant to ignore show as "
+    "out of sync (and selfHeal reverts them).",
+)
+
+RULES = (WILDCARD, POLICY_SYNTAX, NO_SELFHEAL, NO_RETRY, UNPINNED, IGNORE_GROUP)
