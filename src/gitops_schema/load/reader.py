@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load.document import Document
 from gitops_schema.load.json import looks_like_json, parse_json
+from gitops_schema.load.templates import TEMPLATE_SUFFIXES, skipped, template_tool
 from gitops_schema.load.tree import YamlMap, YamlSeq
 from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents
 from gitops_schema.location import Location
@@ -126,4 +127,8 @@ def read_bytes(
         assert problem is not None
         return [], [problem], None
     documents, diagnostics = read_text(text, file, options)
+    if any(d.rule == "yaml-syntax" for d in diagnostics) or file.endswith(TEMPLATE_SUFFIXES):
+        tool = template_tool(file, text)
+        if tool is not None:
+            return [], [skipped(file, tool)], text
     return documents, diagnostics, text

@@ -18,6 +18,14 @@ RULES = (
         good="spec:\n  repoURL: '{{.app.source}}'",
     ),
     Rule(
+        "template-skipped",
+        Severity.INFO,
+        "A file that is a template of another tool (Jinja, a Helm-style template outside a "
+        "chart); not read.",
+        bad="# roles/web/templates/deployment.yaml\nreplicas: {% if prod %}3{% else %}1{% endif %}",
+        good="# rendered by its tool first, or kept out of the checked tree with --exclude",
+    ),
+    Rule(
         "yaml-duplicate-key",
         Severity.ERROR,
         "A key given twice in one mapping; reported at the second, the last value wins.",
