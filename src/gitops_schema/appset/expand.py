@@ -16,6 +16,7 @@ from typing import Any
 from gitops_schema.appset.env import Env
 from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
 from gitops_schema.appset.generators import MODULES, GeneratorContext, generate_entry
+from gitops_schema.appset.generators.clusters import IN_CLUSTER_SERVER
 from gitops_schema.appset.params import Params
 from gitops_schema.appset.template import (
     apply_template_patch,
@@ -50,6 +51,32 @@ class Expansion:
     params: list[list[Params]] = field(default_factory=list)
     """The parameter sets of each top-level generator entry, in order."""
     report: Report = field(default_factory=Report)
+    implicit_in_cluster: int | None = None
+    """The first generator entry that, with no cluster Secrets, expanded for Argo CD's
+    implicit ``in-cluster`` cluster alone; None when none did."""
+    noted: bool = False
+    """Whether :func:`note_in_cluster` has spoken for this ApplicationSet."""
+
+
+def note_in_cluster(expansion: Expansion) -> Diagnostic | None:
+    """The one note naming the implicit in-cluster cluster, when it explains a finding.
+
+    With no cluster Secrets, a clusters generator yields Argo CD's local cluster alone (no
+    labels, no annotations), which is often why a template fails or names repeat. Said
+    once per ApplicationSet, at the generator that did it; None when it was said already
+    or does not apply.
+    """
+    if expansion.implicit_in_cluster is None or expansion.noted:
+        return None
+    expansion.noted = True
+    return Diagnostic(
+        "appset-offline-input",
+        Severity.INFO,
+        f"generator {expansion.implicit_in_cluster}: no cluster Secrets found: Applications "
+        "were expanded for the implicit in-cluster cluster; pass --clusters (cluster "
+        "Secrets, a clusters list or a kubeconfig)",
+        _at(expansion.appset, "spec", "generators", expansion.implicit_in_cluster),
+    )
 
 
 def invalid_generators_warning(appset: Mapping[str, Any]) -> str | None:
@@ -127,7 +154,10 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
             expansion.params.append([])
             expansion.report.add(
                 Diagnostic(
-                    "appset-offline-input", Severity.INFO, f"generator {index}: {error}", where
+                    "appset-offline-input",
+                    Severity.INFO,
+                    f"generator {index}: cannot verify offline: {error}",
+                    where,
                 )
             )
             continue
@@ -145,11 +175,19 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
                 Diagnostic(
                     "appset-offline-input",
                     Severity.INFO,
-                    f"generator {index}: no cluster inventory to select from: give --clusters "
+                    f"generator {index}: cannot verify offline: no cluster inventory to "
+                    "select from: give --clusters "
                     "(cluster Secrets, a clusters list or a kubeconfig)",
                     where,
                 )
             )
+        if (
+            expansion.implicit_in_cluster is None
+            and not env.clusters
+            and _uses_clusters(entry)
+            and any(p.get("server") == IN_CLUSTER_SERVER for p in params)
+        ):
+            expansion.implicit_in_cluster = index
         template = merge_generator_template(base_template, _generator_template(entry))
         renderer = compile_value(template, go_template=go_template, options=options)
         for params_set in params:
@@ -179,6 +217,10 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
             expansion.applications.append(
                 GeneratedApplication(_finish(application, namespace), index, params_set)
             )
+    if any(d.severity >= Severity.WARNING for d in expansion.report):
+        note = note_in_cluster(expansion)
+        if note is not None:
+            expansion.report.add(note)
     return expansion
 
 

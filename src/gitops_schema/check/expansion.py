@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gitops_schema.appset import OfflineInputs, expand_objects
-from gitops_schema.appset.expand import Expansion
+from gitops_schema.appset.expand import Expansion, note_in_cluster
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load import Document
@@ -100,6 +100,9 @@ def check_duplicate_names(expansions: Sequence[Expansion]) -> Iterator[Diagnosti
                     f"(also from {also}): Argo CD keeps one and reports an error",
                     expansion.appset.document.locate(("spec", "template", "metadata", "name")),
                 )
+                note = note_in_cluster(expansion)
+                if note is not None:
+                    yield note
             else:
                 seen[key] = owner
 
@@ -157,6 +160,9 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
                 f"at folders that do not exist in the repository: {shown}{more}",
                 expansion.appset.document.locate(("spec", "template", "spec", "source", "path")),
             )
+            note = note_in_cluster(expansion)
+            if note is not None:
+                yield note
 
 
 GENERATOR_FAILED = Rule(

@@ -279,8 +279,8 @@ def _render_repository_chart(
     if found is None:
         report.emit(
             "render-argocd-chart-not-cached",
-            Severity.ERROR,
-            f"chart {chart} {version} from {url} is not in the chart cache "
+            Severity.INFO,
+            f"cannot verify offline: chart {chart} {version} from {url} is not in the chart cache "
             f"({cache_hint(chart, version)})",
             context.where,
         )

@@ -199,8 +199,9 @@ class _Charts:
             )
             self.report.emit(
                 "render-flux-helm-chart-not-cached",
-                Severity.ERROR,
-                f"chart {chart} {version or '(latest)'} from {source} is not in the chart "
+                Severity.INFO,
+                f"cannot verify offline: chart {chart} {version or '(latest)'} from {source} "
+                "is not in the chart "
                 f"cache ({cache_hint(chart, version)}){unfetched}",
                 self.where,
             )
@@ -300,8 +301,9 @@ def _referenced_chart(
     if oci_ref.get("digest") and not version:
         report.emit(
             "render-flux-helm-chart-not-cached",
-            Severity.ERROR,
-            f"chartRef {described} pins {url} by digest only: the chart cache is keyed by "
+            Severity.INFO,
+            f"cannot verify offline: chartRef {described} pins {url} by digest only: the "
+            "chart cache is keyed by "
             "version, so add ref.tag (or give the chart through spec.chart)",
             where,
         )
