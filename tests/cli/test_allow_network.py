@@ -60,7 +60,8 @@ def test_render_fetches_each_chart_once_then_renders_offline(
 ) -> None:
     cache = str(tmp_path / "charts")
     offline = cli("render", str(repository), "--chart-cache", cache)
-    assert offline.code == 1
+    # A chart not cached cannot be verified offline: said (as info), not a failure.
+    assert offline.code == 0
     assert "[render-argocd-chart-not-cached]" in offline.err
     assert "[render-flux-helm-chart-not-cached]" in offline.err
     assert chart_server.requests == []

@@ -9,6 +9,7 @@ failing object pays for walking the errors into located diagnostics.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -35,6 +36,18 @@ from gitops_schema.model.registry import split_api_version
 MISSING_RULE = "schema-missing"
 UNKNOWN_FIELD_RULE = "unknown-field"
 _SOPS_PREFIX = "ENC["
+
+
+MISSING_TAIL = "objects of this kind are not schema-validated (said once per run)"
+_MISSING = re.compile(r"no schema known for (?P<kind>\S+) \((?P<api>[^)]*)\) (?P<where>in .*?); ")
+
+
+def missing_schema(finding: Diagnostic) -> tuple[str, str, str] | None:
+    """(kind, apiVersion, where it was looked for) of a ``schema-missing`` note, else None."""
+    if finding.rule != MISSING_RULE:
+        return None
+    found = _MISSING.match(finding.message)
+    return (found["kind"], found["api"], found["where"]) if found else None
 
 
 class SchemaValidator:
@@ -212,8 +225,7 @@ class SchemaValidator:
         self._missing.add(key)
         message = (
             f"no schema known for {obj.kind} ({obj.api_version}) in Kubernetes "
-            f"{self.kubernetes_version} or the packaged CRDs; objects of this kind are not "
-            "schema-validated (said once per run)"
+            f"{self.kubernetes_version} or the packaged CRDs; {MISSING_TAIL}"
         )
         return [Diagnostic(MISSING_RULE, Severity.INFO, message, obj.location)]
 

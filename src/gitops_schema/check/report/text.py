@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from gitops_schema.check.result import CheckResult
+from gitops_schema.check.schema import MISSING_TAIL, missing_schema
 from gitops_schema.diagnostics import Diagnostic, Severity
 
 TAB_WIDTH = 4
@@ -40,11 +41,32 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
         The report, ending in a newline.
     """
     blocks: list[str] = []
+    missing: dict[str, list[Diagnostic]] = {}
     for file, findings in groupby(result.findings, key=lambda f: f.location.file):
         lines = source_lines(result.sources.get(file))
-        blocks.extend(format_finding(finding, lines, color=color) for finding in findings)
+        for finding in findings:
+            noted = missing_schema(finding)
+            if noted is not None:
+                missing.setdefault(noted[0], []).append(finding)
+            else:
+                blocks.append(format_finding(finding, lines, color=color))
+    if missing:
+        blocks.append("\n".join(_missing_line(group, color) for group in missing.values()))
     blocks.append(summary_line(result, color=color))
     return "\n\n".join(blocks) + "\n"
+
+
+def _missing_line(group: Sequence[Diagnostic], color: bool) -> str:
+    """The ``schema-missing`` notes of one kind as one line, at the first object of it."""
+    first = group[0]
+    kind, _, where = missing_schema(first) or ("?", "", "")
+    versions = ", ".join(dict.fromkeys((missing_schema(f) or ("", "?", ""))[1] for f in group))
+    style = _SEVERITY_STYLE[first.severity]
+    return (
+        f"{_paint(str(first.location), _BOLD, color)}: "
+        f"{_paint(f'{first.severity.value}[{first.rule}]', style, color)}: "
+        f"no schema known for {_printable(kind)} ({_printable(versions)}) {where}; {MISSING_TAIL}"
+    )
 
 
 def source_lines(text: str | None) -> list[str] | None:

@@ -211,7 +211,7 @@ _API_VERSION = re.compile(r"v[0-9]+(?:(?:alpha|beta)[0-9]+)?")
 
 
 def check_ignore_differences(context: RuleContext) -> Iterator[Diagnostic]:
-    """ignoreDifferences entries whose group carries a version, and so match nothing."""
+    """Entries of ignoreDifferences whose group carries a version, and so match nothing."""
     for obj, path, app_spec in application_specs(context):
         for index, entry in enumerate(app_spec.get("ignoreDifferences") or []):
             group = entry.get("group") if isinstance(entry, dict) else None

@@ -84,4 +84,19 @@ RULES = (
         bad="spec:\n  healthCheck: [...]   # the field is healthChecks",
         good="spec:\n  healthChecks: [...]",
     ),
+    Rule(
+        "render-argocd-chart-not-cached",
+        Severity.INFO,
+        "An Application's Helm chart not in the chart cache: cannot verify offline (with "
+        "--render).",
+        bad="# chart podinfo 6.5.0 from https://stefanprodan.github.io/podinfo, not cached",
+        good="# --chart-cache DIR holding podinfo-6.5.0.tgz, or --allow-network",
+    ),
+    Rule(
+        "render-flux-helm-chart-not-cached",
+        Severity.INFO,
+        "A HelmRelease's chart not in the chart cache: cannot verify offline (with --render).",
+        bad="# chart podinfo 6.x from HelmRepository flux-system/podinfo, not cached",
+        good="# --chart-cache DIR holding podinfo/6.5.0/, or --allow-network",
+    ),
 )
