@@ -316,14 +316,14 @@ def test_chart_values_follow_values_schema_json() -> None:
     assert _chart("replicas: 2\nimage: {tag: v1}\n") == []
     assert _chart("replicas: two\nimage: {tag: latest}\n") == [
         "c/values.yaml:1 $.replicas: expected integer, found 'two'",
-        "c/values.yaml:2 $.image.tag: 'latest' does not match the pattern ^v[0-9]+$",
+        "c/values.yaml:2 $.image.tag: 'latest' does not match the pattern \\Av[0-9]+\\z",
     ]
 
 
 def test_extra_values_files_are_checked_merged_over_the_defaults() -> None:
     assert _chart("image: {tag: v1}\n", "replicas: 3\n") == []
     assert _chart("image: {tag: v1}\n", "image: {tag: main}\n") == [
-        "env/prod.yaml:1 $.image.tag: 'main' does not match the pattern ^v[0-9]+$"
+        "env/prod.yaml:1 $.image.tag: 'main' does not match the pattern \\Av[0-9]+\\z"
     ]
 
 

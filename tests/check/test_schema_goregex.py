@@ -5,8 +5,8 @@ from __future__ import annotations
 import jsonschema_rs
 import pytest
 
-from gitops_schema.check.goregex import translate
 from gitops_schema.check.schema_normalise import usable_pattern
+from gitops_schema.golang.ecma import translate
 
 
 @pytest.mark.parametrize(

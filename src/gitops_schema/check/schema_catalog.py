@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema_rs
 
 from gitops_schema.check.cel import CelRule, collect_rules
+from gitops_schema.check.goregex import KEYWORDS
 from gitops_schema.check.schema_normalise import Profile, normalise
 from gitops_schema.errors import UsageError
 
@@ -111,6 +112,7 @@ def kubernetes_schema(
         registry=_kubernetes_registry(version, strict),
         formats=_FORMATS,
         validate_formats=True,
+        keywords=KEYWORDS,
     )
     return CompiledSchema(validator, (), f"Kubernetes {version}")
 
@@ -129,7 +131,10 @@ def packaged_schema(strict: bool, group: str, api: str, kind: str) -> CompiledSc
         return None
     schema = _read(entry)
     validator = jsonschema_rs.Draft7Validator(
-        normalise(schema, Profile(strict)), formats=_FORMATS, validate_formats=True
+        normalise(schema, Profile(strict)),
+        formats=_FORMATS,
+        validate_formats=True,
+        keywords=KEYWORDS,
     )
     return CompiledSchema(validator, collect_rules(schema), f"{group}/{kind.lower()}_{api}")
 
@@ -144,7 +149,7 @@ def file_schema(strict: bool, name: str) -> CompiledSchema:
     schema = _read(_PACKAGED / "schemastore" / f"{name}.json")
     profile = Profile(strict, opens=name != "kustomization")
     validator = jsonschema_rs.Draft7Validator(
-        normalise(schema, profile), formats=_FORMATS, validate_formats=True
+        normalise(schema, profile), formats=_FORMATS, validate_formats=True, keywords=KEYWORDS
     )
     return CompiledSchema(validator, (), f"SchemaStore {name}.json")
 
@@ -158,7 +163,9 @@ def values_schema(schema: dict[str, Any], source: str) -> CompiledSchema:
     profile = Profile(strict=False, opens=False, nullable=False, server_formats=False)
     # The schema arrives as loaded YAML/JSON; jsonschema-rs takes only plain containers.
     plain = json.loads(json.dumps(schema))
-    return CompiledSchema(jsonschema_rs.validator_for(normalise(plain, profile)), (), source)
+    return CompiledSchema(
+        jsonschema_rs.validator_for(normalise(plain, profile), keywords=KEYWORDS), (), source
+    )
 
 
 def _read(entry: Traversable) -> dict[str, Any]:

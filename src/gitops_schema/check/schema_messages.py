@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from gitops_schema.check.goregex import GO_PATTERN
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load import Document
 from gitops_schema.location import JsonPath, format_json_path
@@ -83,8 +84,8 @@ def _describe(error: jsonschema_rs.ValidationError) -> str:
     if isinstance(kind, kinds.Enum):
         options = ", ".join(repr(o) for o in kind.options if o is not None)
         return f"{_shown(found)} is not one of {options}"
-    if isinstance(kind, kinds.Pattern):
-        return f"{_shown(found)} does not match the pattern {kind.pattern}"
+    if isinstance(kind, kinds.Custom) and error.schema_path[-1:] == [GO_PATTERN]:
+        return f"{_shown(found)} does not match the pattern {error.message}"
     if isinstance(kind, kinds.Format) and kind.format == "byte":
         return f"{_shown(found)} is not base64-encoded data"
     if isinstance(kind, kinds.AnyOf | kinds.OneOfNotValid):

@@ -3,10 +3,10 @@
 Three sources, three habits: CRD schemas converted by openapi2jsonschema close every nested
 object (``additionalProperties: false``, which the API server does not do) and treat ``null``
 as a type error (the API server prunes null fields first); Kubernetes and CRD schemas carry
-Go regular expressions and OpenAPI formats (``int64``, ``date-time``) the API server parses
-leniently or not at all. :func:`normalise` returns a copy that is open by default, closed in
-strict mode except under ``x-kubernetes-preserve-unknown-fields`` and maps, and whose
-patterns compile.
+Go regular expressions (matched on RE2) and OpenAPI formats (``int64``, ``date-time``)
+the API server parses leniently or not at all. :func:`normalise` returns a copy that is
+open by default, closed in strict mode except under ``x-kubernetes-preserve-unknown-fields``
+and maps, and whose patterns compile.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from gitops_schema.check.goregex import translate
+from gitops_schema.check.goregex import GO_PATTERN, go_pattern
+from gitops_schema.golang.ecma import translate
 
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
 _SCHEMA_VALUES = frozenset({"items", "additionalProperties", "additionalItems", "contains"})
@@ -79,10 +80,8 @@ class _Normaliser:
     def keywords(self, out: dict[str, Any], *, closable: bool) -> None:
         profile = self.profile
         pattern = out.pop("pattern", None)
-        if isinstance(pattern, str):
-            usable = usable_pattern(pattern)
-            if usable is not None:
-                out["pattern"] = usable
+        if isinstance(pattern, str) and go_pattern(pattern) is not None:
+            out[GO_PATTERN] = pattern
         if "patternProperties" in out:
             out["patternProperties"] = {
                 usable: child

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gitops_schema.golang.duration import DurationError, format_duration, parse_duration
 from gitops_schema.gotemplate.funcs import ANY, STR, FuncError, FuncMap, GoFunc
 from gitops_schema.gotemplate.gotime import (
     ZERO_TIME,
     GoTime,
     TimeError,
-    format_duration,
     format_time,
     load_location,
-    parse_duration,
     parse_time,
 )
 from gitops_schema.gotemplate.values import Int64
@@ -59,7 +58,7 @@ def date_modify(spec: str, t: GoTime) -> GoTime:
     """``dateModify``: ``t`` shifted by a Go duration; unchanged if it does not parse."""
     try:
         return GoTime(t.dt + timedelta(microseconds=parse_duration(spec) / 1000))
-    except TimeError:
+    except (DurationError, OverflowError):
         return t
 
 
@@ -67,8 +66,10 @@ def must_date_modify(spec: str, t: GoTime) -> GoTime:
     """``mustDateModify``."""
     try:
         return GoTime(t.dt + timedelta(microseconds=parse_duration(spec) / 1000))
-    except TimeError as exc:
+    except DurationError as exc:
         raise FuncError(str(exc)) from None
+    except OverflowError:
+        raise FuncError(f"date {spec!r} is out of range") from None
 
 
 def duration(sec: Any) -> str:
@@ -88,7 +89,7 @@ def duration_round(value: Any) -> str:
     if isinstance(value, str):
         try:
             ns = parse_duration(value)
-        except TimeError:
+        except DurationError:
             ns = 0
     elif isinstance(value, Int64):
         ns = int(value)

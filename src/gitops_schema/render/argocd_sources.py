@@ -8,11 +8,11 @@ manifest files its recurse/include/exclude settings select.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from gitops_schema.golang.glob import gobwas_match as glob_match
 
 __all__ = ["directory_files", "glob_match", "kustomize_overlay"]
 
@@ -121,46 +121,3 @@ def directory_files(
         elif path.suffix == ".jsonnet":
             jsonnet.append(path)
     return manifests, jsonnet
-
-
-def glob_match(pattern: str, text: str) -> bool:
-    """Whether ``text`` matches a gobwas-style glob (``*``, ``?``, ``[...]``, ``{a,b}``)."""
-    return _compile(pattern).fullmatch(text) is not None
-
-
-@lru_cache(maxsize=256)
-def _compile(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
-    depth = 0
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "*":
-            out.append(".*")
-        elif char == "?":
-            out.append(".")
-        elif char == "[":
-            end = pattern.find("]", index + 1)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = pattern[index + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                index = end
-        elif char == "{":
-            depth += 1
-            out.append("(?:")
-        elif char == "}" and depth:
-            depth -= 1
-            out.append(")")
-        elif char == "," and depth:
-            out.append("|")
-        elif char == "\\" and index + 1 < len(pattern):
-            index += 1
-            out.append(re.escape(pattern[index]))
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return re.compile("".join(out), re.DOTALL)

@@ -36,8 +36,7 @@ import helm_python
 import httpx
 import yaml
 
-from gitops_schema.gotemplate.funcs import FuncError
-from gitops_schema.gotemplate.sprig_semver import Version
+from gitops_schema.golang.semver import SemverError, Version
 from gitops_schema.render.cache import default_cache_dir
 from gitops_schema.render.charts import cached_chart, highest_admitted
 
@@ -261,7 +260,7 @@ def _check_version(version: str) -> None:
     # repository made up) would also name a file outside the cache.
     try:
         Version(version)
-    except FuncError as error:
+    except SemverError as error:
         raise _Failure(
             f"the repository gives the version {version!r}, which is not SemVer"
         ) from error

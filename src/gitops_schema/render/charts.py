@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from gitops_schema.gotemplate.funcs import FuncError
-from gitops_schema.gotemplate.sprig_semver import Version, semver_compare
+from gitops_schema.golang.semver import SemverError, Version, semver_compare
 from gitops_schema.render.engines import HelmEngine
 from gitops_schema.render.manifests import parse_stream
 
@@ -74,7 +73,7 @@ def highest_admitted(constraint: str, candidates: Iterable[tuple[str, _T]]) -> _
             if not semver_compare(constraint, found):
                 continue
             parsed = Version(found)
-        except FuncError:
+        except SemverError:
             continue
         if best is None or parsed.compare(best[0]) > 0:
             best = (parsed, item)
@@ -86,7 +85,7 @@ def cache_hint(name: str, version: str) -> str:
     short = name.rsplit("/", 1)[-1]
     try:
         Version(version)
-    except FuncError:
+    except SemverError:
         admits = f"a version {version!r} admits" if version else "any version"
         return f"{short}-<version>.tgz or {short}/<version>/, for {admits}"
     return f"{short}-{version}.tgz or {short}/{version}/"

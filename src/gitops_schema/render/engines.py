@@ -22,8 +22,7 @@ import helm_python
 from helm_python import _native
 
 from gitops_schema.errors import ToolFailed, ToolNotFound
-from gitops_schema.gotemplate.funcs import FuncError
-from gitops_schema.gotemplate.sprig_semver import semver_compare
+from gitops_schema.golang.semver import SemverError, semver_compare
 from gitops_schema.render.runner import Runner, SubprocessRunner
 
 __all__ = [
@@ -290,7 +289,7 @@ def _require_kube_version(chart: Path, loaded: helm_python.Chart, kube_version: 
         return
     try:
         admitted = semver_compare(constraint, "v" + kube_version_numbers(kube_version))
-    except FuncError:
+    except SemverError:
         # Helm reads a constraint it cannot parse as one that no version satisfies.
         admitted = False
     if not admitted:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from gitops_schema.golang.glob import BadPattern, path_match
+
 __all__ = ["SubstitutionError", "envsubst"]
 
 _NAME = re.compile(r"[A-Za-z0-9_]+")
@@ -140,43 +142,26 @@ def _replace_suffix(value: str, argument: str) -> str:
     return value
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    # Go's path.Match: "*" and "?" never match "/".
-    parts: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "*":
-            parts.append("[^/]*")
-        elif char == "?":
-            parts.append("[^/]")
-        elif char == "[" and (end := pattern.find("]", i + 2)) > 0:
-            body = pattern[i + 1 : end]
-            parts.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
-            i = end
-        elif char == "\\" and i + 1 < len(pattern):
-            i += 1
-            parts.append(re.escape(pattern[i]))
-        else:
-            parts.append(re.escape(char))
-        i += 1
-    return re.compile("".join(parts))
+def _matches(pattern: str, text: str) -> bool:
+    # fluxcd/pkg matches with path.Match and reads a malformed pattern as no match.
+    try:
+        return path_match(pattern, text)
+    except BadPattern:
+        return False
 
 
 def _trim_prefix(value: str, pattern: str, *, longest: bool) -> str:
-    matcher = _glob(pattern)
     ends = range(len(value), -1, -1) if longest else range(len(value) + 1)
     for end in ends:
-        if matcher.fullmatch(value[:end]):
+        if _matches(pattern, value[:end]):
             return value[end:]
     return value
 
 
 def _trim_suffix(value: str, pattern: str, *, longest: bool) -> str:
-    matcher = _glob(pattern)
     starts = range(len(value) + 1) if longest else range(len(value), -1, -1)
     for start in starts:
-        if matcher.fullmatch(value[start:]):
+        if _matches(pattern, value[start:]):
             return value[:start]
     return value
 

@@ -4,19 +4,22 @@ source-controller archives a GitRepository or OCIRepository without the files th
 ``.sourceignore`` files (gitignore syntax, read in every folder) and ``spec.ignore`` exclude,
 and without VCS metadata; when neither gives a pattern, common CI files, images and archives
 are left out as well. Only regular files are archived: symlinks and empty folders are not
-in an artifact. Three pattern dialects meet here: Go's ``path.Match`` (one path segment),
-doublestar (``**`` across segments, ``{a,b}``) and go-git's gitignore patterns.
+in an artifact. Three pattern dialects meet here: Go's ``path.Match`` (one path segment) and
+doublestar (``**`` across segments, ``{a,b}``), both from :mod:`gitops_schema.golang.glob`,
+and go-git's gitignore patterns, read here.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
 from pathlib import Path
+
+from gitops_schema.golang.glob import BadPattern as GlobError
+from gitops_schema.golang.glob import doublestar_match
+from gitops_schema.golang.glob import path_match as go_match
 
 __all__ = [
     "DEFAULT_RULES",
@@ -40,143 +43,9 @@ _DEFAULTS = (
 """source-controller's exclusions when a source gives no ignore pattern of its own."""
 
 
-class GlobError(ValueError):
-    """A malformed pattern (Go's ``ErrBadPattern``)."""
-
-
 def has_glob(path: str) -> bool:
     """Whether a path is a pattern for source-watcher (it has ``*``, ``?``, ``[`` or ``]``)."""
     return any(c in path for c in "*?[]")
-
-
-def go_match(pattern: str, name: str) -> bool:
-    """Go's ``path.Match``: ``*`` and ``?`` never match ``/``.
-
-    Raises:
-        GlobError: the pattern is malformed.
-    """
-    return _compiled(pattern, False).fullmatch(name) is not None
-
-
-def doublestar_match(pattern: str, path: str) -> bool:
-    """Whether a path matches a doublestar pattern (as exclude patterns are matched).
-
-    A ``**`` segment matches any number of segments, ``a/**`` matches ``a`` too, and
-    ``{x,y}`` is either.
-
-    Raises:
-        GlobError: the pattern is malformed.
-    """
-    return _compiled(pattern, True).fullmatch(path) is not None
-
-
-@cache
-def _compiled(pattern: str, doublestar: bool) -> re.Pattern[str]:
-    return re.compile(_translate(pattern, doublestar), re.DOTALL)
-
-
-def _translate(pattern: str, doublestar: bool) -> str:
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        segment_start = i == 0 or pattern[i - 1] == "/"
-        if doublestar and pattern[i:] == "/**":
-            out.append("(?:/.*)?")
-            break
-        if doublestar and segment_start and pattern[i:] == "**":
-            out.append(".*")
-            break
-        if doublestar and segment_start and pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "\\":
-            if i + 1 == n:
-                raise GlobError(f"syntax error in pattern {pattern!r}")
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif c == "[":
-            i = _translate_class(pattern, i, doublestar, out)
-            continue
-        elif c == "{" and doublestar:
-            i = _translate_alternatives(pattern, i, out)
-            continue
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-def _translate_class(pattern: str, start: int, doublestar: bool, out: list[str]) -> int:
-    """The regex for the class ``[...]`` at ``start``; returns the index after its ``]``.
-
-    Go rejects an unescaped ``-`` or ``]`` where a character is expected; doublestar reads
-    a ``-`` there as itself. Both reject an empty class, and a reversed range matches
-    nothing.
-    """
-    i, n = start + 1, len(pattern)
-    negate = i < n and (pattern[i] == "^" or (doublestar and pattern[i] == "!"))
-    if negate:
-        i += 1
-    ranges: list[str] = []
-    count = 0
-    while True:
-        if i >= n:
-            raise GlobError(f"syntax error in pattern {pattern!r}")
-        if pattern[i] == "]" and count:
-            break
-        low, i = _class_char(pattern, i, doublestar)
-        high = low
-        if i < n and pattern[i] == "-" and (not doublestar or pattern[i + 1 : i + 2] != "]"):
-            high, i = _class_char(pattern, i + 1, doublestar)
-        count += 1
-        if low <= high:
-            ranges.append(re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}")
-    # A class stands for one character of a segment: never the separator.
-    if negate:
-        out.append(f"[^/{''.join(ranges)}]")
-    else:
-        out.append(f"(?!/)[{''.join(ranges)}]" if ranges else "(?!)")
-    return i + 1
-
-
-def _class_char(pattern: str, i: int, doublestar: bool) -> tuple[str, int]:
-    if i >= len(pattern) or pattern[i] == "]" or (pattern[i] == "-" and not doublestar):
-        raise GlobError(f"syntax error in pattern {pattern!r}")
-    if pattern[i] == "\\":
-        if i + 1 >= len(pattern):
-            raise GlobError(f"syntax error in pattern {pattern!r}")
-        return pattern[i + 1], i + 2
-    return pattern[i], i + 1
-
-
-def _translate_alternatives(pattern: str, start: int, out: list[str]) -> int:
-    """``{a,b}`` at ``start`` as ``(?:a|b)``; returns the index after ``}``."""
-    depth, i, last = 0, start, start + 1
-    parts: list[str] = []
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                parts.append(pattern[last:i])
-                out.append("(?:" + "|".join(_translate(p, True) for p in parts) + ")")
-                return i + 1
-        elif c == "," and depth == 1:
-            parts.append(pattern[last:i])
-            last = i + 1
-        i += 1
-    raise GlobError(f"syntax error in pattern {pattern!r}")
 
 
 class _Match(Enum):

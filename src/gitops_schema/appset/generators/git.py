@@ -16,9 +16,9 @@ from typing import Any
 from gitops_schema.appset.env import GitRepos
 from gitops_schema.appset.errors import GeneratorError
 from gitops_schema.appset.generators import GeneratorContext, with_values
-from gitops_schema.appset.globbing import BadPattern, path_match
 from gitops_schema.appset.goyaml import unmarshal_object, unmarshal_objects
 from gitops_schema.appset.params import Params, flatten
+from gitops_schema.golang.glob import BadPattern, path_match
 from gitops_schema.gotemplate.argocd import normalize
 
 __all__ = ["generate"]

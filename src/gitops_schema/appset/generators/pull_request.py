@@ -22,6 +22,7 @@ from gitops_schema.appset.generators.scm_access import (
 )
 from gitops_schema.appset.params import Params
 from gitops_schema.appset.services import RepositoryNotFoundError
+from gitops_schema.golang.regex import Regexp
 
 SLUG_MAX_LENGTH = 50
 """Argo CD's slug limit: leaves 13 characters of a 63-character DNS label for suffixes."""
@@ -84,7 +85,7 @@ def _list(spec: Mapping[str, Any], service: PullRequests) -> list[dict[str, Any]
     ]
 
 
-def _compile(spec: Mapping[str, Any]) -> list[tuple[str, re.Pattern[str]]]:
+def _compile(spec: Mapping[str, Any]) -> list[tuple[str, Regexp]]:
     return [
         (field, compile_match(key[0].upper() + key[1:], spec[key]))
         for key, field in _FIELDS

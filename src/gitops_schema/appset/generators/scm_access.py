@@ -7,15 +7,13 @@ off, and refuses a provider whose ``api`` URL is not in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from gitops_schema.appset.env import Env
 from gitops_schema.appset.errors import GeneratorError
-from gitops_schema.gotemplate.funcs import FuncError
+from gitops_schema.golang.regex import RegexError, Regexp, compile_go
 from gitops_schema.gotemplate.literals import go_quote
-from gitops_schema.gotemplate.sprig_regex import compile_go
 
 SCM_PROVIDER_APIS = ("github", "gitlab", "gitea", "bitbucketServer", "azureDevOps")
 """scmProvider providers whose ``api`` the allow-list checks, in Argo CD's order."""
@@ -50,7 +48,7 @@ def custom_api_url(spec: Mapping[str, Any], providers: tuple[str, ...]) -> str:
     return ""
 
 
-def compile_match(field: str, pattern: Any) -> re.Pattern[str]:
+def compile_match(field: str, pattern: Any) -> Regexp:
     """A filter's RE2 regex (matched anywhere in the string, as Go's ``MatchString``).
 
     Raises:
@@ -59,5 +57,5 @@ def compile_match(field: str, pattern: Any) -> re.Pattern[str]:
     text = str(pattern)
     try:
         return compile_go(text)
-    except FuncError as error:
+    except RegexError as error:
         raise GeneratorError(f"error compiling {field} regexp {go_quote(text)}: {error}") from error

@@ -10,7 +10,6 @@ filter that sets nothing is ignored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,14 +23,15 @@ from gitops_schema.appset.generators.scm_access import (
     compile_match,
 )
 from gitops_schema.appset.params import Params
+from gitops_schema.golang.regex import Regexp
 from gitops_schema.gotemplate.argocd import normalize
 
 
 @dataclass(frozen=True, slots=True)
 class _Filter:
-    repository: re.Pattern[str] | None
-    label: re.Pattern[str] | None
-    branch: re.Pattern[str] | None
+    repository: Regexp | None
+    label: Regexp | None
+    branch: Regexp | None
     paths_exist: tuple[str, ...]
     paths_do_not_exist: tuple[str, ...]
     on_branches: bool
@@ -78,7 +78,7 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
 
 
 def _compile(spec: Mapping[str, Any]) -> _Filter | None:
-    def regex(key: str, field: str) -> re.Pattern[str] | None:
+    def regex(key: str, field: str) -> Regexp | None:
         value = spec.get(key)
         return None if value is None else compile_match(field, value)
 
