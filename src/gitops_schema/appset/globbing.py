@@ -19,8 +19,8 @@ from gitops_schema.golang.glob import (
     BadPattern,
     char_class,
     doublestar_matcher,
-    literal,
     path_match,
+    translate_glob,
     whole,
 )
 
@@ -123,35 +123,13 @@ def _wildmatch(pattern: str) -> Callable[[str], bool] | None:
 
     None for a pattern git aborts on (an unterminated class): it matches nothing.
     """
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            if i + 1 == len(pattern):
-                return None
-            out.append(literal(pattern[i + 1]))
-            i += 2
-        elif ch == "*":
-            while i < len(pattern) and pattern[i] == "*":
-                i += 1
-            out.append(".*")
-        elif ch == "?":
-            out.append(".")
-            i += 1
-        elif ch == "[":
-            parsed = _wm_class(pattern, i + 1)
-            if parsed is None:
-                return None
-            text, i = parsed
-            out.append(text)
-        else:
-            out.append(literal(ch))
-            i += 1
-    return whole("".join(out))
+    try:
+        return whole(translate_glob(pattern, star=".*", one="(?s:.)", klass=_wm_class))
+    except BadPattern:
+        return None
 
 
-def _wm_class(pattern: str, i: int) -> tuple[str, int] | None:
+def _wm_class(pattern: str, i: int) -> tuple[str, int]:
     negated = i < len(pattern) and pattern[i] in "!^"
     if negated:
         i += 1
@@ -160,14 +138,14 @@ def _wm_class(pattern: str, i: int) -> tuple[str, int] | None:
     first = True
     while True:
         if i >= len(pattern):
-            return None
+            raise BadPattern
         ch = pattern[i]
         if ch == "]" and not first:
             break
         first = False
         if ch == "\\":
             if i + 1 >= len(pattern):
-                return None
+                raise BadPattern
             i += 1
             ch = pattern[i]
             ranges.append((ord(ch), ord(ch)))
@@ -177,7 +155,7 @@ def _wm_class(pattern: str, i: int) -> tuple[str, int] | None:
             high = pattern[i]
             if high == "\\":
                 if i + 1 >= len(pattern):
-                    return None
+                    raise BadPattern
                 i += 1
                 high = pattern[i]
             ranges[-1] = (ord(previous), ord(high))
@@ -193,7 +171,7 @@ def _wm_class(pattern: str, i: int) -> tuple[str, int] | None:
                 i = close + 1
                 previous = None
             else:
-                return None
+                raise BadPattern
         else:
             ranges.append((ord(ch), ord(ch)))
             previous = ch

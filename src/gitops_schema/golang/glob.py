@@ -28,6 +28,7 @@ __all__ = [
     "gobwas_match",
     "literal",
     "path_match",
+    "translate_glob",
     "whole",
 ]
 
@@ -98,6 +99,21 @@ def path_match(pattern: str, name: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _path_matcher(pattern: str) -> Callable[[str], bool]:
+    return whole(translate_glob(pattern, star="[^/]*", one="[^/]", klass=_path_class))
+
+
+def translate_glob(
+    pattern: str, *, star: str, one: str, klass: Callable[[str, int], tuple[str, int]]
+) -> str:
+    """The RE2 form of a glob of ``*``, ``?``, ``[...]`` and backslash escapes.
+
+    ``star`` and ``one`` are what ``*`` and ``?`` become; ``klass`` reads the class that
+    starts after a ``[`` at the index it is given and returns its RE2 form and the index
+    after it.
+
+    Raises:
+        BadPattern: a trailing backslash, or what ``klass`` raises.
+    """
     out: list[str] = []
     i = 0
     while i < len(pattern):
@@ -107,19 +123,13 @@ def _path_matcher(pattern: str) -> Callable[[str], bool]:
                 raise BadPattern
             out.append(literal(pattern[i + 1]))
             i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
         elif char == "[":
-            text, i = _path_class(pattern, i + 1)
+            text, i = klass(pattern, i + 1)
             out.append(text)
         else:
-            out.append(literal(char))
+            out.append(star if char == "*" else one if char == "?" else literal(char))
             i += 1
-    return whole("".join(out))
+    return "".join(out)
 
 
 def _path_escaped(pattern: str, i: int) -> tuple[str, int]:
