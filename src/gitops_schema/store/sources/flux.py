@@ -20,7 +20,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from gitops_schema.gotemplate.gotime import TimeError, parse_duration
+from gitops_schema.golang.duration import DurationError, parse_duration
 from gitops_schema.store.records import ObjectKey, ObjectState, Observation, Operation, Phase, Tool
 from gitops_schema.store.redact import redact, redact_text
 from gitops_schema.store.sources.payload import PayloadError, mapping, text, time_at
@@ -56,7 +56,7 @@ def reconcile_seconds(message: str) -> float | None:
         return None
     try:
         return parse_duration(match.group(1).rstrip(".,")) / 1e9
-    except TimeError:
+    except DurationError:
         return None
 
 
