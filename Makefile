@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED := ../shared
 
 # command:debian-package pairs the tests need; installed only when the command is missing.
-DEBIAN_NEEDS := git:git promtool:prometheus
+DEBIAN_NEEDS := git:git promtool:prometheus chromium:chromium
 # PostgreSQL's server programs live in /usr/lib/postgresql/<major>/bin, off PATH, so they are
 # found there (the test fixture looks in the same place).
 PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb

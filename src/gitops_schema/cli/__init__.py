@@ -17,6 +17,7 @@ from gitops_schema.cli.check import check_command
 from gitops_schema.cli.convert import app as convert_app
 from gitops_schema.cli.diff import diff_command, envdiff_command
 from gitops_schema.cli.inventory import inventory_command
+from gitops_schema.cli.monitoring import app as monitoring_app
 from gitops_schema.cli.render import render_command
 from gitops_schema.cli.rules import rules_command
 from gitops_schema.errors import GitOpsError
@@ -55,6 +56,7 @@ app.command("render")(render_command)
 app.command("diff")(diff_command)
 app.command("envdiff")(envdiff_command)
 app.add_typer(convert_app, name="convert")
+app.add_typer(monitoring_app, name="monitoring")
 
 
 def main() -> None:
