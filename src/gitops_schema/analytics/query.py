@@ -1,0 +1,139 @@
+"""One report request, as the CLI and the HTTP API both take it: parsed, checked and run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final, cast
+
+from sqlalchemy import Connection, Engine, inspect
+
+from gitops_schema.analytics import reports
+from gitops_schema.analytics.definitions import Environment, Scope, Window
+from gitops_schema.analytics.reports import GROUP_BY, GroupBy
+from gitops_schema.check.config import DEFAULT_PRODUCTION, find_config, load_config
+from gitops_schema.errors import UsageError
+
+TOOLS: Final = ("argocd", "flux")
+ENVIRONMENTS: Final = ("production", "all")
+DEFAULT_DAYS: Final = 30
+"""A window without ``from`` covers the 30 days before ``to``."""
+
+
+def parse_time(value: str, option: str) -> datetime:
+    """An ISO 8601 time or date (``2026-03-02``, ``2026-03-02T10:00:00Z``) as aware UTC.
+
+    A time without an offset is UTC; a date is its midnight, UTC.
+
+    Raises:
+        UsageError: naming the option, when the value is neither.
+    """
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r}: not an ISO 8601 time or date "
+            "(e.g. 2026-03-02 or 2026-03-02T10:00:00Z)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def make_window(start: str | None, end: str | None, now: datetime | None = None) -> Window:
+    """The window ``[start, end)``; ``end`` defaults to now, ``start`` to 30 days before it."""
+    until = parse_time(end, "--to") if end else (now or datetime.now(UTC))
+    since = parse_time(start, "--from") if start else until - timedelta(days=DEFAULT_DAYS)
+    if until <= since:
+        raise UsageError(f"--to {reports.iso(until)} is not after --from {reports.iso(since)}")
+    return Window(since, until)
+
+
+def production_globs(config: Path | None, search: Path | None = None) -> tuple[str, ...]:
+    """The ``production`` globs of ``config``, else of the ``.gitops-schema.yaml`` found from
+    ``search`` upwards (as ``check`` finds it), else the defaults."""
+    path = config or (find_config([search]) if search is not None else None)
+    if path is None:
+        return DEFAULT_PRODUCTION
+    if not path.is_file():
+        raise UsageError(f"--config {path}: no such file")
+    return load_config(path, known_rules=_known_rules()).production
+
+
+def _known_rules() -> set[str]:
+    from gitops_schema.check.rules import RULES
+
+    return set(RULES)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """A report by name over a window and scope (``by`` only for ``dora``)."""
+
+    name: str
+    window: Window
+    scope: Scope
+    by: GroupBy | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        name: str,
+        *,
+        start: str | None,
+        end: str | None,
+        env: str | None,
+        tool: str | None,
+        cluster: str | None,
+        by: str | None,
+        production: tuple[str, ...] = DEFAULT_PRODUCTION,
+    ) -> ReportRequest:
+        """Check every parameter; a wrong one is a :class:`UsageError` that names it."""
+        if name not in reports.REPORTS:
+            raise UsageError(f"unknown report {name!r}; known: {', '.join(reports.REPORTS)}")
+        environment = env or ("production" if name == "dora" else "all")
+        if environment not in ENVIRONMENTS:
+            raise UsageError(f"--env {environment!r}: expected production or all")
+        if tool is not None and tool not in TOOLS:
+            raise UsageError(f"--tool {tool!r}: expected argocd or flux")
+        if by is not None and name != "dora":
+            raise UsageError("--by applies to the dora report only")
+        if by is not None and by not in GROUP_BY:
+            raise UsageError(f"--by {by!r}: expected one of {', '.join(GROUP_BY)}")
+        scope = Scope(
+            env=cast(Environment, environment),
+            tool=tool,
+            cluster=cluster or None,
+            production=production,
+        )
+        return cls(name, make_window(start, end), scope, cast(GroupBy | None, by))
+
+
+_RUNNERS: Final[dict[str, Callable[..., dict[str, Any]]]] = {
+    "sync-stats": reports.sync_stats,
+    "dora": reports.dora,
+    "deployments": reports.deployments,
+    "audit": reports.audit,
+    "compliance": reports.compliance,
+}
+
+
+def run(connection: Connection, request: ReportRequest) -> dict[str, Any]:
+    """The report's JSON data."""
+    runner = _RUNNERS[request.name]
+    if request.name == "dora":
+        return runner(connection, request.window, request.scope, request.by)
+    return runner(connection, request.window, request.scope)
+
+
+def check_store(engine: Engine) -> None:
+    """Raise a :class:`UsageError` when the database holds no store (never migrated)."""
+    if not inspect(engine).has_table("objects"):
+        raise UsageError(
+            f"{engine.url.render_as_string(hide_password=True)}: no history store here; "
+            "create it with `gitops-schema db upgrade --db URL`"
+        )

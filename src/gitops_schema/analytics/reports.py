@@ -1,0 +1,243 @@
+"""The reports ``sync-stats``, ``dora``, ``deployments``, ``audit`` and ``compliance`` as data.
+
+This is what ``gitops-schema report`` prints and ``GET /api/v1/reports/{name}`` returns.
+
+Each report is one function ``(connection, window, scope, ...) -> dict`` over the definitions of
+:mod:`gitops_schema.analytics.definitions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+from sqlalchemy import Connection, bindparam, text
+from sqlalchemy.types import String
+
+from gitops_schema.analytics import definitions as d
+from gitops_schema.analytics.levels import (
+    change_failure_level,
+    frequency_level,
+    lead_time_level,
+    recovery_level,
+)
+from gitops_schema.store.tables import UtcTime
+
+GroupBy = Literal["cluster", "application", "team"]
+GROUP_BY: Final[tuple[GroupBy, ...]] = ("cluster", "application", "team")
+REPORTS: Final = ("sync-stats", "dora", "deployments", "audit", "compliance")
+TEAM_LABELS: Final = ("team", "app.kubernetes.io/team", "owner")
+"""Labels that name an object's team, in order; else its Argo CD project."""
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z`` (``None`` stays ``None``)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _scope_ids(
+    connection: Connection, scope: d.Scope, *, labels: bool = False
+) -> tuple[dict[int, d.ObjectRow], list[int] | None]:
+    objects = d.read_objects(connection, labels=labels)
+    scoped = d.scoped_objects(objects, scope)
+    everything = len(scoped) == len(objects)
+    return {row.id: row for row in scoped}, None if everything else [row.id for row in scoped]
+
+
+def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
+    """``{"rows": [...]}``: per object and status, the count and duration statistics."""
+    objects, ids = _scope_ids(connection, scope)
+    rows = []
+    for stat in d.sync_statistics(connection, window, ids):
+        row = objects[stat.object_id]
+        rows.append(
+            {
+                "tool": row.tool,
+                "cluster": row.cluster,
+                "namespace": row.namespace,
+                "name": row.name,
+                "status": stat.status,
+                "count": stat.count,
+                "avg_seconds": stat.avg_seconds,
+                "min_seconds": stat.min_seconds,
+                "max_seconds": stat.max_seconds,
+                "p95_seconds": stat.p95_seconds,
+            }
+        )
+    rows.sort(key=lambda r: (r["tool"], r["cluster"], r["namespace"], r["name"], r["status"]))
+    return {"rows": rows}
+
+
+def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
+    """``{"deployments": [...]}``: what was deployed in the window, and whether it failed."""
+    objects, ids = _scope_ids(connection, scope)
+    listed = []
+    for deployment in d.deployments(connection, window, ids):
+        row = objects[deployment.object_id]
+        listed.append(
+            {
+                "tool": row.tool,
+                "cluster": row.cluster,
+                "namespace": row.namespace,
+                "name": row.name,
+                "revision": deployment.revision,
+                "started_at": iso(deployment.started_at),
+                "finished_at": iso(deployment.finished_at),
+                "failed": deployment.failed,
+            }
+        )
+    return {"deployments": listed}
+
+
+@dataclass(frozen=True)
+class _Figures:
+    deployments: list[d.Deployment]
+    changes: list[d.Change]
+
+
+def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
+    days = d.deployment_days(item.finished_at for item in figures.deployments)
+    per_week = d.median_days_per_week(days, window)
+    per_month = d.median_days_per_month(days, window)
+    lead = d.median([change.lead_minutes for change in figures.changes])
+    failed = sum(1 for item in figures.deployments if item.failed)
+    total = len(figures.deployments)
+    recoveries = [
+        minutes for item in figures.deployments if (minutes := item.recovery_minutes) is not None
+    ]
+    recovery = d.median(recoveries)
+    return {
+        "deployments": total,
+        "deployment_days": len(days),
+        "deployment_frequency": {
+            "median_days_per_week": per_week,
+            "level": frequency_level(per_week, per_month),
+        },
+        "lead_time": {
+            "median_minutes": d._round(lead),
+            "changes": len(figures.changes),
+            "level": lead_time_level(lead),
+        },
+        "change_failure_rate": {
+            "value": failed / total if total else None,
+            "failed": failed,
+            "level": change_failure_level(failed, total),
+        },
+        "recovery_time": {
+            "median_minutes": d._round(recovery),
+            "recoveries": len(recoveries),
+            "level": recovery_level(recovery),
+        },
+    }
+
+
+def team_of(row: d.ObjectRow) -> str:
+    """The object's team: a team label, else its Argo CD project, else ``""``."""
+    for label in TEAM_LABELS:
+        if row.labels.get(label):
+            return row.labels[label]
+    return row.project or ""
+
+
+_GROUP_KEYS: Final[dict[GroupBy, Callable[[d.ObjectRow], dict[str, str]]]] = {
+    "cluster": lambda row: {"cluster": row.cluster},
+    "application": lambda row: {
+        "tool": row.tool,
+        "cluster": row.cluster,
+        "namespace": row.namespace,
+        "name": row.name,
+    },
+    "team": lambda row: {"team": team_of(row)},
+}
+
+
+def dora(
+    connection: Connection,
+    window: d.Window,
+    scope: d.Scope,
+    by: GroupBy | None = None,
+) -> dict[str, Any]:
+    """The four DORA keys over the scope's deployments in the window (and per group)."""
+    objects, ids = _scope_ids(connection, scope, labels=by == "team")
+    figures = _Figures(d.deployments(connection, window, ids), d.changes(connection, window, ids))
+    report = _dora_object(figures, window)
+    if by is None:
+        return report
+    key_of = _GROUP_KEYS[by]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for row in objects.values():
+        groups.setdefault(tuple(key_of(row).values()), []).append(row.id)
+    listed = []
+    for key in sorted(groups):
+        members = set(groups[key])
+        group = _Figures(
+            [item for item in figures.deployments if item.object_id in members],
+            # a change's first deployment within the group: computed on the group alone
+            d.changes(connection, window, sorted(members)),
+        )
+        if not group.deployments and not group.changes:
+            continue
+        listed.append({**key_of(objects[next(iter(members))]), **_dora_object(group, window)})
+    return {**report, "by": by, "groups": listed}
+
+
+_AUDIT: Final = """
+SELECT c.committed_at AS committed_at, c.author_name AS author_name,
+       c.author_email AS author_email, c.repo AS repo, c.sha AS sha, c.path AS path,
+       c.tool AS tool, c.kind AS kind, c.namespace AS namespace, c.name AS name,
+       c.change AS change
+FROM config_revisions c
+WHERE c.committed_at >= :start AND c.committed_at < :end {tool}
+ORDER BY c.committed_at, c.repo, c.sha, c.path, c.kind, c.namespace, c.name"""
+
+
+def audit(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
+    """``{"revisions": [...]}``: who changed which GitOps definition when (from git)."""
+    sql = _AUDIT.replace("{tool}", "AND c.tool = :tool" if scope.tool else "")
+    clause = text(sql).bindparams(
+        bindparam("start", type_=UtcTime()), bindparam("end", type_=UtcTime())
+    )
+    params: dict[str, Any] = {"start": window.start, "end": window.end}
+    if scope.tool:
+        clause = clause.bindparams(bindparam("tool", type_=String()))
+        params["tool"] = scope.tool
+    revisions = []
+    for row in connection.execute(clause.columns(committed_at=UtcTime()), params):
+        if scope.env == "production" and not d.is_production(
+            d.ObjectRow(0, row.tool, "", row.namespace, row.name, row.kind, None, {}),
+            scope.production,
+        ):
+            continue
+        revisions.append(
+            {
+                "committed_at": iso(row.committed_at),
+                "author": row.author_name,
+                "author_email": row.author_email,
+                "repo": row.repo,
+                "sha": row.sha,
+                "path": row.path,
+                "tool": row.tool,
+                "kind": row.kind,
+                "namespace": row.namespace,
+                "name": row.name,
+                "change": row.change,
+            }
+        )
+    return {"revisions": revisions}
+
+
+def rows_of(name: str, report: dict[str, Any]) -> Sequence[dict[str, Any]]:
+    """The list of rows a report holds (for the table and CSV forms)."""
+    if name == "sync-stats":
+        return list(report["rows"])
+    if name == "deployments":
+        return list(report["deployments"])
+    if name == "audit":
+        return list(report["revisions"])
+    if name == "compliance":
+        return list(report["findings"])
+    return list(report.get("groups", [])) or [report]
