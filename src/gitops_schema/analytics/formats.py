@@ -1,5 +1,7 @@
-"""The tabular forms of a report: flat rows for a terminal table, CSV and a standalone HTML
-page (the JSON form is the report itself)."""
+"""The tabular forms of a report: rows for a terminal table, CSV and a standalone HTML page.
+
+The JSON form is the report itself.
+"""
 
 from __future__ import annotations
 
@@ -55,12 +57,11 @@ def to_html(name: str, report: dict[str, Any], caption: str) -> str:
     columns, rows = table(name, report)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "\n".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )
     title = html.escape(f"gitops-schema report {name}")
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title>\n<style>body{{font-family:sans-serif}}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
         "text-align:left}</style></head>\n<body>\n"

@@ -20,6 +20,8 @@ TOOLS: Final = ("argocd", "flux")
 ENVIRONMENTS: Final = ("production", "all")
 DEFAULT_DAYS: Final = 30
 """A window without ``from`` covers the 30 days before ``to``."""
+MAX_WINDOW: Final = timedelta(days=3660)
+"""Ten years: longer windows are refused rather than walked week by week."""
 
 
 def parse_time(value: str, option: str) -> datetime:
@@ -47,15 +49,22 @@ def parse_time(value: str, option: str) -> datetime:
 def make_window(start: str | None, end: str | None, now: datetime | None = None) -> Window:
     """The window ``[start, end)``; ``end`` defaults to now, ``start`` to 30 days before it."""
     until = parse_time(end, "--to") if end else (now or datetime.now(UTC))
-    since = parse_time(start, "--from") if start else until - timedelta(days=DEFAULT_DAYS)
+    try:
+        since = parse_time(start, "--from") if start else until - timedelta(days=DEFAULT_DAYS)
+    except OverflowError:
+        raise UsageError(f"--to {reports.iso(until)}: too early for a 30-day window") from None
+    if until - since > MAX_WINDOW:
+        raise UsageError(f"the window is longer than {MAX_WINDOW.days} days")
     if until <= since:
         raise UsageError(f"--to {reports.iso(until)} is not after --from {reports.iso(since)}")
     return Window(since, until)
 
 
 def production_globs(config: Path | None, search: Path | None = None) -> tuple[str, ...]:
-    """The ``production`` globs of ``config``, else of the ``.gitops-schema.yaml`` found from
-    ``search`` upwards (as ``check`` finds it), else the defaults."""
+    """The ``production`` globs of ``config`` or of the ``.gitops-schema.yaml`` found.
+
+    It is looked for from ``search`` upwards, as ``check`` finds it; else the defaults.
+    """
     path = config or (find_config([search]) if search is not None else None)
     if path is None:
         return DEFAULT_PRODUCTION
@@ -110,7 +119,8 @@ class ReportRequest:
             cluster=cluster or None,
             production=production,
         )
-        return cls(name, make_window(start, end), scope, cast(GroupBy | None, by))
+        grouping: GroupBy | None = by if by in GROUP_BY else None
+        return cls(name, make_window(start, end), scope, grouping)
 
 
 _RUNNERS: Final[dict[str, Callable[..., dict[str, Any]]]] = {

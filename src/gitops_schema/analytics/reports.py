@@ -23,6 +23,7 @@ from gitops_schema.analytics.levels import (
     lead_time_level,
     recovery_level,
 )
+from gitops_schema.analytics.tables import ensure
 from gitops_schema.store.tables import UtcTime
 
 GroupBy = Literal["cluster", "application", "team"]
@@ -48,18 +49,19 @@ def _scope_ids(
     return {row.id: row for row in scoped}, None if everything else [row.id for row in scoped]
 
 
+def names(row: d.ObjectRow) -> dict[str, str]:
+    """The fields that name an object in every report: tool, cluster, namespace, name."""
+    return {"tool": row.tool, "cluster": row.cluster, "namespace": row.namespace, "name": row.name}
+
+
 def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
     """``{"rows": [...]}``: per object and status, the count and duration statistics."""
     objects, ids = _scope_ids(connection, scope)
     rows = []
     for stat in d.sync_statistics(connection, window, ids):
-        row = objects[stat.object_id]
         rows.append(
             {
-                "tool": row.tool,
-                "cluster": row.cluster,
-                "namespace": row.namespace,
-                "name": row.name,
+                **names(objects[stat.object_id]),
                 "status": stat.status,
                 "count": stat.count,
                 "avg_seconds": stat.avg_seconds,
@@ -77,13 +79,9 @@ def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dic
     objects, ids = _scope_ids(connection, scope)
     listed = []
     for deployment in d.deployments(connection, window, ids):
-        row = objects[deployment.object_id]
         listed.append(
             {
-                "tool": row.tool,
-                "cluster": row.cluster,
-                "namespace": row.namespace,
-                "name": row.name,
+                **names(objects[deployment.object_id]),
                 "revision": deployment.revision,
                 "started_at": iso(deployment.started_at),
                 "finished_at": iso(deployment.finished_at),
@@ -145,12 +143,7 @@ def team_of(row: d.ObjectRow) -> str:
 
 _GROUP_KEYS: Final[dict[GroupBy, Callable[[d.ObjectRow], dict[str, str]]]] = {
     "cluster": lambda row: {"cluster": row.cluster},
-    "application": lambda row: {
-        "tool": row.tool,
-        "cluster": row.cluster,
-        "namespace": row.namespace,
-        "name": row.name,
-    },
+    "application": names,
     "team": lambda row: {"team": team_of(row)},
 }
 
@@ -228,6 +221,51 @@ def audit(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str,
             }
         )
     return {"revisions": revisions}
+
+
+_COMPLIANCE: Final = """
+SELECT r.id AS id, r.repo AS repo, r.sha AS sha, r.committed_at AS committed_at,
+       r.author_name AS author_name, r.errors AS errors, r.warnings AS warnings,
+       f.rule AS rule, f.severity AS severity, f.file AS file, f.line AS line,
+       f.message AS message
+FROM analytics_compliance_runs r
+LEFT JOIN analytics_compliance_findings f ON f.run_id = r.id
+WHERE r.committed_at >= :start AND r.committed_at < :end
+ORDER BY r.committed_at, r.sha, f.file, f.line, f.rule, f.id"""
+
+
+def compliance(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
+    """``{"revisions": [...], "findings": [...]}``: ``check`` at each recorded revision.
+
+    Revisions are recorded by :func:`~gitops_schema.analytics.compliance.record_compliance`;
+    the scope's environment and tool do not apply (a revision is the whole repository).
+    """
+    ensure(connection)
+    clause = (
+        text(_COMPLIANCE)
+        .bindparams(bindparam("start", type_=UtcTime()), bindparam("end", type_=UtcTime()))
+        .columns(committed_at=UtcTime())
+    )
+    revisions: dict[int, dict[str, Any]] = {}
+    findings = []
+    for row in connection.execute(clause, {"start": window.start, "end": window.end}):
+        common = {"repo": row.repo, "sha": row.sha, "committed_at": iso(row.committed_at)}
+        revisions.setdefault(
+            row.id,
+            {**common, "author": row.author_name, "errors": row.errors, "warnings": row.warnings},
+        )
+        if row.rule is not None:
+            findings.append(
+                {
+                    **common,
+                    "rule": row.rule,
+                    "severity": row.severity,
+                    "file": row.file,
+                    "line": row.line,
+                    "message": row.message,
+                }
+            )
+    return {"revisions": list(revisions.values()), "findings": findings}
 
 
 def rows_of(name: str, report: dict[str, Any]) -> Sequence[dict[str, Any]]:

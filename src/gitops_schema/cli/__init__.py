@@ -19,6 +19,7 @@ from gitops_schema.cli.diff import diff_command, envdiff_command
 from gitops_schema.cli.inventory import inventory_command
 from gitops_schema.cli.monitoring import app as monitoring_app
 from gitops_schema.cli.render import render_command
+from gitops_schema.cli.reports import app as reports_app
 from gitops_schema.cli.rules import rules_command
 from gitops_schema.errors import GitOpsError
 
@@ -57,6 +58,7 @@ app.command("diff")(diff_command)
 app.command("envdiff")(envdiff_command)
 app.add_typer(convert_app, name="convert")
 app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(reports_app, name="report")
 
 
 def main() -> None:
