@@ -18,6 +18,7 @@ import gitops_schema
 from gitops_schema.check.report import REPORTERS, render_junit, render_sarif, render_text
 from gitops_schema.check.result import CheckResult
 from gitops_schema.check.rule import Rule
+from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.location import Location
 
@@ -50,10 +51,15 @@ spec:
   interval: 5m
 """
 
+
+def _rule(*args: Any, **fields: Any) -> Rule:
+    return Rule(Code(*args, **fields))
+
+
 RULES = {
     rule.id: rule
     for rule in (
-        Rule(
+        _rule(
             "argocd-floating-revision",
             Severity.WARNING,
             "Application follows a branch head",
@@ -61,14 +67,14 @@ RULES = {
             good="targetRevision: v1.4.2\n",
             explanation="A floating revision deploys whatever is pushed.\n\nPin a tag.",
         ),
-        Rule(
+        _rule(
             "argocd-wildcard-destination",
             Severity.ERROR,
             "Application may deploy to any cluster",
             bad="destination:\n  server: '*'\n",
             good="destination:\n  name: in-cluster\n",
         ),
-        Rule(
+        _rule(
             "annotation-team",
             Severity.INFO,
             "Team annotation is free text",
@@ -76,8 +82,8 @@ RULES = {
             good="",
             explanation="Owners are better as labels.",
         ),
-        Rule("file-too-large", Severity.ERROR, "File is too large to read", bad="", good=""),
-        Rule("yaml-syntax", Severity.ERROR, "YAML does not parse", bad="a: [", good="a: []"),
+        _rule("file-too-large", Severity.ERROR, "File is too large to read", bad="", good=""),
+        _rule("yaml-syntax", Severity.ERROR, "YAML does not parse", bad="a: [", good="a: []"),
     )
 }
 

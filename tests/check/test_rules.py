@@ -59,7 +59,7 @@ def lines(found: list[tuple]) -> list[tuple[str, int]]:
 
 def test_every_rule_is_documented() -> None:
     for rule in RULES.values():
-        assert rule.id and rule.summary and rule.bad and rule.good, rule.id
+        assert rule.id and rule.code.summary and rule.code.bad and rule.code.good, rule.id
 
 
 def test_api_deprecated_and_removed(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from gitops_schema.appset.template import (
     render_application,
     render_string,
 )
+from gitops_schema.codes.appset import APPSET_GENERATOR_UNRECOGNIZED, APPSET_NOT_EXPANDED
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
@@ -129,9 +130,7 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
     warning = invalid_generators_warning(data)
     if warning:
         expansion.report.add(
-            Diagnostic(
-                "appset-generator-failed", Severity.WARNING, warning, _at(obj, "spec", "generators")
-            )
+            APPSET_GENERATOR_UNRECOGNIZED.at(warning, _at(obj, "spec", "generators"))
         )
     for index, entry in enumerate(spec.get("generators") or []):
         where = _at(obj, "spec", "generators", index)
@@ -266,9 +265,7 @@ def expand_all(objects: Sequence[GitOpsObject], env: Env) -> list[Expansion]:
             continue
         skipped = Expansion(obj)
         skipped.report.add(
-            Diagnostic(
-                "appset-generator-failed",
-                Severity.INFO,
+            APPSET_NOT_EXPANDED.at(
                 f"ApplicationSet {obj.name!r} was not expanded: it does not match its schema "
                 "(see the schema findings)",
                 obj.location,

@@ -20,7 +20,14 @@ from pydantic import ValidationError
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.expand import Expansion, note_in_cluster
 from gitops_schema.check.rule import Rule, RuleContext
-from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.codes.appset import (
+    APPSET_DUPLICATE_NAME,
+    APPSET_GENERATOR_FAILED,
+    APPSET_OFFLINE_INPUT,
+    APPSET_PATH_MISSING,
+    APPSET_TEMPLATE_FAILED,
+)
+from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load import Document
 from gitops_schema.location import JsonPath, Location
 from gitops_schema.model import GitOpsObject, Tool
@@ -165,48 +172,11 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
                 yield note
 
 
-GENERATOR_FAILED = Rule(
-    "appset-generator-failed",
-    Severity.ERROR,
-    "A generator of an ApplicationSet fails (Argo CD's own error message).",
-    bad="generators:\n  - matrix:\n      generators: [{list: {elements: [{a: 1}]}}]",
-    good="generators:\n  - matrix:\n      generators:\n        - list: {elements: [{a: '1'}]}\n"
-    "        - clusters: {}",
-    explanation="Generators that need data not given offline (an SCM listing, a plugin "
-    "answer) are reported as info, not as errors.",
-)
-TEMPLATE_FAILED = Rule(
-    "appset-template-failed",
-    Severity.ERROR,
-    "A template or templatePatch that fails to render with a generated parameter set.",
-    bad="goTemplate: true\ngoTemplateOptions: [missingkey=error]\ntemplate:\n"
-    "  metadata: {name: '{{.nme}}'}",
-    good="goTemplate: true\ngoTemplateOptions: [missingkey=error]\ntemplate:\n"
-    "  metadata: {name: '{{.name}}'}",
-)
-DUPLICATE_NAME = Rule(
-    "appset-duplicate-name",
-    Severity.ERROR,
-    "Two generated Applications with the same name.",
-    bad="template:\n  metadata: {name: 'guestbook'}   # one name for every cluster",
-    good="template:\n  metadata: {name: '{{name}}-guestbook'}",
-)
-PATH_MISSING = Rule(
-    "appset-path-missing",
-    Severity.ERROR,
-    "A generated Application's source path that does not exist in the repository.",
-    bad="path: apps/overlays/{{name}}/user-service   # {{name}} is the cluster's name",
-    good="path: apps/overlays/{{metadata.labels.environment}}/user-service",
-    explanation="Expands the ApplicationSet against the cluster inventory (cluster Secrets "
-    "in the checked files, or --clusters) and the checked repository.",
-)
+GENERATOR_FAILED = Rule(APPSET_GENERATOR_FAILED)
+TEMPLATE_FAILED = Rule(APPSET_TEMPLATE_FAILED)
+DUPLICATE_NAME = Rule(APPSET_DUPLICATE_NAME)
+PATH_MISSING = Rule(APPSET_PATH_MISSING)
 
-OFFLINE_INPUT = Rule(
-    "appset-offline-input",
-    Severity.INFO,
-    "A generator that needs data not given offline, so its Applications were not checked.",
-    bad="generators:\n  - pullRequest: {github: {owner: org, repo: app}}   # no --scm-data",
-    good="gitops-schema appset generate appset.yaml --scm-data recorded.json",
-)
+OFFLINE_INPUT = Rule(APPSET_OFFLINE_INPUT)
 
 RULES = (GENERATOR_FAILED, TEMPLATE_FAILED, OFFLINE_INPUT, DUPLICATE_NAME, PATH_MISSING)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.errors import LoadError
 from gitops_schema.load.git import GitTree
@@ -96,21 +97,26 @@ Check = Callable[[RuleContext], Iterable[Diagnostic]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A stable rule id, its default severity, its documentation and its check.
+    """A registered finding code and the check that finds it.
 
-    ``check`` is None for rules whose findings another stage raises (the loader's
-    ``yaml-syntax``, the schema validator's ``schema``): they are registered here so
-    that configuration, documentation and reports know them.
+    ``check`` is None for codes whose findings another stage raises (the loader's
+    ``yaml-syntax``, the schema validator's ``schema``): they are rules too, so that
+    configuration, documentation and reports know them.
     """
 
-    id: str
-    severity: Severity
-    summary: str
-    bad: str
-    good: str
+    code: Code
     check: Check | None = field(default=None, compare=False)
-    explanation: str = ""
+
+    @property
+    def id(self) -> str:
+        """The code's id, e.g. ``secret-plaintext``."""
+        return self.code.id
+
+    @property
+    def severity(self) -> Severity:
+        """The default severity."""
+        return self.code.severity
 
     def finding(self, message: str, location: Location) -> Diagnostic:
         """A diagnostic of this rule at its default severity."""
-        return Diagnostic(self.id, self.severity, message, location)
+        return self.code.at(message, location)

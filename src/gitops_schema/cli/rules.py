@@ -1,7 +1,8 @@
-"""``gitops-schema rules [RULE]``: what each rule checks, with a bad and a good example."""
+"""``gitops-schema rules [RULE]``: every finding code, or one explained with examples."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -9,29 +10,57 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from gitops_schema.check.rules import RULES
 from gitops_schema.cli._output import console
+from gitops_schema.codes import CODES, Code
 from gitops_schema.errors import UsageError
+
+
+class RulesFormat(StrEnum):
+    """How the list of rules is printed."""
+
+    TABLE = "table"
+    MARKDOWN = "markdown"
 
 
 def rules_command(
     rule: Annotated[str | None, typer.Argument(help="A rule id to explain.")] = None,
+    output: Annotated[
+        RulesFormat,
+        typer.Option(
+            "--output", "-o", help="table, or markdown (the README's rule table is this)."
+        ),
+    ] = RulesFormat.TABLE,
 ) -> None:
-    """List the rules, or explain one."""
-    if rule is None:
+    """List every rule (every finding code), or explain one."""
+    if rule is not None:
+        found = CODES.get(rule)
+        if found is None:
+            raise UsageError(f"unknown rule {rule!r}; `gitops-schema rules` lists them")
+        _explain(found)
+    elif output is RulesFormat.MARKDOWN:
+        typer.echo(markdown_table(), nl=False)
+    else:
         table = Table("rule", "severity", "summary")
-        for item in RULES.values():
-            table.add_row(item.id, item.severity.value, item.summary)
+        for code in CODES.values():
+            table.add_row(code.id, code.severity.value, escape(code.summary))
         console.print(table)
-        return
-    found = RULES.get(rule)
-    if found is None:
-        raise UsageError(f"unknown rule {rule!r}; `gitops-schema rules` lists them")
-    console.print(f"[bold]{found.id}[/] ({found.severity.value})")
-    console.print(escape(found.summary))
-    if found.explanation:
-        console.print(escape(found.explanation))
+
+
+def markdown_table() -> str:
+    """Every registered code as a Markdown table: rule, default severity, what it finds."""
+    rows = ["| rule | severity | what |", "|---|---|---|"]
+    for code in CODES.values():
+        summary = code.summary.replace("|", r"\|")
+        rows.append(f"| `{code.id}` | {code.severity.value} | {summary} |")
+    return "\n".join(rows) + "\n"
+
+
+def _explain(code: Code) -> None:
+    console.print(f"[bold]{code.id}[/] ({code.severity.value})")
+    console.print(escape(code.summary))
+    if code.explanation:
+        console.print(escape(code.explanation))
     console.print("\n[red]bad:[/]")
-    console.print(Syntax(found.bad, "yaml", theme="ansi_dark", background_color="default"))
+    console.print(Syntax(code.bad, "yaml", theme="ansi_dark", background_color="default"))
     console.print("[green]good:[/]")
-    console.print(Syntax(found.good, "yaml", theme="ansi_dark", background_color="default"))
+    console.print(Syntax(code.good, "yaml", theme="ansi_dark", background_color="default"))

@@ -12,12 +12,12 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
+from gitops_schema.codes.render import RENDER_REVISION_UNAVAILABLE
 from gitops_schema.desired.argocd import render_argocd
 from gitops_schema.desired.flux import render_flux
 from gitops_schema.desired.stored import repository_key, restored, stored
 from gitops_schema.desired.types import RenderedRepository, RenderOptions
 from gitops_schema.desired.walk import Walk, load_objects
-from gitops_schema.diagnostics import Severity
 from gitops_schema.errors import LoadError
 from gitops_schema.location import Location
 from gitops_schema.render import ClusterArtifacts, is_generator, materialized, scratch_folder
@@ -72,11 +72,10 @@ def _render_with_revisions(
                 repos[key] = stack.enter_context(materialized(folder, revision))
             except LoadError as error:
                 failed = RenderedRepository()
-                failed.report.emit(
-                    "render-revision-unavailable",
-                    Severity.ERROR,
-                    f"source {key} at revision {revision!r}: {error}",
-                    Location(str(folder)),
+                failed.report.add(
+                    RENDER_REVISION_UNAVAILABLE.at(
+                        f"source {key} at revision {revision!r}: {error}", Location(str(folder))
+                    )
                 )
                 return failed
         return render_repository(root, replace(options, repos=repos, revisions={}), cluster=cluster)

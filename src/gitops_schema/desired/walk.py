@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Set
 from pathlib import Path
 
+from gitops_schema.codes.render import RENDER_DUPLICATE
 from gitops_schema.desired.types import RenderedApp, RenderedRepository, RenderOptions
-from gitops_schema.diagnostics import Diagnostic, Report, Severity
+from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, parse_documents
@@ -55,9 +56,7 @@ class Walk:
             return False
         if first is not None:
             self.report.add(
-                Diagnostic(
-                    "render-duplicate",
-                    Severity.ERROR,
+                RENDER_DUPLICATE.at(
                     f"{kind} {name!r} on cluster {cluster!r} is already defined at {first}; "
                     "this definition is not rendered",
                     where,

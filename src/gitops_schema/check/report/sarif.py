@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import gitops_schema
 from gitops_schema.check.result import CheckResult
-from gitops_schema.check.rule import Rule
+from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -79,7 +79,7 @@ def render_sarif(result: CheckResult) -> str:
 
 def _descriptors(result: CheckResult) -> list[dict[str, Any]]:
     """Every enabled rule, plus a bare entry for any finding whose rule is not registered."""
-    descriptors = {rule_id: _descriptor(rule) for rule_id, rule in result.rules.items()}
+    descriptors = {rule_id: _descriptor(rule.code) for rule_id, rule in result.rules.items()}
     for finding in result.findings:
         if finding.rule not in descriptors:
             # GitHub rejects empty descriptions, so an unregistered rule is described by its id.
@@ -94,24 +94,24 @@ def _descriptors(result: CheckResult) -> list[dict[str, Any]]:
     return [descriptors[rule_id] for rule_id in sorted(descriptors)]
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
-    explanation = rule.explanation.strip() or rule.summary
+def _descriptor(code: Code) -> dict[str, Any]:
+    explanation = code.explanation.strip() or code.summary
     return {
-        "id": rule.id,
-        "shortDescription": {"text": rule.summary},
+        "id": code.id,
+        "shortDescription": {"text": code.summary},
         "fullDescription": {"text": explanation.split("\n\n", 1)[0]},
         "help": {
-            "text": _help(rule, explanation, fence=""),
-            "markdown": _help(rule, explanation, fence="```"),
+            "text": _help(code, explanation, fence=""),
+            "markdown": _help(code, explanation, fence="```"),
         },
-        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "defaultConfiguration": {"level": _LEVEL[code.severity]},
     }
 
 
-def _help(rule: Rule, explanation: str, *, fence: str) -> str:
+def _help(code: Code, explanation: str, *, fence: str) -> str:
     """The explanation with the bad and good examples: fenced as YAML, or indented as text."""
     parts = [explanation]
-    for title, example in (("Bad", rule.bad), ("Good", rule.good)):
+    for title, example in (("Bad", code.bad), ("Good", code.good)):
         if not example.strip():
             continue
         body = example.strip("\n")

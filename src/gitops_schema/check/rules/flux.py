@@ -11,7 +11,14 @@ import yaml
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, ref_namespace, spec
-from gitops_schema.diagnostics import Diagnostic, Severity
+from gitops_schema.codes.lint import (
+    FLUX_DEPENDS_ON_CYCLE,
+    FLUX_DEPENDS_ON_MISSING,
+    FLUX_PROD_NO_WAIT,
+    FLUX_SOURCE_MISSING,
+    HELMRELEASE_NO_REMEDIATION,
+)
+from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.model import GitOpsObject, Tool
 
 ObjectKey = tuple[str, str | None, str]
@@ -306,53 +313,10 @@ def check_helm_remediation(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-SOURCE_MISSING = Rule(
-    "flux-source-missing",
-    Severity.ERROR,
-    "A sourceRef, chartRef or providerRef to an object not in the repository.",
-    bad="sourceRef:\n  kind: GitRepository\n  name: app-repo   # defined nowhere",
-    good="sourceRef:\n  kind: GitRepository\n  name: flux-system",
-    check=check_sources,
-    explanation="The namespace defaults to the referring object's, as in Flux. Sources "
-    "created by the controllers count as defined: the flux-system GitRepository or "
-    "OCIRepository of `flux bootstrap`, a FluxInstance's sync source, and the "
-    "ExternalArtifacts of an ArtifactGenerator.",
-)
-DEPENDS_ON_MISSING = Rule(
-    "flux-depends-on-missing",
-    Severity.ERROR,
-    "A dependsOn entry naming an object not in the repository.",
-    bad="dependsOn:\n  - name: infra-controlers   # typo",
-    good="dependsOn:\n  - name: infra-controllers",
-    check=check_depends_on_missing,
-)
-DEPENDS_ON_CYCLE = Rule(
-    "flux-depends-on-cycle",
-    Severity.ERROR,
-    "Kustomizations or HelmReleases that depend on each other in a cycle.",
-    bad="# apps dependsOn infra, infra dependsOn apps",
-    good="# apps dependsOn infra; infra depends on nothing",
-    check=check_depends_on_cycle,
-)
-PROD_NO_WAIT = Rule(
-    "flux-prod-no-wait",
-    Severity.WARNING,
-    "A production Kustomization with neither wait nor healthChecks.",
-    bad="spec:\n  prune: true",
-    good="spec:\n  prune: true\n  wait: true\n  timeout: 5m",
-    check=check_prod_no_wait,
-    explanation="Which environments are production comes from the 'production' setting.",
-)
-NO_REMEDIATION = Rule(
-    "helmrelease-no-remediation",
-    Severity.WARNING,
-    "A HelmRelease without install/upgrade remediation or a retry strategy.",
-    bad="spec:\n  chart: {...}",
-    good="spec:\n  install:\n    remediation: {retries: 3}\n  upgrade:\n"
-    "    remediation: {retries: 3, remediateLastFailure: true}",
-    check=check_helm_remediation,
-    explanation="Defaults set by a patch of the Flux Kustomization that applies the "
-    "HelmRelease (directly, or through a patch it adds to child Kustomizations) count.",
-)
+SOURCE_MISSING = Rule(FLUX_SOURCE_MISSING, check=check_sources)
+DEPENDS_ON_MISSING = Rule(FLUX_DEPENDS_ON_MISSING, check=check_depends_on_missing)
+DEPENDS_ON_CYCLE = Rule(FLUX_DEPENDS_ON_CYCLE, check=check_depends_on_cycle)
+PROD_NO_WAIT = Rule(FLUX_PROD_NO_WAIT, check=check_prod_no_wait)
+NO_REMEDIATION = Rule(HELMRELEASE_NO_REMEDIATION, check=check_helm_remediation)
 
 RULES = (SOURCE_MISSING, DEPENDS_ON_MISSING, DEPENDS_ON_CYCLE, PROD_NO_WAIT, NO_REMEDIATION)
