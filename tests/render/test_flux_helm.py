@@ -87,8 +87,8 @@ def test_values_layering_and_post_renderers(tmp_path: Path, golden) -> None:  # 
     assert deployment["metadata"]["labels"]["helm.toolkit.fluxcd.io/name"] == "user-service"
     image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image.endswith(":patched")
-    # Helm installs into targetNamespace; the chart's templates name no namespace themselves.
-    assert {m["metadata"].get("namespace") for m in result.manifests} == {None}
+    # The chart's templates name no namespace: Helm installs them into targetNamespace.
+    assert {m["metadata"].get("namespace") for m in result.manifests} == {"users"}
     golden("render/helmrelease-user-service.yaml", result.text)
 
 
@@ -179,3 +179,50 @@ def test_a_chart_of_a_mapped_git_repository_is_read_from_its_folder(tmp_path: Pa
         objects=parse_stream(CONFIG),
     )
     assert mapped.report.ok and any(m["kind"] == "Deployment" for m in mapped.manifests)
+
+
+SCOPED_CHART = {
+    "Chart.yaml": "apiVersion: v2\nname: scoped\nversion: 0.1.0\n",
+    "templates/objects.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pinned\n  namespace: elsewhere\n"
+        "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+        "metadata:\n  name: reader\nrules: []\n"
+    ),
+}
+SCOPED_RELEASE = """\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: scoped
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/scoped
+      sourceRef:
+        kind: GitRepository
+        name: repo
+"""
+
+
+def test_namespaced_objects_go_to_the_release_namespace(tmp_path: Path) -> None:
+    for name, text in SCOPED_CHART.items():
+        (tmp_path / "charts/scoped" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "charts/scoped" / name).write_text(text)
+    for release_text, expected in (
+        (SCOPED_RELEASE, "apps"),
+        (
+            SCOPED_RELEASE.replace(
+                "  interval: 10m\n", "  interval: 10m\n  targetNamespace: team\n"
+            ),
+            "team",
+        ),
+    ):
+        result = render_helm_release(helm_release(release_text, tmp_path), repository=tmp_path)
+        assert result.report.ok, [str(d) for d in result.report]
+        namespaces = {
+            m["metadata"]["name"]: m["metadata"].get("namespace") for m in result.manifests
+        }
+        assert namespaces == {"plain": expected, "pinned": "elsewhere", "reader": None}

@@ -23,6 +23,7 @@ from gitops_schema.errors import ToolFailed
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
+from gitops_schema.render.argocd import apply_destination_namespace
 from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import (
@@ -156,7 +157,9 @@ def render_helm_release(
             manifests = _post_render(manifests, renderer.kustomize, engine, result, where)
     for obj in manifests:
         _finish(obj, spec, release.name, namespace)
-    result.manifests = manifests
+    # Helm installs what names no namespace into the release's, as Argo CD does its
+    # destination's.
+    result.manifests = apply_destination_namespace(manifests, spec.target_namespace or namespace)
     if key is not None and cache is not None and result.report.ok:
         cache.put(key, {"manifests": manifests})
     return result
