@@ -18,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import error_console, exit_code
 from gitops_schema.cli._params import Exclude
+from gitops_schema.compare import identities
 from gitops_schema.desired import (
     RenderedApp,
     RenderedRepository,
@@ -174,14 +175,10 @@ def write_tree(rendered: RenderedRepository, output: Path, fmt: RenderFormat) ->
     count = 0
     suffix = "json" if fmt is RenderFormat.JSON else "yaml"
     for app in rendered.apps:
-        for manifest in app.manifests:
-            metadata = manifest.get("metadata") or {}
-            folder = (
-                output / _part(app.cluster) / _part(str(metadata.get("namespace") or "_cluster"))
-            )
+        for key, manifest in zip(identities(app.manifests), app.manifests, strict=True):
+            folder = output / _part(app.cluster) / _part(key.namespace or "_cluster")
             folder.mkdir(parents=True, exist_ok=True)
-            kind = _part(str(manifest.get("kind", "Object")))
-            name = f"{kind}-{_part(str(metadata.get('name', '')))}"
+            name = f"{_part(key.kind or 'Object')}-{_part(key.name)}"
             path = folder / f"{name}.{suffix}"
             path.write_text(_dump([manifest], fmt))
             count += 1

@@ -33,7 +33,7 @@ from gitops_schema.compare.envdiff_render import (
     render_envdiff_markdown,
     render_envdiff_text,
 )
-from gitops_schema.compare.normalize import ObjectId, identity, normalize, to_yaml
+from gitops_schema.compare.normalize import ObjectId, identities, identity, normalize, to_yaml
 
 __all__ = [
     "GITHUB_COMMENT_LIMIT",
@@ -52,6 +52,7 @@ __all__ = [
     "diff_sets",
     "envdiff",
     "envdiff_many",
+    "identities",
     "identity",
     "normalize",
     "render_envdiff_json",

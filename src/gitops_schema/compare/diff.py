@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from gitops_schema.compare.normalize import ObjectId, identity, to_yaml
+from gitops_schema.compare.normalize import ObjectId, identities, to_yaml
 
 __all__ = [
     "Action",
@@ -167,7 +167,7 @@ def _diff_app(
 
 def _texts(manifests: Sequence[Mapping[str, Any]]) -> dict[ObjectId, str]:
     # A later duplicate wins, as it would when applied to the cluster.
-    return {identity(obj): to_yaml(obj) for obj in manifests}
+    return {key: to_yaml(obj) for key, obj in zip(identities(manifests), manifests, strict=True)}
 
 
 def _unified(key: ObjectId, old: str | None, new: str | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from gitops_schema.compare.classify import ABSENT, classify, compile_globs, strip_name_hash
 from gitops_schema.compare.fields import flatten
-from gitops_schema.compare.normalize import ObjectId, identity, normalize
+from gitops_schema.compare.normalize import ObjectId, identities, normalize
 
 __all__ = ["EnvDiff", "EnvDiffs", "FieldDifference", "ObjectRow", "envdiff", "envdiff_many"]
 
@@ -161,8 +161,8 @@ def envdiff_many(
 def _objects(manifests: Sequence[Mapping[str, Any]]) -> dict[ObjectId, dict[str, Any]]:
     namespaces = [obj for obj in manifests if obj.get("kind") == "Namespace"]
     objects = {}
-    for obj in manifests:
-        key = identity(obj)._replace(namespace="")
+    for key, obj in zip(identities(manifests), manifests, strict=True):
+        key = key._replace(namespace="")
         if len(namespaces) == 1 and key.kind == "Namespace":
             key = key._replace(name=NAMESPACE_KEY)
         if key.kind in ("ConfigMap", "Secret"):

@@ -5,12 +5,12 @@ Pure functions over plain mappings; imports nothing from the other stages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import yaml
 
-__all__ = ["ObjectId", "identity", "normalize", "to_yaml"]
+__all__ = ["ObjectId", "identities", "identity", "normalize", "to_yaml"]
 
 # Written by the API server or by kubectl, never by the author: comparing them is noise.
 _NOISY_METADATA = (
@@ -51,6 +51,28 @@ def identity(obj: Mapping[str, Any]) -> ObjectId:
         namespace=str(metadata.get("namespace") or ""),
         name=str(metadata.get("name") or ""),
     )
+
+
+def identities(manifests: Sequence[Mapping[str, Any]]) -> list[ObjectId]:
+    """The identity of each object of one source, in order.
+
+    An object with ``metadata.generateName`` and no name gets its name from the API server
+    when created; until then its identity is the generateName and its position among the
+    source's objects of the same kind and generateName (``migrate-*2`` for the second),
+    so such objects neither overwrite one another nor change identity between revisions.
+    ``*`` is never in a Kubernetes name, so no named object can take that identity.
+    """
+    found: list[ObjectId] = []
+    seen: dict[ObjectId, int] = {}
+    for obj in manifests:
+        key = identity(obj)
+        generate = (obj.get("metadata") or {}).get("generateName")
+        if not key.name and isinstance(generate, str) and generate:
+            base = key._replace(name=generate)
+            seen[base] = seen.get(base, 0) + 1
+            key = key._replace(name=f"{generate}*{seen[base]}")
+        found.append(key)
+    return found
 
 
 def normalize(obj: Mapping[str, Any]) -> dict[str, Any]:
