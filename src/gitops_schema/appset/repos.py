@@ -40,7 +40,8 @@ class LocalRepos:
                 return path
         if self.default is None:
             raise GeneratorError(
-                f"repository {repo_url} is not available offline; map it with --repo URL=PATH"
+                f"repository {repo_url} is not available offline; map it to its local "
+                f"folder with --repo {repo_url}=DIR"
             )
         return self.default
 

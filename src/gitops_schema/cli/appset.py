@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import pygit2
 import typer
 import yaml
 from rich.table import Table
@@ -102,6 +103,9 @@ def generate_command(
 ) -> None:
     """Print the Applications generated from ApplicationSets (or their parameters)."""
     default, mapped = _repos(repo or [])
+    if default is None:
+        # Like render and check: the repository given is the one its git generators read.
+        default = _given_repository(appsets)
     inputs = OfflineInputs(
         clusters=tuple(clusters or ()),
         repo=default,
@@ -135,6 +139,19 @@ def generate_command(
     for diagnostic in result.report.sorted():
         with_stderr(diagnostic)
     raise typer.Exit(exit_code(result.report))
+
+
+def _given_repository(paths: list[Path]) -> Path | None:
+    """The first folder given, or the git work tree (else the folder) of the first file."""
+    for path in paths:
+        if path.is_dir():
+            return path
+    for path in paths:
+        if path.is_file():
+            found = pygit2.discover_repository(str(path.parent))
+            workdir = pygit2.Repository(found).workdir if found else None
+            return Path(workdir) if workdir else path.parent
+    return None
 
 
 def _destination(app: dict[str, Any]) -> str:
