@@ -25,7 +25,10 @@ spec:
     metadata: {name: "{{.path.basename}}"}
     spec:
       project: default
-      source: {repoURL: "https://example.com/fleet.git", path: "{{.path.path}}", targetRevision: HEAD}
+      source:
+        repoURL: https://example.com/fleet.git
+        path: "{{.path.path}}"
+        targetRevision: HEAD
       destination: {server: "https://kubernetes.default.svc", namespace: "{{.path.basename}}"}
 """
 
