@@ -21,6 +21,7 @@ from gitops_schema.cli.monitoring import app as monitoring_app
 from gitops_schema.cli.render import render_command
 from gitops_schema.cli.reports import app as reports_app
 from gitops_schema.cli.rules import rules_command
+from gitops_schema.cli.upgrade import upgrade_command
 from gitops_schema.errors import GitOpsError
 
 app = typer.Typer(
@@ -59,6 +60,7 @@ app.command("envdiff")(envdiff_command)
 app.add_typer(convert_app, name="convert")
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(reports_app, name="report")
+app.command("upgrade")(upgrade_command)
 
 
 def main() -> None:
