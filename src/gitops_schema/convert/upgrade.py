@@ -24,6 +24,7 @@ from ruamel.yaml.error import YAMLError
 
 from gitops_schema.check.config import DEFAULT_FLUX_VERSION, DEFAULT_KUBERNETES_VERSION
 from gitops_schema.check.rules.deprecations import ApiLifecycle, lifecycles
+from gitops_schema.codes.reading import YAML_SYNTAX
 from gitops_schema.convert.upgrade_fields import (
     FIELD_UPGRADES,
     MANUAL_KINDS,
@@ -290,11 +291,11 @@ def _upgrade_file(
         try:
             upgraded, found = _upgrade_segment(segment, line, kustomization, upgrader)
         except YAMLError as error:
-            report.emit(
-                "upgrade-unreadable",
-                Severity.ERROR,
-                f"not rewritable YAML: {error}",
-                Location(shown, line + 1),
+            report.add(
+                YAML_SYNTAX.at(
+                    f"not rewritable by a YAML round-trip, left as it is: {error}",
+                    Location(shown, line + 1),
+                )
             )
             return None
         parts.append(upgraded)
