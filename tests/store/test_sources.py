@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from gitops_schema.store.records import Phase, Tool
+from gitops_schema.store.redact import redact
 from gitops_schema.store.sources import argocd, flux
 from gitops_schema.store.sources.payload import PayloadError, format_time, parse_time
 
@@ -97,6 +98,7 @@ def test_flux_success_event_revision_duration_and_digest() -> None:
     assert operation.finished_at == moment
     assert operation.started_at == datetime(2026, 3, 2, 9, 59, 22, 500000, tzinfo=UTC)
     assert operation.digest == flux.event_digest(dict(reversed(body.items())), "eu")
+    assert flux.parse_event(redact(body), cluster="eu").operations[0].digest == operation.digest
     assert operation.digest != flux.event_digest(body, "us")
     assert observation.state.partial and observation.state.key.cluster == "eu"
 

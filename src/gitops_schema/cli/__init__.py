@@ -15,12 +15,16 @@ from gitops_schema.cli._output import Exit, print_error
 from gitops_schema.cli.appset import app as appset_app
 from gitops_schema.cli.check import check_command
 from gitops_schema.cli.convert import app as convert_app
+from gitops_schema.cli.db import app as db_app
 from gitops_schema.cli.diff import diff_command, envdiff_command
+from gitops_schema.cli.integrations import app as integrations_app
 from gitops_schema.cli.inventory import inventory_command
 from gitops_schema.cli.monitoring import app as monitoring_app
 from gitops_schema.cli.render import render_command
 from gitops_schema.cli.reports import app as reports_app
 from gitops_schema.cli.rules import rules_command
+from gitops_schema.cli.serve import serve_command
+from gitops_schema.cli.token import app as token_app
 from gitops_schema.cli.upgrade import upgrade_command
 from gitops_schema.errors import GitOpsError
 
@@ -61,6 +65,10 @@ app.add_typer(convert_app, name="convert")
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(reports_app, name="report")
 app.command("upgrade")(upgrade_command)
+app.command("serve")(serve_command)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+app.add_typer(integrations_app, name="integrations")
 
 
 def main() -> None:

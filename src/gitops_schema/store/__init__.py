@@ -10,7 +10,8 @@ changed only by Alembic migrations (``migrate``, ``migrations/``):
 - ``sync_operations``: every sync / reconcile outcome (revision, phase Running / Succeeded /
   Failed / Error, reason, message, started / finished, duration, origin webhook / poll /
   import). Unique on object + ``started_at`` + ``digest`` (``""`` for Argo CD; a Flux event's
-  content digest) and on object + ``deployed_at`` (an Argo CD history entry).
+  content digest; ``"history"`` for an Argo CD history entry of unknown start) and on object +
+  ``deployed_at`` (an Argo CD history entry).
 - ``deployments``: derived on ingest, one per successful operation whose revision differs from
   the object's previous successful one (by finish time), with that previous revision.
 - ``health_transitions``: the health status an object took, from when (unique object + time).

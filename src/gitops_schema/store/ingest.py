@@ -5,7 +5,8 @@ PostgreSQL; SQLite transactions start with ``BEGIN IMMEDIATE``), so several ``se
 processes can ingest at once. The natural keys are unique constraints:
 
 - an operation: object + ``started_at`` + ``digest`` (``""`` for Argo CD, whose operations
-  are keyed by app + startedAt; the event's content digest for Flux);
+  are keyed by app + startedAt; the event's content digest for Flux; ``"history"`` for an
+  Argo CD history entry without ``deployStartedAt``, whose started_at is its deployedAt);
 - an Argo CD history entry: object + ``deployed_at``. An entry with ``deployStartedAt`` is the
   operation that started then; one without it is matched to the successful operation of the
   same revision that finished within :data:`HISTORY_MATCH` of its ``deployedAt``;
@@ -41,6 +42,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from gitops_schema.store.records import (
+    HISTORY_DIGEST,
     HealthSample,
     ObjectKey,
     ObjectState,
@@ -222,12 +224,11 @@ class _Writer:
             ).first()
             if found is not None:
                 return found
-        if operation.started_at_exact:
-            found = self.connection.execute(
-                base.where(ops.started_at == operation.started_at, ops.digest == operation.digest)
-            ).first()
-            if found is not None or operation.digest:
-                return found
+        found = self.connection.execute(
+            base.where(ops.started_at == operation.started_at, ops.digest == operation.digest)
+        ).first()
+        if found is not None or operation.keyed_by_content:
+            return found
         return self._paired_argocd_operation(base, operation)
 
     def _paired_argocd_operation(self, base: Any, operation: Operation) -> Row[Any] | None:
@@ -242,7 +243,6 @@ class _Writer:
         if operation.deployed_at is not None and operation.started_at_exact:
             return None  # an entry with deployStartedAt matched by start time or nothing
         query = base.where(
-            ops.digest == "",
             ops.phase == Phase.SUCCEEDED.value,
             ops.revision == operation.revision,
             ops.finished_at.between(
@@ -250,9 +250,9 @@ class _Writer:
             ),
         )
         if operation.deployed_at is not None:
-            query = query.where(ops.deployed_at.is_(None))
+            query = query.where(ops.digest == "", ops.deployed_at.is_(None))
         else:
-            query = query.where(ops.deployed_at.is_not(None), ops.started_at_exact.is_(False))
+            query = query.where(ops.digest == HISTORY_DIGEST)
         candidates = self.connection.execute(query).all()
         if not candidates:
             return None
@@ -438,7 +438,7 @@ def _merge(existing: Row[Any], operation: Operation) -> dict[str, Any]:
     an exact start beats a history entry's deployedAt, an operationState's finishedAt beats
     a history entry's deployedAt, and the duration follows from the merged times.
     """
-    if operation.digest:
+    if operation.keyed_by_content:
         return {}  # a Flux event's key is its whole content: the same event, unchanged
     new = _operation_values(operation)
     merged: dict[str, Any] = {}
@@ -453,6 +453,7 @@ def _merge(existing: Row[Any], operation: Operation) -> dict[str, Any]:
     if operation.started_at_exact and not existing.started_at_exact:
         merged["started_at"] = operation.started_at
         merged["started_at_exact"] = True
+        merged["digest"] = ""
     if existing.deployed_at is None and operation.deployed_at is not None:
         merged["deployed_at"] = operation.deployed_at
     if new["finished_at"] is not None and (

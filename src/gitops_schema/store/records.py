@@ -78,6 +78,11 @@ class ObjectState:
     partial: bool = False
 
 
+# The digest of an Argo CD history entry whose start is unknown (no deployStartedAt): its
+# started_at is its deployedAt, which may equal the start of another operation.
+HISTORY_DIGEST = "history"
+
+
 @dataclass
 class Operation:
     """One sync / reconcile outcome (or an Argo CD history entry, a successful sync)."""
@@ -96,6 +101,11 @@ class Operation:
     started_at_exact: bool = True
     initiated_by: str | None = None
     resources: list[Any] | None = None
+
+    @property
+    def keyed_by_content(self) -> bool:
+        """Whether the digest is the content's (a Flux event): same key, same content."""
+        return self.digest not in ("", HISTORY_DIGEST)
 
 
 @dataclass

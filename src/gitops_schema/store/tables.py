@@ -102,7 +102,8 @@ sync_operations = Table(
     metadata,
     Column("id", Id, primary_key=True),
     Column("object_id", ForeignKey("objects.id"), nullable=False),
-    # Argo CD: "" (the key is app + startedAt); Flux: sha256 of the event's canonical JSON.
+    # Argo CD: "" (the key is app + startedAt), "history" for a history entry without
+    # deployStartedAt (started_at is its deployedAt); Flux: sha256 of the event's content.
     Column("digest", String(64), nullable=False),
     Column("revision", Text),
     Column("phase", String(32), nullable=False),

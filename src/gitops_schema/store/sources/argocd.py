@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from gitops_schema.store.records import (
+    HISTORY_DIGEST,
     HealthSample,
     ObjectKey,
     ObjectState,
@@ -22,7 +23,14 @@ from gitops_schema.store.records import (
     Tool,
 )
 from gitops_schema.store.redact import redact, redact_text
-from gitops_schema.store.sources.payload import PayloadError, items, mapping, text, time_at
+from gitops_schema.store.sources.payload import (
+    PayloadError,
+    check_lengths,
+    items,
+    mapping,
+    text,
+    time_at,
+)
 
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
 IN_CLUSTER_NAME = "in-cluster"
@@ -48,7 +56,7 @@ def parse_application(
         raise PayloadError(f"{path or 'application'}: expected an object")
     prefix = f"{path}." if path else ""
     try:
-        return _parse(app, cluster_names or {})
+        return check_lengths(_parse(app, cluster_names or {}))
     except PayloadError as error:
         raise PayloadError(prefix + error.message) from None
 
@@ -173,6 +181,7 @@ def _history_entry(entry: dict[str, Any]) -> Operation:
     return Operation(
         started_at=started or deployed,
         started_at_exact=started is not None,
+        digest="" if started is not None else HISTORY_DIGEST,
         phase=Phase.SUCCEEDED,
         revision=_revision(entry, "revision"),
         finished_at=deployed,

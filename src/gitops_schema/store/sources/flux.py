@@ -3,8 +3,9 @@
 The ``generic`` and ``generic-hmac`` providers POST the event as JSON: ``involvedObject``,
 ``severity`` (trace, info, error), ``timestamp``, ``message``, ``reason``, ``metadata``
 (revision under ``<group>/revision``, e.g. ``main@sha1:<sha>``) and ``reportingController``.
-Events carry no id, so an event is identified by the sha256 of its canonical JSON (with the
-cluster it came from): a retried delivery has the same digest, a new reconcile a new time.
+Events carry no id, so an event is identified by the sha256 of its canonical JSON, secrets
+redacted, with the cluster it came from: a retried delivery has the same digest, a new
+reconcile a new time.
 
 Outcomes: reason ``ReconciliationSucceeded`` is a successful reconcile (the periodic
 "Reconciliation finished in 25s, next run in 10m" events are; their duration is read from that
@@ -23,16 +24,27 @@ from typing import Any
 from gitops_schema.golang.duration import DurationError, parse_duration
 from gitops_schema.store.records import ObjectKey, ObjectState, Observation, Operation, Phase, Tool
 from gitops_schema.store.redact import redact, redact_text
-from gitops_schema.store.sources.payload import PayloadError, mapping, text, time_at
+from gitops_schema.store.sources.payload import (
+    PayloadError,
+    check_lengths,
+    mapping,
+    text,
+    time_at,
+)
 
 SUCCEEDED_REASON = "ReconciliationSucceeded"
 SEVERITIES = ("trace", "info", "error")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FINISHED_IN = re.compile(r"\bfinished in ([0-9][0-9.a-zµμ]*)")
 _GIT_SHA = re.compile(r"(?:^|@|:|/)(?:sha1:)?([0-9a-f]{40}|[0-9a-f]{64})$")
 
 
 def event_digest(event: dict[str, Any], cluster: str) -> str:
-    """sha256 of the event's canonical JSON and its cluster: the event's natural key."""
+    """sha256 of the event's canonical JSON and its cluster: the event's natural key.
+
+    It is taken of the redacted event, which is what a spooled delivery keeps, so a delivery
+    spooled and a retry of it written directly have one key.
+    """
     canonical = json.dumps(
         {"cluster": cluster, "event": event}, sort_keys=True, separators=(",", ":")
     )
@@ -62,6 +74,8 @@ def reconcile_seconds(message: str) -> float | None:
 
 def parse_event(event: Any, *, cluster: str) -> Observation:
     """One notification-controller event from ``cluster``."""
+    if not cluster or _CONTROL.search(cluster):
+        raise PayloadError("cluster: expected a name without control characters")
     if not isinstance(event, dict):
         raise PayloadError(f"body: expected an event object, got {type(event).__name__}")
     involved = mapping(event, "involvedObject")
@@ -88,7 +102,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
             Operation(
                 started_at=timestamp - timedelta(seconds=duration or 0),
                 phase=phase,
-                digest=event_digest(event, cluster),
+                digest=event_digest(redact(event), cluster),
                 revision=revision,
                 reason=reason or None,
                 message=message,
@@ -109,7 +123,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
         observed_at=timestamp,
         partial=True,
     )
-    return Observation(state, operations)
+    return check_lengths(Observation(state, operations))
 
 
 def _phase(severity: str, reason: str) -> Phase | None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gitops_schema.errors import UsageError
+from gitops_schema.store.records import Observation
 
 
 class PayloadError(UsageError):
@@ -82,3 +83,38 @@ def format_time(moment: datetime) -> str:
     utc = moment.astimezone(UTC)
     spec = "seconds" if utc.microsecond == 0 else "microseconds"
     return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+# Kubernetes' own limits (names, label-like values), so that keys fit the unique indexes.
+_LIMITS = {
+    "cluster": 253,
+    "namespace": 253,
+    "name": 253,
+    "kind": 63,
+    "api_version": 253,
+    "uid": 64,
+    "project": 253,
+    "dest_namespace": 253,
+    "sync_status": 32,
+    "health_status": 32,
+}
+_OPERATION_LIMITS = {"reason": 128, "initiated_by": 253}
+
+
+def check_lengths(observation: Observation) -> Observation:
+    """``observation`` unchanged, or a PayloadError naming a value longer than its column."""
+    state = observation.state
+    values: dict[str, object] = {**vars(state.key), **vars(state)}
+    for name, limit in _LIMITS.items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            raise PayloadError(f"{name}: longer than {limit} characters")
+    for operation in observation.operations:
+        for name, limit in _OPERATION_LIMITS.items():
+            value = getattr(operation, name)
+            if isinstance(value, str) and len(value) > limit:
+                raise PayloadError(f"{name}: longer than {limit} characters")
+    for sample in observation.health:
+        if len(sample.status) > _LIMITS["health_status"]:
+            raise PayloadError("health.status: longer than 32 characters")
+    return observation

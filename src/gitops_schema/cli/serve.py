@@ -1,0 +1,77 @@
+"""``gitops-schema serve``: the HTTP service (webhooks in, reports out) with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gitops_schema.cli._db import Db
+from gitops_schema.cli._params import parse_size
+from gitops_schema.errors import UsageError
+
+
+def _cluster_names(values: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for value in values:
+        server, sep, name = value.rpartition("=")
+        if not sep or not server or not name:
+            raise UsageError(f"--cluster-name {value!r}: expected SERVER_URL=NAME")
+        names[server] = name
+    return names
+
+
+def serve_command(
+    db: Db = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    flux_hmac_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--flux-hmac-key-file",
+            help="File holding the key of Flux's generic-hmac provider (else "
+            "$GITOPS_SCHEMA_FLUX_HMAC_KEY); when set, unsigned Flux events get 401.",
+        ),
+    ] = None,
+    spool_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--spool-dir", help="Where accepted events wait while the database is unreachable."
+        ),
+    ] = None,
+    max_body: Annotated[
+        str, typer.Option("--max-body", help="Largest request body accepted.")
+    ] = "4MiB",
+    rate: Annotated[
+        float, typer.Option("--rate", help="Requests per second allowed per token.")
+    ] = 50.0,
+    burst: Annotated[int, typer.Option("--burst", help="Burst of requests per token.")] = 200,
+    cluster_name: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cluster-name",
+            help="SERVER_URL=NAME: the cluster name of an Argo CD destination server (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Receive Argo CD and Flux webhooks into the history store and serve its API."""
+    import uvicorn
+
+    from gitops_schema.server.app import create_app
+    from gitops_schema.server.settings import Settings, flux_hmac_key
+    from gitops_schema.store import db as store_db
+
+    if flux_hmac_key_file is not None and not flux_hmac_key_file.is_file():
+        raise UsageError(f"--flux-hmac-key-file {flux_hmac_key_file}: no such file")
+    settings = Settings(
+        db_url=store_db.resolve_url(db),
+        flux_hmac_key=flux_hmac_key(flux_hmac_key_file),
+        max_body_bytes=parse_size(max_body),
+        rate_per_second=rate,
+        rate_burst=burst,
+        cluster_names=_cluster_names(cluster_name or []),
+    )
+    if spool_dir is not None:
+        settings.spool_dir = spool_dir
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

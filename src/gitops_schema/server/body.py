@@ -1,0 +1,80 @@
+"""Reading a request body as JSON, with every way it can be wrong turned into a 4xx."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+# Deeper documents are refused before any recursive code (redaction, storage) sees them.
+MAX_DEPTH = 64
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, or 413 as soon as it is longer than ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"body larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    """The JSON document in ``raw``, or 400 naming why it is not one a database can store.
+
+    Refused: not UTF-8, not JSON, NaN or infinite numbers, NUL characters or unpaired
+    surrogates in strings, nesting deeper than :data:`MAX_DEPTH`.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HTTPException(400, f"body is not UTF-8 (byte {error.start})") from None
+    if not text.strip():
+        raise HTTPException(400, "body is empty")
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise HTTPException(400, "body nests deeper than 64 levels") from None
+    except ValueError as error:
+        raise HTTPException(400, f"body is not JSON: {error}") from None
+    _check(document)
+    return document
+
+
+def _check(document: Any) -> None:
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise HTTPException(400, f"body nests deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_string(key)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_string(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise HTTPException(400, "body has a number out of range")
+
+
+def _check_string(value: str) -> None:
+    if "\x00" in value:
+        raise HTTPException(400, "body has a NUL character in a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise HTTPException(400, "body has an unpaired surrogate in a string") from None

@@ -1,0 +1,101 @@
+"""``POST /api/v1/events/argocd`` and ``POST /api/v1/events/flux?cluster=NAME``.
+
+A body is one delivery (``{"app": <Application>}`` from our Argo CD template; one Flux event)
+or a JSON array of deliveries (a batch, written in one transaction). Every delivery is parsed
+before anything is written: a bad one refuses the whole request with 4xx and its reason.
+200 says the deliveries are stored; 202 that they are spooled to disk because the database
+is unreachable, and will be stored when it returns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+
+from gitops_schema.server.auth import check_signature, require
+from gitops_schema.server.body import parse_json, read_body
+from gitops_schema.server.spool import Spooled
+from gitops_schema.store.ingest import ingest
+from gitops_schema.store.records import Observation, Origin
+from gitops_schema.store.redact import redact
+from gitops_schema.store.sources import argocd, flux
+from gitops_schema.store.sources.payload import PayloadError
+from gitops_schema.store.tokens import Role, Token
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+
+def observations(
+    tool: str, bodies: list[Any], cluster: str, cluster_names: dict[str, str]
+) -> list[Observation]:
+    """The observations of a list of deliveries; PayloadError names the bad one."""
+    found: list[Observation] = []
+    for index, body in enumerate(bodies):
+        try:
+            if tool == "argocd":
+                found.append(argocd.parse_webhook(body, cluster_names=cluster_names))
+            else:
+                found.append(flux.parse_event(body, cluster=cluster))
+        except PayloadError as error:
+            where = f"[{index}]." if len(bodies) > 1 else ""
+            raise PayloadError(where + error.message) from None
+    return found
+
+
+def write(app: FastAPI, delivery: Spooled) -> dict[str, int]:
+    """Store one delivery (raises OperationalError while the database is unreachable)."""
+    settings = app.state.settings
+    found = observations(delivery.tool, delivery.bodies, delivery.cluster, settings.cluster_names)
+    counts = ingest(
+        app.state.engine, found, origin=Origin.WEBHOOK, received_at=delivery.received_at
+    )
+    return counts.to_dict()
+
+
+def _accept(app: FastAPI, tool: str, document: Any, cluster: str) -> JSONResponse:
+    bodies = document if isinstance(document, list) else [document]
+    if not bodies:
+        raise HTTPException(422, "empty batch: send one delivery or a non-empty array")
+    delivery = Spooled(tool, bodies, cluster, datetime.now(UTC))
+    try:
+        observations(tool, bodies, cluster, app.state.settings.cluster_names)
+    except PayloadError as error:
+        raise HTTPException(422, error.message) from None
+    try:
+        counts = write(app, delivery)
+    except OperationalError:
+        delivery.bodies = [redact(body) for body in bodies]
+        app.state.spool.put(delivery)
+        return JSONResponse({"received": len(bodies), "spooled": True}, status_code=202)
+    return JSONResponse({"received": len(bodies), "stored": counts})
+
+
+@router.post("/argocd", summary='Argo CD notifications webhook ({"app": <Application>})')
+async def argocd_events(
+    request: Request, token: Annotated[Token, Depends(require(Role.INGEST))]
+) -> JSONResponse:
+    """Store what an Argo CD Application says (Bearer token with role ingest or admin)."""
+    raw = await read_body(request, request.app.state.settings.max_body_bytes)
+    document = parse_json(raw)
+    return await run_in_threadpool(_accept, request.app, "argocd", document, "")
+
+
+@router.post("/flux", summary="Flux notification-controller generic / generic-hmac webhook")
+async def flux_events(
+    request: Request,
+    cluster: Annotated[str, Query(min_length=1, max_length=253, description="Cluster name")],
+) -> JSONResponse:
+    """Store a Flux event; signed with X-Signature when the service has an HMAC key."""
+    settings = request.app.state.settings
+    raw = await read_body(request, settings.max_body_bytes)
+    if settings.flux_hmac_key is not None:
+        check_signature(settings.flux_hmac_key, raw, request.headers.get("x-signature"))
+    caller = request.client.host if request.client else "unknown"
+    request.app.state.rate_limiter.take(f"flux:{caller}")
+    document = parse_json(raw)
+    return await run_in_threadpool(_accept, request.app, "flux", document, cluster)

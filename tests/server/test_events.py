@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from gitops_schema.store.tables import objects, sync_operations
+from gitops_schema.store.tokens import Role
+
+from ..store.simulate import START, application, flux_event, history, sha
+from .conftest import Service, start_service
+
+ARGOCD = "/api/v1/events/argocd"
+FLUX = "/api/v1/events/flux?cluster=prod-eu"
+
+
+def succeeded(name: str = "web", minute: int = 0) -> dict[str, Any]:
+    return application(
+        name,
+        {
+            "operationState": {
+                "phase": "Succeeded",
+                "startedAt": f"2026-03-02T10:{minute:02d}:00Z",
+                "finishedAt": f"2026-03-02T10:{minute:02d}:30Z",
+                "syncResult": {"revision": sha(name, minute)},
+            }
+        },
+    )
+
+
+def stored(service: Service) -> tuple[int, int]:
+    with service.engine.connect() as connection:
+        count_objects = connection.execute(select(func.count()).select_from(objects)).scalar()
+        count_ops = connection.execute(select(func.count()).select_from(sync_operations)).scalar()
+    return int(count_objects or 0), int(count_ops or 0)
+
+
+def test_argocd_needs_an_ingest_token(service: Service) -> None:
+    body = succeeded()
+    assert service.client.post(ARGOCD, json=body).status_code == 401
+    unknown = {"Authorization": "Bearer gsk_nope"}
+    assert service.client.post(ARGOCD, json=body, headers=unknown).status_code == 401
+    reader = service.client.post(ARGOCD, json=body, headers=service.bearer(Role.READ))
+    assert reader.status_code == 403 and "role read" in reader.json()["detail"]
+    assert stored(service) == (0, 0)
+    for role in (Role.INGEST, Role.ADMIN):
+        answer = service.client.post(ARGOCD, json=body, headers=service.bearer(role))
+        assert answer.status_code == 200, answer.text
+    assert stored(service) == (1, 1)
+
+
+def test_flux_needs_the_hmac_signature(service: Service) -> None:
+    event = flux_event(
+        "apps", START, revision=sha("f"), severity="info", reason="ReconciliationSucceeded",
+        message="Reconciliation finished in 3s, next run in 10m0s",
+    )  # fmt: skip
+    body = json.dumps(event).encode()
+    client = service.client
+    assert client.post(FLUX, content=body).status_code == 401
+    wrong = {"X-Signature": "sha256=" + "0" * 64}
+    assert client.post(FLUX, content=body, headers=wrong).status_code == 401
+    assert client.post(FLUX, content=body + b" ", headers=service.signed(body)).status_code == 401
+    answer = client.post(FLUX, content=body, headers=service.signed(body))
+    assert answer.status_code == 200, answer.text
+    again = client.post(FLUX, content=body, headers=service.signed(body))
+    assert again.json()["stored"]["operations_unchanged"] == 1
+    missing = client.post("/api/v1/events/flux", content=body, headers=service.signed(body))
+    assert missing.status_code == 422
+    assert stored(service) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "reason"),
+    [
+        (b"\xff\xfe{}", 400, "not UTF-8"),
+        (b"{not json", 400, "not JSON"),
+        (b"", 400, "empty"),
+        (b'{"app": NaN}', 400, "not JSON"),
+        (b'{"app": 1e999}', 400, "out of range"),
+        (b"[" * 100 + b"]" * 100, 400, "deeper than 64"),
+        (b'{"app": {"metadata": {"name": "a\\u0000"}}}', 400, "NUL"),
+        (b'{"app": {"metadata": {"name": "\\ud800"}}}', 400, "surrogate"),
+        (b"[]", 422, "empty batch"),
+        (b'{"application": {}}', 422, '"app" is missing'),
+        (b'{"app": {"metadata": {"name": "' + b"x" * 300 + b'"}}}', 422, "longer than 253"),
+        (
+            json.dumps([succeeded("a"), {"app": {"metadata": {}}}]).encode(),
+            422,
+            "[1].app.metadata.name: required",
+        ),
+    ],
+)
+def test_malformed_bodies_get_a_4xx_with_a_reason_and_store_nothing(
+    service: Service, body: bytes, status: int, reason: str
+) -> None:
+    answer = service.client.post(ARGOCD, content=body, headers=service.bearer(Role.INGEST))
+    assert answer.status_code == status, answer.text
+    assert reason in answer.json()["detail"]
+    assert stored(service) == (0, 0)
+
+
+def test_body_size_limit(db_url: str, tmp_path: Path) -> None:
+    with start_service(db_url, tmp_path, max_body_bytes=2048) as service:
+        small = service.client.post(ARGOCD, json=succeeded(), headers=service.bearer(Role.INGEST))
+        assert small.status_code == 200
+        big = succeeded()
+        big["app"]["metadata"]["annotations"] = {"note": "x" * 4096}
+        answer = service.client.post(ARGOCD, json=big, headers=service.bearer(Role.INGEST))
+        assert answer.status_code == 413 and "2048 bytes" in answer.json()["detail"]
+
+
+def test_rate_limit_per_token(db_url: str, tmp_path: Path) -> None:
+    with start_service(db_url, tmp_path, rate_per_second=0.001, rate_burst=3) as service:
+        token = service.bearer(Role.INGEST)
+        codes = [
+            service.client.post(ARGOCD, json=succeeded(minute=i), headers=token).status_code
+            for i in range(5)
+        ]
+        assert codes == [200, 200, 200, 429, 429]
+        # Another token has its own bucket.
+        other = service.client.post(ARGOCD, json=succeeded(), headers=service.bearer(Role.ADMIN))
+        assert other.status_code == 200
+
+
+def test_batches_and_healthz(service: Service) -> None:
+    deliveries = history(seed=1, apps=1, syncs=5)
+    argocd_bodies = [d.body for d in deliveries if d.tool == "argocd"]
+    flux_bodies = [d.body for d in deliveries if d.tool == "flux"]
+    answer = service.client.post(ARGOCD, json=argocd_bodies, headers=service.bearer(Role.INGEST))
+    assert answer.status_code == 200 and answer.json()["received"] == len(argocd_bodies)
+    raw = json.dumps(flux_bodies).encode()
+    answer = service.client.post(FLUX, content=raw, headers=service.signed(raw))
+    assert answer.status_code == 200 and answer.json()["received"] == len(flux_bodies)
+    assert stored(service) == (2, 10)
+    assert service.client.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "spooled": 0,
+    }
