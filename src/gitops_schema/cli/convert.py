@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import Exit, error_console
 from gitops_schema.cli._params import Exclude
-from gitops_schema.cli.render import ChartCache, Clusters, Repos, ScmData
+from gitops_schema.cli.render import AllowNetwork, ChartCache, Clusters, NoCache, Repos, ScmData
 from gitops_schema.convert import (
     Conversion,
     ConvertOptions,
@@ -23,7 +24,14 @@ from gitops_schema.convert import (
     render_markdown,
     render_text,
 )
+from gitops_schema.convert.flux_to_argocd import flux_to_argocd
+from gitops_schema.convert.verify import (
+    VerifyOptions,
+    verify_argocd_to_flux,
+    verify_flux_to_argocd,
+)
 from gitops_schema.errors import UsageError
+from gitops_schema.render import RenderCache
 
 app = typer.Typer(
     help="Convert Argo CD to Flux and back; every object gets a fidelity report.",
@@ -43,6 +51,12 @@ Paths = Annotated[list[Path], typer.Argument(help="Files and folders to convert.
 Output = Annotated[
     Path, typer.Option("--output", "-o", help="Folder to write the converted objects under.")
 ]
+Verify = Annotated[
+    bool,
+    typer.Option(
+        "--verify", help="Render the source and the output and compare them per application."
+    ),
+]
 Format = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="Format of the fidelity report.")
 ]
@@ -61,6 +75,30 @@ def repo_folders(values: list[str] | None) -> dict[str, Path]:
     return folders
 
 
+def existing(paths: list[Path]) -> None:
+    """Refuse (exit 2) a path that does not exist."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+
+
+def verify_options(
+    chart_cache: Path | None,
+    allow_network: bool,
+    no_cache: bool,
+    clusters: list[Path] | None,
+    repos: Mapping[str, Path],
+) -> VerifyOptions:
+    """How ``--verify`` renders both sides, from the render options given."""
+    return VerifyOptions(
+        chart_cache=chart_cache,
+        allow_network=allow_network,
+        cache=None if no_cache else RenderCache.default(),
+        clusters=tuple(clusters or ()),
+        repos=repos,
+    )
+
+
 @contextmanager
 def progress_bar(total: int | None, what: str) -> Iterator[Callable[[str], None]]:
     """A callback advancing a progress bar on standard error (when it is a terminal)."""
@@ -77,9 +115,13 @@ def progress_bar(total: int | None, what: str) -> Iterator[Callable[[str], None]
         yield advance
 
 
-def finish(conversion: Conversion, fmt: ReportFormat) -> None:
-    """Write the output tree, print the report and exit with its status."""
+def finish(
+    conversion: Conversion, fmt: ReportFormat, verify: Callable[[Conversion], None] | None
+) -> None:
+    """Write the output tree, verify it when asked, print the report and exit."""
     count = conversion.tree.write()
+    if verify is not None:
+        verify(conversion)
     render = {
         ReportFormat.TEXT: render_text,
         ReportFormat.JSON: render_json,
@@ -87,7 +129,7 @@ def finish(conversion: Conversion, fmt: ReportFormat) -> None:
     }[fmt]
     sys.stdout.write(render(conversion.fidelity))
     error_console.print(f"{count} files written under {conversion.tree.root}")
-    for diagnostic in conversion.report.sorted():
+    for diagnostic in dict.fromkeys(conversion.report.sorted()):
         error_console.print(str(diagnostic), markup=False, highlight=False)
     raise typer.Exit(Exit.OK if conversion.fidelity.exact else Exit.FINDINGS)
 
@@ -102,15 +144,12 @@ def argocd_to_flux_command(
     scm_data: ScmData = None,
     exclude: Exclude = None,
     chart_cache: ChartCache = None,
-    verify: Annotated[
-        bool,
-        typer.Option("--verify", help="Render both sides and compare the desired objects."),
-    ] = False,
+    allow_network: AllowNetwork = False,
+    no_cache: NoCache = False,
+    verify: Verify = False,
 ) -> None:
     """Argo CD Applications, ApplicationSets and AppProjects -> Flux objects."""
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
+    existing(paths)
     with progress_bar(None, "converting") as advance:
         options = ConvertOptions(
             output=output,
@@ -121,5 +160,41 @@ def argocd_to_flux_command(
             progress=advance,
         )
         conversion = argocd_to_flux(paths, options)
-    del verify, chart_cache
-    finish(conversion, fmt)
+    checked = verify_options(chart_cache, allow_network, no_cache, clusters, options.repos)
+
+    def verified(done: Conversion) -> None:
+        with progress_bar(len(done.links), "verifying") as advance:
+            verify_argocd_to_flux(done, replace(checked, progress=advance), done.report)
+
+    finish(conversion, fmt, verified if verify else None)
+
+
+@app.command("flux-to-argocd")
+def flux_to_argocd_command(
+    paths: Paths,
+    output: Output,
+    fmt: Format = ReportFormat.TEXT,
+    repo: Repos = None,
+    exclude: Exclude = None,
+    chart_cache: ChartCache = None,
+    allow_network: AllowNetwork = False,
+    no_cache: NoCache = False,
+    verify: Verify = False,
+) -> None:
+    """Flux Kustomizations and HelmReleases of every cluster -> Argo CD Applications."""
+    existing(paths)
+    checked = verify_options(chart_cache, allow_network, no_cache, None, repo_folders(repo))
+    with progress_bar(None, "converting") as advance:
+        options = ConvertOptions(
+            output=output,
+            repos=checked.repos,
+            exclude=tuple(exclude or ()),
+            progress=advance,
+        )
+        conversion = flux_to_argocd(paths, options, chart_cache=chart_cache, cache=checked.cache)
+
+    def verified(done: Conversion) -> None:
+        with progress_bar(len(done.links), "verifying") as advance:
+            verify_flux_to_argocd(done, replace(checked, progress=advance), done.report, done.root)
+
+    finish(conversion, fmt, verified if verify else None)

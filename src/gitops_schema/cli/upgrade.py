@@ -11,9 +11,8 @@ import typer
 from gitops_schema.check.config import DEFAULT_FLUX_VERSION, DEFAULT_KUBERNETES_VERSION
 from gitops_schema.cli._output import Exit, error_console
 from gitops_schema.cli._params import Exclude
-from gitops_schema.cli.convert import progress_bar
+from gitops_schema.cli.convert import existing, progress_bar
 from gitops_schema.convert.upgrade import upgrade_paths
-from gitops_schema.errors import UsageError
 
 
 def upgrade_command(
@@ -35,9 +34,7 @@ def upgrade_command(
     needed upgrading (or everything was written), 1 when there is a diff to apply or a
     step left to do by hand, 2 on usage errors.
     """
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
+    existing(paths)
     with progress_bar(None, "upgrading") as advance:
         result = upgrade_paths(
             paths,

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from gitops_schema.appset.inventory import secret_value
+from gitops_schema.convert.data import as_list, as_map, plain
 from gitops_schema.convert.neutral import (
     Build,
     BuildTool,
@@ -93,16 +94,8 @@ def cluster_name(destination: Mapping[str, Any], clusters: Sequence[Mapping[str,
     return str(name or server or "in-cluster")
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else []
-
-
 def _strings(value: Any) -> dict[str, str]:
-    return {str(k): str(v) for k, v in _map(value).items()}
+    return {str(k): str(v) for k, v in as_map(value).items()}
 
 
 class _Reader:
@@ -120,8 +113,8 @@ class _Reader:
             self.losses.append((path, reason))
 
     def read(self) -> ArgoRead:
-        metadata = _map(self.data.get("metadata"))
-        spec = _map(self.data.get("spec"))
+        metadata = as_map(self.data.get("metadata"))
+        spec = as_map(self.data.get("spec"))
         name = str(metadata.get("name") or "")
         if spec.get("sourceHydrator") is not None:
             return ArgoRead(
@@ -132,7 +125,7 @@ class _Reader:
                     "the dry source by hand",
                 ),
             )
-        raw_sources = _list(spec.get("sources"))
+        raw_sources = as_list(spec.get("sources"))
         single = not raw_sources
         if single:
             raw_sources = [spec.get("source")] if isinstance(spec.get("source"), Mapping) else []
@@ -145,7 +138,7 @@ class _Reader:
         refs = self._refs(raw_sources, origin)
         parts: list[Part] = []
         for index, raw in enumerate(raw_sources):
-            source = _map(raw)
+            source = as_map(raw)
             if source.get("ref") and not source.get("path") and not source.get("chart"):
                 continue
             part = self._part(source, origin(index), refs)
@@ -162,13 +155,13 @@ class _Reader:
                 else "Jsonnet has no Flux equivalent: pre-render it into YAML in the repository"
             )
             return ArgoRead(None, unsupported=(part.origin, what))
-        destination = _map(spec.get("destination"))
+        destination = as_map(spec.get("destination"))
         target = Target(
             cluster=cluster_name(destination, self.clusters),
             namespace=str(destination.get("namespace") or ""),
         )
-        policy = self._policy(_map(spec.get("syncPolicy")), target)
-        wave = _map(metadata.get("annotations")).get("argocd.argoproj.io/sync-wave")
+        policy = self._policy(as_map(spec.get("syncPolicy")), target)
+        wave = as_map(metadata.get("annotations")).get("argocd.argoproj.io/sync-wave")
         if wave is not None:
             try:
                 policy.wave = int(str(wave).strip())
@@ -183,7 +176,7 @@ class _Reader:
         self._ignored(spec, metadata)
         notifications = {
             k: str(v)
-            for k, v in _map(metadata.get("annotations")).items()
+            for k, v in as_map(metadata.get("annotations")).items()
             if str(k).startswith(_SUBSCRIBE)
         }
         for key in notifications:
@@ -192,7 +185,7 @@ class _Reader:
                 "Argo CD notification subscriptions have no per-object Flux form: "
                 "declare a notification-controller Alert and Provider",
             )
-        finalizers = [str(f) for f in _list(metadata.get("finalizers"))]
+        finalizers = [str(f) for f in as_list(metadata.get("finalizers"))]
         app = NeutralApp(
             name=name,
             namespace=str(metadata.get("namespace") or "argocd"),
@@ -246,7 +239,7 @@ class _Reader:
     ) -> dict[str, tuple[Source, str]]:
         refs: dict[str, tuple[Source, str]] = {}
         for index, raw in enumerate(sources):
-            source = _map(raw)
+            source = as_map(raw)
             if source.get("ref"):
                 refs[str(source["ref"])] = (self._source(source, origin(index)), origin(index))
         return refs
@@ -258,7 +251,7 @@ class _Reader:
             return BuildTool.HELM
         if raw.get("kustomize") is not None:
             return BuildTool.KUSTOMIZE
-        directory = _map(raw.get("directory"))
+        directory = as_map(raw.get("directory"))
         if directory.get("jsonnet"):
             return BuildTool.JSONNET
         if folder is not None and folder.is_dir():
@@ -282,9 +275,9 @@ class _Reader:
         if tool is BuildTool.HELM:
             self._helm(raw, where, source, build, folder, refs)
         elif tool is BuildTool.KUSTOMIZE:
-            self._kustomize(_map(raw.get("kustomize")), where, build, folder)
+            self._kustomize(as_map(raw.get("kustomize")), where, build, folder)
         elif tool is BuildTool.DIRECTORY:
-            directory = _map(raw.get("directory"))
+            directory = as_map(raw.get("directory"))
             build.directory.recurse = bool(directory.get("recurse"))
             build.directory.include = str(directory.get("include") or "")
             build.directory.exclude = str(directory.get("exclude") or "")
@@ -321,7 +314,7 @@ class _Reader:
         folder: Path | None,
         refs: Mapping[str, tuple[Source, str]],
     ) -> None:
-        helm = _map(raw.get("helm"))
+        helm = as_map(raw.get("helm"))
         options = build.helm
         options.release_name = str(helm.get("releaseName") or "")
         options.ignore_missing_value_files = bool(helm.get("ignoreMissingValueFiles"))
@@ -329,7 +322,7 @@ class _Reader:
         options.skip_tests = bool(helm.get("skipTests"))
         if helm.get("releaseName"):
             self.origins["helm.release_name"] = f"{where}.helm.releaseName"
-        for index, entry in enumerate(_list(helm.get("valueFiles"))):
+        for index, entry in enumerate(as_list(helm.get("valueFiles"))):
             value_file = self._value_file(
                 str(entry), f"{where}.helm.valueFiles[{index}]", source, folder, refs
             )
@@ -337,7 +330,7 @@ class _Reader:
                 options.value_files.append(value_file)
         values: dict[str, Any] = {}
         if isinstance(helm.get("valuesObject"), Mapping):
-            values = _plain(helm["valuesObject"])
+            values = plain(helm["valuesObject"])
         elif isinstance(helm.get("values"), str) and helm["values"].strip():
             try:
                 loaded = yaml.safe_load(helm["values"])
@@ -347,10 +340,10 @@ class _Reader:
             if isinstance(loaded, dict):
                 values = loaded
         elif isinstance(helm.get("values"), Mapping):
-            values = _plain(helm["values"])
+            values = plain(helm["values"])
         sets: dict[str, Any] = {}
-        for index, parameter in enumerate(_list(helm.get("parameters"))):
-            parameter = _map(parameter)
+        for index, parameter in enumerate(as_list(helm.get("parameters"))):
+            parameter = as_map(parameter)
             value = str(parameter.get("value") if parameter.get("value") is not None else "")
             try:
                 set_path(
@@ -360,8 +353,8 @@ class _Reader:
                 )
             except ValuesPathError as error:
                 self.lose(f"{where}.helm.parameters[{index}]", str(error))
-        for index, parameter in enumerate(_list(helm.get("fileParameters"))):
-            parameter = _map(parameter)
+        for index, parameter in enumerate(as_list(helm.get("fileParameters"))):
+            parameter = as_map(parameter)
             path = str(parameter.get("path") or "")
             file = folder / path if folder is not None else None
             try:
@@ -424,14 +417,14 @@ class _Reader:
         options.name_prefix = str(kustomize.get("namePrefix") or "")
         options.name_suffix = str(kustomize.get("nameSuffix") or "")
         options.namespace = str(kustomize.get("namespace") or "")
-        options.images = [parse_image(str(i)) for i in _list(kustomize.get("images"))]
-        options.components = [str(c) for c in _list(kustomize.get("components"))]
+        options.images = [parse_image(str(i)) for i in as_list(kustomize.get("images"))]
+        options.components = [str(c) for c in as_list(kustomize.get("components"))]
         options.common_labels = _strings(kustomize.get("commonLabels"))
         options.labels_without_selector = bool(kustomize.get("labelWithoutSelector"))
         options.common_annotations = _strings(kustomize.get("commonAnnotations"))
-        options.replicas = [dict(_map(r)) for r in _list(kustomize.get("replicas"))]
-        for index, patch in enumerate(_list(kustomize.get("patches"))):
-            patch = dict(_map(patch))
+        options.replicas = [dict(as_map(r)) for r in as_list(kustomize.get("replicas"))]
+        for index, patch in enumerate(as_list(kustomize.get("patches"))):
+            patch = dict(as_map(patch))
             if patch.get("path"):
                 file = folder / str(patch["path"]) if folder is not None else None
                 try:
@@ -464,7 +457,7 @@ class _Reader:
         automated = sync.get("automated")
         enabled = isinstance(automated, Mapping) and automated.get("enabled") is not False
         policy.automated = enabled
-        auto = _map(automated)
+        auto = as_map(automated)
         policy.prune = enabled and bool(auto.get("prune"))
         policy.self_heal = enabled and bool(auto.get("selfHeal"))
         policy.allow_empty = bool(auto.get("allowEmpty"))
@@ -473,7 +466,7 @@ class _Reader:
         self.origins["policy.allow_empty"] = "$.spec.syncPolicy.automated.allowEmpty"
         retry = sync.get("retry")
         if isinstance(retry, Mapping):
-            backoff = _map(retry.get("backoff"))
+            backoff = as_map(retry.get("backoff"))
             duration = backoff.get("duration", "5s")
             factor = backoff.get("factor", 2)
             policy.retry = Retry(
@@ -483,9 +476,9 @@ class _Reader:
                 max_duration=str(backoff.get("maxDuration") or "3m"),
             )
             self.origins["policy.retry"] = "$.spec.syncPolicy.retry"
-        for index, option in enumerate(_list(sync.get("syncOptions"))):
+        for index, option in enumerate(as_list(sync.get("syncOptions"))):
             self._sync_option(str(option), f"$.spec.syncPolicy.syncOptions[{index}]", target)
-        managed = _map(sync.get("managedNamespaceMetadata"))
+        managed = as_map(sync.get("managedNamespaceMetadata"))
         target.namespace_labels = _strings(managed.get("labels"))
         target.namespace_annotations = _strings(managed.get("annotations"))
         return policy
@@ -528,14 +521,14 @@ class _Reader:
         self.lose(where, f"{option}: {reasons.get(key, 'no Flux equivalent')}")
 
     def _ignored(self, spec: Mapping[str, Any], metadata: Mapping[str, Any]) -> None:
-        if _list(spec.get("ignoreDifferences")):
+        if as_list(spec.get("ignoreDifferences")):
             self.lose(
                 "$.spec.ignoreDifferences",
                 "Argo CD hides these differences from its diff; Flux corrects every drift "
                 "(per-object kustomize.toolkit.fluxcd.io/ssa: IfNotPresent or Ignore, or "
                 "Kustomization spec.ignore since Flux 2.9, are the nearest)",
             )
-        if _list(spec.get("info")):
+        if as_list(spec.get("info")):
             self.lose("$.spec.info", "informational fields have no Flux equivalent")
         if spec.get("revisionHistoryLimit") is not None:
             self.lose(
@@ -550,14 +543,6 @@ def _is_int(value: Any) -> bool:
     if isinstance(value, int):
         return True
     return isinstance(value, str) and value.strip().lstrip("-").isdigit()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _read_values(path: Path) -> dict[str, Any] | None:

@@ -63,6 +63,8 @@ class AppLink:
     """(kind, name) of the source application as the renderer names it."""
     outputs: tuple[tuple[str, str], ...]
     """(kind, name) of the converted applications."""
+    definition: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """The source application as read (or generated): what is rendered to verify."""
 
 
 @dataclass(slots=True)
@@ -190,6 +192,7 @@ class _Converter:
                 app.target.cluster,
                 ("Application", name),
                 tuple((kind, out) for kind, out, _ in written.appliers),
+                data,
             )
         )
         self.waves.append((item, app, written))

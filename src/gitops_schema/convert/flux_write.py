@@ -28,7 +28,7 @@ from gitops_schema.convert.output import OutputTree, dns_name
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
 from gitops_schema.render.inputs import kustomization_file
 
-__all__ = ["FLUX_NAMESPACE", "FluxWriter", "Written"]
+__all__ = ["FLUX_NAMESPACE", "FluxWriter", "Written", "flux_files"]
 
 FLUX_NAMESPACE = "flux-system"
 DEFAULT_INTERVAL = "3m"
@@ -287,7 +287,7 @@ class FluxWriter:
             include=directory.include,
             exclude=directory.exclude,
         )
-        if argo == _flux_files(folder):
+        if argo == flux_files(folder):
             return {}
         return {"resources": argo}
 
@@ -508,7 +508,7 @@ def _is_range(version: str) -> bool:
     return any(char in version for char in "^~<>=*|xX ,") or not version
 
 
-def _flux_files(folder: Path) -> list[Path]:
+def flux_files(folder: Path) -> list[Path]:
     """The files Flux's generated kustomization reads.
 
     Those are ``.yaml``/``.yml`` files, recursively; a sub-folder with its own

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_schema.convert.data import as_list
 from gitops_schema.convert.output import dns_name
 
 __all__ = ["Tenant", "project_tenant", "tenant_account"]
@@ -26,10 +27,6 @@ class Tenant:
 def tenant_account(project: str) -> str:
     """The service account the applications of ``project`` act as in Flux."""
     return dns_name(f"tenant-{project}")
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else []
 
 
 def _applies(destination: Mapping[str, Any], cluster: str, server: str | None) -> bool:
@@ -64,7 +61,7 @@ def project_tenant(
     subject = {"kind": "ServiceAccount", "name": account, "namespace": namespace}
     namespaces: list[str] = []
     every = False
-    for index, destination in enumerate(_list(spec.get("destinations"))):
+    for index, destination in enumerate(as_list(spec.get("destinations"))):
         if not isinstance(destination, Mapping) or not _applies(destination, cluster, server):
             continue
         allowed = str(destination.get("namespace") or "")
@@ -86,7 +83,7 @@ def project_tenant(
             )
         elif allowed and allowed not in namespaces:
             namespaces.append(allowed)
-    cluster_kinds = _list(spec.get("clusterResourceWhitelist"))
+    cluster_kinds = as_list(spec.get("clusterResourceWhitelist"))
     all_cluster = any(
         isinstance(k, Mapping) and k.get("group") == "*" and k.get("kind") == "*"
         for k in cluster_kinds
@@ -126,7 +123,7 @@ def project_tenant(
         ("destinationServiceAccounts", "the tenant account replaces these"),
     ):
         value = spec.get(key)
-        if key == "sourceRepos" and _list(value) == ["*"]:
+        if key == "sourceRepos" and as_list(value) == ["*"]:
             continue
         if value:
             tenant.losses.append((f"$.spec.{key}", reason))
