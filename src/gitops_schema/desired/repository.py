@@ -20,7 +20,14 @@ from gitops_schema.desired.types import RenderedRepository, RenderOptions
 from gitops_schema.desired.walk import Walk, load_objects
 from gitops_schema.errors import LoadError
 from gitops_schema.location import Location
-from gitops_schema.render import ClusterArtifacts, is_generator, materialized, scratch_folder
+from gitops_schema.render import (
+    ClusterArtifacts,
+    bounded,
+    is_generator,
+    materialized,
+    prestart_worker,
+    scratch_folder,
+)
 
 
 def render_repository(
@@ -43,6 +50,16 @@ def render_repository(
         entry = options.cache.get(key)
         if entry is not None:
             return restored(entry)
+    with bounded(options.bounds):
+        result = _render_fresh(root, options, cluster)
+    if key is not None and options.cache is not None:
+        options.cache.put(key, stored(result))
+    return result
+
+
+def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> RenderedRepository:
+    # Helm and Jsonnet calls go to an engine worker, which starts alongside the loading.
+    prestart_worker()
     walk = Walk(root, options, cluster)
     objects = load_objects([root], options.exclude, walk.report)
     render_argocd(walk, objects)
@@ -55,8 +72,6 @@ def render_repository(
         render_flux(walk, objects, artifacts)
     # Clusters that share a definition say the same thing about it: once is enough.
     walk.report.diagnostics = list(dict.fromkeys(walk.report.diagnostics))
-    if key is not None and options.cache is not None:
-        options.cache.put(key, stored(walk.result))
     return walk.result
 
 

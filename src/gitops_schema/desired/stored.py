@@ -45,6 +45,8 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
         "scmData": [str(p) for p in options.scm_data],
         "pluginData": [str(p) for p in options.plugin_data],
         "exclude": list(options.exclude),
+        # What ran past a bound is a finding; under other bounds it may render.
+        "bounds": [options.bounds.timeout, options.bounds.memory],
     }
     return text_key(
         "repository",

@@ -13,7 +13,7 @@ from typing import Any
 from gitops_schema.diagnostics import Report
 from gitops_schema.location import Location
 from gitops_schema.model import Tool
-from gitops_schema.render import RenderCache
+from gitops_schema.render import Bounds, RenderCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,8 @@ class RenderOptions:
     plugin_data: Sequence[Path] = ()
     exclude: tuple[str, ...] = ()
     """Glob patterns of files and folders not to read (as ``--exclude``)."""
+    bounds: Bounds = field(default_factory=Bounds)
+    """Time and memory each engine call may use (``--timeout``, ``--memory-limit``)."""
     progress: Callable[[RenderedApp], None] | None = field(default=None, compare=False)
     """Called with each application as soon as it is rendered (for a progress display)."""
 

@@ -5,7 +5,8 @@ Flux Kustomizations (:func:`render_flux_kustomization`: Flux's generated kustomi
 ``spec.*`` fields, post-build substitution, owner labels), Argo CD Applications
 (:func:`render_application`: Helm, kustomize, directory and multi-source), Flux
 HelmReleases (:func:`render_helm_release`), and a content-addressed
-:class:`RenderCache`. Concurrency lives here and nowhere else. Imports load, model and the
+:class:`RenderCache`. Every engine call is held to the :class:`Bounds` in force
+(:func:`bounded`). Concurrency lives here and nowhere else. Imports load, model and the
 core; never desired, check, compare or the CLI.
 """
 
@@ -15,7 +16,9 @@ from gitops_schema.render.argocd import (
     render_application,
 )
 from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
+from gitops_schema.render.bounds import Bounds, bounded
 from gitops_schema.render.cache import RenderCache, default_cache_dir, text_key, tree_digest
+from gitops_schema.render.engine_workers import prestart_worker
 from gitops_schema.render.engines import (
     HelmEngine,
     KustomizeEngine,
@@ -41,6 +44,7 @@ from gitops_schema.render.runner import Runner, SubprocessRunner
 from gitops_schema.render.scratch import scratch_folder
 
 __all__ = [
+    "Bounds",
     "ClusterArtifacts",
     "FluxOptions",
     "HelmEngine",
@@ -52,6 +56,7 @@ __all__ = [
     "SubprocessRunner",
     "SubstitutionError",
     "apply_destination_namespace",
+    "bounded",
     "build_kustomization",
     "build_kustomizations",
     "default_cache_dir",
@@ -63,6 +68,7 @@ __all__ = [
     "kustomize_folders",
     "materialized",
     "prebuild_kustomizations",
+    "prestart_worker",
     "release_name",
     "render_application",
     "render_flux_kustomization",

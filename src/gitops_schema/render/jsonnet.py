@@ -4,7 +4,9 @@ Each ``.jsonnet`` file is evaluated with the source's ``directory.jsonnet`` sett
 external variables and top-level arguments (strings, or Jsonnet code when ``code`` is
 true), with the Application's build environment substituted in their values, and the
 library paths (relative to the repository root) after the application folder as import
-paths. The result is one object or a list of objects.
+paths; an import that names a file outside the repository is refused. It runs in an
+engine worker (:mod:`.engine_workers`), under the render's time and memory bounds. The
+result is one object or a list of objects.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import _jsonnet  # type: ignore[import-untyped]
-
+from gitops_schema.errors import ToolFailed
 from gitops_schema.golang.expand import expand_env
+from gitops_schema.render.engine_workers import call_worker
 
 __all__ = ["JsonnetError", "evaluate_jsonnet", "expand_env"]
 
@@ -55,18 +57,26 @@ def evaluate_jsonnet(
     paths = [str(app_folder)] + [
         str(repo_root / str(lib)) for lib in settings.get("libs") or [] if isinstance(lib, str)
     ]
+    request = {
+        "op": "jsonnet",
+        "path": str(path),
+        "jpath": paths,
+        "roots": [str(repo_root)],
+        "ext_vars": variables["ext"],
+        "ext_codes": variables["ext_code"],
+        "tla_vars": variables["tla"],
+        "tla_codes": variables["tla_code"],
+    }
     try:
-        text = _jsonnet.evaluate_file(
-            str(path),
-            jpathdir=paths,
-            ext_vars=variables["ext"],
-            ext_codes=variables["ext_code"],
-            tla_vars=variables["tla"],
-            tla_codes=variables["tla_code"],
-        )
-    except RuntimeError as error:
-        raise JsonnetError(f"{path.name}: {str(error).strip()}") from error
-    result = json.loads(text)
+        reply = call_worker(request, f"jsonnet {path.name}")
+    except ToolFailed as error:
+        raise JsonnetError(error.message) from error
+    if "error" in reply:
+        raise JsonnetError(f"{path.name}: {reply['error']}")
+    try:
+        result = json.loads(reply["text"])
+    except RecursionError:
+        raise JsonnetError(f"{path.name}: evaluates to objects nested too deeply") from None
     items = result if isinstance(result, list) else [result]
     objects = [item for item in items if item is not None]
     if not all(isinstance(item, dict) for item in objects):
