@@ -86,7 +86,11 @@ def test_jsonnet_is_bounded_in_time_and_memory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "importing",
-    ['importstr "/etc/passwd"', 'importstr "../../../../../../../../etc/passwd"', 'import "../../x"'],
+    [
+        'importstr "/etc/passwd"',
+        'importstr "../../../../../../../../etc/passwd"',
+        'import "../../x"',
+    ],
 )
 def test_jsonnet_imports_stay_in_the_repository(tmp_path: Path, importing: str) -> None:
     (tmp_path / "x").write_text("{}")
