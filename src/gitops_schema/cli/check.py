@@ -16,12 +16,15 @@ from gitops_schema.cli.render import (
     AllowNetwork,
     ChartCache,
     Entries,
+    MemoryLimit,
     NoCache,
     Repos,
+    Timeout,
     render_options,
 )
 from gitops_schema.diagnostics import Severity
 from gitops_schema.inventory import STDIN
+from gitops_schema.render import DEFAULT_TIMEOUT
 
 
 class ReportFormat(StrEnum):
@@ -107,6 +110,8 @@ def check_command(
     no_cache: NoCache = False,
     exclude: Exclude = None,
     max_file_size: MaxFileSize = "10MiB",
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    memory_limit: MemoryLimit = "1GiB",
 ) -> None:
     """Validate every object against its schema and run the lint rules."""
     config = resolve_config(paths, config_file).with_overrides(
@@ -135,6 +140,8 @@ def check_command(
             allow_network,
             # With one folder, a revision of another source is read from its git history.
             Path(paths[0]) if len(paths) == 1 and paths[0] != STDIN else None,
+            timeout=timeout,
+            memory_limit=memory_limit,
         )
         if render
         else None,

@@ -17,7 +17,7 @@ import yaml
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import error_console, exit_code
-from gitops_schema.cli._params import Exclude
+from gitops_schema.cli._params import Exclude, parse_size
 from gitops_schema.compare import identities
 from gitops_schema.desired import (
     RenderedApp,
@@ -26,7 +26,7 @@ from gitops_schema.desired import (
     render_repository,
 )
 from gitops_schema.errors import UsageError
-from gitops_schema.render import RenderCache
+from gitops_schema.render import DEFAULT_TIMEOUT, Bounds, RenderCache
 from gitops_schema.render.revision import materialized
 
 
@@ -79,6 +79,24 @@ ScmData = Annotated[
 ]
 
 
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        help="Seconds one engine call (a kustomize build, a chart, a Jsonnet file) may run; "
+        "past it the application is a finding and the rest renders.",
+    ),
+]
+MemoryLimit = Annotated[
+    str,
+    typer.Option(
+        "--memory-limit",
+        help="Memory one engine call may use (e.g. 1GiB, 512MiB); past it the application "
+        "is a finding and the rest renders.",
+    ),
+]
+
+
 def render_options(
     clusters: list[Path] | None,
     repos: list[str] | None,
@@ -89,10 +107,22 @@ def render_options(
     exclude: list[str] | None = None,
     allow_network: bool = False,
     folder: Path | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_limit: str = "1GiB",
 ) -> RenderOptions:
-    """Rendering options from the command line; ``folder`` is the repository given."""
+    """Rendering options from the command line; ``folder`` is the repository given.
+
+    Raises:
+        UsageError: a bound that is not a positive time or size.
+    """
     mapped, revisions = _sources(repos or [])
+    try:
+        bounds = Bounds(timeout=timeout, memory=parse_size(memory_limit))
+    except ValueError as error:
+        raise UsageError(f"--timeout and --memory-limit: {error}") from None
     return RenderOptions(
+        bounds=bounds,
         clusters=tuple(clusters or ()),
         repos=mapped,
         revisions=revisions,
@@ -213,11 +243,23 @@ def render_command(
     no_cache: NoCache = False,
     scm_data: ScmData = None,
     exclude: Exclude = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    memory_limit: MemoryLimit = "1GiB",
 ) -> None:
     """Render the desired state of every cluster and application."""
     folder = repository_folder(path)
     options = render_options(
-        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
+        clusters,
+        repo,
+        chart_cache,
+        entry,
+        no_cache,
+        scm_data,
+        exclude,
+        allow_network,
+        folder,
+        timeout=timeout,
+        memory_limit=memory_limit,
     )
     rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:

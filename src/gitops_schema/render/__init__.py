@@ -16,7 +16,7 @@ from gitops_schema.render.argocd import (
     render_application,
 )
 from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
-from gitops_schema.render.bounds import Bounds, bounded
+from gitops_schema.render.bounds import DEFAULT_TIMEOUT, Bounds, bounded
 from gitops_schema.render.cache import RenderCache, default_cache_dir, text_key, tree_digest
 from gitops_schema.render.engine_workers import prestart_worker
 from gitops_schema.render.engines import (
@@ -44,6 +44,7 @@ from gitops_schema.render.runner import Runner, SubprocessRunner
 from gitops_schema.render.scratch import scratch_folder
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "Bounds",
     "ClusterArtifacts",
     "FluxOptions",
