@@ -225,7 +225,8 @@ class SyncStat:
     p95_seconds: float | None
 
 
-def _round(value: float | None) -> float | None:
+def rounded(value: float | None) -> float | None:
+    """``value`` rounded to :data:`ROUNDING` decimals (``None`` stays ``None``)."""
     return None if value is None else round(float(value), ROUNDING)
 
 
@@ -267,10 +268,10 @@ def sync_statistics(
                 object_id=key[0],
                 status=key[1],
                 count=int(row.operations),
-                avg_seconds=_round(float(row.total) / timed) if timed else None,
-                min_seconds=_round(row.min_seconds),
-                max_seconds=_round(row.max_seconds),
-                p95_seconds=_round(percentile_95(sizes[key], around[key])) if timed else None,
+                avg_seconds=rounded(float(row.total) / timed) if timed else None,
+                min_seconds=rounded(row.min_seconds),
+                max_seconds=rounded(row.max_seconds),
+                p95_seconds=rounded(percentile_95(sizes[key], around[key])) if timed else None,
             )
         )
     return stats
@@ -565,3 +566,60 @@ def median_days_per_month(days: set[date], window: Window) -> float:
     for day in days:
         per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + 1
     return median(list(per_month.values())) or 0.0
+
+
+# --- per-day series (for charts) -----------------------------------------------------------
+
+
+def utc_day(connection: Connection, column: str) -> str:
+    """SQL for the UTC date (``YYYY-MM-DD``) of a time column on this connection's engine."""
+    if connection.dialect.name == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    # SQLite holds UTC times as text, date first
+    return f"substr({column}, 1, 10)"
+
+
+_SYNC_DAYS: Final = """
+SELECT {day} AS day, {status} AS status, COUNT(*) AS operations,
+       SUM(s.duration_seconds) AS total, COUNT(s.duration_seconds) AS timed,
+       MAX(s.duration_seconds) AS longest
+FROM sync_operations s
+WHERE {where}
+GROUP BY {day}, {status}"""
+
+
+@dataclass(frozen=True)
+class SyncDay:
+    """Sync operations of one UTC day and status."""
+
+    day: date
+    status: str
+    count: int
+    avg_seconds: float | None
+    max_seconds: float | None
+
+
+def sync_days(connection: Connection, window: Window, ids: Collection[int] | None) -> list[SyncDay]:
+    """Per UTC day and status: how many operations finished, average and longest duration."""
+    sql, extra = _ids(
+        _SYNC_DAYS.format(
+            day=utc_day(connection, "s.finished_at"),
+            status=_STATUS,
+            where=_OPERATIONS_IN_WINDOW,
+        ),
+        ids,
+    )
+    rows = connection.execute(
+        _bind(text(sql.replace("{column}", "s.object_id")), ids),
+        {"start": window.start, "end": window.end, **extra},
+    )
+    return [
+        SyncDay(
+            date.fromisoformat(str(row.day)),
+            str(row.status),
+            int(row.operations),
+            rounded(float(row.total) / int(row.timed)) if row.timed else None,
+            rounded(row.longest),
+        )
+        for row in rows
+    ]

@@ -116,7 +116,7 @@ def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
             "level": frequency_level(per_week, per_month),
         },
         "lead_time": {
-            "median_minutes": d._round(lead),
+            "median_minutes": d.rounded(lead),
             "changes": len(figures.changes),
             "level": lead_time_level(lead),
         },
@@ -126,7 +126,7 @@ def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
             "level": change_failure_level(failed, total),
         },
         "recovery_time": {
-            "median_minutes": d._round(recovery),
+            "median_minutes": d.rounded(recovery),
             "recoveries": len(recoveries),
             "level": recovery_level(recovery),
         },

@@ -7,6 +7,12 @@ trailing window.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from sqlalchemy import Connection, text
+
+from gitops_schema.store.tables import UtcTime
 
 AppKey = tuple[str, str, str, str]
 """``(tool, cluster, namespace, name)``: one GitOps object, as the metrics label it."""
@@ -53,3 +59,95 @@ class MetricsSnapshot:
     """``(deployments, failed deployments)`` by object and environment."""
     stored_by_origin: dict[str, int]
     dora: DoraGauges
+
+
+_LAST_FINISHED: Final = """
+SELECT s.object_id AS object_id,
+       CASE WHEN s.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END AS status,
+       COUNT(*) AS operations, MAX(s.finished_at) AS last_finished
+FROM sync_operations s
+WHERE s.phase IN ('Succeeded', 'Failed', 'Error') AND s.finished_at IS NOT NULL
+GROUP BY s.object_id, CASE WHEN s.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END"""
+
+_LAST_DURATION: Final = """
+SELECT s.object_id AS object_id, s.duration_seconds AS duration
+FROM sync_operations s
+WHERE s.phase IN ('Succeeded', 'Failed', 'Error') AND s.duration_seconds IS NOT NULL
+  AND s.finished_at = (SELECT MAX(n.finished_at) FROM sync_operations n
+                       WHERE n.object_id = s.object_id AND n.duration_seconds IS NOT NULL
+                         AND n.phase IN ('Succeeded', 'Failed', 'Error'))"""
+
+_ORIGINS: Final = "SELECT origin, COUNT(*) AS operations FROM sync_operations GROUP BY origin"
+
+TRAILING: Final = timedelta(days=30)
+"""The DORA gauges cover the 30 days before the scrape."""
+
+
+def read_snapshot(
+    connection: Connection, production: tuple[str, ...], now: datetime | None = None
+) -> MetricsSnapshot:
+    """Everything ``/metrics`` exports, read from the store now."""
+    from gitops_schema.analytics import definitions as d
+    from gitops_schema.analytics import reports
+
+    until = now or datetime.now(UTC)
+    objects = d.read_objects(connection)
+    by_id = {row.id: row for row in objects}
+    last: dict[int, dict[str, float]] = {}
+    operations: dict[tuple[AppKey, str], int] = {}
+    clause = text(_LAST_FINISHED).columns(last_finished=UtcTime())
+    for row in connection.execute(clause):
+        last.setdefault(row.object_id, {})[row.status] = row.last_finished.timestamp()
+        operations[(by_id[row.object_id].key, row.status)] = int(row.operations)
+    durations = {
+        row.object_id: float(row.duration) for row in connection.execute(text(_LAST_DURATION))
+    }
+    details = {row.id: row for row in connection.execute(_DETAILS)}
+    apps = [
+        AppState(
+            key=row.key,
+            kind=row.kind,
+            project=row.project or "",
+            repo=details[row.id].source_url or "",
+            dest_server=details[row.id].dest_server or "",
+            dest_namespace=details[row.id].dest_namespace or "",
+            sync_status=details[row.id].sync_status or "Unknown",
+            health_status=details[row.id].health_status or "Unknown",
+            last_finished=last.get(row.id, {}),
+            last_duration_seconds=durations.get(row.id),
+        )
+        for row in objects
+    ]
+    everything = d.Window(datetime(1970, 1, 1, tzinfo=UTC), until + timedelta(days=1))
+    deployed: dict[tuple[AppKey, str], tuple[int, int]] = {}
+    for item in d.deployments(connection, everything, None):
+        owner = by_id[item.object_id]
+        environment = "production" if d.is_production(owner, production) else "other"
+        count, failed = deployed.get((owner.key, environment), (0, 0))
+        deployed[(owner.key, environment)] = (count + 1, failed + item.failed)
+    origins = {str(row.origin): int(row.operations) for row in connection.execute(text(_ORIGINS))}
+    window = d.Window(until - TRAILING, until)
+    dora = reports.dora(connection, window, d.Scope(env="production", production=production))
+    gauges = DoraGauges(
+        window=f"{TRAILING.days}d",
+        deployment_days_per_week=dora["deployment_frequency"]["median_days_per_week"],
+        lead_time_seconds=_seconds(dora["lead_time"]["median_minutes"]),
+        change_failure_ratio=dora["change_failure_rate"]["value"],
+        recovery_time_seconds=_seconds(dora["recovery_time"]["median_minutes"]),
+        levels={
+            "deployment_frequency": dora["deployment_frequency"]["level"],
+            "lead_time": dora["lead_time"]["level"],
+            "change_failure_rate": dora["change_failure_rate"]["level"],
+            "recovery_time": dora["recovery_time"]["level"],
+        },
+    )
+    return MetricsSnapshot(apps, operations, deployed, origins, gauges)
+
+
+_DETAILS: Final = text(
+    "SELECT id, source_url, dest_server, dest_namespace, sync_status, health_status FROM objects"
+)
+
+
+def _seconds(minutes: float | None) -> float | None:
+    return None if minutes is None else minutes * 60

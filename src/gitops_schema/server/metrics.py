@@ -9,12 +9,17 @@ because the store never deletes history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Final
 
-from prometheus_client import CollectorRegistry, Counter
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from sqlalchemy import Engine
 
 from gitops_schema.analytics.levels import LEVELS
 from gitops_schema.analytics.metric_names import (
@@ -38,7 +43,9 @@ from gitops_schema.analytics.metric_names import (
 from gitops_schema.analytics.metric_names import (
     Metric as MetricName,
 )
-from gitops_schema.analytics.snapshot import MetricsSnapshot
+from gitops_schema.analytics.snapshot import MetricsSnapshot, read_snapshot
+from gitops_schema.check.config import DEFAULT_PRODUCTION
+from gitops_schema.server.session import reader
 
 SYNC_STATUSES: Final = ("Synced", "OutOfSync", "Unknown")
 HEALTH_STATUSES: Final = ("Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown")
@@ -139,3 +146,67 @@ def ingest_counter(registry: CollectorRegistry) -> Counter:
         labelnames=list(INGEST_REQUESTS.labels),
         registry=registry,
     )
+
+
+SCRAPE_CACHE_SECONDS: Final = 10.0
+"""A snapshot is reused for this long: several scrapers in a row read the store once."""
+
+
+class _CachedSnapshot:
+    def __init__(self, engine: Engine, production: Callable[[], tuple[str, ...]]) -> None:
+        self._engine = engine
+        self._production = production
+        self._lock = threading.Lock()
+        self._taken: tuple[float, MetricsSnapshot] | None = None
+
+    def __call__(self) -> MetricsSnapshot:
+        with self._lock:
+            now = time.monotonic()
+            if self._taken is None or now - self._taken[0] > SCRAPE_CACHE_SECONDS:
+                with self._engine.connect() as connection:
+                    self._taken = (now, read_snapshot(connection, self._production()))
+            return self._taken[1]
+
+
+def install(app: FastAPI) -> None:
+    """Give ``app`` its metrics registry and count the webhook deliveries it answers."""
+    registry = CollectorRegistry()
+    registry.register(
+        StoreCollector(
+            _CachedSnapshot(
+                app.state.engine,
+                lambda: getattr(app.state, "production", DEFAULT_PRODUCTION),
+            )
+        )
+    )
+    deliveries = ingest_counter(registry)
+    app.state.metrics_registry = registry
+
+    @app.middleware("http")
+    async def _count_deliveries(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        path = request.url.path
+        if path.startswith(_EVENTS):
+            source = path[len(_EVENTS) :].strip("/") or "unknown"
+            if source in ("argocd", "flux"):
+                deliveries.labels(source=source, code=str(response.status_code)).inc()
+        return response
+
+
+_EVENTS: Final = "/api/v1/events/"
+
+router = APIRouter(tags=["metrics"])
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics of the store (read token)",
+    dependencies=[Depends(reader)],
+    response_class=PlainTextResponse,
+)
+def metrics(request: Request) -> Response:
+    """The Prometheus text exposition of the store's state and this process's counters."""
+    registry: CollectorRegistry = request.app.state.metrics_registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
