@@ -65,6 +65,11 @@ demo: install
 	@$(VENV)/bin/gitops-schema check examples/seed-as-written --clusters examples/argocd/clusters; \
 		status=$$?; [ $$status -le 1 ] || exit $$status; \
 		echo "(exit status $$status: 1 means findings of severity error, as expected here)"
+	@echo
+	@echo "== a simulated history of examples/ (Argo CD and Flux deliveries) in .demo/history.db =="
+	rm -f .demo/history.db
+	$(VENV)/bin/gitops-schema demo examples --db sqlite:///.demo/history.db
+	@echo "(gitops-schema serve --demo serves the dashboard over it)"
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

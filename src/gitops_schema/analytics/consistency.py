@@ -24,7 +24,10 @@ _OBJECTS: Final = text(
 )
 
 
-def _application(name: str) -> str:
+def _application(name: str, cluster: str) -> str:
+    """The name less its cluster suffix and environment words (as envdiff groups them)."""
+    if cluster and name.endswith(f"-{cluster}"):
+        name = name[: -len(cluster) - 1]
     words = [w for w in name.replace("_", "-").split("-") if w.lower() not in DEFAULT_ENVIRONMENTS]
     return "-".join(words) or name
 
@@ -50,7 +53,7 @@ def consistency_matrix(connection: Connection) -> dict[str, Any]:
         )
         if environment is None:
             continue
-        cells = grouped.setdefault((row.tool, _application(row.name)), {})
+        cells = grouped.setdefault((row.tool, _application(row.name, row.cluster)), {})
         cells.setdefault(environment, row)
     environments = [e for e in DEFAULT_ENVIRONMENTS if any(e in c for c in grouped.values())]
     applications = []

@@ -16,6 +16,7 @@ from gitops_schema.cli.appset import app as appset_app
 from gitops_schema.cli.check import check_command
 from gitops_schema.cli.convert import app as convert_app
 from gitops_schema.cli.db import app as db_app
+from gitops_schema.cli.demo import demo_command
 from gitops_schema.cli.diff import diff_command, envdiff_command
 from gitops_schema.cli.integrations import app as integrations_app
 from gitops_schema.cli.inventory import inventory_command
@@ -69,6 +70,7 @@ app.command("serve")(serve_command)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(integrations_app, name="integrations")
+app.command("demo")(demo_command)
 
 
 def main() -> None:
