@@ -10,7 +10,7 @@ from typing import Any, Final, cast
 
 from sqlalchemy import Connection, Engine, inspect
 
-from gitops_schema.analytics import reports
+from gitops_schema.analytics import reports, rollups
 from gitops_schema.analytics.definitions import Environment, Scope, Window
 from gitops_schema.analytics.reports import GROUP_BY, GroupBy
 from gitops_schema.check.config import DEFAULT_PRODUCTION, find_config, load_config
@@ -141,9 +141,13 @@ def run(connection: Connection, request: ReportRequest) -> dict[str, Any]:
 
 
 def check_store(engine: Engine) -> None:
-    """Raise a :class:`UsageError` when the database holds no store (never migrated)."""
+    """Raise a :class:`UsageError` when the database holds no store (never migrated).
+
+    A store gets the analytics rollups here, the first time (see :mod:`.rollups`).
+    """
     if not inspect(engine).has_table("objects"):
         raise UsageError(
             f"{engine.url.render_as_string(hide_password=True)}: no history store here; "
             "create it with `gitops-schema db upgrade --db URL`"
         )
+    rollups.ensure(engine)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.types import String
 
 from gitops_schema.analytics import definitions as d
+from gitops_schema.analytics import rollups
 from gitops_schema.analytics.levels import (
     change_failure_level,
     frequency_level,
@@ -58,7 +59,9 @@ def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict
     """``{"rows": [...]}``: per object and status, the count and duration statistics."""
     objects, ids = _scope_ids(connection, scope)
     rows = []
-    for stat in d.sync_statistics(connection, window, ids):
+    # the rollup when this database has it (same figures), else the raw rows
+    compute = rollups.sync_statistics_rolled if rollups.installed(connection) else d.sync_statistics
+    for stat in compute(connection, window, ids):
         rows.append(
             {
                 **names(objects[stat.object_id]),

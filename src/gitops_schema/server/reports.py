@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import Engine
 
-from gitops_schema.analytics import browse, query
+from gitops_schema.analytics import browse, query, rollups
 from gitops_schema.check.config import DEFAULT_PRODUCTION
 from gitops_schema.errors import UsageError
 from gitops_schema.server.session import reader
@@ -102,6 +102,7 @@ def report_data(
         )
     except UsageError as error:
         raise _bad_request(error) from None
+    rollups.ensure(_engine(request))
     with _engine(request).connect() as connection:
         return query.run(connection, parsed)
 
