@@ -408,12 +408,12 @@ def deployments(
 
 _PRODUCTION_CHAIN: Final = """
 SELECT d.id AS id, d.object_id AS object_id, d.revision AS revision,
-       d.previous_revision AS previous_revision, d.finished_at AS finished_at
+       d.finished_at AS finished_at
 FROM deployments d
 WHERE d.finished_at < :end AND {ids}
 ORDER BY d.finished_at, d.id"""
 
-_COMMITS: Final = "SELECT sha, parents, committed_at FROM commits"
+_COMMITS: Final = "SELECT sha, parents, committed_at FROM commits WHERE committed_at < :before"
 
 
 @dataclass(frozen=True)
@@ -433,49 +433,29 @@ class Change:
 
 
 class CommitGraph:
-    """The recorded commits: parents and committer times, with cached ancestor sets."""
+    """The recorded commits: parents and committer times."""
 
     def __init__(self, parents: Mapping[str, Sequence[str]], times: Mapping[str, datetime]):
         self.parents = parents
         self.times = times
-        self._reachable: dict[str, frozenset[str]] = {}
 
     @classmethod
-    def read(cls, connection: Connection) -> CommitGraph:
-        """Every commit of the store (of every recorded repository)."""
+    def read(cls, connection: Connection, before: datetime) -> CommitGraph:
+        """The commits of the store (of every recorded repository) committed before a time."""
         parents: dict[str, list[str]] = {}
         times: dict[str, datetime] = {}
-        clause = text(_COMMITS).columns(sha=String, committed_at=UtcTime())
-        for row in connection.execute(clause):
+        clause = (
+            text(_COMMITS)
+            .bindparams(bindparam("before", type_=UtcTime()))
+            .columns(sha=String, committed_at=UtcTime())
+        )
+        for row in connection.execute(clause, {"before": before}):
             value = row.parents
             if isinstance(value, str):
                 value = json.loads(value)
             parents[row.sha] = [str(p) for p in value or []]
             times[row.sha] = row.committed_at
         return cls(parents, times)
-
-    def reachable(self, sha: str | None) -> frozenset[str]:
-        """The recorded commits reachable from ``sha`` (itself included)."""
-        if sha is None or sha not in self.parents:
-            return frozenset()
-        cached = self._reachable.get(sha)
-        if cached is not None:
-            return cached
-        seen: set[str] = set()
-        stack = [sha]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in self.parents:
-                continue
-            cached_below = self._reachable.get(current)
-            if cached_below is not None and current != sha:
-                seen |= cached_below
-                continue
-            seen.add(current)
-            stack.extend(self.parents[current])
-        result = frozenset(seen)
-        self._reachable[sha] = result
-        return result
 
 
 def changes(connection: Connection, window: Window, ids: Collection[int] | None) -> list[Change]:
@@ -494,19 +474,25 @@ def changes(connection: Connection, window: Window, ids: Collection[int] | None)
         id=Integer,
         object_id=Integer,
         revision=String,
-        previous_revision=String,
         finished_at=UtcTime(),
     )
     chain = connection.execute(typed, {"end": window.end, **extra}).all()
     if not chain:
         return []
-    graph = CommitGraph.read(connection)
+    graph = CommitGraph.read(connection, window.end)
+    # In finish order, every commit reachable from a deployed revision is shipped by then;
+    # those reachable from the object's previous revision were shipped by an earlier
+    # deployment. So the commits a deployment ships first are exactly those reachable from
+    # its revision through commits not shipped yet: one walk over each commit, in all.
     first: dict[str, Change] = {}
     for row in chain:
-        shipped = graph.reachable(row.revision) - graph.reachable(row.previous_revision)
-        for sha in shipped:
-            if sha not in first:
-                first[sha] = Change(sha, graph.times[sha], row.id, row.object_id, row.finished_at)
+        stack = [row.revision]
+        while stack:
+            sha = stack.pop()
+            if sha in first or sha not in graph.parents:
+                continue
+            first[sha] = Change(sha, graph.times[sha], row.id, row.object_id, row.finished_at)
+            stack.extend(graph.parents[sha])
     return sorted(
         (c for c in first.values() if window.start <= c.deployed_at < window.end),
         key=lambda c: (c.deployed_at, c.sha),
