@@ -5,6 +5,7 @@ It prints the DORA summary; ``serve --demo`` serves the dashboard over the same 
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -53,6 +54,35 @@ def dora_summary_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
             recovery["level"] or "-",
         ),
     ]
+
+
+def prepare_demo(db: str | None, examples: Path, url: str) -> str:
+    """The store ``serve --demo`` serves, holding the simulated history; prints a read token.
+
+    The store is ``db`` (recorded into only when empty), else a new SQLite file.
+    """
+    import tempfile
+
+    from gitops_schema.analytics.demo import record_demo
+    from gitops_schema.store import db as store_db
+    from gitops_schema.store import migrate
+    from gitops_schema.store.tokens import Role, create_token
+
+    target = db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='gitops-schema-demo-')) / 'demo.db'}"
+    engine = store_db.create(target)
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            empty = not connection.exec_driver_sql("SELECT COUNT(*) FROM objects").scalar()
+        if empty:
+            console.print(f"recording a simulated history of {examples} into {target} ...")
+            record_demo(engine, examples, end=datetime.now(UTC))
+        token = create_token(engine, name=f"demo-{secrets.token_hex(4)}", role=Role.READ)
+    finally:
+        engine.dispose()
+    console.print(f"dashboard: {url} (sign in with the read token below)")
+    console.print(token, markup=False)
+    return target
 
 
 def demo_command(

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from gitops_schema.cli._db import Db
 from gitops_schema.cli._output import console
 
 app = typer.Typer(help="Reports over the recorded history.", no_args_is_help=True)
@@ -50,14 +51,6 @@ class By(StrEnum):
     TEAM = "team"
 
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="sqlite:///PATH or postgresql://... (default: $GITOPS_SCHEMA_DB, else an SQLite "
-        "file in the user's data folder).",
-    ),
-]
 From = Annotated[
     str | None,
     typer.Option(

@@ -54,6 +54,14 @@ def serve_command(
             help="SERVER_URL=NAME: the cluster name of an Argo CD destination server (repeatable).",
         ),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Serve the dashboard over a simulated history of ./examples (recorded into "
+            "--db when it is empty, else into a new SQLite file); prints a read token.",
+        ),
+    ] = False,
 ) -> None:
     """Receive Argo CD and Flux webhooks into the history store and serve its API."""
     import uvicorn
@@ -64,6 +72,10 @@ def serve_command(
 
     if flux_hmac_key_file is not None and not flux_hmac_key_file.is_file():
         raise UsageError(f"--flux-hmac-key-file {flux_hmac_key_file}: no such file")
+    if demo:
+        from gitops_schema.cli.demo import prepare_demo
+
+        db = prepare_demo(db, Path("examples"), f"http://{host}:{port}/")
     settings = Settings(
         db_url=store_db.resolve_url(db),
         flux_hmac_key=flux_hmac_key(flux_hmac_key_file),

@@ -16,13 +16,19 @@ from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from gitops_schema import __version__
-from gitops_schema.server import events, health
+from gitops_schema.server import dashboard, events, health, metrics, reports
 from gitops_schema.server.auth import RateLimiter, TokenCache
 from gitops_schema.server.settings import Settings
 from gitops_schema.server.spool import Spool
 from gitops_schema.store import db, migrate
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, events.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    events.router,
+    reports.router,
+    dashboard.router,
+    metrics.router,
+)
 
 log = logging.getLogger("gitops_schema.server")
 
@@ -60,4 +66,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.spool = Spool(settings.spool_dir, settings.spool_retry_seconds)
     for router in ROUTERS:
         app.include_router(router)
+    metrics.install(app)
     return app
