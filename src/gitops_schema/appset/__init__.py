@@ -25,6 +25,7 @@ from gitops_schema.appset.services.recorded_plugins import (
 from gitops_schema.diagnostics import Report
 from gitops_schema.load import load_paths
 from gitops_schema.model import GitOpsObject, parse_documents
+from gitops_schema.model.k8s import ConfigMap, Secret
 
 __all__ = [
     "Env",
@@ -69,20 +70,16 @@ class GenerateResult:
 
 
 def _config_maps(objects: Sequence[GitOpsObject]) -> dict[str, dict[str, str]]:
-    return {
-        o.name: {str(k): str(v) for k, v in (o.document.data.get("data") or {}).items()}
-        for o in objects
-        if o.kind == "ConfigMap" and o.api_version == "v1"
-    }
+    return {o.name: dict(o.model.data) for o in objects if isinstance(o.model, ConfigMap)}
 
 
 def _secrets(objects: Sequence[GitOpsObject]) -> dict[str, dict[str, str]]:
     secrets: dict[str, dict[str, str]] = {}
     for o in objects:
-        if o.kind == "Secret" and o.api_version == "v1":
-            data = o.document.data
-            keys = [*(data.get("data") or {}), *(data.get("stringData") or {})]
-            values = {str(k): secret_value(data, str(k)) for k in keys}
+        if isinstance(o.model, Secret):
+            data = {"data": o.model.data, "stringData": o.model.string_data}
+            keys = [*o.model.data, *o.model.string_data]
+            values = {k: secret_value(data, k) for k in keys}
             secrets[o.name] = {k: v for k, v in values.items() if v is not None}
     return secrets
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.load import Document, load_paths
-from gitops_schema.model import GitOpsObject
-from gitops_schema.model.argocd import SECRET_TYPE_LABEL
+from gitops_schema.model import GitOpsObject, parse_document
+from gitops_schema.model.argocd import SECRET_TYPE_LABEL, ClusterSecret
 
 _KEYS = ("name", "server", "project", "namespaces", "clusterResources", "shard", "config")
 
@@ -26,7 +26,7 @@ def cluster_secret(entry: Mapping[str, Any], namespace: str = "argocd") -> dict[
     name = str(entry.get("name", ""))
     labels = {
         SECRET_TYPE_LABEL: "cluster",
-        **{str(k): str(v) for k, v in (entry.get("labels") or {}).items()},
+        **{str(k): str(v) for k, v in _mapping(entry.get("labels")).items()},
     }
     data = {k: str(entry[k]) for k in _KEYS if entry.get(k) is not None}
     return {
@@ -36,35 +36,41 @@ def cluster_secret(entry: Mapping[str, Any], namespace: str = "argocd") -> dict[
             "name": f"cluster-{name}",
             "namespace": namespace,
             "labels": labels,
-            "annotations": {str(k): str(v) for k, v in (entry.get("annotations") or {}).items()},
+            "annotations": {str(k): str(v) for k, v in _mapping(entry.get("annotations")).items()},
         },
         "stringData": data,
     }
 
 
-def is_cluster_secret(data: Any) -> bool:
-    """Whether a document is an Argo CD cluster Secret."""
-    if not isinstance(data, Mapping) or data.get("kind") != "Secret":
-        return False
-    labels = (data.get("metadata") or {}).get("labels") or {}
-    return labels.get(SECRET_TYPE_LABEL) == "cluster"
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def clusters_from_objects(objects: Iterable[GitOpsObject]) -> list[dict[str, Any]]:
-    """The cluster Secrets among typed objects (those of the checked repository)."""
-    return [dict(o.document.data) for o in objects if is_cluster_secret(o.document.data)]
+    """The cluster Secrets among typed objects (those of the checked repository).
+
+    Only Secrets that validate as cluster Secrets count: one that does not fit its schema
+    (``metadata: x``) has its schema diagnostics and is no cluster.
+    """
+    return [dict(o.document.data) for o in objects if isinstance(o.model, ClusterSecret)]
 
 
 def _from_document(document: Document, report: Report) -> list[dict[str, Any]]:
     data = document.data
-    if is_cluster_secret(data):
-        return [dict(data)]
+    if isinstance(data, Mapping) and data.get("kind") == "Secret":
+        found, problems = parse_document(document)
+        if found is not None and isinstance(found.model, ClusterSecret):
+            return [dict(data)]
+        report.extend(problems)
+        if problems:
+            return []
     if isinstance(data, Mapping) and data.get("kind") == "Config" and "clusters" in data:
+        clusters = data.get("clusters")
         return [
             cluster_secret(
-                {"name": c.get("name"), "server": (c.get("cluster") or {}).get("server")}
+                {"name": c.get("name"), "server": _mapping(c.get("cluster")).get("server")}
             )
-            for c in data.get("clusters") or []
+            for c in (clusters if isinstance(clusters, list) else [])
             if isinstance(c, Mapping)
         ]
     entries = data.get("clusters") if isinstance(data, Mapping) else data
@@ -101,10 +107,10 @@ def load_clusters(paths: Sequence[str | Path]) -> tuple[list[dict[str, Any]], Re
 
 def secret_value(secret: Mapping[str, Any], key: str) -> str | None:
     """A key of a Secret: from ``stringData``, else base64-decoded from ``data``."""
-    plain = (secret.get("stringData") or {}).get(key)
+    plain = _mapping(secret.get("stringData")).get(key)
     if plain is not None:
         return str(plain)
-    encoded = (secret.get("data") or {}).get(key)
+    encoded = _mapping(secret.get("data")).get(key)
     if encoded is None:
         return None
     try:

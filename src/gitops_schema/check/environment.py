@@ -50,6 +50,10 @@ def _get(data: Any, *path: str) -> Any:
     return data
 
 
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def environment_names(obj: GitOpsObject, file: str) -> set[str]:
     """The names that say which environment an object belongs to.
 
@@ -77,10 +81,11 @@ def environment_names(obj: GitOpsObject, file: str) -> set[str]:
         value = _get(spec, *path)
         if isinstance(value, str):
             names.add(value)
-    for source in _get(spec, "sources") or []:
+    # Read before the object is known to fit a schema: any shape may come here.
+    for source in _items(_get(spec, "sources")):
         names.update(_strings(_get(source, "path")))
     # An ApplicationSet is production when a generator selects or lists production.
-    for generator in _get(spec, "generators") or []:
+    for generator in _items(_get(spec, "generators")):
         names.update(_strings(generator))
     names.discard("")
     return names

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -89,6 +90,9 @@ def is_kubernetes_group(group: str) -> bool:
     return group == "" or "." not in group or group.endswith(".k8s.io")
 
 
+_CATALOG_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
+
+
 @cache
 def kubernetes_schema(
     version: str, strict: bool, group: str, api: str, kind: str
@@ -97,6 +101,9 @@ def kubernetes_schema(
     folder = _KUBERNETES / f"v{version}.0-local"
     prefix = group.split(".")[0]
     name = f"{kind.lower()}-{prefix}-{api}.json" if group else f"{kind.lower()}-{api}.json"
+    # Only a name the catalog could hold names a file: an apiVersion or kind is user input.
+    if not _CATALOG_NAME.fullmatch(name):
+        return None
     entry = folder / name
     if not entry.is_file():
         return None

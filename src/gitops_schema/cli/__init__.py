@@ -6,11 +6,14 @@ result; the only error handling is :func:`main` turning a ``GitOpsError`` into e
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
 
 from gitops_schema import __version__
+from gitops_schema.cli._crash import crash_line, write_crash_report
 from gitops_schema.cli._output import Exit, print_error
 from gitops_schema.cli.appset import app as appset_app
 from gitops_schema.cli.check import check_command
@@ -74,10 +77,17 @@ app.command("demo")(demo_command)
 
 
 def main() -> None:
-    """Run the CLI; library errors become a message and exit code 2."""
+    """Run the CLI; library errors and crashes become one line and exit code 2."""
     # In standalone mode Typer turns usage errors into exit 2 itself; ours are the rest.
     try:
         app()
     except GitOpsError as error:
         print_error(str(error))
+        raise SystemExit(Exit.USAGE) from None
+    except BrokenPipeError:
+        # The reader went away (| head): not a crash; nothing more can be printed there.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(Exit.FINDINGS) from None
+    except Exception as error:  # noqa: BLE001  # the guard of last resort, by design
+        print_error(crash_line(error, write_crash_report(error)))
         raise SystemExit(Exit.USAGE) from None

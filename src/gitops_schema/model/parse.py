@@ -87,15 +87,20 @@ def patch_files(documents: Iterable[Document]) -> set[str]:
             continue
         folder = PurePosixPath(document.file).parent
         entries: list[Any] = []
-        for patch in data.get("patches") or []:
+        # Before validation: a list that is not one is the schema's finding, not ours.
+        for patch in _listed(data.get("patches")):
             # A bare string is invalid (kustomize wants {path: ...}) but means a patch file.
             entries.append(patch.get("path") if isinstance(patch, dict) else patch)
-        entries.extend(data.get("patchesStrategicMerge") or [])
+        entries.extend(_listed(data.get("patchesStrategicMerge")))
         for entry in entries:
             # Inline patches are YAML text, not paths.
             if isinstance(entry, str) and "\n" not in entry:
                 found.add(posixpath.normpath(str(folder / entry)))
     return found
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def parse_document(

@@ -15,19 +15,19 @@ from gitops_schema.codes.lint import (
     APPSET_UNKNOWN_PARAM,
 )
 from gitops_schema.diagnostics import Diagnostic
-from gitops_schema.model import GitOpsObject, Tool, unknown_fields
+from gitops_schema.model import GitOpsObject, unknown_fields
 from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
 
 
 def _appsets(context: RuleContext) -> Iterator[GitOpsObject]:
-    return (o for o in context.of_kind("ApplicationSet") if o.tool is Tool.ARGOCD)
+    # Only those that fit the model: the raw reads below then meet the shapes it checked.
+    return (o for o in context.of_kind("ApplicationSet") if isinstance(o.model, ApplicationSet))
 
 
 def check_unknown_fields(context: RuleContext) -> Iterator[Diagnostic]:
     """Fields a generator does not have; the API server drops them without a word."""
     for obj in _appsets(context):
-        if not isinstance(obj.model, ApplicationSet):
-            continue
+        assert isinstance(obj.model, ApplicationSet)
         for owner, key in unknown_fields(obj.model):
             path = owner.model_json_path()
             if path[:2] != ("spec", "generators"):

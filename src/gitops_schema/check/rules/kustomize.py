@@ -16,22 +16,28 @@ from gitops_schema.model import Tool
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)")
 
 
+def _list(value: Any) -> list[Any]:
+    # A kustomization is checked whether or not it fits its schema (the schema check
+    # reports that): a field that is not a list names nothing.
+    return value if isinstance(value, list) else []
+
+
 def _entries(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, entry) for every file or folder a kustomization names."""
     for field in ("resources", "bases", "components", "patchesStrategicMerge", "crds"):
-        for index, entry in enumerate(data.get(field) or []):
+        for index, entry in enumerate(_list(data.get(field))):
             if isinstance(entry, str) and "\n" not in entry:
                 yield (field, index), entry
     for field in ("patches", "patchesJson6902"):
-        for index, patch in enumerate(data.get(field) or []):
+        for index, patch in enumerate(_list(data.get(field))):
             if isinstance(patch, dict) and isinstance(patch.get("path"), str):
                 yield (field, index, "path"), patch["path"]
     for field in ("configMapGenerator", "secretGenerator"):
-        for index, generator in enumerate(data.get(field) or []):
+        for index, generator in enumerate(_list(data.get(field))):
             if not isinstance(generator, dict):
                 continue
             for source in ("files", "envs"):
-                for position, item in enumerate(generator.get(source) or []):
+                for position, item in enumerate(_list(generator.get(source))):
                     if isinstance(item, str):
                         # files entries may be "key=path".
                         yield (field, index, source, position), item.split("=", 1)[-1]
