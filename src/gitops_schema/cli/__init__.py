@@ -6,6 +6,7 @@ result; the only error handling is :func:`main` turning a ``GitOpsError`` into e
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from typing import Annotated
@@ -79,6 +80,10 @@ app.command("demo")(demo_command)
 def main() -> None:
     """Run the CLI; library errors and crashes become one line and exit code 2."""
     # In standalone mode Typer turns usage errors into exit 2 itself; ours are the rest.
+    for stream in (sys.stdout, sys.stderr):
+        # A name that is not UTF-8 (a file's, a revision's) is escaped, not a crash.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except GitOpsError as error:

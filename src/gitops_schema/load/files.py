@@ -74,7 +74,12 @@ def _raise(error: OSError) -> None:
 
 
 def display_path(base: str, relative: str) -> str:
-    """The path shown to users: the argument they gave joined with the file's path."""
-    if base in ("", "."):
-        return relative
-    return f"{base.rstrip('/')}/{relative}"
+    """The path shown to users: the argument they gave joined with the file's path.
+
+    Bytes of a name that are not UTF-8 are shown as ``\\xNN``: the name stays readable
+    and every report it goes into stays valid UTF-8.
+    """
+    shown = relative if base in ("", ".") else f"{base.rstrip('/')}/{relative}"
+    if shown.isascii():
+        return shown
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
