@@ -64,6 +64,15 @@ FILE_ENCODING = Code(
     good="# saved as UTF-8: café",
 )
 
+FILE_NOT_REGULAR = Code(
+    "file-not-regular",
+    Severity.ERROR,
+    "A path that is not a regular file (a FIFO, a device, a socket) or cannot be opened; not "
+    "read.",
+    bad="# values.yaml -> /dev/zero, or a named pipe called config.yaml",
+    good="# a regular file",
+)
+
 SCHEMA = Code(
     "schema",
     Severity.ERROR,
@@ -99,6 +108,7 @@ CODES = (
     FILE_TOO_LARGE,
     FILE_BINARY,
     FILE_ENCODING,
+    FILE_NOT_REGULAR,
     SCHEMA,
     SCHEMA_MISSING,
     UNKNOWN_FIELD,

@@ -245,8 +245,28 @@ RENDER_FLUX_ARTIFACT_COPY_FAILED = _render(
     good="copy: [{from: '@apps/web/*.yaml', to: '@artifact/'}]",
 )
 
+RENDER_INPUT_INVALID = _render(
+    "render-input-invalid",
+    "A file a render reads (a values file, a Chart.yaml, a patch, a manifest) or an engine's "
+    "output that cannot be read as what it should be: not UTF-8 text, not valid YAML, an "
+    "alias bomb, a list where a mapping belongs, too large, not a regular file.",
+    bad="# values.yaml\n- replicas: 3     # a list: Helm wants a mapping",
+    good="# values.yaml\nreplicas: 3",
+)
+
+RENDER_ARGOCD_INVALID = _render(
+    "render-argocd-invalid",
+    "An Application that cannot be read as one (its spec does not fit the schema), so it is "
+    "not rendered.",
+    bad="spec:\n  source:\n    repoURL: https://git.example.com/apps.git\n    helm: 3",
+    good="spec:\n  source:\n    repoURL: https://git.example.com/apps.git\n"
+    "    helm: {valueFiles: [values-prod.yaml]}",
+)
+
 CODES = (
     RENDER_DUPLICATE,
+    RENDER_INPUT_INVALID,
+    RENDER_ARGOCD_INVALID,
     RENDER_REVISION_UNAVAILABLE,
     RENDER_REMOTE_RESOURCE,
     RENDER_KUSTOMIZE_FAILED,

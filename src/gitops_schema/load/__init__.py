@@ -17,6 +17,7 @@ from gitops_schema.load.document import Document
 from gitops_schema.load.files import display_path, excluded, select, walk
 from gitops_schema.load.gc import paused_gc
 from gitops_schema.load.git import GitTree
+from gitops_schema.load.plain import InputError, read_file
 from gitops_schema.load.reader import LoadOptions, read_bytes, too_large
 from gitops_schema.load.tree import Position, YamlMap, YamlSeq, from_plain
 
@@ -118,26 +119,28 @@ def list_files(
 
 
 def _load_work_tree(path: Path, base: str, options: LoadOptions, result: LoadResult) -> None:
-    if path.is_file():
-        _read_file(path, base, options, result)
-    elif path.is_dir():
+    if path.is_dir():
         for relative in select(walk(path), options.exclude):
             _read_file(path / relative, display_path(base, relative), options, result)
+    elif path.exists():
+        # A FIFO or device named on the command line is refused by _read_file, not "missing".
+        _read_file(path, base, options, result)
     else:
         raise LoadError(f"{base}: no such file or folder")
 
 
 def _read_file(path: Path, shown: str, options: LoadOptions, result: LoadResult) -> None:
     try:
-        size = path.stat().st_size
-        problem = too_large(shown, size, options)
-        if problem is not None:
-            result.files.append(shown)
-            result.report.add(problem)
-            return
-        data = path.read_bytes()
+        path.stat()
     except OSError as error:
         raise LoadError(f"{shown}: cannot read: {error.strerror}") from error
+    try:
+        data = read_file(path, shown, options)
+    except InputError as error:
+        # Not a regular file (a FIFO would block, /dev/zero never ends), or over the cap.
+        result.files.append(shown)
+        result.report.add(error.diagnostic)
+        return
     result.add(shown, data, options)
 
 

@@ -74,9 +74,9 @@ def _raise(error: OSError) -> None:
 
 
 def display_path(base: str, relative: str) -> str:
-    """The path shown to users: the argument they gave joined with the file's path.
+    r"""The path shown to users: the argument they gave joined with the file's path.
 
-    Bytes of a name that are not UTF-8 are shown as ``\\xNN``: the name stays readable
+    Bytes of a name that are not UTF-8 are shown as ``\xNN``: the name stays readable
     and every report it goes into stays valid UTF-8.
     """
     shown = relative if base in ("", ".") else f"{base.rstrip('/')}/{relative}"
