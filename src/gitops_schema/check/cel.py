@@ -112,7 +112,7 @@ def evaluate(rules: tuple[CelRule, ...], data: Any) -> list[Violation]:
             try:
                 bound = node if rule.defaults is None else _defaulted(node, rule.defaults)
                 outcome = rule.program.execute({"self": bound})
-            except Exception:  # noqa: BLE001
+            except Exception:
                 # The CEL engine raises whatever its evaluation meets (a missing key is a
                 # KeyError): a rule that cannot be evaluated on this object says nothing.
                 continue

@@ -93,6 +93,6 @@ def main() -> None:
         # The reader went away (| head): not a crash; nothing more can be printed there.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(Exit.FINDINGS) from None
-    except Exception as error:  # noqa: BLE001  # the guard of last resort, by design
+    except Exception as error:  # the guard of last resort, by design
         print_error(crash_line(error, write_crash_report(error)))
         raise SystemExit(Exit.USAGE) from None

@@ -67,8 +67,7 @@ FILE_ENCODING = Code(
 FILE_NOT_REGULAR = Code(
     "file-not-regular",
     Severity.ERROR,
-    "A path that is not a regular file (a FIFO, a device, a socket) or cannot be opened; not "
-    "read.",
+    "A path that is not a regular file (a FIFO, a device, a socket) or cannot be opened; not read.",
     bad="# values.yaml -> /dev/zero, or a named pipe called config.yaml",
     good="# a regular file",
 )

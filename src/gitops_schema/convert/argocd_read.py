@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gitops_schema.appset.inventory import secret_value
 from gitops_schema.convert.data import as_list, as_map, plain
 from gitops_schema.convert.neutral import (
@@ -27,6 +25,7 @@ from gitops_schema.convert.neutral import (
     ValueFile,
 )
 from gitops_schema.convert.revisions import classify_revision
+from gitops_schema.load.plain import InputError, first_yaml_value, read_text
 from gitops_schema.render.argocd_sources import parse_image
 from gitops_schema.render.helm_values import (
     ValuesPathError,
@@ -333,8 +332,8 @@ class _Reader:
             values = plain(helm["valuesObject"])
         elif isinstance(helm.get("values"), str) and helm["values"].strip():
             try:
-                loaded = yaml.safe_load(helm["values"])
-            except yaml.YAMLError as error:
+                loaded = first_yaml_value(helm["values"], f"{where}.helm.values")
+            except InputError as error:
                 self.lose(f"{where}.helm.values", f"not valid YAML, not carried over: {error}")
                 loaded = None
             if isinstance(loaded, dict):
@@ -547,8 +546,8 @@ def _is_int(value: Any) -> bool:
 
 def _read_values(path: Path) -> dict[str, Any] | None:
     try:
-        loaded = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        loaded = first_yaml_value(read_text(path), str(path))
+    except InputError:
         return None
     return loaded if isinstance(loaded, dict) else ({} if loaded is None else None)
 

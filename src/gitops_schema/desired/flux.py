@@ -122,10 +122,11 @@ def flux_source_folders(
     """Flux source ``Kind/namespace/name`` -> folder: as given, or by the source's URL."""
     folders = {key: path for key, path in repos.items() if _is_source_key(key)}
     for obj in objects:
-        kind = obj.get("kind")
-        url = (obj.get("spec") or {}).get("url")
+        kind, spec, metadata = obj.get("kind"), obj.get("spec"), obj.get("metadata")
+        # Any object comes here, typed or not: a spec or metadata of the wrong shape is none.
+        url = spec.get("url") if isinstance(spec, Mapping) else None
         if kind in _FLUX_SOURCES and isinstance(url, str) and url in repos:
-            metadata = obj.get("metadata") or {}
+            metadata = metadata if isinstance(metadata, Mapping) else {}
             key = f"{kind}/{metadata.get('namespace') or 'default'}/{metadata.get('name')}"
             folders[key] = repos[url]
     return folders

@@ -14,6 +14,7 @@ import yaml
 
 from gitops_schema.gotemplate.floats import format_float
 from gitops_schema.gotemplate.literals import parse_float, parse_int
+from gitops_schema.load.plain import InputError, bounded
 
 
 class YAMLError(ValueError):
@@ -171,6 +172,14 @@ def yaml_to_json(text: str) -> Any:
         raise YAMLError(f"error converting YAML to JSON: {_go_yaml_error(exc)}") from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise YAMLError(f"error converting YAML to JSON: yaml: {exc}") from None
+    if docs and "&" in text:
+        # The loader's alias bound: a shared node is walked once here, not once per alias.
+        try:
+            bounded(docs[0], "fromYaml")
+        except InputError as exc:
+            raise YAMLError(
+                f"error converting YAML to JSON: yaml: {exc.diagnostic.message}"
+            ) from None
     return _to_json(docs[0]) if docs else None
 
 

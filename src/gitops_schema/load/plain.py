@@ -18,16 +18,20 @@ from gitops_schema.codes import CODES
 from gitops_schema.codes.reading import FILE_NOT_REGULAR, YAML_ALIAS_LIMIT, YAML_SYNTAX
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load.reader import LoadOptions, decode, too_large
-from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents
+from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents, syntax_diagnostic
 from gitops_schema.location import Location
 
 __all__ = [
     "InputError",
     "bounded",
+    "first_yaml_value",
+    "mapping_of",
     "read_file",
     "read_text",
     "read_yaml_mapping",
+    "text_of",
     "to_plain",
+    "yaml_error",
     "yaml_values",
 ]
 
@@ -86,11 +90,7 @@ def read_text(path: Path, shown: str | None = None, options: LoadOptions | None 
         InputError: as :func:`read_file`, or bytes that are not such text.
     """
     name = shown or str(path)
-    text, problem = decode(read_file(path, name, options), name)
-    if text is None:
-        assert problem is not None
-        raise InputError(problem)
-    return text
+    return text_of(read_file(path, name, options), name)
 
 
 def yaml_values(text: str, file: str, options: LoadOptions | None = None) -> list[Any]:
@@ -113,6 +113,29 @@ def yaml_values(text: str, file: str, options: LoadOptions | None = None) -> lis
         raise _error(YAML_SYNTAX.id, "the document is nested too deeply to read", file) from None
 
 
+def text_of(data: bytes, file: str) -> str:
+    """Bytes as text, as :func:`read_text` decodes a file's.
+
+    Raises:
+        InputError: binary data, or bytes that are not UTF-8 (nor UTF-16/32 with a BOM).
+    """
+    text, problem = decode(data, file)
+    if text is None:
+        assert problem is not None
+        raise InputError(problem)
+    return text
+
+
+def first_yaml_value(text: str, file: str, options: LoadOptions | None = None) -> Any:
+    """The first document of a YAML stream as plain data, None when there is none.
+
+    Raises:
+        InputError: as :func:`yaml_values`.
+    """
+    documents = yaml_values(text, file, options)
+    return documents[0] if documents else None
+
+
 def read_yaml_mapping(
     path: Path, shown: str | None = None, options: LoadOptions | None = None
 ) -> dict[str, Any]:
@@ -123,8 +146,7 @@ def read_yaml_mapping(
             is not a mapping (a list, a string).
     """
     name = shown or str(path)
-    documents = yaml_values(read_text(path, name, options), name, options)
-    return mapping_of(documents[0] if documents else None, name)
+    return mapping_of(first_yaml_value(read_text(path, name, options), name, options), name)
 
 
 def mapping_of(value: Any, file: str) -> dict[str, Any]:
@@ -189,6 +211,11 @@ def bounded(value: Any, file: str, limit: int = DEFAULT_MAX_EXPANDED_NODES) -> N
         size(value)
     except RecursionError:
         raise _error(YAML_SYNTAX.id, "the document is nested too deeply to read", file) from None
+
+
+def yaml_error(error: Any, file: str) -> Diagnostic:
+    """A PyYAML error (of a reader other than the loader's) as a ``yaml-syntax`` diagnostic."""
+    return syntax_diagnostic(error, file, 0)
 
 
 def _error(rule: str, message: str, file: str) -> InputError:

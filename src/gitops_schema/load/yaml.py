@@ -272,7 +272,8 @@ def _expanded_size(node: Node, limit: int) -> int:
     return size(node)
 
 
-def _syntax_diagnostic(error: yaml.YAMLError, file: str, document: int) -> Diagnostic:
+def syntax_diagnostic(error: yaml.YAMLError, file: str, document: int) -> Diagnostic:
+    """A PyYAML error as a ``yaml-syntax`` diagnostic at its line and column."""
     line = column = 0
     message = str(error)
     if isinstance(error, yaml.MarkedYAMLError):
@@ -330,9 +331,9 @@ def _parse(
     except yaml.composer.ComposerError as error:
         if not lenient and "duplicate anchor" in f"{error.context} {error.problem}":
             raise _DuplicateAnchor from error
-        diagnostics.append(_syntax_diagnostic(error, file, index))
+        diagnostics.append(syntax_diagnostic(error, file, index))
     except yaml.YAMLError as error:
-        diagnostics.append(_syntax_diagnostic(error, file, index))
+        diagnostics.append(syntax_diagnostic(error, file, index))
     finally:
         composer.dispose()
     return documents, diagnostics

@@ -15,11 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import Field, ValidationError
 
+from gitops_schema.codes.render import RENDER_ARGOCD_INVALID
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
+from gitops_schema.load.plain import (
+    InputError,
+    mapping_of,
+    read_text,
+    read_yaml_mapping,
+    yaml_values,
+)
 from gitops_schema.location import Location
+from gitops_schema.model.argocd import ApplicationSource
+from gitops_schema.model.base import KubeModel, ObjectMeta
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
@@ -44,7 +54,7 @@ from gitops_schema.render.helm_values import (
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.jsonnet import JsonnetError, evaluate_jsonnet
 from gitops_schema.render.kustomize import RenderResult, build_kustomization
-from gitops_schema.render.manifests import parse_stream
+from gitops_schema.render.manifests import input_invalid, parse_stream
 from gitops_schema.render.scratch import scratch_folder
 
 __all__ = [
@@ -101,6 +111,32 @@ class _Context:
     where: Location
 
 
+class _RenderedSpec(KubeModel):
+    # What rendering reads of a spec; the rest (project, syncPolicy...) is not its business.
+    # A mapping: its namespace is read as text whatever its YAML type (``n`` is false).
+    destination: dict[str, Any] | None = None
+    source: ApplicationSource | None = None
+    sources: list[ApplicationSource] = Field(default_factory=list)
+
+
+class _RenderedApplication(KubeModel):
+    metadata: ObjectMeta | None = None
+    spec: _RenderedSpec | None = None
+
+
+def _invalid(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(step) for step in first["loc"] if not str(step).startswith("function"))
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"the Application is not rendered: {where or 'it'}: {first['msg']}{more}"
+
+
+def _sources(app: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The sources of an Application that :class:`_RenderedApplication` validated."""
+    spec = app.get("spec") or {}
+    return list(spec.get("sources") or []) or ([spec["source"]] if spec.get("source") else [])
+
+
 def render_application(
     app: Mapping[str, Any],
     *,
@@ -135,16 +171,22 @@ def render_application(
     Raises:
         ToolNotFound: a kustomize source needs kustomize and none is installed.
     """
-    metadata = app.get("metadata") or {}
-    spec = app.get("spec") or {}
-    name = str(metadata.get("name", ""))
-    where = location or Location(f"Application/{name}")
     result = RenderResult()
-    sources = list(spec.get("sources") or []) or ([spec["source"]] if spec.get("source") else [])
+    try:
+        typed = _RenderedApplication.model_validate(app)
+    except ValidationError as error:
+        where = location or Location("Application")
+        result.report.add(RENDER_ARGOCD_INVALID.at(_invalid(error), where))
+        return result
+    name = (typed.metadata.name if typed.metadata else None) or ""
+    where = location or Location(f"Application/{name}")
+    # The raw mappings are read below: the model has checked every field they are read for.
+    sources = _sources(app)
     if not sources:
         result.report.emit("render-argocd-no-source", Severity.ERROR, "no source", where)
         return result
-    namespace = str((spec.get("destination") or {}).get("namespace") or "")
+    destination = (typed.spec.destination if typed.spec else None) or {}
+    namespace = str(destination.get("namespace") or "")
     known = {_normal(url): path for url, path in (repos or {}).items()}
     refs = {
         str(source["ref"]): _git_root(known, repository, source)
@@ -180,12 +222,14 @@ def kustomize_folders(
     Those are the sources with a kustomization file and no ``kustomize`` options (which
     are built through an overlay instead): a caller may build them ahead, together.
     """
-    spec = app.get("spec") or {}
-    sources = list(spec.get("sources") or []) or ([spec["source"]] if spec.get("source") else [])
+    try:
+        _RenderedApplication.model_validate(app)
+    except ValidationError:
+        return []  # render_application reports it
     known = {_normal(url): path for url, path in (repos or {}).items()}
     folders = []
-    for source in sources:
-        if not isinstance(source, dict) or source.get("plugin") is not None:
+    for source in _sources(app):
+        if source.get("plugin") is not None:
             continue
         if source.get("chart") or source.get("helm") is not None:
             continue
@@ -327,7 +371,11 @@ def _render_helm(
     except ToolFailed as error:
         report.emit("render-argocd-helm-failed", Severity.ERROR, error.message, where)
         return []
-    return parse_stream(text)
+    try:
+        return parse_stream(text, f"helm template of Application {context.name}")
+    except InputError as error:
+        report.emit("render-argocd-helm-failed", Severity.ERROR, str(error), where)
+        return []
 
 
 def _helm_values(
@@ -346,20 +394,29 @@ def _helm_values(
                 context.where,
             )
             return None
-        values = merge_values(values, yaml.safe_load(path.read_text("utf-8")) or {})
+        try:
+            values = merge_values(values, read_yaml_mapping(path))
+        except InputError as error:
+            report.add(input_invalid(error, f"value file of Application {context.name}"))
+            return None
     inline = helm.get("valuesObject")
     if inline is None and helm.get("values"):
-        raw = helm["values"]
-        inline = yaml.safe_load(raw) if isinstance(raw, str) else raw
+        shown = f"Application/{context.name} helm.values"
+        try:
+            documents = yaml_values(helm["values"], shown)
+            inline = mapping_of(documents[0] if documents else None, shown)
+        except InputError as error:
+            report.add(input_invalid(error, "inline values"))
+            return None
     if inline:
         values = merge_values(values, inline)
     values = copy.deepcopy(values)
     for parameter in helm.get("parameters") or []:
         value = parse_set_value(
-            str(parameter.get("value", "")), force_string=bool(parameter.get("forceString"))
+            str(parameter.get("value") or ""), force_string=bool(parameter.get("forceString"))
         )
         try:
-            set_path(values, str(parameter["name"]), value)
+            set_path(values, str(parameter.get("name") or ""), value)
         except ValuesPathError as error:
             report.emit("render-argocd-helm-parameter", Severity.ERROR, str(error), context.where)
             return None
@@ -373,7 +430,14 @@ def _helm_values(
                 context.where,
             )
             return None
-        set_path(values, str(parameter["name"]), path.read_text("utf-8"))
+        try:
+            set_path(values, str(parameter.get("name") or ""), read_text(path))
+        except InputError as error:
+            report.add(input_invalid(error, f"file parameter of Application {context.name}"))
+            return None
+        except ValuesPathError as error:
+            report.emit("render-argocd-helm-parameter", Severity.ERROR, str(error), context.where)
+            return None
     return values
 
 
@@ -403,7 +467,7 @@ def _render_kustomize(
     if context.cache is not None:
         try:
             key = _overlay_key(folder, edits, engine)
-        except OSError as error:
+        except (OSError, InputError) as error:
             report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
             return []
         entry = context.cache.get(key)
@@ -412,7 +476,7 @@ def _render_kustomize(
     with scratch_folder("gitops-schema-argocd-") as temporary:
         try:
             overlay = kustomize_overlay(folder, edits, temporary)
-        except OSError as error:
+        except (OSError, InputError) as error:
             report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
             return []
         (temporary / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
@@ -431,7 +495,7 @@ def _overlay_key(folder: Path, edits: Mapping[str, Any], engine: KustomizeEngine
     """The cache key of an overlay build: the overlay, and every file its folder reads.
 
     Raises:
-        OSError: a patch file of the options cannot be read.
+        OSError, InputError: a patch file of the options cannot be read.
     """
     overlay = kustomize_overlay(folder, edits, _OVERLAY_AT)
     inputs = collect_inputs(folder, [str(c) for c in edits.get("components") or []])
@@ -472,12 +536,12 @@ def _render_directory(
             report.emit("render-argocd-jsonnet-failed", Severity.ERROR, str(error), context.where)
     for path in manifests:
         try:
-            objects.extend(parse_stream(path.read_text("utf-8")))
-        except yaml.YAMLError as error:
+            objects.extend(parse_stream(read_text(path), str(path)))
+        except InputError as error:
             report.emit(
                 "render-argocd-manifest-invalid",
                 Severity.ERROR,
-                f"{path} is not valid YAML: {error}",
+                f"{error} (a manifest of Application {context.name})",
                 context.where,
             )
     return objects

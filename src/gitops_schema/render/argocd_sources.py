@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gitops_schema.golang.glob import gobwas_match as glob_match
+from gitops_schema.load.plain import read_text
 
 __all__ = ["directory_files", "glob_match", "kustomize_overlay"]
 
@@ -25,6 +26,10 @@ def kustomize_overlay(source: Path, options: Mapping[str, Any], at: Path) -> dic
     Paths in the options (components, patch files) are relative to the source folder, as
     in Argo CD; here they are rewritten relative to ``at`` (kustomize refuses absolute
     component paths) or, for patch files, inlined.
+
+    Raises:
+        OSError: a patch file that cannot be opened.
+        InputError: a patch file that is not text (binary, not UTF-8, not a regular file).
     """
     overlay: dict[str, Any] = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
@@ -91,7 +96,7 @@ def parse_image(image: str) -> dict[str, str]:
 def _patch(source: Path, patch: Mapping[str, Any]) -> dict[str, Any]:
     entry = {key: value for key, value in patch.items() if key != "path"}
     if patch.get("path"):
-        entry["patch"] = (source / str(patch["path"])).read_text("utf-8")
+        entry["patch"] = read_text(source / str(patch["path"]))
     if "target" in entry:
         entry["target"] = {k: v for k, v in entry["target"].items() if v}
     return entry

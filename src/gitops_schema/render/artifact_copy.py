@@ -37,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from gitops_schema.load.plain import InputError, text_of, yaml_values
 from gitops_schema.render.helm_values import merge_values
 from gitops_schema.render.sourceignore import (
     DEFAULT_RULES,
@@ -334,14 +335,15 @@ def _yaml_map(data: bytes, source: str) -> dict[Any, Any]:
     """Every document of a YAML stream merged into one mapping, as source-watcher reads it."""
     merged: dict[Any, Any] = {}
     try:
-        for document in yaml.load_all(data, Loader=yaml.CSafeLoader):
-            if document is None:
-                continue
-            if not isinstance(document, dict):
-                raise CopyError(f"cannot merge '{source}': a YAML document is not a mapping")
-            merged = merge_values(merged, _json_keys(document))
-    except yaml.YAMLError as error:
-        raise CopyError(f"cannot merge '{source}': {error}") from None
+        documents = yaml_values(text_of(data, source), source)
+    except InputError as error:
+        raise CopyError(f"cannot merge '{source}': {error.diagnostic.message}") from None
+    for document in documents:
+        if document is None:
+            continue
+        if not isinstance(document, dict):
+            raise CopyError(f"cannot merge '{source}': a YAML document is not a mapping")
+        merged = merge_values(merged, _json_keys(document))
     return merged
 
 

@@ -34,9 +34,9 @@ from urllib.parse import urljoin, urlsplit
 
 import helm_python
 import httpx
-import yaml
 
 from gitops_schema.golang.semver import SemverError, Version
+from gitops_schema.load.plain import InputError, first_yaml_value, text_of
 from gitops_schema.render.cache import default_cache_dir
 from gitops_schema.render.charts import cached_chart, highest_admitted
 
@@ -187,9 +187,10 @@ def _get(url: str) -> bytes:
 
 def _index(data: bytes, url: str) -> Mapping[str, Any]:
     try:
-        index = yaml.load(data, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as error:
-        raise _Failure(f"{url} is not a Helm repository index: {error}") from error
+        index = first_yaml_value(text_of(data, url), url)
+    except InputError as error:
+        message = error.diagnostic.message
+        raise _Failure(f"{url} is not a Helm repository index: {message}") from error
     if not isinstance(index, Mapping) or not isinstance(index.get("entries"), Mapping):
         raise _Failure(f"{url} is not a Helm repository index: it has no entries")
     return index

@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import Field, ValidationError
 
 from gitops_schema.golang.semver import SemverError, Version, semver_compare
+from gitops_schema.load.plain import InputError, read_text, read_yaml_mapping
+from gitops_schema.model.base import KubeModel
+from gitops_schema.model.helm import ChartDependency
 from gitops_schema.render.engines import HelmEngine
 from gitops_schema.render.manifests import parse_stream
 
@@ -156,6 +160,7 @@ def template_chart(
 
     Raises:
         ToolFailed: Helm fails on the chart; the message is Helm's.
+        ChartError: a CRD file of the chart that cannot be read.
     """
     text = engine.template(
         chart,
@@ -168,7 +173,7 @@ def template_chart(
     if not include_crds:
         return text
     crds = [
-        f"---\n# Source: {path.relative_to(chart)}\n{path.read_text('utf-8').strip()}\n"
+        f"---\n# Source: {path.relative_to(chart)}\n{read_text(path).strip()}\n"
         for path in _crd_files(chart)
     ]
     return "".join(crds) + text
@@ -185,7 +190,10 @@ def _crd_files(chart: Path) -> list[Path]:
         for sub in sorted(subcharts.iterdir()):
             if sub.is_dir():
                 files.extend(_crd_files(sub))
-    return [f for f in files if parse_stream(f.read_text("utf-8"))]
+    try:
+        return [f for f in files if parse_stream(read_text(f), str(f))]
+    except InputError as error:
+        raise ChartError(f"a CRD file of the chart cannot be read: {error}") from error
 
 
 def _unpack(archive: Path, target: Path) -> Path:
@@ -200,16 +208,28 @@ def _unpack(archive: Path, target: Path) -> Path:
     return folders[0]
 
 
+class _ChartDependencies(KubeModel):
+    # Only what is read here: Helm itself checks the rest of Chart.yaml, in its own words.
+    dependencies: list[ChartDependency] = Field(default_factory=list)
+
+
 def _missing_dependencies(chart: Path, cache: Path | None) -> list[Path]:
     """Cached copies of the dependencies that ``charts/`` lacks."""
     metadata_file = chart / "Chart.yaml"
     if not metadata_file.is_file():
         raise ChartError(f"no Chart.yaml in {chart}")
-    metadata = yaml.safe_load(metadata_file.read_text("utf-8")) or {}
+    try:
+        metadata = _ChartDependencies.model_validate(read_yaml_mapping(metadata_file))
+    except InputError as error:
+        raise ChartError(str(error)) from error
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(step) for step in first["loc"])
+        raise ChartError(f"{metadata_file}: {where}: {first['msg']}") from error
     found: list[Path] = []
-    for dependency in metadata.get("dependencies") or []:
-        name, version = str(dependency.get("name", "")), str(dependency.get("version", ""))
-        repository = str(dependency.get("repository", ""))
+    for dependency in metadata.dependencies:
+        name, version = dependency.name, dependency.version or ""
+        repository = dependency.repository or ""
         if _vendored(chart / "charts", name) or repository.startswith("file://"):
             continue
         cached = cached_chart(cache, name, version)

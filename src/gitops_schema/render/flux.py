@@ -21,6 +21,7 @@ import yaml
 
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
+from gitops_schema.load.plain import InputError
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
@@ -290,7 +291,7 @@ def _complete(
             obj = substitute(
                 document, job.variables, strict=options.strict, enabled=job.run_substitution
             )
-        except (SubstitutionError, yaml.YAMLError) as error:
+        except (SubstitutionError, InputError) as error:
             result.report.emit("render-flux-substitution-failed", Severity.ERROR, str(error), where)
             continue
         if obj is None:
@@ -312,11 +313,11 @@ def substitute(
 
     Raises:
         SubstitutionError: a malformed expression, or an unset variable in strict mode.
-        yaml.YAMLError: the substituted text is no longer YAML.
+        InputError: the substituted text is no longer YAML (or is an alias bomb).
     """
     # Most documents never mention the opt-out key: they are parsed once, substituted.
     if not enabled or SUBSTITUTE_KEY in document:
-        objects = parse_stream(document)
+        objects = parse_stream(document, "kustomize build output")
         if not objects:
             return None
         obj = objects[0]
@@ -324,7 +325,7 @@ def substitute(
         marks = {**(metadata.get("labels") or {}), **(metadata.get("annotations") or {})}
         if not enabled or marks.get(SUBSTITUTE_KEY) == "disabled":
             return obj
-    substituted = parse_stream(envsubst(document, variables, strict=strict))
+    substituted = parse_stream(envsubst(document, variables, strict=strict), "post-build output")
     return substituted[0] if substituted else None
 
 

@@ -20,6 +20,7 @@ import yaml
 
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
+from gitops_schema.load.plain import InputError, mapping_of, read_yaml_mapping, yaml_values
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
@@ -151,7 +152,11 @@ def render_helm_release(
     except ToolFailed as error:
         result.report.emit("render-flux-helm-failed", Severity.ERROR, error.message, where)
         return result
-    manifests = parse_stream(text)
+    try:
+        manifests = parse_stream(text, f"helm template of HelmRelease {release.name}")
+    except InputError as error:
+        result.report.emit("render-flux-helm-failed", Severity.ERROR, str(error), where)
+        return result
     for renderer in spec.post_renderers:
         if renderer.kustomize is not None and manifests:
             manifests = _post_render(manifests, renderer.kustomize, engine, result, where)
@@ -348,7 +353,10 @@ def _values_files(
             if ignore_missing:
                 continue
             raise ChartError(f"values file {file} not found (in {chart})")
-        merged = merge_values(merged, yaml.safe_load(path.read_text("utf-8")) or {})
+        try:
+            merged = merge_values(merged, read_yaml_mapping(path))
+        except InputError as error:
+            raise ChartError(f"values file {file} cannot be read: {error}") from error
     return merged
 
 
@@ -387,12 +395,15 @@ def _values(
             value = data[key] if ref.literal else parse_set_value(data[key])
             targeted.append((ref.target_path, value))
             continue
-        layer = yaml.safe_load(data[key]) or {}
-        if not isinstance(layer, dict):
+        shown = f"valuesFrom {ref.kind} {namespace}/{ref.name} key {key!r}"
+        try:
+            documents = yaml_values(data[key], shown)
+            layer = mapping_of(documents[0] if documents else None, shown)
+        except InputError as error:
             report.emit(
                 "render-flux-helm-values-from-invalid",
                 Severity.ERROR,
-                f"valuesFrom {ref.kind} {namespace}/{ref.name} key {key!r} is not a YAML map",
+                f"{shown} is not a YAML map: {error.diagnostic.message}",
                 where,
             )
             return None

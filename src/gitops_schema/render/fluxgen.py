@@ -14,12 +14,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from gitops_schema.load.plain import InputError, read_text, yaml_values
 from gitops_schema.model.flux_kustomize import KustomizationSpec
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, kustomization_file
 
 __all__ = ["FluxBuildError", "flux_kustomization"]
+
+
+_MERGED_LISTS = ("patches", "patchesStrategicMerge", "components", "images")
+"""Fields of a kustomization file that ``spec`` adds to: each must be a list."""
 
 
 class FluxBuildError(ValueError):
@@ -38,10 +41,14 @@ def flux_kustomization(folder: Path, spec: KustomizationSpec) -> dict[str, Any]:
         kustomization = _generate(folder)
     else:
         try:
-            loaded = yaml.load(existing.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        except yaml.YAMLError as error:
+            documents = yaml_values(read_text(existing), str(existing))
+        except InputError as error:
             raise FluxBuildError(f"{existing.name} does not parse: {error}") from error
+        loaded = documents[0] if documents else None
         kustomization = dict(loaded) if isinstance(loaded, dict) else {}
+        for key in _MERGED_LISTS:
+            if not isinstance(kustomization.get(key, []), list):
+                raise FluxBuildError(f"{existing.name}: {key} is not a list")
         if not kustomization.get("resources"):
             # Flux's guard against kustomize's "kustomization.yaml is empty".
             kustomization.setdefault("buildMetadata", ["originAnnotations"])
@@ -67,10 +74,11 @@ def _generate(folder: Path) -> dict[str, Any]:
                 continue
             path = Path(current, name)
             try:
-                list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
-            except (yaml.YAMLError, UnicodeDecodeError) as error:
+                yaml_values(read_text(path), str(path))
+            except InputError as error:
                 raise FluxBuildError(
-                    f"failed to decode Kubernetes YAML from {_relative(path, folder)}: {error}"
+                    f"failed to decode Kubernetes YAML from {_relative(path, folder)}: "
+                    f"{error.diagnostic.message}"
                 ) from error
             files.append(_relative(path, folder))
     generated: dict[str, Any] = {

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from gitops_schema.load.plain import InputError, first_yaml_value, read_text
 from gitops_schema.render.cache import input_key
 
 __all__ = ["KUSTOMIZATION_FILES", "Inputs", "collect_inputs", "kustomization_file"]
@@ -121,8 +120,8 @@ def _add_folder(inputs: Inputs, folder: Path, seen: set[Path]) -> None:
         return
     inputs.files.add(_resolve_under(folder, kustomization.name))
     try:
-        spec = yaml.load(kustomization.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except (yaml.YAMLError, UnicodeDecodeError):
+        spec = first_yaml_value(read_text(kustomization), str(kustomization))
+    except InputError:
         # kustomize reports a broken file itself; its bytes are already in the key.
         return
     if not isinstance(spec, dict):

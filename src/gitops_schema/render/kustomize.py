@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.errors import ToolFailed
+from gitops_schema.load.plain import InputError, first_yaml_value, read_text
 from gitops_schema.location import Location
 from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache
@@ -188,10 +187,10 @@ def prebuild_kustomizations(
         key = inputs.key(engine.version, *KustomizeOptions().flags())
         if cache.get(key) is not None:
             continue
-        text = file.read_text(encoding="utf-8")
         try:
-            spec = yaml.load(text, Loader=yaml.CSafeLoader)
-        except yaml.YAMLError:
+            text = read_text(file)
+            spec = first_yaml_value(text, str(file))
+        except InputError:
             continue
         if not isinstance(spec, dict) or any(name in spec for name in _ROOT_ONLY):
             continue

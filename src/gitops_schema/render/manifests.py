@@ -7,13 +7,27 @@ strings. PyYAML's safe loader is YAML 1.1, so its resolvers are narrowed here.
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import yaml
 
-__all__ = ["dump_stream", "find_object", "object_data", "parse_stream", "split_stream"]
+from gitops_schema.codes.reading import YAML_SYNTAX
+from gitops_schema.codes.render import RENDER_INPUT_INVALID
+from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.load.plain import InputError, bounded, yaml_error
+from gitops_schema.location import Location
+
+__all__ = [
+    "dump_stream",
+    "find_object",
+    "input_invalid",
+    "object_data",
+    "parse_stream",
+    "split_stream",
+]
 
 
 _VALUE = "tag:yaml.org,2002:value"
@@ -39,9 +53,30 @@ _KubeLoader.add_implicit_resolver(
 )
 
 
-def parse_stream(text: str) -> list[dict[str, Any]]:
-    """Every mapping document of a multi-document YAML stream, in order."""
-    return [doc for doc in yaml.load_all(text, Loader=_KubeLoader) if isinstance(doc, dict)]
+def parse_stream(text: str, name: str = "<rendered>") -> list[dict[str, Any]]:
+    """Every mapping document of a multi-document YAML stream, in order.
+
+    ``name`` is what a problem is reported at (a file, or the engine that printed it).
+
+    Raises:
+        InputError: text that is not YAML, an alias bomb, or nesting too deep to read.
+    """
+    try:
+        documents = [d for d in yaml.load_all(text, Loader=_KubeLoader) if isinstance(d, dict)]
+    except yaml.YAMLError as error:
+        raise InputError(yaml_error(error, name)) from None
+    except RecursionError:
+        raise InputError(YAML_SYNTAX.at("nested too deeply to read", Location(name))) from None
+    # An alias needs an anchor: text without '&' has none (kustomize's output never has).
+    if "&" in text:
+        bounded(documents, name)
+    return documents
+
+
+def input_invalid(error: InputError, what: str) -> Diagnostic:
+    """A file or output a render could not read, at its own file and line, for ``what``."""
+    problem = error.diagnostic
+    return RENDER_INPUT_INVALID.at(f"{what}: {problem.message}", problem.location)
 
 
 def dump_stream(objects: Iterable[Mapping[str, Any]]) -> str:
@@ -73,10 +108,23 @@ def find_object(
 
 
 def object_data(obj: Mapping[str, Any]) -> dict[str, str]:
-    """A ConfigMap's data, or a Secret's data decoded and its stringData over it."""
-    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
+    """A ConfigMap's data, or a Secret's data decoded and its stringData over it.
+
+    A ``data`` that is not a mapping holds nothing, and a Secret value that is not base64
+    is left out (the API server would refuse the Secret): a reader then finds no such key.
+    """
+    data = {str(k): str(v) for k, v in _mapping(obj.get("data")).items()}
     if obj.get("kind") != "Secret":
         return data
-    decoded = {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
-    decoded.update({str(k): str(v) for k, v in (obj.get("stringData") or {}).items()})
+    decoded: dict[str, str] = {}
+    for key, value in data.items():
+        try:
+            decoded[key] = base64.b64decode(value, validate=True).decode("utf-8", "replace")
+        except binascii.Error:
+            continue
+    decoded.update({str(k): str(v) for k, v in _mapping(obj.get("stringData")).items()})
     return decoded
+
+
+def _mapping(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}

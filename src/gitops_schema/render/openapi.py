@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from gitops_schema.load.plain import InputError, first_yaml_value, read_text, yaml_values
 from gitops_schema.render.inputs import kustomization_file
 
 __all__ = ["EMPTY_SCHEMA", "builtin_schema_needed"]
@@ -70,7 +69,7 @@ def _needs(spec: Mapping[str, Any], folder: Path, seen: set[Path]) -> bool:
 
 def _strategic_patch_needs(entry: Mapping[str, Any], folder: Path) -> bool:
     if isinstance(entry.get("patch"), str):
-        documents = _documents(entry["patch"])
+        documents = _documents(entry["patch"], "inline patch")
     elif isinstance(entry.get("path"), str):
         documents = _patch_documents(entry["path"], folder)
     else:
@@ -94,16 +93,16 @@ def _patch_documents(entry: Any, folder: Path) -> list[Any] | None:
         path = folder / entry
         if path.is_file():
             try:
-                return _documents(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
+                return _documents(read_text(path), str(path))
+            except InputError:
                 return None
-    return _documents(entry)
+    return _documents(entry, "inline patch")
 
 
-def _documents(text: str) -> list[Any] | None:
+def _documents(text: str, name: str) -> list[Any] | None:
     try:
-        documents = [doc for doc in yaml.load_all(text, Loader=yaml.CSafeLoader) if doc]
-    except yaml.YAMLError:
+        documents = [doc for doc in yaml_values(text, name) if doc]
+    except InputError:
         return None
     return documents or None
 
@@ -125,8 +124,8 @@ def _load_kustomization(folder: Path) -> Mapping[str, Any] | None:
     if file is None:
         return None
     try:
-        spec = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        spec = first_yaml_value(read_text(file), str(file))
+    except InputError:
         return None
     return spec if isinstance(spec, dict) else None
 

@@ -6,8 +6,6 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, ref_namespace, spec
@@ -19,6 +17,7 @@ from gitops_schema.codes.lint import (
     HELMRELEASE_NO_REMEDIATION,
 )
 from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.load.plain import InputError, yaml_values
 from gitops_schema.model import GitOpsObject, Tool
 
 ObjectKey = tuple[str, str | None, str]
@@ -266,8 +265,8 @@ def _patch_sets_remediation(patches: Any, depth: int = 0) -> bool:
         if not isinstance(text, str):
             continue
         try:
-            patched = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
+            patched = yaml_values(text, "inline patch")
+        except InputError:
             continue
         for item in patched:
             if not isinstance(item, dict):
