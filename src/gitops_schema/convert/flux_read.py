@@ -68,8 +68,11 @@ class FluxRead:
 
 
 class _Reader:
-    def __init__(self, obj: Mapping[str, Any], cluster: str, index: ObjectIndex) -> None:
+    def __init__(
+        self, obj: Mapping[str, Any], cluster: str, index: ObjectIndex, root_url: str | None
+    ) -> None:
         self.obj = obj
+        self.root_url = root_url
         self.cluster = cluster
         self.index = index
         self.losses: list[tuple[str, str]] = []
@@ -100,11 +103,21 @@ class _Reader:
         return Source(SourceType.GIT, str(spec.get("url") or ""), revision=revision, path=path)
 
     def _source_object(self, ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        return self.index.get(
-            str(ref.get("kind") or ""),
-            str(ref.get("namespace") or self.namespace),
-            str(ref.get("name") or ""),
-        )
+        """The source object.
+
+        A GitRepository not in the repository is the repository itself (as the renderer
+        reads it) when that repository's URL is known.
+        """
+        kind, name = str(ref.get("kind") or ""), str(ref.get("name") or "")
+        found = self.index.get(kind, str(ref.get("namespace") or self.namespace), name)
+        if found is None and kind == "GitRepository" and self.root_url:
+            self.lose(
+                "$.spec.sourceRef",
+                f"GitRepository {name} is not in the repository: read as the converted "
+                f"repository {self.root_url}, at its default branch (HEAD)",
+            )
+            return {"kind": kind, "spec": {"url": self.root_url, "ref": {"name": "HEAD"}}}
+        return found
 
     def _policy(self) -> Policy:
         spec = self.spec
@@ -158,7 +171,8 @@ class _Reader:
         if kind != "GitRepository" or source_obj is None:
             what = f"{kind} {ref.get('name')}"
             reason = (
-                f"source {what} is not in the repository"
+                f"source {what} is not in the repository, and the repository's own URL is "
+                "not known: give it with --repo URL=<the converted folder>"
                 if source_obj is None and kind == "GitRepository"
                 else f"source {what}: an Argo CD Application reads git, Helm and OCI "
                 "chart repositories only (pre-render or point it at the git source)"
@@ -380,9 +394,15 @@ _NO_EQUIVALENT = {
 }
 
 
-def read_flux(obj: Mapping[str, Any], cluster: str, index: ObjectIndex) -> FluxRead:
-    """A Flux Kustomization or HelmRelease (as applied on ``cluster``) in the neutral model."""
-    reader = _Reader(obj, cluster, index)
+def read_flux(
+    obj: Mapping[str, Any], cluster: str, index: ObjectIndex, root_url: str | None = None
+) -> FluxRead:
+    """A Flux Kustomization or HelmRelease (as applied on ``cluster``) in the neutral model.
+
+    ``root_url`` is the URL of the converted repository, for GitRepository sources that
+    are not in it (made by a bootstrap or the Flux Operator), which read it.
+    """
+    reader = _Reader(obj, cluster, index, root_url)
     if obj.get("kind") == "HelmRelease":
         return reader.helm_release()
     return reader.kustomization()

@@ -27,6 +27,7 @@ from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_read import ObjectIndex, read_flux
 from gitops_schema.convert.neutral import NeutralApp
 from gitops_schema.convert.output import OutputTree, dns_name
+from gitops_schema.convert.revisions import origin_url
 from gitops_schema.desired import RenderedApp, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
 from gitops_schema.render import RenderCache
@@ -119,6 +120,8 @@ def flux_to_argocd(
     files = {(o.location.file, o.kind, o.location.line): o.document.data for o in objects}
     definitions = _definitions(rendered.apps, files)
     folders = SourceFolders(root, {normal(u): p for u, p in options.repos.items()})
+    mapped = [u for u, p in options.repos.items() if p.resolve() == root.resolve()]
+    root_url = mapped[0] if mapped else origin_url(root)
     tree = OutputTree(options.output)
     fidelity = Fidelity()
     links: list[AppLink] = []
@@ -132,7 +135,7 @@ def flux_to_argocd(
         namespace = str((definition.get("metadata") or {}).get("namespace") or "") or None
         item = Item(ObjectRef(app.kind, namespace, app.name, app.location.file, app.location.line))
         fidelity.items.append(item)
-        read = read_flux(definition, app.cluster, index)
+        read = read_flux(definition, app.cluster, index, root_url)
         if read.app is None:
             path, reason = read.unsupported or ("$", "not convertible")
             item.unsupported = True

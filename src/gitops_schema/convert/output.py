@@ -20,11 +20,14 @@ def dns_name(text: str, limit: int = 63) -> str:
     return label or "x"
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style; multi-line strings as literal blocks, as people write them."""
+class _Dumper(yaml.CSafeDumper):
+    """Block style; multi-line strings as literal blocks, as people write them.
+
+    libyaml's emitter, with PyYAML's representer.
+    """
 
 
-def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _string(dumper: yaml.CSafeDumper, value: str) -> yaml.ScalarNode:
     # The emitter falls back to a quoted scalar when a block cannot hold the text.
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)

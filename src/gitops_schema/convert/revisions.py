@@ -13,7 +13,13 @@ import pygit2
 
 from gitops_schema.convert.neutral import RefType, Revision
 
-__all__ = ["classify_revision", "default_branch", "is_semver_range", "normal_url"]
+__all__ = [
+    "classify_revision",
+    "default_branch",
+    "is_semver_range",
+    "normal_url",
+    "origin_url",
+]
 
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 _VERSION = re.compile(r"v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.+-]*)?")
@@ -50,6 +56,18 @@ def _repository(folder: str, url: str) -> pygit2.Repository | None:
     if origin is None or normal_url(str(origin.url)) != normal_url(url):
         return None
     return repository
+
+
+def origin_url(folder: Path) -> str | None:
+    """The URL of the ``origin`` remote of the clone holding ``folder``, if any."""
+    try:
+        found = pygit2.discover_repository(str(folder))
+        repository = pygit2.Repository(found) if found else None
+        remotes = list(repository.remotes) if repository is not None else []
+    except (pygit2.GitError, OSError, ValueError):
+        return None
+    origin = next((r for r in remotes if r.name == "origin"), None)
+    return str(origin.url) if origin is not None and origin.url else None
 
 
 def default_branch(folder: Path | None, url: str) -> str | None:

@@ -9,6 +9,7 @@ are reported, not counted as differences.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,11 +97,19 @@ def differences(
     return found
 
 
+_BUILD_FIELDS = re.compile(
+    r"\$\.spec\.(source|sources|path|postBuild|chart|chartRef|valuesFrom|postRenderers|"
+    r"commonMetadata|components|namePrefix|nameSuffix|images|patches)?([.\[]|$)"
+)
+"""Fields that say how manifests are built (Argo CD sources; Flux build fields): a stated
+loss there explains a difference in what is rendered."""
+
+
 def _build_loss(item: Item) -> str | None:
     """The stated loss about how the manifests are built, which explains differences."""
     for loss in item.losses:
         field_path = loss.field.replace("$.spec.template", "$")
-        if field_path.startswith(("$.spec.source", "$.spec.sources")):
+        if _BUILD_FIELDS.match(field_path) and not loss.reason.startswith("verify"):
             return loss.field
     return None
 
