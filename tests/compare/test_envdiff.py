@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from gitops_schema.compare import ObjectId, envdiff, envdiff_many
+from gitops_schema.compare import ObjectId, envdiff_many
+from gitops_schema.compare import envdiff_application as envdiff
 from gitops_schema.compare.classify import split_image
 
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, text
 
-from gitops_schema.compare.envdiff import envdiff
+from gitops_schema.compare.envdiff import envdiff_application
 from gitops_schema.desired.environments import DEFAULT_ENVIRONMENTS, environment_words
 
 _OBJECTS: Final = text(
@@ -65,7 +65,7 @@ def consistency_matrix(connection: Connection) -> dict[str, Any]:
         score: float | None = None
         unexpected: list[str] = []
         if all(spec is not None for spec in specs.values()):
-            compared = envdiff(
+            compared = envdiff_application(
                 {
                     e: [
                         {
@@ -79,7 +79,7 @@ def consistency_matrix(connection: Connection) -> dict[str, Any]:
                 },
                 application=name,
             )
-            score = round(compared.score, 1)
+            score = None if compared.score is None else round(compared.score, 1)
             unexpected = sorted({difference.path for _, difference in compared.unexpected})
         revisions = {cells[e].revision for e in ordered}
         applications.append(

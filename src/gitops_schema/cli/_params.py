@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -66,3 +69,85 @@ def parse_size(text: str) -> int:
 def load_options(max_file_size: str, exclude: list[str] | None = None) -> LoadOptions:
     """Loader limits and exclusions from the command-line options."""
     return LoadOptions(max_file_size=parse_size(max_file_size), exclude=tuple(exclude or ()))
+
+
+def format_option(registry: Mapping[str, object], help: str) -> Any:
+    """An ``--output/-o`` option whose choices are the names of a registry of formats."""
+    names = "|".join(registry)
+
+    def known(value: str) -> str:
+        if value not in registry:
+            raise typer.BadParameter(f"{value!r} is not one of {names}")
+        return value
+
+    return typer.Option("--output", "-o", help=help, metavar=f"[{names}]", callback=known)
+
+
+REPO_GRAMMAR = (
+    "URL=PATH or Kind/namespace/name=PATH (a folder for one repository or Flux source), "
+    "KEY=@REV (the repository given, at a git revision) or PATH (every other repository)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoMap:
+    """The ``--repo`` values of a command: where sources outside the repository are read.
+
+    One grammar for every command: ``KEY=PATH``, ``KEY=@REV`` or ``PATH``, where KEY is a
+    repository URL (``https://...``, ``ssh://...``, ``git@host:...``) or a Flux source
+    ``Kind/namespace/name``.
+    """
+
+    default: Path | None = None
+    """``PATH``: the folder of every repository not mapped."""
+    folders: Mapping[str, Path] = field(default_factory=dict)
+    """``KEY=PATH``: the folder of one repository or Flux source."""
+    revisions: Mapping[str, str] = field(default_factory=dict)
+    """``KEY=@REV``: that source is the repository given, at a git revision."""
+
+
+def parse_repos(
+    values: Sequence[str] | None, *, default: str | None = None, revisions: str | None = None
+) -> RepoMap:
+    """``--repo`` values, checked: each folder exists, at most one PATH without KEY.
+
+    Args:
+        values: the option's values.
+        default: why the command takes no ``PATH`` without KEY (None: it takes one).
+        revisions: why the command takes no ``KEY=@REV`` (None: it takes them).
+
+    Raises:
+        UsageError: a value that is not of the grammar, names no folder, or has a form
+            the command does not take.
+    """
+    found = RepoMap()
+    for value in values or ():
+        key, sep, target = value.rpartition("=")
+        if not sep or not _is_repo_key(key):
+            if sep and not Path(value).is_dir():
+                raise UsageError(f"--repo {value!r}: give {REPO_GRAMMAR}")
+            if default is not None:
+                raise UsageError(f"--repo {value!r}: {default}")
+            if found.default is not None:
+                raise UsageError(f"--repo {value!r}: only one --repo PATH without KEY= is allowed")
+            found = replace(found, default=_folder(value, value))
+        elif target.startswith("@") and len(target) > 1:
+            if revisions is not None:
+                raise UsageError(f"--repo {value!r}: {revisions}")
+            found = replace(found, revisions={**found.revisions, key: target[1:]})
+        else:
+            found = replace(found, folders={**found.folders, key: _folder(value, target)})
+    return found
+
+
+def _is_repo_key(key: str) -> bool:
+    if "://" in key or (key.startswith("git@") and ":" in key):
+        return True
+    parts = key.split("/")
+    return len(parts) == 3 and all(parts) and ":" not in key
+
+
+def _folder(value: str, path: str) -> Path:
+    if not Path(path).is_dir():
+        raise UsageError(f"--repo {value!r}: {path} is not a folder")
+    return Path(path)

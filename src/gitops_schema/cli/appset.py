@@ -15,7 +15,7 @@ from rich.table import Table
 
 from gitops_schema.appset import OfflineInputs, generate
 from gitops_schema.cli._output import console, error_console, exit_code, print_diagnostic
-from gitops_schema.errors import UsageError
+from gitops_schema.cli._params import parse_repos
 
 app = typer.Typer(help="Expand Argo CD ApplicationSets offline.", no_args_is_help=True)
 
@@ -29,20 +29,8 @@ class GenerateFormat(StrEnum):
 
 
 def _repos(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
-    default: Path | None = None
-    mapped: dict[str, Path] = {}
-    for value in values:
-        url, sep, path = value.rpartition("=")
-        if (sep and "://" in url) or (sep and url.startswith("git@")):
-            mapped[url] = Path(path)
-        elif default is None:
-            default = Path(value)
-        else:
-            raise UsageError(f"--repo {value!r}: only one --repo PATH without URL= is allowed")
-    for folder in [default, *mapped.values()]:
-        if folder is not None and not folder.is_dir():
-            raise UsageError(f"--repo: {folder} is not a folder")
-    return default, mapped
+    found = parse_repos(values, revisions="appset generate reads repositories at --revision")
+    return found.default, dict(found.folders)
 
 
 @app.command("generate")

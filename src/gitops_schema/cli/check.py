@@ -11,8 +11,8 @@ import typer
 
 from gitops_schema.check import check, resolve_config
 from gitops_schema.check.report import REPORTERS, render_text
-from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, load_options
-from gitops_schema.cli.render import (
+from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, format_option, load_options
+from gitops_schema.cli._render_options import (
     AllowNetwork,
     ChartCache,
     Entries,
@@ -25,15 +25,6 @@ from gitops_schema.cli.render import (
 from gitops_schema.diagnostics import Severity
 from gitops_schema.inventory import STDIN
 from gitops_schema.render import DEFAULT_TIMEOUT
-
-
-class ReportFormat(StrEnum):
-    """Output formats of ``check``."""
-
-    TEXT = "text"
-    JSON = "json"
-    SARIF = "sarif"
-    JUNIT = "junit"
 
 
 class FailOn(StrEnum):
@@ -49,9 +40,7 @@ def check_command(
         list[str], typer.Argument(help="Files and folders to check; '-' reads standard input.")
     ],
     revision: Revision = None,
-    output: Annotated[
-        ReportFormat, typer.Option("--output", "-o", help="Report format.")
-    ] = ReportFormat.TEXT,
+    output: Annotated[str, format_option(REPORTERS, "Report format.")] = "text",
     output_file: Annotated[
         Path | None,
         typer.Option("--output-file", help="Write the report here instead of standard output."),
@@ -147,10 +136,10 @@ def check_command(
         else None,
     )
     terminal = output_file is None and sys.stdout.isatty()
-    if output is ReportFormat.TEXT and terminal:
+    if output == "text" and terminal:
         report = render_text(result, color=True)
     else:
-        report = REPORTERS[output.value](result)
+        report = REPORTERS[output](result)
     if output_file is None:
         sys.stdout.write(report)
     else:

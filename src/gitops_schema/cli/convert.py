@@ -14,8 +14,15 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import Exit, error_console
-from gitops_schema.cli._params import Exclude
-from gitops_schema.cli.render import AllowNetwork, ChartCache, Clusters, NoCache, Repos, ScmData
+from gitops_schema.cli._params import Exclude, parse_repos
+from gitops_schema.cli._render_options import (
+    AllowNetwork,
+    ChartCache,
+    Clusters,
+    NoCache,
+    Repos,
+    ScmData,
+)
 from gitops_schema.convert import (
     Conversion,
     ConvertOptions,
@@ -64,15 +71,8 @@ Format = Annotated[
 
 def repo_folders(values: list[str] | None) -> dict[str, Path]:
     """``--repo URL=DIR`` values as URL -> folder."""
-    folders: dict[str, Path] = {}
-    for value in values or []:
-        url, sep, path = value.rpartition("=")
-        if not sep or not url:
-            raise UsageError(f"--repo {value!r}: give URL=DIR")
-        if not Path(path).is_dir():
-            raise UsageError(f"--repo {value!r}: {path} is not a folder")
-        folders[url] = Path(path)
-    return folders
+    no = "convert reads other repositories from folders: give URL=DIR"
+    return dict(parse_repos(values, default=no, revisions=no).folders)
 
 
 def existing(paths: list[Path]) -> None:

@@ -1,68 +1,36 @@
-"""``gitops-schema diff`` and ``envdiff``: what a change does, and how environments differ."""
+"""``gitops-schema diff`` and ``envdiff``: what a change does, and how environments differ.
+
+Each parses its options into one typed object (:class:`DiffOptions`,
+:class:`EnvDiffOptions`), calls the library verb of the same name and prints its report.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gitops_schema.cli._output import error_console
-from gitops_schema.cli._params import Exclude
-from gitops_schema.cli.render import (
-    AllowNetwork,
-    ChartCache,
-    Clusters,
-    Entries,
-    NoCache,
-    Repos,
-    ScmData,
-    render_at,
-    render_options,
-    repository_folder,
-)
+from gitops_schema.cli import _render_options as rendering
+from gitops_schema.cli._output import Exit, error_console
+from gitops_schema.cli._params import Exclude, format_option
 from gitops_schema.compare import (
-    diff_sets,
-    envdiff_many,
-    render_envdiff_json,
-    render_envdiff_markdown,
-    render_envdiff_text,
-    render_json,
-    render_markdown,
+    DIFF_REPORTERS,
+    ENVDIFF_REPORTERS,
+    DiffOptions,
+    EnvDiffOptions,
+    diff,
+    envdiff,
     render_text,
 )
-from gitops_schema.desired import (
-    RenderedRepository,
-    application_environments,
-)
+from gitops_schema.diagnostics import Report
+from gitops_schema.render import DEFAULT_TIMEOUT
 
 
-class DiffFormat(StrEnum):
-    """Output formats of ``diff`` and ``envdiff``."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    JSON = "json"
-
-
-def _report(rendered: RenderedRepository, label: str) -> None:
-    for diagnostic in rendered.report.sorted():
+def _report(report: Report, label: str) -> None:
+    for diagnostic in report.sorted():
         error_console.print(f"[{label}] {diagnostic}", markup=False, highlight=False)
-
-
-def _write(
-    output: DiffFormat,
-    *,
-    text: Callable[[], str],
-    markdown: Callable[[], str],
-    json: Callable[[], str],
-) -> None:
-    """Print the report in the asked format (only that one is rendered)."""
-    chosen = {DiffFormat.TEXT: text, DiffFormat.MARKDOWN: markdown, DiffFormat.JSON: json}
-    sys.stdout.write(chosen[output]())
 
 
 def diff_command(
@@ -77,38 +45,42 @@ def diff_command(
     cluster: Annotated[
         str | None, typer.Option("--cluster", help="Compare this cluster only.")
     ] = None,
-    output: Annotated[
-        DiffFormat, typer.Option("--output", "-o", help="Report format.")
-    ] = DiffFormat.TEXT,
+    output: Annotated[str, format_option(DIFF_REPORTERS, "Report format.")] = "text",
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when something changed, as git diff does.")
     ] = False,
-    clusters: Clusters = None,
-    repo: Repos = None,
-    chart_cache: ChartCache = None,
-    allow_network: AllowNetwork = False,
-    entry: Entries = None,
-    no_cache: NoCache = False,
-    scm_data: ScmData = None,
+    clusters: rendering.Clusters = None,
+    repo: rendering.Repos = None,
+    chart_cache: rendering.ChartCache = None,
+    allow_network: rendering.AllowNetwork = False,
+    entry: rendering.Entries = None,
+    no_cache: rendering.NoCache = False,
+    scm_data: rendering.ScmData = None,
     exclude: Exclude = None,
+    timeout: rendering.Timeout = DEFAULT_TIMEOUT,
+    memory_limit: rendering.MemoryLimit = "1GiB",
 ) -> None:
-    """Render two revisions and show, per cluster and application, what changes."""
-    folder = repository_folder(path)
-    options = render_options(
-        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
+    """Render two revisions and show, per cluster and application, what changes.
+
+    Exits 1 when an application could not be rendered on either side (or, with
+    --exit-code, when something changed).
+    """
+    folder = rendering.repository_folder(path)
+    render = rendering.render_options(
+        *(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder),
+        timeout=timeout,
+        memory_limit=memory_limit,
     )
-    before = render_at(folder, from_revision, options, cluster=cluster)
-    after = render_at(folder, to_revision, options, cluster=cluster)
-    _report(before, from_revision)
-    _report(after, to_revision or "work tree")
-    diff = diff_sets(before.by_cluster(), after.by_cluster())
-    _write(
-        output,
-        text=lambda: render_text(diff, color=sys.stdout.isatty()),
-        markdown=lambda: render_markdown(diff),
-        json=lambda: render_json(diff),
-    )
-    raise typer.Exit(1 if exit_code and diff.changed else 0)
+    with rendering.with_progress(render) as shown:
+        result = diff(folder, DiffOptions(from_revision, to_revision, cluster, shown))
+    for label, report in result.reports:
+        _report(report, label)
+    if output == "text" and sys.stdout.isatty():
+        sys.stdout.write(render_text(result.diff, color=True))
+    else:
+        sys.stdout.write(DIFF_REPORTERS[output](result.diff))
+    failed = not result.ok or (exit_code and result.diff.changed)
+    raise typer.Exit(Exit.FINDINGS if failed else Exit.OK)
 
 
 def envdiff_command(
@@ -122,37 +94,36 @@ def envdiff_command(
         list[str] | None,
         typer.Option("--expected", help="Field glob whose differences are expected (repeatable)."),
     ] = None,
-    output: Annotated[
-        DiffFormat, typer.Option("--output", "-o", help="Report format.")
-    ] = DiffFormat.TEXT,
+    output: Annotated[str, format_option(ENVDIFF_REPORTERS, "Report format.")] = "text",
     revision: Annotated[
         str | None, typer.Option("--revision", "-r", help="Compare at this git revision.")
     ] = None,
-    clusters: Clusters = None,
-    repo: Repos = None,
-    chart_cache: ChartCache = None,
-    allow_network: AllowNetwork = False,
-    entry: Entries = None,
-    no_cache: NoCache = False,
-    scm_data: ScmData = None,
+    clusters: rendering.Clusters = None,
+    repo: rendering.Repos = None,
+    chart_cache: rendering.ChartCache = None,
+    allow_network: rendering.AllowNetwork = False,
+    entry: rendering.Entries = None,
+    no_cache: rendering.NoCache = False,
+    scm_data: rendering.ScmData = None,
     exclude: Exclude = None,
+    timeout: rendering.Timeout = DEFAULT_TIMEOUT,
+    memory_limit: rendering.MemoryLimit = "1GiB",
 ) -> None:
-    """Compare the rendered output of each application across its environments."""
-    folder = repository_folder(path)
-    options = render_options(
-        clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder
+    """Compare the rendered output of each application across its environments.
+
+    Exits 1 when an application could not be rendered in an environment, 2 when --app
+    names no application.
+    """
+    folder = rendering.repository_folder(path)
+    render = rendering.render_options(
+        *(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder),
+        timeout=timeout,
+        memory_limit=memory_limit,
     )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
-    rendered = render_at(folder, revision, options)
-    _report(rendered, revision or "work tree")
-    apps = application_environments(rendered, environments=wanted)
-    if app is not None:
-        apps = {name: envs_ for name, envs_ in apps.items() if name == app}
-    result = envdiff_many(apps, expected=tuple(expected or ()))
-    _write(
-        output,
-        text=lambda: render_envdiff_text(result),
-        markdown=lambda: render_envdiff_markdown(result),
-        json=lambda: render_envdiff_json(result),
-    )
-    raise typer.Exit(0)
+    with rendering.with_progress(render) as shown:
+        options = EnvDiffOptions(revision, app, wanted, tuple(expected or ()), shown)
+        result = envdiff(folder, options)
+    _report(result.report, revision or "work tree")
+    sys.stdout.write(ENVDIFF_REPORTERS[output](result.diffs))
+    raise typer.Exit(Exit.OK if result.ok else Exit.FINDINGS)

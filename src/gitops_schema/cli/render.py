@@ -5,29 +5,32 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import error_console, exit_code
-from gitops_schema.cli._params import Exclude, parse_size
-from gitops_schema.compare import identities
-from gitops_schema.desired import (
-    RenderedApp,
-    RenderedRepository,
-    RenderOptions,
-    render_repository,
+from gitops_schema.cli._params import Exclude
+from gitops_schema.cli._render_options import (
+    AllowNetwork,
+    ChartCache,
+    Clusters,
+    Entries,
+    MemoryLimit,
+    NoCache,
+    Repos,
+    ScmData,
+    Timeout,
+    render_at,
+    render_options,
+    repository_folder,
 )
-from gitops_schema.errors import UsageError
-from gitops_schema.render import DEFAULT_TIMEOUT, Bounds, RenderCache
-from gitops_schema.render.revision import materialized
+from gitops_schema.compare import identities
+from gitops_schema.desired import RenderedRepository
+from gitops_schema.render import DEFAULT_TIMEOUT
 
 
 class RenderFormat(StrEnum):
@@ -35,162 +38,6 @@ class RenderFormat(StrEnum):
 
     YAML = "yaml"
     JSON = "json"
-
-
-Clusters = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--clusters", help="Cluster inventory (cluster Secrets, clusters list, kubeconfig)."
-    ),
-]
-Repos = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--repo",
-        help="URL=PATH or Flux Kind/namespace/name=PATH: read that source from a local folder; "
-        "=@REV for the rendered repository at a git revision, e.g. another branch (repeatable).",
-    ),
-]
-ChartCache = Annotated[
-    Path | None,
-    typer.Option(
-        "--chart-cache", help="Folder of Helm charts: <chart>-<version>.tgz or <chart>/<version>/."
-    ),
-]
-AllowNetwork = Annotated[
-    bool,
-    typer.Option(
-        "--allow-network",
-        help="Download Helm and OCI repository charts the chart cache lacks, and keep them "
-        "there (without --chart-cache: .gitops-schema-cache/charts in the user's cache folder).",
-    ),
-]
-Entries = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--entry", help="Flux entry file (default: the Kustomizations under clusters/<name>/)."
-    ),
-]
-NoCache = Annotated[
-    bool, typer.Option("--no-cache", help="Do not reuse or store renders in the content cache.")
-]
-ScmData = Annotated[
-    list[Path] | None, typer.Option("--scm-data", help="Recorded SCM listings for ApplicationSets.")
-]
-
-
-Timeout = Annotated[
-    float,
-    typer.Option(
-        "--timeout",
-        help="Seconds one engine call (a kustomize build, a chart, a Jsonnet file) may run; "
-        "past it the application is a finding and the rest renders.",
-    ),
-]
-MemoryLimit = Annotated[
-    str,
-    typer.Option(
-        "--memory-limit",
-        help="Memory one engine call may use (e.g. 1GiB, 512MiB); past it the application "
-        "is a finding and the rest renders.",
-    ),
-]
-
-
-def render_options(
-    clusters: list[Path] | None,
-    repos: list[str] | None,
-    chart_cache: Path | None,
-    entries: list[Path] | None,
-    no_cache: bool,
-    scm_data: list[Path] | None,
-    exclude: list[str] | None = None,
-    allow_network: bool = False,
-    folder: Path | None = None,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    memory_limit: str = "1GiB",
-) -> RenderOptions:
-    """Rendering options from the command line; ``folder`` is the repository given.
-
-    Raises:
-        UsageError: a bound that is not a positive time or size.
-    """
-    mapped, revisions = _sources(repos or [])
-    try:
-        bounds = Bounds(timeout=timeout, memory=parse_size(memory_limit))
-    except ValueError as error:
-        raise UsageError(f"--timeout and --memory-limit: {error}") from None
-    return RenderOptions(
-        bounds=bounds,
-        clusters=tuple(clusters or ()),
-        repos=mapped,
-        revisions=revisions,
-        git_folder=folder,
-        chart_cache=chart_cache,
-        allow_network=allow_network,
-        cache=None if no_cache else RenderCache.default(),
-        entries=tuple(entries or ()),
-        scm_data=tuple(scm_data or ()),
-        exclude=tuple(exclude or ()),
-    )
-
-
-@contextmanager
-def with_progress(options: RenderOptions) -> Iterator[RenderOptions]:
-    """``options`` showing, on a terminal, a progress line while rendering."""
-    if not error_console.is_terminal:
-        yield options
-        return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, console=error_console, transient=True) as display:
-        task = display.add_task("rendering", total=None)
-        done = 0
-
-        def advance(app: RenderedApp) -> None:
-            nonlocal done
-            done += 1
-            display.update(
-                task, description=f"{done} rendered; last: {app.cluster} {app.kind}/{app.name}"
-            )
-
-        yield replace(options, progress=advance)
-
-
-def render_at(
-    folder: Path, revision: str | None, options: RenderOptions, *, cluster: str | None = None
-) -> RenderedRepository:
-    """The repository ``folder`` rendered, at ``revision`` when given, showing progress."""
-    with materialized(folder, revision) as root, with_progress(options) as shown:
-        return render_repository(root, shown, cluster=cluster)
-
-
-def repository_folder(path: Path) -> Path:
-    """``path``, when it is a folder: the render commands take a whole repository."""
-    if not path.exists():
-        raise UsageError(f"{path}: no such folder")
-    if not path.is_dir():
-        raise UsageError(f"{path} is a file: give the repository folder that holds it")
-    return path
-
-
-def _sources(values: list[str]) -> tuple[dict[str, Path], dict[str, str]]:
-    """``--repo`` values: sources read from folders, and sources read at git revisions."""
-    mapped: dict[str, Path] = {}
-    revisions: dict[str, str] = {}
-    for value in values:
-        key, sep, path = value.rpartition("=")
-        if not sep or not key:
-            raise UsageError(
-                f"--repo {value!r}: give URL=PATH or a Flux source as Kind/namespace/name=PATH"
-            )
-        if path.startswith("@") and len(path) > 1:
-            revisions[key] = path[1:]
-            continue
-        if not Path(path).is_dir():
-            raise UsageError(f"--repo {value!r}: {path} is not a folder")
-        mapped[key] = Path(path)
-    return mapped, revisions
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -1,7 +1,9 @@
-"""Compare rendered manifests: revision to revision (diff), environment to environment (envdiff).
+"""COMPARE: revision to revision (diff), environment to environment (envdiff).
 
-Pure functions over rendered objects; this stage must not import ``render`` (the caller
-renders) nor anything above ``check``.
+The verbs :func:`diff` and :func:`envdiff` render through ``desired`` and compare; below
+them, pure functions over rendered manifests (:func:`diff_sets`, :func:`envdiff_many`)
+and their text, Markdown and JSON reports. This stage imports ``render`` only through
+``desired``, and nothing above ``check``.
 """
 
 from gitops_schema.compare.diff import (
@@ -11,10 +13,12 @@ from gitops_schema.compare.diff import (
     Diff,
     DiffSummary,
     ObjectChange,
+    RenderFailure,
     Renders,
     diff_sets,
 )
 from gitops_schema.compare.diff_render import (
+    DIFF_REPORTERS,
     GITHUB_COMMENT_LIMIT,
     render_json,
     render_markdown,
@@ -25,32 +29,44 @@ from gitops_schema.compare.envdiff import (
     EnvDiffs,
     FieldDifference,
     ObjectRow,
-    envdiff,
+    envdiff_application,
     envdiff_many,
 )
 from gitops_schema.compare.envdiff_render import (
+    ENVDIFF_REPORTERS,
     render_envdiff_json,
     render_envdiff_markdown,
     render_envdiff_text,
 )
+from gitops_schema.compare.environments import EnvDiffOptions, EnvironmentDiff, envdiff
 from gitops_schema.compare.normalize import ObjectId, identities, identity, normalize, to_yaml
+from gitops_schema.compare.revisions import DiffOptions, RevisionDiff, diff
 
 __all__ = [
+    "DIFF_REPORTERS",
+    "ENVDIFF_REPORTERS",
     "GITHUB_COMMENT_LIMIT",
     "Action",
     "AppDiff",
     "ClusterDiff",
     "Diff",
+    "DiffOptions",
     "DiffSummary",
     "EnvDiff",
+    "EnvDiffOptions",
     "EnvDiffs",
+    "EnvironmentDiff",
     "FieldDifference",
     "ObjectChange",
     "ObjectId",
     "ObjectRow",
+    "RenderFailure",
     "Renders",
+    "RevisionDiff",
+    "diff",
     "diff_sets",
     "envdiff",
+    "envdiff_application",
     "envdiff_many",
     "identities",
     "identity",

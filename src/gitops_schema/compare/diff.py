@@ -1,7 +1,8 @@
 """Revision to revision: which objects each application of each cluster adds, removes, changes.
 
-Pure functions over rendered manifests; rendering is the caller's job (``render/``), and
-this module must not import it.
+Pure functions over rendered manifests; rendering is the caller's job
+(:func:`gitops_schema.compare.diff` renders through ``desired``), and this module must
+not import it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "Diff",
     "DiffSummary",
     "ObjectChange",
+    "RenderFailure",
     "Renders",
     "diff_sets",
 ]
@@ -93,10 +95,26 @@ class DiffSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class RenderFailure:
+    """An application that could not be rendered on one side of a comparison."""
+
+    cluster: str
+    application: str
+    """``Kind/name`` of the Application, Kustomization or HelmRelease."""
+    side: str
+    """The revision (``diff``) or the environment (``envdiff``) it failed in."""
+    reasons: tuple[str, ...]
+    """What its render reported, ``file:line:column: message``, paths relative to the
+    repository."""
+
+
+@dataclass(frozen=True, slots=True)
 class Diff:
     """Everything that differs between two renders, clusters ordered by name."""
 
     clusters: tuple[ClusterDiff, ...]
+    failures: tuple[RenderFailure, ...] = ()
+    """Applications not rendered on one side or both: not compared, reported apart."""
 
     @property
     def changed(self) -> bool:

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from gitops_schema.compare.diff import Action, AppDiff, Diff, ObjectChange
+from gitops_schema.compare.failures_render import (
+    failures_json,
+    failures_markdown,
+    failures_text,
+    not_rendered,
+)
 
-__all__ = ["GITHUB_COMMENT_LIMIT", "render_json", "render_markdown", "render_text"]
+__all__ = [
+    "DIFF_REPORTERS",
+    "GITHUB_COMMENT_LIMIT",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
 
 GITHUB_COMMENT_LIMIT = 65_536
 """The most characters GitHub accepts in one pull-request comment."""
@@ -35,6 +49,7 @@ def render_text(diff: Diff, *, color: bool = False) -> str:
             for change in app.changes:
                 out.append(f"    {_SIGN[change.action]} {change.id}")
                 out.extend(f"      {_paint(line, color)}" for line in change.diff.splitlines())
+    out.extend(failures_text(diff.failures))
     out.append(_total(diff))
     return "\n".join(out) + "\n"
 
@@ -45,7 +60,13 @@ def render_markdown(diff: Diff, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     Diffs that would push the comment past ``limit`` characters are left out (the first
     one cut short when there is room for part of it), and a note says how many.
     """
-    head: list[str] = ["## gitops-schema diff", "", _total(diff), ""]
+    head = [
+        "## gitops-schema diff",
+        "",
+        _total(diff),
+        "",
+        *failures_markdown(diff.failures, "revision"),
+    ]
     blocks: list[str] = []
     for cluster in diff.clusters:
         apps = [app for app in cluster.applications if app.changes]
@@ -73,10 +94,11 @@ def render_json(diff: Diff) -> str:
 
     ``{"clusters": [{"cluster", "applications": [{"application", "added": [ids],
     "removed": [ids], "changed": [{"id", "diff"}], "unchanged"}]}],
-    "summary": {"added", "removed", "changed", "unchanged"}}``
+    "summary": {"added", "removed", "changed", "unchanged"}}``, and when an application
+    could not be rendered, ``"failed": [{"cluster", "application", "revision", "reasons"}]``.
     """
     summary = diff.summary
-    document = {
+    document: dict[str, Any] = {
         "clusters": [
             {
                 "cluster": cluster.cluster,
@@ -102,7 +124,17 @@ def render_json(diff: Diff) -> str:
             "unchanged": summary.unchanged,
         },
     }
+    if diff.failures:
+        document["failed"] = failures_json(diff.failures, "revision")
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+DIFF_REPORTERS: dict[str, Callable[[Diff], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}
+"""The formats of ``gitops-schema diff -o``, by name (text without colour)."""
 
 
 def _counts(app: AppDiff) -> str:
@@ -114,11 +146,15 @@ def _counts(app: AppDiff) -> str:
 
 def _total(diff: Diff) -> str:
     s = diff.summary
-    return (
-        f"{s.added} added, {s.removed} removed, {s.changed} changed, {s.unchanged} unchanged"
-        if diff.changed
-        else f"No changes ({s.unchanged} objects unchanged)."
-    )
+    if diff.changed:
+        total = (
+            f"{s.added} added, {s.removed} removed, {s.changed} changed, {s.unchanged} unchanged"
+        )
+    elif diff.failures:
+        total = f"No changes in what was rendered ({s.unchanged} objects unchanged)"
+    else:
+        return f"No changes ({s.unchanged} objects unchanged)."
+    return f"{total}; {not_rendered(diff.failures)}" if diff.failures else total
 
 
 def _paint(line: str, color: bool) -> str:

@@ -2,7 +2,8 @@
 
 A matrix of objects by environment, the fields that differ between environments (each
 classified by :mod:`~gitops_schema.compare.classify`) and a consistency score. Pure
-functions over rendered manifests; this module must not import ``render``.
+functions over rendered manifests; rendering is the caller's job
+(:func:`gitops_schema.compare.envdiff` renders through ``desired``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from itertools import combinations
 from typing import Any
 
 from gitops_schema.compare.classify import ABSENT, classify, compile_globs, strip_name_hash
+from gitops_schema.compare.diff import RenderFailure
 from gitops_schema.compare.fields import flatten
 from gitops_schema.compare.normalize import ObjectId, identities, normalize
 
-__all__ = ["EnvDiff", "EnvDiffs", "FieldDifference", "ObjectRow", "envdiff", "envdiff_many"]
+__all__ = [
+    "EnvDiff",
+    "EnvDiffs",
+    "FieldDifference",
+    "ObjectRow",
+    "envdiff_application",
+    "envdiff_many",
+]
 
 # Namespaces differ per environment, so an environment's single Namespace object is
 # matched with the others' under this name whatever it is called.
@@ -60,8 +69,14 @@ class EnvDiff:
     """Of those, the ones equal or different in an expected way."""
 
     @property
-    def score(self) -> float:
-        """Consistency as a percentage; 100 when there was nothing to compare."""
+    def score(self) -> float | None:
+        """Consistency as a percentage; None when no environment rendered any object.
+
+        Objects without fields to compare are consistent (100); an application that
+        rendered nothing anywhere has no consistency to tell.
+        """
+        if not self.objects:
+            return None
         return 100.0 * self.consistent / self.compared if self.compared else 100.0
 
     @property
@@ -80,16 +95,23 @@ class EnvDiffs:
     """Many applications compared across their environments, ordered by name."""
 
     applications: tuple[EnvDiff, ...]
+    failures: tuple[RenderFailure, ...] = ()
+    """Applications not rendered in an environment: that environment is not compared."""
 
     @property
-    def score(self) -> float:
-        """Overall consistency: the mean of the applications' scores (100 when none)."""
-        if not self.applications:
-            return 100.0
-        return sum(app.score for app in self.applications) / len(self.applications)
+    def score(self) -> float | None:
+        """Overall consistency: the mean of the applications' scores.
+
+        100 when there was nothing to compare at all; None when applications were found
+        but none rendered an object.
+        """
+        scores = [app.score for app in self.applications if app.score is not None]
+        if scores:
+            return sum(scores) / len(scores)
+        return None if self.applications or self.failures else 100.0
 
 
-def envdiff(
+def envdiff_application(
     renders: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     expected: Sequence[str] = (),
@@ -154,7 +176,10 @@ def envdiff_many(
 ) -> EnvDiffs:
     """Compare many applications: application -> environment -> rendered manifests."""
     return EnvDiffs(
-        tuple(envdiff(apps[name], expected=expected, application=name) for name in sorted(apps))
+        tuple(
+            envdiff_application(apps[name], expected=expected, application=name)
+            for name in sorted(apps)
+        )
     )
 
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from gitops_schema.compare.envdiff import EnvDiff, EnvDiffs, FieldDifference
+from gitops_schema.compare.failures_render import failures_json, failures_markdown, failures_text
 
-__all__ = ["render_envdiff_json", "render_envdiff_markdown", "render_envdiff_text"]
+__all__ = [
+    "ENVDIFF_REPORTERS",
+    "render_envdiff_json",
+    "render_envdiff_markdown",
+    "render_envdiff_text",
+]
 
 
 def render_envdiff_text(diffs: EnvDiffs) -> str:
     """The matrix and the differences of every application, then the overall score."""
     out: list[str] = []
     for app in diffs.applications:
-        out.append(f"application {app.application}: consistency {app.score:.1f}%")
+        out.append(f"application {app.application}: consistency {_score(app.score)}")
         width = max((len(str(row.id)) for row in app.objects), default=0)
         out.append(f"  {'object':<{width}}  " + "  ".join(app.environments))
         for row in app.objects:
@@ -31,15 +38,23 @@ def render_envdiff_text(diffs: EnvDiffs) -> str:
                 out.append(f"  {mark}{row.id} {difference.path}: {verdict} ({difference.reason})")
                 out.append(f"      {_values(app, difference)}")
         out.append("")
-    out.append(f"overall consistency: {diffs.score:.1f}%")
+    if diffs.failures:
+        out.extend([*failures_text(diffs.failures), ""])
+    out.append(f"overall consistency: {_score(diffs.score, _NONE_COMPARED)}")
     return "\n".join(out) + "\n"
 
 
 def render_envdiff_markdown(diffs: EnvDiffs) -> str:
     """Per application: its score, the object matrix, then a table of the differences."""
-    out = ["## gitops-schema envdiff", "", f"Overall consistency: **{diffs.score:.1f}%**", ""]
+    out = [
+        "## gitops-schema envdiff",
+        "",
+        f"Overall consistency: **{_score(diffs.score, _NONE_COMPARED)}**",
+        "",
+    ]
+    out += failures_markdown(diffs.failures, "environment")
     for app in diffs.applications:
-        out += [f"### `{app.application}`: {app.score:.1f}%", ""]
+        out += [f"### `{app.application}`: {_score(app.score)}", ""]
         out.append("| object | " + " | ".join(app.environments) + " |")
         out.append("|---|" + ":-:|" * len(app.environments))
         out += [
@@ -70,20 +85,32 @@ def render_envdiff_json(diffs: EnvDiffs) -> str:
 
     ``{"applications": [{"application", "environments", "score", "compared", "consistent",
     "objects": [{"id", "present", "missing", "differences": [{"path", "expected",
-    "reason", "values": {env: value}}]}]}], "score"}``
+    "reason", "values": {env: value}}]}]}], "score"}``, a score null when nothing was
+    rendered; when an application could not be rendered, ``"failed": [{"cluster",
+    "application", "environment", "reasons"}]``.
     """
-    document = {
+    document: dict[str, Any] = {
         "applications": [_app_json(app) for app in diffs.applications],
-        "score": round(diffs.score, 2),
+        "score": _rounded(diffs.score),
     }
+    if diffs.failures:
+        document["failed"] = failures_json(diffs.failures, "environment")
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+ENVDIFF_REPORTERS: dict[str, Callable[[EnvDiffs], str]] = {
+    "text": render_envdiff_text,
+    "markdown": render_envdiff_markdown,
+    "json": render_envdiff_json,
+}
+"""The formats of ``gitops-schema envdiff -o``, by name."""
 
 
 def _app_json(app: EnvDiff) -> dict[str, Any]:
     return {
         "application": app.application,
         "environments": list(app.environments),
-        "score": round(app.score, 2),
+        "score": _rounded(app.score),
         "compared": app.compared,
         "consistent": app.consistent,
         "objects": [
@@ -107,6 +134,15 @@ def _app_json(app: EnvDiff) -> dict[str, Any]:
 
 
 _MISSING = object()
+_NONE_COMPARED = "no application rendered in two environments"
+
+
+def _score(score: float | None, none: str = "nothing rendered") -> str:
+    return f"n/a ({none})" if score is None else f"{score:.1f}%"
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 2)
 
 
 def _values(app: EnvDiff, difference: FieldDifference) -> str:

@@ -24,6 +24,7 @@ from gitops_schema.desired.environments import (
     DEFAULT_ENVIRONMENTS,
     application_environments,
     application_key,
+    environment_of,
 )
 from gitops_schema.desired.repository import render_repository
 from gitops_schema.desired.types import RenderedApp, RenderedRepository, RenderOptions
@@ -35,5 +36,6 @@ __all__ = [
     "RenderedRepository",
     "application_environments",
     "application_key",
+    "environment_of",
     "render_repository",
 ]

@@ -53,10 +53,18 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
         results = _render_wave(walk, wave)
         pending = []
         for (_, where, cluster, environment, name), result in zip(wave, results, strict=True):
-            report.extend(located(result.report, where))
+            problems = located(result.report, where)
+            report.extend(problems)
             walk.add(
                 RenderedApp(
-                    cluster, name, Tool.ARGOCD, "Application", environment, where, result.manifests
+                    cluster,
+                    name,
+                    Tool.ARGOCD,
+                    "Application",
+                    environment,
+                    where,
+                    result.manifests,
+                    problems,
                 )
             )
             # App-of-apps: what an Application renders may be more Applications.

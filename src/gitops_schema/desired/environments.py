@@ -21,6 +21,19 @@ def environment_words(name: str, environments: Iterable[str]) -> str | None:
     return next((e for e in environments if e.lower() in words), None)
 
 
+def environment_of(app: RenderedApp, environments: Sequence[str]) -> str | None:
+    """The environment of an application, or None.
+
+    Its cluster's ``environment`` label, else an environment word of its name, else one
+    of its cluster's name (``kind-dev``).
+    """
+    return (
+        app.environment
+        or environment_words(app.name, environments)
+        or environment_words(app.cluster, environments)
+    )
+
+
 def application_key(app: RenderedApp, environments: Sequence[str]) -> str:
     """The name an application has in every environment: its own, less cluster and env."""
     name = app.name
@@ -37,7 +50,7 @@ def application_environments(
     names = tuple(environments or DEFAULT_ENVIRONMENTS)
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for app in rendered.apps:
-        environment = app.environment or environment_words(app.name, names)
+        environment = environment_of(app, names)
         if environment is None or (environments and environment not in environments):
             continue
         grouped.setdefault(application_key(app, names), {}).setdefault(environment, []).extend(

@@ -81,17 +81,16 @@ def _keep(
     walk: Walk, cluster: str, obj: GitOpsObject, where: Location, result: RenderResult
 ) -> None:
     """Add a rendered Kustomization or HelmRelease, and its diagnostics, to the walk."""
+    problems = located(result.report, where)
     if obj.location.file.startswith("<"):
         # Rendered, not written: its diagnostics say which object they are about.
-        walk.report.extend(
-            replace(d, message=f"{obj.kind} {obj.name}: {d.message}")
-            for d in located(result.report, where)
-        )
-    else:
-        walk.report.extend(located(result.report, where))
+        problems = [replace(d, message=f"{obj.kind} {obj.name}: {d.message}") for d in problems]
+    walk.report.extend(problems)
     environment = environment_words(obj.name, DEFAULT_ENVIRONMENTS)
     walk.add(
-        RenderedApp(cluster, obj.name, Tool.FLUX, obj.kind, environment, where, result.manifests)
+        RenderedApp(
+            cluster, obj.name, Tool.FLUX, obj.kind, environment, where, result.manifests, problems
+        )
     )
 
 

@@ -18,6 +18,7 @@ from gitops_schema.desired.flux import render_flux
 from gitops_schema.desired.stored import repository_key, restored, stored
 from gitops_schema.desired.types import RenderedRepository, RenderOptions
 from gitops_schema.desired.walk import Walk, load_objects
+from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.errors import LoadError
 from gitops_schema.location import Location
 from gitops_schema.render import (
@@ -31,15 +32,26 @@ from gitops_schema.render import (
 
 
 def render_repository(
-    root: Path, options: RenderOptions | None = None, *, cluster: str | None = None
+    root: Path,
+    options: RenderOptions | None = None,
+    *,
+    cluster: str | None = None,
+    revision: str | None = None,
 ) -> RenderedRepository:
-    """Render every cluster (or one) of a repository folder.
+    """Render every cluster (or one) of a repository folder, or of its git ``revision``.
+
+    A revision is read from git without a checkout; what its render reports names the
+    files under ``root``, as for the work tree, never the temporary copy rendered.
 
     Raises:
-        LoadError: the folder cannot be read.
+        LoadError: the folder cannot be read, or the revision does not resolve.
         ToolNotFound: no kustomize engine is available.
     """
     options = options or RenderOptions()
+    if revision is not None:
+        with materialized(root, revision) as tree:
+            at_revision = replace(options, git_folder=options.git_folder or root)
+            return _relocated(render_repository(tree, at_revision, cluster=cluster), tree, root)
     if options.revisions:
         return _render_with_revisions(root, options, cluster)
     # With the network allowed, what a render fetches is not among its inputs, and a failed
@@ -108,3 +120,28 @@ def _tree_size(folders: Iterable[Path]) -> int:
                 except OSError:
                     continue
     return total
+
+
+def _relocated(rendered: RenderedRepository, copy: Path, root: Path) -> RenderedRepository:
+    """``rendered`` with the paths of the temporary ``copy`` of ``root`` told as ``root``'s.
+
+    Engines name the files they read (kustomize: absolute paths), so the copy's paths are
+    in messages as well as in locations.
+    """
+    folder = "" if str(root) == "." else f"{root}/"
+    copies = sorted({str(copy), str(copy.resolve())}, key=len, reverse=True)
+
+    def told(text: str) -> str:
+        for path in copies:
+            text = text.replace(f"{path}/", folder).replace(path, str(root))
+        return text
+
+    def moved(diagnostic: Diagnostic) -> Diagnostic:
+        where = replace(diagnostic.location, file=told(diagnostic.location.file))
+        return replace(diagnostic, message=told(diagnostic.message), location=where)
+
+    for app in rendered.apps:
+        app.location = replace(app.location, file=told(app.location.file))
+        app.problems = [moved(d) for d in app.problems]
+    rendered.report.diagnostics = [moved(d) for d in rendered.report]
+    return rendered

@@ -70,13 +70,11 @@ def stored(rendered: RenderedRepository) -> dict[str, Any]:
                 "environment": app.environment,
                 "location": _location_json(app.location),
                 "manifests": app.manifests,
+                "problems": [_diagnostic_json(d) for d in app.problems],
             }
             for app in rendered.apps
         ],
-        "diagnostics": [
-            [d.rule, d.severity.value, d.message, _location_json(d.location)]
-            for d in rendered.report
-        ],
+        "diagnostics": [_diagnostic_json(d) for d in rendered.report],
     }
 
 
@@ -93,11 +91,21 @@ def restored(entry: Mapping[str, Any]) -> RenderedRepository:
                 app["environment"],
                 _location(app["location"]),
                 app["manifests"],
+                [_diagnostic(d) for d in app["problems"]],
             )
         )
-    for rule, severity, message, where in entry["diagnostics"]:
-        rendered.report.add(Diagnostic(rule, Severity(severity), message, _location(where)))
+    rendered.report.extend(_diagnostic(d) for d in entry["diagnostics"])
     return rendered
+
+
+def _diagnostic_json(diagnostic: Diagnostic) -> list[Any]:
+    where = _location_json(diagnostic.location)
+    return [diagnostic.rule, diagnostic.severity.value, diagnostic.message, where]
+
+
+def _diagnostic(data: list[Any]) -> Diagnostic:
+    rule, severity, message, where = data
+    return Diagnostic(rule, Severity(severity), message, _location(where))
 
 
 def _location_json(where: Location) -> list[Any]:

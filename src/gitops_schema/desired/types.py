@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitops_schema.diagnostics import Report
+from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.location import Location
 from gitops_schema.model import Tool
 from gitops_schema.render import Bounds, RenderCache
@@ -58,6 +58,14 @@ class RenderedApp:
     environment: str | None
     location: Location
     manifests: list[dict[str, Any]]
+    problems: list[Diagnostic] = field(default_factory=list)
+    """What its render reported (also in the repository's report): an engine's failure, an
+    input missing offline. An application with problems was not rendered, or not wholly."""
+
+    @property
+    def failed(self) -> bool:
+        """Whether it could not be rendered (wholly): its render reported a problem."""
+        return bool(self.problems)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,87 @@
+"""``envdiff``: render a repository and compare each application across its environments.
+
+The library verb behind ``gitops-schema envdiff``; it renders through ``desired``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gitops_schema.compare.envdiff import EnvDiffs, envdiff_many
+from gitops_schema.compare.failures import failure
+from gitops_schema.desired import (
+    DEFAULT_ENVIRONMENTS,
+    RenderedRepository,
+    RenderOptions,
+    application_environments,
+    application_key,
+    environment_of,
+    render_repository,
+)
+from gitops_schema.diagnostics import Report
+from gitops_schema.errors import UsageError
+
+__all__ = ["EnvDiffOptions", "EnvironmentDiff", "envdiff"]
+
+
+@dataclass(frozen=True, slots=True)
+class EnvDiffOptions:
+    """What ``envdiff`` compares, and how it renders."""
+
+    revision: str | None = None
+    """Compare at this git revision; None for the work tree."""
+    application: str | None = None
+    """Compare this application only (its name less cluster and environment words)."""
+    environments: Sequence[str] | None = None
+    """Environments to compare, in promotion order; by default every one found."""
+    expected: Sequence[str] = ()
+    """Field globs whose differences are expected."""
+    render: RenderOptions = field(default_factory=RenderOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentDiff:
+    """The comparison, and what rendering reported."""
+
+    diffs: EnvDiffs
+    report: Report
+
+    @property
+    def ok(self) -> bool:
+        """True when every compared application rendered in every environment."""
+        return not self.diffs.failures
+
+
+def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDiff:
+    """Render ``root`` and compare each application across its environments.
+
+    An application that could not be rendered in an environment is compared without that
+    environment and reported in ``diffs.failures``.
+
+    Raises:
+        UsageError: ``options.application`` names no application of the repository.
+        LoadError: the folder or the revision cannot be read.
+        ToolNotFound: no kustomize engine is available.
+    """
+    options = options or EnvDiffOptions()
+    rendered = render_repository(root, options.render, revision=options.revision)
+    names = tuple(options.environments or DEFAULT_ENVIRONMENTS)
+    wanted = options.application
+    if wanted is not None and wanted not in {application_key(a, names) for a in rendered.apps}:
+        raise UsageError(f"envdiff --app {wanted!r}: no application of that name in {root}")
+    failures = tuple(
+        failure(app, environment, root)
+        for app in rendered.apps
+        if app.failed
+        and (environment := environment_of(app, names)) is not None
+        and (options.environments is None or environment in options.environments)
+        and wanted in (None, application_key(app, names))
+    )
+    healthy = RenderedRepository([app for app in rendered.apps if not app.failed])
+    apps = application_environments(healthy, environments=options.environments)
+    if wanted is not None:
+        apps = {name: envs for name, envs in apps.items() if name == wanted}
+    diffs = envdiff_many(apps, expected=tuple(options.expected))
+    return EnvironmentDiff(replace(diffs, failures=failures), rendered.report)

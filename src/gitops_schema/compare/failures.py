@@ -1,0 +1,39 @@
+"""The applications of a render that could not be rendered, as comparisons report them.
+
+Their reasons are what their renders reported, with paths relative to the repository:
+engines name the files they read by absolute path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from gitops_schema.compare.diff import RenderFailure
+from gitops_schema.desired import RenderedApp
+from gitops_schema.diagnostics import Diagnostic
+
+__all__ = ["failure", "reason"]
+
+
+def failure(app: RenderedApp, side: str, root: Path) -> RenderFailure:
+    """``app``'s failure on ``side`` (a revision or an environment) of a comparison."""
+    reasons = tuple(dict.fromkeys(reason(d, root) for d in app.problems))
+    return RenderFailure(app.cluster, f"{app.kind}/{app.name}", side, reasons)
+
+
+def reason(diagnostic: Diagnostic, root: Path) -> str:
+    """``file:line:column: message``, with ``root``'s paths told relative to it."""
+    return _relative(f"{diagnostic.location}: {diagnostic.message}", _prefixes(root))
+
+
+def _prefixes(root: Path) -> Iterable[str]:
+    # Longest first, so a folder inside another is cut whole.
+    folders = {str(root.resolve())} | ({str(root)} if str(root) != "." else set())
+    return sorted((f"{folder.rstrip('/')}/" for folder in folders), key=len, reverse=True)
+
+
+def _relative(text: str, prefixes: Iterable[str]) -> str:
+    for prefix in prefixes:
+        text = text.replace(prefix, "")
+    return text

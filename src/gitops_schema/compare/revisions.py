@@ -1,0 +1,80 @@
+"""``diff``: render a repository at two revisions and compare what each cluster gets.
+
+The library verb behind ``gitops-schema diff``; it renders through ``desired``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gitops_schema.compare.diff import Diff, Renders, diff_sets
+from gitops_schema.compare.failures import failure
+from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
+from gitops_schema.diagnostics import Report
+
+__all__ = ["DiffOptions", "RevisionDiff", "diff"]
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    """What ``diff`` compares, and how it renders."""
+
+    before: str | None = "HEAD"
+    """The revision before the change; None for the work tree."""
+    after: str | None = None
+    """The revision after the change; None for the work tree."""
+    cluster: str | None = None
+    """Compare this cluster only."""
+    render: RenderOptions = field(default_factory=RenderOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionDiff:
+    """The diff, and what rendering each side reported."""
+
+    diff: Diff
+    reports: tuple[tuple[str, Report], ...]
+    """(side, report): the side is the revision, or ``work tree``."""
+
+    @property
+    def ok(self) -> bool:
+        """True when every application rendered on both sides."""
+        return not self.diff.failures
+
+
+def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
+    """Render ``root`` at two revisions and compare them, cluster by cluster.
+
+    An application that could not be rendered on either side is not compared (its objects
+    would show as removed or unchanged): it is reported in ``diff.failures`` with what
+    its render said.
+
+    Raises:
+        LoadError: the folder or a revision cannot be read.
+        ToolNotFound: no kustomize engine is available.
+    """
+    options = options or DiffOptions()
+    sides = []
+    for revision in (options.before, options.after):
+        rendered = render_repository(
+            root, options.render, cluster=options.cluster, revision=revision
+        )
+        sides.append((revision or "work tree", rendered))
+    (old_side, old), (new_side, new) = sides
+    broken = {(a.cluster, f"{a.kind}/{a.name}") for _, r in sides for a in r.apps if a.failed}
+    compared = diff_sets(_renders(old, broken), _renders(new, broken))
+    failures = tuple(
+        failure(app, side, root) for side, rendered in sides for app in rendered.apps if app.failed
+    )
+    return RevisionDiff(
+        replace(compared, failures=failures), ((old_side, old.report), (new_side, new.report))
+    )
+
+
+def _renders(rendered: RenderedRepository, broken: set[tuple[str, str]]) -> Renders:
+    """Cluster -> application -> manifests, without the applications not rendered."""
+    return {
+        cluster: {app: objects for app, objects in apps.items() if (cluster, app) not in broken}
+        for cluster, apps in rendered.by_cluster().items()
+    }
