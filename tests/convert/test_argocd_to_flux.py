@@ -120,6 +120,10 @@ def test_cli_report_json_and_exit_codes(argo_repo: Path, tmp_path: Path, cli: An
     assert report["summary"]["unsupported"] == 1
     written = yaml.safe_load((out / "clusters/prod/apps/web.yaml").read_text())
     assert written["kind"] == "HelmRelease"
+    # What the conversion writes passes check without errors.
+    checked = cli("check", str(out), "-o", "json")
+    errors = [f for f in json.loads(checked.out)["findings"] if f["severity"] == "error"]
+    assert checked.code == 0 and errors == [], errors
     (argo_repo / ".git").mkdir()  # a file given alone resolves paths from its work tree
     web = argo_repo / "argocd/web.yaml"
     web.write_text((argo_repo / "argocd/apps.yaml").read_text().split("---")[0])

@@ -33,6 +33,7 @@ spec:
   prune: true
   sourceRef: {{kind: GitRepository, name: repo}}
   targetNamespace: web
+  serviceAccountName: deployer
   namePrefix: prod-
   images: [{{name: nginx, newTag: "1.25"}}]
   dependsOn: [{{name: base}}]
@@ -116,6 +117,12 @@ def test_flux_objects_become_applications_with_the_same_render(tmp_path: Path) -
     }
     assert web["spec"]["destination"] == {"name": "prod", "namespace": "web"}
     assert web["metadata"]["annotations"] == {"argocd.argoproj.io/sync-wave": "1"}
+    # The Flux tenant (the account it impersonates) became its project.
+    assert web["spec"]["project"] == "flux-system-deployer"
+    (project,) = conversion.tree.files["projects/flux-system-deployer.yaml"]
+    assert project["spec"]["destinationServiceAccounts"] == [
+        {"server": "*", "namespace": "web", "defaultServiceAccount": "flux-system:deployer"}
+    ]
     chart = conversion.tree.files["clusters/prod/applications/chart.yaml"][0]["spec"]
     helm = chart["source"]["helm"]
     # Flux's chart defaults listed first are Argo CD's own layering: dropped.

@@ -147,8 +147,9 @@ class _Reader:
         if spec.get("serviceAccountName"):
             self.lose(
                 "$.spec.serviceAccountName",
-                "impersonation needs an AppProject destinationServiceAccounts entry (and "
-                "Argo CD's application.sync.impersonation.enabled): set it by hand",
+                "impersonation becomes the tenant AppProject's destinationServiceAccounts, "
+                "which Argo CD honours only with application.sync.impersonation.enabled "
+                "in argocd-cm",
             )
         if spec.get("kubeConfig"):
             self.lose(

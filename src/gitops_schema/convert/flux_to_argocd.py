@@ -22,7 +22,7 @@ from gitops_schema.convert.argocd_to_flux import (
     load_objects,
     repository_root,
 )
-from gitops_schema.convert.argocd_write import application
+from gitops_schema.convert.argocd_write import IN_CLUSTER, application
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_read import ObjectIndex, read_flux
 from gitops_schema.convert.neutral import NeutralApp
@@ -83,6 +83,55 @@ def _waves(apps: list[tuple[Item, NeutralApp]]) -> None:
                 "(app of apps) syncs them, and waits for health, not for the dependency's "
                 "revision",
             )
+
+
+def _tenants(apps: Sequence[NeutralApp]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Flux tenants -> AppProjects.
+
+    A tenant is the service account its Kustomizations and HelmReleases impersonate, in
+    their namespace; its project allows their repositories and target namespaces, and
+    makes Argo CD act as that account there. The project's Applications are moved to it.
+    """
+    grouped: dict[tuple[str, str], list[NeutralApp]] = {}
+    for app in apps:
+        if app.tenancy.service_account:
+            key = (app.namespace, app.tenancy.service_account)
+            grouped.setdefault(key, []).append(app)
+    projects: dict[tuple[str, str], dict[str, Any]] = {}
+    for (namespace, account), members in grouped.items():
+        name = dns_name(namespace if account == namespace else f"{namespace}-{account}")
+        destinations = []
+        accounts = []
+        for app in members:
+            app.tenancy.project = name
+            target = app.target.namespace or namespace
+            where = (
+                {"server": IN_CLUSTER}
+                if app.target.cluster in ("in-cluster", "default")
+                else {"name": app.target.cluster}
+            )
+            destination = {**where, "namespace": target}
+            if destination not in destinations:
+                destinations.append(destination)
+                accounts.append(
+                    {
+                        "server": where.get("server", "*"),
+                        "namespace": target,
+                        "defaultServiceAccount": f"{namespace}:{account}",
+                    }
+                )
+        repos = sorted({p.source.url for app in members for p in app.parts})
+        projects[(namespace, account)] = {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "AppProject",
+            "metadata": {"name": name, "namespace": "argocd"},
+            "spec": {
+                "sourceRepos": repos,
+                "destinations": destinations,
+                "destinationServiceAccounts": accounts,
+            },
+        }
+    return projects
 
 
 def flux_to_argocd(
@@ -160,6 +209,7 @@ def flux_to_argocd(
             )
         converted.append((item, read.app, app))
     _waves([(item, neutral) for item, neutral, _ in converted])
+    projects = _tenants([neutral for _, neutral, _ in converted])
     for item, neutral, app in converted:
         name = app.name if names.count(app.name) == 1 else f"{app.name}-{app.cluster}"
         name = dns_name(name, 253) if name != app.name else name
@@ -173,6 +223,14 @@ def flux_to_argocd(
             f"Converted from Flux {app.kind} {app.name} ({app.location}) by gitops-schema.",
         )
         item.outputs.append(OutputRef("Application", "argocd", name, shown))
+        project = projects.get((neutral.namespace, neutral.tenancy.service_account))
+        if project is not None:
+            relative = f"projects/{project['metadata']['name']}.yaml"
+            if relative not in tree.files:
+                tree.add(relative, project, "A Flux tenant, converted by gitops-schema.")
+            item.outputs.append(
+                OutputRef("AppProject", "argocd", project["metadata"]["name"], tree.shown(relative))
+            )
         links.append(
             AppLink(
                 fidelity.items.index(item),
