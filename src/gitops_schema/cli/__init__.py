@@ -25,6 +25,7 @@ from gitops_schema.cli.diff import diff_command, envdiff_command
 from gitops_schema.cli.integrations import app as integrations_app
 from gitops_schema.cli.inventory import inventory_command
 from gitops_schema.cli.monitoring import app as monitoring_app
+from gitops_schema.cli.record import app as record_app
 from gitops_schema.cli.render import render_command
 from gitops_schema.cli.reports import app as reports_app
 from gitops_schema.cli.rules import rules_command
@@ -75,6 +76,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(integrations_app, name="integrations")
 app.command("demo")(demo_command)
+app.add_typer(record_app, name="record")
 
 
 def main() -> None:

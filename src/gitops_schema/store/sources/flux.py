@@ -27,6 +27,7 @@ from gitops_schema.store.redact import redact, redact_text
 from gitops_schema.store.sources.payload import (
     PayloadError,
     check_lengths,
+    items,
     mapping,
     text,
     time_at,
@@ -150,3 +151,77 @@ def _revision(metadata: dict[str, Any], api_version: str) -> str | None:
         if isinstance(value, str) and value:
             return commit_of(value)
     return None
+
+
+def parse_object(obj: Any, *, cluster: str, path: str = "") -> Observation:
+    """A Kustomization or HelmRelease as the API returns it (polled or exported).
+
+    Its ``Ready`` condition is its last reconcile outcome: ``True`` a success at the
+    condition's lastTransitionTime with ``lastAppliedRevision``, ``False`` a failure with
+    ``lastAttemptedRevision``; the condition's content is its key, so polling the same state
+    again stores nothing new.
+    """
+    prefix = f"{path}." if path else ""
+    try:
+        return check_lengths(_parse_object(obj, cluster))
+    except PayloadError as error:
+        raise PayloadError(prefix + error.message) from None
+
+
+def _parse_object(obj: Any, cluster: str) -> Observation:
+    if not isinstance(obj, dict):
+        raise PayloadError("expected an object")
+    kind = text(obj, "kind", required=True)
+    name = text(obj, "metadata.name", required=True)
+    assert kind is not None and name is not None
+    status = mapping(obj, "status")
+    ready = next(
+        (
+            c
+            for c in items(status, "conditions")
+            if isinstance(c, dict) and c.get("type") == "Ready"
+        ),
+        {},
+    )
+    applied = text(status, "lastAppliedRevision")
+    attempted = text(status, "lastAttemptedRevision")
+    operations: list[Operation] = []
+    since = time_at(ready, "lastTransitionTime")
+    state_of_ready = text(ready, "status")
+    if since is not None and state_of_ready in ("True", "False"):
+        succeeded = state_of_ready == "True"
+        revision = applied if succeeded else attempted or applied
+        operations.append(
+            Operation(
+                started_at=since,
+                phase=Phase.SUCCEEDED if succeeded else Phase.FAILED,
+                digest=event_digest({"condition": redact(ready), "revision": revision}, cluster),
+                revision=commit_of(revision) if revision else None,
+                reason=text(ready, "reason"),
+                message=redact_text(text(ready, "message") or ""),
+                finished_at=since,
+            )
+        )
+    spec = mapping(obj, "spec")
+    state = ObjectState(
+        key=ObjectKey(Tool.FLUX, cluster, kind, text(obj, "metadata.namespace") or "", name),
+        api_version=text(obj, "apiVersion") or "",
+        definition=redact(obj),
+        uid=text(obj, "metadata.uid"),
+        source_url=_source_ref(spec),
+        source_path=text(spec, "path") or text(spec, "chart.spec.chart"),
+        dest_namespace=text(spec, "targetNamespace"),
+        sync_status={"True": "Ready", "False": "NotReady"}.get(state_of_ready or ""),
+        revision=commit_of(applied) if applied else None,
+        message=redact_text(text(ready, "message") or "") or None,
+        created_at=time_at(obj, "metadata.creationTimestamp"),
+        observed_at=since,
+    )
+    return Observation(state, operations)
+
+
+def _source_ref(spec: dict[str, Any]) -> str | None:
+    """``Kind/name`` of the source (``spec.sourceRef``, or a HelmRelease chart's)."""
+    ref = mapping(spec, "sourceRef") or mapping(spec, "chart.spec.sourceRef")
+    name = text(ref, "name")
+    return f"{text(ref, 'kind') or 'Source'}/{name}" if name else None

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from gitops_schema.store import db
+from gitops_schema.store.tables import commits, config_revisions, objects, sync_operations
+
+from .simulate import START, application, flux_event, sha
+
+
+def kustomization(name: str, ready: str, revision: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+        "kind": "Kustomization",
+        "metadata": {"name": name, "namespace": "flux-system", "uid": sha("k", name)},
+        "spec": {"path": "./apps", "sourceRef": {"kind": "GitRepository", "name": "fleet"}},
+        "status": {
+            "lastAppliedRevision": f"main@sha1:{revision}",
+            "lastAttemptedRevision": f"main@sha1:{revision}",
+            "conditions": [
+                {"type": "Ready", "status": ready, "reason": "ReconciliationSucceeded",
+                 "message": "Applied revision", "lastTransitionTime": "2026-03-02T09:00:00Z"}
+            ],
+        },
+    }  # fmt: skip
+
+
+def rows(db_url: str, table: Any) -> list[Any]:
+    with db.create(db_url).connect() as connection:
+        return list(connection.execute(select(table)).all())
+
+
+def test_record_import_files(cli: Callable[..., Any], db_url: str, tmp_path: Path) -> None:
+    operation = {
+        "phase": "Succeeded",
+        "startedAt": "2026-03-02T10:00:00Z",
+        "finishedAt": "2026-03-02T10:01:00Z",
+        "syncResult": {"revision": sha("a")},
+    }
+    listed = {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [
+            {**application("web", {"operationState": operation})["app"]},
+            kustomization("apps", "True", sha("k")),
+        ],
+    }
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(listed, indent=2))
+    event = flux_event("infra", START, revision=sha("i"), severity="error",
+                       reason="HealthCheckFailed", message="timeout")  # fmt: skip
+    lines = tmp_path / "deliveries.jsonl"
+    lines.write_text(
+        json.dumps(application("api", {"operationState": operation}))
+        + "\n\n{broken\n"
+        + json.dumps(event)
+        + "\n"
+        + json.dumps({"kind": "ConfigMap", "apiVersion": "v1"})
+        + "\n"
+    )
+    first = cli("record", "import", str(export), str(lines), "--db", db_url, "--cluster", "eu")
+    assert first.code == 1
+    assert f"{lines}:3: not JSON" in first.err
+    assert f"{lines}:5: not an Argo CD Application" in first.err
+    names = sorted((r.tool, r.cluster, r.kind, r.name) for r in rows(db_url, objects))
+    assert names == [
+        ("argocd", "prod-eu", "Application", "api"),
+        ("argocd", "prod-eu", "Application", "web"),
+        ("flux", "eu", "Kustomization", "apps"),
+        ("flux", "eu", "Kustomization", "infra"),
+    ]
+    assert len(rows(db_url, sync_operations)) == 4
+    again = cli("record", "import", str(export), "--db", db_url, "--cluster", "eu")
+    assert again.code == 0 and "0 operations inserted" in again.out
+    assert len(rows(db_url, sync_operations)) == 4
+
+
+@pytest.fixture
+def fake_api_server(tmp_path: Path) -> Iterator[Path]:
+    """A Kubernetes API server serving recorded Applications and Kustomizations (no
+    HelmRelease CRD); yields a kubeconfig for it."""
+    operation = {"phase": "Failed", "startedAt": "2026-03-02T10:00:00Z",
+                 "finishedAt": "2026-03-02T10:00:09Z", "message": "hook failed",
+                 "syncResult": {"revision": sha("x")}}  # fmt: skip
+    served = {
+        "/apis/argoproj.io/v1alpha1/applications": [
+            application("web", {"operationState": operation})["app"]
+        ],
+        "/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations": [
+            kustomization("apps", "False", sha("bad"))
+        ],
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?")[0]
+            if path in served:
+                items = [{k: v for k, v in item.items() if k not in ("kind", "apiVersion")}
+                         for item in served[path]]  # fmt: skip
+                body = {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": items}
+                code = 200
+            else:
+                body = {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                        "message": "the server could not find the requested resource",
+                        "reason": "NotFound", "code": 404}  # fmt: skip
+                code = 404
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "fake", "cluster": {"server": f"http://127.0.0.1:{server.server_port}"}}],
+                "users": [{"name": "me", "user": {"token": "t"}}],
+                "contexts": [{"name": "staging", "context": {"cluster": "fake", "user": "me"}}],
+                "current-context": "staging",
+            }
+        )
+    )  # fmt: skip
+    yield kubeconfig
+    server.shutdown()
+    server.server_close()
+
+
+def test_record_cluster(cli: Callable[..., Any], db_url: str, fake_api_server: Path) -> None:
+    result = cli("record", "cluster", "--kubeconfig", str(fake_api_server), "--db", db_url)
+    assert result.code == 0, result.err
+    assert "HelmRelease: not served" in result.err
+    operations = sorted((r.phase, r.revision, r.message) for r in rows(db_url, sync_operations))
+    assert operations == sorted(
+        [("Failed", sha("bad"), "Applied revision"), ("Failed", sha("x"), "hook failed")]
+    )
+    clusters = sorted((r.tool, r.cluster) for r in rows(db_url, objects))
+    assert clusters == [("argocd", "prod-eu"), ("flux", "staging")]
+    again = cli("record", "cluster", "--kubeconfig", str(fake_api_server), "--db", db_url)
+    assert "0 operations inserted" in again.out
+    missing = cli("record", "cluster", "--kubeconfig", str(fake_api_server), "--context", "nope",
+                  "--db", db_url)  # fmt: skip
+    assert missing.code == 2 and "nope" in missing.err
+
+
+def test_record_git(
+    cli: Callable[..., Any], db_url: str, tmp_path: Path, git: Callable[..., str]
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "apps").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    app = application("web", {})["app"]
+    (repo / "apps" / "web.yaml").write_text(json.dumps(app))
+    (repo / "README.md").write_text("fleet\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "add web")
+    app["spec"]["source"]["targetRevision"] = "v2"
+    app["spec"]["source"]["helm"] = {"parameters": [{"name": "db.password", "value": "hunter2"}]}
+    (repo / "apps" / "web.yaml").write_text(json.dumps(app))
+    (repo / "README.md").write_text("fleet of apps\n")
+    git(repo, "commit", "-qam", "web v2")
+    git(repo, "rm", "-q", "apps/web.yaml")
+    git(repo, "commit", "-qm", "drop web")
+    result = cli("record", "git", str(repo), "--db", db_url)
+    assert result.code == 0, result.err
+    assert "3 commits, 3 new commits, 3 config revisions, 3 new config revisions" in result.out
+    stored = sorted(rows(db_url, commits), key=lambda r: r.committed_at)
+    assert [r.message.strip() for r in stored] == ["add web", "web v2", "drop web"]
+    assert stored[1].parents == [stored[0].sha] and stored[1].files == [
+        "README.md",
+        "apps/web.yaml",
+    ]
+    revisions = {r.change: r for r in rows(db_url, config_revisions)}
+    assert set(revisions) == {"added", "modified", "deleted"}
+    assert revisions["modified"].definition["spec"]["source"]["targetRevision"] == "v2"
+    assert "hunter2" not in json.dumps(revisions["modified"].definition)
+    assert (revisions["deleted"].kind, revisions["deleted"].name) == ("Application", "web")
+    assert revisions["deleted"].definition is None
+    again = cli("record", "git", str(repo), "--db", db_url)
+    assert "0 new commits" in again.out and "0 new config revisions" in again.out
