@@ -181,12 +181,11 @@ def test_record_git(
     result = cli("record", "git", str(repo), "--db", db_url)
     assert result.code == 0, result.err
     assert "3 commits, 3 new commits, 3 config revisions, 3 new config revisions" in result.out
-    stored = sorted(rows(db_url, commits), key=lambda r: r.committed_at)
-    assert [r.message.strip() for r in stored] == ["add web", "web v2", "drop web"]
-    assert stored[1].parents == [stored[0].sha] and stored[1].files == [
-        "README.md",
-        "apps/web.yaml",
-    ]
+    by_message = {r.message.strip(): r for r in rows(db_url, commits)}
+    first, second, third = (by_message[m] for m in ("add web", "web v2", "drop web"))
+    assert (first.parents, second.parents, third.parents) == ([], [first.sha], [second.sha])
+    assert second.files == ["README.md", "apps/web.yaml"]
+    assert second.author_email == "t@example.com" and second.committed_at.tzinfo is not None
     revisions = {r.change: r for r in rows(db_url, config_revisions)}
     assert set(revisions) == {"added", "modified", "deleted"}
     assert revisions["modified"].definition["spec"]["source"]["targetRevision"] == "v2"
