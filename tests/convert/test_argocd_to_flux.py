@@ -135,3 +135,18 @@ def test_cli_report_json_and_exit_codes(argo_repo: Path, tmp_path: Path, cli: An
         "convert", "argocd-to-flux", str(argo_repo), "-o", str(out), "--format", "markdown"
     )
     assert markdown.out.startswith("| source | status | outputs |")
+
+
+def test_explicit_namespaces_moved_by_target_namespace_are_stated(
+    argo_repo: Path, tmp_path: Path
+) -> None:
+    (argo_repo / "manifests/kust/other.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: elsewhere}\n"
+    )
+    (argo_repo / "manifests/kust/kustomization.yaml").write_text(
+        "resources: [deployment.yaml, other.yaml]\n"
+    )
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=tmp_path / "out"))
+    item = _item(conversion, "kust")
+    (loss,) = [loss for loss in item.losses if loss.field == "$.spec.destination.namespace"]
+    assert "ConfigMap other (elsewhere)" in loss.reason

@@ -25,8 +25,10 @@ from gitops_schema.convert.neutral import (
     ValueFile,
 )
 from gitops_schema.convert.revisions import classify_revision
+from gitops_schema.load import load_paths
 from gitops_schema.load.plain import InputError, first_yaml_value, read_text
-from gitops_schema.render.argocd_sources import parse_image
+from gitops_schema.render.argocd import CLUSTER_SCOPED_KINDS
+from gitops_schema.render.argocd_sources import directory_files, parse_image
 from gitops_schema.render.helm_values import (
     ValuesPathError,
     merge_values,
@@ -159,6 +161,8 @@ class _Reader:
             cluster=cluster_name(destination, self.clusters),
             namespace=str(destination.get("namespace") or ""),
         )
+        for part in parts:
+            self._namespaces(part, target.namespace)
         policy = self._policy(as_map(spec.get("syncPolicy")), target)
         wave = as_map(metadata.get("annotations")).get("argocd.argoproj.io/sync-wave")
         if wave is not None:
@@ -283,6 +287,64 @@ class _Reader:
         if folder is not None and tool in (BuildTool.KUSTOMIZE, BuildTool.DIRECTORY):
             self._hooks(folder, where)
         return Part(source, build, where)
+
+    def _namespaces(self, part: Part, namespace: str) -> None:
+        """Objects that name another namespace than the destination's.
+
+        Argo CD's destination namespace only fills in missing namespaces; Flux's
+        ``targetNamespace`` (kustomize's namespace transformer) moves every namespaced
+        object. A kustomize ``namespace`` edit moves them in both.
+        """
+        build = part.build
+        if not namespace or build.tool not in (BuildTool.KUSTOMIZE, BuildTool.DIRECTORY):
+            return
+        if build.kustomize.namespace or part.source.type is not SourceType.GIT:
+            return
+        folder = self.folders.folder(part.source.url) / part.source.path
+        if not folder.is_dir():
+            return
+        if build.tool is BuildTool.KUSTOMIZE:
+            found = kustomization_file(folder)
+            try:
+                data = as_map(first_yaml_value(read_text(found), str(found)) if found else None)
+            except InputError:
+                data = {}
+            if data.get("namespace"):
+                return  # the kustomization moves every object itself
+            # The files it lists itself (what its bases do is theirs to say).
+            files = [
+                folder / str(r)
+                for r in as_list(data.get("resources"))
+                if (folder / str(r)).is_file()
+            ]
+        else:
+            directory = build.directory
+            files, _ = directory_files(
+                folder,
+                recurse=directory.recurse,
+                include=directory.include,
+                exclude=directory.exclude,
+            )
+        if not files:
+            return
+        others = sorted(
+            {
+                f"{d.data.get('kind')} {d.data['metadata'].get('name')} "
+                f"({d.data['metadata']['namespace']})"
+                for d in load_paths(files).documents
+                if isinstance(d.data, Mapping)
+                and isinstance(d.data.get("metadata"), Mapping)
+                and d.data["metadata"].get("namespace") not in (None, "", namespace)
+                and d.data.get("kind") not in CLUSTER_SCOPED_KINDS
+            }
+        )
+        if others:
+            self.lose(
+                "$.spec.destination.namespace",
+                f"{', '.join(others[:3])}{', ...' if len(others) > 3 else ''} keep their "
+                f"namespace in Argo CD, which only fills in missing ones; Flux's "
+                f"targetNamespace moves every namespaced object to {namespace}",
+            )
 
     def _hooks(self, folder: Path, where: str) -> None:
         """Argo CD hooks and resource sync waves in the folder's files: Flux has neither."""
