@@ -17,7 +17,7 @@ from gitops_schema.desired.types import RenderedApp, RenderOptions
 from gitops_schema.desired.walk import Walk, located, rendered_objects
 from gitops_schema.diagnostics import Report
 from gitops_schema.location import Location
-from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model import GitOpsObject, Tool, identity
 from gitops_schema.render import (
     RenderResult,
     in_parallel,
@@ -100,10 +100,11 @@ def _wave(walk: Walk, pending: _Pending, clusters: Sequence[Mapping[str, Any]]) 
     """The pending Applications to render: on a kept cluster, and not seen there yet."""
     wave: _Wave = []
     for app, where in pending:
-        name = str((app.get("metadata") or {}).get("name", ""))
+        # One Application of a name per cluster, whatever namespace it is written in.
+        key = identity(app)._replace(namespace="")
         cluster, environment = _cluster_of(app, clusters)
-        if walk.keep(cluster) and walk.first_visit(cluster, "Application", None, name, where):
-            wave.append((app, where, cluster, environment, name))
+        if walk.keep(cluster) and walk.first_visit(cluster, key, where):
+            wave.append((app, where, cluster, environment, key.name))
     return wave
 
 

@@ -18,7 +18,7 @@ from gitops_schema.desired.flux_roots import flux_entries
 from gitops_schema.desired.types import RenderedApp
 from gitops_schema.desired.walk import Walk, located, rendered_objects
 from gitops_schema.location import Location
-from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model import GitOpsObject, Tool, object_id
 from gitops_schema.render import (
     ClusterArtifacts,
     FluxOptions,
@@ -53,8 +53,7 @@ def render_flux(walk: Walk, objects: Sequence[GitOpsObject], artifacts: ClusterA
         wave = [
             (cluster, obj, where)
             for cluster, obj, where in pending
-            if walk.keep(cluster)
-            and walk.first_visit(cluster, obj.kind, obj.namespace, obj.name, where)
+            if walk.keep(cluster) and walk.first_visit(cluster, object_id(obj), where)
         ]
         # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
         results = _render_wave(walk, tuple(config), dict(folders), artifacts, wave)

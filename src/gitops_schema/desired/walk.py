@@ -15,7 +15,7 @@ from gitops_schema.desired.types import RenderedApp, RenderedRepository, RenderO
 from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
-from gitops_schema.model import GitOpsObject, parse_documents
+from gitops_schema.model import GitOpsObject, ObjectId, parse_documents
 from gitops_schema.render import RenderResult
 
 
@@ -27,7 +27,7 @@ class Walk:
         self.options = options
         self.only = only
         self.result = RenderedRepository()
-        self.seen: dict[tuple[str, str, str | None, str], Location] = {}
+        self.seen: dict[tuple[str, ObjectId], Location] = {}
 
     @property
     def report(self) -> Report:
@@ -40,16 +40,13 @@ class Walk:
         if self.options.progress is not None:
             self.options.progress(app)
 
-    def first_visit(
-        self, cluster: str, kind: str, namespace: str | None, name: str, where: Location
-    ) -> bool:
+    def first_visit(self, cluster: str, key: ObjectId, where: Location) -> bool:
         """Whether this object is new on the cluster; a second definition is reported.
 
         Two definitions of one object on a cluster fight over it in the real
         controller, so only the first is rendered.
         """
-        key = (cluster, kind, namespace, name)
-        first = self.seen.get(key)
+        first = self.seen.get((cluster, key))
         if first == where:
             # The same definition reached again, as a Flux bootstrap Kustomization reaches
             # itself and its siblings: one object, applied once.
@@ -57,13 +54,13 @@ class Walk:
         if first is not None:
             self.report.add(
                 RENDER_DUPLICATE.at(
-                    f"{kind} {name!r} on cluster {cluster!r} is already defined at {first}; "
-                    "this definition is not rendered",
+                    f"{key.kind} {key.name!r} on cluster {cluster!r} is already defined at "
+                    f"{first}; this definition is not rendered",
                     where,
                 )
             )
             return False
-        self.seen[key] = where
+        self.seen[cluster, key] = where
         return True
 
     def keep(self, cluster: str) -> bool:

@@ -12,6 +12,7 @@ from gitops_schema.model.base import (
     Resource,
     unknown_fields,
 )
+from gitops_schema.model.identity import ObjectId, identities, identity, object_id
 from gitops_schema.model.kinds import KindSpec, Tool
 from gitops_schema.model.parse import GitOpsObject, ParseResult, parse_document, parse_documents
 from gitops_schema.model.registry import KINDS, kinds_named, lookup
@@ -22,12 +23,16 @@ __all__ = [
     "GitOpsObject",
     "KindSpec",
     "KubeModel",
+    "ObjectId",
     "ObjectMeta",
     "ParseResult",
     "Resource",
     "Tool",
+    "identities",
+    "identity",
     "kinds_named",
     "lookup",
+    "object_id",
     "parse_document",
     "parse_documents",
     "unknown_fields",
