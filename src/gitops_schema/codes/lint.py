@@ -107,6 +107,16 @@ HELMRELEASE_NO_REMEDIATION = Code(
     "(directly, or through a patch it adds to child Kustomizations) count.",
 )
 
+FLUX_SUSPENDED = Code(
+    "flux-suspended",
+    Severity.WARNING,
+    "A Flux object committed with spec.suspend: true; Flux does not reconcile it.",
+    bad="kind: HelmRelease\nspec:\n  suspend: true   # left from debugging",
+    good="kind: HelmRelease\nspec:\n  interval: 10m   # suspend with `flux suspend`, not in git",
+    explanation="A suspended object stays as it is in the cluster: no change committed to it, "
+    "or to what it applies, reaches the cluster until spec.suspend is removed.",
+)
+
 APPPROJECT_WILDCARD = Code(
     "appproject-wildcard",
     Severity.WARNING,
@@ -244,6 +254,7 @@ CODES = (
     FLUX_DEPENDS_ON_CYCLE,
     FLUX_PROD_NO_WAIT,
     HELMRELEASE_NO_REMEDIATION,
+    FLUX_SUSPENDED,
     APPPROJECT_WILDCARD,
     APPPROJECT_POLICY_SYNTAX,
     ARGOCD_AUTOMATED_NO_SELFHEAL,

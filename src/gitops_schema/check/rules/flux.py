@@ -14,6 +14,7 @@ from gitops_schema.codes.lint import (
     FLUX_DEPENDS_ON_MISSING,
     FLUX_PROD_NO_WAIT,
     FLUX_SOURCE_MISSING,
+    FLUX_SUSPENDED,
     HELMRELEASE_NO_REMEDIATION,
 )
 from gitops_schema.diagnostics import Diagnostic
@@ -312,10 +313,32 @@ def check_helm_remediation(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+def check_suspended(context: RuleContext) -> Iterator[Diagnostic]:
+    """Flux objects written with ``spec.suspend: true``, which Flux never reconciles."""
+    for obj in context.objects:
+        if obj.tool is not Tool.FLUX or obj.is_patch or not obj.typed:
+            continue
+        if getattr(getattr(obj.model, "spec", None), "suspend", None) is True:
+            yield SUSPENDED.finding(
+                f"{obj.kind} {obj.name!r} is suspended: Flux does not reconcile it, so what "
+                "is committed to it does not reach the cluster",
+                at(obj, "spec", "suspend"),
+            )
+
+
 SOURCE_MISSING = Rule(FLUX_SOURCE_MISSING, check=check_sources)
 DEPENDS_ON_MISSING = Rule(FLUX_DEPENDS_ON_MISSING, check=check_depends_on_missing)
 DEPENDS_ON_CYCLE = Rule(FLUX_DEPENDS_ON_CYCLE, check=check_depends_on_cycle)
 PROD_NO_WAIT = Rule(FLUX_PROD_NO_WAIT, check=check_prod_no_wait)
 NO_REMEDIATION = Rule(HELMRELEASE_NO_REMEDIATION, check=check_helm_remediation)
 
-RULES = (SOURCE_MISSING, DEPENDS_ON_MISSING, DEPENDS_ON_CYCLE, PROD_NO_WAIT, NO_REMEDIATION)
+SUSPENDED = Rule(FLUX_SUSPENDED, check=check_suspended)
+
+RULES = (
+    SOURCE_MISSING,
+    DEPENDS_ON_MISSING,
+    DEPENDS_ON_CYCLE,
+    PROD_NO_WAIT,
+    NO_REMEDIATION,
+    SUSPENDED,
+)
