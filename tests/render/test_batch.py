@@ -28,6 +28,7 @@ from gitops_schema.render.batch import (
     legacy_order,
     run_shared,
 )
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES, kustomization_file
 from gitops_schema.render.kustomize import prebuild_kustomizations
 from gitops_schema.render.openapi import builtin_schema_needed
@@ -218,10 +219,15 @@ def test_prebuilt_folders_are_read_from_the_cache(tmp_path: Path, counting_engin
     # with exactly kustomize's own output for the folder.
     folders = sorted((ROOT / "examples" / "services").iterdir())[:5]
     cache = RenderCache(tmp_path / "cache")
-    assert prebuild_kustomizations(folders, cache=cache, engine=counting_engine) == len(folders)
+    examples = Confinement.of(ROOT / "examples")
+    assert prebuild_kustomizations(
+        [(f, examples) for f in folders], cache=cache, engine=counting_engine
+    ) == len(folders)
     assert len(counting_engine.runner.builds) < len(folders)
     for folder in folders:
-        result = build_kustomization(folder, cache=cache, engine=counting_engine)
+        result = build_kustomization(
+            folder, cache=cache, engine=counting_engine, confinement=examples
+        )
         assert result.cached
         assert result.text == alone(folder)
 
@@ -242,9 +248,11 @@ def test_folders_reading_outside_themselves_are_not_prebuilt(tmp_path: Path) -> 
         },
     )
     cache = RenderCache(tmp_path / "cache")
-    assert prebuild_kustomizations([outside, first, second, tmp_path / "gone"], cache=cache) == 2
+    repository = Confinement.of(tmp_path)
+    folders = [outside, first, second, tmp_path / "gone"]
+    assert prebuild_kustomizations([(f, repository) for f in folders], cache=cache) == 2
     assert build_kustomization(second, cache=cache).cached
-    [failure] = build_kustomization(outside, cache=cache).report
+    [failure] = build_kustomization(outside, cache=cache, confinement=repository).report
     assert failure.rule == "render-kustomize-failed"
 
 
@@ -304,5 +312,7 @@ def test_folders_with_run_wide_rules_are_not_prebuilt(tmp_path: Path, declaratio
         },
     )
     cache = RenderCache(tmp_path / "cache")
-    assert prebuild_kustomizations([first, second, third], cache=cache) == 2
+    repository = Confinement.of(tmp_path)
+    builds = [(f, repository) for f in (first, second, third)]
+    assert prebuild_kustomizations(builds, cache=cache) == 2
     assert not build_kustomization(first, cache=cache).cached

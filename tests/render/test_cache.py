@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -10,13 +11,21 @@ from gitops_schema.render import (
     KustomizeEngine,
     KustomizeOptions,
     RenderCache,
+    RenderResult,
     build_kustomization,
 )
 from gitops_schema.render import cache as cache_module
 from gitops_schema.render.cache import ENTRY_LIFETIME, STALE_AFTER, code_digest
+from gitops_schema.render.confine import Confinement
 
 # The generator reads a file outside the overlay's folder.
 OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
+ALL = Confinement.of(Path(tempfile.gettempdir()))
+"""Test trees are made under the temporary folder; each may read all of it."""
+
+
+def _build(folder: Path, engine: KustomizeEngine, cache: RenderCache) -> RenderResult:
+    return build_kustomization(folder, options=OPTIONS, engine=engine, cache=cache, confinement=ALL)
 
 
 def make_tree(root: Path) -> Path:
@@ -39,8 +48,8 @@ def test_unchanged_tree_is_built_once(tmp_path: Path, counting_engine: Kustomize
     cache = RenderCache(tmp_path / "cache")
     engine = counting_engine
     runner = engine.runner
-    first = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
-    second = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    first = _build(overlay, engine, cache)
+    second = _build(overlay, engine, cache)
     assert len(runner.builds) == 1
     assert (first.cached, second.cached) == (False, True)
     assert second.text == first.text
@@ -51,10 +60,8 @@ def test_a_moved_tree_still_hits(tmp_path: Path, counting_engine: KustomizeEngin
     cache = RenderCache(tmp_path / "cache")
     engine = counting_engine
     runner = engine.runner
-    build_kustomization(make_tree(tmp_path / "one"), options=OPTIONS, engine=engine, cache=cache)
-    assert build_kustomization(
-        make_tree(tmp_path / "two"), options=OPTIONS, engine=engine, cache=cache
-    ).cached
+    _build(make_tree(tmp_path / "one"), engine, cache)
+    assert _build(make_tree(tmp_path / "two"), engine, cache).cached
     assert len(runner.builds) == 1
 
 
@@ -63,18 +70,18 @@ def test_any_input_change_misses(tmp_path: Path, counting_engine: KustomizeEngin
     cache = RenderCache(tmp_path / "cache")
     engine = counting_engine
     runner = engine.runner
-    build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    _build(overlay, engine, cache)
     # A base outside the folder, then a generator's file outside it.
     (tmp_path / "repo" / "base" / "cm.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: '2'\n"
     )
-    changed = build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache)
+    changed = _build(overlay, engine, cache)
     assert not changed.cached
     assert {"a": "2"} in [m["data"] for m in changed.manifests]
     (tmp_path / "repo" / "settings.txt").write_text("y")
-    assert not build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache).cached
+    assert not _build(overlay, engine, cache).cached
     assert len(runner.builds) == 3
-    assert build_kustomization(overlay, options=OPTIONS, engine=engine, cache=cache).cached
+    assert _build(overlay, engine, cache).cached
 
 
 def test_failures_are_not_cached(tmp_path: Path, counting_engine: KustomizeEngine) -> None:
@@ -82,8 +89,8 @@ def test_failures_are_not_cached(tmp_path: Path, counting_engine: KustomizeEngin
     cache = RenderCache(tmp_path / "cache")
     engine = counting_engine
     runner = engine.runner
-    build_kustomization(tmp_path, options=OPTIONS, engine=engine, cache=cache)
-    build_kustomization(tmp_path, options=OPTIONS, engine=engine, cache=cache)
+    _build(tmp_path, engine, cache)
+    _build(tmp_path, engine, cache)
     assert len(runner.builds) == 2
 
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from gitops_schema.render import build_kustomizations, find_kustomize
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.inputs import KUSTOMIZATION_FILES
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -39,7 +40,7 @@ def kubectl_kustomize(folder: Path) -> str:
 def test_corpus_renders_byte_identically() -> None:
     folders = corpus_folders()
     assert len(folders) >= 130
-    results = build_kustomizations(folders)
+    results = build_kustomizations(folders, confinement=Confinement.of(CORPUS))
     expected = {CORPUS / name for name in EXPECTED_FAILURES}
     assert expected <= set(folders)
     with ThreadPoolExecutor() as pool:

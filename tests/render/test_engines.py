@@ -18,6 +18,7 @@ from gitops_schema.render import (
     find_kustomize,
 )
 from gitops_schema.render.bounds import Bounds, bounded
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.engines import kube_version_numbers
 from gitops_schema.render.manifests import parse_stream
 
@@ -86,7 +87,9 @@ def test_load_restrictor_none_reads_outside_the_folder(tmp_path: Path) -> None:
     (tmp_path / "shared.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n")
     assert not build_kustomization(tmp_path / "app").report.ok
     relaxed = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
-    result = build_kustomization(tmp_path / "app", options=relaxed)
+    result = build_kustomization(
+        tmp_path / "app", options=relaxed, confinement=Confinement.of(tmp_path)
+    )
     assert result.report.ok
     assert result.manifests[0]["kind"] == "Namespace"
 

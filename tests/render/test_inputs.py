@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.inputs import collect_inputs
 
 
@@ -27,7 +28,7 @@ def test_a_kustomization_reads_what_it_names(tmp_path: Path) -> None:
     config = write(tmp_path / "overlay" / "config.txt", "x\n")
     env = write(tmp_path / "overlay" / "vars.env", "A=1\n")
     write(tmp_path / "overlay" / "README.md", "docs\n")
-    inputs = collect_inputs(tmp_path / "overlay")
+    inputs = collect_inputs(tmp_path / "overlay", confinement=Confinement.of(tmp_path))
     assert inputs.files == {p.resolve() for p in (base, deploy, overlay, patch, config, env)}
     assert inputs.remote == ["https://example.com/remote.yaml"]
 
@@ -55,7 +56,7 @@ def test_named_files_resolve_through_links_and_parents(tmp_path: Path) -> None:
         "resources: [linked/cm.yaml, ./linked/../linked/cm.yaml]\n"
         "patches: [{path: ../shared.yaml}]\n"
     )
-    inputs = collect_inputs(app)
+    inputs = collect_inputs(app, confinement=Confinement.of(tmp_path))
     assert inputs.files == {
         (app / "kustomization.yaml").resolve(),
         (real / "cm.yaml").resolve(),

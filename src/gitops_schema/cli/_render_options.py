@@ -54,6 +54,14 @@ Entries = Annotated[
         "--entry", help="Flux entry file (default: the Kustomizations under clusters/<name>/)."
     ),
 ]
+AllowOutside = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--allow-outside",
+        help="A trusted folder outside the repository that its paths may name (charts shared "
+        "across repositories; repeatable). Nothing else outside the repository is read.",
+    ),
+]
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Do not reuse or store renders in the content cache.")
 ]
@@ -92,13 +100,15 @@ def render_options(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = "1GiB",
+    allow_outside: list[Path] | None = None,
 ) -> RenderOptions:
     """Rendering options from the command line; ``folder`` is the repository given.
 
     Raises:
         UsageError: a ``--repo`` value that is not of the grammar, or a bare ``--repo
             PATH`` (a render reads every repository not mapped from the folder it renders);
-            a bound that is not a positive time or size.
+            a bound that is not a positive time or size; an ``--allow-outside`` that is
+            not a folder.
     """
     mapped = parse_repos(
         repos,
@@ -117,11 +127,18 @@ def render_options(
         git_folder=folder,
         chart_cache=chart_cache,
         allow_network=allow_network,
+        allow_outside=tuple(_trusted(path) for path in allow_outside or ()),
         cache=None if no_cache else RenderCache.default(),
         entries=tuple(entries or ()),
         scm_data=tuple(scm_data or ()),
         exclude=tuple(exclude or ()),
     )
+
+
+def _trusted(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"--allow-outside {path}: not a folder")
+    return path.absolute()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from gitops_schema.check.report import REPORTERS, render_text
 from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, format_option, load_options
 from gitops_schema.cli._render_options import (
     AllowNetwork,
+    AllowOutside,
     ChartCache,
     Entries,
     MemoryLimit,
@@ -101,6 +102,7 @@ def check_command(
     max_file_size: MaxFileSize = "10MiB",
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
+    allow_outside: AllowOutside = None,
 ) -> None:
     """Validate every object against its schema and run the lint rules."""
     config = resolve_config(paths, config_file).with_overrides(
@@ -131,6 +133,7 @@ def check_command(
             Path(paths[0]) if len(paths) == 1 and paths[0] != STDIN else None,
             timeout=timeout,
             memory_limit=memory_limit,
+            allow_outside=allow_outside,
         )
         if render
         else None,

@@ -59,6 +59,7 @@ def diff_command(
     exclude: Exclude = None,
     timeout: rendering.Timeout = DEFAULT_TIMEOUT,
     memory_limit: rendering.MemoryLimit = "1GiB",
+    allow_outside: rendering.AllowOutside = None,
 ) -> None:
     """Render two revisions and show, per cluster and application, what changes.
 
@@ -70,6 +71,7 @@ def diff_command(
         *(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder),
         timeout=timeout,
         memory_limit=memory_limit,
+        allow_outside=allow_outside,
     )
     with rendering.with_progress(render) as shown:
         result = diff(folder, DiffOptions(from_revision, to_revision, cluster, shown))
@@ -108,6 +110,7 @@ def envdiff_command(
     exclude: Exclude = None,
     timeout: rendering.Timeout = DEFAULT_TIMEOUT,
     memory_limit: rendering.MemoryLimit = "1GiB",
+    allow_outside: rendering.AllowOutside = None,
 ) -> None:
     """Compare the rendered output of each application across its environments.
 
@@ -119,6 +122,7 @@ def envdiff_command(
         *(clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network, folder),
         timeout=timeout,
         memory_limit=memory_limit,
+        allow_outside=allow_outside,
     )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
     with rendering.with_progress(render) as shown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -16,6 +17,7 @@ from gitops_schema.cli._output import error_console, exit_code
 from gitops_schema.cli._params import Exclude
 from gitops_schema.cli._render_options import (
     AllowNetwork,
+    AllowOutside,
     ChartCache,
     Clusters,
     Entries,
@@ -41,10 +43,27 @@ class RenderFormat(StrEnum):
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE_KIND = re.compile(r"[^A-Za-z0-9._]+")
+"""A kind is joined to a name with "-": one with a "-" of its own could meet another's name."""
+_MAX_PART = 100
+"""Characters of a file or folder name taken from an object (file systems allow 255 bytes)."""
 
 
-def _part(text: str) -> str:
-    return _UNSAFE.sub("_", text) or "_"
+def path_part(text: str, *, unsafe: re.Pattern[str] = _UNSAFE) -> str:
+    """One file or folder name for ``text`` (a cluster, namespace, kind or name), safe to join.
+
+    Only letters, digits, ``.``, ``_`` and ``-`` are kept, a name never starts with a dot
+    (so never ``.`` nor ``..``) nor with ``_`` (the mark of names made here) and is at most
+    ~110 characters; when anything had to change, a hash of the original is added, so two
+    different texts never give the same name.
+    """
+    safe = unsafe.sub("_", text)
+    if safe.startswith((".", "_")):
+        safe = "_" + safe
+    if safe == text and 0 < len(safe) <= _MAX_PART:
+        return safe
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe[:_MAX_PART]}-{digest}" if safe else f"_{digest}"
 
 
 def write_tree(rendered: RenderedRepository, output: Path, fmt: RenderFormat) -> int:
@@ -53,9 +72,11 @@ def write_tree(rendered: RenderedRepository, output: Path, fmt: RenderFormat) ->
     suffix = "json" if fmt is RenderFormat.JSON else "yaml"
     for app in rendered.apps:
         for key, manifest in zip(identities(app.manifests), app.manifests, strict=True):
-            folder = output / _part(app.cluster) / _part(key.namespace or "_cluster")
+            folder = output / path_part(app.cluster)
+            folder /= path_part(key.namespace) if key.namespace else "_cluster"
             folder.mkdir(parents=True, exist_ok=True)
-            name = f"{_part(key.kind or 'Object')}-{_part(key.name)}"
+            kind = path_part(key.kind or "Object", unsafe=_UNSAFE_KIND)
+            name = f"{kind}-{path_part(key.name)}"
             path = folder / f"{name}.{suffix}"
             path.write_text(_dump([manifest], fmt))
             count += 1
@@ -92,6 +113,7 @@ def render_command(
     exclude: Exclude = None,
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
+    allow_outside: AllowOutside = None,
 ) -> None:
     """Render the desired state of every cluster and application."""
     folder = repository_folder(path)
@@ -107,6 +129,7 @@ def render_command(
         folder,
         timeout=timeout,
         memory_limit=memory_limit,
+        allow_outside=allow_outside,
     )
     rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:

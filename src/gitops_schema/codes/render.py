@@ -244,6 +244,18 @@ RENDER_FLUX_ARTIFACT_COPY_FAILED = _render(
     bad="copy: [{from: '@apps/web/values.yaml', to: '@artifact/'}]   # no such file",
     good="copy: [{from: '@apps/web/*.yaml', to: '@artifact/'}]",
 )
+RENDER_OUTSIDE_REPOSITORY = _render(
+    "render-outside-repository",
+    "A path that leaves the repository (absolute, climbing above its root with '..', or a "
+    "symlink pointing out of it); it is not read, as Argo CD and Flux refuse it.",
+    bad="helm:\n  fileParameters: [{name: token, path: /proc/self/environ}]\n"
+    "  valueFiles: [../../../other/values.yaml]",
+    good="helm:\n  valueFiles: [values-prod.yaml]   # a file of the repository\n"
+    "# or, for a trusted folder beside it: --allow-outside ../shared-charts",
+    explanation="A pull request could otherwise make a render print any file of the "
+    "machine it runs on (CI secrets). Argo CD refuses out-of-bounds paths and symlinks; "
+    "a Flux artifact holds only the source's files.",
+)
 
 RENDER_INPUT_INVALID = _render(
     "render-input-invalid",
@@ -267,6 +279,7 @@ CODES = (
     RENDER_DUPLICATE,
     RENDER_INPUT_INVALID,
     RENDER_ARGOCD_INVALID,
+    RENDER_OUTSIDE_REPOSITORY,
     RENDER_REVISION_UNAVAILABLE,
     RENDER_REMOTE_RESOURCE,
     RENDER_KUSTOMIZE_FAILED,

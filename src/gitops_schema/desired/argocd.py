@@ -118,7 +118,12 @@ def _render_wave(walk: Walk, wave: _Wave) -> list[RenderResult]:
             [
                 folder
                 for app, *_ in wave
-                for folder in kustomize_folders(app, repository=walk.root, repos=options.repos)
+                for folder in kustomize_folders(
+                    app,
+                    repository=walk.root,
+                    repos=options.repos,
+                    allow_outside=options.allow_outside,
+                )
             ],
             cache=options.cache,
         )
@@ -131,6 +136,7 @@ def _render_wave(walk: Walk, wave: _Wave) -> list[RenderResult]:
             allow_network=options.allow_network,
             cache=options.cache,
             location=item[1],
+            allow_outside=options.allow_outside,
         ),
         wave,
     )

@@ -157,7 +157,9 @@ def _render_wave(
             repository=walk.root,
             sources=artifacts.sources(cluster, folders),
             objects=config,
-            options=FluxOptions(allow_network=options.allow_network),
+            options=FluxOptions(
+                allow_network=options.allow_network, allow_outside=options.allow_outside
+            ),
             cache=options.cache,
         )
         results.update(zip(indices, built, strict=True))
@@ -171,6 +173,7 @@ def _render_wave(
             chart_cache=options.chart_cache,
             allow_network=options.allow_network,
             cache=options.cache,
+            allow_outside=options.allow_outside,
         ),
         [wave[i] for i in releases],
     )

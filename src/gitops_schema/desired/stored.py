@@ -32,6 +32,7 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
         *options.entries,
         *options.scm_data,
         *options.plugin_data,
+        *options.allow_outside,
     ]
     if options.chart_cache is not None:
         inputs.append(options.chart_cache)
@@ -47,6 +48,7 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
         "exclude": list(options.exclude),
         # What ran past a bound is a finding; under other bounds it may render.
         "bounds": [options.bounds.timeout, options.bounds.memory],
+        "allowOutside": [str(p) for p in options.allow_outside],
     }
     return text_key(
         "repository",

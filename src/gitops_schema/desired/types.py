@@ -34,6 +34,9 @@ class RenderOptions:
     chart_cache: Path | None = None
     allow_network: bool = False
     """Download Helm and OCI repository charts missing from ``chart_cache`` into it."""
+    allow_outside: tuple[Path, ...] = ()
+    """Folders outside the repository that its paths may still name (``--allow-outside``);
+    nothing else outside a repository is ever read."""
     cache: RenderCache | None = None
     entries: Sequence[Path] = ()
     """Flux entry files; by default the Kustomizations under ``clusters/<name>/``."""

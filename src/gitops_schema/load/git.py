@@ -18,6 +18,8 @@ class GitFile:
     path: str
     size: int
     blob_id: str
+    link: bool = False
+    """A symlink: the blob is the path it points to."""
 
 
 class GitTree:
@@ -66,7 +68,8 @@ class GitTree:
                 if not (entry.name or "").startswith("."):
                     yield from self._walk(entry, f"{name}/")
             elif isinstance(entry, pygit2.Blob):
-                yield GitFile(name, entry.size, str(entry.id))
+                link = entry.filemode == pygit2.enums.FileMode.LINK
+                yield GitFile(name, entry.size, str(entry.id), link)
 
     def read(self, file: GitFile) -> bytes:
         """The content of one blob."""

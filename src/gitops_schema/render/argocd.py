@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from gitops_schema.load.plain import (
 from gitops_schema.location import Location
 from gitops_schema.model.argocd import ApplicationSource
 from gitops_schema.model.base import KubeModel, ObjectMeta
-from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
+from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay, libraries
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import (
@@ -38,6 +38,12 @@ from gitops_schema.render.charts import (
     cache_hint,
     prepared_chart,
     template_chart,
+)
+from gitops_schema.render.confine import (
+    OUTSIDE,
+    Confinement,
+    OutsideRepository,
+    escaping_links,
 )
 from gitops_schema.render.engines import (
     HelmEngine,
@@ -53,7 +59,7 @@ from gitops_schema.render.helm_values import (
 )
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.jsonnet import JsonnetError, evaluate_jsonnet
-from gitops_schema.render.kustomize import RenderResult, build_kustomization
+from gitops_schema.render.kustomize import RenderResult, build_kustomization, report_outside
 from gitops_schema.render.manifests import input_invalid, parse_stream
 from gitops_schema.render.scratch import scratch_folder
 
@@ -109,6 +115,12 @@ class _Context:
     helm: HelmEngine
     cache: RenderCache | None
     where: Location
+    allowed: tuple[Path, ...]
+    """Folders trusted beside each repository (``--allow-outside``)."""
+
+    def confinement(self, source: Mapping[str, Any]) -> Confinement:
+        """What a source may read: its repository (or mapped folder), the trusted folders."""
+        return Confinement.of(_git_root(self.repos, self.repository, source), self.allowed)
 
 
 class _RenderedSpec(KubeModel):
@@ -148,6 +160,7 @@ def render_application(
     helm: HelmEngine | None = None,
     cache: RenderCache | None = None,
     location: Location | None = None,
+    allow_outside: Sequence[Path] = (),
 ) -> RenderResult:
     """Render an Argo CD Application to the objects Argo CD would apply.
 
@@ -163,10 +176,13 @@ def render_application(
         helm: the Helm engine; the in-process one when omitted.
         cache: where kustomize outputs are stored by input hash.
         location: where to pin diagnostics; ``Application/<name>`` when omitted.
+        allow_outside: folders outside the repository that its paths may still name
+            (charts shared across repositories); nothing else outside is ever read.
 
     Returns:
         The objects in source order, their YAML, and ``render-argocd-*`` diagnostics for
-        each source that cannot be rendered (the others are still rendered).
+        each source that cannot be rendered (the others are still rendered); a path that
+        leaves the repository is a ``render-outside-repository`` error.
 
     Raises:
         ToolNotFound: a kustomize source needs kustomize and none is installed.
@@ -205,22 +221,30 @@ def render_application(
         helm or HelmEngine(),
         cache,
         where,
+        tuple(allow_outside),
     )
-    for source in sources:
+    several = bool((app.get("spec") or {}).get("sources"))
+    for index, source in enumerate(sources):
         if source.get("ref") and not source.get("path") and not source.get("chart"):
             continue
-        result.manifests.extend(_render_source(context, source, result.report))
+        field = f"spec.sources[{index}]" if several else "spec.source"
+        result.manifests.extend(_render_source(context, source, field, result.report))
     result.manifests = apply_destination_namespace(result.manifests, namespace)
     return result
 
 
 def kustomize_folders(
-    app: Mapping[str, Any], *, repository: Path, repos: Mapping[str, Path] | None = None
-) -> list[Path]:
+    app: Mapping[str, Any],
+    *,
+    repository: Path,
+    repos: Mapping[str, Path] | None = None,
+    allow_outside: Sequence[Path] = (),
+) -> list[tuple[Path, Confinement]]:
     """The folders :func:`render_application` builds with kustomize as they are.
 
     Those are the sources with a kustomization file and no ``kustomize`` options (which
-    are built through an overlay instead): a caller may build them ahead, together.
+    are built through an overlay instead): a caller may build them ahead, together. Each
+    comes with the repository it may read.
     """
     try:
         _RenderedApplication.model_validate(app)
@@ -235,13 +259,17 @@ def kustomize_folders(
             continue
         if source.get("kustomize") or (source.get("ref") and not source.get("path")):
             continue
-        folder = _git_root(known, repository, source) / str(source.get("path") or ".")
+        confinement = Confinement.of(_git_root(known, repository, source), allow_outside)
+        try:
+            folder = app_path(confinement, source)
+        except OutsideRepository:
+            continue  # render_application reports it.
         if (
             folder.is_dir()
             and not (folder / "Chart.yaml").is_file()
             and kustomization_file(folder) is not None
         ):
-            folders.append(folder)
+            folders.append((folder, confinement))
     return folders
 
 
@@ -270,8 +298,22 @@ def _git_root(repos: Mapping[str, Path], repository: Path, source: Mapping[str, 
     return repos.get(_normal(str(source.get("repoURL", ""))), repository)
 
 
+def app_path(confinement: Confinement, source: Mapping[str, Any]) -> Path:
+    """The folder of a source's ``path``, as Argo CD checks it: relative, inside its repository.
+
+    Raises:
+        OutsideRepository: an absolute path, or one that leaves the repository.
+    """
+    return confinement.resolve(str(source.get("path") or "."))
+
+
+def outside(report: Report, field: str, error: OutsideRepository, where: Location) -> None:
+    """The diagnostic of a path that leaves the repository: file (``where``), field, path."""
+    report.emit("render-outside-repository", Severity.ERROR, f"{field} {error}: not read", where)
+
+
 def _render_source(
-    context: _Context, source: Mapping[str, Any], report: Report
+    context: _Context, source: Mapping[str, Any], field: str, report: Report
 ) -> list[dict[str, Any]]:
     url = str(source.get("repoURL", ""))
     if source.get("plugin") is not None:
@@ -285,9 +327,14 @@ def _render_source(
         )
         return []
     if source.get("chart"):
-        return _render_repository_chart(context, source, report)
+        return _render_repository_chart(context, source, field, report)
     root = _git_root(context.repos, context.repository, source)
-    folder = root / str(source.get("path") or ".")
+    confinement = context.confinement(source)
+    try:
+        folder = app_path(confinement, source)
+    except OutsideRepository as error:
+        outside(report, f"{field}.path", error, context.where)
+        return []
     if not folder.is_dir():
         report.emit(
             "render-argocd-path-not-found",
@@ -301,15 +348,28 @@ def _render_source(
             context.where,
         )
         return []
+    links = list(escaping_links(folder, confinement))
+    if links:
+        # Argo CD refuses a repository with out-of-bounds symlinks; here the source that
+        # holds them is refused, and the rest renders.
+        shown = ", ".join(confinement.shown(link) for link in links[:5])
+        report.emit(
+            "render-outside-repository",
+            Severity.ERROR,
+            f"{field}.path {source.get('path')!r} holds symlinks that point {OUTSIDE} "
+            f"(out-of-bounds symlinks): {shown}: not read",
+            context.where,
+        )
+        return []
     if source.get("helm") is not None or (folder / "Chart.yaml").is_file():
-        return _render_helm(context, source, folder, report)
+        return _render_helm(context, source, field, folder, report)
     if source.get("kustomize") is not None or kustomization_file(folder) is not None:
-        return _render_kustomize(context, source, folder, report)
-    return _render_directory(context, source, folder, report)
+        return _render_kustomize(context, source, field, folder, report)
+    return _render_directory(context, source, field, folder, report)
 
 
 def _render_repository_chart(
-    context: _Context, source: Mapping[str, Any], report: Report
+    context: _Context, source: Mapping[str, Any], field: str, report: Report
 ) -> list[dict[str, Any]]:
     chart, version = str(source["chart"]), str(source.get("targetRevision") or "")
     url = str(source.get("repoURL") or "")
@@ -329,11 +389,11 @@ def _render_repository_chart(
             context.where,
         )
         return []
-    return _render_helm(context, source, found, report)
+    return _render_helm(context, source, field, found, report)
 
 
 def _render_helm(
-    context: _Context, source: Mapping[str, Any], chart: Path, report: Report
+    context: _Context, source: Mapping[str, Any], field: str, chart: Path, report: Report
 ) -> list[dict[str, Any]]:
     helm = source.get("helm") or {}
     where = context.where
@@ -352,7 +412,12 @@ def _render_helm(
             return []
     try:
         with prepared_chart(chart, context.chart_cache) as folder:
-            values = _helm_values(context, helm, folder, report)
+            if source.get("chart"):
+                # A repository chart is its own repository: its value files are its files.
+                files = _Files(Confinement.of(folder, context.allowed), folder)
+            else:
+                files = _Files(context.confinement(source), chart)
+            values = _helm_values(context, helm, field, files, report)
             if values is None:
                 return []
             text = template_chart(
@@ -378,19 +443,33 @@ def _render_helm(
         return []
 
 
+@dataclass(frozen=True, slots=True)
+class _Files:
+    """Where a Helm source's value files are read: its folder, inside its repository."""
+
+    confinement: Confinement
+    base: Path
+
+
 def _helm_values(
-    context: _Context, helm: Mapping[str, Any], chart: Path, report: Report
+    context: _Context, helm: Mapping[str, Any], field: str, files: _Files, report: Report
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
-    for entry in helm.get("valueFiles") or []:
-        path = _value_file(context, str(entry), chart)
+    for index, entry in enumerate(helm.get("valueFiles") or []):
+        where = f"{field}.helm.valueFiles[{index}]"
+        try:
+            path = _value_file(context, str(entry), files)
+        except OutsideRepository as error:
+            outside(report, where, error, context.where)
+            return None
         if path is None or not path.is_file():
             if helm.get("ignoreMissingValueFiles"):
                 continue
             report.emit(
                 "render-argocd-value-file-missing",
                 Severity.ERROR,
-                f"value file {entry} not found (relative to {chart})",
+                f"{where}: value file {entry} not found (relative to {files.base})"
+                + _absolute_hint(str(entry)),
                 context.where,
             )
             return None
@@ -420,13 +499,19 @@ def _helm_values(
         except ValuesPathError as error:
             report.emit("render-argocd-helm-parameter", Severity.ERROR, str(error), context.where)
             return None
-    for parameter in helm.get("fileParameters") or []:
-        path = _value_file(context, str(parameter.get("path", "")), chart)
+    for index, parameter in enumerate(helm.get("fileParameters") or []):
+        where = f"{field}.helm.fileParameters[{index}].path"
+        try:
+            path = _value_file(context, str(parameter.get("path", "")), files)
+        except OutsideRepository as error:
+            outside(report, where, error, context.where)
+            return None
         if path is None or not path.is_file():
             report.emit(
                 "render-argocd-value-file-missing",
                 Severity.ERROR,
-                f"file parameter {parameter.get('path')} not found",
+                f"{where}: file parameter {parameter.get('path')} not found"
+                + _absolute_hint(str(parameter.get("path", ""))),
                 context.where,
             )
             return None
@@ -441,46 +526,77 @@ def _helm_values(
     return values
 
 
-def _value_file(context: _Context, entry: str, chart: Path) -> Path | None:
+def _absolute_hint(entry: str) -> str:
+    if not entry.startswith("/"):
+        return ""
+    return f" (an absolute path is read from the repository root, never from {OUTSIDE})"
+
+
+def _value_file(context: _Context, entry: str, files: _Files) -> Path | None:
+    """The file a value file or file parameter names, as Argo CD resolves it.
+
+    Relative to the source's folder; absolute, relative to its repository's root;
+    ``$ref/...``, relative to the root of the source named ``ref``. Symlinks are followed
+    and the result must stay inside that repository (or a trusted folder).
+
+    Raises:
+        OutsideRepository: the file is outside.
+    """
     if entry.startswith("$"):
         ref, _, rest = entry[1:].partition("/")
         root = context.refs.get(ref)
-        return None if root is None else root / rest
+        if root is None:
+            return None
+        return Confinement.of(root, context.allowed).resolve(rest, absolute="root")
     if "://" in entry:
         return None
-    return chart / entry
+    return files.confinement.resolve(entry, base=files.base, absolute="root")
 
 
 def _render_kustomize(
-    context: _Context, source: Mapping[str, Any], folder: Path, report: Report
+    context: _Context, source: Mapping[str, Any], field: str, folder: Path, report: Report
 ) -> list[dict[str, Any]]:
     options = source.get("kustomize") or {}
     engine = context.kustomize or find_kustomize()
+    confinement = context.confinement(source)
     edits = {k: v for k, v in options.items() if k not in ("version", "kubeVersion", "apiVersions")}
     if not edits:
         result = build_kustomization(
-            folder, engine=engine, cache=context.cache, location=context.where
+            folder,
+            engine=engine,
+            cache=context.cache,
+            location=context.where,
+            confinement=confinement,
         )
         report.extend(result.report)
         return result.manifests
+    components = [str(c) for c in edits.get("components") or []]
+    inputs = collect_inputs(folder, components, confinement=confinement)
+    try:
+        overlay = kustomize_overlay(folder, edits, _OVERLAY_AT, confinement)
+    except OutsideRepository as error:
+        inputs.outside.append(f"{field}.kustomize {error}")
+    except (OSError, InputError) as error:
+        report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
+        return []
+    if inputs.outside:
+        report_outside(report, inputs.outside, context.where)
+        return []
     key = None
     if context.cache is not None:
-        try:
-            key = _overlay_key(folder, edits, engine)
-        except (OSError, InputError) as error:
-            report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
-            return []
+        key = inputs.key("argocd-overlay", engine.version, json.dumps(overlay, sort_keys=True))
         entry = context.cache.get(key)
         if entry is not None:
             return list(entry["manifests"])
     with scratch_folder("gitops-schema-argocd-") as temporary:
-        try:
-            overlay = kustomize_overlay(folder, edits, temporary)
-        except (OSError, InputError) as error:
-            report.emit("render-argocd-kustomize-failed", Severity.ERROR, str(error), context.where)
-            return []
+        overlay = kustomize_overlay(folder, edits, temporary, confinement)
         (temporary / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
-        result = build_kustomization(temporary, engine=engine, location=context.where)
+        result = build_kustomization(
+            temporary,
+            engine=engine,
+            location=context.where,
+            confinement=Confinement(temporary.resolve(), (confinement.root, *confinement.allowed)),
+        )
     report.extend(result.report)
     if key is not None and context.cache is not None and result.report.ok:
         context.cache.put(key, {"manifests": result.manifests})
@@ -491,21 +607,11 @@ _OVERLAY_AT = Path("/gitops-schema-overlay")
 """Where the overlay is imagined for its cache key: its real folder is a new one each time."""
 
 
-def _overlay_key(folder: Path, edits: Mapping[str, Any], engine: KustomizeEngine) -> str:
-    """The cache key of an overlay build: the overlay, and every file its folder reads.
-
-    Raises:
-        OSError, InputError: a patch file of the options cannot be read.
-    """
-    overlay = kustomize_overlay(folder, edits, _OVERLAY_AT)
-    inputs = collect_inputs(folder, [str(c) for c in edits.get("components") or []])
-    return inputs.key("argocd-overlay", engine.version, json.dumps(overlay, sort_keys=True))
-
-
 def _render_directory(
-    context: _Context, source: Mapping[str, Any], folder: Path, report: Report
+    context: _Context, source: Mapping[str, Any], field: str, folder: Path, report: Report
 ) -> list[dict[str, Any]]:
     directory = source.get("directory") or {}
+    confinement = context.confinement(source)
     manifests, jsonnet = directory_files(
         folder,
         recurse=bool(directory.get("recurse")),
@@ -514,6 +620,12 @@ def _render_directory(
     )
     objects: list[dict[str, Any]] = []
     settings = directory.get("jsonnet") or {}
+    settings = settings if isinstance(settings, Mapping) else {}
+    try:
+        settings = {**settings, "libs": libraries(settings, confinement)} if jsonnet else settings
+    except OutsideRepository as error:
+        outside(report, f"{field}.directory.jsonnet.libs", error, context.where)
+        return []
     env = {
         "ARGOCD_APP_NAME": context.name,
         "ARGOCD_APP_NAMESPACE": context.namespace,
@@ -527,14 +639,22 @@ def _render_directory(
                 evaluate_jsonnet(
                     path,
                     app_folder=folder,
-                    repo_root=_git_root(context.repos, context.repository, source),
-                    settings=settings if isinstance(settings, Mapping) else {},
+                    repo_root=confinement.root,
+                    settings=settings,
                     env=env,
                 )
             )
         except JsonnetError as error:
             report.emit("render-argocd-jsonnet-failed", Severity.ERROR, str(error), context.where)
     for path in manifests:
+        if not confinement.contains(path):
+            outside(
+                report,
+                f"{field}.path",
+                OutsideRepository(str(path), f"is a symlink that points {OUTSIDE}"),
+                context.where,
+            )
+            continue
         try:
             objects.extend(parse_stream(read_text(path), str(path)))
         except InputError as error:

@@ -14,23 +14,32 @@ from typing import Any
 
 from gitops_schema.golang.glob import gobwas_match as glob_match
 from gitops_schema.load.plain import read_text
+from gitops_schema.render.confine import Confinement
 
-__all__ = ["directory_files", "glob_match", "kustomize_overlay"]
+__all__ = ["directory_files", "glob_match", "kustomize_overlay", "libraries"]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def kustomize_overlay(source: Path, options: Mapping[str, Any], at: Path) -> dict[str, Any]:
+def kustomize_overlay(
+    source: Path,
+    options: Mapping[str, Any],
+    at: Path,
+    confinement: Confinement | None = None,
+) -> dict[str, Any]:
     """The kustomization in folder ``at`` that applies an Application's options to ``source``.
 
     Paths in the options (components, patch files) are relative to the source folder, as
-    in Argo CD; here they are rewritten relative to ``at`` (kustomize refuses absolute
+    in Argo CD, and must stay inside ``confinement`` (by default the git work tree of
+    ``source``); here they are rewritten relative to ``at`` (kustomize refuses absolute
     component paths) or, for patch files, inlined.
 
     Raises:
         OSError: a patch file that cannot be opened.
         InputError: a patch file that is not text (binary, not UTF-8, not a regular file).
+        OutsideRepository: a component or patch file outside the repository.
     """
+    confinement = confinement or Confinement.around(source)
     overlay: dict[str, Any] = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
@@ -57,9 +66,11 @@ def kustomize_overlay(source: Path, options: Mapping[str, Any], at: Path) -> dic
             {"name": r["name"], "count": int(r["count"])} for r in options["replicas"]
         ]
     if options.get("components"):
-        overlay["components"] = [_relative(source / c, at) for c in options["components"]]
+        overlay["components"] = [
+            _relative(confinement.resolve(str(c), base=source), at) for c in options["components"]
+        ]
     if options.get("patches"):
-        overlay["patches"] = [_patch(source, patch) for patch in options["patches"]]
+        overlay["patches"] = [_patch(source, patch, confinement) for patch in options["patches"]]
     return overlay
 
 
@@ -93,10 +104,24 @@ def parse_image(image: str) -> dict[str, str]:
     return entry
 
 
-def _patch(source: Path, patch: Mapping[str, Any]) -> dict[str, Any]:
+def libraries(settings: Mapping[str, Any], confinement: Confinement) -> list[str]:
+    """A Jsonnet source's ``libs``, each resolved from the repository root and inside it.
+
+    Raises:
+        OutsideRepository: a library folder outside the repository.
+    """
+    libs = settings.get("libs") or []
+    return [
+        str(confinement.resolve(lib, absolute="root"))
+        for lib in (libs if isinstance(libs, list) else [])
+        if isinstance(lib, str)
+    ]
+
+
+def _patch(source: Path, patch: Mapping[str, Any], confinement: Confinement) -> dict[str, Any]:
     entry = {key: value for key, value in patch.items() if key != "path"}
     if patch.get("path"):
-        entry["patch"] = read_text(source / str(patch["path"]))
+        entry["patch"] = read_text(confinement.resolve(str(patch["path"]), base=source))
     if "target" in entry:
         entry["target"] = {k: v for k, v in entry["target"].items() if v}
     return entry

@@ -27,11 +27,17 @@ from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
 from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache, text_key
+from gitops_schema.render.confine import Confinement, OutsideRepository
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.envsubst import SubstitutionError, envsubst
 from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
 from gitops_schema.render.inputs import Inputs, collect_inputs
-from gitops_schema.render.kustomize import RenderResult, max_workers, report_remote
+from gitops_schema.render.kustomize import (
+    RenderResult,
+    max_workers,
+    report_outside,
+    report_remote,
+)
 from gitops_schema.render.manifests import (
     find_object,
     object_data,
@@ -46,6 +52,7 @@ __all__ = [
     "FluxOptions",
     "render_flux_kustomization",
     "render_flux_kustomizations",
+    "source_path",
     "substitute",
 ]
 
@@ -67,6 +74,8 @@ class FluxOptions:
     allow_network: bool = False
     """Let kustomize fetch remote resources (``https://``, ``github.com/...``) instead of
     naming each one in a diagnostic."""
+    allow_outside: tuple[Path, ...] = ()
+    """Folders outside the source that a build may still read (``--allow-outside``)."""
 
 
 def render_flux_kustomization(
@@ -194,7 +203,16 @@ def _prepare(
     root = _source_root(model.spec, namespace, repository, sources, result.report, where)
     if root is None:
         return result
-    folder = _secure_join(root, model.spec.path or "")
+    confinement = Confinement.of(root, options.allow_outside)
+    try:
+        # The folder built is one of the source (it is built in a copy of the source); what
+        # it names may be in a trusted folder.
+        folder = source_path(Confinement(confinement.root), model.spec.path or "")
+    except OutsideRepository as error:
+        result.report.emit(
+            "render-outside-repository", Severity.ERROR, f"spec.path {error}: not read", where
+        )
+        return result
     if not folder.is_dir():
         ref = model.spec.source_ref
         key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
@@ -217,7 +235,12 @@ def _prepare(
         result.report.emit("render-flux-build-failed", Severity.ERROR, str(error), where)
         return result
     content = yaml.dump(generated, Dumper=yaml.CSafeDumper, sort_keys=False)
-    inputs = collect_inputs(folder, generated.get("components", []), components)
+    inputs = collect_inputs(
+        folder, generated.get("components", []), components, confinement=confinement
+    )
+    if inputs.outside:
+        report_outside(result.report, inputs.outside, where)
+        return result
     if inputs.remote and not options.allow_network:
         report_remote(result.report, inputs.remote, where)
         return result
@@ -358,18 +381,16 @@ def _source_root(
     return None
 
 
-def _secure_join(root: Path, path: str) -> Path:
-    # Like Flux's SecureJoin: ".." and absolute paths cannot leave the source root.
-    parts: list[str] = []
-    for part in Path(path).parts:
-        if part in ("/", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return root.joinpath(*parts)
+def source_path(confinement: Confinement, path: str) -> Path:
+    """A path of a Flux source, as Flux joins it to the artifact: from its root, inside it.
+
+    An absolute path is read from the root of the artifact (Flux's ``SecureJoin``); one
+    that climbs above the root, or reaches outside through a symlink, is refused.
+
+    Raises:
+        OutsideRepository: the path leaves the source.
+    """
+    return confinement.resolve(path or ".", absolute="root")
 
 
 _ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi")

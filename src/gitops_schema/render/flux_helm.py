@@ -33,7 +33,14 @@ from gitops_schema.render.charts import (
     prepared_chart,
     template_chart,
 )
+from gitops_schema.render.confine import (
+    OUTSIDE,
+    Confinement,
+    OutsideRepository,
+    escaping_links,
+)
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, find_kustomize
+from gitops_schema.render.flux import source_path
 from gitops_schema.render.helm_values import (
     ValuesPathError,
     merge_values,
@@ -76,6 +83,7 @@ def render_helm_release(
     engine: KustomizeEngine | None = None,
     helm: HelmEngine | None = None,
     cache: RenderCache | None = None,
+    allow_outside: Sequence[Path] = (),
 ) -> RenderResult:
     """Render a Flux HelmRelease to the objects helm-controller would install.
 
@@ -96,6 +104,7 @@ def render_helm_release(
         engine: the kustomize that runs ``postRenderers``; found when needed.
         helm: the Helm engine; the in-process one when omitted.
         cache: where rendered outputs are stored by chart content, values and settings.
+        allow_outside: folders outside the source its chart and values files may be in.
 
     Returns:
         The objects, their YAML, and ``render-flux-helm-*`` diagnostics for a chart that is
@@ -114,7 +123,9 @@ def render_helm_release(
         return result
     spec = model.spec
     namespace = release.namespace or "default"
-    charts = _Charts(chart_cache, allow_network, objects, result.report, where)
+    charts = _Charts(
+        chart_cache, allow_network, objects, result.report, where, tuple(allow_outside)
+    )
     chart = _chart(spec, namespace, repository, sources or {}, charts)
     if chart is None:
         return result
@@ -180,6 +191,8 @@ class _Charts:
     """The HelmRepository and OCIRepository objects that give chart URLs."""
     report: Report
     where: Location
+    allowed: tuple[Path, ...]
+    """Folders outside the source that charts and values files may be in."""
 
     def repository_chart(self, chart: str, version: str, source: str, url: str) -> Path | None:
         """The chart, cached or fetched from ``url``; None once a diagnostic says why not.
@@ -233,7 +246,30 @@ def _chart(
     if kind == "GitRepository" or (kind == "Bucket" and key in sources):
         # The chart is a path of the source: the repository, unless mapped elsewhere.
         root = sources.get(key, repository)
-        folder = (root / template.chart).resolve()
+        confinement = Confinement.of(root, charts.allowed)
+        try:
+            folder = source_path(confinement, template.chart)
+            files = [source_path(confinement, f) for f in template.values_files]
+        except OutsideRepository as error:
+            report.emit(
+                "render-outside-repository",
+                Severity.ERROR,
+                f"spec.chart.spec of {kind} {template.source_ref.name}: {error}: not read",
+                where,
+            )
+            return None
+        links = list(escaping_links(folder, confinement))
+        if links:
+            # A source artifact holds no symlinks: Helm would follow these out of it.
+            report.emit(
+                "render-outside-repository",
+                Severity.ERROR,
+                f"spec.chart.spec.chart {template.chart!r} holds symlinks that point "
+                f"{OUTSIDE}: {', '.join(confinement.shown(link) for link in links[:5])}: "
+                "not read",
+                where,
+            )
+            return None
         if not (folder / "Chart.yaml").is_file():
             report.emit(
                 "render-flux-helm-chart-unavailable",
@@ -243,7 +279,6 @@ def _chart(
                 where,
             )
             return None
-        files = [(root / f).resolve() for f in template.values_files]
     else:
         version = template.version or "*"
         ref = template.source_ref
@@ -262,13 +297,36 @@ def _chart(
             return None
         folder = found
         # In a HelmRepository chart the value files are files of the chart itself.
-        files = [Path(f) for f in template.values_files]
+        try:
+            files = [_chart_file(found, f) for f in template.values_files]
+        except OutsideRepository as error:
+            report.emit(
+                "render-outside-repository",
+                Severity.ERROR,
+                f"spec.chart.spec.valuesFiles {error} (of the chart): not read",
+                where,
+            )
+            return None
     try:
         defaults = _values_files(folder, files, ignore_missing=template.ignore_missing_values_files)
     except ChartError as error:
         report.emit("render-flux-helm-values-missing", Severity.ERROR, str(error), where)
         return None
     return folder, defaults
+
+
+def _chart_file(chart: Path, path: str) -> Path:
+    """A file of a repository chart, which is a folder or a ``.tgz`` (read once unpacked).
+
+    Raises:
+        OutsideRepository: the path leaves the chart.
+    """
+    if chart.is_file():
+        # Checked against the unpacked chart by _values_files.
+        if path.startswith("/") or ".." in path.split("/") or "\0" in path:
+            raise OutsideRepository(path, f"leaves the chart: {OUTSIDE}")
+        return Path(path)
+    return source_path(Confinement.of(chart), path)
 
 
 def _referenced_chart(
@@ -349,6 +407,8 @@ def _values_files(
     merged: dict[str, Any] = {}
     for file in files:
         path = file if file.is_absolute() else chart / file
+        if not Confinement.of(chart).contains(path) and not file.is_absolute():
+            raise ChartError(f"values file {file} is a symlink that points {OUTSIDE}")
         if not path.is_file():
             if ignore_missing:
                 continue

@@ -15,6 +15,7 @@ from gitops_schema.load.plain import InputError, first_yaml_value, read_text
 from gitops_schema.location import Location
 from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find_kustomize
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.manifests import dump_stream, parse_stream
@@ -26,6 +27,7 @@ __all__ = [
     "build_kustomizations",
     "max_workers",
     "prebuild_kustomizations",
+    "report_outside",
     "report_remote",
 ]
 
@@ -69,6 +71,12 @@ def report_remote(report: Report, urls: Sequence[str], where: Location) -> None:
         )
 
 
+def report_outside(report: Report, outside: Sequence[str], where: Location) -> None:
+    """A ``render-outside-repository`` error for each path of a build that leaves it."""
+    for sentence in dict.fromkeys(outside):
+        report.emit("render-outside-repository", Severity.ERROR, f"{sentence}: not read", where)
+
+
 def build_kustomization(
     path: Path,
     *,
@@ -76,6 +84,7 @@ def build_kustomization(
     engine: KustomizeEngine | None = None,
     cache: RenderCache | None = None,
     location: Location | None = None,
+    confinement: Confinement | None = None,
 ) -> RenderResult:
     """Build the kustomization folder ``path`` as ``kubectl kustomize`` does.
 
@@ -85,11 +94,15 @@ def build_kustomization(
         engine: the kustomize to run; found with :func:`find_kustomize` when omitted.
         cache: where outputs are stored by input hash; no caching when omitted.
         location: where to pin diagnostics; the kustomization file when omitted.
+        confinement: the repository the build may read (when omitted, the git work tree
+            ``path`` is in, or ``path`` itself): a build naming anything outside it is
+            refused before kustomize runs, whatever the load restrictor of ``options``.
 
     Returns:
         The objects and the exact output, or an error diagnostic (``render-kustomize-failed``
         with kustomize's message, ``render-remote-resource`` naming a URL that is not
-        fetched offline).
+        fetched offline, ``render-outside-repository`` naming a path that leaves the
+        repository).
 
     Raises:
         ToolNotFound: no kustomize engine is installed.
@@ -106,7 +119,10 @@ def build_kustomization(
             where,
         )
         return result
-    inputs = collect_inputs(path)
+    inputs = collect_inputs(path, confinement=confinement)
+    if inputs.outside:
+        report_outside(result.report, inputs.outside, where)
+        return result
     if inputs.remote and not options.allow_network:
         report_remote(result.report, inputs.remote, where)
         return result
@@ -137,8 +153,11 @@ def build_kustomizations(
     engine: KustomizeEngine | None = None,
     cache: RenderCache | None = None,
     workers: int | None = None,
+    confinement: Confinement | None = None,
 ) -> list[RenderResult]:
     """Build many kustomization folders in parallel; results in the order of ``paths``.
+
+    ``confinement`` is the repository every build may read (each folder alone when None).
 
     Raises:
         ToolNotFound: no kustomize engine is installed.
@@ -147,7 +166,9 @@ def build_kustomizations(
     with ThreadPoolExecutor(max_workers=workers or max_workers()) as pool:
         return list(
             pool.map(
-                lambda path: build_kustomization(path, options=options, engine=engine, cache=cache),
+                lambda path: build_kustomization(
+                    path, options=options, engine=engine, cache=cache, confinement=confinement
+                ),
                 paths,
             )
         )
@@ -159,13 +180,17 @@ _ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi", "helmCharts", "helmGlob
 
 
 def prebuild_kustomizations(
-    paths: Sequence[Path], *, cache: RenderCache, engine: KustomizeEngine | None = None
+    builds: Sequence[tuple[Path, Confinement]],
+    *,
+    cache: RenderCache,
+    engine: KustomizeEngine | None = None,
 ) -> int:
     """Build ahead, in shared kustomize runs, folders :func:`build_kustomization` will build.
 
     Each output is stored in ``cache`` under the key :func:`build_kustomization` looks up,
-    exactly as kustomize prints it for the folder alone. Folders cached already, or that
-    cannot share a run (a file outside their folder, a missing or remote input, fields
+    exactly as kustomize prints it for the folder alone. ``builds`` are folders, each with
+    the repository it may read. Folders cached already, or that cannot share a run (a
+    file outside their folder or their repository, a missing or remote input, fields
     only a root may set, rules kustomize applies run-wide), are left to
     :func:`build_kustomization`, as are builds that fail.
 
@@ -176,13 +201,20 @@ def prebuild_kustomizations(
         ToolNotFound: no kustomize engine is installed.
     """
     engine = engine or find_kustomize()
-    builds: list[SharedBuild] = []
+    shared: list[SharedBuild] = []
     keys: list[str] = []
     empty_schema: list[bool] = []
-    for folder in dict.fromkeys(path.resolve() for path in paths):
+    for folder, confinement in dict.fromkeys((path.resolve(), c) for path, c in builds):
         file = kustomization_file(folder)
-        inputs = collect_inputs(folder)
-        if file is None or inputs.remote or inputs.missing or inputs.escapes or inputs.run_wide:
+        inputs = collect_inputs(folder, confinement=confinement)
+        if (
+            file is None
+            or inputs.remote
+            or inputs.missing
+            or inputs.escapes
+            or inputs.run_wide
+            or inputs.outside
+        ):
             continue
         key = inputs.key(engine.version, *KustomizeOptions().flags())
         if cache.get(key) is not None:
@@ -195,16 +227,16 @@ def prebuild_kustomizations(
         if not isinstance(spec, dict) or any(name in spec for name in _ROOT_ONLY):
             continue
         root = Path(os.path.commonpath([folder, *inputs.files]))
-        builds.append(SharedBuild(root, folder, text))
+        shared.append(SharedBuild(root, folder, text))
         keys.append(key)
         empty_schema.append(not builtin_schema_needed(spec, folder))
-    if len(builds) < 2:
+    if len(shared) < 2:
         return 0
     texts = run_shared(
-        builds,
+        shared,
         engine,
         empty_schema=empty_schema,
-        clashes=[set() for _ in builds],
+        clashes=[set() for _ in shared],
         workers=max_workers(),
     )
     stored = 0

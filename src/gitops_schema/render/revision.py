@@ -6,6 +6,7 @@ is written from git's object store (no checkout, the work tree is untouched).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,5 +31,10 @@ def materialized(path: Path, revision: str | None) -> Iterator[Path]:
         for file in files:
             target = root / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(tree.read(file))
+            if file.link:
+                # A link stays a link, as in a checkout: where it points is then checked
+                # like any other, never read as the text of a file.
+                target.symlink_to(os.fsdecode(tree.read(file)))
+            else:
+                target.write_bytes(tree.read(file))
         yield root
