@@ -37,6 +37,7 @@ from tests import postgres  # noqa: E402
 
 from gitops_schema.analytics import definitions as d  # noqa: E402
 from gitops_schema.analytics import reports, rollups  # noqa: E402
+from gitops_schema.analytics.snapshot import read_snapshot  # noqa: E402
 from gitops_schema.store import db, migrate  # noqa: E402
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -166,7 +167,7 @@ def main() -> None:
         with autocommit.connect() as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
             rolled_rows = connection.exec_driver_sql(
-                "SELECT COUNT(*) FROM analytics_sync_rollup"
+                "SELECT COUNT(*) FROM analytics_sync_daily"
             ).scalar()
         print(
             f"rollup installed (triggers + backfill) in {time.perf_counter() - begin:.1f} s: "
@@ -184,9 +185,12 @@ def main() -> None:
         print(f"\n{'report':<34}{'naive (raw)':>14}{'report':>12}{'ratio':>9}")
         with engine.connect() as connection:
             for label, window in windows.items():
-                naive_s, naive = _timed(lambda w=window: d.sync_statistics(connection, w, None))
+                repeat = 1 if label == "whole year" else 3
+                naive_s, naive = _timed(
+                    lambda w=window: d.sync_statistics(connection, w, None), repeat
+                )
                 fast_s, fast = _timed(
-                    lambda w=window: rollups.sync_statistics_rolled(connection, w, None)
+                    lambda w=window: rollups.sync_statistics_rolled(connection, w, None), repeat
                 )
                 assert sorted(naive, key=repr) == sorted(fast, key=repr), "different figures"
                 print(
@@ -216,6 +220,10 @@ def main() -> None:
             )
             stats_s, _ = _timed(lambda: reports.sync_stats(connection, window, scope))
             print(f"{'sync-stats report, 30 days':<34}{'':>14}{stats_s * 1000:>9.0f} ms")
+            p95_s, _ = _timed(lambda: d.sync_p95(connection, window, None))
+            print(f"{'  of which the exact p95 (raw)':<34}{'':>14}{p95_s * 1000:>9.0f} ms")
+            snapshot_s, _ = _timed(lambda: read_snapshot(connection, ("prod*",), end), 1)
+            print(f"{'/metrics snapshot':<34}{'':>14}{snapshot_s * 1000:>9.0f} ms")
 
         sample = options.trigger_sample
         insert = f"""
@@ -231,13 +239,13 @@ def main() -> None:
             connection.execute(text(insert), {"digest": "with-trigger"})
             with_trigger = time.perf_counter() - begin
             connection.exec_driver_sql(
-                "ALTER TABLE sync_operations DISABLE TRIGGER analytics_sync_rollup"
+                "ALTER TABLE sync_operations DISABLE TRIGGER analytics_sync_daily"
             )
             begin = time.perf_counter()
             connection.execute(text(insert), {"digest": "without"})
             without = time.perf_counter() - begin
             connection.exec_driver_sql(
-                "ALTER TABLE sync_operations ENABLE TRIGGER analytics_sync_rollup"
+                "ALTER TABLE sync_operations ENABLE TRIGGER analytics_sync_daily"
             )
         print(
             f"\ningest: {sample} rows in {with_trigger:.2f} s with the rollup trigger, "

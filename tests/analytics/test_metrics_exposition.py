@@ -33,7 +33,6 @@ def _snapshot() -> MetricsSnapshot:
         ],
         sync_operations={(WEB, "Succeeded"): 7, (WEB, "Failed"): 2, (API, "Succeeded"): 3},
         deployments={(WEB, "production"): (5, 1), (API, "other"): (2, 0)},
-        stored_by_origin={"webhook": 10, "poll": 2},
         dora=DoraGauges(
             "30d",
             2.5,

@@ -14,7 +14,7 @@ from gitops_schema.analytics import rollups
 from gitops_schema.store import db, migrate
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
-from gitops_schema.store.sources import flux
+from gitops_schema.store.sources import argocd, flux
 
 from . import history
 
@@ -64,6 +64,17 @@ def test_rollup_equals_raw_rows(db_url: str, tmp_path: Path) -> None:
         )
         for _ in range(rng.choice([1, 1, 2])):
             ingest(engine, [flux.parse_event(body, cluster="prod-eu")], origin=Origin.WEBHOOK)
+    # and the store's merges (updates): a Running operation completes, then its history entry
+    # arrives and moves its finish
+    running = history.Sync("2026-03-05T10:00:00Z", "", "Running", "c4")
+    done = history.Sync("2026-03-05T10:00:00Z", "2026-03-05T10:03:00Z", "Succeeded", "c4")
+    late = history.Sync("2026-03-05T10:00:00Z", "2026-03-05T10:02:59Z", "Succeeded", "c4")
+    for op, kept in ((running, []), (done, [done]), (done, [late])):
+        status = history._status(op, kept, "Healthy", "2026-03-05T10:04:00Z", shas)
+        if not op.finished:
+            del status["operationState"]["finishedAt"], status["reconciledAt"]
+        body = history._app("web-prod", "prod-eu", status)
+        ingest(engine, [argocd.parse_webhook(body)], origin=Origin.WEBHOOK)
     for window in windows:
         _same(engine, window)
     engine.dispose()

@@ -241,24 +241,33 @@ def percentile_95(n: int, around: Mapping[int, float]) -> float:
     return low + (around[rank + 1] - low) * remainder / denominator
 
 
-def sync_statistics(
+def sync_p95(
     connection: Connection, window: Window, ids: Collection[int] | None
-) -> list[SyncStat]:
-    """Count and average / min / max / p95 duration per object and status in the window."""
-    params = {"start": window.start, "end": window.end}
-    sql, extra = _ids(_SYNC_STATS, ids)
-    rows = connection.execute(
-        _bind(text(sql.replace("{column}", "s.object_id")), ids), {**params, **extra}
-    ).all()
+) -> dict[tuple[int, str], float]:
+    """The p95 duration per ``(object_id, status)`` with a known duration in the window."""
     sql, extra = _ids(_SYNC_P95, ids)
     around: dict[tuple[int, str], dict[int, float]] = {}
     sizes: dict[tuple[int, str], int] = {}
     for row in connection.execute(
-        _bind(text(sql.replace("{column}", "s.object_id")), ids), {**params, **extra}
+        _bind(text(sql.replace("{column}", "s.object_id")), ids),
+        {"start": window.start, "end": window.end, **extra},
     ):
         key = (int(row.object_id), str(row.status))
         around.setdefault(key, {})[int(row.rank)] = float(row.duration)
         sizes[key] = int(row.n)
+    return {key: percentile_95(sizes[key], around[key]) for key in sizes}
+
+
+def sync_statistics(
+    connection: Connection, window: Window, ids: Collection[int] | None
+) -> list[SyncStat]:
+    """Count and average / min / max / p95 duration per object and status in the window."""
+    sql, extra = _ids(_SYNC_STATS, ids)
+    rows = connection.execute(
+        _bind(text(sql.replace("{column}", "s.object_id")), ids),
+        {"start": window.start, "end": window.end, **extra},
+    ).all()
+    p95 = sync_p95(connection, window, ids)
     stats = []
     for row in rows:
         key = (int(row.object_id), str(row.status))
@@ -271,7 +280,7 @@ def sync_statistics(
                 avg_seconds=rounded(float(row.total) / timed) if timed else None,
                 min_seconds=rounded(row.min_seconds),
                 max_seconds=rounded(row.max_seconds),
-                p95_seconds=rounded(percentile_95(sizes[key], around[key])) if timed else None,
+                p95_seconds=rounded(p95[key]) if timed else None,
             )
         )
     return stats
@@ -295,6 +304,8 @@ failure_signals AS (
 
 # An Argo CD sync that Succeeded "with health Healthy": the object was Healthy at its finish,
 # or the next health it reached was Healthy and no other operation finished before that.
+# Signals and signs are taken with ORDER BY ... LIMIT 1, so the (object_id, finished_at)
+# index is walked in time order and stops at the first one.
 _HEALTH_SIGNS: Final = """
 health_signs AS (
     SELECT s.object_id AS object_id, s.finished_at AS at
@@ -328,18 +339,20 @@ windowed AS (
     FROM deployments d
     WHERE d.finished_at >= :start AND d.finished_at < :end AND {{ids}}
 ),
-failed AS (
+failed AS MATERIALIZED (
     SELECT w.id, w.object_id, w.revision, w.previous_revision, w.started_at, w.finished_at,
-           (SELECT MIN(f.at) FROM failure_signals f
+           (SELECT f.at FROM failure_signals f
             WHERE f.object_id = w.object_id AND f.at > w.finished_at
-              AND (w.next_at IS NULL OR f.at < w.next_at)) AS failed_at
+              AND (w.next_at IS NULL OR f.at < w.next_at)
+            ORDER BY f.at LIMIT 1) AS failed_at
     FROM windowed w
 )
 SELECT failed.id, failed.object_id, failed.revision, failed.previous_revision,
        failed.started_at, failed.finished_at, failed.failed_at,
-       (SELECT MIN(h.at) FROM health_signs h
+       (SELECT h.at FROM health_signs h
         WHERE failed.failed_at IS NOT NULL AND h.object_id = failed.object_id
-          AND h.at > failed.failed_at) AS recovered_at
+          AND h.at > failed.failed_at
+        ORDER BY h.at LIMIT 1) AS recovered_at
 FROM failed
 ORDER BY failed.finished_at, failed.id"""
 

@@ -133,12 +133,6 @@ INGEST_REQUESTS: Final = Metric(
     "Webhook deliveries received by this process, by source and HTTP status code.",
     ("source", "code"),
 )
-STORED_SYNC_OPERATIONS: Final = Metric(
-    "gitops_schema_stored_sync_operations",
-    "counter",
-    "Sync operations in the store, by how they arrived (webhook, poll, import).",
-    ("origin",),
-)
 
 ALL_METRICS: Final = (
     APP_INFO,
@@ -155,5 +149,4 @@ ALL_METRICS: Final = (
     DORA_RECOVERY_TIME,
     DORA_LEVEL,
     INGEST_REQUESTS,
-    STORED_SYNC_OPERATIONS,
 )

@@ -1,15 +1,17 @@
 """Rollups of the sync operations, maintained by the database on every ingest.
 
-``analytics_sync_rollup`` counts completed sync operations per object, status, UTC day and
-duration (a histogram: count, sum, min, max and the exact p95 all follow from it). Triggers on
-``sync_operations`` (plpgsql on PostgreSQL, SQL triggers on SQLite) keep it exact under
-inserts, the store's merges (a history entry completing an operation changes its finish and
-duration) and deletes, whatever process writes. :func:`ensure` creates the table, the
-triggers and an index the reports need, and fills the table from the rows already stored,
-in one transaction that blocks writers meanwhile, so nothing is counted twice or missed.
+``analytics_sync_daily`` holds, per object, UTC day and status, the number of completed sync
+operations, how many have a known duration, and the sum, minimum and maximum of those
+durations. Triggers on ``sync_operations`` (plpgsql on PostgreSQL, SQL triggers on SQLite)
+keep it exact whatever process writes: an insert is added in place; an update (the store
+merges a history entry into its operation, which changes the finish and the duration) or a
+delete recomputes the day it touched from the raw rows. :func:`ensure` creates the table, the
+triggers and an index the reports need, and fills the table from the rows already stored, in
+one transaction that blocks writers meanwhile, so nothing is counted twice or missed.
 
-Reports read whole UTC days inside their window from the rollup and only the partial days at
-its two ends from the raw rows (:func:`sync_histogram`).
+The sync statistics read whole UTC days inside their window from the rollup and only the
+partial days at its two ends from the raw rows. The exact p95 needs every duration of the
+window, so it is always read from the raw rows (:func:`sync_statistics_rolled`).
 """
 
 from __future__ import annotations
@@ -22,43 +24,50 @@ from typing import Any, Final
 from sqlalchemy import BindParameter, Connection, Engine, bindparam, inspect, text
 
 from gitops_schema.analytics.definitions import (
-    PERCENTILE,
     SyncStat,
     Window,
-    percentile_95,
     rounded,
+    sync_p95,
 )
 from gitops_schema.analytics.tables import ensure as ensure_tables
 from gitops_schema.store.tables import UtcTime
 
-VERSION: Final = 1
+VERSION: Final = 3
 _STATUS: Final = "CASE WHEN {row}.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END"
 _COMPLETED: Final = (
     "{row}.phase IN ('Succeeded', 'Failed', 'Error') AND {row}.finished_at IS NOT NULL"
 )
 
 _TABLE: Final = """
-CREATE TABLE IF NOT EXISTS analytics_sync_rollup (
+CREATE TABLE analytics_sync_daily (
     object_id BIGINT NOT NULL,
-    status VARCHAR(16) NOT NULL,
     day CHAR(10) NOT NULL,
-    timed SMALLINT NOT NULL,
-    duration DOUBLE PRECISION NOT NULL,
+    status VARCHAR(16) NOT NULL,
     operations BIGINT NOT NULL,
-    PRIMARY KEY (object_id, day, status, timed, duration)
+    timed BIGINT NOT NULL,
+    total DOUBLE PRECISION NOT NULL,
+    min_seconds DOUBLE PRECISION,
+    max_seconds DOUBLE PRECISION,
+    PRIMARY KEY (object_id, day, status)
 )"""
 _DAY_INDEX: Final = (
-    "CREATE INDEX IF NOT EXISTS analytics_ix_sync_rollup_day ON analytics_sync_rollup (day)"
+    "CREATE INDEX IF NOT EXISTS analytics_ix_sync_daily_day ON analytics_sync_daily (day)"
 )
-# failure signals and health signs are looked up per object in time order
-_OPERATIONS_INDEX: Final = (
+# failure signals, health signs and recomputed days are looked up per object in time order;
+# failures and successes have an index each, so the first one after a time is one probe
+_OPERATIONS_INDEXES: Final = (
     "CREATE INDEX IF NOT EXISTS analytics_ix_sync_operations_object_finished "
-    "ON sync_operations (object_id, finished_at)"
+    "ON sync_operations (object_id, finished_at)",
+    "CREATE INDEX IF NOT EXISTS analytics_ix_sync_operations_failures "
+    "ON sync_operations (object_id, finished_at) WHERE phase IN ('Failed', 'Error')",
+    "CREATE INDEX IF NOT EXISTS analytics_ix_sync_operations_successes "
+    "ON sync_operations (object_id, finished_at) WHERE phase = 'Succeeded'",
 )
 _STATE: Final = """
 CREATE TABLE IF NOT EXISTS analytics_rollup_state (
     name VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL
 )"""
+_COLUMNS: Final = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
 
 
 def _day(dialect: str, column: str) -> str:
@@ -67,66 +76,111 @@ def _day(dialect: str, column: str) -> str:
     return f"substr({column}, 1, 10)"
 
 
-def _values(dialect: str, row: str) -> str:
+def _day_range(dialect: str, row: str) -> str:
+    """SQL: ``s.finished_at`` falls on the UTC day of ``row``'s finish (index-friendly)."""
+    if dialect == "postgresql":
+        start = f"(date_trunc('day', {row}.finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
+        return f"s.finished_at >= {start} AND s.finished_at < {start} + INTERVAL '1 day'"
+    day = f"substr({row}.finished_at, 1, 10)"
+    return f"s.finished_at >= {day} AND s.finished_at < date({day}, '+1 day')"
+
+
+def _smaller(dialect: str, a: str, b: str) -> str:
+    if dialect == "postgresql":
+        return f"LEAST({a}, {b})"  # LEAST and GREATEST skip nulls
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE min({a}, {b}) END"
+
+
+def _larger(dialect: str, a: str, b: str) -> str:
+    if dialect == "postgresql":
+        return f"GREATEST({a}, {b})"
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE max({a}, {b}) END"
+
+
+def _add(dialect: str, row: str) -> str:
+    """SQL adding the completed operation ``row`` (NEW) to its day."""
+    duration = f"{row}.duration_seconds"
+    current = "analytics_sync_daily"
     return (
-        f"{row}.object_id, {_STATUS.format(row=row)}, {_day(dialect, row + '.finished_at')}, "
-        f"CASE WHEN {row}.duration_seconds IS NULL THEN 0 ELSE 1 END, "
-        f"COALESCE({row}.duration_seconds, 0)"
+        f"INSERT INTO analytics_sync_daily ({_COLUMNS}) VALUES ({row}.object_id, "
+        f"{_day(dialect, row + '.finished_at')}, {_STATUS.format(row=row)}, 1, "
+        f"CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, COALESCE({duration}, 0), "
+        f"{duration}, {duration}) "
+        "ON CONFLICT (object_id, day, status) DO UPDATE SET "
+        f"operations = {current}.operations + 1, "
+        f"timed = {current}.timed + excluded.timed, total = {current}.total + excluded.total, "
+        f"min_seconds = {_smaller(dialect, current + '.min_seconds', 'excluded.min_seconds')}, "
+        f"max_seconds = {_larger(dialect, current + '.max_seconds', 'excluded.max_seconds')}"
     )
 
 
-_KEY: Final = "object_id, day, status, timed, duration"
-
-
-def _upsert(dialect: str, row: str, delta: str) -> str:
-    return (
-        f"INSERT INTO analytics_sync_rollup (object_id, status, day, timed, duration, operations) "
-        f"VALUES ({_values(dialect, row)}, {delta}) ON CONFLICT ({_KEY}) DO UPDATE SET "
-        f"operations = analytics_sync_rollup.operations + {delta}"
-    )
+def _recompute(dialect: str, row: str) -> list[str]:
+    """SQL recomputing the day of ``row`` (OLD or NEW) from the raw rows."""
+    day, status = _day(dialect, row + ".finished_at"), _STATUS.format(row=row)
+    return [
+        f"DELETE FROM analytics_sync_daily WHERE object_id = {row}.object_id "
+        f"AND day = {day} AND status = {status}",
+        f"INSERT INTO analytics_sync_daily ({_COLUMNS}) "
+        f"SELECT {row}.object_id, {day}, {status}, COUNT(*), COUNT(s.duration_seconds), "
+        "COALESCE(SUM(s.duration_seconds), 0), MIN(s.duration_seconds), "
+        "MAX(s.duration_seconds) FROM sync_operations s "
+        f"WHERE s.object_id = {row}.object_id AND {_COMPLETED.format(row='s')} "
+        f"AND {_STATUS.format(row='s')} = {status} AND {_day_range(dialect, row)} "
+        "HAVING COUNT(*) > 0",
+    ]
 
 
 def _postgres_triggers() -> list[str]:
     new, old = _COMPLETED.format(row="NEW"), _COMPLETED.format(row="OLD")
+    recompute_old = ";\n        ".join(_recompute("postgresql", "OLD"))
+    recompute_new = ";\n        ".join(_recompute("postgresql", "NEW"))
     return [
         f"""
-CREATE OR REPLACE FUNCTION analytics_sync_rollup_apply() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION analytics_sync_daily_apply() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND {old} THEN
-        {_upsert("postgresql", "OLD", "-1")};
+    IF TG_OP = 'INSERT' THEN
+        IF {new} THEN
+            {_add("postgresql", "NEW")};
+        END IF;
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND {new} THEN
-        {_upsert("postgresql", "NEW", "1")};
+    IF {old} THEN
+        {recompute_old};
+    END IF;
+    IF TG_OP = 'UPDATE' AND {new} THEN
+        {recompute_new};
     END IF;
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql""",
-        "DROP TRIGGER IF EXISTS analytics_sync_rollup ON sync_operations",
-        "CREATE TRIGGER analytics_sync_rollup AFTER INSERT OR UPDATE OR DELETE "
-        "ON sync_operations FOR EACH ROW EXECUTE FUNCTION analytics_sync_rollup_apply()",
+        "DROP TRIGGER IF EXISTS analytics_sync_daily ON sync_operations",
+        "CREATE TRIGGER analytics_sync_daily AFTER INSERT OR UPDATE OR DELETE "
+        "ON sync_operations FOR EACH ROW EXECUTE FUNCTION analytics_sync_daily_apply()",
     ]
 
 
 def _sqlite_triggers() -> list[str]:
     new, old = _COMPLETED.format(row="NEW"), _COMPLETED.format(row="OLD")
     return [
-        f"CREATE TRIGGER IF NOT EXISTS analytics_sync_rollup_{name} AFTER {event} "
-        f"ON sync_operations WHEN {condition} BEGIN {_upsert('sqlite', row, delta)}; END"
-        for name, event, condition, row, delta in (
-            ("insert", "INSERT", new, "NEW", "1"),
-            ("update_old", "UPDATE", old, "OLD", "-1"),
-            ("update_new", "UPDATE", new, "NEW", "1"),
-            ("delete", "DELETE", old, "OLD", "-1"),
+        f"CREATE TRIGGER IF NOT EXISTS analytics_sync_daily_{name} AFTER {event} "
+        f"ON sync_operations WHEN {condition} BEGIN {'; '.join(body)}; END"
+        for name, event, condition, body in (
+            ("insert", "INSERT", new, [_add("sqlite", "NEW")]),
+            ("update_old", "UPDATE", old, _recompute("sqlite", "OLD")),
+            ("update_new", "UPDATE", new, _recompute("sqlite", "NEW")),
+            ("delete", "DELETE", old, _recompute("sqlite", "OLD")),
         )
     ]
 
 
 def _backfill(dialect: str) -> str:
-    values = _values(dialect, "s")
+    day, status = _day(dialect, "s.finished_at"), _STATUS.format(row="s")
     return (
-        f"INSERT INTO analytics_sync_rollup (object_id, status, day, timed, duration, operations) "
-        f"SELECT {values}, COUNT(*) FROM sync_operations s WHERE {_COMPLETED.format(row='s')} "
-        f"GROUP BY {values}"
+        f"INSERT INTO analytics_sync_daily ({_COLUMNS}) "
+        f"SELECT s.object_id, {day}, {status}, COUNT(*), COUNT(s.duration_seconds), "
+        "COALESCE(SUM(s.duration_seconds), 0), MIN(s.duration_seconds), "
+        f"MAX(s.duration_seconds) FROM sync_operations s WHERE {_COMPLETED.format(row='s')} "
+        f"GROUP BY s.object_id, {day}, {status}"
     )
 
 
@@ -160,10 +214,18 @@ def install(connection: Connection) -> None:
         return
     if dialect == "postgresql":
         connection.exec_driver_sql("LOCK TABLE sync_operations IN SHARE ROW EXCLUSIVE MODE")
+        connection.exec_driver_sql(
+            "DROP TRIGGER IF EXISTS analytics_sync_rollup ON sync_operations"
+        )
+    else:
+        for name in ("insert", "update_old", "update_new", "delete"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS analytics_sync_rollup_{name}")
     connection.exec_driver_sql("DROP TABLE IF EXISTS analytics_sync_rollup")
+    connection.exec_driver_sql("DROP TABLE IF EXISTS analytics_sync_daily")
     connection.exec_driver_sql(_TABLE)
     connection.exec_driver_sql(_DAY_INDEX)
-    connection.exec_driver_sql(_OPERATIONS_INDEX)
+    for index in _OPERATIONS_INDEXES:
+        connection.exec_driver_sql(index)
     for statement in _postgres_triggers() if dialect == "postgresql" else _sqlite_triggers():
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql(_backfill(dialect))
@@ -193,13 +255,13 @@ def _full_days(start: datetime, end: datetime) -> tuple[datetime, datetime] | No
     return (midnight, last) if midnight < last else None
 
 
-def _histogram(
+def _summary(
     window: Window, ids: Collection[int] | None
 ) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
-    """SQL of the duration histogram of the operations finished in the window.
+    """SQL of per-object, per-status sums over the window.
 
-    Its rows are ``(object_id, status, timed, duration, operations)``: whole days from the
-    rollup, the partial days at the window's edges from the raw rows.
+    Its rows are ``(object_id, status, operations, timed, total, min_seconds, max_seconds)``:
+    whole days from the rollup, the partial days at the window's edges from the raw rows.
     """
     days = _full_days(window.start, window.end)
     edges = (
@@ -208,28 +270,31 @@ def _histogram(
         else [(window.start, days[0]), (days[1], window.end)]
     )
     status = _STATUS.format(row="s")
-    timed = "CASE WHEN s.duration_seconds IS NULL THEN 0 ELSE 1 END"
     only = "" if ids is None else " AND {column} IN :ids"
     parts: list[str] = []
     params: dict[str, Any] = {}
     binds: list[BindParameter[Any]] = []
     if days is not None:
         parts.append(
-            "SELECT r.object_id AS object_id, r.status AS status, r.timed AS timed, "
-            "r.duration AS duration, r.operations AS operations FROM analytics_sync_rollup r "
-            "WHERE r.day >= :first_day AND r.day < :last_day" + only.format(column="r.object_id")
+            "SELECT r.object_id AS object_id, r.status AS status, "
+            "SUM(r.operations) AS operations, SUM(r.timed) AS timed, SUM(r.total) AS total, "
+            "MIN(r.min_seconds) AS min_seconds, MAX(r.max_seconds) AS max_seconds "
+            "FROM analytics_sync_daily r WHERE r.day >= :first_day AND r.day < :last_day"
+            + only.format(column="r.object_id")
+            + " GROUP BY r.object_id, r.status"
         )
         params.update(first_day=days[0].date().isoformat(), last_day=days[1].date().isoformat())
     for index, (low, high) in enumerate(edges):
         if low >= high:
             continue
         parts.append(
-            f"SELECT s.object_id AS object_id, {status} AS status, {timed} AS timed, "
-            "COALESCE(s.duration_seconds, 0) AS duration, COUNT(*) AS operations "
+            f"SELECT s.object_id AS object_id, {status} AS status, COUNT(*) AS operations, "
+            "COUNT(s.duration_seconds) AS timed, COALESCE(SUM(s.duration_seconds), 0) AS total, "
+            "MIN(s.duration_seconds) AS min_seconds, MAX(s.duration_seconds) AS max_seconds "
             f"FROM sync_operations s WHERE {_COMPLETED.format(row='s')} "
             f"AND s.finished_at >= :low{index} AND s.finished_at < :high{index}"
             + only.format(column="s.object_id")
-            + f" GROUP BY s.object_id, {status}, {timed}, COALESCE(s.duration_seconds, 0)"
+            + f" GROUP BY s.object_id, {status}"
         )
         params.update({f"low{index}": low, f"high{index}": high})
         binds += [
@@ -240,58 +305,25 @@ def _histogram(
         params["ids"] = sorted(ids)
         binds.append(bindparam("ids", expanding=True))
     sql = (
-        "SELECT object_id, status, timed, duration, SUM(operations) AS operations FROM ("
-        + " UNION ALL ".join(parts)
-        + ") parts GROUP BY object_id, status, timed, duration HAVING SUM(operations) > 0"
+        "SELECT object_id, status, SUM(operations) AS operations, SUM(timed) AS timed, "
+        "SUM(total) AS total, MIN(min_seconds) AS min_seconds, MAX(max_seconds) AS max_seconds "
+        "FROM (" + " UNION ALL ".join(parts) + ") parts GROUP BY object_id, status "
+        "HAVING SUM(operations) > 0"
     )
     return sql, params, binds
-
-
-_ROLLED_STATS: Final = """
-WITH h AS ({histogram})
-SELECT object_id, status, SUM(operations) AS operations,
-       SUM(CASE WHEN timed = 1 THEN duration * operations END) AS total,
-       SUM(CASE WHEN timed = 1 THEN operations ELSE 0 END) AS timed,
-       MIN(CASE WHEN timed = 1 THEN duration END) AS min_seconds,
-       MAX(CASE WHEN timed = 1 THEN duration END) AS max_seconds
-FROM h GROUP BY object_id, status"""
-
-# The bars around the p95 rank r0 = floor(19 (n - 1) / 20) (0-based) and r0 + 1: a bar covers
-# the ranks [cum - operations, cum).
-_ROLLED_P95: Final = f"""
-WITH h AS ({{histogram}}),
-c AS (
-    SELECT object_id, status, duration, operations,
-           SUM(operations) OVER (PARTITION BY object_id, status ORDER BY duration
-                                 ROWS UNBOUNDED PRECEDING) AS cum,
-           SUM(operations) OVER (PARTITION BY object_id, status) AS n
-    FROM h WHERE timed = 1
-)
-SELECT object_id, status, duration, operations, cum, n FROM c
-WHERE {PERCENTILE[1]} * (cum - operations - 1) <= {PERCENTILE[0]} * (n - 1)
-  AND {PERCENTILE[0]} * (n - 1) < {PERCENTILE[1]} * cum"""
 
 
 def sync_statistics_rolled(
     connection: Connection, window: Window, ids: Collection[int] | None
 ) -> list[SyncStat]:
-    """:func:`~gitops_schema.analytics.definitions.sync_statistics`, read from the rollup."""
-    histogram, params, binds = _histogram(window, ids)
-    around: dict[tuple[int, str], dict[int, float]] = {}
-    sizes: dict[tuple[int, str], int] = {}
-    p95 = text(_ROLLED_P95.format(histogram=histogram)).bindparams(*binds)
-    for row in connection.execute(p95, params):
-        key = (int(row.object_id), str(row.status))
-        n, cum, count = int(row.n), int(row.cum), int(row.operations)
-        sizes[key] = n
-        first = PERCENTILE[0] * (n - 1) // PERCENTILE[1]
-        for rank in (first, first + 1):
-            if cum - count <= rank < cum:
-                around.setdefault(key, {})[rank] = float(row.duration)
+    """:func:`~gitops_schema.analytics.definitions.sync_statistics`, sums from the rollup.
+
+    The p95 comes from the raw rows.
+    """
+    sql, params, binds = _summary(window, ids)
+    p95 = sync_p95(connection, window, ids)
     stats = []
-    for row in connection.execute(
-        text(_ROLLED_STATS.format(histogram=histogram)).bindparams(*binds), params
-    ):
+    for row in connection.execute(text(sql).bindparams(*binds), params):
         key = (int(row.object_id), str(row.status))
         timed = int(row.timed)
         stats.append(
@@ -302,7 +334,7 @@ def sync_statistics_rolled(
                 avg_seconds=rounded(float(row.total) / timed) if timed else None,
                 min_seconds=rounded(row.min_seconds),
                 max_seconds=rounded(row.max_seconds),
-                p95_seconds=rounded(percentile_95(sizes[key], around[key])) if timed else None,
+                p95_seconds=rounded(p95[key]) if timed else None,
             )
         )
     return stats

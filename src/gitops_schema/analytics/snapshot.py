@@ -57,27 +57,26 @@ class MetricsSnapshot:
     """Operation counts by object and status."""
     deployments: dict[tuple[AppKey, str], tuple[int, int]]
     """``(deployments, failed deployments)`` by object and environment."""
-    stored_by_origin: dict[str, int]
     dora: DoraGauges
 
 
-_LAST_FINISHED: Final = """
-SELECT s.object_id AS object_id,
-       CASE WHEN s.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END AS status,
-       COUNT(*) AS operations, MAX(s.finished_at) AS last_finished
-FROM sync_operations s
-WHERE s.phase IN ('Succeeded', 'Failed', 'Error') AND s.finished_at IS NOT NULL
-GROUP BY s.object_id, CASE WHEN s.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END"""
+_OPERATIONS: Final = """
+SELECT r.object_id AS object_id, r.status AS status, SUM(r.operations) AS operations
+FROM analytics_sync_daily r GROUP BY r.object_id, r.status"""
 
-_LAST_DURATION: Final = """
-SELECT s.object_id AS object_id, s.duration_seconds AS duration
-FROM sync_operations s
-WHERE s.phase IN ('Succeeded', 'Failed', 'Error') AND s.duration_seconds IS NOT NULL
-  AND s.finished_at = (SELECT MAX(n.finished_at) FROM sync_operations n
-                       WHERE n.object_id = s.object_id AND n.duration_seconds IS NOT NULL
-                         AND n.phase IN ('Succeeded', 'Failed', 'Error'))"""
+# One index probe per object (sync_operations (object_id, finished_at)), newest first.
+_LAST: Final = """
+SELECT o.id AS object_id,
+       (SELECT MAX(s.finished_at) FROM sync_operations s
+        WHERE s.object_id = o.id AND s.phase = 'Succeeded') AS succeeded,
+       (SELECT MAX(s.finished_at) FROM sync_operations s
+        WHERE s.object_id = o.id AND s.phase IN ('Failed', 'Error')) AS failed,
+       (SELECT s.duration_seconds FROM sync_operations s
+        WHERE s.object_id = o.id AND s.phase IN ('Succeeded', 'Failed', 'Error')
+          AND s.finished_at IS NOT NULL AND s.duration_seconds IS NOT NULL
+        ORDER BY s.finished_at DESC LIMIT 1) AS duration
+FROM objects o"""
 
-_ORIGINS: Final = "SELECT origin, COUNT(*) AS operations FROM sync_operations GROUP BY origin"
 
 TRAILING: Final = timedelta(days=30)
 """The DORA gauges cover the 30 days before the scrape."""
@@ -86,7 +85,7 @@ TRAILING: Final = timedelta(days=30)
 def read_snapshot(
     connection: Connection, production: tuple[str, ...], now: datetime | None = None
 ) -> MetricsSnapshot:
-    """Everything ``/metrics`` exports, read from the store now."""
+    """Everything ``/metrics`` exports, read from the store now (its rollup installed)."""
     from gitops_schema.analytics import definitions as d
     from gitops_schema.analytics import reports
 
@@ -94,13 +93,18 @@ def read_snapshot(
     objects = d.read_objects(connection)
     by_id = {row.id: row for row in objects}
     last: dict[int, dict[str, float]] = {}
-    operations: dict[tuple[AppKey, str], int] = {}
-    clause = text(_LAST_FINISHED).columns(last_finished=UtcTime())
+    durations: dict[int, float] = {}
+    clause = text(_LAST).columns(succeeded=UtcTime(), failed=UtcTime())
     for row in connection.execute(clause):
-        last.setdefault(row.object_id, {})[row.status] = row.last_finished.timestamp()
-        operations[(by_id[row.object_id].key, row.status)] = int(row.operations)
-    durations = {
-        row.object_id: float(row.duration) for row in connection.execute(text(_LAST_DURATION))
+        for status, moment in (("Succeeded", row.succeeded), ("Failed", row.failed)):
+            if moment is not None:
+                last.setdefault(row.object_id, {})[status] = moment.timestamp()
+        if row.duration is not None:
+            durations[row.object_id] = float(row.duration)
+    operations = {
+        (by_id[row.object_id].key, str(row.status)): int(row.operations)
+        for row in connection.execute(text(_OPERATIONS))
+        if int(row.operations) > 0
     }
     details = {row.id: row for row in connection.execute(_DETAILS)}
     apps = [
@@ -125,7 +129,6 @@ def read_snapshot(
         environment = "production" if d.is_production(owner, production) else "other"
         count, failed = deployed.get((owner.key, environment), (0, 0))
         deployed[(owner.key, environment)] = (count + 1, failed + item.failed)
-    origins = {str(row.origin): int(row.operations) for row in connection.execute(text(_ORIGINS))}
     window = d.Window(until - TRAILING, until)
     dora = reports.dora(connection, window, d.Scope(env="production", production=production))
     gauges = DoraGauges(
@@ -141,7 +144,7 @@ def read_snapshot(
             "recovery_time": dora["recovery_time"]["level"],
         },
     )
-    return MetricsSnapshot(apps, operations, deployed, origins, gauges)
+    return MetricsSnapshot(apps, operations, deployed, gauges)
 
 
 _DETAILS: Final = text(

@@ -21,6 +21,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
+from gitops_schema.analytics import rollups
 from gitops_schema.analytics.levels import LEVELS
 from gitops_schema.analytics.metric_names import (
     APP_HEALTH_STATUS,
@@ -37,7 +38,6 @@ from gitops_schema.analytics.metric_names import (
     DORA_RECOVERY_TIME,
     FAILED_DEPLOYMENTS,
     INGEST_REQUESTS,
-    STORED_SYNC_OPERATIONS,
     SYNC_OPERATIONS,
 )
 from gitops_schema.analytics.metric_names import (
@@ -96,10 +96,7 @@ def snapshot_metrics(snapshot: MetricsSnapshot) -> Iterator[Metric]:
     for (key_, environment), (count, failures) in sorted(snapshot.deployments.items()):
         deployed.add_metric([*key_, environment], count)
         failed.add_metric([*key_, environment], failures)
-    stored = _counter(STORED_SYNC_OPERATIONS)
-    for origin, count in sorted(snapshot.stored_by_origin.items()):
-        stored.add_metric([origin], count)
-    yield from (operations, deployed, failed, stored)
+    yield from (operations, deployed, failed)
     yield from _dora_metrics(snapshot)
 
 
@@ -163,6 +160,7 @@ class _CachedSnapshot:
         with self._lock:
             now = time.monotonic()
             if self._taken is None or now - self._taken[0] > SCRAPE_CACHE_SECONDS:
+                rollups.ensure(self._engine)
                 with self._engine.connect() as connection:
                     self._taken = (now, read_snapshot(connection, self._production()))
             return self._taken[1]
