@@ -9,6 +9,7 @@ is unreachable, and will be stored when it returns.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from gitops_schema.store.sources.payload import PayloadError
 from gitops_schema.store.tokens import Role, Token
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
+log = logging.getLogger("gitops_schema.server")
 
 
 def observations(
@@ -68,7 +70,8 @@ def _accept(app: FastAPI, tool: str, document: Any, cluster: str) -> JSONRespons
         raise HTTPException(422, error.message) from None
     try:
         counts = write(app, delivery)
-    except OperationalError:
+    except OperationalError as error:
+        log.warning("database unavailable, delivery spooled: %s", str(error.orig).splitlines()[0])
         delivery.bodies = [redact(body) for body in bodies]
         app.state.spool.put(delivery)
         return JSONResponse({"received": len(bodies), "spooled": True}, status_code=202)

@@ -20,9 +20,10 @@ time), and ``health_transitions`` drops an observation of the status the object 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import (
@@ -31,16 +32,18 @@ from sqlalchemy import (
     Row,
     String,
     Table,
-    and_,
     bindparam,
+    case,
     delete,
     func,
+    or_,
     select,
     tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 from gitops_schema.store.records import (
     HISTORY_DIGEST,
@@ -130,47 +133,70 @@ class _Writer:
     now: datetime
     counts: IngestCounts = field(default_factory=IngestCounts)
 
-    def write(self, observations: Iterable[Observation]) -> IngestCounts:
+    def write(self, observations: Sequence[Observation]) -> IngestCounts:
+        for _, grouped in groupby(observations, key=lambda o: o.state.key):
+            group = list(grouped)
+            if len(group) > 1 and all(_event_only(o) for o in group):
+                self._event_group(group)
+            else:
+                self._each(group)
+        return self.counts
+
+    def _each(self, observations: list[Observation]) -> None:
         for observation in observations:
             object_id = self._object(observation.state)
+            # One query finds the stored rows a payload's operations can be (a payload repeats
+            # the same history entries again and again); it is re-read only after a change.
+            known = self._known(object_id, observation.operations)
             for operation in observation.operations:
-                self._operation(object_id, operation)
+                if self._operation(object_id, operation, known):
+                    known = self._known(object_id, observation.operations)
+            if observation.state.partial and observation.operations:
+                self._refresh_event_state(object_id)
             for sample in observation.health:
                 self._health(object_id, sample)
-        return self.counts
 
     # objects ---------------------------------------------------------------------------
 
     def _object(self, state: ObjectState) -> int:
+        """The object's id, its row locked for this transaction.
+
+        Its state is updated when the payload's is not older than the stored one.
+        """
         key = state.key
-        where = and_(
-            objects.c.tool == key.tool.value,
-            objects.c.cluster == key.cluster,
-            objects.c.kind == key.kind,
-            objects.c.namespace == key.namespace,
-            objects.c.name == key.name,
+        locked = (
+            select(objects.c.id, objects.c.observed_at)
+            .where(
+                objects.c.tool == key.tool.value,
+                objects.c.cluster == key.cluster,
+                objects.c.kind == key.kind,
+                objects.c.namespace == key.namespace,
+                objects.c.name == key.name,
+            )
+            .with_for_update()
         )
         values = _state_values(state)
-        inserted = self.connection.execute(
-            _insert(self.connection, objects)
-            .values(
-                tool=key.tool.value,
-                cluster=key.cluster,
-                kind=key.kind,
-                namespace=key.namespace,
-                name=key.name,
-                updated_at=self.now,
-                **values,
-            )
-            .on_conflict_do_nothing()
-            .returning(objects.c.id)
-        ).first()
-        row = self.connection.execute(
-            select(objects.c.id, objects.c.observed_at).where(where).with_for_update()
-        ).one()
         self.counts.objects += 1
-        if inserted is not None:
-            return int(row.id)
+        row = self.connection.execute(locked).first()
+        if row is None:
+            inserted = self.connection.execute(
+                _insert(self.connection, objects)
+                .values(
+                    tool=key.tool.value,
+                    cluster=key.cluster,
+                    kind=key.kind,
+                    namespace=key.namespace,
+                    name=key.name,
+                    updated_at=self.now,
+                    **values,
+                )
+                .on_conflict_do_nothing()
+                .returning(objects.c.id)
+            ).first()
+            if inserted is not None:
+                return int(inserted.id)
+            # Another writer inserted it meanwhile; its row is ours once it commits.
+            row = self.connection.execute(locked).one()
         newer = state.observed_at is not None and (
             row.observed_at is None or state.observed_at >= row.observed_at
         )
@@ -185,10 +211,131 @@ class _Writer:
             )
         return int(row.id)
 
+    def _refresh_event_state(self, object_id: int) -> None:
+        """Derive the revision and sync status of an object known from events.
+
+        The revision is its latest success's, the status its latest outcome's (Ready or
+        NotReady). An event alone cannot say whether a later one was stored, so both are read back
+        from the operations, whatever the arrival order.
+        """
+        ops = sync_operations.c
+        newest = (ops.finished_at.desc(), ops.started_at.desc(), ops.digest.desc())
+        mine = select(ops.revision).where(ops.object_id == object_id)
+        revision = mine.where(ops.phase == Phase.SUCCEEDED.value).order_by(*newest).limit(1)
+        phase = select(ops.phase).where(ops.object_id == object_id).order_by(*newest).limit(1)
+        status = case((phase.scalar_subquery() == Phase.SUCCEEDED.value, "Ready"), else_="NotReady")
+        self.connection.execute(
+            update(objects)
+            .where(objects.c.id == object_id)
+            .values(revision=revision.scalar_subquery(), sync_status=status)
+        )
+
+    def _event_group(self, group: list[Observation]) -> None:
+        """Several events of one object in one batch, written in bulk.
+
+        Their object state is the newest one (an event's state only has fields whose
+        newest value wins); their operations, keyed by content, are inserted in one
+        statement, and the deployments re-derived once from the earliest new success on.
+        """
+        newest = max(group, key=lambda o: o.state.observed_at or datetime.min.replace(tzinfo=UTC))
+        object_id = self._object(newest.state)
+        self.counts.objects += len(group) - 1
+        unique = {(op.started_at, op.digest): op for o in group for op in o.operations}
+        if not unique:
+            return
+        rows = [
+            {"object_id": object_id, "origin": self.origin.value, "received_at": self.now,
+             **_operation_values(op)}
+            for op in unique.values()
+        ]  # fmt: skip
+        inserted = self.connection.execute(
+            _insert(self.connection, sync_operations)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(sync_operations.c.phase, sync_operations.c.finished_at,
+                       sync_operations.c.started_at, sync_operations.c.digest)
+        ).all()  # fmt: skip
+        self.counts.operations_inserted += len(inserted)
+        self.counts.operations_unchanged += sum(len(o.operations) for o in group) - len(inserted)
+        successes = [
+            _chain_key(row.finished_at, row.started_at, row.digest)
+            for row in inserted
+            if row.phase == Phase.SUCCEEDED
+        ]
+        if successes:
+            self._rederive_from(object_id, min(successes))
+        if inserted:
+            self._refresh_event_state(object_id)
+
+    def _rederive_from(self, object_id: int, first: tuple[Any, ...]) -> None:
+        """Re-derive the deployments of every success from ``first`` on."""
+        ops = sync_operations.c
+        previous = self._neighbour(object_id, first, after=False)
+        later = self.connection.execute(
+            select(sync_operations)
+            .where(
+                ops.object_id == object_id,
+                ops.phase == Phase.SUCCEEDED.value,
+                tuple_(ops.finished_at, ops.started_at, ops.digest) >= _bound(first),
+            )
+            .order_by(ops.finished_at, ops.started_at, ops.digest)
+        ).all()
+        wanted: dict[int, dict[str, Any]] = {}
+        before = previous.revision if previous is not None else None
+        for row in later:
+            if row.revision and (before is None or before != row.revision):
+                wanted[row.id] = {
+                    "revision": row.revision,
+                    "previous_revision": before,
+                    "started_at": row.started_at,
+                    "finished_at": row.finished_at,
+                }
+            before = row.revision
+        ids = [row.id for row in later]
+        existing = {
+            row.sync_operation_id: row
+            for start in range(0, len(ids), 500)
+            for row in self.connection.execute(
+                select(deployments).where(
+                    deployments.c.sync_operation_id.in_(ids[start : start + 500])
+                )
+            )
+        }
+        for operation_id, row in existing.items():
+            if operation_id not in wanted:
+                self.connection.execute(delete(deployments).where(deployments.c.id == row.id))
+            elif any(getattr(row, k) != v for k, v in wanted[operation_id].items()):
+                self.connection.execute(
+                    update(deployments)
+                    .where(deployments.c.id == row.id)
+                    .values(**wanted[operation_id])
+                )
+        new = [
+            {"object_id": object_id, "sync_operation_id": operation_id, **values}
+            for operation_id, values in wanted.items()
+            if operation_id not in existing
+        ]
+        if new:
+            self.connection.execute(deployments.insert(), new)
+            self.counts.deployments += len(new)
+
     # operations ------------------------------------------------------------------------
 
-    def _operation(self, object_id: int, operation: Operation) -> None:
-        existing = self._matching_operation(object_id, operation)
+    def _known(self, object_id: int, operations: list[Operation]) -> list[Row[Any]]:
+        if not operations:
+            return []
+        ops = sync_operations.c
+        starts = {operation.started_at for operation in operations}
+        deployed = {o.deployed_at for o in operations if o.deployed_at is not None}
+        matches: ColumnElement[bool] = ops.started_at.in_(starts)
+        if deployed:
+            matches = or_(matches, ops.deployed_at.in_(deployed))
+        query = select(sync_operations).where(ops.object_id == object_id, matches)
+        return list(self.connection.execute(query).all())
+
+    def _operation(self, object_id: int, operation: Operation, known: list[Row[Any]]) -> bool:
+        """Store one operation; whether anything changed."""
+        existing = self._matching_operation(object_id, operation, known)
         if existing is None:
             values = _operation_values(operation)
             new_id = self.connection.execute(
@@ -202,37 +349,40 @@ class _Writer:
                 .returning(sync_operations.c.id)
             ).scalar_one()
             self.counts.operations_inserted += 1
-            self._refresh_deployments(object_id, new_id, old_key=None)
-            return
+            if operation.phase is Phase.SUCCEEDED:
+                self._refresh_deployments(object_id, new_id, old_key=None)
+            return True
         merged = _merge(existing, operation)
         if not merged:
             self.counts.operations_unchanged += 1
-            return
+            return False
         self.connection.execute(
             update(sync_operations).where(sync_operations.c.id == existing.id).values(**merged)
         )
         self.counts.operations_updated += 1
+        if not _CHAIN_COLUMNS & merged.keys():
+            return True  # e.g. a history entry's deployedAt: the chain of successes is as it was
         old_key = (
             _chain_key(existing.finished_at, existing.started_at, existing.digest)
             if existing.phase == Phase.SUCCEEDED
             else None
         )
         self._refresh_deployments(object_id, existing.id, old_key=old_key)
+        return True
 
-    def _matching_operation(self, object_id: int, operation: Operation) -> Row[Any] | None:
-        ops = sync_operations.c
-        base = select(sync_operations).where(ops.object_id == object_id)
+    def _matching_operation(
+        self, object_id: int, operation: Operation, known: list[Row[Any]]
+    ) -> Row[Any] | None:
         if operation.deployed_at is not None:
-            found = self.connection.execute(
-                base.where(ops.deployed_at == operation.deployed_at)
-            ).first()
-            if found is not None:
-                return found
-        found = self.connection.execute(
-            base.where(ops.started_at == operation.started_at, ops.digest == operation.digest)
-        ).first()
-        if found is not None or operation.keyed_by_content:
-            return found
+            for row in known:
+                if row.deployed_at == operation.deployed_at:
+                    return row
+        for row in known:
+            if row.started_at == operation.started_at and row.digest == operation.digest:
+                return row
+        if operation.keyed_by_content:
+            return None
+        base = select(sync_operations).where(sync_operations.c.object_id == object_id)
         return self._paired_argocd_operation(base, operation)
 
     def _paired_argocd_operation(self, base: Any, operation: Operation) -> Row[Any] | None:
@@ -291,12 +441,7 @@ class _Writer:
     def _neighbour(self, object_id: int, key: tuple[Any, ...], *, after: bool) -> Row[Any] | None:
         ops = sync_operations.c
         order = tuple_(ops.finished_at, ops.started_at, ops.digest)
-        # Typed parameters: SQLite compares the times as the text the column type writes.
-        bound = tuple_(
-            bindparam(None, key[0], type_=UtcTime()),
-            bindparam(None, key[1], type_=UtcTime()),
-            bindparam(None, key[2], type_=String()),
-        )
+        bound = _bound(key)
         query = select(sync_operations).where(
             ops.object_id == object_id, ops.phase == Phase.SUCCEEDED.value
         )
@@ -389,6 +534,26 @@ class _Writer:
         if after is not None and not after.exact and after.status == sample.status:
             # It was not a transition: the object already had this status.
             self.connection.execute(delete(health_transitions).where(rows.id == after.id))
+
+
+# The columns that place a successful operation in its object's chain of deployments.
+_CHAIN_COLUMNS = {"phase", "revision", "started_at", "finished_at", "digest"}
+
+
+def _bound(key: tuple[Any, ...]) -> Any:
+    # Typed parameters: SQLite compares the times as the text the column type writes.
+    return tuple_(
+        bindparam(None, key[0], type_=UtcTime()),
+        bindparam(None, key[1], type_=UtcTime()),
+        bindparam(None, key[2], type_=String()),
+    )
+
+
+def _event_only(observation: Observation) -> bool:
+    """A Flux event: a partial state whose operations are keyed by their content."""
+    return observation.state.partial and all(
+        operation.keyed_by_content for operation in observation.operations
+    )
 
 
 def _chain_key(finished: datetime | None, started: datetime, digest: str) -> tuple[Any, ...]:

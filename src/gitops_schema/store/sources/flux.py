@@ -118,8 +118,6 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
         api_version=api_version,
         definition={"involvedObject": redact(involved)},
         uid=text(event, "involvedObject.uid"),
-        sync_status=_sync_status(phase),
-        revision=revision if phase is Phase.SUCCEEDED else None,
         message=message,
         observed_at=timestamp,
         partial=True,
@@ -133,12 +131,6 @@ def _phase(severity: str, reason: str) -> Phase | None:
     if reason == SUCCEEDED_REASON:
         return Phase.SUCCEEDED
     return None
-
-
-def _sync_status(phase: Phase | None) -> str | None:
-    if phase is None:
-        return None
-    return "Ready" if phase is Phase.SUCCEEDED else "NotReady"
 
 
 def _revision(metadata: dict[str, Any], api_version: str) -> str | None:

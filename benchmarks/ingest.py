@@ -1,0 +1,175 @@
+"""Ingest speed: events per second through ``serve``'s HTTP batch endpoint against
+PostgreSQL's ``COPY`` of the same rows, in the same run (goal: at least 30% of COPY); the
+same on SQLite against a bulk ``executemany`` INSERT of the same rows.
+
+The events are Flux notification events (one operation row each) of many Kustomizations,
+as notification-controller sends them; batches of 500 are POSTed by 4 senders to one
+``serve`` process. The baseline writes the already-parsed rows, so it measures the
+database alone.
+
+    python benchmarks/ingest.py [--events 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from sqlalchemy import Engine, insert, select  # noqa: E402
+from tests import postgres  # noqa: E402
+from tests.store.simulate import flux_event, sha  # noqa: E402
+
+from gitops_schema.store import db, migrate  # noqa: E402
+from gitops_schema.store.ingest import ingest  # noqa: E402
+from gitops_schema.store.records import Origin  # noqa: E402
+from gitops_schema.store.sources import flux  # noqa: E402
+from gitops_schema.store.tables import sync_operations  # noqa: E402
+from replay import start_server  # noqa: E402
+
+BATCH = 500
+SENDERS = 4
+START = datetime(2026, 3, 2, tzinfo=UTC)
+COLUMNS = (
+    "object_id", "digest", "revision", "phase", "reason", "message", "started_at",
+    "started_at_exact", "finished_at", "duration_seconds", "origin", "received_at",
+)  # fmt: skip
+
+
+def events(count: int) -> list[dict[str, Any]]:
+    objects = max(1, count // 50)
+    return [
+        flux_event(
+            f"k-{i % objects}", START + timedelta(minutes=i // objects * 10),
+            revision=sha(i % objects, i // objects // 5), severity="info",
+            reason="ReconciliationSucceeded",
+            message=f"Reconciliation finished in {1 + i % 50}s, next run in 10m0s",
+        )
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def through_http(url: str, bodies: list[dict[str, Any]]) -> float:
+    process, base = start_server(url, Path(tempfile.mkdtemp(prefix="bench-spool-")))
+    batches = [bodies[i : i + BATCH] for i in range(0, len(bodies), BATCH)]
+    failures: list[str] = []
+
+    def sender(mine: list[list[dict[str, Any]]]) -> None:
+        with httpx.Client(timeout=300) as client:
+            for batch in mine:
+                answer = client.post(f"{base}/api/v1/events/flux?cluster=bench", json=batch)
+                if answer.status_code != 200:
+                    failures.append(f"{answer.status_code} {answer.text[:200]}")
+
+    try:
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(target=sender, args=(batches[i::SENDERS],)) for i in range(SENDERS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    if failures:
+        raise SystemExit(f"HTTP ingest failed: {failures[0]}")
+    return len(bodies) / elapsed
+
+
+def rows_for(engine: Engine, bodies: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The operation rows of the events, their objects created (ids as the store's)."""
+    observations = [flux.parse_event(body, cluster="bench") for body in bodies]
+    objects_only = [type(o)(o.state) for o in observations]
+    ingest(engine, objects_only, origin=Origin.IMPORT)
+    with engine.connect() as connection:
+        from gitops_schema.store.tables import objects
+
+        ids = {row.name: row.id for row in connection.execute(select(objects.c.id, objects.c.name))}
+    now = datetime.now(UTC)
+    rows = []
+    for observation in observations:
+        for op in observation.operations:
+            rows.append((
+                ids[observation.state.key.name], op.digest, op.revision, op.phase.value,
+                op.reason, op.message, op.started_at, True, op.finished_at,
+                op.duration_seconds, "import", now,
+            ))  # fmt: skip
+    return rows
+
+
+def copy_baseline(url: str, bodies: list[dict[str, Any]]) -> float:
+    engine = db.create(url)
+    migrate.upgrade(engine)
+    rows = rows_for(engine, bodies)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        started = time.perf_counter()
+        with cursor.copy(f"COPY sync_operations ({', '.join(COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(row)
+        raw.commit()
+        elapsed = time.perf_counter() - started
+    finally:
+        raw.close()
+        engine.dispose()
+    return len(rows) / elapsed
+
+
+def executemany_baseline(url: str, bodies: list[dict[str, Any]]) -> float:
+    engine = db.create(url)
+    migrate.upgrade(engine)
+    rows = [dict(zip(COLUMNS, row, strict=True)) for row in rows_for(engine, bodies)]
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(insert(sync_operations), rows)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return len(rows) / elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=20_000)
+    count = parser.parse_args().events
+    bodies = events(count)
+    server = postgres.start()
+    try:
+        http_pg = through_http(server.create_database(), bodies)
+        copy = copy_baseline(server.create_database(), bodies)
+    finally:
+        server.stop()
+    folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
+    http_sqlite = through_http(f"sqlite:///{folder / 'http.db'}", bodies)
+    bulk_sqlite = executemany_baseline(f"sqlite:///{folder / 'bulk.db'}", bodies)
+    result = {
+        "events": count,
+        "postgresql_http_events_per_second": round(http_pg),
+        "postgresql_copy_rows_per_second": round(copy),
+        "postgresql_ratio": round(http_pg / copy, 3),
+        "sqlite_http_events_per_second": round(http_sqlite),
+        "sqlite_executemany_rows_per_second": round(bulk_sqlite),
+        "sqlite_ratio": round(http_sqlite / bulk_sqlite, 3),
+        "goal_ratio": 0.3,
+    }
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

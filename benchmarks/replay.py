@@ -1,0 +1,190 @@
+"""Replay a simulated delivery history through two real ``serve`` processes on one real
+PostgreSQL: 10% of the deliveries sent twice, all shuffled, the database restarted halfway,
+senders retrying as Argo CD and Flux do. Compares the store with the same history ingested
+in order in-process, and prints lost and duplicated operations (both must be 0).
+
+    python benchmarks/replay.py [--events 100000] [--senders 8]
+
+The test suite runs it with --events 1500 (tests/server/test_replay.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from queue import Empty, Queue
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import postgres  # noqa: E402
+from tests.store.dump import dump  # noqa: E402
+from tests.store.simulate import Delivery, history, replayed  # noqa: E402
+
+from gitops_schema.store import db, migrate  # noqa: E402
+from gitops_schema.store.ingest import ingest  # noqa: E402
+from gitops_schema.store.records import Origin  # noqa: E402
+from gitops_schema.store.sources import argocd, flux  # noqa: E402
+from gitops_schema.store.tokens import Role, create_token  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(url: str, spool: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        sys.executable, "-c", "from gitops_schema.cli import main; main()", "serve",
+        "--db", url, "--port", str(port), "--spool-dir", str(spool),
+        "--rate", "1000000", "--burst", "1000000",
+    ]  # fmt: skip
+    log = open(spool.parent / f"serve-{port}.log", "wb")  # noqa: SIM115 (lives as long as the server)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"serve did not start on {base}")
+
+
+def send(base: str, token: str, delivery: Delivery, client: httpx.Client) -> int:
+    """POST one delivery until it is accepted (2xx), as the senders' retries do; the
+    status that accepted it (202: spooled while the database was down)."""
+    if delivery.tool == "argocd":
+        url, headers = f"{base}/api/v1/events/argocd", {"Authorization": f"Bearer {token}"}
+    else:
+        url, headers = f"{base}/api/v1/events/flux?cluster={delivery.cluster}", {}
+    for attempt in range(200):
+        try:
+            answer = client.post(url, json=delivery.body, headers=headers, timeout=30)
+            if answer.status_code < 300:
+                return answer.status_code
+            if answer.status_code < 500 and answer.status_code != 429:
+                raise RuntimeError(f"{answer.status_code}: {answer.text}")
+        except httpx.TransportError:
+            pass
+        time.sleep(min(0.05 * 2**attempt, 1.0))
+    raise RuntimeError(f"delivery never accepted by {base}")
+
+
+def operation_counts(snapshot: dict[str, list[object]]) -> Counter[object]:
+    return Counter(map(repr, snapshot["operations"]))
+
+
+def replay(events: int, senders: int, seed: int = 42) -> dict[str, object]:
+    apps = max(1, events // 48)
+    deliveries = history(seed, apps=apps, syncs=12)
+    mixed = replayed(deliveries, seed, duplicates=0.1)
+    server = postgres.start()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        url = server.create_database()
+        engine = db.create(url)
+        migrate.upgrade(engine)
+        token = create_token(engine, name="replay", role=Role.INGEST)
+        spools = Path(tempfile.mkdtemp(prefix="replay-spool-"))
+        bases = []
+        for index in range(2):
+            process, base = start_server(url, spools / str(index))
+            processes.append(process)
+            bases.append(base)
+        queue: Queue[tuple[int, Delivery]] = Queue()
+        for item in enumerate(mixed):
+            queue.put(item)
+        sent = [0]
+        spooled = [0]
+        errors: list[str] = []
+
+        def worker() -> None:
+            with httpx.Client() as client:
+                while True:
+                    try:
+                        index, delivery = queue.get_nowait()
+                    except Empty:
+                        return
+                    try:
+                        if send(bases[index % 2], token, delivery, client) == 202:
+                            spooled[0] += 1
+                    except RuntimeError as error:
+                        errors.append(str(error))
+                    sent[0] += 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(senders)]
+        for thread in threads:
+            thread.start()
+        while sent[0] < len(mixed) // 2 and any(t.is_alive() for t in threads):
+            time.sleep(0.05)
+        server.pg_ctl("restart")
+        for thread in threads:
+            thread.join()
+        for _ in range(600):
+            depth = sum(httpx.get(f"{b}/healthz", timeout=5).json()["spooled"] for b in bases)
+            if depth == 0:
+                break
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        actual = dump(engine)
+        reference = db.create(server.create_database())
+        migrate.upgrade(reference)
+        for delivery in deliveries:
+            if delivery.tool == "argocd":
+                observation = argocd.parse_webhook(delivery.body)
+            else:
+                observation = flux.parse_event(delivery.body, cluster=delivery.cluster)
+            ingest(reference, [observation], origin=Origin.WEBHOOK)
+        expected = dump(reference)
+        have, want = operation_counts(actual), operation_counts(expected)
+        return {
+            "deliveries": len(deliveries),
+            "sent_with_duplicates": len(mixed),
+            "operations_expected": sum(want.values()),
+            "operations_stored": sum(have.values()),
+            "lost": sum((want - have).values()),
+            "duplicated": sum((have - want).values()),
+            "deployments_equal": actual["deployments"] == expected["deployments"],
+            "store_equal": actual == expected,
+            "accepted_into_spool": spooled[0],
+            "send_errors": errors[:5],
+            "seconds": round(elapsed, 1),
+            "deliveries_per_second": round(len(mixed) / elapsed),
+        }
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--senders", type=int, default=8)
+    arguments = parser.parse_args()
+    result = replay(arguments.events, arguments.senders)
+    print(json.dumps(result, indent=2))
+    ok = result["lost"] == 0 and result["duplicated"] == 0 and result["store_equal"]
+    return 0 if ok and not result["send_errors"] else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
