@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -114,6 +115,37 @@ def test_history_entry_and_operation_state_are_one_deployment(engine: Engine) ->
         assert row.finished_at == at("2026-03-02T10:01:00Z")
         assert row.deployed_at == at("2026-03-02T10:00:59Z")
         assert row.duration_seconds == 60.0
+        with engine.begin() as connection:
+            connection.execute(deployments.delete())
+            connection.execute(sync_operations.delete())
+
+
+def test_an_entry_naming_two_stored_rows_folds_them_into_one(engine: Engine) -> None:
+    # An unpaired operationState and a history entry without deployStartedAt, then an entry
+    # with both deployedAt and deployStartedAt: by the natural keys all three are one sync.
+    revision = sha("fold")
+    operation = {
+        "phase": "Succeeded",
+        "startedAt": "2020-01-01T00:00:00Z",
+        "finishedAt": "2020-01-01T00:00:00Z",
+        "syncResult": {"revision": revision},
+    }
+    old_entry = {"id": 1, "revision": revision, "deployedAt": "2020-01-01T02:00:00Z"}
+    new_entry = {**old_entry, "deployStartedAt": "2020-01-01T00:00:00Z"}
+    payloads = [
+        application("db", {"operationState": operation}),
+        application("db", {"history": [old_entry]}),
+        application("db", {"history": [new_entry]}),
+    ]
+    for order in itertools.permutations(payloads):
+        for payload in order:
+            ingest(engine, [argocd.parse_webhook(payload)], origin=Origin.WEBHOOK)
+        with engine.connect() as connection:
+            rows = connection.execute(select(sync_operations)).all()
+            deployed = connection.execute(select(deployments)).all()
+        assert len(rows) == 1 and len(deployed) == 1
+        assert rows[0].started_at == at("2020-01-01T00:00:00Z")
+        assert rows[0].deployed_at == at("2020-01-01T02:00:00Z")
         with engine.begin() as connection:
             connection.execute(deployments.delete())
             connection.execute(sync_operations.delete())

@@ -352,10 +352,19 @@ class _Writer:
             if operation.phase is Phase.SUCCEEDED:
                 self._refresh_deployments(object_id, new_id, old_key=None)
             return True
+        return self._fold(object_id, existing, operation)
+
+    def _fold(self, object_id: int, existing: Row[Any], operation: Operation) -> bool:
+        """Fold ``operation`` into the stored row of the same sync; whether anything changed."""
         merged = _merge(existing, operation)
         if not merged:
             self.counts.operations_unchanged += 1
             return False
+        same_sync = self._holder_of_key(existing, merged)
+        if same_sync is not None:
+            self._drop_operation(object_id, existing)
+            self._fold(object_id, same_sync, operation)
+            return True
         self.connection.execute(
             update(sync_operations).where(sync_operations.c.id == existing.id).values(**merged)
         )
@@ -369,6 +378,38 @@ class _Writer:
         )
         self._refresh_deployments(object_id, existing.id, old_key=old_key)
         return True
+
+    def _holder_of_key(self, existing: Row[Any], merged: dict[str, Any]) -> Row[Any] | None:
+        """Another stored operation that already has the key ``merged`` gives ``existing``.
+
+        A history entry stored before its start time was known and an operationState stored
+        unpaired are the same sync once an entry with both deployedAt and deployStartedAt
+        arrives: the entry then names both rows.
+        """
+        if "started_at" not in merged and "digest" not in merged:
+            return None
+        ops = sync_operations.c
+        return self.connection.execute(
+            select(sync_operations).where(
+                ops.object_id == existing.object_id,
+                ops.started_at == merged.get("started_at", existing.started_at),
+                ops.digest == merged.get("digest", existing.digest),
+                ops.id != existing.id,
+            )
+        ).first()
+
+    def _drop_operation(self, object_id: int, row: Row[Any]) -> None:
+        """Delete a row found to repeat another's sync, keeping the chain of deployments."""
+        self.connection.execute(
+            delete(deployments).where(deployments.c.sync_operation_id == row.id)
+        )
+        self.connection.execute(delete(sync_operations).where(sync_operations.c.id == row.id))
+        if row.phase == Phase.SUCCEEDED:
+            after = self._neighbour(
+                object_id, _chain_key(row.finished_at, row.started_at, row.digest), after=True
+            )
+            if after is not None:
+                self._derive_deployment(object_id, after.id)
 
     def _matching_operation(
         self, object_id: int, operation: Operation, known: list[Row[Any]]
