@@ -21,6 +21,7 @@ from gitops_schema.cli._render_options import (
     ChartCache,
     Clusters,
     Entries,
+    KustomizeBuildOptions,
     MemoryLimit,
     NoCache,
     Repos,
@@ -114,6 +115,7 @@ def render_command(
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
+    kustomize_build_options: KustomizeBuildOptions = None,
 ) -> None:
     """Render the desired state of every cluster and application."""
     folder = repository_folder(path)
@@ -130,6 +132,7 @@ def render_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        kustomize_build_options=kustomize_build_options,
     )
     rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:

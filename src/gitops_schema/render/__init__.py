@@ -12,6 +12,7 @@ core; never desired, check, compare or the CLI.
 
 from gitops_schema.render.argocd import (
     apply_destination_namespace,
+    kustomize_build_options,
     kustomize_folders,
     render_application,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "generators_beside",
     "in_parallel",
     "is_generator",
+    "kustomize_build_options",
     "kustomize_folders",
     "materialized",
     "prebuild_kustomizations",
