@@ -13,9 +13,10 @@ from typing import Any
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.generators.clusters import IN_CLUSTER_NAME, IN_CLUSTER_SERVER
 from gitops_schema.appset.inventory import load_clusters, secret_value
+from gitops_schema.codes.render import RENDER_ARGOCD_BUILD_OPTION_IGNORED
 from gitops_schema.desired.types import RenderedApp, RenderOptions
 from gitops_schema.desired.walk import Walk, located, rendered_objects
-from gitops_schema.diagnostics import Report, Severity
+from gitops_schema.diagnostics import Report
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, identity
 from gitops_schema.render import (
@@ -129,12 +130,12 @@ def _build_options(
         return KustomizeOptions()
     parsed, ignored = kustomize_build_options(text)
     if ignored:
-        report.emit(
-            "render-argocd-build-option-ignored",
-            Severity.WARNING,
-            f"kustomize build options {' '.join(ignored)!r} are not honoured offline "
-            "(only --load-restrictor and --enable-helm are; plugins are never run)",
-            where,
+        report.add(
+            RENDER_ARGOCD_BUILD_OPTION_IGNORED.at(
+                f"kustomize build options {' '.join(ignored)!r} are not honoured offline "
+                "(only --load-restrictor and --enable-helm are; plugins are never run)",
+                where,
+            )
         )
     return parsed
 
