@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from gitops_schema.desired.walk import Walk
+from gitops_schema.load.files import display_path
 from gitops_schema.model import GitOpsObject, Tool
 
 
@@ -20,13 +21,14 @@ def flux_entries(walk: Walk, objects: Sequence[GitOpsObject]) -> list[tuple[str,
         o for o in objects if o.tool is Tool.FLUX and o.kind in ("Kustomization", "HelmRelease")
     ]
     if walk.options.entries:
-        wanted = {str(p) for p in walk.options.entries}
+        wanted = {Path(p).resolve() for p in walk.options.entries}
         return [
             (PurePosixPath(o.document.file).parent.name or "default", o)
             for o in flux
-            if o.document.file in wanted
+            if Path(o.document.file).resolve() in wanted
         ]
-    root = str(walk.root).rstrip("/") + "/clusters/"
+    # Files are shown under the root as given ("clusters/x" for "."): match them so.
+    root = display_path(str(walk.root), "clusters/")
     by_cluster: dict[str, list[GitOpsObject]] = {}
     for obj in flux:
         if obj.document.file.startswith(root):
