@@ -33,6 +33,7 @@ from gitops_schema.render.flux import (
     render_flux_kustomizations,
 )
 from gitops_schema.render.flux_helm import release_name, render_helm_release
+from gitops_schema.render.inputs import Inputs, collect_inputs
 from gitops_schema.render.kustomize import (
     RenderResult,
     build_kustomization,
@@ -50,6 +51,7 @@ __all__ = [
     "ClusterArtifacts",
     "FluxOptions",
     "HelmEngine",
+    "Inputs",
     "KustomizeEngine",
     "KustomizeOptions",
     "RenderCache",
@@ -61,6 +63,7 @@ __all__ = [
     "bounded",
     "build_kustomization",
     "build_kustomizations",
+    "collect_inputs",
     "default_cache_dir",
     "envsubst",
     "find_kustomize",
