@@ -14,7 +14,7 @@ from typing import Any
 from gitops_schema.desired.walk import Walk
 from gitops_schema.load.files import display_path
 from gitops_schema.model import GitOpsObject, Tool
-from gitops_schema.render import Inputs, collect_inputs
+from gitops_schema.render import Confinement, Inputs, collect_inputs
 
 
 def flux_entries(walk: Walk, objects: Sequence[GitOpsObject]) -> list[tuple[str, GitOpsObject]]:
@@ -60,6 +60,8 @@ def tree_roots(
     own = _own_source(walk, objects)
     covered: list[tuple[PurePosixPath, set[Path], GitOpsObject]] = []
     components: dict[Path, Inputs] = {}
+    # A Kustomization reads its source: the repository, and the folders trusted beside it.
+    confinement = Confinement.of(walk.root, walk.options.allow_outside)
     for obj in flux:
         spec = obj.document.data.get("spec") if obj.kind == "Kustomization" else None
         path = spec.get("path") if isinstance(spec, Mapping) else None
@@ -68,7 +70,11 @@ def tree_roots(
         reached = repository_path(walk.root, path)
         names = [c for c in spec.get("components") or [] if isinstance(c, str)]
         on_disk = Path(reached)
-        files = collect_inputs(on_disk, names, components).files if on_disk.is_dir() else set()
+        files = (
+            collect_inputs(on_disk, names, components, confinement=confinement).files
+            if on_disk.is_dir()
+            else set()
+        )
         covered.append((reached, files, obj))
     roots = []
     for obj in flux:

@@ -19,6 +19,7 @@ from gitops_schema.render.argocd import (
 from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
 from gitops_schema.render.bounds import DEFAULT_TIMEOUT, Bounds, bounded
 from gitops_schema.render.cache import RenderCache, default_cache_dir, text_key, tree_digest
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.engine_workers import prestart_worker
 from gitops_schema.render.engines import (
     HelmEngine,
@@ -49,6 +50,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "Bounds",
     "ClusterArtifacts",
+    "Confinement",
     "FluxOptions",
     "HelmEngine",
     "Inputs",
