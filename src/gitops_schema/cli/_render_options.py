@@ -86,6 +86,15 @@ MemoryLimit = Annotated[
     ),
 ]
 
+KustomizeBuildOptions = Annotated[
+    str | None,
+    typer.Option(
+        "--kustomize-build-options",
+        help="Argo CD's kustomize.buildOptions (e.g. '--load-restrictor LoadRestrictionsNone "
+        "--enable-helm'); default: the repository's argocd-cm.",
+    ),
+]
+
 
 def render_options(
     clusters: list[Path] | None,
@@ -101,6 +110,7 @@ def render_options(
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = "1GiB",
     allow_outside: list[Path] | None = None,
+    kustomize_build_options: str | None = None,
 ) -> RenderOptions:
     """Rendering options from the command line; ``folder`` is the repository given.
 
@@ -132,6 +142,7 @@ def render_options(
         entries=tuple(entries or ()),
         scm_data=tuple(scm_data or ()),
         exclude=tuple(exclude or ()),
+        kustomize_build_options=kustomize_build_options,
     )
 
 

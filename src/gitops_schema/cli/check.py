@@ -17,6 +17,7 @@ from gitops_schema.cli._render_options import (
     AllowOutside,
     ChartCache,
     Entries,
+    KustomizeBuildOptions,
     MemoryLimit,
     NoCache,
     Repos,
@@ -103,6 +104,7 @@ def check_command(
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
+    kustomize_build_options: KustomizeBuildOptions = None,
 ) -> None:
     """Validate every object against its schema and run the lint rules."""
     config = resolve_config(paths, config_file).with_overrides(
@@ -134,6 +136,7 @@ def check_command(
             timeout=timeout,
             memory_limit=memory_limit,
             allow_outside=allow_outside,
+            kustomize_build_options=kustomize_build_options,
         )
         if render
         else None,

@@ -21,6 +21,7 @@ from gitops_schema.cli._render_options import (
     ChartCache,
     Clusters,
     Entries,
+    KustomizeBuildOptions,
     MemoryLimit,
     NoCache,
     Repos,
@@ -87,7 +88,8 @@ def _dump(manifests: list[dict[str, Any]], fmt: RenderFormat) -> str:
     plain = json.loads(json.dumps(manifests, default=str))
     if fmt is RenderFormat.JSON:
         return json.dumps(plain if len(plain) != 1 else plain[0], indent=2) + "\n"
-    return yaml.safe_dump_all(plain, sort_keys=False)
+    # libyaml's emitter: PyYAML's pure-Python one was most of a warm render's time.
+    return yaml.dump_all(plain, Dumper=yaml.CSafeDumper, sort_keys=False)
 
 
 def render_command(
@@ -114,6 +116,7 @@ def render_command(
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
+    kustomize_build_options: KustomizeBuildOptions = None,
 ) -> None:
     """Render the desired state of every cluster and application."""
     folder = repository_folder(path)
@@ -130,6 +133,7 @@ def render_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        kustomize_build_options=kustomize_build_options,
     )
     rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:

@@ -71,6 +71,15 @@ RENDER_ARGOCD_CHART_NOT_CACHED = _offline(
     bad="# chart podinfo 6.5.0 from https://stefanprodan.github.io/podinfo, not cached",
     good="# --chart-cache DIR holding podinfo-6.5.0.tgz, or --allow-network",
 )
+RENDER_ARGOCD_BUILD_OPTION_IGNORED = Code(
+    "render-argocd-build-option-ignored",
+    Severity.WARNING,
+    "An Argo CD kustomize build option (argocd-cm kustomize.buildOptions or "
+    "--kustomize-build-options) not honoured offline: only --load-restrictor and "
+    "--enable-helm are, plugins are never run.",
+    bad="data:\n  kustomize.buildOptions: --enable-alpha-plugins",
+    good="data:\n  kustomize.buildOptions: --load-restrictor LoadRestrictionsNone --enable-helm",
+)
 RENDER_ARGOCD_CHART_FETCH_FAILED = _render(
     "render-argocd-chart-fetch-failed",
     "A chart that could not be downloaded with --allow-network (the repository's answer).",
@@ -286,6 +295,7 @@ CODES = (
     RENDER_ARGOCD_NO_SOURCE,
     RENDER_ARGOCD_PLUGIN,
     RENDER_ARGOCD_PATH_NOT_FOUND,
+    RENDER_ARGOCD_BUILD_OPTION_IGNORED,
     RENDER_ARGOCD_CHART_NOT_CACHED,
     RENDER_ARGOCD_CHART_FETCH_FAILED,
     RENDER_ARGOCD_CHART_UNAVAILABLE,

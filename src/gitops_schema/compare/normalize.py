@@ -47,8 +47,10 @@ def normalize(obj: Mapping[str, Any]) -> dict[str, Any]:
 
 def to_yaml(obj: Mapping[str, Any]) -> str:
     """The normalised object as stable YAML text: sorted keys, block style, no line folding."""
-    return yaml.safe_dump(
+    # libyaml's emitter: PyYAML's pure-Python one was most of a diff's time.
+    return yaml.dump(
         normalize(obj),
+        Dumper=yaml.CSafeDumper,
         sort_keys=True,
         default_flow_style=False,
         width=1_000_000,

@@ -13,14 +13,17 @@ from typing import Any
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.generators.clusters import IN_CLUSTER_NAME, IN_CLUSTER_SERVER
 from gitops_schema.appset.inventory import load_clusters, secret_value
+from gitops_schema.codes.render import RENDER_ARGOCD_BUILD_OPTION_IGNORED
 from gitops_schema.desired.types import RenderedApp, RenderOptions
 from gitops_schema.desired.walk import Walk, located, rendered_objects
 from gitops_schema.diagnostics import Report
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, identity
 from gitops_schema.render import (
+    KustomizeOptions,
     RenderResult,
     in_parallel,
+    kustomize_build_options,
     kustomize_folders,
     prebuild_kustomizations,
     render_application,
@@ -48,9 +51,10 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
         if o.kind == "Application" and o.tool is Tool.ARGOCD and not o.is_patch
     ]
     pending.extend(_generated(objects, inputs, report, None))
+    build_options = _build_options(objects, options, report)
     while pending:
         wave = _wave(walk, pending, clusters)
-        results = _render_wave(walk, wave)
+        results = _render_wave(walk, wave, build_options)
         pending = []
         for (_, where, cluster, environment, name), result in zip(wave, results, strict=True):
             problems = located(result.report, where)
@@ -108,7 +112,38 @@ def _wave(walk: Walk, pending: _Pending, clusters: Sequence[Mapping[str, Any]]) 
     return wave
 
 
-def _render_wave(walk: Walk, wave: _Wave) -> list[RenderResult]:
+def _build_options(
+    objects: Sequence[GitOpsObject], options: RenderOptions, report: Report
+) -> KustomizeOptions:
+    """Argo CD's kustomize build options: given, or the repository's ``argocd-cm``'s."""
+    text, where = options.kustomize_build_options, Location("--kustomize-build-options")
+    if text is None:
+        for obj in objects:
+            data = obj.document.data
+            if obj.kind == "ConfigMap" and obj.name == "argocd-cm" and not obj.is_patch:
+                found = (data.get("data") or {}).get(_BUILD_OPTIONS)
+                if isinstance(found, str):
+                    text = found
+                    where = obj.document.locate(("data", _BUILD_OPTIONS))
+                    break
+    if text is None:
+        return KustomizeOptions()
+    parsed, ignored = kustomize_build_options(text)
+    if ignored:
+        report.add(
+            RENDER_ARGOCD_BUILD_OPTION_IGNORED.at(
+                f"kustomize build options {' '.join(ignored)!r} are not honoured offline "
+                "(only --load-restrictor and --enable-helm are; plugins are never run)",
+                where,
+            )
+        )
+    return parsed
+
+
+_BUILD_OPTIONS = "kustomize.buildOptions"
+
+
+def _render_wave(walk: Walk, wave: _Wave, build_options: KustomizeOptions) -> list[RenderResult]:
     """The renders of a wave's Applications, in order."""
     options = walk.options
     if options.cache is not None:
@@ -137,6 +172,7 @@ def _render_wave(walk: Walk, wave: _Wave) -> list[RenderResult]:
             cache=options.cache,
             location=item[1],
             allow_outside=options.allow_outside,
+            kustomize_options=build_options,
         ),
         wave,
     )

@@ -7,11 +7,14 @@ Flux tree top of the repository, on a cluster called ``default``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from gitops_schema.desired.walk import Walk
+from gitops_schema.load.files import display_path
 from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.render import Confinement, Inputs, collect_inputs
 
 
 def flux_entries(walk: Walk, objects: Sequence[GitOpsObject]) -> list[tuple[str, GitOpsObject]]:
@@ -20,13 +23,14 @@ def flux_entries(walk: Walk, objects: Sequence[GitOpsObject]) -> list[tuple[str,
         o for o in objects if o.tool is Tool.FLUX and o.kind in ("Kustomization", "HelmRelease")
     ]
     if walk.options.entries:
-        wanted = {str(p) for p in walk.options.entries}
+        wanted = {Path(p).resolve() for p in walk.options.entries}
         return [
             (PurePosixPath(o.document.file).parent.name or "default", o)
             for o in flux
-            if o.document.file in wanted
+            if Path(o.document.file).resolve() in wanted
         ]
-    root = str(walk.root).rstrip("/") + "/clusters/"
+    # Files are shown under the root as given ("clusters/x" for "."): match them so.
+    root = display_path(str(walk.root), "clusters/")
     by_cluster: dict[str, list[GitOpsObject]] = {}
     for obj in flux:
         if obj.document.file.startswith(root):
@@ -36,29 +40,88 @@ def flux_entries(walk: Walk, objects: Sequence[GitOpsObject]) -> list[tuple[str,
         return [
             (cluster, obj)
             for cluster, found in by_cluster.items()
-            for obj in tree_roots(walk.root, found)
+            for obj in tree_roots(walk, objects, found)
         ]
-    return [("default", o) for o in tree_roots(walk.root, flux)]
+    return [("default", o) for o in tree_roots(walk, objects, flux)]
 
 
-def tree_roots(root: Path, flux: Sequence[GitOpsObject]) -> list[GitOpsObject]:
+def tree_roots(
+    walk: Walk, objects: Sequence[GitOpsObject], flux: Sequence[GitOpsObject]
+) -> list[GitOpsObject]:
     """The Flux objects no Kustomization of the repository reaches: the tops of its trees.
 
-    An object in a folder under another Kustomization's ``spec.path`` is rendered as that
-    Kustomization's child, so starting from it as well would render it twice.
+    An object a Kustomization of the repository renders (in a folder under its
+    ``spec.path``, or a file its kustomization reads: a component, a patch, a resource
+    elsewhere) is rendered as that Kustomization's child, with its substitutions, so
+    starting from it as well would render it twice, and wrongly. A Kustomization whose
+    source is not the repository (an OCIRepository, a Bucket, another GitRepository)
+    reaches nothing of it, whatever its path.
     """
-    covered: list[tuple[PurePosixPath, GitOpsObject]] = []
+    own = _own_source(walk, objects)
+    covered: list[tuple[PurePosixPath, set[Path], GitOpsObject]] = []
+    components: dict[Path, Inputs] = {}
+    # A Kustomization reads its source: the repository, and the folders trusted beside it.
+    confinement = Confinement.of(walk.root, walk.options.allow_outside)
     for obj in flux:
         spec = obj.document.data.get("spec") if obj.kind == "Kustomization" else None
         path = spec.get("path") if isinstance(spec, Mapping) else None
-        if isinstance(path, str):
-            covered.append((repository_path(root, path), obj))
+        if not isinstance(path, str) or not isinstance(spec, Mapping) or not own(obj, spec):
+            continue
+        reached = repository_path(walk.root, path)
+        names = [c for c in spec.get("components") or [] if isinstance(c, str)]
+        on_disk = Path(reached)
+        files = (
+            collect_inputs(on_disk, names, components, confinement=confinement).files
+            if on_disk.is_dir()
+            else set()
+        )
+        covered.append((reached, files, obj))
     roots = []
     for obj in flux:
         folder = f"{PurePosixPath(obj.document.file).parent}/"
-        if not any(parent is not obj and folder.startswith(f"{path}/") for path, parent in covered):
+        file = Path(obj.document.file).resolve()
+        if not any(
+            parent is not obj and (folder.startswith(f"{reached}/") or file in files)
+            for reached, files, parent in covered
+        ):
             roots.append(obj)
     return roots
+
+
+def _own_source(
+    walk: Walk, objects: Sequence[GitOpsObject]
+) -> Callable[[GitOpsObject, Mapping[str, Any]], bool]:
+    """Whether a Kustomization's source is the rendered repository.
+
+    It is when it is a GitRepository not mapped elsewhere (``--repo``) whose URL, when the
+    repository defines it, is the repository's own: the URL of its ``flux-system``
+    GitRepository (what ``flux bootstrap`` writes), when there is one.
+    """
+    mapped = set(walk.options.repos) | set(walk.options.revisions)
+    urls: dict[str, str] = {}
+    own_url = None
+    for obj in objects:
+        if obj.kind == "GitRepository" and obj.tool is Tool.FLUX:
+            url = _normal_url((obj.document.data.get("spec") or {}).get("url"))
+            urls[f"{obj.namespace or 'default'}/{obj.name}"] = url
+            if obj.name == "flux-system":
+                own_url = url
+
+    def own(obj: GitOpsObject, spec: Mapping[str, Any]) -> bool:
+        ref = spec.get("sourceRef")
+        if not isinstance(ref, Mapping) or ref.get("kind") != "GitRepository":
+            return False
+        name = f"{ref.get('namespace') or obj.namespace or 'default'}/{ref.get('name')}"
+        if f"GitRepository/{name}" in mapped:
+            return False
+        return own_url is None or urls.get(name, own_url) == own_url
+
+    return own
+
+
+def _normal_url(url: Any) -> str:
+    # git URLs name one repository with or without ".git" or a trailing slash.
+    return str(url or "").strip().rstrip("/").removesuffix(".git").lower()
 
 
 def repository_path(root: Path, path: str) -> PurePosixPath:

@@ -47,6 +47,9 @@ def render_repository(
         LoadError: the folder cannot be read, or the revision does not resolve.
         ToolNotFound: no kustomize engine is available.
     """
+    # Normalised once, here: "./", "repo/" and "a/../repo" name the folder every path
+    # below is shown under (see load.display_path), whatever way the caller wrote it.
+    root = Path(os.path.normpath(root))
     options = options or RenderOptions()
     if revision is not None:
         with materialized(root, revision) as tree:

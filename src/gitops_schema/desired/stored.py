@@ -49,6 +49,7 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
         # What ran past a bound is a finding; under other bounds it may render.
         "bounds": [options.bounds.timeout, options.bounds.memory],
         "allowOutside": [str(p) for p in options.allow_outside],
+        "kustomizeBuildOptions": options.kustomize_build_options,
     }
     return text_key(
         "repository",

@@ -46,6 +46,9 @@ class RenderOptions:
     """Glob patterns of files and folders not to read (as ``--exclude``)."""
     bounds: Bounds = field(default_factory=Bounds)
     """Time and memory each engine call may use (``--timeout``, ``--memory-limit``)."""
+    kustomize_build_options: str | None = None
+    """Argo CD's ``kustomize.buildOptions``; read from the repository's ``argocd-cm``
+    when None."""
     progress: Callable[[RenderedApp], None] | None = field(default=None, compare=False)
     """Called with each application as soon as it is rendered (for a progress display)."""
 

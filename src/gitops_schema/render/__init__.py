@@ -12,12 +12,14 @@ core; never desired, check, compare or the CLI.
 
 from gitops_schema.render.argocd import (
     apply_destination_namespace,
+    kustomize_build_options,
     kustomize_folders,
     render_application,
 )
 from gitops_schema.render.artifacts import ClusterArtifacts, generators_beside, is_generator
 from gitops_schema.render.bounds import DEFAULT_TIMEOUT, Bounds, bounded
 from gitops_schema.render.cache import RenderCache, default_cache_dir, text_key, tree_digest
+from gitops_schema.render.confine import Confinement
 from gitops_schema.render.engine_workers import prestart_worker
 from gitops_schema.render.engines import (
     HelmEngine,
@@ -32,6 +34,7 @@ from gitops_schema.render.flux import (
     render_flux_kustomizations,
 )
 from gitops_schema.render.flux_helm import release_name, render_helm_release
+from gitops_schema.render.inputs import Inputs, collect_inputs
 from gitops_schema.render.kustomize import (
     RenderResult,
     build_kustomization,
@@ -47,8 +50,10 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "Bounds",
     "ClusterArtifacts",
+    "Confinement",
     "FluxOptions",
     "HelmEngine",
+    "Inputs",
     "KustomizeEngine",
     "KustomizeOptions",
     "RenderCache",
@@ -60,12 +65,14 @@ __all__ = [
     "bounded",
     "build_kustomization",
     "build_kustomizations",
+    "collect_inputs",
     "default_cache_dir",
     "envsubst",
     "find_kustomize",
     "generators_beside",
     "in_parallel",
     "is_generator",
+    "kustomize_build_options",
     "kustomize_folders",
     "materialized",
     "prebuild_kustomizations",

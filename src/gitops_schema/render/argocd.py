@@ -11,14 +11,14 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
 
 from gitops_schema.codes.render import RENDER_ARGOCD_INVALID
-from gitops_schema.diagnostics import Report, Severity
+from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.errors import ToolFailed
 from gitops_schema.load.plain import (
     InputError,
@@ -48,6 +48,7 @@ from gitops_schema.render.confine import (
 from gitops_schema.render.engines import (
     HelmEngine,
     KustomizeEngine,
+    KustomizeOptions,
     find_kustomize,
     kube_version_numbers,
 )
@@ -66,6 +67,7 @@ from gitops_schema.render.scratch import scratch_folder
 __all__ = [
     "CLUSTER_SCOPED_KINDS",
     "apply_destination_namespace",
+    "kustomize_build_options",
     "kustomize_folders",
     "render_application",
 ]
@@ -112,6 +114,7 @@ class _Context:
     allow_network: bool
     refs: Mapping[str, Path]
     kustomize: KustomizeEngine | None
+    kustomize_options: KustomizeOptions
     helm: HelmEngine
     cache: RenderCache | None
     where: Location
@@ -161,6 +164,7 @@ def render_application(
     cache: RenderCache | None = None,
     location: Location | None = None,
     allow_outside: Sequence[Path] = (),
+    kustomize_options: KustomizeOptions | None = None,
 ) -> RenderResult:
     """Render an Argo CD Application to the objects Argo CD would apply.
 
@@ -178,6 +182,9 @@ def render_application(
         location: where to pin diagnostics; ``Application/<name>`` when omitted.
         allow_outside: folders outside the repository that its paths may still name
             (charts shared across repositories); nothing else outside is ever read.
+        kustomize_options: Argo CD's kustomize build options (``kustomize.buildOptions``
+            of ``argocd-cm``, see :func:`kustomize_build_options`); kustomize's defaults
+            when omitted.
 
     Returns:
         The objects in source order, their YAML, and ``render-argocd-*`` diagnostics for
@@ -218,6 +225,7 @@ def render_application(
         allow_network,
         refs,
         engine,
+        kustomize_options or KustomizeOptions(),
         helm or HelmEngine(),
         cache,
         where,
@@ -286,6 +294,64 @@ def apply_destination_namespace(
         if not metadata.get("namespace"):
             metadata["namespace"] = namespace
     return manifests
+
+
+_RESTRICTED = "is not in or below"
+"""What kustomize says when its load restrictor refuses a file outside the kustomization."""
+
+
+def _restrictor_hint(report: Report, options: KustomizeOptions) -> list[Diagnostic]:
+    """The build's diagnostics, a load-restrictor refusal naming the build option it lacks."""
+    if options.load_restrictor != "LoadRestrictionsRootOnly":
+        return list(report)
+    return [
+        replace(
+            d,
+            message=f"{d.message}; the kustomize build option --load-restrictor "
+            "LoadRestrictionsNone is missing (Argo CD's kustomize.buildOptions in argocd-cm, "
+            "or --kustomize-build-options)",
+        )
+        if d.rule == "render-kustomize-failed" and _RESTRICTED in d.message
+        else d
+        for d in report
+    ]
+
+
+def kustomize_build_options(text: str) -> tuple[KustomizeOptions, list[str]]:
+    """Argo CD's ``kustomize.buildOptions`` as build options, and the words not honoured.
+
+    ``--load-restrictor LoadRestrictionsNone`` (or ``=``) and ``--enable-helm`` are
+    honoured; anything else (``--enable-alpha-plugins`` runs programs a repository names)
+    is returned, for the caller to report.
+    """
+    words = text.split()
+    restrictor: str = "LoadRestrictionsRootOnly"
+    helm = False
+    ignored: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        flag, equals, value = word.partition("=")
+        if flag == "--load-restrictor":
+            if not equals and index + 1 < len(words):
+                index += 1
+                value = words[index]
+            if value in ("LoadRestrictionsRootOnly", "LoadRestrictionsNone"):
+                restrictor = value
+            else:
+                ignored.append(f"{flag} {value}".strip())
+        elif word == "--enable-helm":
+            helm = True
+        else:
+            ignored.append(word)
+        index += 1
+    options = KustomizeOptions(
+        load_restrictor="LoadRestrictionsNone"
+        if restrictor == "LoadRestrictionsNone"
+        else "LoadRestrictionsRootOnly",
+        enable_helm=helm,
+    )
+    return options, ignored
 
 
 def _normal(url: str) -> str:
@@ -560,15 +626,17 @@ def _render_kustomize(
     engine = context.kustomize or find_kustomize()
     confinement = context.confinement(source)
     edits = {k: v for k, v in options.items() if k not in ("version", "kubeVersion", "apiVersions")}
+    build_options = context.kustomize_options
     if not edits:
         result = build_kustomization(
             folder,
+            options=build_options,
             engine=engine,
             cache=context.cache,
             location=context.where,
             confinement=confinement,
         )
-        report.extend(result.report)
+        report.extend(_restrictor_hint(result.report, build_options))
         return result.manifests
     components = [str(c) for c in edits.get("components") or []]
     inputs = collect_inputs(folder, components, confinement=confinement)
@@ -584,7 +652,12 @@ def _render_kustomize(
         return []
     key = None
     if context.cache is not None:
-        key = inputs.key("argocd-overlay", engine.version, json.dumps(overlay, sort_keys=True))
+        key = inputs.key(
+            "argocd-overlay",
+            engine.version,
+            *build_options.flags(),
+            json.dumps(overlay, sort_keys=True),
+        )
         entry = context.cache.get(key)
         if entry is not None:
             return list(entry["manifests"])
@@ -593,11 +666,12 @@ def _render_kustomize(
         (temporary / "kustomization.yaml").write_text(json.dumps(overlay), "utf-8")
         result = build_kustomization(
             temporary,
+            options=build_options,
             engine=engine,
             location=context.where,
             confinement=Confinement(temporary.resolve(), (confinement.root, *confinement.allowed)),
         )
-    report.extend(result.report)
+    report.extend(_restrictor_hint(result.report, build_options))
     if key is not None and context.cache is not None and result.report.ok:
         context.cache.put(key, {"manifests": result.manifests})
     return result.manifests

@@ -46,12 +46,15 @@ class KustomizeOptions:
     allow_network: bool = False
     """Fetch remote resources (``https://``, ``github.com/...``); otherwise each one is a
     diagnostic naming the URL."""
+    enable_helm: bool = False
+    """Inflate ``helmCharts`` with Helm (Argo CD's ``--enable-helm`` build option)."""
 
     def flags(self) -> list[str]:
         """The command-line flags these options add to a build."""
-        if self.load_restrictor == "LoadRestrictionsRootOnly":
-            return []
-        return ["--load-restrictor", self.load_restrictor]
+        flags = ["--enable-helm"] if self.enable_helm else []
+        if self.load_restrictor != "LoadRestrictionsRootOnly":
+            flags += ["--load-restrictor", self.load_restrictor]
+        return flags
 
 
 @dataclass(frozen=True)

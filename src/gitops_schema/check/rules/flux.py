@@ -281,16 +281,43 @@ def _patch_sets_remediation(patches: Any, depth: int = 0) -> bool:
     return False
 
 
+def _repository_path(path: Any) -> str:
+    raw = path if isinstance(path, str) else ""
+    return posixpath.normpath(raw.strip("/")).removeprefix("./").strip(".")
+
+
 def _defaulted_paths(context: RuleContext) -> list[str]:
-    """Paths of Flux Kustomizations whose patches give HelmReleases failure handling."""
-    paths = []
-    for obj in context.of_kind("Kustomization"):
-        data = spec(obj)
-        if obj.tool is Tool.FLUX and _patch_sets_remediation(data.get("patches")):
-            raw = data.get("path")
-            path = raw if isinstance(raw, str) else ""
-            paths.append(posixpath.normpath(path.strip("/")).removeprefix("./").strip("."))
+    """Folders whose HelmReleases a Flux Kustomization's patches give failure handling.
+
+    That is the path of a Kustomization whose patches do, with its components, and the
+    path and components of every Kustomization found under those (a patch that adds such a
+    patch to every child Kustomization reaches their components too).
+    """
+    flux = [o for o in context.of_kind("Kustomization") if o.tool is Tool.FLUX]
+    paths: list[str] = []
+    reached: set[int] = set()
+    for obj in flux:
+        if _patch_sets_remediation(spec(obj).get("patches")):
+            paths.extend(_build_folders(obj))
+            reached.add(id(obj))
+    grown = True
+    while grown:
+        grown = False
+        for obj in flux:
+            file = context.relative(obj.document.file)
+            if id(obj) not in reached and any(_under(file, d) for d in paths):
+                paths.extend(_build_folders(obj))
+                reached.add(id(obj))
+                grown = True
     return paths
+
+
+def _build_folders(obj: GitOpsObject) -> list[str]:
+    """A Kustomization's path and the component folders it adds (relative to the path)."""
+    data = spec(obj)
+    path = _repository_path(data.get("path"))
+    components = [c for c in data.get("components") or [] if isinstance(c, str)]
+    return [path] + [_repository_path(posixpath.join(path, c)) for c in components]
 
 
 def _under(file: str, folder: str) -> bool:
