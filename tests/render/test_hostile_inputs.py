@@ -14,6 +14,7 @@ import pytest
 
 from gitops_schema.desired import RenderOptions, render_repository
 from gitops_schema.render import render_application
+from gitops_schema.render.inputs import collect_inputs
 
 URL = "https://git.example.com/apps.git"
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -299,3 +300,10 @@ def test_flux_inputs(
         assert rules <= {"render-flux-invalid", "render-flux-helm-invalid"}, rules
     else:
         assert rule in rules, [str(d) for d in result.report]
+
+
+@pytest.mark.parametrize("settings", ["true", "[charts]", "{chartHome: 3}"])
+def test_helm_globals_of_any_shape(tmp_path: Path, settings: str) -> None:
+    # Found by tests/fuzz: helmGlobals that is not a mapping crashed the cache key.
+    write(tmp_path, {"kustomization.yaml": f"helmCharts: [{{name: c}}]\nhelmGlobals: {settings}\n"})
+    assert collect_inputs(tmp_path).files == {tmp_path.resolve() / "kustomization.yaml"}
