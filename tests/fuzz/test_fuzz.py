@@ -30,6 +30,7 @@ from gitops_schema.check.config import CheckConfig
 from gitops_schema.check.rule import RuleContext
 from gitops_schema.check.rules import RULES
 from gitops_schema.check.schema import SchemaValidator
+from gitops_schema.golang.glob import BadPattern, doublestar_match, gobwas_match, path_match
 from gitops_schema.gotemplate import Limits, TemplateError, compile
 from gitops_schema.load import Document, from_plain, load_bytes
 from gitops_schema.load.plain import InputError, mapping_of, yaml_values
@@ -262,6 +263,25 @@ def test_go_templates(inputs: Counter[str], text: str, data: Any) -> None:
         profile = "helm" if len(variant) % 2 else "argocd"
         with contextlib.suppress(TemplateError):
             compile(variant, profile=profile, limits=LIMITS).execute({"a": data, "Values": data})
+
+
+# ---- globs: directory include/exclude, .sourceignore, git generator paths
+
+GLOB_WORDS = ["*", "**", "?", "[", "]", "[!", "^", "-", "{", "}", ",", "\\", "/", "a", "b", ".yaml"]
+PATHS = ["a", "a/b.yaml", "b", ".yaml", "a/b/c", "", "/", "{a}", "[x]"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(GLOB_WORDS), max_size=12).map("".join))
+def test_globs(inputs: Counter[str], pattern: str) -> None:
+    for variant in variants(pattern, 6):
+        for path in PATHS:
+            inputs["globs"] += 1
+            gobwas_match(variant, path)
+            with contextlib.suppress(BadPattern):
+                path_match(variant, path)
+            with contextlib.suppress(BadPattern):
+                doublestar_match(variant, path)
 
 
 # ---- ApplicationSet expansion
