@@ -81,7 +81,7 @@ test: install lint
 	$(VENV)/bin/pytest
 
 # Every parser fed over a million generated inputs (tests/fuzz; `make test` runs them briefly).
-FUZZ_EXAMPLES ?= 12000
+FUZZ_EXAMPLES ?= 8000
 fuzz: install
 	GITOPS_SCHEMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GITOPS_SCHEMA_FUZZ_MIN=1000000 \
 		$(VENV)/bin/pytest tests/fuzz -q
