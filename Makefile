@@ -11,7 +11,7 @@ DEBIAN_NEEDS := git:git promtool:prometheus chromium:chromium
 # found there (the test fixture looks in the same place).
 PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench fuzz clean
 
 install: $(STAMP)
 	@for pair in $(DEBIAN_NEEDS); do \
@@ -79,6 +79,12 @@ lint: install
 
 test: install lint
 	$(VENV)/bin/pytest
+
+# Every parser fed over a million generated inputs (tests/fuzz; `make test` runs them briefly).
+FUZZ_EXAMPLES ?= 8000
+fuzz: install
+	GITOPS_SCHEMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GITOPS_SCHEMA_FUZZ_MIN=1000000 \
+		$(VENV)/bin/pytest tests/fuzz -q
 
 bench: install
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -21,6 +21,13 @@ SHAPES = {
         " destination: {}, source: {repoURL: r}}}\n",
         ("$.spec.generators", 5),
     ),
+    "appset-template-spec-float": (
+        # Found by tests/fuzz: a skipped ApplicationSet's template was read as raw data.
+        ENVELOPE.format(api="argoproj.io/v1alpha1", kind="ApplicationSet")
+        + "spec:\n  generators: [{list: {elements: [{a: b}]}}]\n"
+        "  template: {metadata: {name: a}, spec: 1.5}\n",
+        ("$.spec.template.spec", 6),
+    ),
     "secret-metadata-x": (
         "apiVersion: v1\nkind: Secret\nmetadata: x\ndata: {a: b}\n",
         ("$.metadata", 3),

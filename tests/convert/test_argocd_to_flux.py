@@ -150,3 +150,66 @@ def test_explicit_namespaces_moved_by_target_namespace_are_stated(
     item = _item(conversion, "kust")
     (loss,) = [loss for loss in item.losses if loss.field == "$.spec.destination.namespace"]
     assert "ConfigMap other (elsewhere)" in loss.reason
+
+
+MORE = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: parent, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://git.example.com/org/repo.git, targetRevision: main, path: argocd}
+  destination: {server: https://kubernetes.default.svc, namespace: argocd}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: redis, namespace: argocd}
+spec:
+  project: default
+  sources:
+    - repoURL: https://charts.example.com/stable
+      chart: redis
+      targetRevision: 17.3.2
+      helm: {valueFiles: [$values/env/redis.yaml]}
+    - {repoURL: https://git.example.com/org/repo.git, targetRevision: main, ref: values}
+  destination: {server: https://kubernetes.default.svc, namespace: cache}
+  syncPolicy: {automated: {prune: true, selfHeal: true}}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: oci-chart, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: registry.example.com/charts, chart: web, targetRevision: ">=1.0.0"}
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+  syncPolicy: {automated: {prune: true, selfHeal: true}}
+"""
+
+
+def test_app_of_apps_charts_and_value_files_of_another_source(
+    argo_repo: Path, tmp_path: Path
+) -> None:
+    (argo_repo / "more").mkdir()
+    (argo_repo / "more/apps.yaml").write_text(MORE)
+    (argo_repo / "env").mkdir()
+    (argo_repo / "env/redis.yaml").write_text("replica: {replicaCount: 2}\n")
+    conversion = argocd_to_flux([argo_repo], ConvertOptions(output=tmp_path / "out"))
+    parent = _item(conversion, "parent")
+    assert parent.status is Status.UNSUPPORTED and not parent.outputs
+    assert "app of apps" in parent.losses[0].reason
+    redis = _objects(conversion, "clusters/in-cluster/apps/redis.yaml")
+    kinds = [o["kind"] for o in redis]
+    assert kinds == ["ConfigMap", "HelmRelease"]
+    config, release = redis
+    assert yaml.safe_load(config["data"]["values.yaml"]) == {"replica": {"replicaCount": 2}}
+    spec = release["spec"]
+    assert spec["chart"]["spec"]["chart"] == "redis"
+    assert spec["chart"]["spec"]["version"] == "17.3.2"
+    assert spec["valuesFrom"] == [{"kind": "ConfigMap", "name": config["metadata"]["name"]}]
+    (helm_repo,) = _objects(conversion, "clusters/in-cluster/sources/helmrepository-stable.yaml")
+    assert helm_repo["spec"]["url"] == "https://charts.example.com/stable"
+    (oci,) = _objects(conversion, "clusters/in-cluster/sources/ocirepository-web.yaml")
+    assert oci["spec"]["url"] == "oci://registry.example.com/charts/web"
+    assert oci["spec"]["ref"] == {"semver": ">=1.0.0"}
+    (oci_release,) = _objects(conversion, "clusters/in-cluster/apps/oci-chart.yaml")
+    assert oci_release["spec"]["chartRef"] == {"kind": "OCIRepository", "name": "web"}

@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.repos import LocalRepos
 from gitops_schema.desired import RenderOptions, render_repository
-from gitops_schema.render import render_application
+from gitops_schema.render import RenderCache, render_application
+from gitops_schema.render.inputs import collect_inputs
 
 URL = "https://git.example.com/apps.git"
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -299,3 +303,38 @@ def test_flux_inputs(
         assert rules <= {"render-flux-invalid", "render-flux-helm-invalid"}, rules
     else:
         assert rule in rules, [str(d) for d in result.report]
+
+
+@pytest.mark.parametrize("settings", ["true", "[charts]", "{chartHome: 3}"])
+def test_helm_globals_of_any_shape(tmp_path: Path, settings: str) -> None:
+    # Found by tests/fuzz: helmGlobals that is not a mapping crashed the cache key.
+    write(tmp_path, {"kustomization.yaml": f"helmCharts: [{{name: c}}]\nhelmGlobals: {settings}\n"})
+    assert collect_inputs(tmp_path).files == {tmp_path.resolve() / "kustomization.yaml"}
+
+
+def test_fifo_in_a_cached_repository_render(tmp_path: Path) -> None:
+    # The repository's cache key hashed every file: a FIFO blocked it forever.
+    repo = tmp_path / "repo"
+    write(repo, {"m/ok.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n"})
+    write(
+        repo,
+        {
+            "app.yaml": yaml.safe_dump(
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", **app({"path": "m"})}
+            )
+        },
+    )
+    os.mkfifo(repo / "m" / "pipe.yaml")
+    os.mkfifo(repo / "config.json")
+    result = render_repository(repo, RenderOptions(cache=RenderCache(tmp_path / "cache")))
+    [[manifests]] = [list(apps.values()) for apps in result.by_cluster().values()]
+    assert [m["metadata"]["name"] for m in manifests] == ["ok"]
+
+
+def test_fifo_among_git_generator_files(tmp_path: Path) -> None:
+    write(tmp_path, {"cfg/a.json": '{"name": "a"}'})
+    os.mkfifo(tmp_path / "cfg" / "b.json")
+    with pytest.raises(GeneratorError, match="not a regular file"):
+        LocalRepos(tmp_path, {}, None).files(
+            "https://x/r.git", "HEAD", "cfg/*.json", new_globbing=False
+        )

@@ -17,6 +17,7 @@ from gitops_schema.appset.globbing import match_files
 from gitops_schema.errors import LoadError
 from gitops_schema.load.files import walk
 from gitops_schema.load.git import GitTree
+from gitops_schema.load.plain import InputError, read_file
 
 
 def _normal(url: str) -> str:
@@ -65,7 +66,11 @@ class LocalRepos:
         for path in match_files(listing, pattern, new_globbing=new_globbing):
             source = listing[path]
             if isinstance(source, Path):
-                found[path] = source.read_bytes()
+                try:
+                    # A FIFO or device in the folder is refused, never waited on.
+                    found[path] = read_file(source, path)
+                except InputError as error:
+                    raise GeneratorError(str(error)) from error
             else:
                 tree, blob = source
                 found[path] = tree.repository[blob].data  # type: ignore[attr-defined]

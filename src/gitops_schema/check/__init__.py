@@ -33,7 +33,7 @@ from gitops_schema.errors import UsageError
 from gitops_schema.inventory import STDIN, load_inputs
 from gitops_schema.load import LoadOptions, list_files
 from gitops_schema.location import Location
-from gitops_schema.model import GitOpsObject, parse_documents
+from gitops_schema.model import GitOpsObject, ParseResult, parse_documents
 
 __all__ = ["RULES", "CheckConfig", "CheckResult", "Rule", "check", "resolve_config"]
 
@@ -99,18 +99,7 @@ def check(
     )
     validator = SchemaValidator(kubernetes_version=config.kubernetes_version, strict=config.strict)
 
-    findings: list[Diagnostic] = list(loaded.report)
-    schema_findings = [d for obj in parsed.objects for d in _validate(validator, obj)]
-    findings.extend(schema_findings)
-    validated = {_position(d) for d in schema_findings}
-    for finding in parsed.report:
-        # Where the schema validator spoke, the model says the same in other words; and
-        # unknown generator fields have a rule of their own (appset-unknown-field).
-        if _position(finding) in validated or (
-            finding.rule == "unknown-field" and finding.location.path[:2] == _GENERATORS
-        ):
-            continue
-        findings.append(finding)
+    findings: list[Diagnostic] = [*loaded.report, *_object_findings(validator, parsed)]
     enabled = {rid: rule for rid, rule in RULES.items() if config.setting(rid).enabled}
     for rule in enabled.values():
         if rule.check is not None:
@@ -128,19 +117,7 @@ def check(
         )
 
     suppressions = Suppressions.scan(loaded.texts, loaded.documents)
-    kept: list[Diagnostic] = []
-    suppressed = 0
-    for finding in findings:
-        setting = config.setting(finding.rule)
-        if not setting.enabled:
-            continue
-        if suppressions.silences(finding):
-            suppressed += 1
-            continue
-        if setting.severity is not None:
-            finding = replace(finding, severity=setting.severity)
-        kept.append(finding)
-
+    kept, suppressed = _configured(findings, config, suppressions)
     root = _root(paths)
     return CheckResult(
         findings=sorted(
@@ -154,6 +131,40 @@ def check(
         root=root,
         suppressed=suppressed,
     )
+
+
+def _object_findings(validator: SchemaValidator, parsed: ParseResult) -> list[Diagnostic]:
+    """Each object's schema findings, then the models' findings the schema did not make."""
+    findings = [d for obj in parsed.objects for d in _validate(validator, obj)]
+    validated = {_position(d) for d in findings}
+    for finding in parsed.report:
+        # Where the schema validator spoke, the model says the same in other words; and
+        # unknown generator fields have a rule of their own (appset-unknown-field).
+        if _position(finding) in validated or (
+            finding.rule == "unknown-field" and finding.location.path[:2] == _GENERATORS
+        ):
+            continue
+        findings.append(finding)
+    return findings
+
+
+def _configured(
+    findings: Sequence[Diagnostic], config: CheckConfig, suppressions: Suppressions
+) -> tuple[list[Diagnostic], int]:
+    """The findings the configuration keeps, at its severities; and how many were silenced."""
+    kept: list[Diagnostic] = []
+    suppressed = 0
+    for finding in findings:
+        setting = config.setting(finding.rule)
+        if not setting.enabled:
+            continue
+        if suppressions.silences(finding):
+            suppressed += 1
+            continue
+        if setting.severity is not None:
+            finding = replace(finding, severity=setting.severity)
+        kept.append(finding)
+    return kept, suppressed
 
 
 def _repository(paths: Sequence[str | Path]) -> Path:

@@ -29,6 +29,7 @@ from typing import Any
 from gitops_schema.diagnostics import Severity
 from gitops_schema.errors import UsageError
 from gitops_schema.load import Document, LoadOptions, YamlMap, load_bytes
+from gitops_schema.load.plain import InputError, read_file
 from gitops_schema.location import JsonPath
 
 CONFIG_FILE = ".gitops-schema.yaml"
@@ -123,9 +124,10 @@ def load_config(path: Path, known_rules: set[str]) -> CheckConfig:
     """
     shown = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"{shown}: cannot read: {error.strerror}") from error
+        # A FIFO or device named .gitops-schema.yaml is refused, never waited on.
+        data = read_file(path, shown)
+    except InputError as error:
+        raise UsageError(error.diagnostic.message, location=error.diagnostic.location) from error
     loaded = load_bytes(data, shown, LoadOptions())
     for diagnostic in loaded.report:
         raise UsageError(diagnostic.message, location=diagnostic.location)

@@ -32,6 +32,7 @@ from gitops_schema.load import Document
 from gitops_schema.location import JsonPath, Location
 from gitops_schema.model import GitOpsObject, Tool
 from gitops_schema.model.argocd import Application
+from gitops_schema.model.argocd_appset import ApplicationSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +142,13 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
     folder is the repository root the generated paths are looked up in.
     """
     for expansion in expansions:
-        template = (expansion.appset.document.data.get("spec") or {}).get("template") or {}
-        template_source = (template.get("spec") or {}).get("source") or {}
-        template_path = template_source.get("path")
-        if not isinstance(template_path, str) or "{{" not in template_path:
+        model = expansion.appset.model
+        # One that does not fit its schema was not expanded (appset-not-expanded says so).
+        if not isinstance(model, ApplicationSet):
+            continue
+        template_source = model.spec.template.spec.source
+        template_path = template_source.path if template_source is not None else None
+        if template_path is None or "{{" not in template_path:
             continue
         prefix = _static_prefix(template_path)
         if not prefix:
@@ -154,10 +158,13 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
             continue
         missing: list[tuple[str, str]] = []
         for generated in expansion.applications:
-            source = (generated.application.get("spec") or {}).get("source") or {}
-            path = source.get("path")
+            # What a template renders may have any shape: a templatePatch can make it so.
+            application = generated.application
+            spec, metadata = application.get("spec"), application.get("metadata")
+            source = spec.get("source") if isinstance(spec, dict) else None
+            path = source.get("path") if isinstance(source, dict) else None
             if isinstance(path, str) and path and not context.exists(base + path.strip("/")):
-                name = str((generated.application.get("metadata") or {}).get("name"))
+                name = str(metadata.get("name") if isinstance(metadata, dict) else None)
                 missing.append((name, path))
         if missing:
             shown = ", ".join(f"{name!r} -> {path}" for name, path in missing[:3])

@@ -91,6 +91,7 @@ def is_kubernetes_group(group: str) -> bool:
 
 
 _CATALOG_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}\.json")
+_CATALOG_GROUP = re.compile(r"[a-z0-9][a-z0-9.-]{0,200}")
 
 
 @cache
@@ -133,7 +134,11 @@ def _kubernetes_registry(version: str, strict: bool) -> jsonschema_rs.Registry:
 @cache
 def packaged_schema(strict: bool, group: str, api: str, kind: str) -> CompiledSchema | None:
     """The compiled schema of a CRD kind packaged with us, or None when we ship none."""
-    entry = _PACKAGED / group / f"{kind.lower()}_{api}.json"
+    name = f"{kind.lower()}_{api}.json"
+    # Only names the catalog could hold name a file: an apiVersion or kind is user input.
+    if not _CATALOG_GROUP.fullmatch(group) or not _CATALOG_NAME.fullmatch(name.replace("_", "-")):
+        return None
+    entry = _PACKAGED / group / name
     if not entry.is_file():
         return None
     schema = _read(entry)

@@ -23,6 +23,7 @@ from gitops_schema.convert.argocd_read import (
     normal,
     read_application,
 )
+from gitops_schema.convert.data import as_map
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_write import FLUX_NAMESPACE, FluxWriter, Written
 from gitops_schema.convert.neutral import NeutralApp
@@ -32,6 +33,7 @@ from gitops_schema.diagnostics import Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.render.argocd import render_application
+from gitops_schema.render.inputs import kustomization_file
 
 __all__ = ["AppLink", "Conversion", "ConvertOptions", "argocd_to_flux", "load_objects"]
 
@@ -147,13 +149,23 @@ class _Converter:
             for o in self.objects
             if o.kind == "Application" and o.tool is Tool.ARGOCD and not o.is_patch
         ]
+        charts = sorted(self._app_charts())
         for obj in apps:
             self.tick(obj.name)
             item = Item(_ref(obj))
             self.fidelity.items.append(item)
+            applies = self._applies_applications(obj, charts)
+            if applies is not None:
+                # Flux has no Applications to apply: the children are converted instead.
+                item.unsupported = True
+                item.lose(
+                    "$.spec.source",
+                    f"an app of apps: the Applications {applies} makes are converted one by one",
+                )
+                continue
             self._application(dict(obj.document.data), item, "$")
         self._appsets()
-        self._charted_apps(apps)
+        self._charted_apps(apps, charts)
         self._waves()
         self._projects()
         return Conversion(self.fidelity, self.tree, self.report, self.links, self.root)
@@ -254,28 +266,45 @@ class _Converter:
                 "dependsOn)",
             )
 
-    def _charted_apps(self, apps: Sequence[GitOpsObject]) -> None:
+    def _source_folder(self, obj: GitOpsObject) -> Path | None:
+        """The local folder of a single-source Application's git source."""
+        spec = obj.document.data.get("spec") or {}
+        source = spec.get("source") if isinstance(spec, Mapping) else None
+        if not isinstance(source, Mapping) or source.get("chart"):
+            return None
+        url = str(source.get("repoURL") or "")
+        return (self.folders.folder(url) / str(source.get("path") or ".")).resolve()
+
+    def _applies_applications(self, obj: GitOpsObject, charts: Sequence[Path]) -> str | None:
+        """What makes the Applications an Application applies (app of apps), if it does."""
+        folder = self._source_folder(obj)
+        if folder is None or not folder.is_dir():
+            return None
+        if folder in charts:
+            return f"its chart {folder.relative_to(self.root.resolve()).as_posix()}"
+        source = as_map(as_map(obj.document.data.get("spec")).get("source"))
+        plain_folder = kustomization_file(folder) is None and not (folder / "Chart.yaml").exists()
+        recurse = as_map(source.get("directory")).get("recurse") if plain_folder else True
+        candidates = folder.rglob("*.y*ml") if recurse else folder.glob("*.y*ml")
+        for path in sorted(candidates):
+            if path.is_file() and _APPLICATION.search(path.read_text("utf-8", errors="replace")):
+                return f"its folder {folder.relative_to(self.root.resolve()).as_posix()}"
+        return None
+
+    def _charted_apps(self, apps: Sequence[GitOpsObject], charts: Sequence[Path]) -> None:
         """Applications templated by a Helm chart of the repository (app of apps).
 
         A chart whose templates make Applications is rendered with the values of the
-        Application that deploys it when the repository has one, else with its defaults;
-        each Application it makes is converted, and the parent is not (Flux has no
-        Applications to apply).
+        Application that deploys it when the repository has one, else with its defaults,
+        and each Application it makes is converted.
         """
-        parents: dict[Path, list[GitOpsObject]] = {}
-        for obj in apps:
-            spec = obj.document.data.get("spec") or {}
-            source = spec.get("source") if isinstance(spec, Mapping) else None
-            if isinstance(source, Mapping) and not source.get("chart"):
-                url = str(source.get("repoURL") or "")
-                folder = self.folders.folder(url) / str(source.get("path") or ".")
-                parents.setdefault(folder.resolve(), []).append(obj)
-        for chart in sorted(self._app_charts()):
+        parents = {self._source_folder(obj): obj for obj in apps}
+        for chart in charts:
             relative = chart.relative_to(self.root.resolve()).as_posix()
-            users = parents.get(chart, [])
+            user = parents.get(chart)
             parent: Mapping[str, Any] = (
-                dict(users[0].document.data)
-                if users
+                dict(user.document.data)
+                if user is not None
                 else {
                     "metadata": {"name": chart.name},
                     "spec": {
@@ -296,24 +325,9 @@ class _Converter:
                 item = Item(ObjectRef(obj.kind, obj.namespace, obj.name, template.as_posix(), line))
                 self.fidelity.items.append(item)
                 self._application(dict(obj.document.data), item, "$")
-            for user in users:
-                for item in self.fidelity.items:
-                    if item.source == _ref(user):
-                        item.outputs.clear()
-                        item.losses.clear()
-                        item.unsupported = True
-                        item.lose(
-                            "$.spec.source",
-                            f"an app of apps: the Applications its chart {relative} makes "
-                            "are converted one by one",
-                        )
-                self.links = [
-                    link
-                    for link in self.links
-                    if self.fidelity.items[link.item].source != _ref(user)
-                ]
 
     def _app_charts(self) -> Iterable[Path]:
+        """The Helm charts of the repository whose templates make Applications."""
         root = self.root.resolve()
         for chart_file in root.rglob("Chart.yaml"):
             chart = chart_file.parent

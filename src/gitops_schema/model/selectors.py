@@ -13,18 +13,24 @@ def matches_label_selector(labels: Mapping[str, Any], selector: Mapping[str, Any
 
     Label values are not validated (Argo CD's parameters hold URLs), ``NotIn`` and
     ``DoesNotExist`` match when the key is absent, and an expression that is not a mapping
-    has no key or an unknown operator matches nothing.
+    has no key or an unknown operator matches nothing, and so does a selector whose
+    ``matchLabels`` is not a mapping or ``matchExpressions`` not a list.
     """
-    for key, value in (selector.get("matchLabels") or {}).items():
+    match_labels = selector.get("matchLabels") or {}
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(match_labels, Mapping) or not isinstance(expressions, list):
+        return False  # A selector of another shape (the schema says so) selects nothing.
+    for key, value in match_labels.items():
         if labels.get(key) != value:
             return False
-    for expression in selector.get("matchExpressions") or []:
+    for expression in expressions:
         if not isinstance(expression, Mapping):
             return False
         key, operator = expression.get("key"), expression.get("operator")
         if not isinstance(key, str):
             return False
-        values = [str(v) for v in expression.get("values") or []]
+        listed = expression.get("values") or []
+        values = [str(v) for v in listed] if isinstance(listed, list) else []
         present = key in labels
         if operator == "In" and not (present and labels[key] in values):
             return False

@@ -51,6 +51,10 @@ def tree_digest(paths: Iterable[Path]) -> str:
         files = [top] if top.is_file() else sorted(_files(top))
         for path in files:
             digest.update(os.path.relpath(path, top).encode() + b"\0")
+            if not path.is_file():
+                # A FIFO or device is never read: it would block, or never end.
+                digest.update(b"special\0")
+                continue
             try:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
             except OSError:

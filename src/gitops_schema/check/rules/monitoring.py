@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from gitops_schema.check.rule import Rule, RuleContext
-from gitops_schema.check.rules._helpers import at, get, spec
+from gitops_schema.check.rules._helpers import at, spec
 from gitops_schema.codes.lint import PROMETHEUSRULE_INVALID, SERVICEMONITOR_SELECTS_NOTHING
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model.base import Resource
+from gitops_schema.model.monitoring import ServiceMonitor
 from gitops_schema.model.selectors import matches_label_selector
 
 PROMTOOL_TIMEOUT = 60
@@ -35,14 +37,17 @@ def check_selects_nothing(context: RuleContext) -> Iterator[Diagnostic]:
     """ServiceMonitors whose selector matches no Service of the checked files."""
     services = [o for o in context.of_kind("Service") if o.api_version == "v1"]
     for monitor in context.of_kind("ServiceMonitor"):
-        if monitor.tool is not Tool.PROMETHEUS:
+        # Only those that fit the model: the raw selector below has the shape it checked.
+        if monitor.tool is not Tool.PROMETHEUS or not isinstance(monitor.model, ServiceMonitor):
             continue
         data = spec(monitor)
         selector = data.get("selector")
         if not isinstance(selector, dict):
             continue
         for service in services:
-            labels = get(service.document.data, "metadata", "labels") or {}
+            # The envelope's metadata is typed even for a kind without a model.
+            model = service.model
+            labels = model.metadata.labels if isinstance(model, Resource) else {}
             if _namespace_ok(
                 monitor, service, data.get("namespaceSelector")
             ) and matches_label_selector(labels, selector):
