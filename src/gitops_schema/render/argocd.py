@@ -585,7 +585,7 @@ def _render_kustomize(
     key = None
     if context.cache is not None:
         key = inputs.key("argocd-overlay", engine.version, json.dumps(overlay, sort_keys=True))
-        entry = context.cache.get(key)
+        entry = context.cache.get(key, manifests=list)
         if entry is not None:
             return list(entry["manifests"])
     with scratch_folder("gitops-schema-argocd-") as temporary:
