@@ -147,6 +147,7 @@ def packaged_schema(strict: bool, group: str, api: str, kind: str) -> CompiledSc
         formats=_FORMATS,
         validate_formats=True,
         keywords=KEYWORDS,
+        retriever=_offline,
     )
     return CompiledSchema(validator, collect_rules(schema), f"{group}/{kind.lower()}_{api}")
 
@@ -176,8 +177,21 @@ def values_schema(schema: dict[str, Any], source: str) -> CompiledSchema:
     # The schema arrives as loaded YAML/JSON; jsonschema-rs takes only plain containers.
     plain = json.loads(json.dumps(schema))
     return CompiledSchema(
-        jsonschema_rs.validator_for(normalise(plain, profile), keywords=KEYWORDS), (), source
+        jsonschema_rs.validator_for(
+            normalise(plain, profile), keywords=KEYWORDS, retriever=_offline
+        ),
+        (),
+        source,
     )
+
+
+def _offline(uri: str) -> Any:
+    """A ``$ref`` outside the schema is never fetched: not from the network, not from a file.
+
+    Raises:
+        ValueError: always, naming the reference.
+    """
+    raise ValueError(f"$ref {uri} is not fetched: schemas are checked offline")
 
 
 def _read(entry: Traversable) -> dict[str, Any]:

@@ -283,9 +283,18 @@ RENDER_ARGOCD_INVALID = _render(
     good="spec:\n  source:\n    repoURL: https://git.example.com/apps.git\n"
     "    helm: {valueFiles: [values-prod.yaml]}",
 )
+RENDER_CACHE_UNWRITABLE = Code(
+    "render-cache-unwritable",
+    Severity.WARNING,
+    "The render cache folder cannot be written (read-only, full, not a folder); the render "
+    "goes on without storing anything.",
+    bad="XDG_CACHE_HOME=/read-only gitops-schema render .",
+    good="gitops-schema render . --no-cache   # or a writable cache folder",
+)
 
 CODES = (
     RENDER_DUPLICATE,
+    RENDER_CACHE_UNWRITABLE,
     RENDER_INPUT_INVALID,
     RENDER_ARGOCD_INVALID,
     RENDER_OUTSIDE_REPOSITORY,

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
-from gitops_schema.codes.render import RENDER_REVISION_UNAVAILABLE
+from gitops_schema.codes.render import RENDER_CACHE_UNWRITABLE, RENDER_REVISION_UNAVAILABLE
 from gitops_schema.desired.argocd import render_argocd
 from gitops_schema.desired.flux import render_flux
 from gitops_schema.desired.stored import repository_key, restored, stored
@@ -62,13 +62,24 @@ def render_repository(
     reusable = options.cache is not None and not options.allow_network
     key = repository_key(root, options, cluster) if reusable else None
     if key is not None and options.cache is not None:
-        entry = options.cache.get(key)
+        entry = options.cache.get(key, apps=list, diagnostics=list)
         if entry is not None:
-            return restored(entry)
+            try:
+                return restored(entry)
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # Garbage of the right outer shape: rendered again, and stored again.
     with bounded(options.bounds):
         result = _render_fresh(root, options, cluster)
     if key is not None and options.cache is not None:
         options.cache.put(key, stored(result))
+    problem = options.cache.problem() if options.cache is not None else None
+    if problem is not None and options.cache is not None:
+        result.report.add(
+            RENDER_CACHE_UNWRITABLE.at(
+                f"the render cache cannot be written ({problem}): rendered without it",
+                Location(str(options.cache.directory)),
+            )
+        )
     return result
 
 

@@ -61,12 +61,24 @@ def excluded(path: str, patterns: Sequence[str]) -> bool:
 
 
 def walk(root: Path) -> Iterator[str]:
-    """Every file under ``root`` as a relative POSIX path, hidden folders pruned."""
+    """Every file under ``root`` as a relative POSIX path, hidden folders pruned.
+
+    A symlink whose target is outside ``root`` is left out: what it points to is not part
+    of the repository, and is neither read nor quoted.
+    """
+    top = os.path.realpath(root)
     for folder, dirs, files in os.walk(root, onerror=_raise):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         rel = Path(folder).relative_to(root)
         for name in files:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not _inside(os.path.realpath(path), top):
+                continue
             yield (rel / name).as_posix()
+
+
+def _inside(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip("/") + "/")
 
 
 def _raise(error: OSError) -> None:

@@ -658,7 +658,7 @@ def _render_kustomize(
             *build_options.flags(),
             json.dumps(overlay, sort_keys=True),
         )
-        entry = context.cache.get(key)
+        entry = context.cache.get(key, manifests=list)
         if entry is not None:
             return list(entry["manifests"])
     with scratch_folder("gitops-schema-argocd-") as temporary:

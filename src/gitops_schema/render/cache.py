@@ -2,12 +2,15 @@
 
 A key is the hash of everything a render depends on: the content of each input file (with
 its path relative to the rendered folder), the engine's version and the options. An entry
-is one JSON file; it is written to a temporary name and renamed, so parallel renders never
-see half an entry.
+is one JSON file that records its own key. What does not read back as the entry asked for
+(half written, garbage, another key's entry, a folder where a file should be) is a miss,
+and the render makes it again; a cache that cannot be written is one warning, and the
+render goes on without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +19,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -87,18 +90,37 @@ class RenderCache:
     """Render outputs stored under ``directory``, one file per key."""
 
     directory: Path
+    problems: list[str] = field(default_factory=list, compare=False, repr=False)
+    """Why the cache could not be written, once: the render then goes on without it."""
 
     @classmethod
     def default(cls) -> RenderCache:
         """The cache in the user's cache folder."""
         return cls(default_cache_dir())
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The entry stored under ``key``, or None."""
+    def get(self, key: str, **shape: type) -> dict[str, Any] | None:
+        """The entry stored under ``key`` when it reads back as one, else None (a miss).
+
+        ``shape`` names the fields the caller reads and their types (``manifests`` and
+        ``apps`` are lists of mappings); an entry without one of them, of another type, or recording
+        another key than ``key`` is not taken.
+        """
         try:
-            entry: dict[str, Any] = json.loads(self._path(key).read_text(encoding="utf-8"))
+            entry = json.loads(self._path(key).read_bytes())
         except (OSError, ValueError):
             return None
+        if not isinstance(entry, dict) or entry.pop(_KEY, None) != key:
+            return None
+        for name, kind in shape.items():
+            value = entry.get(name)
+            if not isinstance(value, kind):
+                return None
+            if (
+                name in _OBJECT_LISTS
+                and isinstance(value, list)
+                and not all(isinstance(item, dict) for item in value)
+            ):
+                return None
         return entry
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
@@ -109,22 +131,61 @@ class RenderCache:
         write the same bytes, and a reader that sees a partial entry sees JSON that does
         not parse, which :meth:`get` takes for a miss.
         """
+        if self.problems:
+            return  # Unwritable: said once, the render goes on uncached.
         path = self._path(key)
         _sweep_once(path.parent.parent)
         # dumps, not dump: only the former runs the C encoder.
-        text = json.dumps(entry, separators=(",", ":"))
+        text = json.dumps({**entry, _KEY: key}, separators=(",", ":"))
         try:
-            path.write_text(text, encoding="utf-8")
-        except FileNotFoundError:
-            if not path.parent.parent.exists():
-                # The first entry of this build of the code: a moment to drop what other
-                # builds left, which nothing reads again.
-                _prune(self.directory, keep=path.parent.parent.name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            try:
+                path.write_text(text, encoding="utf-8")
+            except (FileNotFoundError, NotADirectoryError):
+                if not path.parent.parent.exists():
+                    # The first entry of this build of the code: a moment to drop what
+                    # other builds left, which nothing reads again.
+                    _prune(self.directory, keep=path.parent.parent.name)
+                _make_folders(self.directory, path.parent)
+                path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            # Read-only, full, or garbage where a folder should be: no entry is better
+            # than a failed render; a half-written one would read as a miss anyway.
+            with _sweeping:
+                if not self.problems:
+                    self.problems.append(f"{error.strerror or error} ({error.filename or path})")
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def problem(self) -> str | None:
+        """Why entries could not be stored in this cache, if they could not."""
+        return self.problems[0] if self.problems else None
 
     def _path(self, key: str) -> Path:
         return self.directory / code_digest()[:16] / key[:2] / f"{key}.json"
+
+
+_KEY = "key"
+"""The field every entry records its own key in."""
+_OBJECT_LISTS = frozenset({"manifests", "apps"})
+"""Fields that are lists of mappings (objects, rendered applications)."""
+
+
+def _make_folders(directory: Path, folder: Path) -> None:
+    """``folder`` (below the cache ``directory``) and the folders between them.
+
+    Below ``directory``, a file in the way is garbage and is replaced by the folder.
+
+    Raises:
+        OSError: a folder cannot be made.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    below = folder.relative_to(directory).parts
+    current = directory
+    for part in below:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()
+        current.mkdir(exist_ok=True)
 
 
 _NAMESPACE = re.compile(r"[0-9a-f]{16}")

@@ -275,7 +275,7 @@ def _prepare(
             else None,
         }
         post_key = text_key("flux-post-build", build_key, json.dumps(finishing, sort_keys=True))
-        entry = cache.get(post_key)
+        entry = cache.get(post_key, manifests=list)
         if entry is not None:
             result.manifests = list(entry["manifests"])
             return result
@@ -407,8 +407,8 @@ def _build_all(
     outcomes: dict[int, str | ToolFailed] = {}
     for index, job in enumerate(jobs):
         if job.build_key is not None and cache is not None:
-            entry = cache.get(job.build_key)
-            if entry is not None and "error" in entry:
+            entry = cache.get(job.build_key, error=str)
+            if entry is not None:
                 # A failure is as reproducible as an output while the inputs stay as they
                 # are: it is cached too (outputs are cached finished, by _complete).
                 outcomes[index] = ToolFailed(str(entry["error"]))

@@ -144,7 +144,7 @@ def render_helm_release(
         key = input_key(
             source, files, "flux-helm", engine_version, json.dumps(settings, sort_keys=True)
         )
-        entry = cache.get(key)
+        entry = cache.get(key, manifests=list)
         if entry is not None:
             return RenderResult(entry["manifests"], Report(), cached=True)
     try:

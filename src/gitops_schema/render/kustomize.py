@@ -131,7 +131,7 @@ def build_kustomization(
     key = None
     if cache is not None and not inputs.remote:
         key = inputs.key(engine.version, *options.flags())
-        entry = cache.get(key)
+        entry = cache.get(key, text=str, manifests=list)
         if entry is not None:
             return RenderResult(entry["manifests"], Report(), entry["text"], cached=True)
     try:
@@ -217,7 +217,7 @@ def prebuild_kustomizations(
         ):
             continue
         key = inputs.key(engine.version, *KustomizeOptions().flags())
-        if cache.get(key) is not None:
+        if cache.get(key, text=str, manifests=list) is not None:
             continue
         try:
             text = read_text(file)
