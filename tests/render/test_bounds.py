@@ -126,3 +126,13 @@ def test_a_bound_fails_one_application_and_the_others_render(tmp_path: Path) -> 
     assert [d.rule for d in slow.report] == ["render-argocd-helm-failed"]
     assert "stopped after 0.5 s" in next(iter(slow.report)).message
     assert ok.report.ok and ok.manifests[0]["data"] == {"x": "ok"}
+
+
+def test_a_thread_that_cannot_start_under_the_limit_is_the_memory_bound() -> None:
+    # Go's runtime under RLIMIT_AS often fails to map a new thread's stack before any
+    # allocation fails: that death is the memory bound too, not an unexplained signal.
+    from gitops_schema.render.bounds import ran_out_of_memory
+
+    printed = "runtime/cgo: pthread_create failed: Resource temporarily unavailable\nSIGABRT: abort"
+    assert ran_out_of_memory(printed)
+    assert not ran_out_of_memory('Error: template: x.yaml:3: function "nope" not defined')

@@ -81,6 +81,9 @@ _MEMORY_WORDS = (
     "memory allocation error",
     "bad_alloc",
     "MemoryError",
+    # Under an address-space limit a new thread's stack is what fails to map first.
+    "pthread_create failed",
+    "failed to create new OS thread",
 )
 """How Go's runtime, C++ and Python say that an allocation failed."""
 
