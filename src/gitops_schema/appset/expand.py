@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_schema.appset.env import Env
-from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
+from gitops_schema.appset.errors import (
+    GeneratorError,
+    NotAvailableOffline,
+    TooManyApplications,
+)
 from gitops_schema.appset.generators import MODULES, GeneratorContext, generate_entry
 from gitops_schema.appset.generators.clusters import IN_CLUSTER_SERVER
 from gitops_schema.appset.params import Params
@@ -25,7 +29,11 @@ from gitops_schema.appset.template import (
     render_application,
     render_string,
 )
-from gitops_schema.codes.appset import APPSET_GENERATOR_UNRECOGNIZED, APPSET_NOT_EXPANDED
+from gitops_schema.codes.appset import (
+    APPSET_GENERATOR_UNRECOGNIZED,
+    APPSET_NOT_EXPANDED,
+    APPSET_TOO_MANY_APPLICATIONS,
+)
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
@@ -149,6 +157,12 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
                 )
             )
             continue
+        except TooManyApplications as error:
+            expansion.params.append([])
+            expansion.report.add(
+                APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {error}", where)
+            )
+            break
         except NotAvailableOffline as error:
             expansion.params.append([])
             expansion.report.add(
@@ -168,6 +182,14 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
                 )
             )
             continue
+        generated = sum(len(found) for found in expansion.params)
+        if generated + len(params) > env.max_applications:
+            expansion.params.append([])
+            too_many = TooManyApplications(env.max_applications)
+            expansion.report.add(
+                APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {too_many}", where)
+            )
+            break
         expansion.params.append(params)
         if not params and not env.clusters and _uses_clusters(entry):
             expansion.report.add(

@@ -11,7 +11,14 @@ import typer
 
 from gitops_schema.check import check, resolve_config
 from gitops_schema.check.report import REPORTERS, render_text
-from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, format_option, load_options
+from gitops_schema.cli._params import (
+    Exclude,
+    MaxApplications,
+    MaxFileSize,
+    Revision,
+    format_option,
+    load_options,
+)
 from gitops_schema.cli._render_options import (
     AllowNetwork,
     AllowOutside,
@@ -103,6 +110,7 @@ def check_command(
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
+    max_applications: MaxApplications = 10_000,
 ) -> None:
     """Validate every object against its schema and run the lint rules."""
     config = resolve_config(paths, config_file).with_overrides(
@@ -134,6 +142,7 @@ def check_command(
             timeout=timeout,
             memory_limit=memory_limit,
             allow_outside=allow_outside,
+            max_applications=max_applications,
         )
         if render
         else None,

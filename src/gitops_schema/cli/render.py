@@ -14,7 +14,7 @@ import typer
 import yaml
 
 from gitops_schema.cli._output import error_console, exit_code
-from gitops_schema.cli._params import Exclude
+from gitops_schema.cli._params import Exclude, MaxApplications
 from gitops_schema.cli._render_options import (
     AllowNetwork,
     AllowOutside,
@@ -114,6 +114,7 @@ def render_command(
     timeout: Timeout = DEFAULT_TIMEOUT,
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
+    max_applications: MaxApplications = 10_000,
 ) -> None:
     """Render the desired state of every cluster and application."""
     folder = repository_folder(path)
@@ -130,6 +131,7 @@ def render_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        max_applications=max_applications,
     )
     rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:

@@ -46,6 +46,8 @@ class RenderOptions:
     """Glob patterns of files and folders not to read (as ``--exclude``)."""
     bounds: Bounds = field(default_factory=Bounds)
     """Time and memory each engine call may use (``--timeout``, ``--memory-limit``)."""
+    max_applications: int = 10_000
+    """Applications one ApplicationSet may generate (``--max-applications``)."""
     progress: Callable[[RenderedApp], None] | None = field(default=None, compare=False)
     """Called with each application as soon as it is rendered (for a progress display)."""
 
