@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from gitops_schema.gotemplate import LimitExceeded, Limits, TemplateExecError, compile, render
+from gitops_schema.gotemplate import (
+    LimitExceeded,
+    Limits,
+    TemplateError,
+    TemplateExecError,
+    compile,
+    render,
+)
 
 
 def test_env_and_dns_are_sandboxed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,3 +67,47 @@ def test_function_panics_become_errors() -> None:
 def test_function_results_are_bounded(text: str) -> None:
     with pytest.raises(TemplateExecError, match="exceeds the limit"):
         render(text, {"a": 1}, profile="sprig")
+
+
+def test_deep_nesting_that_go_accepts_works() -> None:
+    parens = "{{ " + "(" * 900 + "1" + ")" * 900 + " }}"
+    assert render(parens, {}, profile="sprig") == "1"
+    ifs = "{{ if true }}" * 400 + "x" + "{{ end }}" * 400
+    assert render(ifs, {}, profile="sprig") == "x"
+    chain = "{{ if false }}" + "{{ else if false }}" * 400 + "{{ else }}y{{ end }}"
+    assert render(chain, {}, profile="sprig") == "y"
+
+
+def test_nesting_past_the_bounds_is_a_syntax_error() -> None:
+    parens = "{{ " + "(" * 10001 + "1" + ")" * 10001 + " }}"
+    with pytest.raises(TemplateError, match="max expression depth exceeded"):
+        compile(parens, profile="sprig")
+
+
+def test_values_that_double_through_reassignment_stop() -> None:
+    lists = "{{ $l := list 1 }}{{ range until 60 }}{{ $l = list $l $l }}{{ end }}{{ len $l }}"
+    limits = Limits(max_values=10_000)
+    with pytest.raises(TemplateExecError, match="more than the limit of 10000 values"):
+        render(lists, {}, profile="sprig", limits=limits)
+    maps = '{{ $d := dict }}{{ range until 60 }}{{ $d = dict "a" $d "b" $d }}{{ end }}'
+    with pytest.raises(TemplateExecError, match="more than the limit of 10000 values"):
+        render(maps, {}, profile="sprig", limits=limits)
+    text = '{{ $s := "ab" }}{{ range until 60 }}{{ $s = print $s $s }}{{ end }}'
+    with pytest.raises(TemplateExecError, match="exceeds the limit of 100000"):
+        render(text, {}, profile="sprig", limits=Limits(max_output=100_000))
+
+
+def test_deep_values_stop() -> None:
+    deep = "{{ $l := list }}{{ range until 200 }}{{ $l = list $l }}{{ end }}{{ len $l }}"
+    with pytest.raises(TemplateExecError, match="nests deeper than the limit of 100"):
+        render(deep, {}, profile="sprig", limits=Limits(max_value_depth=100))
+    assert render(deep, {}, profile="sprig") == "1"
+
+
+def test_cpu_time_is_bounded() -> None:
+    exponential = (
+        '{{ define "r" }}{{ if lt . 40 }}{{ template "r" (add . 1) }}{{ template "r" (add . 1) }}'
+        '{{ end }}{{ end }}{{ template "r" 0 }}'
+    )
+    with pytest.raises(LimitExceeded, match=r"stopped after 0\.2 s of CPU time"):
+        render(exponential, {}, profile="sprig", limits=Limits(max_seconds=0.2))

@@ -59,6 +59,8 @@ class OfflineInputs:
     """Recorded plugin replies by ConfigMap name (see ``services.recorded_plugins``)."""
     namespace: str = ARGOCD_NAMESPACE
     new_globbing: bool = False
+    max_applications: int = 10_000
+    """How many Applications one ApplicationSet may generate before it is a finding."""
 
 
 @dataclass(slots=True)
@@ -121,6 +123,7 @@ def build_env(objects: Sequence[GitOpsObject], inputs: OfflineInputs, report: Re
         clusters=tuple(_unique_clusters(clusters)),
         git=repos if (inputs.repo or inputs.repos) else None,
         new_globbing=inputs.new_globbing,
+        max_applications=inputs.max_applications,
         config_maps=config_maps,
         secrets=secrets,
         resources=resources,

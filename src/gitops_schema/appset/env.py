@@ -102,3 +102,5 @@ class Env:
     allowed_scm_providers: tuple[str, ...] = ()
     """When not empty, the only SCM API URLs generators may call."""
     appset_name: str = ""
+    max_applications: int = 10_000
+    """How many Applications one ApplicationSet may generate (``--max-applications``)."""

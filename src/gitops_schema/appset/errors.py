@@ -16,3 +16,16 @@ class NotAvailableOffline(GeneratorError):
 
     Not a defect of the ApplicationSet: checks report it as information, not as an error.
     """
+
+
+class TooManyApplications(GeneratorError):
+    """The parameter sets of an ApplicationSet would pass ``--max-applications``.
+
+    A bound of ours (Argo CD has none): expanding further would exhaust memory.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"generates more than {limit} Applications, the most one ApplicationSet may "
+            "generate here (--max-applications)"
+        )

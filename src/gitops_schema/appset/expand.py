@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_schema.appset.env import Env
-from gitops_schema.appset.errors import GeneratorError, NotAvailableOffline
+from gitops_schema.appset.errors import (
+    GeneratorError,
+    NotAvailableOffline,
+    TooManyApplications,
+)
 from gitops_schema.appset.generators import MODULES, GeneratorContext, generate_entry
 from gitops_schema.appset.generators.clusters import IN_CLUSTER_SERVER
 from gitops_schema.appset.params import Params
@@ -26,11 +30,9 @@ from gitops_schema.appset.template import (
     render_string,
 )
 from gitops_schema.codes.appset import (
-    APPSET_GENERATOR_FAILED,
     APPSET_GENERATOR_UNRECOGNIZED,
     APPSET_NOT_EXPANDED,
-    APPSET_OFFLINE_INPUT,
-    APPSET_TEMPLATE_FAILED,
+    APPSET_TOO_MANY_APPLICATIONS,
 )
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.location import Location
@@ -126,17 +128,80 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
     expansion = Expansion(obj)
     data: Mapping[str, Any] = obj.document.data
     spec: Mapping[str, Any] = data.get("spec") or {}
-    context = GeneratorContext(
-        env, bool(spec.get("goTemplate")), tuple(spec.get("goTemplateOptions") or ())
-    )
+    go_template = bool(spec.get("goTemplate"))
+    options = tuple(spec.get("goTemplateOptions") or ())
+    namespace = (data.get("metadata") or {}).get("namespace") or env.namespace
+    context = GeneratorContext(env, go_template, options)
+    base_template = spec.get("template") or {}
+    patch = spec.get("templatePatch")
+    sync_policy = spec.get("syncPolicy")
     warning = invalid_generators_warning(data)
     if warning:
         expansion.report.add(
             APPSET_GENERATOR_UNRECOGNIZED.at(warning, _at(obj, "spec", "generators"))
         )
     for index, entry in enumerate(spec.get("generators") or []):
-        params = _generated(expansion, index, entry, context)
+        where = _at(obj, "spec", "generators", index)
+        try:
+            params = generate_entry(entry, context)
+        except (TypeError, AttributeError, ValueError, KeyError) as error:
+            # A shape the schema would reject (a generator that is a string...): the schema
+            # findings say what is wrong; here it is only "could not expand".
+            expansion.params.append([])
+            expansion.report.add(
+                Diagnostic(
+                    "appset-generator-failed",
+                    Severity.ERROR,
+                    f"generator {index}: malformed generator, not expanded ({error})",
+                    where,
+                )
+            )
+            continue
+        except TooManyApplications as error:
+            expansion.params.append([])
+            expansion.report.add(
+                APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {error}", where)
+            )
+            break
+        except NotAvailableOffline as error:
+            expansion.params.append([])
+            expansion.report.add(
+                Diagnostic(
+                    "appset-offline-input",
+                    Severity.INFO,
+                    f"generator {index}: cannot verify offline: {error}",
+                    where,
+                )
+            )
+            continue
+        except GeneratorError as error:
+            expansion.params.append([])
+            expansion.report.add(
+                Diagnostic(
+                    "appset-generator-failed", Severity.ERROR, f"generator {index}: {error}", where
+                )
+            )
+            continue
+        generated = sum(len(found) for found in expansion.params)
+        if generated + len(params) > env.max_applications:
+            expansion.params.append([])
+            too_many = TooManyApplications(env.max_applications)
+            expansion.report.add(
+                APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {too_many}", where)
+            )
+            break
         expansion.params.append(params)
+        if not params and not env.clusters and _uses_clusters(entry):
+            expansion.report.add(
+                Diagnostic(
+                    "appset-offline-input",
+                    Severity.INFO,
+                    f"generator {index}: cannot verify offline: no cluster inventory to "
+                    "select from: give --clusters "
+                    "(cluster Secrets, a clusters list or a kubeconfig)",
+                    where,
+                )
+            )
         if (
             expansion.implicit_in_cluster is None
             and not env.clusters
@@ -144,85 +209,40 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
             and any(p.get("server") == IN_CLUSTER_SERVER for p in params)
         ):
             expansion.implicit_in_cluster = index
-        _applications(expansion, index, entry, params, context)
+        template = merge_generator_template(base_template, _generator_template(entry))
+        renderer = compile_value(template, go_template=go_template, options=options)
+        for params_set in params:
+            try:
+                application = render_application(
+                    renderer,
+                    params_set,
+                    go_template=go_template,
+                    options=options,
+                    sync_policy=sync_policy,
+                )
+                if isinstance(patch, str) and patch.strip():
+                    rendered = render_string(
+                        patch, params_set, go_template=go_template, options=options
+                    )
+                    application = apply_template_patch(application, rendered)
+            except GeneratorError as error:
+                expansion.report.add(
+                    Diagnostic(
+                        "appset-template-failed",
+                        Severity.ERROR,
+                        f"generator {index}: {error}",
+                        _at(obj, "spec", "template"),
+                    )
+                )
+                continue
+            expansion.applications.append(
+                GeneratedApplication(_finish(application, namespace), index, params_set)
+            )
     if any(d.severity >= Severity.WARNING for d in expansion.report):
         note = note_in_cluster(expansion)
         if note is not None:
             expansion.report.add(note)
     return expansion
-
-
-def _generated(
-    expansion: Expansion, index: int, entry: Any, context: GeneratorContext
-) -> list[Params]:
-    """The parameter sets of one generator entry; what stops it goes to the report."""
-    where = _at(expansion.appset, "spec", "generators", index)
-    try:
-        params = generate_entry(entry, context)
-    except (TypeError, AttributeError, ValueError, KeyError) as error:
-        # A shape the schema would reject (a generator that is a string...): the schema
-        # findings say what is wrong; here it is only "could not expand".
-        message = f"generator {index}: malformed generator, not expanded ({error})"
-        expansion.report.add(APPSET_GENERATOR_FAILED.at(message, where))
-        return []
-    except NotAvailableOffline as error:
-        message = f"generator {index}: cannot verify offline: {error}"
-        expansion.report.add(APPSET_OFFLINE_INPUT.at(message, where))
-        return []
-    except GeneratorError as error:
-        expansion.report.add(APPSET_GENERATOR_FAILED.at(f"generator {index}: {error}", where))
-        return []
-    if not params and not context.env.clusters and _uses_clusters(entry):
-        message = (
-            f"generator {index}: cannot verify offline: no cluster inventory to select "
-            "from: give --clusters (cluster Secrets, a clusters list or a kubeconfig)"
-        )
-        expansion.report.add(APPSET_OFFLINE_INPUT.at(message, where))
-    return params
-
-
-def _applications(
-    expansion: Expansion,
-    index: int,
-    entry: Any,
-    params: Sequence[Params],
-    context: GeneratorContext,
-) -> None:
-    """The Applications of one generator entry's parameter sets, added to ``expansion``."""
-    if not params:
-        return
-    obj = expansion.appset
-    data: Mapping[str, Any] = obj.document.data
-    spec: Mapping[str, Any] = data.get("spec") or {}
-    namespace = (data.get("metadata") or {}).get("namespace") or context.env.namespace
-    go_template, options = context.go_template, context.options
-    patch = spec.get("templatePatch")
-    template = merge_generator_template(spec.get("template") or {}, _generator_template(entry))
-    renderer = compile_value(template, go_template=go_template, options=options)
-    for params_set in params:
-        try:
-            application = render_application(
-                renderer,
-                params_set,
-                go_template=go_template,
-                options=options,
-                sync_policy=spec.get("syncPolicy"),
-            )
-            if isinstance(patch, str) and patch.strip():
-                rendered = render_string(
-                    patch, params_set, go_template=go_template, options=options
-                )
-                application = apply_template_patch(application, rendered)
-        except GeneratorError as error:
-            expansion.report.add(
-                APPSET_TEMPLATE_FAILED.at(
-                    f"generator {index}: {error}", _at(obj, "spec", "template")
-                )
-            )
-            continue
-        expansion.applications.append(
-            GeneratedApplication(_finish(application, namespace), index, params_set)
-        )
 
 
 def _uses_clusters(entry: Any) -> bool:

@@ -41,6 +41,17 @@ Exclude = Annotated[
     ),
 ]
 
+MaxApplications = Annotated[
+    int,
+    typer.Option(
+        "--max-applications",
+        min=1,
+        help="Applications one ApplicationSet may generate; past it the ApplicationSet is "
+        "a finding, not expanded further.",
+    ),
+]
+
+
 _UNITS = {
     "": 1,
     "b": 1,

@@ -111,6 +111,7 @@ def render_options(
     memory_limit: str = "1GiB",
     allow_outside: list[Path] | None = None,
     kustomize_build_options: str | None = None,
+    max_applications: int = 10_000,
 ) -> RenderOptions:
     """Rendering options from the command line; ``folder`` is the repository given.
 
@@ -131,6 +132,7 @@ def render_options(
         raise UsageError(f"--timeout and --memory-limit: {error}") from None
     return RenderOptions(
         bounds=bounds,
+        max_applications=max_applications,
         clusters=tuple(clusters or ()),
         repos=dict(mapped.folders),
         revisions=dict(mapped.revisions),

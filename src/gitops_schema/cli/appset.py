@@ -15,7 +15,7 @@ from rich.table import Table
 
 from gitops_schema.appset import OfflineInputs, generate
 from gitops_schema.cli._output import console, error_console, exit_code, print_diagnostic
-from gitops_schema.cli._params import parse_repos
+from gitops_schema.cli._params import MaxApplications, parse_repos
 
 app = typer.Typer(help="Expand Argo CD ApplicationSets offline.", no_args_is_help=True)
 
@@ -82,6 +82,7 @@ def generate_command(
     new_globbing: Annotated[
         bool, typer.Option("--new-globbing", help="Argo CD's new git file globbing (doublestar).")
     ] = False,
+    max_applications: MaxApplications = 10_000,
     params: Annotated[
         bool, typer.Option("--params", help="Print each generator's parameter sets instead.")
     ] = False,
@@ -104,6 +105,7 @@ def generate_command(
         plugin_data=tuple(plugin_data or ()),
         namespace=namespace,
         new_globbing=new_globbing,
+        max_applications=max_applications,
     )
     result = generate(appsets, inputs)
     items: list[Any] = []

@@ -11,7 +11,14 @@ import typer
 
 from gitops_schema.check import check, resolve_config
 from gitops_schema.check.report import REPORTERS, render_text
-from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, format_option, load_options
+from gitops_schema.cli._params import (
+    Exclude,
+    MaxApplications,
+    MaxFileSize,
+    Revision,
+    format_option,
+    load_options,
+)
 from gitops_schema.cli._render_options import (
     AllowNetwork,
     AllowOutside,
@@ -105,6 +112,7 @@ def check_command(
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
     kustomize_build_options: KustomizeBuildOptions = None,
+    max_applications: MaxApplications = 10_000,
 ) -> None:
     """Validate every object against its schema and run the lint rules."""
     config = resolve_config(paths, config_file).with_overrides(
@@ -137,6 +145,7 @@ def check_command(
             memory_limit=memory_limit,
             allow_outside=allow_outside,
             kustomize_build_options=kustomize_build_options,
+            max_applications=max_applications,
         )
         if render
         else None,

@@ -14,7 +14,7 @@ import typer
 
 from gitops_schema.cli import _render_options as rendering
 from gitops_schema.cli._output import Exit, error_console
-from gitops_schema.cli._params import Exclude, format_option
+from gitops_schema.cli._params import Exclude, MaxApplications, format_option
 from gitops_schema.compare import (
     DIFF_REPORTERS,
     ENVDIFF_REPORTERS,
@@ -60,6 +60,7 @@ def diff_command(
     timeout: rendering.Timeout = DEFAULT_TIMEOUT,
     memory_limit: rendering.MemoryLimit = "1GiB",
     allow_outside: rendering.AllowOutside = None,
+    max_applications: MaxApplications = 10_000,
 ) -> None:
     """Render two revisions and show, per cluster and application, what changes.
 
@@ -72,6 +73,7 @@ def diff_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        max_applications=max_applications,
     )
     with rendering.with_progress(render) as shown:
         result = diff(folder, DiffOptions(from_revision, to_revision, cluster, shown))
@@ -111,6 +113,7 @@ def envdiff_command(
     timeout: rendering.Timeout = DEFAULT_TIMEOUT,
     memory_limit: rendering.MemoryLimit = "1GiB",
     allow_outside: rendering.AllowOutside = None,
+    max_applications: MaxApplications = 10_000,
 ) -> None:
     """Compare the rendered output of each application across its environments.
 
@@ -123,6 +126,7 @@ def envdiff_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        max_applications=max_applications,
     )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
     with rendering.with_progress(render) as shown:

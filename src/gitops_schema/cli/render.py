@@ -14,7 +14,7 @@ import typer
 import yaml
 
 from gitops_schema.cli._output import error_console, exit_code
-from gitops_schema.cli._params import Exclude
+from gitops_schema.cli._params import Exclude, MaxApplications
 from gitops_schema.cli._render_options import (
     AllowNetwork,
     AllowOutside,
@@ -117,6 +117,7 @@ def render_command(
     memory_limit: MemoryLimit = "1GiB",
     allow_outside: AllowOutside = None,
     kustomize_build_options: KustomizeBuildOptions = None,
+    max_applications: MaxApplications = 10_000,
 ) -> None:
     """Render the desired state of every cluster and application."""
     folder = repository_folder(path)
@@ -134,6 +135,7 @@ def render_command(
         memory_limit=memory_limit,
         allow_outside=allow_outside,
         kustomize_build_options=kustomize_build_options,
+        max_applications=max_applications,
     )
     rendered = render_at(folder, revision, options, cluster=cluster)
     if not rendered.apps and not rendered.report:

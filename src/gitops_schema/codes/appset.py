@@ -24,6 +24,19 @@ APPSET_TEMPLATE_FAILED = Code(
     "'{{.name}}'}",
 )
 
+APPSET_TOO_MANY_APPLICATIONS = Code(
+    "appset-too-many-applications",
+    Severity.ERROR,
+    "An ApplicationSet that generates more Applications than --max-applications (10,000 by "
+    "default); it is not expanded further.",
+    bad="generators:\n  - matrix:\n      generators:\n        - list: {elements: [...]}   # 1000 "
+    "items\n        - list: {elements: [...]}   # times 1000 more",
+    good="generators:\n  - matrix:\n      generators:\n        - clusters: {}\n        - list: "
+    "{elements: [{app: web}, {app: api}]}",
+    explanation="A bound against input that would exhaust memory; raise it with "
+    "--max-applications when an ApplicationSet really generates that many.",
+)
+
 APPSET_OFFLINE_INPUT = Code(
     "appset-offline-input",
     Severity.INFO,
@@ -78,6 +91,7 @@ APPSET_INVENTORY = Code(
 
 CODES = (
     APPSET_GENERATOR_FAILED,
+    APPSET_TOO_MANY_APPLICATIONS,
     APPSET_TEMPLATE_FAILED,
     APPSET_OFFLINE_INPUT,
     APPSET_DUPLICATE_NAME,

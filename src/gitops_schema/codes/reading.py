@@ -32,6 +32,14 @@ YAML_DUPLICATE_KEY = Code(
     good="metadata:\n  name: b",
 )
 
+YAML_DOCUMENT_LIMIT = Code(
+    "yaml-document-limit",
+    Severity.ERROR,
+    "More documents than one run reads (200,000: the run's memory bound); the rest is not read.",
+    bad="# one file of a million tiny documents\n---\na: 1\n---\na: 1\n# ...",
+    good="# the repository's real objects, a few thousand documents",
+)
+
 YAML_ALIAS_LIMIT = Code(
     "yaml-alias-limit",
     Severity.ERROR,
@@ -104,6 +112,7 @@ CODES = (
     TEMPLATE_SKIPPED,
     YAML_DUPLICATE_KEY,
     YAML_ALIAS_LIMIT,
+    YAML_DOCUMENT_LIMIT,
     FILE_TOO_LARGE,
     FILE_BINARY,
     FILE_ENCODING,

@@ -44,6 +44,7 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
         repo=walk.root,
         scm_data=tuple(options.scm_data),
         plugin_data=tuple(options.plugin_data),
+        max_applications=options.max_applications,
     )
     pending: _Pending = [
         (dict(o.document.data), o.location)

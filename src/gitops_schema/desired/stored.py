@@ -47,7 +47,7 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
         "pluginData": [str(p) for p in options.plugin_data],
         "exclude": list(options.exclude),
         # What ran past a bound is a finding; under other bounds it may render.
-        "bounds": [options.bounds.timeout, options.bounds.memory],
+        "bounds": [options.bounds.timeout, options.bounds.memory, options.max_applications],
         "allowOutside": [str(p) for p in options.allow_outside],
         "kustomizeBuildOptions": options.kustomize_build_options,
     }

@@ -49,6 +49,8 @@ class RenderOptions:
     kustomize_build_options: str | None = None
     """Argo CD's ``kustomize.buildOptions``; read from the repository's ``argocd-cm``
     when None."""
+    max_applications: int = 10_000
+    """Applications one ApplicationSet may generate (``--max-applications``)."""
     progress: Callable[[RenderedApp], None] | None = field(default=None, compare=False)
     """Called with each application as soon as it is rendered (for a progress display)."""
 

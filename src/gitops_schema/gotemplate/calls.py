@@ -13,6 +13,7 @@ from gitops_schema.gotemplate.exec_support import (
     ContinueLoop,
     Fail,
     State,
+    check_built,
     fail,
     validate,
 )
@@ -70,10 +71,14 @@ def make_call(
     def invoke(st: State, argv: list[Any]) -> Any:
         try:
             result = fn(st, *argv) if stateful else fn(*argv)
-            # Results are bounded like output, so a loop of doubling cats cannot exhaust memory.
-            limit = st.limits.max_output
-            if type(result) is str and len(result) > limit:
-                raise FuncError(f"result size of {len(result)} exceeds the limit of {limit}")
+            # Results are bounded like output, so a loop of doubling cats (or lists) cannot
+            # exhaust memory.
+            if type(result) is str:
+                limit = st.limits.max_output
+                if len(result) > limit:
+                    raise FuncError(f"result size of {len(result)} exceeds the limit of {limit}")
+            elif isinstance(result, list | dict) and result:
+                check_built(result, st.limits)
             return result
         except (TemplateError, Fail, BreakLoop, ContinueLoop):
             raise

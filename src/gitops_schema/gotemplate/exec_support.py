@@ -7,13 +7,14 @@ runner turns them into :class:`TemplateExecError` with Go's
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from gitops_schema.gotemplate import nodes as n
 from gitops_schema.gotemplate.errors import LimitExceeded, TemplateExecError
-from gitops_schema.gotemplate.funcs import ANY, RAW
+from gitops_schema.gotemplate.funcs import ANY, RAW, FuncError
 from gitops_schema.gotemplate.gofmt import format_value
 from gitops_schema.gotemplate.values import (
     MISSING,
@@ -28,6 +29,8 @@ NOFINAL: Any = object()
 """Marks a command that receives no value from a previous pipeline stage."""
 
 MISSING_INVALID, MISSING_ZERO, MISSING_ERROR = 0, 1, 2
+_CLOCK_EVERY = 1023
+"""The CPU clock is read once every 1024 range iterations and template calls."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,13 @@ class Limits:
     """Total ``range`` iterations."""
     max_output: int = 10_000_000
     """Characters of output."""
+    max_seconds: float = 30.0
+    """CPU seconds of the executing thread."""
+    max_values: int = 1_000_000
+    """Values in one list or map a function returns, those of nested ones included (so a
+    list that holds itself twice, reassigned in a loop, stops doubling)."""
+    max_value_depth: int = 1000
+    """How deep the lists and maps a function returns may nest."""
 
 
 class Fail(Exception):
@@ -79,6 +89,8 @@ class State:
     """Everything one execution needs: output, variables, bounds, template lookup."""
 
     __slots__ = (
+        "calls",
+        "deadline",
         "depth",
         "extra",
         "iterations",
@@ -103,6 +115,8 @@ class State:
         self.out: list[str] = []
         self.vars: list[Any] = []
         self.depth = 0
+        self.calls = 0
+        self.deadline = time.thread_time() + limits.max_seconds
         self.iterations = 0
         self.size = 0
         self.extra: dict[str, Any] = {}
@@ -120,11 +134,20 @@ class State:
         self.write = write
 
     def count_iteration(self, node: n.Node) -> None:
-        """Count one ``range`` iteration against the bound."""
+        """Count one ``range`` iteration against the bound, and now and then the time."""
         self.iterations += 1
         if self.iterations > self.limits.max_iterations:
             raise LimitExceeded(
                 f"template: range iterations exceed the limit of {self.limits.max_iterations}"
+            )
+        if not self.iterations & _CLOCK_EVERY:
+            self.check_time()
+
+    def check_time(self) -> None:
+        """Stop an execution that has used its CPU time."""
+        if time.thread_time() > self.deadline:
+            raise LimitExceeded(
+                f"template: execution stopped after {self.limits.max_seconds:g} s of CPU time"
             )
 
     def run(self, target: Compiled, dot: Any) -> None:
@@ -134,6 +157,9 @@ class State:
         frame[0] = dot
         self.vars = frame
         self.depth += 1
+        self.calls += 1
+        if not self.calls & _CLOCK_EVERY:
+            self.check_time()
         try:
             target.body(self, dot)
         except Fail as exc:
@@ -149,6 +175,28 @@ class State:
     def text(self) -> str:
         """The output written so far."""
         return "".join(self.out)
+
+
+def check_built(value: list[Any] | dict[Any, Any], limits: Limits) -> None:
+    """Refuse a list or map past the bounds on its values and their nesting.
+
+    The walk stops as soon as a bound is passed, so it never takes more than
+    ``limits.max_values`` steps, even over a structure that shares parts of itself.
+
+    Raises:
+        FuncError: the value holds too many values or nests too deep.
+    """
+    count = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limits.max_value_depth:
+            raise FuncError(f"result nests deeper than the limit of {limits.max_value_depth}")
+        children = item.values() if isinstance(item, dict) else item
+        count += len(children)
+        if count > limits.max_values:
+            raise FuncError(f"result holds more than the limit of {limits.max_values} values")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, list | dict))
 
 
 def exec_error(name: str, exc: Fail) -> TemplateExecError:

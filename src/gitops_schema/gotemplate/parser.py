@@ -17,6 +17,10 @@ from gitops_schema.gotemplate.literals import LiteralError, go_quote, unquote
 from gitops_schema.gotemplate.numbers import number_node
 
 MAX_PAREN_DEPTH = 10000
+"""Go's bound on nested parenthesized pipelines (``max expression depth exceeded``)."""
+MAX_NESTING = 10000
+"""Our bound on nested ``if``/``with``/``range``/``block`` (and ``else if`` chains): Go
+has none, but every level costs Python frames, so the same bound as parentheses."""
 _OPERAND_START = {
     Kind.BOOL,
     Kind.CHAR_CONSTANT,
@@ -82,6 +86,7 @@ class _Parser:
         self.vars = ["$"]
         self.range_depth = 0
         self.paren_depth = 0
+        self.nesting = 0
 
     # -- errors ------------------------------------------------------------------------
 
@@ -219,6 +224,15 @@ class _Parser:
         )
 
     def control(self, cls: type[n.BranchNode], context: str) -> n.BranchNode:
+        if self.nesting >= MAX_NESTING:
+            self.error(f"{{{{{context}}}}} nested more than {MAX_NESTING} deep")
+        self.nesting += 1
+        try:
+            return self._control(cls, context)
+        finally:
+            self.nesting -= 1
+
+    def _control(self, cls: type[n.BranchNode], context: str) -> n.BranchNode:
         mark = len(self.vars)
         pipe = self.pipeline(context, Kind.RIGHT_DELIM)
         if context == "range":
@@ -256,7 +270,10 @@ class _Parser:
         token = self.next_non_space()
         name = self.template_name(token, context)
         pipe = self.pipeline(context, Kind.RIGHT_DELIM)
+        if self.nesting >= MAX_NESTING:
+            self.error(f"{{{{block}}}} nested more than {MAX_NESTING} deep")
         sub = _Parser(name, self.s, self.src, self.funcs, self.trees)
+        sub.nesting = self.nesting + 1
         root, end = sub.item_list()
         if not isinstance(end, n.EndNode):
             self.error(f"unexpected {end} in {context}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from gitops_schema.gotemplate.compiler import Compiler
@@ -18,7 +20,7 @@ from gitops_schema.gotemplate.exec_support import (
 )
 from gitops_schema.gotemplate.funcs import FuncMap
 from gitops_schema.gotemplate.nodes import is_empty_tree
-from gitops_schema.gotemplate.parser import Tree, parse
+from gitops_schema.gotemplate.parser import MAX_NESTING, MAX_PAREN_DEPTH, Tree, parse
 
 _MISSINGKEY = {
     "missingkey=default": MISSING_INVALID,
@@ -26,8 +28,46 @@ _MISSINGKEY = {
     "missingkey=zero": MISSING_ZERO,
     "missingkey=error": MISSING_ERROR,
 }
-# Python frames per nested template call, with margin; used to size the recursion limit.
-_FRAMES_PER_LEVEL = 40
+# Python frames per nested template call, and per nested parenthesis or control
+# structure, with margin; used to size the recursion limit.
+_FRAMES_PER_CALL = 40
+_FRAMES_PER_NESTING = 10
+_BASE_FRAMES = 1000
+
+
+class _RecursionLimit:
+    """Python's recursion limit, raised while any template needs more and restored after.
+
+    Go's parser and executor recurse on goroutine stacks that grow; ours recurse on
+    Python frames (which 3.11 keeps off the C stack). The limit is global, so it is
+    raised to the largest need of the templates at work in any thread, and put back
+    when the last one is done.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._original = 0
+
+    @contextmanager
+    def at_least(self, frames: int) -> Iterator[None]:
+        """Run the block with the limit at ``frames`` or more."""
+        with self._lock:
+            if self._users == 0:
+                self._original = sys.getrecursionlimit()
+            self._users += 1
+            if sys.getrecursionlimit() < frames:
+                sys.setrecursionlimit(frames)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    sys.setrecursionlimit(self._original)
+
+
+_RECURSION = _RecursionLimit()
 
 
 class Template:
@@ -53,6 +93,7 @@ class Template:
         self.limits = limits or Limits()
         self.trees: dict[str, Tree] = {}
         self._compiled: dict[str, Compiled] = {}
+        self._nesting = 0
         self.option(*options)
 
     def option(self, *options: str) -> Template:
@@ -69,9 +110,13 @@ class Template:
         Raises:
             TemplateSyntaxError: when Go's parser would reject ``text``.
         """
-        found = parse(
-            name or self.name, text, self.funcs, left=self.delims[0], right=self.delims[1]
-        )
+        left = self.delims[0] or "{{"
+        nesting = min(text.count("(") + text.count(left), MAX_PAREN_DEPTH + MAX_NESTING)
+        with _RECURSION.at_least(_BASE_FRAMES + _FRAMES_PER_NESTING * nesting):
+            found = parse(
+                name or self.name, text, self.funcs, left=self.delims[0], right=self.delims[1]
+            )
+        self._nesting = max(self._nesting, nesting)
         for tree_name, tree in found.items():
             old = self.trees.get(tree_name)
             if old is not None and is_empty_tree(tree.root):
@@ -86,6 +131,7 @@ class Template:
         copy.missingkey = self.missingkey
         copy.trees = dict(self.trees)
         copy._compiled = dict(self._compiled)
+        copy._nesting = self._nesting
         return copy
 
     def with_funcs(self, funcs: Mapping[str, Any]) -> Template:
@@ -119,24 +165,20 @@ class Template:
         Raises:
             TemplateExecError: with Go's message text, line and column.
         """
-        target_name = name or self.name
-        target = self.lookup(target_name)
-        if target is None:
-            if name is not None and name != self.name:
+        frames = _BASE_FRAMES + max(
+            self.limits.max_depth * _FRAMES_PER_CALL, self._nesting * _FRAMES_PER_NESTING
+        )
+        with _RECURSION.at_least(frames):
+            target_name = name or self.name
+            target = self.lookup(target_name)
+            if target is None:
+                if name is not None and name != self.name:
+                    raise TemplateExecError(
+                        f'template: no template "{name}" associated with template "{self.name}"'
+                    )
                 raise TemplateExecError(
-                    f'template: no template "{name}" associated with template "{self.name}"'
+                    f'template: {target_name}: "{target_name}" is an incomplete or empty template'
                 )
-            raise TemplateExecError(
-                f'template: {target_name}: "{target_name}" is an incomplete or empty template'
-            )
-        st = state or self.new_state()
-        needed = self.limits.max_depth * _FRAMES_PER_LEVEL + 1000
-        old_limit = sys.getrecursionlimit()
-        if old_limit < needed:
-            sys.setrecursionlimit(needed)
-        try:
+            st = state or self.new_state()
             st.run(target, data)
-        finally:
-            if old_limit < needed:
-                sys.setrecursionlimit(old_limit)
         return st.text()

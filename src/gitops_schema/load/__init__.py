@@ -8,7 +8,7 @@ the input is a diagnostic; only an unreadable path or revision raises
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitops_schema.diagnostics import Report
@@ -18,7 +18,7 @@ from gitops_schema.load.files import display_path, excluded, select, walk
 from gitops_schema.load.gc import paused_gc
 from gitops_schema.load.git import GitTree
 from gitops_schema.load.plain import InputError, read_file
-from gitops_schema.load.reader import LoadOptions, read_bytes, too_large
+from gitops_schema.load.reader import LoadOptions, read_bytes, too_large, too_many_documents
 from gitops_schema.load.tree import Position, YamlMap, YamlSeq, from_plain
 
 __all__ = [
@@ -46,8 +46,13 @@ class LoadResult:
     """The decoded text of each file read, to quote lines and find inline comments."""
 
     def add(self, file: str, data: bytes, options: LoadOptions) -> None:
-        """Parse one file's bytes into this result."""
-        documents, diagnostics, text = read_bytes(data, file, options)
+        """Parse one file's bytes into this result, within the documents left to read."""
+        left = options.max_documents - len(self.documents)
+        if left <= 0:
+            if not any(d.rule == "yaml-document-limit" for d in self.report):
+                self.report.add(too_many_documents(file))
+            return
+        documents, diagnostics, text = read_bytes(data, file, replace(options, max_documents=left))
         self.files.append(file)
         self.documents.extend(documents)
         self.report.extend(diagnostics)

@@ -18,6 +18,9 @@ from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents
 from gitops_schema.location import Location
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_DOCUMENTS = 200_000
+"""Documents one run reads: its memory bound (each takes about 2 KB once read), so a
+repository of a million tiny documents cannot take gigabytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,8 @@ class LoadOptions:
     """A document whose aliases expand to more values than this is reported and skipped."""
     exclude: tuple[str, ...] = ()
     """Glob patterns of files and folders not to read when walking a folder."""
+    max_documents: int = DEFAULT_MAX_DOCUMENTS
+    """Documents read in all (one load); the rest is reported once and not read."""
 
 
 def too_large(file: str, size: int, options: LoadOptions) -> Diagnostic | None:
@@ -96,7 +101,12 @@ def read_text(
         # JSON allows tabs wherever it allows spaces; YAML does not. Outside strings (where
         # JSON forbids raw tabs) a tab is only whitespace, so a space keeps every column.
         text = text.replace("\t", " ")
-    parsed, diagnostics = parse_documents(text, file, max_expanded_nodes=options.max_expanded_nodes)
+    parsed, diagnostics = parse_documents(
+        text,
+        file,
+        max_expanded_nodes=options.max_expanded_nodes,
+        max_documents=options.max_documents + 1,
+    )
     if looks_like_json(text) and any(d.rule == "yaml-syntax" for d in diagnostics):
         as_json, json_diagnostics = parse_json(text, file)
         if as_json or file.endswith(".json"):
@@ -112,7 +122,21 @@ def read_text(
                 )
         else:
             documents.append(Document(file, doc.index, data, doc.position))
+    if len(documents) > options.max_documents:
+        del documents[options.max_documents :]
+        diagnostics.append(too_many_documents(file))
     return documents, diagnostics
+
+
+def too_many_documents(file: str) -> Diagnostic:
+    """The diagnostic of a load that reached its documents bound at ``file``."""
+    return Diagnostic(
+        "yaml-document-limit",
+        Severity.ERROR,
+        "this run has read as many documents as it may (its memory bound); the rest of this "
+        "file and the files after it are not read",
+        Location(file),
+    )
 
 
 def read_bytes(

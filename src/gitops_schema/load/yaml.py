@@ -296,16 +296,20 @@ def parse_documents(
     file: str,
     *,
     max_expanded_nodes: int = DEFAULT_MAX_EXPANDED_NODES,
+    max_documents: int | None = None,
 ) -> tuple[list[ParsedDocument], list[Diagnostic]]:
     """Parse a YAML stream into positioned documents.
 
     Empty documents are dropped. Documents before a syntax error are kept; the error
-    becomes a ``yaml-syntax`` diagnostic at its line and column.
+    becomes a ``yaml-syntax`` diagnostic at its line and column. With ``max_documents``,
+    parsing stops once that many are read (the caller says so).
     """
     try:
-        return _parse(_FastComposer(text), text, file, max_expanded_nodes)
+        return _parse(_FastComposer(text), text, file, max_expanded_nodes, max_documents)
     except _DuplicateAnchor:
-        return _parse(_LenientComposer(text), text, file, max_expanded_nodes, lenient=True)
+        return _parse(
+            _LenientComposer(text), text, file, max_expanded_nodes, max_documents, lenient=True
+        )
 
 
 class _DuplicateAnchor(Exception):
@@ -317,6 +321,7 @@ def _parse(
     text: str,
     file: str,
     max_expanded_nodes: int,
+    max_documents: int | None,
     *,
     lenient: bool = False,
 ) -> tuple[list[ParsedDocument], list[Diagnostic]]:
@@ -326,6 +331,8 @@ def _parse(
     nodes: Iterator[Node] = composer.documents() if lenient else _c_documents(composer)
     try:
         for node in nodes:
+            if max_documents is not None and len(documents) >= max_documents:
+                break
             _add_document(node, index, file, max_expanded_nodes, documents, diagnostics)
             index += 1
     except yaml.composer.ComposerError as error:

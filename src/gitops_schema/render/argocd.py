@@ -716,6 +716,7 @@ def _render_directory(
                     repo_root=confinement.root,
                     settings=settings,
                     env=env,
+                    allowed=confinement.allowed,
                 )
             )
         except JsonnetError as error:

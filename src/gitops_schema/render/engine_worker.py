@@ -139,6 +139,11 @@ def main() -> None:
     sink = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    # Both engines load now, before the first call's time starts.
+    import _jsonnet  # noqa: F401
+    import helm_python  # noqa: F401
+
+    write_message(sink, {"ready": True})
     while (request := read_message(source)) is not None:
         try:
             reply = _OPERATIONS[request["op"]](request)

@@ -28,6 +28,8 @@ from gitops_schema.render.engine_worker import read_message, write_message
 __all__ = ["call_worker", "prestart_worker"]
 
 _SCRIPT = Path(__file__).with_name("engine_worker.py")
+_START_TIMEOUT = 120.0
+"""Seconds a new worker may take to load its engines (a loaded machine is slow)."""
 
 
 class _Died(Exception):
@@ -39,6 +41,7 @@ class _Worker:
 
     def __init__(self, memory: int) -> None:
         self.memory = memory
+        self.ready = False
         # Closed with the worker (kill), which outlives any one block of code.
         self.errors: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -48,6 +51,21 @@ class _Worker:
             stderr=self.errors,
             start_new_session=True,
         )
+
+    def wait_ready(self) -> None:
+        """Wait for the worker to have loaded its engines (not part of any call's time).
+
+        Raises:
+            _Died: the worker ended, or did not start within :data:`_START_TIMEOUT`.
+        """
+        if self.ready:
+            return
+        stdout = self.process.stdout
+        assert stdout is not None
+        ready, _, _ = select.select([stdout], [], [], _START_TIMEOUT)
+        if not ready or read_message(stdout) is None:
+            raise _Died
+        self.ready = True
 
     def exchange(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send ``request`` and wait at most ``timeout`` seconds for the reply.
@@ -82,6 +100,8 @@ class _Worker:
 
     def death(self, bounds: Bounds) -> str:
         """Why the worker died: its memory bound, or the engine's own last words."""
+        if self.process.poll() is None:  # It never became ready: stop it to read why.
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.errors.seek(0)
         # Go's runtime says "out of memory" first, then dumps every goroutine.
@@ -150,8 +170,9 @@ def call_worker(request: dict[str, Any], what: str) -> dict[str, Any]:
     bounds = current_bounds()
     with _POOL.slots:
         worker = _POOL.take(bounds.memory)
-        started = time.monotonic()
         try:
+            worker.wait_ready()
+            started = time.monotonic()
             reply = worker.exchange(request, bounds.timeout)
         except TimeoutError:
             worker.kill()

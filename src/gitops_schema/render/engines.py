@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from gitops_schema.errors import ToolFailed, ToolNotFound
 from gitops_schema.golang.semver import SemverError, semver_compare
+from gitops_schema.render.confine import OUTSIDE, Confinement, escaping_links
 from gitops_schema.render.engine_workers import call_worker
 from gitops_schema.render.runner import Runner, SubprocessRunner
 
@@ -266,20 +267,16 @@ def _refuse_links_out(chart: Path) -> None:
     """Refuse a chart with a link that leaves it: Helm's ``.Files`` is the chart.
 
     Raises:
-        ToolFailed: naming the link and where it points.
+        ToolFailed: naming the links and where they point.
     """
-    top = chart.resolve()
-    for folder, names, files in os.walk(chart):
-        for name in [*names, *files]:
-            path = Path(folder) / name
-            if not path.is_symlink():
-                continue
-            target = path.resolve()
-            if target != top and top not in target.parents:
-                raise ToolFailed(
-                    f"helm template {chart}: {path.relative_to(chart)} links to {target}, "
-                    "outside the chart and so outside the repository as Helm reads it"
-                )
+    inside = Confinement.of(chart)
+    links = list(escaping_links(chart, inside))
+    if links:
+        shown = ", ".join(f"{inside.shown(link)} -> {os.path.realpath(link)}" for link in links[:5])
+        raise ToolFailed(
+            f"helm template {chart}: links that leave the chart, {OUTSIDE} as Helm reads "
+            f"it (its .Files are the chart): {shown}"
+        )
 
 
 @cache

@@ -12,7 +12,7 @@ result is one object or a list of objects.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +34,18 @@ def evaluate_jsonnet(
     repo_root: Path,
     settings: Mapping[str, Any],
     env: Mapping[str, str],
+    allowed: Sequence[Path] = (),
 ) -> list[dict[str, Any]]:
     """The objects ``path`` evaluates to.
 
     Args:
         path: the ``.jsonnet`` file.
         app_folder: the source's folder, the first import path.
-        repo_root: the repository root, which ``libs`` are relative to.
+        repo_root: the repository root, which ``libs`` are relative to; imports resolve
+            inside it (or inside ``allowed``).
         settings: the source's ``directory.jsonnet`` (``extVars``, ``tlas``, ``libs``).
         env: the build environment (``ARGOCD_APP_NAME``...) for ``$VAR`` in values.
+        allowed: folders trusted beside the repository (``--allow-outside``).
 
     Raises:
         JsonnetError: evaluation failed, or the result is not an object or a list of them.
@@ -61,7 +64,7 @@ def evaluate_jsonnet(
         "op": "jsonnet",
         "path": str(path),
         "jpath": paths,
-        "roots": [str(repo_root)],
+        "roots": [str(repo_root), *(str(folder) for folder in allowed)],
         "ext_vars": variables["ext"],
         "ext_codes": variables["ext_code"],
         "tla_vars": variables["tla"],

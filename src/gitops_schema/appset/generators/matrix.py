@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from gitops_schema.appset.errors import GeneratorError
+from gitops_schema.appset.errors import GeneratorError, TooManyApplications
 from gitops_schema.appset.generators import GeneratorContext
 from gitops_schema.appset.generators.nesting import child_params, deep_merge
 from gitops_schema.appset.params import Params, combine_string_maps
@@ -33,10 +33,13 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         raise GeneratorError("found more than two generators, Matrix support only two")
     try:
         first = child_params(children[0], context)
+    except TooManyApplications:
+        raise
     except GeneratorError as error:
         raise GeneratorError(
             f"error failed to get params for first generator in matrix generator: {error}"
         ) from error
+    limit = context.env.max_applications
     product: list[Params] = []
     # The second child is rendered with each of the first's parameter sets; when it has
     # nothing to render, every rendering is the same, and so are its parameters.
@@ -46,10 +49,14 @@ def generate(spec: Mapping[str, Any], context: GeneratorContext) -> list[Params]
         try:
             if not constant or index == 0:
                 second = child_params(children[1], context, left)
+        except TooManyApplications:
+            raise
         except GeneratorError as error:
             raise GeneratorError(
                 f"failed to get params for second generator in the matrix generator: {error}"
             ) from error
+        if len(product) + len(second) > limit:
+            raise TooManyApplications(limit)
         for right in second:
             product.append(_combine(left, right, go_template=context.go_template))
     return product
