@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from gitops_schema.codes.render import RENDER_CACHE_UNWRITABLE, RENDER_REVISION_UNAVAILABLE
 from gitops_schema.desired.argocd import render_argocd
@@ -62,12 +63,9 @@ def render_repository(
     reusable = options.cache is not None and not options.allow_network
     key = repository_key(root, options, cluster) if reusable else None
     if key is not None and options.cache is not None:
-        entry = options.cache.get(key, apps=list, diagnostics=list)
-        if entry is not None:
-            try:
-                return restored(entry)
-            except (KeyError, TypeError, ValueError, IndexError):
-                pass  # Garbage of the right outer shape: rendered again, and stored again.
+        reused = _reused(options.cache.get(key, apps=list, diagnostics=list))
+        if reused is not None:
+            return reused
     with bounded(options.bounds):
         result = _render_fresh(root, options, cluster)
     if key is not None and options.cache is not None:
@@ -159,3 +157,16 @@ def _relocated(rendered: RenderedRepository, copy: Path, root: Path) -> Rendered
         app.problems = [moved(d) for d in app.problems]
     rendered.report.diagnostics = [moved(d) for d in rendered.report]
     return rendered
+
+
+def _reused(entry: dict[str, Any] | None) -> RenderedRepository | None:
+    """A cached render read back, or None when missing or unreadable.
+
+    Garbage of the right outer shape is a miss: rendered again and stored again.
+    """
+    if entry is None:
+        return None
+    try:
+        return restored(entry)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
