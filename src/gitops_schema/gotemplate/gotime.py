@@ -140,6 +140,88 @@ def format_time(dt: datetime, layout: str) -> str:
 
 
 _NUM = {"2006": 4, "06": 2, "01": 2, "02": 2, "15": 2, "03": 2, "04": 2, "05": 2, "002": 3}
+_NUMBERS = frozenset(_NUM) | {"1", "2", "3", "4", "5", "_2"}
+_FIELD_OF = {
+    "2006": "year", "06": "year", "01": "month", "1": "month", "02": "day", "2": "day",
+    "_2": "day", "15": "hour", "03": "hour", "3": "hour", "04": "minute", "4": "minute",
+    "05": "second", "5": "second",
+}  # fmt: skip
+"""The field each numeric chunk sets (the day of the year, ``002``, sets none)."""
+
+
+class _Parse:
+    """The state of one :func:`parse_time`: the text left and the fields read so far."""
+
+    def __init__(self, layout: str, value: str) -> None:
+        self.layout = layout
+        self.value = value
+        self.rest = value
+        self.fields = {"year": 1, "month": 1, "day": 1, "hour": 0, "minute": 0}
+        self.fields.update({"second": 0, "micro": 0})
+        self.pm: bool | None = None
+        self.tz: tzinfo | None = None
+
+    def bad(self, chunk: str) -> TimeError:
+        return TimeError(
+            f'parsing time "{self.value}" as "{self.layout}": '
+            f'cannot parse "{self.rest}" as "{chunk}"'
+        )
+
+    def chunk(self, c: str) -> None:
+        """Read the text of one std chunk of the layout."""
+        if c in _NUMBERS:
+            self.number(c)
+        elif c in ("January", "Jan", "Monday", "Mon"):
+            self.name(c)
+        elif c in ("PM", "pm"):
+            if self.rest[:2].upper() not in ("AM", "PM"):
+                raise self.bad(c)
+            self.pm = self.rest[:2].upper() == "PM"
+            self.rest = self.rest[2:]
+        elif c[0] in ".,":
+            m = self.match(r"[.,](\d+)", c)
+            self.fields["micro"] = int((m.group(1) + "000000")[:6])
+        elif c == "MST":
+            self.match(r"[A-Z]{3,5}|[+-]\d+", c)
+        elif c.startswith("Z") and self.rest.startswith("Z"):
+            self.tz = UTC
+            self.rest = self.rest[1:]
+        else:
+            m = self.match(r"([+-])(\d\d):?(\d\d)?:?(\d\d)?", c)
+            secs = int(m.group(2)) * 3600 + int(m.group(3) or 0) * 60 + int(m.group(4) or 0)
+            self.tz = timezone(timedelta(seconds=-secs if m.group(1) == "-" else secs))
+
+    def match(self, pattern: str, c: str) -> re.Match[str]:
+        """Consume what ``pattern`` matches at the start of the text left."""
+        m = re.match(pattern, self.rest)
+        if not m:
+            raise self.bad(c)
+        self.rest = self.rest[m.end() :]
+        return m
+
+    def number(self, c: str) -> None:
+        width = _NUM.get(c, 0)
+        text = self.rest.lstrip(" ") if c == "_2" else self.rest
+        m = re.match(rf"\d{{{width}}}" if width else r"\d{1,2}", text)
+        if not m:
+            raise self.bad(c)
+        self.rest = text[m.end() :]
+        n = int(m.group(0))
+        if c == "06":
+            n += 1900 if n >= 69 else 2000
+        if c in _FIELD_OF:
+            self.fields[_FIELD_OF[c]] = n
+
+    def name(self, c: str) -> None:
+        names = _MONTHS if c.startswith("J") else _DAYS
+        for i, name in enumerate(names):
+            candidate = name if len(c) > 3 else name[:3]
+            if self.rest.lower().startswith(candidate.lower()):
+                self.rest = self.rest[len(candidate) :]
+                if names is _MONTHS:
+                    self.fields["month"] = i + 1
+                return
+        raise self.bad(c)
 
 
 def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:
@@ -148,85 +230,23 @@ def parse_time(layout: str, value: str, loc: tzinfo = UTC) -> datetime:
     Raises:
         TimeError: ``parsing time "v" as "layout": cannot parse "rest" as "chunk"``.
     """
-    fields: dict[str, int] = {"year": 1, "month": 1, "day": 1, "hour": 0, "minute": 0}
-    fields.update({"second": 0, "micro": 0})
-    pm: bool | None = None
-    tz: tzinfo | None = None
-    rest = value
-
-    def bad(chunk: str) -> TimeError:
-        return TimeError(
-            f'parsing time "{value}" as "{layout}": cannot parse "{rest}" as "{chunk}"'
-        )
-
+    state = _Parse(layout, value)
     for tok in tokenize(layout):
-        if not tok.startswith("\0"):
-            if not rest.startswith(tok):
-                raise bad(tok)
-            rest = rest[len(tok) :]
-            continue
-        c = tok[1:]
-        if c in _NUM or c in ("1", "2", "3", "4", "5", "_2"):
-            width = _NUM.get(c, 0)
-            text = rest.lstrip(" ") if c == "_2" else rest
-            m = re.match(rf"\d{{{width}}}" if width else r"\d{1,2}", text)
-            if not m:
-                raise bad(c)
-            rest = text[m.end() :]
-            n = int(m.group(0))
-            key = {"2006": "year", "06": "year", "01": "month", "1": "month", "02": "day"}.get(c)
-            key = key or {"2": "day", "_2": "day", "15": "hour", "03": "hour", "3": "hour"}.get(c)
-            key = key or {"04": "minute", "4": "minute", "05": "second", "5": "second"}.get(c)
-            if c == "06":
-                n += 1900 if n >= 69 else 2000
-            if key:
-                fields[key] = n
-        elif c in ("January", "Jan", "Monday", "Mon"):
-            names = _MONTHS if c.startswith("J") else _DAYS
-            for i, name in enumerate(names):
-                cand = name if len(c) > 3 else name[:3]
-                if rest.lower().startswith(cand.lower()):
-                    rest = rest[len(cand) :]
-                    if names is _MONTHS:
-                        fields["month"] = i + 1
-                    break
-            else:
-                raise bad(c)
-        elif c in ("PM", "pm"):
-            if rest[:2].upper() not in ("AM", "PM"):
-                raise bad(c)
-            pm = rest[:2].upper() == "PM"
-            rest = rest[2:]
-        elif c[0] in ".,":
-            m = re.match(r"[.,](\d+)", rest)
-            if not m:
-                raise bad(c)
-            fields["micro"] = int((m.group(1) + "000000")[:6])
-            rest = rest[m.end() :]
-        elif c == "MST":
-            m = re.match(r"[A-Z]{3,5}|[+-]\d+", rest)
-            if not m:
-                raise bad(c)
-            rest = rest[m.end() :]
+        if tok.startswith("\0"):
+            state.chunk(tok[1:])
+        elif state.rest.startswith(tok):
+            state.rest = state.rest[len(tok) :]
         else:
-            if c.startswith("Z") and rest.startswith("Z"):
-                tz = UTC
-                rest = rest[1:]
-                continue
-            m = re.match(r"([+-])(\d\d):?(\d\d)?:?(\d\d)?", rest)
-            if not m:
-                raise bad(c)
-            secs = int(m.group(2)) * 3600 + int(m.group(3) or 0) * 60 + int(m.group(4) or 0)
-            tz = timezone(timedelta(seconds=-secs if m.group(1) == "-" else secs))
-            rest = rest[m.end() :]
-    if rest:
-        raise TimeError(f'parsing time "{value}": extra text: "{rest}"')
-    if pm is not None:
-        fields["hour"] = fields["hour"] % 12 + (12 if pm else 0)
+            raise state.bad(tok)
+    if state.rest:
+        raise TimeError(f'parsing time "{value}": extra text: "{state.rest}"')
+    fields = state.fields
+    if state.pm is not None:
+        fields["hour"] = fields["hour"] % 12 + (12 if state.pm else 0)
     try:
         return datetime(
             fields["year"], fields["month"], fields["day"], fields["hour"], fields["minute"],
-            fields["second"], fields["micro"], tzinfo=tz or loc,
+            fields["second"], fields["micro"], tzinfo=state.tz or loc,
         )  # fmt: skip
     except ValueError as exc:
         raise TimeError(f'parsing time "{value}": {exc}') from None
