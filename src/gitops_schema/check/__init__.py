@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Unpack
 
 from gitops_schema.check.config import CheckConfig, find_config, load_config
 from gitops_schema.check.expansion import (
@@ -20,6 +21,7 @@ from gitops_schema.check.expansion import (
     expand_for_check,
     generated_objects,
 )
+from gitops_schema.check.options import CheckFields, CheckOptions
 from gitops_schema.check.rendered import check_rendered
 from gitops_schema.check.result import CheckResult
 from gitops_schema.check.rule import Rule, RuleContext
@@ -27,15 +29,22 @@ from gitops_schema.check.rules import RULES
 from gitops_schema.check.schema import SchemaValidator
 from gitops_schema.check.suppress import Suppressions
 from gitops_schema.check.values import helm_value_files
-from gitops_schema.desired import RenderOptions
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.errors import UsageError
 from gitops_schema.inventory import STDIN, load_inputs
-from gitops_schema.load import LoadOptions, list_files
+from gitops_schema.load import LoadResult, list_files
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, ParseResult, parse_documents
 
-__all__ = ["RULES", "CheckConfig", "CheckResult", "Rule", "check", "resolve_config"]
+__all__ = [
+    "RULES",
+    "CheckConfig",
+    "CheckOptions",
+    "CheckResult",
+    "Rule",
+    "check",
+    "resolve_config",
+]
 
 
 def resolve_config(paths: Sequence[str | Path], config_file: Path | None = None) -> CheckConfig:
@@ -53,69 +62,41 @@ def resolve_config(paths: Sequence[str | Path], config_file: Path | None = None)
 
 def check(
     paths: Sequence[str | Path],
+    options: CheckOptions | None = None,
     *,
-    revision: str | None = None,
-    config: CheckConfig | None = None,
-    options: LoadOptions | None = None,
     stdin: bytes | None = None,
-    clusters: Sequence[Path] = (),
-    scm_data: Sequence[Path] = (),
-    render: RenderOptions | None = None,
+    **fields: Unpack[CheckFields],
 ) -> CheckResult:
     """Check files and folders (or a git revision of them).
 
     Args:
         paths: files and folders; ``"-"`` reads ``stdin``.
-        revision: check the paths as of this git revision.
-        config: rules, severities, excludes, production environments, target versions.
-        options: loader limits; its ``exclude`` is extended with the configuration's.
+        options: what to check and how (see :class:`CheckOptions`).
         stdin: the standard input's bytes when ``"-"`` is among the paths.
-        clusters: cluster inventories to expand ApplicationSets against, besides the
-            cluster Secrets among the checked files.
-        scm_data: recorded pull-request and repository listings for their generators.
-        render: also render the repository (the one folder in ``paths``) with these
-            options, and check the rendered objects (see :mod:`.rendered`).
+        fields: fields of ``options`` given one by one (``config=...``), which replace
+            its own.
 
     Raises:
         UsageError: bad arguments (e.g. an unsupported Kubernetes version, or rendering
             asked for something other than one folder).
         LoadError: a path or revision that cannot be read.
     """
-    config = config or CheckConfig()
-    base = options or LoadOptions()
-    options = replace(base, exclude=base.exclude + config.exclude)
-    loaded = load_inputs(paths, revision=revision, options=options, stdin=stdin)
+    options = replace(options or CheckOptions(), **fields)
+    config = options.config
+    load = replace(options.load, exclude=options.load.exclude + config.exclude)
+    loaded = load_inputs(paths, revision=options.revision, options=load, stdin=stdin)
     parsed = parse_documents(loaded.documents)
-    files = list_files(
-        [p for p in paths if str(p) != STDIN], revision=revision, exclude=options.exclude
-    )
-    roots = tuple(str(p) for p in paths if str(p) != STDIN)
-    expansions, expansion_report = expand_for_check(
-        parsed.objects, roots, revision, tuple(clusters), tuple(scm_data)
-    )
-    generated = generated_objects(expansions)
-    context = RuleContext(
-        tuple(parsed.objects) + tuple(generated), frozenset(files), config, roots, revision
-    )
     validator = SchemaValidator(kubernetes_version=config.kubernetes_version, strict=config.strict)
-
-    findings: list[Diagnostic] = [*loaded.report, *_object_findings(validator, parsed)]
     enabled = {rid: rule for rid, rule in RULES.items() if config.setting(rid).enabled}
-    for rule in enabled.values():
-        if rule.check is not None:
-            findings.extend(rule.check(context))
-    findings.extend(expansion_report)
-    value_files = helm_value_files(context.objects, roots, context.files)
-    findings.extend(validator.validate_chart_values(loaded.documents, value_files))
-    findings.extend(check_duplicate_names(expansions))
-    findings.extend(check_paths(context, expansions))
-    findings = _once(findings)
-    if render is not None:
+    linted = _lint(paths, replace(options, load=load), loaded, parsed, validator, enabled)
+    findings = _once([*loaded.report, *_object_findings(validator, parsed), *linted])
+    if options.render is not None:
         # After _once: the findings of one render share the renderer's position.
         findings.extend(
-            check_rendered(_repository(paths), render, validator, config, revision=revision)
+            check_rendered(
+                _repository(paths), options.render, validator, config, revision=options.revision
+            )
         )
-
     suppressions = Suppressions.scan(loaded.texts, loaded.documents)
     kept, suppressed = _configured(findings, config, suppressions)
     root = _root(paths)
@@ -131,6 +112,38 @@ def check(
         root=root,
         suppressed=suppressed,
     )
+
+
+def _lint(
+    paths: Sequence[str | Path],
+    options: CheckOptions,
+    loaded: LoadResult,
+    parsed: ParseResult,
+    validator: SchemaValidator,
+    enabled: dict[str, Rule],
+) -> list[Diagnostic]:
+    """The findings of the rules, of ApplicationSet expansion and of chart values."""
+    given = [p for p in paths if str(p) != STDIN]
+    files = list_files(given, revision=options.revision, exclude=options.load.exclude)
+    roots = tuple(str(p) for p in given)
+    expansions, expansion_report = expand_for_check(
+        parsed.objects, roots, options.revision, tuple(options.clusters), tuple(options.scm_data)
+    )
+    context = RuleContext(
+        tuple(parsed.objects) + tuple(generated_objects(expansions)),
+        frozenset(files),
+        options.config,
+        roots,
+        options.revision,
+    )
+    value_files = helm_value_files(context.objects, roots, context.files)
+    return [
+        *(finding for rule in enabled.values() if rule.check for finding in rule.check(context)),
+        *expansion_report,
+        *validator.validate_chart_values(loaded.documents, value_files),
+        *check_duplicate_names(expansions),
+        *check_paths(context, expansions),
+    ]
 
 
 def _object_findings(validator: SchemaValidator, parsed: ParseResult) -> list[Diagnostic]:

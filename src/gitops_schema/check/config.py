@@ -71,8 +71,25 @@ class CheckConfig:
         """The setting of a rule (enabled at its default severity when not configured)."""
         return self.rules.get(rule, RuleSetting())
 
-    def with_overrides(self, **changes: Any) -> CheckConfig:
-        """A copy with some fields replaced (command-line options win over the file)."""
+    def with_overrides(
+        self,
+        *,
+        strict: bool | None = None,
+        kubernetes_version: str | None = None,
+        flux_version: str | None = None,
+        argocd_version: str | None = None,
+    ) -> CheckConfig:
+        """A copy with the fields given replaced (command-line options win over the file).
+
+        A version may be written with its ``v`` (``v1.33``), as in the configuration file.
+        """
+        changes: dict[str, Any] = {"strict": strict}
+        versions = {
+            "kubernetes_version": kubernetes_version,
+            "flux_version": flux_version,
+            "argocd_version": argocd_version,
+        }
+        changes.update({k: v and v.removeprefix("v") for k, v in versions.items()})
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from gitops_schema.check import check, resolve_config
+from gitops_schema.check import CheckOptions, check, resolve_config
 from gitops_schema.check.report import REPORTERS, render_text
 from gitops_schema.cli._params import (
     Exclude,
@@ -115,32 +115,23 @@ def check_command(
     max_applications: MaxApplications = 10_000,
 ) -> None:
     """Validate every object against its schema and run the lint rules."""
-    config = resolve_config(paths, config_file).with_overrides(
-        strict=strict,
-        kubernetes_version=kubernetes_version and kubernetes_version.removeprefix("v"),
-        flux_version=flux_version and flux_version.removeprefix("v"),
-        argocd_version=argocd_version and argocd_version.removeprefix("v"),
-    )
-    stdin = sys.stdin.buffer.read() if STDIN in paths else None
-    result = check(
-        paths,
+    # With one folder, a revision of another source is read from its git history.
+    folder = Path(paths[0]) if len(paths) == 1 and paths[0] != STDIN else None
+    rendering = (clusters, repo, chart_cache, entry, no_cache, scm_data, exclude, allow_network)
+    options = CheckOptions(
         revision=revision,
-        config=config,
-        options=load_options(max_file_size, exclude),
-        stdin=stdin,
+        config=resolve_config(paths, config_file).with_overrides(
+            strict=strict,
+            kubernetes_version=kubernetes_version,
+            flux_version=flux_version,
+            argocd_version=argocd_version,
+        ),
+        load=load_options(max_file_size, exclude),
         clusters=tuple(clusters or ()),
         scm_data=tuple(scm_data or ()),
         render=render_options(
-            clusters,
-            repo,
-            chart_cache,
-            entry,
-            no_cache,
-            scm_data,
-            exclude,
-            allow_network,
-            # With one folder, a revision of another source is read from its git history.
-            Path(paths[0]) if len(paths) == 1 and paths[0] != STDIN else None,
+            *rendering,
+            folder,
             timeout=timeout,
             memory_limit=memory_limit,
             allow_outside=allow_outside,
@@ -150,11 +141,9 @@ def check_command(
         if render
         else None,
     )
-    terminal = output_file is None and sys.stdout.isatty()
-    if output == "text" and terminal:
-        report = render_text(result, color=True)
-    else:
-        report = REPORTERS[output](result)
+    result = check(paths, options, stdin=sys.stdin.buffer.read() if STDIN in paths else None)
+    color = output == "text" and output_file is None and sys.stdout.isatty()
+    report = render_text(result, color=True) if color else REPORTERS[output](result)
     if output_file is None:
         sys.stdout.write(report)
     else:
