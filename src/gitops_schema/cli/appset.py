@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,19 +13,44 @@ import typer
 import yaml
 from rich.table import Table
 
-from gitops_schema.appset import OfflineInputs, generate
+from gitops_schema.appset import Expansion, GenerateResult, OfflineInputs, generate
 from gitops_schema.cli._output import console, error_console, exit_code, print_diagnostic
-from gitops_schema.cli._params import MaxApplications, parse_repos
+from gitops_schema.cli._params import MaxApplications, format_option, parse_repos
 
 app = typer.Typer(help="Expand Argo CD ApplicationSets offline.", no_args_is_help=True)
 
 
-class GenerateFormat(StrEnum):
-    """Output formats of ``appset generate``."""
+def _print_yaml(items: list[Any]) -> None:
+    sys.stdout.write(yaml.safe_dump_all(_plain(items), sort_keys=False) if items else "")
 
-    YAML = "yaml"
-    JSON = "json"
-    TABLE = "table"
+
+def _print_json(items: list[Any]) -> None:
+    sys.stdout.write(json.dumps(items, indent=2, default=str) + "\n")
+
+
+def _print_table(applications: list[dict[str, Any]]) -> None:
+    """The Applications per destination cluster: name, namespace, path or chart, revision."""
+    table = Table("cluster", "application", "namespace", "source", "revision")
+    for app in sorted(applications, key=lambda a: (_destination(a), a["metadata"].get("name", ""))):
+        spec = app.get("spec") or {}
+        source: dict[str, Any] = spec.get("source") or next(iter(spec.get("sources") or []), {})
+        table.add_row(
+            _destination(app),
+            str(app["metadata"].get("name", "")),
+            str((spec.get("destination") or {}).get("namespace", "")),
+            str(source.get("path") or source.get("chart") or ""),
+            str(source.get("targetRevision") or "HEAD"),
+        )
+    console.print(table)
+    console.print(f"{len(applications)} Applications")
+
+
+_FORMATS: dict[str, Callable[[list[Any]], None]] = {
+    "yaml": _print_yaml,
+    "json": _print_json,
+    "table": _print_table,
+}
+"""The output formats of ``appset generate``: each prints the Applications generated."""
 
 
 def _repos(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
@@ -86,9 +111,7 @@ def generate_command(
     params: Annotated[
         bool, typer.Option("--params", help="Print each generator's parameter sets instead.")
     ] = False,
-    output: Annotated[
-        GenerateFormat, typer.Option("--output", "-o", help="Output format.")
-    ] = GenerateFormat.YAML,
+    output: Annotated[str, format_option(_FORMATS, "Output format.")] = "yaml",
 ) -> None:
     """Print the Applications generated from ApplicationSets (or their parameters)."""
     default, mapped = _repos(repo or [])
@@ -108,27 +131,30 @@ def generate_command(
         max_applications=max_applications,
     )
     result = generate(appsets, inputs)
-    items: list[Any] = []
-    for expansion in result.expansions:
-        if params:
-            items.append(
-                {
-                    "applicationSet": expansion.appset.name,
-                    "file": f"{expansion.appset.document.file}:{expansion.appset.location.line}",
-                    "generators": expansion.params,
-                }
-            )
-        else:
-            items.extend(generated.application for generated in expansion.applications)
-    if output is GenerateFormat.TABLE and not params:
-        _print_table(items)
-    elif output is GenerateFormat.JSON:
-        sys.stdout.write(json.dumps(items, indent=2, default=str) + "\n")
+    if params:
+        # The parameter sets are data, never a table of Applications.
+        _FORMATS["json" if output == "json" else "yaml"](_params(result))
     else:
-        sys.stdout.write(yaml.safe_dump_all(_plain(items), sort_keys=False) if items else "")
+        _FORMATS[output]([app for e in result.expansions for app in _applications(e)])
     for diagnostic in result.report.sorted():
         with_stderr(diagnostic)
     raise typer.Exit(exit_code(result.report))
+
+
+def _applications(expansion: Expansion) -> list[dict[str, Any]]:
+    return [generated.application for generated in expansion.applications]
+
+
+def _params(result: GenerateResult) -> list[dict[str, Any]]:
+    """Each ApplicationSet's parameter sets, per generator."""
+    return [
+        {
+            "applicationSet": expansion.appset.name,
+            "file": f"{expansion.appset.document.file}:{expansion.appset.location.line}",
+            "generators": expansion.params,
+        }
+        for expansion in result.expansions
+    ]
 
 
 def _given_repository(paths: list[Path]) -> Path | None:
@@ -147,23 +173,6 @@ def _given_repository(paths: list[Path]) -> Path | None:
 def _destination(app: dict[str, Any]) -> str:
     destination = (app.get("spec") or {}).get("destination") or {}
     return str(destination.get("server") or destination.get("name") or "")
-
-
-def _print_table(applications: list[dict[str, Any]]) -> None:
-    """The Applications per destination cluster: name, namespace, path or chart, revision."""
-    table = Table("cluster", "application", "namespace", "source", "revision")
-    for app in sorted(applications, key=lambda a: (_destination(a), a["metadata"].get("name", ""))):
-        spec = app.get("spec") or {}
-        source: dict[str, Any] = spec.get("source") or next(iter(spec.get("sources") or []), {})
-        table.add_row(
-            _destination(app),
-            str(app["metadata"].get("name", "")),
-            str((spec.get("destination") or {}).get("namespace", "")),
-            str(source.get("path") or source.get("chart") or ""),
-            str(source.get("targetRevision") or "HEAD"),
-        )
-    console.print(table)
-    console.print(f"{len(applications)} Applications")
 
 
 def with_stderr(diagnostic: Any) -> None:
