@@ -48,93 +48,98 @@ class Metric:
         return f"{self.name}_total" if self.type == "counter" else self.name
 
 
-APP_INFO: Final = Metric(
-    "gitops_schema_app_info",
-    "gauge",
-    "Every GitOps object the store knows, with its current sync and health status (always 1).",
-    INFO_LABELS,
+_TABLE: Final[tuple[tuple[str, MetricType, tuple[str, ...], str], ...]] = (
+    (
+        "gitops_schema_app_info",
+        "gauge",
+        INFO_LABELS,
+        "Every GitOps object the store knows, with its current sync and health status (always 1).",
+    ),
+    (
+        "gitops_schema_app_sync_status",
+        "gauge",
+        (*APP_LABELS, "sync_status"),
+        "1 for the object's current sync status (Synced, OutOfSync, Unknown), 0 for the others.",
+    ),
+    (
+        "gitops_schema_app_health_status",
+        "gauge",
+        (*APP_LABELS, "health_status"),
+        "1 for the object's current health (Healthy, Progressing, Degraded, Suspended, Missing, "
+        "Unknown), 0 for the others.",
+    ),
+    (
+        "gitops_schema_app_last_sync_timestamp_seconds",
+        "gauge",
+        (*APP_LABELS, "status"),
+        "When the object's last recorded sync operation finished (Unix time), by its status.",
+    ),
+    (
+        "gitops_schema_app_last_sync_duration_seconds",
+        "gauge",
+        APP_LABELS,
+        "How long the object's last recorded sync operation with a known duration took.",
+    ),
+    (
+        "gitops_schema_sync_operations",
+        "counter",
+        (*APP_LABELS, "status"),
+        "Sync operations recorded (Argo CD operations, Flux reconcile outcomes), by status.",
+    ),
+    (
+        "gitops_schema_deployments",
+        "counter",
+        (*APP_LABELS, "environment"),
+        "Deployments recorded (a successful sync of a new revision), by environment.",
+    ),
+    (
+        "gitops_schema_failed_deployments",
+        "counter",
+        (*APP_LABELS, "environment"),
+        "Deployments followed by a failure signal before the object's next deployment.",
+    ),
+    (
+        "gitops_schema_dora_deployment_frequency",
+        "gauge",
+        ("window",),
+        "Median production deployment days per ISO week over the trailing window (0 to 7).",
+    ),
+    (
+        "gitops_schema_dora_lead_time_seconds",
+        "gauge",
+        ("window",),
+        "Median lead time for changes over the trailing window (absent when nothing was deployed).",
+    ),
+    (
+        "gitops_schema_dora_change_failure_ratio",
+        "gauge",
+        ("window",),
+        "Failed production deployments / production deployments over the trailing window.",
+    ),
+    (
+        "gitops_schema_dora_recovery_time_seconds",
+        "gauge",
+        ("window",),
+        "Median failed deployment recovery time over the trailing window.",
+    ),
+    (
+        "gitops_schema_dora_level",
+        "gauge",
+        ("window", "metric", "level"),
+        "1 for the current DORA level (elite, high, medium, low) of each key metric, 0 for others.",
+    ),
+    (
+        "gitops_schema_ingest_requests",
+        "counter",
+        ("source", "code"),
+        "Webhook deliveries received by this process, by source and HTTP status code.",
+    ),
 )
-APP_SYNC_STATUS: Final = Metric(
-    "gitops_schema_app_sync_status",
-    "gauge",
-    "1 for the object's current sync status (Synced, OutOfSync, Unknown), 0 for the others.",
-    (*APP_LABELS, "sync_status"),
-)
-APP_HEALTH_STATUS: Final = Metric(
-    "gitops_schema_app_health_status",
-    "gauge",
-    "1 for the object's current health (Healthy, Progressing, Degraded, Suspended, Missing, "
-    "Unknown), 0 for the others.",
-    (*APP_LABELS, "health_status"),
-)
-APP_LAST_SYNC_TIMESTAMP: Final = Metric(
-    "gitops_schema_app_last_sync_timestamp_seconds",
-    "gauge",
-    "When the object's last recorded sync operation finished (Unix time), by its status.",
-    (*APP_LABELS, "status"),
-)
-APP_LAST_SYNC_DURATION: Final = Metric(
-    "gitops_schema_app_last_sync_duration_seconds",
-    "gauge",
-    "How long the object's last recorded sync operation with a known duration took.",
-    APP_LABELS,
-)
-SYNC_OPERATIONS: Final = Metric(
-    "gitops_schema_sync_operations",
-    "counter",
-    "Sync operations recorded (Argo CD operations, Flux reconcile outcomes), by status.",
-    (*APP_LABELS, "status"),
-)
-DEPLOYMENTS: Final = Metric(
-    "gitops_schema_deployments",
-    "counter",
-    "Deployments recorded (a successful sync of a new revision), by environment.",
-    (*APP_LABELS, "environment"),
-)
-FAILED_DEPLOYMENTS: Final = Metric(
-    "gitops_schema_failed_deployments",
-    "counter",
-    "Deployments followed by a failure signal before the object's next deployment.",
-    (*APP_LABELS, "environment"),
-)
-DORA_DEPLOYMENT_DAYS_PER_WEEK: Final = Metric(
-    "gitops_schema_dora_deployment_frequency",
-    "gauge",
-    "Median production deployment days per ISO week over the trailing window (0 to 7).",
-    ("window",),
-)
-DORA_LEAD_TIME: Final = Metric(
-    "gitops_schema_dora_lead_time_seconds",
-    "gauge",
-    "Median lead time for changes over the trailing window (absent when nothing was deployed).",
-    ("window",),
-)
-DORA_CHANGE_FAILURE_RATIO: Final = Metric(
-    "gitops_schema_dora_change_failure_ratio",
-    "gauge",
-    "Failed production deployments / production deployments over the trailing window.",
-    ("window",),
-)
-DORA_RECOVERY_TIME: Final = Metric(
-    "gitops_schema_dora_recovery_time_seconds",
-    "gauge",
-    "Median failed deployment recovery time over the trailing window.",
-    ("window",),
-)
-DORA_LEVEL: Final = Metric(
-    "gitops_schema_dora_level",
-    "gauge",
-    "1 for the current DORA level (elite, high, medium, low) of each key metric, 0 for others.",
-    ("window", "metric", "level"),
-)
-INGEST_REQUESTS: Final = Metric(
-    "gitops_schema_ingest_requests",
-    "counter",
-    "Webhook deliveries received by this process, by source and HTTP status code.",
-    ("source", "code"),
-)
+"""Each metric: name, type, labels and help, in the order of the variables below."""
 
-ALL_METRICS: Final = (
+ALL_METRICS: Final = tuple(Metric(name, kind, help, labels) for name, kind, labels, help in _TABLE)
+
+(
     APP_INFO,
     APP_SYNC_STATUS,
     APP_HEALTH_STATUS,
@@ -149,4 +154,4 @@ ALL_METRICS: Final = (
     DORA_RECOVERY_TIME,
     DORA_LEVEL,
     INGEST_REQUESTS,
-)
+) = ALL_METRICS

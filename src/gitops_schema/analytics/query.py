@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Connection, Engine, inspect
 
 from gitops_schema.analytics import reports, rollups
+from gitops_schema.analytics.catalog import NAMES, spec
 from gitops_schema.analytics.definitions import Environment, Scope, Window
 from gitops_schema.analytics.reports import GROUP_BY, GroupBy
 from gitops_schema.check.config import DEFAULT_PRODUCTION, find_config, load_config
@@ -102,14 +102,14 @@ class ReportRequest:
         production: tuple[str, ...] = DEFAULT_PRODUCTION,
     ) -> ReportRequest:
         """Check every parameter; a wrong one is a :class:`UsageError` that names it."""
-        if name not in reports.REPORTS:
-            raise UsageError(f"unknown report {name!r}; known: {', '.join(reports.REPORTS)}")
+        if name not in NAMES:
+            raise UsageError(f"unknown report {name!r}; known: {', '.join(NAMES)}")
         environment = env or ("production" if name == "dora" else "all")
         if environment not in ENVIRONMENTS:
             raise UsageError(f"--env {environment!r}: expected production or all")
         if tool is not None and tool not in TOOLS:
             raise UsageError(f"--tool {tool!r}: expected argocd or flux")
-        if by is not None and name != "dora":
+        if by is not None and "by" not in spec(name).extras:
             raise UsageError("--by applies to the dora report only")
         if by is not None and by not in GROUP_BY:
             raise UsageError(f"--by {by!r}: expected one of {', '.join(GROUP_BY)}")
@@ -123,19 +123,10 @@ class ReportRequest:
         return cls(name, make_window(start, end), scope, grouping)
 
 
-_RUNNERS: Final[dict[str, Callable[..., dict[str, Any]]]] = {
-    "sync-stats": reports.sync_stats,
-    "dora": reports.dora,
-    "deployments": reports.deployments,
-    "audit": reports.audit,
-    "compliance": reports.compliance,
-}
-
-
 def run(connection: Connection, request: ReportRequest) -> dict[str, Any]:
     """The report's JSON data."""
-    runner = _RUNNERS[request.name]
-    if request.name == "dora":
+    runner = reports.RUNNERS[request.name]
+    if request.by is not None:
         return runner(connection, request.window, request.scope, request.by)
     return runner(connection, request.window, request.scope)
 

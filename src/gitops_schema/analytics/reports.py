@@ -18,6 +18,7 @@ from sqlalchemy.types import String
 
 from gitops_schema.analytics import definitions as d
 from gitops_schema.analytics import rollups
+from gitops_schema.analytics.catalog import spec
 from gitops_schema.analytics.levels import (
     change_failure_level,
     frequency_level,
@@ -29,7 +30,6 @@ from gitops_schema.store.tables import UtcTime
 
 GroupBy = Literal["cluster", "application", "team"]
 GROUP_BY: Final[tuple[GroupBy, ...]] = ("cluster", "application", "team")
-REPORTS: Final = ("sync-stats", "dora", "deployments", "audit", "compliance")
 TEAM_LABELS: Final = ("team", "app.kubernetes.io/team", "owner")
 """Labels that name an object's team, in order; else its Argo CD project."""
 
@@ -271,14 +271,19 @@ def compliance(connection: Connection, window: d.Window, scope: d.Scope) -> dict
     return {"revisions": list(revisions.values()), "findings": findings}
 
 
+RUNNERS: Final[dict[str, Callable[..., dict[str, Any]]]] = {
+    "sync-stats": sync_stats,
+    "dora": dora,
+    "deployments": deployments,
+    "audit": audit,
+    "compliance": compliance,
+}
+"""Each report of :data:`gitops_schema.analytics.catalog.REPORTS`, by name."""
+
+
 def rows_of(name: str, report: dict[str, Any]) -> Sequence[dict[str, Any]]:
     """The list of rows a report holds (for the table and CSV forms)."""
-    if name == "sync-stats":
-        return list(report["rows"])
-    if name == "deployments":
-        return list(report["deployments"])
-    if name == "audit":
-        return list(report["revisions"])
-    if name == "compliance":
-        return list(report["findings"])
+    key = spec(name).rows
+    if key is not None:
+        return list(report[key])
     return list(report.get("groups", [])) or [report]

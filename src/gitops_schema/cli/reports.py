@@ -1,10 +1,13 @@
 """``gitops-schema report sync-stats|dora|deployments|audit|compliance``.
 
-Reports over the recorded history, as a table, JSON, CSV or an HTML page.
+Reports over the recorded history, as a table, JSON, CSV or an HTML page. One command per
+report of :data:`gitops_schema.analytics.catalog.REPORTS`, all with the same window and scope
+options (and the report's extras).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from gitops_schema.analytics.catalog import REPORTS, Extra, ReportSpec
 from gitops_schema.cli._db import Db
 from gitops_schema.cli._output import console
 
@@ -73,42 +77,75 @@ Config = Annotated[
     ),
 ]
 Output = Annotated[ReportFormat, typer.Option("--output", "-o", help="Output format.")]
+ByOption = Annotated[By | None, typer.Option("--by", help="Also per cluster, application or team.")]
+Repo = Annotated[
+    Path | None,
+    typer.Option(
+        "--repo",
+        help="First check (and record) the revisions of this git repository that changed a "
+        "definition in the window and were not checked yet.",
+    ),
+]
+
+_COMMON: tuple[tuple[str, Any, Any], ...] = (
+    ("db", Db, None),
+    ("start", From, None),
+    ("end", To, None),
+    ("env", EnvOption, None),
+    ("tool", Tool, None),
+    ("cluster", Cluster, None),
+    ("config", Config, None),
+    ("output", Output, ReportFormat.TABLE),
+)
+_EXTRAS: dict[Extra, tuple[str, Any, Any]] = {
+    "by": ("by", ByOption, None),
+    "repo": ("repo", Repo, None),
+}
 
 
-def _report(
-    name: str,
-    *,
-    db: str | None,
-    start: str | None,
-    end: str | None,
-    env: Env | None,
-    tool: ToolName | None,
-    cluster: str | None,
-    config: Path | None,
-    output: ReportFormat,
-    by: By | None = None,
-) -> None:
+def _signature(spec: ReportSpec) -> inspect.Signature:
+    """The command's parameters: the common options, then the report's extras."""
+    return inspect.Signature(
+        [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
+            )
+            for name, kind, default in (*_COMMON, *(_EXTRAS[extra] for extra in spec.extras))
+        ]
+    )
+
+
+def _run(spec: ReportSpec, options: dict[str, Any]) -> None:
+    """Parse the options, read the report from the store and print it."""
     from gitops_schema.analytics import query
     from gitops_schema.store import db as store_db
 
     request = query.ReportRequest.parse(
-        name,
-        start=start,
-        end=end,
-        env=env.value if env else None,
-        tool=tool.value if tool else None,
-        cluster=cluster,
-        by=by.value if by else None,
-        production=query.production_globs(config, Path.cwd()),
+        spec.name,
+        start=options["start"],
+        end=options["end"],
+        env=_value(options["env"]),
+        tool=_value(options["tool"]),
+        cluster=options["cluster"],
+        by=_value(options.get("by")),
+        production=query.production_globs(options["config"], Path.cwd()),
     )
-    engine = store_db.create(db)
+    engine = store_db.create(options["db"])
     try:
         query.check_store(engine)
+        if options.get("repo") is not None:
+            from gitops_schema.analytics.compliance import record_compliance
+
+            record_compliance(engine, options["repo"], request.window)
         with engine.connect() as connection:
             report = query.run(connection, request)
     finally:
         engine.dispose()
-    _print(name, report, output, request)
+    _print(spec.name, report, options["output"], request)
+
+
+def _value(option: StrEnum | None) -> str | None:
+    return option.value if option is not None else None
 
 
 def _print(name: str, report: dict[str, Any], output: ReportFormat, request: Any) -> None:
@@ -132,148 +169,14 @@ def _print(name: str, report: dict[str, Any], output: ReportFormat, request: Any
     console.print(table)
 
 
-@app.command("sync-stats")
-def sync_stats_command(
-    db: Db = None,
-    start: From = None,
-    end: To = None,
-    env: EnvOption = None,
-    tool: Tool = None,
-    cluster: Cluster = None,
-    config: Config = None,
-    output: Output = ReportFormat.TABLE,
-) -> None:
-    """Sync operations per object and status: count and average/min/max/p95 duration."""
-    _report(
-        "sync-stats",
-        db=db,
-        start=start,
-        end=end,
-        env=env,
-        tool=tool,
-        cluster=cluster,
-        config=config,
-        output=output,
-    )
+def _register(spec: ReportSpec) -> None:
+    def command(**options: Any) -> None:
+        _run(spec, options)
+
+    command.__signature__ = _signature(spec)  # type: ignore[attr-defined]
+    command.__doc__ = spec.summary
+    app.command(spec.name, help=spec.summary)(command)
 
 
-@app.command("dora")
-def dora_command(
-    db: Db = None,
-    start: From = None,
-    end: To = None,
-    env: EnvOption = None,
-    tool: Tool = None,
-    cluster: Cluster = None,
-    config: Config = None,
-    output: Output = ReportFormat.TABLE,
-    by: Annotated[
-        By | None, typer.Option("--by", help="Also per cluster, application or team.")
-    ] = None,
-) -> None:
-    """The four DORA keys with their levels (DevLake's 2023 thresholds)."""
-    _report(
-        "dora",
-        db=db,
-        start=start,
-        end=end,
-        env=env,
-        tool=tool,
-        cluster=cluster,
-        config=config,
-        output=output,
-        by=by,
-    )
-
-
-@app.command("deployments")
-def deployments_command(
-    db: Db = None,
-    start: From = None,
-    end: To = None,
-    env: EnvOption = None,
-    tool: Tool = None,
-    cluster: Cluster = None,
-    config: Config = None,
-    output: Output = ReportFormat.TABLE,
-) -> None:
-    """What was deployed in the window, and whether a failure followed."""
-    _report(
-        "deployments",
-        db=db,
-        start=start,
-        end=end,
-        env=env,
-        tool=tool,
-        cluster=cluster,
-        config=config,
-        output=output,
-    )
-
-
-@app.command("audit")
-def audit_command(
-    db: Db = None,
-    start: From = None,
-    end: To = None,
-    env: EnvOption = None,
-    tool: Tool = None,
-    cluster: Cluster = None,
-    config: Config = None,
-    output: Output = ReportFormat.TABLE,
-) -> None:
-    """Who changed which GitOps definition when (config revisions recorded from git)."""
-    _report(
-        "audit",
-        db=db,
-        start=start,
-        end=end,
-        env=env,
-        tool=tool,
-        cluster=cluster,
-        config=config,
-        output=output,
-    )
-
-
-@app.command("compliance")
-def compliance_command(
-    db: Db = None,
-    start: From = None,
-    end: To = None,
-    env: EnvOption = None,
-    tool: Tool = None,
-    cluster: Cluster = None,
-    config: Config = None,
-    output: Output = ReportFormat.TABLE,
-    repo: Annotated[
-        Path | None,
-        typer.Option(
-            "--repo",
-            help="First check (and record) the revisions of this git repository that "
-            "changed a definition in the window and were not checked yet.",
-        ),
-    ] = None,
-) -> None:
-    """The check findings of each recorded revision that changed a GitOps definition."""
-    if repo is not None:
-        from gitops_schema.analytics.compliance import record_compliance
-        from gitops_schema.analytics.query import make_window
-        from gitops_schema.store import db as store_db
-
-        engine = store_db.create(db)
-        try:
-            record_compliance(engine, repo, make_window(start, end))
-        finally:
-            engine.dispose()
-    _report(
-        "compliance",
-        db=db,
-        start=start,
-        end=end,
-        env=env,
-        tool=tool,
-        cluster=cluster,
-        config=config,
-        output=output,
-    )
+for _spec in REPORTS:
+    _register(_spec)

@@ -54,6 +54,15 @@ def serve_command(
             help="SERVER_URL=NAME: the cluster name of an Argo CD destination server (repeatable).",
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="The .gitops-schema.yaml whose 'production' globs say what is production in "
+            "the reports, the dashboard and /metrics (default: the one found from the current "
+            "folder up, else the defaults).",
+        ),
+    ] = None,
     demo: Annotated[
         bool,
         typer.Option(
@@ -66,6 +75,7 @@ def serve_command(
     """Receive Argo CD and Flux webhooks into the history store and serve its API."""
     import uvicorn
 
+    from gitops_schema.analytics.query import production_globs
     from gitops_schema.server.app import create_app
     from gitops_schema.server.settings import Settings, flux_hmac_key
     from gitops_schema.store import db as store_db
@@ -83,6 +93,7 @@ def serve_command(
         rate_per_second=rate,
         rate_burst=burst,
         cluster_names=_cluster_names(cluster_name or []),
+        production=production_globs(config, Path.cwd()),
     )
     if spool_dir is not None:
         settings.spool_dir = spool_dir

@@ -60,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     engine = db.create(settings.db_url)
     app.state.settings = settings
+    app.state.production = settings.production
     app.state.engine = engine
     app.state.tokens = TokenCache(engine)
     app.state.rate_limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)

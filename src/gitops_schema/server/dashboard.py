@@ -40,8 +40,12 @@ _SECURITY_HEADERS: Final = {
 }
 
 
-def _page(name: str, status: int = 200) -> HTMLResponse:
-    text = (STATIC / name).read_text(encoding="utf-8")
+_LOGIN_FAILED: Final = '<p class="error" role="alert">That token is unknown or may not read.</p>'
+
+
+def _page(name: str, status: int = 200, error: str = "") -> HTMLResponse:
+    """A static page; ``error`` (HTML) takes the place of its ``<!--error-->`` marker."""
+    text = (STATIC / name).read_text(encoding="utf-8").replace("<!--error-->", error)
     return HTMLResponse(text, status_code=status, headers=_SECURITY_HEADERS)
 
 
@@ -69,7 +73,7 @@ async def login(request: Request) -> Response:
     fields = parse_qs(body.decode("utf-8", "replace"))
     secret = (fields.get("token") or [""])[0].strip()
     if valid_reader(request, secret) is None:
-        return _page("login_failed.html", status=401)
+        return _page("login.html", status=401, error=_LOGIN_FAILED)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         COOKIE,

@@ -6,28 +6,20 @@ prints.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from sqlalchemy import Engine
 
 from gitops_schema.analytics import browse, query, rollups
+from gitops_schema.analytics.catalog import NAMES
 from gitops_schema.check.config import DEFAULT_PRODUCTION
 from gitops_schema.errors import UsageError
 from gitops_schema.server.session import reader
 
 router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[Depends(reader)])
-
-
-class ReportName(StrEnum):
-    """The reports (see :data:`gitops_schema.analytics.reports.REPORTS`)."""
-
-    sync_stats = "sync-stats"
-    dora = "dora"
-    deployments = "deployments"
-    audit = "audit"
-    compliance = "compliance"
 
 
 class Env(StrEnum):
@@ -57,6 +49,13 @@ From = Annotated[
 ]
 To = Annotated[
     str | None, Query(alias="to", description="Window end, excluded (ISO 8601); default now.")
+]
+ReportName = Annotated[
+    str,
+    Path(
+        pattern="^(" + "|".join(re.escape(name) for name in NAMES) + ")$",
+        description="One of: " + ", ".join(NAMES),
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=browse.MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=2**31)]
@@ -124,7 +123,7 @@ def get_report(
     """
     return report_data(
         request,
-        str(name.value),
+        name,
         start=start,
         end=end,
         env=env.value if env else None,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from gitops_schema.check.config import DEFAULT_PRODUCTION
+
 FLUX_HMAC_ENV = "GITOPS_SCHEMA_FLUX_HMAC_KEY"
 
 
@@ -33,6 +35,8 @@ class Settings:
     spool_retry_seconds: float = 2.0
     # Argo CD destination servers -> cluster names (for apps whose destination has no name).
     cluster_names: dict[str, str] = field(default_factory=dict)
+    # The `production` globs of .gitops-schema.yaml: what the reports and /metrics call production.
+    production: tuple[str, ...] = DEFAULT_PRODUCTION
 
 
 def flux_hmac_key(key_file: Path | None) -> bytes | None:
