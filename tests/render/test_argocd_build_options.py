@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from gitops_schema.desired import RenderOptions, render_repository
 from gitops_schema.render import kustomize_build_options
+
+from ..conftest import Run
 
 APPLICATION = """\
 apiVersion: argoproj.io/v1alpha1
@@ -86,3 +90,23 @@ def test_build_options_parse() -> None:
         [],
     )
     assert kustomize_build_options("--reorder none")[1] == ["--reorder", "none"]
+
+
+def test_diff_and_envdiff_take_the_build_options(
+    repository: Path, cli: Callable[..., Run], git: Callable[..., str]
+) -> None:
+    git(repository, "init", "-q")
+    git(repository, "add", "-A")
+    git(repository, "commit", "-qm", "one")
+    shared = repository / "shared/cm.yaml"
+    shared.write_text(shared.read_text() + "data: {k: v}\n")
+    given = ("--kustomize-build-options", "--load-restrictor LoadRestrictionsNone")
+    changed = cli("diff", str(repository), "--no-cache", *given, "-o", "json")
+    assert changed.code == 0, changed.err
+    assert json.loads(changed.out)["summary"]["changed"] == 1
+    refused = cli("diff", str(repository), "--no-cache", "-o", "json")
+    assert refused.code == 1
+    assert "--load-restrictor LoadRestrictionsNone is missing" in refused.out + refused.err
+    compared = cli("envdiff", str(repository), "--no-cache", *given)
+    assert (compared.code, compared.err) == (0, "")
+    assert "is missing" in cli("envdiff", str(repository), "--no-cache").err

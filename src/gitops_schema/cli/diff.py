@@ -60,6 +60,7 @@ def diff_command(
     timeout: rendering.Timeout = DEFAULT_TIMEOUT,
     memory_limit: rendering.MemoryLimit = "1GiB",
     allow_outside: rendering.AllowOutside = None,
+    kustomize_build_options: rendering.KustomizeBuildOptions = None,
     max_applications: MaxApplications = 10_000,
 ) -> None:
     """Render two revisions and show, per cluster and application, what changes.
@@ -73,6 +74,7 @@ def diff_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        kustomize_build_options=kustomize_build_options,
         max_applications=max_applications,
     )
     with rendering.with_progress(render) as shown:
@@ -113,6 +115,7 @@ def envdiff_command(
     timeout: rendering.Timeout = DEFAULT_TIMEOUT,
     memory_limit: rendering.MemoryLimit = "1GiB",
     allow_outside: rendering.AllowOutside = None,
+    kustomize_build_options: rendering.KustomizeBuildOptions = None,
     max_applications: MaxApplications = 10_000,
 ) -> None:
     """Compare the rendered output of each application across its environments.
@@ -126,6 +129,7 @@ def envdiff_command(
         timeout=timeout,
         memory_limit=memory_limit,
         allow_outside=allow_outside,
+        kustomize_build_options=kustomize_build_options,
         max_applications=max_applications,
     )
     wanted = [e.strip() for e in envs.split(",") if e.strip()] if envs else None
