@@ -9,7 +9,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 import pytest
 
-from gitops_schema.model.base import KubeModel, ObjectMeta, Resource
+from gitops_schema.model.base import KubeModel, ObjectMeta, Resource, field_docstrings
 from gitops_schema.model.docs import Schema, schema_at, schemas_for
 from gitops_schema.model.helm import Chart
 from gitops_schema.model.kustomize import KustomizeFile
@@ -62,7 +62,7 @@ def _fields(
     """Every (YAML path, docstrings of the field and its parents) of a model, recursively."""
     for name, info in model_type.model_fields.items():
         path = (*prefix, info.alias or name)
-        field_notes = f"{notes} {info.description or ''}"
+        field_notes = f"{notes} {field_docstrings(model_type).get(name, '')}"
         yield path, field_notes
         for suffix, nested in _models_in(info.annotation):
             # Kubernetes metadata is not described by the CRD schemas ({"type": "object"}).

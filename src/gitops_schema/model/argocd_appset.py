@@ -518,7 +518,4 @@ class ApplicationSet(Resource):
     status: dict[str, Any] | None = None
 
 
-MatrixGenerator.model_rebuild()
-MergeGenerator.model_rebuild()
-
 KINDS = (KindSpec(GROUP, "ApplicationSet", ApplicationSet, Tool.ARGOCD, ("v1alpha1",)),)

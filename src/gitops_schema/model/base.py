@@ -6,7 +6,12 @@ field to the file, line and column it came from.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
+import textwrap
 from collections.abc import Iterator
+from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import (
@@ -38,7 +43,9 @@ class KubeModel(BaseModel):
         frozen=True,
         extra="allow",
         alias_generator=to_camel,
-        use_attribute_docstrings=True,
+        # Validators are built on first use: a command that reads no object of a kind
+        # never pays for its schema.
+        defer_build=True,
         serialize_by_alias=True,
     )
 
@@ -100,6 +107,37 @@ class KubeModel(BaseModel):
         if info is not None and info.alias is not None:
             return info.alias
         return field
+
+
+@cache
+def field_docstrings(model: type[KubeModel]) -> dict[str, str]:
+    """The docstring written under each field of ``model`` (and of the models it extends).
+
+    Read from the source on first use, never at import: only documentation tooling and
+    tests ask.
+    """
+    found: dict[str, str] = {}
+    for owner in reversed(model.__mro__):
+        if isinstance(owner, type) and issubclass(owner, KubeModel) and owner is not KubeModel:
+            found.update(_class_docstrings(owner))
+    return found
+
+
+def _class_docstrings(owner: type[KubeModel]) -> dict[str, str]:
+    [definition] = ast.parse(textwrap.dedent(inspect.getsource(owner))).body
+    assert isinstance(definition, ast.ClassDef)
+    found: dict[str, str] = {}
+    body = definition.body
+    for statement, following in itertools.pairwise(body):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            found[statement.target.id] = inspect.cleandoc(following.value.value)
+    return found
 
 
 def _without_nulls(data: Any) -> Any:

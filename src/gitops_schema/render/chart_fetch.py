@@ -32,9 +32,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import helm_python
-import httpx
-
 from gitops_schema.golang.semver import SemverError, Version
 from gitops_schema.load.plain import InputError, first_yaml_value, text_of
 from gitops_schema.render.cache import default_cache_dir
@@ -42,7 +39,8 @@ from gitops_schema.render.charts import cached_chart, highest_admitted
 
 __all__ = ["ChartFetchError", "default_chart_cache", "fetch_chart", "repository_chart"]
 
-_TIMEOUT = httpx.Timeout(30.0)
+_TIMEOUT = 30.0
+"""Seconds an HTTP request may wait (to connect, read, write)."""
 _SHOWN_VERSIONS = 10
 
 # One lookup at a time: the renders of a wave run in parallel and often ask for the same
@@ -175,6 +173,9 @@ def _from_helm_repository(repository: str, chart: str, version: str) -> tuple[st
 
 
 def _get(url: str) -> bytes:
+    # Imported on a download only: a render from the chart cache never loads an HTTP client.
+    import httpx
+
     try:
         with httpx.Client(timeout=_TIMEOUT, follow_redirects=True) as client:
             response = client.get(url)
@@ -221,6 +222,9 @@ def _no_version(version: str, versions: list[str]) -> str:
 
 def _from_oci_registry(repository: str, chart: str, version: str) -> tuple[str, _Download]:
     """The tag the registry's tags pick, and how to pull it with Helm's registry client."""
+    # Imported on a pull only: Helm's SDK takes a tenth of a second to load.
+    import helm_python
+
     path = repository.removeprefix("oci://").rstrip("/")
     reference = f"oci://{path}/{chart}"
     plain_http = _is_loopback(urlsplit(f"//{path}").hostname or "")

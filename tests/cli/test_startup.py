@@ -1,0 +1,114 @@
+"""A command loads what it uses: the CLI's start-up stays cheap, and it cannot regress silently.
+
+Each check runs in a fresh interpreter, where ``sys.modules`` tells what was imported.
+"""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gitops_schema.cli import COMMANDS, load_command
+
+from ..conftest import Run
+
+NEVER_AT_START = (
+    "gitops_schema.model",
+    "gitops_schema.render",
+    "gitops_schema.desired",
+    "gitops_schema.check",
+    "gitops_schema.cli.render",
+    "pydantic",
+    "rich",
+    "helm_python",
+    "httpx",
+    "jsonschema_rs",
+    "pygit2",
+    "sqlalchemy",
+    "fastapi",
+)
+"""What ``import gitops_schema.cli`` (and ``--help``) must not import."""
+
+NEVER_IN_RENDER = ("helm_python", "httpx", "jsonschema_rs", "sqlalchemy", "fastapi")
+"""What a render from the chart cache never needs: Helm runs in its engine worker."""
+
+
+RUN = "from gitops_schema.cli import main\ntry: main()\nexcept SystemExit: pass"
+"""The command line as the installed script runs it."""
+
+
+def loaded_after(code: str, *args: str, cwd: Path | None = None) -> set[str]:
+    """The module names among the heavy ones that ``code`` left in ``sys.modules``."""
+    probe = (
+        "import atexit, sys\n"
+        f"heavy = {(*NEVER_AT_START, *NEVER_IN_RENDER)!r}\n"
+        "atexit.register(lambda: print(','.join(m for m in heavy if m in sys.modules)))\n"
+        f"sys.argv = ['gitops-schema', *{list(args)!r}]\n"
+        f"{code}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=cwd
+    )
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return set(filter(None, last.split(",")))
+
+
+def test_importing_the_cli_imports_no_command() -> None:
+    assert loaded_after("import gitops_schema.cli") == set()
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    loaded = loaded_after(RUN, "--help")
+    assert loaded <= {"rich"}
+
+
+def test_help_shows_each_command_with_its_own_summary(cli: Callable[..., Run]) -> None:
+    shown = cli("--help")
+    assert shown.code == 0
+    for name, command in COMMANDS.items():
+        real = load_command(name)
+        assert real.name == name
+        first = inspect.cleandoc(real.help or "").split("\n\n")[0].replace("\n", " ")
+        assert first == command.summary
+        assert name in shown.out
+
+
+def test_a_command_and_a_group_run_once_loaded(cli: Callable[..., Run]) -> None:
+    assert "--fail-on" in cli("check", "--help").out
+    assert "generate" in cli("appset", "--help").out
+    assert cli("no-such-command").code == 2
+
+
+APPLICATION = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: "https://example.com/repo.git", path: web, targetRevision: HEAD}
+  destination: {server: "https://kubernetes.default.svc", namespace: web}
+"""
+
+
+@pytest.mark.parametrize(
+    "command", [("render", "-o", "out"), ("diff", "--from", "HEAD"), ("envdiff",)]
+)
+def test_rendering_loads_no_helm_http_schema_or_database(
+    command: tuple[str, ...], tmp_path: Path, git: Callable[..., str]
+) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web/kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    (tmp_path / "web/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (tmp_path / "app.yaml").write_text(APPLICATION)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "web")
+    name, *options = command
+    loaded = loaded_after(RUN, name, ".", "--no-cache", *options, cwd=tmp_path)
+    assert loaded.isdisjoint(NEVER_IN_RENDER)
+    assert "gitops_schema.desired" in loaded, "the probe rendered nothing"
