@@ -393,6 +393,9 @@ def source_path(confinement: Confinement, path: str) -> Path:
     return confinement.resolve(path or ".", absolute="root")
 
 
+_ROOT_MARK = "\x00root\x00"
+"""Where a cached build failure named the repository's root."""
+
 _ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi")
 """Fields kustomize reads from the root kustomization only: a build setting one runs alone."""
 
@@ -411,7 +414,8 @@ def _build_all(
             if entry is not None:
                 # A failure is as reproducible as an output while the inputs stay as they
                 # are: it is cached too (outputs are cached finished, by _complete).
-                outcomes[index] = ToolFailed(str(entry["error"]))
+                message = str(entry["error"]).replace(_ROOT_MARK, str(job.root))
+                outcomes[index] = ToolFailed(message)
     shareable = [i for i, job in enumerate(jobs) if i not in outcomes and job.shareable]
     if len(shareable) > 1:
         texts = run_shared(
@@ -480,7 +484,9 @@ def _build(
             # The mirror is gone once this returns: name the repository's own paths.
             message = error.message.replace(str(source), str(root))
             if key is not None and cache is not None:
-                cache.put(key, {"error": message})
+                # Kept without the root: the same build fails alike from another copy (a
+                # revision's scratch tree), which must not be named by a later run.
+                cache.put(key, {"error": message.replace(str(root), _ROOT_MARK)})
             raise ToolFailed(message) from error
     return text
 
