@@ -7,7 +7,7 @@ offending key or value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import jsonschema_rs
@@ -56,7 +56,13 @@ def diagnostics(
             )
         return
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
-        yield _finding(document, path, f"missing required field {kind.property!r} in {where}")
+        name = kind.property
+        if _null_key(document.data, path, name):
+            # Validated without its null fields, as Kubernetes reads them: say why it is missing.
+            message = f"missing required field {name!r} in {where} (the key is there, but empty)"
+            yield _finding(document, (*path, name), message)
+            return
+        yield _finding(document, path, f"missing required field {name!r} in {where}")
         return
     yield _finding(document, path, f"{where}: {_describe(error)}")
 
@@ -115,6 +121,18 @@ def _shown(value: Any) -> str:
     if len(text) > _MAX_SHOWN:
         text = text[: _MAX_SHOWN - 4] + "...'"
     return f"{name} {text}" if not isinstance(value, str) else text
+
+
+def _null_key(data: Any, path: JsonPath, name: str) -> bool:
+    """Whether the mapping at ``path`` of ``data`` has ``name`` with a null value."""
+    for step in path:
+        if isinstance(data, Mapping) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return False
+    return isinstance(data, Mapping) and name in data and data[name] is None
 
 
 def _finding(document: Document, path: JsonPath, message: str, *, key: bool = False) -> Diagnostic:
