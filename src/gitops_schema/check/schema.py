@@ -86,7 +86,10 @@ class SchemaValidator:
         compiled = self.schema_for(obj)
         if compiled is None:
             return self._note_missing(obj)
-        data = without_nulls(_without_sops(obj.document.data))
+        data = _without_sops(obj.document.data)
+        if catalog.is_kubernetes_group(split_api_version(obj.api_version)[0]):
+            # A null required field of a typed kind (Argo CD, Flux...) is its model's finding.
+            data = without_nulls(data)
         suggest = self._suggester(obj)
         found: list[Diagnostic] = []
         if not compiled.validator.is_valid(data):

@@ -125,13 +125,11 @@ def _shown(value: Any) -> str:
 
 def _null_key(data: Any, path: JsonPath, name: str) -> bool:
     """Whether the mapping at ``path`` of ``data`` has ``name`` with a null value."""
-    for step in path:
-        if isinstance(data, Mapping) and step in data:
+    try:
+        for step in path:
             data = data[step]
-        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
-            data = data[step]
-        else:
-            return False
+    except (KeyError, IndexError, TypeError):
+        return False
     return isinstance(data, Mapping) and name in data and data[name] is None
 
 
