@@ -302,6 +302,7 @@ def _defaulted_paths(context: RuleContext) -> list[str]:
             reached.add(id(obj))
     grown = True
     while grown:
+        paths = _kustomize_reach(context, paths)
         grown = False
         for obj in flux:
             file = context.relative(obj.document.file)
@@ -320,8 +321,38 @@ def _build_folders(obj: GitOpsObject) -> list[str]:
     return [path] + [_repository_path(posixpath.join(path, c)) for c in components]
 
 
+def _kustomize_reach(context: RuleContext, paths: list[str]) -> list[str]:
+    """``paths`` and what their kustomization.yaml files build besides.
+
+    That is a component, or a resource folder or file elsewhere, followed through the
+    kustomizations found there: a Flux Kustomization's patches reach all it builds.
+    """
+    by_folder = {
+        posixpath.dirname(context.relative(o.document.file)): o.document.data
+        for o in context.of_kind("Kustomization")
+        if o.tool is Tool.KUSTOMIZE
+    }
+    found = list(dict.fromkeys(paths))
+    for folder in found:  # grows as it goes
+        data = by_folder.get(folder)
+        for key in ("resources", "components", "bases"):
+            entries = data.get(key) if isinstance(data, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, str) and "://" not in entry:
+                    target = _repository_path(posixpath.join(folder, entry))
+                    if target not in found:
+                        found.append(target)
+    return found
+
+
 def _under(file: str, folder: str) -> bool:
-    return not folder or file.startswith(folder + "/") or f"/{folder}/" in file
+    return (
+        not folder
+        or file == folder
+        or file.startswith(folder + "/")
+        or f"/{folder}/" in file
+        or file.endswith(f"/{folder}")
+    )
 
 
 def check_helm_remediation(context: RuleContext) -> Iterator[Diagnostic]:
