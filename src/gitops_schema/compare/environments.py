@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitops_schema.compare.envdiff import EnvDiffs, envdiff_many
-from gitops_schema.compare.failures import failure
+from gitops_schema.compare.failures import failure, screen
 from gitops_schema.desired import (
     DEFAULT_ENVIRONMENTS,
     RenderedRepository,
@@ -66,7 +66,7 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
         ToolNotFound: no kustomize engine is available.
     """
     options = options or EnvDiffOptions()
-    rendered = render_repository(root, options.render, revision=options.revision)
+    rendered = screen(render_repository(root, options.render, revision=options.revision))
     names = tuple(options.environments or DEFAULT_ENVIRONMENTS)
     wanted = options.application
     if wanted is not None and wanted not in {application_key(a, names) for a in rendered.apps}:

@@ -9,17 +9,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from gitops_schema.codes.render import RENDER_INPUT_INVALID
 from gitops_schema.compare.diff import RenderFailure
-from gitops_schema.desired import RenderedApp
+from gitops_schema.compare.normalize import malformed
+from gitops_schema.desired import RenderedApp, RenderedRepository
 from gitops_schema.diagnostics import Diagnostic
 
-__all__ = ["failure", "reason"]
+__all__ = ["failure", "reason", "screen"]
 
 
 def failure(app: RenderedApp, side: str, root: Path) -> RenderFailure:
     """``app``'s failure on ``side`` (a revision or an environment) of a comparison."""
     reasons = tuple(dict.fromkeys(reason(d, root) for d in app.problems))
     return RenderFailure(app.cluster, f"{app.kind}/{app.name}", side, reasons)
+
+
+def screen(rendered: RenderedRepository) -> RenderedRepository:
+    """``rendered``, with each application that rendered a malformed object failed.
+
+    Such an object (``metadata: [a]``) cannot be matched with its counterpart: its
+    application is not compared, and the problem is reported at the application's file
+    and line (in its problems and in the repository's report).
+    """
+    for app in rendered.apps:
+        for problem in malformed(app.manifests):
+            diagnostic = RENDER_INPUT_INVALID.at(f"{app.kind} {app.name}: {problem}", app.location)
+            app.problems.append(diagnostic)
+            rendered.report.add(diagnostic)
+    return rendered
 
 
 def reason(diagnostic: Diagnostic, root: Path) -> str:

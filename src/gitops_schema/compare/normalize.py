@@ -6,14 +6,14 @@ Pure functions over plain mappings; the identity is the model's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
 from gitops_schema.model.identity import ObjectId, identities, identity
 
-__all__ = ["ObjectId", "identities", "identity", "normalize", "to_yaml"]
+__all__ = ["ObjectId", "identities", "identity", "malformed", "normalize", "to_yaml"]
 
 # Written by the API server or by kubectl, never by the author: comparing them is noise.
 _NOISY_METADATA = (
@@ -25,6 +25,35 @@ _NOISY_METADATA = (
     "uid",
 )
 _NOISY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+
+
+def malformed(manifests: Sequence[Any]) -> list[str]:
+    """What keeps each malformed object of a render from having an identity.
+
+    A rendered object is a mapping whose ``metadata`` (when set) is a mapping; one that is
+    not (a hostile or broken source: ``metadata: [a]``) is named by its position and kind.
+    """
+    problems = []
+    for number, obj in enumerate(manifests, 1):
+        if not isinstance(obj, Mapping):
+            problems.append(f"rendered object {number} is {_what(obj)}, not a mapping")
+            continue
+        metadata = obj.get("metadata")
+        if metadata is not None and not isinstance(metadata, Mapping):
+            kind = str(obj.get("kind") or "object")
+            problems.append(
+                f"rendered object {number} ({kind}): metadata is {_what(metadata)}, not a "
+                "mapping, so the object has no name to compare it by"
+            )
+    return problems
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    return f"the {type(value).__name__} {str(value)[:40]}"
 
 
 def normalize(obj: Mapping[str, Any]) -> dict[str, Any]:

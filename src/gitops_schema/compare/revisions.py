@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitops_schema.compare.diff import Diff, Renders, diff_sets
-from gitops_schema.compare.failures import failure
+from gitops_schema.compare.failures import failure, screen
 from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
 
@@ -57,8 +57,8 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
     options = options or DiffOptions()
     sides = []
     for revision in (options.before, options.after):
-        rendered = render_repository(
-            root, options.render, cluster=options.cluster, revision=revision
+        rendered = screen(
+            render_repository(root, options.render, cluster=options.cluster, revision=revision)
         )
         sides.append((revision or "work tree", rendered))
     (old_side, old), (new_side, new) = sides

@@ -17,15 +17,11 @@ from typing import Any
 
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import load_clusters, secret_value
-from gitops_schema.convert.argocd_read import (
-    IN_CLUSTER,
-    SourceFolders,
-    normal,
-    read_application,
-)
+from gitops_schema.convert.argocd_read import IN_CLUSTER, read_application
 from gitops_schema.convert.data import as_map
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_write import FLUX_NAMESPACE, FluxWriter, Written
+from gitops_schema.convert.folders import SourceFolders, normal
 from gitops_schema.convert.neutral import NeutralApp
 from gitops_schema.convert.output import OutputTree
 from gitops_schema.convert.tenancy import project_tenant, tenant_account
@@ -130,7 +126,7 @@ class _Converter:
             self.clusters.extend(found)
             self.report.extend(problems)
         self.tree = OutputTree(options.output)
-        self.writer = FluxWriter(self.tree, self.folders.folder)
+        self.writer = FluxWriter(self.tree, self.folders)
         self.fidelity = Fidelity()
         self.links: list[AppLink] = []
         self.projects = {
@@ -194,8 +190,7 @@ class _Converter:
         )
         for path, reason in [*read.losses, *written.losses]:
             item.lose(_under(prefix, path), label + reason)
-        for kind, namespace, out_name, file in written.outputs:
-            ref = OutputRef(kind, namespace, out_name, file)
+        for ref in written.outputs:
             if ref not in item.outputs:
                 item.outputs.append(ref)
         self.links.append(
@@ -273,7 +268,8 @@ class _Converter:
         if not isinstance(source, Mapping) or source.get("chart"):
             return None
         url = str(source.get("repoURL") or "")
-        return (self.folders.folder(url) / str(source.get("path") or ".")).resolve()
+        folder = self.folders.inside(url, str(source.get("path") or ".").lstrip("/") or ".")
+        return None if folder is None else folder.resolve()
 
     def _applies_applications(self, obj: GitOpsObject, charts: Sequence[Path]) -> str | None:
         """What makes the Applications an Application applies (app of apps), if it does."""

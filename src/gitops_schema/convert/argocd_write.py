@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 import yaml
 
 from gitops_schema.convert.data import as_list, as_map
-from gitops_schema.convert.flux_write import flux_files
+from gitops_schema.convert.folders import SourceFolders
+from gitops_schema.convert.kustomize_fields import flux_files, kustomize_fields
 from gitops_schema.convert.neutral import BuildTool, NeutralApp, Part, RefType, SourceType
 from gitops_schema.render.argocd_sources import directory_files
 from gitops_schema.render.inputs import kustomization_file
@@ -53,21 +53,7 @@ def _image(entry: dict[str, str]) -> str:
 
 def _kustomize(part: Part) -> dict[str, Any]:
     options = part.build.kustomize
-    edits: dict[str, Any] = {}
-    if options.name_prefix:
-        edits["namePrefix"] = options.name_prefix
-    if options.name_suffix:
-        edits["nameSuffix"] = options.name_suffix
-    if options.namespace:
-        edits["namespace"] = options.namespace
-    if options.images:
-        edits["images"] = [_image(i) for i in options.images]
-    if options.patches:
-        edits["patches"] = options.patches
-    if options.components:
-        edits["components"] = options.components
-        if options.ignore_missing_components:
-            edits["ignoreMissingComponents"] = True
+    edits = kustomize_fields(options, _image, options.namespace)
     if options.common_labels:
         edits["commonLabels"] = options.common_labels
         if options.labels_without_selector:
@@ -116,47 +102,51 @@ def _files_outside(kustomization: Path) -> bool:
     return False
 
 
-def application(
-    app: NeutralApp, name: str, folder_of: Callable[[str], Path], finalizer: bool
-) -> ArgoWritten:
-    """The Application for ``app``, named ``name``, in the ``argocd`` namespace."""
-    losses: list[tuple[str, str]] = []
-    part = app.parts[0]
+def _helm(part: Part) -> dict[str, Any]:
+    options = part.build.helm
+    helm: dict[str, Any] = {"releaseName": options.release_name}
+    if options.value_files:
+        helm["valueFiles"] = [f.path for f in options.value_files]
+        if options.ignore_missing_value_files:
+            helm["ignoreMissingValueFiles"] = True
+    if options.values:
+        helm["valuesObject"] = options.values
+    if options.skip_crds:
+        helm["skipCrds"] = True
+    return helm
+
+
+def _source(part: Part, folders: SourceFolders, losses: list[tuple[str, str]]) -> dict[str, Any]:
+    """The Application's source: where it is, and how it is built."""
     source: dict[str, Any] = {"repoURL": part.source.url, "targetRevision": _revision(part)}
     if part.source.type is SourceType.GIT:
         source["path"] = part.source.path
     else:
         source["chart"] = part.source.chart
-    build = part.build
-    if build.tool is BuildTool.HELM:
-        helm: dict[str, Any] = {"releaseName": build.helm.release_name}
-        if build.helm.value_files:
-            helm["valueFiles"] = [f.path for f in build.helm.value_files]
-            if build.helm.ignore_missing_value_files:
-                helm["ignoreMissingValueFiles"] = True
-        if build.helm.values:
-            helm["valuesObject"] = build.helm.values
-        if build.helm.skip_crds:
-            helm["skipCrds"] = True
-        source["helm"] = helm
-    else:
-        folder = folder_of(part.source.url) / part.source.path
-        found = kustomization_file(folder)
-        if found is not None or not folder.is_dir():
-            if found is not None and _files_outside(found):
-                losses.append(
-                    (
-                        "$.spec.path",
-                        "its kustomization reads files outside its folder, which Flux allows "
-                        "and Argo CD's kustomize refuses unless argocd-cm sets "
-                        "kustomize.buildOptions: --load-restrictor LoadRestrictionsNone",
-                    )
-                )
-            edits = _kustomize(part)
-            if edits:
-                source["kustomize"] = edits
-        else:
-            source["directory"] = _directory(part, folder, losses)
+    if part.build.tool is BuildTool.HELM:
+        source["helm"] = _helm(part)
+        return source
+    folder = folders.inside(part.source.url, part.source.path)
+    found = kustomization_file(folder) if folder is not None else None
+    if folder is not None and found is None and folder.is_dir():
+        source["directory"] = _directory(part, folder, losses)
+        return source
+    if found is not None and _files_outside(found):
+        losses.append(
+            (
+                "$.spec.path",
+                "its kustomization reads files outside its folder, which Flux allows "
+                "and Argo CD's kustomize refuses unless argocd-cm sets "
+                "kustomize.buildOptions: --load-restrictor LoadRestrictionsNone",
+            )
+        )
+    edits = _kustomize(part)
+    if edits:
+        source["kustomize"] = edits
+    return source
+
+
+def _destination(app: NeutralApp) -> dict[str, Any]:
     destination: dict[str, Any] = (
         {"server": IN_CLUSTER}
         if app.target.cluster in ("in-cluster", "default")
@@ -164,11 +154,10 @@ def application(
     )
     if app.target.namespace:
         destination["namespace"] = app.target.namespace
-    spec: dict[str, Any] = {
-        "project": app.tenancy.project or "default",
-        "source": source,
-        "destination": destination,
-    }
+    return destination
+
+
+def _sync_policy(app: NeutralApp) -> dict[str, Any]:
     sync: dict[str, Any] = {}
     policy = app.policy
     if policy.automated:
@@ -188,12 +177,23 @@ def application(
                 "maxDuration": policy.retry.max_duration,
             },
         }
-    spec["syncPolicy"] = sync
+    return sync
+
+
+def application(app: NeutralApp, name: str, folders: SourceFolders, finalizer: bool) -> ArgoWritten:
+    """The Application for ``app``, named ``name``, in the ``argocd`` namespace."""
+    losses: list[tuple[str, str]] = []
+    spec: dict[str, Any] = {
+        "project": app.tenancy.project or "default",
+        "source": _source(app.parts[0], folders, losses),
+        "destination": _destination(app),
+        "syncPolicy": _sync_policy(app),
+    }
     metadata: dict[str, Any] = {"name": name, "namespace": ARGOCD_NAMESPACE}
     if finalizer:
         metadata["finalizers"] = [_FINALIZER]
-    if policy.wave:
-        metadata["annotations"] = {"argocd.argoproj.io/sync-wave": str(policy.wave)}
+    if app.policy.wave:
+        metadata["annotations"] = {"argocd.argoproj.io/sync-wave": str(app.policy.wave)}
     return ArgoWritten(
         {
             "apiVersion": "argoproj.io/v1alpha1",

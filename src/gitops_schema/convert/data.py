@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["as_list", "as_map", "plain"]
+__all__ = ["as_list", "as_map", "plain", "strings"]
 
 
 def as_map(value: Any) -> Mapping[str, Any]:
@@ -25,3 +25,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def strings(value: Any) -> dict[str, str]:
+    """A mapping's keys and values as text; empty when ``value`` is not a mapping."""
+    return {str(k): str(v) for k, v in as_map(value).items()}

@@ -11,8 +11,10 @@ import yaml
 
 from gitops_schema.convert.data import as_list, as_map, plain
 from gitops_schema.convert.neutral import (
+    ARGOCD_PERIOD,
     Build,
     BuildTool,
+    HelmOptions,
     NeutralApp,
     Part,
     Policy,
@@ -25,36 +27,41 @@ from gitops_schema.convert.neutral import (
     Tenancy,
     ValueFile,
 )
+from gitops_schema.golang.duration import DurationError, parse_duration
+from gitops_schema.model.identity import ObjectId, identity
 from gitops_schema.render import release_name
 from gitops_schema.render.helm_values import ValuesPathError, merge_values, set_path
 
 __all__ = ["FluxRead", "ObjectIndex", "read_flux"]
 
-HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+
+_GROUPS = {
+    "GitRepository": "source.toolkit.fluxcd.io",
+    "HelmRepository": "source.toolkit.fluxcd.io",
+    "OCIRepository": "source.toolkit.fluxcd.io",
+    "Bucket": "source.toolkit.fluxcd.io",
+    "ConfigMap": "",
+    "Secret": "",
+}
+"""The API group of each kind a Kustomization or HelmRelease refers to."""
 
 
 @dataclass(slots=True)
 class ObjectIndex:
-    """Objects of the repository (and those its Flux trees render), by kind/namespace/name."""
+    """Objects of the repository (and those its Flux trees render), by identity."""
 
-    objects: dict[tuple[str, str, str], Mapping[str, Any]] = field(default_factory=dict)
+    objects: dict[ObjectId, Mapping[str, Any]] = field(default_factory=dict)
 
     def add(self, obj: Mapping[str, Any]) -> None:
         """Index one object (the first definition wins)."""
-        metadata = as_map(obj.get("metadata"))
-        key = (
-            str(obj.get("kind")),
-            str(metadata.get("namespace") or ""),
-            str(metadata.get("name")),
-        )
-        self.objects.setdefault(key, obj)
+        self.objects.setdefault(identity(obj), obj)
 
     def get(self, kind: str, namespace: str, name: str) -> Mapping[str, Any] | None:
         """The object, looked up in its namespace, else in any namespace if unique there."""
-        found = self.objects.get((kind, namespace, name))
+        found = self.objects.get(ObjectId(_GROUPS.get(kind, ""), kind, namespace, name))
         if found is not None:
             return found
-        anywhere = [o for (k, _, n), o in self.objects.items() if k == kind and n == name]
+        anywhere = [o for key, o in self.objects.items() if key.kind == kind and key.name == name]
         return anywhere[0] if len(anywhere) == 1 else None
 
 
@@ -132,11 +139,11 @@ class _Reader:
         if spec.get("retryInterval"):
             # A fixed period: a backoff that does not grow.
             policy.retry = Retry(duration=str(spec["retryInterval"]), factor=1)
-        if spec.get("interval"):
+        if spec.get("interval") and not _argocd_period(str(spec["interval"])):
             self.lose(
                 "$.spec.interval",
                 f"every {spec['interval']}: Argo CD reconciles every application at its "
-                "global timeout.reconciliation period",
+                f"global timeout.reconciliation period ({ARGOCD_PERIOD} by default)",
             )
         if spec.get("timeout"):
             self.lose("$.spec.timeout", "Argo CD has no per-application timeout")
@@ -213,82 +220,78 @@ class _Reader:
         )
         return self._app(source, build, policy, options.namespace)
 
-    def helm_release(self) -> FluxRead:
-        spec = self.spec
-        build = Build(BuildTool.HELM)
-        helm = build.helm
-        chart = as_map(as_map(spec.get("chart")).get("spec"))
-        chart_ref = as_map(spec.get("chartRef"))
-        source: Source
-        if chart:
-            ref = as_map(chart.get("sourceRef"))
-            source_obj = self._source_object(ref)
-            kind = str(ref.get("kind") or "")
-            if source_obj is None or kind not in ("GitRepository", "HelmRepository"):
-                return FluxRead(
-                    None,
-                    unsupported=(
-                        "$.spec.chart.spec.sourceRef",
-                        f"chart source {kind} {ref.get('name')} "
-                        + (
-                            "is not in the repository"
-                            if source_obj is None
-                            else "is not a git or Helm repository Argo CD reads"
-                        ),
-                    ),
-                )
-            if kind == "GitRepository":
-                chart_path = str(chart.get("chart") or "").removeprefix("./").strip("/")
-                source = self._git(source_obj, posixpath.normpath(chart_path or "."))
-                files = [
-                    self._git_value_file(str(f), source.path)
-                    for f in as_list(chart.get("valuesFiles"))
-                ]
-            else:
-                repo_spec = as_map(source_obj.get("spec"))
-                url = str(repo_spec.get("url") or "")
-                oci = repo_spec.get("type") == "oci" or url.startswith("oci://")
-                source = Source(
-                    SourceType.OCI if oci else SourceType.HELM,
-                    url.removeprefix("oci://"),
-                    version=str(chart.get("version") or "*"),
-                    chart=str(chart.get("chart") or ""),
-                )
-                files = [str(f) for f in as_list(chart.get("valuesFiles"))]
-            defaults = (posixpath.join(source.path, "values.yaml"), "values.yaml")
-            if files and files[0].removeprefix("./") in defaults:
-                files = files[1:]
-            elif files:
-                helm.chart_defaults = False
-                self.lose(
-                    "$.spec.chart.spec.valuesFiles",
-                    "Flux valuesFiles replace the chart's values.yaml, Argo CD layers value "
-                    "files on top of it: the chart's defaults now apply underneath",
-                )
-            helm.value_files = [ValueFile(f) for f in files]
-            helm.ignore_missing_value_files = bool(chart.get("ignoreMissingValuesFiles"))
-        elif chart_ref.get("kind") == "OCIRepository" and self._source_object(chart_ref):
-            oci_spec = as_map(as_map(self._source_object(chart_ref)).get("spec"))
-            url = str(oci_spec.get("url") or "").removeprefix("oci://").rstrip("/")
-            registry, _, name = url.rpartition("/")
-            ref = as_map(oci_spec.get("ref"))
-            source = Source(
-                SourceType.OCI,
-                registry,
-                version=str(ref.get("tag") or ref.get("semver") or ""),
-                chart=name,
+    def _chart(self, helm: HelmOptions) -> Source | tuple[str, str]:
+        """The chart's source and its value files; (JSON path, reason) when Argo CD has none."""
+        chart = as_map(as_map(self.spec.get("chart")).get("spec"))
+        if not chart:
+            return self._chart_ref()
+        ref = as_map(chart.get("sourceRef"))
+        source_obj = self._source_object(ref)
+        kind = str(ref.get("kind") or "")
+        if source_obj is None or kind not in ("GitRepository", "HelmRepository"):
+            where = (
+                "is not in the repository"
+                if source_obj is None
+                else "is not a git or Helm repository Argo CD reads"
             )
-            if ref.get("digest") and not ref.get("tag"):
-                self.lose("$.spec.chartRef", "a chart pinned by digest only: Argo CD pins versions")
+            return ("$.spec.chart.spec.sourceRef", f"chart source {kind} {ref.get('name')} {where}")
+        if kind == "GitRepository":
+            chart_path = str(chart.get("chart") or "").removeprefix("./").strip("/")
+            source = self._git(source_obj, posixpath.normpath(chart_path or "."))
+            files = [
+                self._git_value_file(str(f), source.path) for f in as_list(chart.get("valuesFiles"))
+            ]
         else:
-            return FluxRead(
-                None,
-                unsupported=(
-                    "$.spec.chartRef",
-                    f"chartRef {chart_ref.get('kind')} {chart_ref.get('name')} has no Argo CD "
-                    "source (only OCIRepository charts do)",
-                ),
+            repo_spec = as_map(source_obj.get("spec"))
+            url = str(repo_spec.get("url") or "")
+            oci = repo_spec.get("type") == "oci" or url.startswith("oci://")
+            source = Source(
+                SourceType.OCI if oci else SourceType.HELM,
+                url.removeprefix("oci://"),
+                version=str(chart.get("version") or "*"),
+                chart=str(chart.get("chart") or ""),
             )
+            files = [str(f) for f in as_list(chart.get("valuesFiles"))]
+        defaults = (posixpath.join(source.path, "values.yaml"), "values.yaml")
+        if files and files[0].removeprefix("./") in defaults:
+            files = files[1:]
+        elif files:
+            helm.chart_defaults = False
+            self.lose(
+                "$.spec.chart.spec.valuesFiles",
+                "Flux valuesFiles replace the chart's values.yaml, Argo CD layers value "
+                "files on top of it: the chart's defaults now apply underneath",
+            )
+        helm.value_files = [ValueFile(f) for f in files]
+        helm.ignore_missing_value_files = bool(chart.get("ignoreMissingValuesFiles"))
+        return source
+
+    def _chart_ref(self) -> Source | tuple[str, str]:
+        """A ``chartRef``'s OCI chart; (JSON path, reason) for any other kind."""
+        chart_ref = as_map(self.spec.get("chartRef"))
+        found = self._source_object(chart_ref) if chart_ref.get("kind") == "OCIRepository" else None
+        if found is None:
+            return (
+                "$.spec.chartRef",
+                f"chartRef {chart_ref.get('kind')} {chart_ref.get('name')} has no Argo CD "
+                "source (only OCIRepository charts do)",
+            )
+        oci_spec = as_map(found.get("spec"))
+        url = str(oci_spec.get("url") or "").removeprefix("oci://").rstrip("/")
+        registry, _, name = url.rpartition("/")
+        ref = as_map(oci_spec.get("ref"))
+        if ref.get("digest") and not ref.get("tag"):
+            self.lose("$.spec.chartRef", "a chart pinned by digest only: Argo CD pins versions")
+        return Source(
+            SourceType.OCI,
+            registry,
+            version=str(ref.get("tag") or ref.get("semver") or ""),
+            chart=name,
+        )
+
+    def _helm_values(self) -> dict[str, Any]:
+        """``valuesFrom`` in order, the inline values above them, then ``targetPath`` ones."""
+        spec = self.spec
         values: dict[str, Any] = {}
         for index, entry in enumerate(as_list(spec.get("valuesFrom"))):
             values = self._values_from(as_map(entry), index, values)
@@ -296,7 +299,16 @@ class _Reader:
             values = merge_values(values, plain(spec["values"]))
         for index, entry in enumerate(as_list(spec.get("valuesFrom"))):
             values = self._target_path(as_map(entry), index, values)
-        helm.values = values
+        return values
+
+    def helm_release(self) -> FluxRead:
+        spec = self.spec
+        build = Build(BuildTool.HELM)
+        helm = build.helm
+        source = self._chart(helm)
+        if isinstance(source, tuple):
+            return FluxRead(None, unsupported=source)
+        helm.values = self._helm_values()
         target = str(spec.get("targetNamespace") or self.namespace)
         helm.release_name = release_name(
             self.name, spec.get("targetNamespace"), spec.get("releaseName")
@@ -381,6 +393,14 @@ class _Reader:
             origins=self.origins,
         )
         return FluxRead(app, self.losses)
+
+
+def _argocd_period(interval: str) -> bool:
+    """Whether a Flux interval is Argo CD's default reconciliation period (3m)."""
+    try:
+        return parse_duration(interval) == parse_duration(ARGOCD_PERIOD)
+    except DurationError:
+        return False
 
 
 _NO_EQUIVALENT = {

@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gitops_schema.convert.argocd_read import SourceFolders, normal
 from gitops_schema.convert.argocd_to_flux import (
     AppLink,
     Conversion,
@@ -25,6 +24,7 @@ from gitops_schema.convert.argocd_to_flux import (
 from gitops_schema.convert.argocd_write import IN_CLUSTER, application
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_read import ObjectIndex, read_flux
+from gitops_schema.convert.folders import SourceFolders, normal
 from gitops_schema.convert.neutral import NeutralApp
 from gitops_schema.convert.output import OutputTree, dns_name
 from gitops_schema.convert.revisions import origin_url
@@ -213,7 +213,7 @@ def flux_to_argocd(
     for item, neutral, app in converted:
         name = app.name if names.count(app.name) == 1 else f"{app.name}-{app.cluster}"
         name = dns_name(name, 253) if name != app.name else name
-        written = application(neutral, name, folders.folder, finalizer=neutral.policy.cascade)
+        written = application(neutral, name, folders, finalizer=neutral.policy.cascade)
         for path, reason in written.losses:
             item.lose(path, reason)
         relative = f"clusters/{dns_name(app.cluster)}/applications/{name}.yaml"

@@ -9,51 +9,38 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from gitops_schema.convert.neutral import (
-    BuildTool,
-    NeutralApp,
-    Part,
-    RefType,
-    Source,
-    SourceType,
+from gitops_schema.convert.fidelity import OutputRef
+from gitops_schema.convert.flux_sources import (
+    DEFAULT_INTERVAL,
+    FLUX_NAMESPACE,
+    FluxSources,
+    source_file,
 )
+from gitops_schema.convert.folders import SourceFolders
+from gitops_schema.convert.kustomize_fields import flux_files, kustomize_fields, relative_path
+from gitops_schema.convert.neutral import BuildTool, NeutralApp, Part, Source, SourceType
+from gitops_schema.convert.notes import Notes
 from gitops_schema.convert.output import OutputTree, dns_name
+from gitops_schema.load.plain import InputError
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
-from gitops_schema.render.inputs import kustomization_file
+from gitops_schema.render.confine import OutsideRepository
 
-__all__ = ["FLUX_NAMESPACE", "FluxWriter", "Written", "flux_files"]
-
-FLUX_NAMESPACE = "flux-system"
-DEFAULT_INTERVAL = "3m"
-"""Argo CD's default reconciliation period (``timeout.reconciliation``)."""
-HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
-_SOURCE_API = "source.toolkit.fluxcd.io/v1"
+__all__ = ["FLUX_NAMESPACE", "FluxWriter", "Written"]
 
 
 @dataclass(slots=True)
-class Written:
-    """The objects one application became: (kind, namespace, name, shown file)."""
+class Written(Notes):
+    """The objects one application became, and what it lost on the way."""
 
-    outputs: list[tuple[str, str | None, str, str]] = field(default_factory=list)
-    losses: list[tuple[str, str]] = field(default_factory=list)
+    outputs: list[OutputRef] = field(default_factory=list)
     appliers: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     """(kind, name, spec) of the Kustomizations and HelmReleases made, for dependsOn."""
-
-    def lose(self, path: str, reason: str) -> None:
-        """Record a loss once."""
-        if (path, reason) not in self.losses:
-            self.losses.append((path, reason))
-
-
-def _relative_path(path: str) -> str:
-    return "./" if path in ("", ".") else f"./{path}"
 
 
 class FluxWriter:
@@ -63,80 +50,16 @@ class FluxWriter:
     HelmRepository or OCIRepository per chart repository, on each cluster.
     """
 
-    def __init__(self, tree: OutputTree, folder_of: Callable[[str], Path]) -> None:
+    def __init__(self, tree: OutputTree, folders: SourceFolders) -> None:
         self.tree = tree
-        self.folder_of = folder_of
-        self.sources: dict[tuple[str, ...], tuple[str, str]] = {}
-        self.source_names: dict[tuple[str, str], set[str]] = {}
+        self.folders = folders
+        self.sources = FluxSources(tree)
         self.namespaces: set[tuple[str, str]] = set()
 
-    # -- sources -------------------------------------------------------------------
-
     def _source(self, cluster: str, source: Source, written: Written) -> tuple[str, str]:
-        """(kind, name) of the Flux source for ``source`` on ``cluster``, made once."""
-        if source.type is SourceType.GIT:
-            key: tuple[str, ...] = (
-                cluster,
-                "git",
-                source.url,
-                source.revision.type.value,
-                source.revision.value,
-            )
-        elif source.type is SourceType.HELM:
-            key = (cluster, "helm", source.url)
-        else:
-            key = (cluster, "oci", source.url, source.chart, source.version)
-        if key in self.sources:
-            kind, name = self.sources[key]
-            self._output(written, kind, name, self._source_file(cluster, kind, name))
-            return kind, name
-        base = source.url.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
-        if source.type is SourceType.OCI:
-            base = source.chart
-        elif source.type is SourceType.GIT and source.revision.type is not RefType.DEFAULT:
-            base = f"{base}-{source.revision.value}"
-        kind = {
-            SourceType.GIT: "GitRepository",
-            SourceType.HELM: "HelmRepository",
-            SourceType.OCI: "OCIRepository",
-        }[source.type]
-        name = self._unique(cluster, kind, dns_name(base, 60))
-        spec: dict[str, Any] = {"interval": DEFAULT_INTERVAL}
-        if source.type is SourceType.GIT:
-            spec["url"] = source.url
-            ref = _git_ref(source)
-            if ref:
-                spec["ref"] = ref
-        elif source.type is SourceType.HELM:
-            spec["url"] = source.url
-        else:
-            spec["url"] = f"oci://{source.url.rstrip('/')}/{source.chart}"
-            ref_key = "semver" if _is_range(source.version) else "tag"
-            spec["ref"] = {ref_key: source.version}
-            spec["layerSelector"] = {"mediaType": HELM_CHART_LAYER, "operation": "copy"}
-        obj = {
-            "apiVersion": _SOURCE_API,
-            "kind": kind,
-            "metadata": {"name": name, "namespace": FLUX_NAMESPACE},
-            "spec": spec,
-        }
-        self.tree.add(self._source_file(cluster, kind, name), obj)
-        self._output(written, kind, name, self._source_file(cluster, kind, name))
-        self.sources[key] = (kind, name)
+        kind, name = self.sources.source(cluster, source)
+        self._output(written, kind, name, source_file(cluster, kind, name))
         return kind, name
-
-    def _unique(self, cluster: str, kind: str, name: str) -> str:
-        taken = self.source_names.setdefault((cluster, kind), set())
-        candidate, number = name, 2
-        while candidate in taken:
-            candidate = f"{name[:58]}-{number}"
-            number += 1
-        taken.add(candidate)
-        return candidate
-
-    @staticmethod
-    def _source_file(cluster: str, kind: str, name: str) -> str:
-        return f"clusters/{cluster}/sources/{kind.lower()}-{name}.yaml"
 
     def _output(
         self,
@@ -146,7 +69,7 @@ class FluxWriter:
         relative: str,
         namespace: str | None = FLUX_NAMESPACE,
     ) -> None:
-        entry = (kind, namespace, name, self.tree.shown(relative))
+        entry = OutputRef(kind, namespace, name, self.tree.shown(relative))
         if entry not in written.outputs:
             written.outputs.append(entry)
 
@@ -205,7 +128,7 @@ class FluxWriter:
         kind, source_name = self._source(app.target.cluster, source, written)
         spec: dict[str, Any] = {}
         self._common(app, spec, written)
-        spec["path"] = _relative_path(source.path)
+        spec["path"] = relative_path(source.path)
         spec["prune"] = policy.prune
         spec["sourceRef"] = {"kind": kind, "name": source_name}
         if policy.retry is not None:
@@ -231,18 +154,7 @@ class FluxWriter:
         self._retry_loss(app, written, helm=False)
         overlay: dict[str, Any] = {}
         if build.tool is BuildTool.KUSTOMIZE:
-            if options.name_prefix:
-                spec["namePrefix"] = options.name_prefix
-            if options.name_suffix:
-                spec["nameSuffix"] = options.name_suffix
-            if options.images:
-                spec["images"] = options.images
-            if options.patches:
-                spec["patches"] = options.patches
-            if options.components:
-                spec["components"] = options.components
-                if options.ignore_missing_components:
-                    spec["ignoreMissingComponents"] = True
+            spec.update(kustomize_fields(options, dict))
             overlay = self._kustomize_edits(app, part, spec)
         elif build.tool is BuildTool.DIRECTORY:
             overlay = self._directory_listing(app, part, written)
@@ -272,8 +184,8 @@ class FluxWriter:
     def _directory_listing(self, app: NeutralApp, part: Part, written: Written) -> dict[str, Any]:
         """The files Argo CD reads when Flux would read others; {} when both read the same."""
         directory = part.build.directory
-        folder = self.folder_of(part.source.url) / part.source.path
-        if not folder.is_dir():
+        folder = self.folders.inside(part.source.url, part.source.path)
+        if folder is None or not folder.is_dir():
             if directory.include or directory.exclude or not directory.recurse:
                 written.lose(
                     f"{part.origin}.directory",
@@ -301,18 +213,19 @@ class FluxWriter:
         written: Written,
     ) -> None:
         """Write a kustomization overlay into the output tree and point the path at it."""
-        root = self.folder_of(part.source.url).resolve()
+        root = self.folders.folder(part.source.url).resolve()
         relative = f"overlays/{app.target.cluster}/{name}/kustomization.yaml"
         at = (self.tree.root / relative).parent.resolve()
         source_folder = root / part.source.path
         what = ", ".join(sorted(edits))
         if not at.is_relative_to(root):
-            written.lose(
-                part.origin,
-                f"Flux has no field for {what}; an overlay would make the render identical, "
-                f"but the output folder is outside the repository it builds from ({root}): "
-                "write the output inside that repository to get one",
-            )
+            for key in sorted(edits):
+                written.lose(
+                    _edit_origin(part, key),
+                    f"Flux has no field for {key}; an overlay would make the render identical, "
+                    f"but the output folder is outside the repository it builds from ({root}): "
+                    "write the output inside that repository to get one",
+                )
             return
         if "resources" in edits:
             overlay: dict[str, Any] = {
@@ -321,14 +234,22 @@ class FluxWriter:
                 "resources": [os.path.relpath(f, at) for f in edits["resources"]],
             }
         else:
-            overlay = kustomize_overlay(source_folder, edits, at)
+            try:
+                overlay = kustomize_overlay(source_folder, edits, at)
+            # A symlink loop makes pathlib raise RuntimeError, a NUL byte ValueError.
+            except (OutsideRepository, InputError, OSError, RuntimeError, ValueError) as error:
+                for key in sorted(edits):
+                    written.lose(
+                        _edit_origin(part, key), f"Flux has no field for {key}; no overlay: {error}"
+                    )
+                return
         self.tree.add(
             relative,
             overlay,
             f"Generated by gitops-schema convert: Argo CD's {what} for {app.name}, "
             "which a Flux Kustomization cannot say.",
         )
-        spec["path"] = _relative_path(posixpath.normpath(at.relative_to(root).as_posix()))
+        spec["path"] = relative_path(posixpath.normpath(at.relative_to(root).as_posix()))
         self._output(written, "Kustomization", name, relative, namespace=None)
 
     def _helm_release(
@@ -354,7 +275,7 @@ class FluxWriter:
             spec["chartRef"] = {"kind": kind, "name": source_name}
         else:
             chart = {
-                "chart": _relative_path(source.path)
+                "chart": relative_path(source.path)
                 if source.type is SourceType.GIT
                 else source.chart,
                 "sourceRef": {"kind": kind, "name": source_name},
@@ -445,7 +366,7 @@ class FluxWriter:
         if all(f.source is None for f in files) and source.type is not SourceType.OCI:
             if source.type is SourceType.GIT:
                 defaults = posixpath.join(source.path, "values.yaml")
-                chart_folder = self.folder_of(source.url) / source.path
+                chart_folder = self.folders.folder(source.url) / source.path
                 first = [defaults] if (chart_folder / "values.yaml").is_file() else []
             else:
                 first = ["values.yaml"]
@@ -497,33 +418,9 @@ class FluxWriter:
         self._output(written, "Namespace", target.namespace, relative, namespace=None)
 
 
-def _git_ref(source: Source) -> dict[str, str]:
-    revision = source.revision
-    if revision.type is RefType.DEFAULT:
-        return {}
-    return {revision.type.value: revision.value}
-
-
-def _is_range(version: str) -> bool:
-    return any(char in version for char in "^~<>=*|xX ,") or not version
-
-
-def flux_files(folder: Path) -> list[Path]:
-    """The files Flux's generated kustomization reads.
-
-    Those are ``.yaml``/``.yml`` files, recursively; a sub-folder with its own
-    kustomization is one resource (listed as the folder).
-    """
-    found: list[Path] = []
-    for current, dirs, names in os.walk(folder):
-        here = Path(current)
-        if here != folder and kustomization_file(here) is not None:
-            dirs[:] = []
-            found.append(here)
-            continue
-        dirs.sort()
-        found.extend(here / n for n in sorted(names) if n.endswith((".yaml", ".yml")))
-    return sorted(found)
+def _edit_origin(part: Part, key: str) -> str:
+    """The source field of an overlay edit (``resources``: the directory's file list)."""
+    return f"{part.origin}.directory" if key == "resources" else f"{part.origin}.kustomize.{key}"
 
 
 def _yaml_text(values: Mapping[str, Any]) -> str:

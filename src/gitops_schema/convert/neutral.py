@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+ARGOCD_PERIOD = "3m"
+"""Argo CD's default ``timeout.reconciliation``: how often it compares every application
+with git (and, with self-heal, corrects drift), as a Flux interval does."""
+
 
 class SourceType(StrEnum):
     """Where manifests or charts come from."""

@@ -15,14 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitops_schema.compare.normalize import ObjectId, identity, normalize
+from gitops_schema.compare.normalize import ObjectId, identity, malformed, normalize
 from gitops_schema.convert.argocd_to_flux import Conversion
 from gitops_schema.convert.fidelity import Item
 from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
 from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.render import RenderCache, RenderResult, render_application
 
-__all__ = ["VerifyOptions", "differences", "verify_argocd_to_flux", "verify_flux_to_argocd"]
+__all__ = [
+    "Difference",
+    "VerifyOptions",
+    "compared",
+    "differences",
+    "verify_argocd_to_flux",
+    "verify_flux_to_argocd",
+]
 
 _TOOL_DOMAINS = ("fluxcd.io", "argoproj.io")
 _NOT_CACHED = "not-cached"
@@ -76,53 +83,116 @@ def _paths(a: Any, b: Any, at: str = "$") -> Iterable[str]:
 
 
 def _by_identity(manifests: Iterable[Mapping[str, Any]]) -> dict[ObjectId, dict[str, Any]]:
-    return {identity(m): _comparable(m) for m in manifests}
+    return {identity(m): _comparable(m) for m in manifests if isinstance(m, Mapping)}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One object that renders differently: missing from a side, or which fields differ."""
+
+    id: ObjectId
+    side: str = ""
+    """``source`` or ``conversion`` when the object is rendered from that side only."""
+    fields: tuple[str, ...] = ()
+    """JSON paths of the differing fields, when both sides render the object."""
+
+    def __str__(self) -> str:
+        if self.side:
+            return f"{self.id} is rendered from the {self.side} only"
+        more = f" (and {len(self.fields) - _SHOWN} more)" if len(self.fields) > _SHOWN else ""
+        return f"{self.id} differs at {', '.join(self.fields[:_SHOWN])}{more}"
+
+
+def compared(
+    source: Iterable[Mapping[str, Any]], output: Iterable[Mapping[str, Any]]
+) -> list[Difference]:
+    """Each object the two renders disagree on, ordered by identity."""
+    before, after = _by_identity(source), _by_identity(output)
+    found: list[Difference] = []
+    for key in sorted(set(before) | set(after), key=str):
+        if key not in after:
+            found.append(Difference(key, "source"))
+        elif key not in before:
+            found.append(Difference(key, "conversion"))
+        elif before[key] != after[key]:
+            found.append(Difference(key, fields=tuple(_paths(before[key], after[key]))))
+    return found
 
 
 def differences(
     source: Iterable[Mapping[str, Any]], output: Iterable[Mapping[str, Any]]
 ) -> list[str]:
     """Each difference between two renders, named: object missing, extra, or which fields."""
-    before, after = _by_identity(source), _by_identity(output)
-    found: list[str] = []
-    for key in sorted(set(before) | set(after), key=str):
-        if key not in after:
-            found.append(f"{key} is rendered from the source only")
-        elif key not in before:
-            found.append(f"{key} is rendered from the conversion only")
-        elif before[key] != after[key]:
-            fields = list(_paths(before[key], after[key]))
-            more = f" (and {len(fields) - _SHOWN} more)" if len(fields) > _SHOWN else ""
-            found.append(f"{key} differs at {', '.join(fields[:_SHOWN])}{more}")
-    return found
+    return [str(difference) for difference in compared(source, output)]
 
 
-_BUILD_FIELDS = re.compile(
-    r"\$\.spec\.(source|sources|path|postBuild|chart|chartRef|valuesFrom|postRenderers|"
-    r"commonMetadata|components|namePrefix|nameSuffix|images|patches)?([.\[]|$)"
+def _objects(difference: Difference) -> bool:
+    return bool(difference.side)
+
+
+def _anything(difference: Difference) -> bool:
+    return True
+
+
+def _within(pattern: str) -> Callable[[Difference], bool]:
+    """Differences in fields matching ``pattern`` only."""
+    fields = re.compile(pattern)
+    return lambda d: not d.side and all(fields.search(f) for f in d.fields)
+
+
+def _namespace(difference: Difference) -> bool:
+    return bool(difference.side) or difference.fields == ("$.metadata.namespace",)
+
+
+_EXPLAINS: tuple[tuple[re.Pattern[str], Callable[[Difference], bool]], ...] = tuple(
+    (re.compile(pattern), explains)
+    for pattern, explains in (
+        # What a stated loss at a source field can change in the rendered objects.
+        (r"(commonLabels|forceCommonLabels|labelIncludeTemplates)$", _within(r"label|selector")),
+        (r"(commonAnnotations\w*|forceCommonAnnotations)$", _within(r"\.annotations")),
+        (r"commonMetadata$", _within(r"^\$\.metadata\.(labels|annotations)")),
+        (r"\.replicas(\[\d+\])?$", _within(r"^\$\.spec\.replicas$")),
+        (r"(destination\.namespace|helm\.namespace|targetNamespace)$", _namespace),
+        (r"(\.path|\.directory)$", _objects),
+        (r"\.(targetRevision|sourceRef|chartRef|postBuild|postRenderers|decryption)$", _anything),
+        (r"\.(valueFiles|valuesFiles|fileParameters|parameters|valuesFrom)(\[\d+\])?$", _anything),
+        (r"\.helm\.(values|kubeVersion|apiVersions|skipSchemaValidation)$", _anything),
+        (r"\.kustomize\.(patches\[\d+\]\.path|version|kubeVersion|apiVersions)$", _anything),
+        (r"^\$\.spec$", _anything),
+    )
 )
-"""Fields that say how manifests are built (Argo CD sources; Flux build fields): a stated
-loss there explains a difference in what is rendered."""
+"""Source field (a stated loss) -> the differences it explains."""
 
 
-def _build_loss(item: Item) -> str | None:
-    """The stated loss about how the manifests are built, which explains differences."""
+def _explaining(item: Item, difference: Difference, label: str) -> str | None:
+    """The field of the stated loss that explains ``difference``, if one does.
+
+    Only the losses of the application compared count (``label`` starts those of an
+    ApplicationSet's generated Applications).
+    """
     for loss in item.losses:
-        field_path = loss.field.replace("$.spec.template", "$")
-        if _BUILD_FIELDS.match(field_path) and not loss.reason.startswith("verify"):
-            return loss.field
+        if loss.reason.startswith("verify") or not loss.reason.startswith(label):
+            continue
+        for pattern, explains in _EXPLAINS:
+            if pattern.search(loss.field) and explains(difference):
+                return loss.field
     return None
 
 
-def _record(item: Item, label: str, found: list[str]) -> None:
-    if not found:
-        return
-    explained = _build_loss(item)
+def _record(item: Item, label: str, found: list[Difference]) -> None:
     for difference in found:
+        explained = _explaining(item, difference, label)
         reason = f"verify: {label}{difference}"
-        if explained is not None:
+        if explained is None:
+            reason += " (no stated loss explains it)"
+        else:
             reason += f" (as the loss at {explained} says)"
         item.lose("$.spec", reason)
+
+
+def _malformed(item: Item, label: str, side: str, manifests: Sequence[Any]) -> None:
+    for problem in malformed(manifests):
+        item.lose("$.spec", f"verify: {label}{side}: {problem}")
 
 
 def _uncached(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -176,7 +246,9 @@ def verify_argocd_to_flux(conversion: Conversion, options: VerifyOptions, report
             m for kind, out in link.outputs for m in output.get((link.cluster, kind, out), [])
         ]
         label = f"Application {name}: " if item.source.kind == "ApplicationSet" else ""
-        _record(item, label, differences(source.manifests, converted))
+        _malformed(item, label, "source", source.manifests)
+        _malformed(item, label, "conversion", converted)
+        _record(item, label, compared(source.manifests, converted))
 
 
 def verify_flux_to_argocd(
@@ -206,7 +278,9 @@ def verify_flux_to_argocd(
         report.extend(converted.report)
         if _uncached(converted.report):
             continue
-        _record(item, "", differences(app.manifests, converted.manifests))
+        _malformed(item, "", "source", app.manifests)
+        _malformed(item, "", "conversion", converted.manifests)
+        _record(item, "", compared(app.manifests, converted.manifests))
 
 
 def _render_application(

@@ -35,13 +35,20 @@ class ObjectId(NamedTuple):
 def identity(obj: Mapping[str, Any]) -> ObjectId:
     """The identity of ``obj``: group (from ``apiVersion``), kind, namespace and name."""
     api_version = str(obj.get("apiVersion") or "")
-    metadata = obj.get("metadata") or {}
+    metadata = _metadata(obj)
     return ObjectId(
         group=api_version.rpartition("/")[0],
         kind=str(obj.get("kind") or ""),
         namespace=str(metadata.get("namespace") or ""),
         name=str(metadata.get("name") or ""),
     )
+
+
+def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    # A hostile manifest's metadata may be a list or a string: it names nothing then
+    # (compare reports the object as malformed).
+    metadata = obj.get("metadata")
+    return metadata if isinstance(metadata, Mapping) else {}
 
 
 def object_id(obj: GitOpsObject) -> ObjectId:
@@ -62,7 +69,7 @@ def identities(manifests: Sequence[Mapping[str, Any]]) -> list[ObjectId]:
     seen: dict[ObjectId, int] = {}
     for obj in manifests:
         key = identity(obj)
-        generate = (obj.get("metadata") or {}).get("generateName")
+        generate = _metadata(obj).get("generateName")
         if not key.name and isinstance(generate, str) and generate:
             base = key._replace(name=generate)
             seen[base] = seen.get(base, 0) + 1

@@ -1,0 +1,58 @@
+"""Where a conversion reads git sources on disk, confined to their repositories.
+
+A hostile Application or Kustomization may name ``../../etc``, an absolute path or a
+symlink loop: such a path is refused (None), never read, as the renderer refuses it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gitops_schema.render.confine import Confinement, OutsideRepository
+
+__all__ = ["SourceFolders", "normal"]
+
+
+def normal(url: str) -> str:
+    """A repository URL as Argo CD compares them (case, trailing ``/`` and ``.git`` aside)."""
+    return url.strip().lower().rstrip("/").removesuffix(".git")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFolders:
+    """Where git repositories are on disk: mapped ones, else the repository read."""
+
+    root: Path
+    repos: Mapping[str, Path] = field(default_factory=dict)
+    """Normalised repository URL -> folder."""
+
+    def folder(self, url: str) -> Path:
+        """The folder holding repository ``url`` (as the renderer resolves it)."""
+        return self.repos.get(normal(url), self.root)
+
+    def mapped(self, url: str) -> Path | None:
+        """The folder given for ``url`` with ``--repo``, if any."""
+        return self.repos.get(normal(url))
+
+    def inside(self, url: str, reference: str, base: str = ".") -> Path | None:
+        """``reference`` (relative to ``base``, both in repository ``url``) on disk.
+
+        An absolute reference is read from the repository's root, as Argo CD reads
+        absolute value files. None when it leaves the repository (``..``, a symlink out)
+        or cannot be resolved (a symlink loop, a NUL byte).
+        """
+        root = self.folder(url)
+        relative = reference.lstrip("/") if os.path.isabs(reference) else reference
+        start = "." if os.path.isabs(reference) else base
+        path = Path(os.path.normpath(root / start / relative))
+        try:
+            confinement = Confinement.of(root)
+            confinement.resolve(start, base=root)
+            confinement.resolve(relative, base=root / start)
+            path.resolve()  # a symlink loop
+        except (OutsideRepository, OSError, RuntimeError):
+            return None
+        return path
