@@ -19,13 +19,10 @@ from pydantic import ValidationError
 
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.expand import Expansion, note_in_cluster
-from gitops_schema.check.rule import Rule, RuleContext
+from gitops_schema.check.rule import RuleContext
 from gitops_schema.codes.appset import (
     APPSET_DUPLICATE_NAME,
-    APPSET_GENERATOR_FAILED,
-    APPSET_OFFLINE_INPUT,
     APPSET_PATH_MISSING,
-    APPSET_TEMPLATE_FAILED,
 )
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load import Document
@@ -103,7 +100,7 @@ def check_duplicate_names(expansions: Sequence[Expansion]) -> Iterator[Diagnosti
             if key in seen:
                 first = seen[key]
                 also = f"ApplicationSet {first!r}" if first != owner else "another parameter set"
-                yield DUPLICATE_NAME.finding(
+                yield APPSET_DUPLICATE_NAME.at(
                     f"ApplicationSet {owner!r} generates Application {key[1]!r} more than once "
                     f"(also from {also}): Argo CD keeps one and reports an error",
                     expansion.appset.document.locate(("spec", "template", "metadata", "name")),
@@ -169,7 +166,7 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
         if missing:
             shown = ", ".join(f"{name!r} -> {path}" for name, path in missing[:3])
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            yield PATH_MISSING.finding(
+            yield APPSET_PATH_MISSING.at(
                 f"{len(missing)} of {len(expansion.applications)} generated Applications point "
                 f"at folders that do not exist in the repository: {shown}{more}",
                 expansion.appset.document.locate(("spec", "template", "spec", "source", "path")),
@@ -177,13 +174,3 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
             note = note_in_cluster(expansion)
             if note is not None:
                 yield note
-
-
-GENERATOR_FAILED = Rule(APPSET_GENERATOR_FAILED)
-TEMPLATE_FAILED = Rule(APPSET_TEMPLATE_FAILED)
-DUPLICATE_NAME = Rule(APPSET_DUPLICATE_NAME)
-PATH_MISSING = Rule(APPSET_PATH_MISSING)
-
-OFFLINE_INPUT = Rule(APPSET_OFFLINE_INPUT)
-
-RULES = (GENERATOR_FAILED, TEMPLATE_FAILED, OFFLINE_INPUT, DUPLICATE_NAME, PATH_MISSING)

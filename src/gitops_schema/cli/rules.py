@@ -10,8 +10,9 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
+from gitops_schema.check.rules import RULES
 from gitops_schema.cli._output import console
-from gitops_schema.codes import CODES, Code
+from gitops_schema.codes import Code
 from gitops_schema.errors import UsageError
 
 
@@ -33,15 +34,15 @@ def rules_command(
 ) -> None:
     """List every rule (every finding code), or explain one."""
     if rule is not None:
-        found = CODES.get(rule)
+        found = RULES.get(rule)
         if found is None:
             raise UsageError(f"unknown rule {rule!r}; `gitops-schema rules` lists them")
-        _explain(found)
+        _explain(found.code)
     elif output is RulesFormat.MARKDOWN:
         typer.echo(markdown_table(), nl=False)
     else:
         table = Table("rule", "severity", "summary")
-        for code in CODES.values():
+        for code in (rule.code for rule in RULES.values()):
             table.add_row(code.id, code.severity.value, escape(code.summary))
         console.print(table)
 
@@ -49,7 +50,7 @@ def rules_command(
 def markdown_table() -> str:
     """Every registered code as a Markdown table: rule, default severity, what it finds."""
     rows = ["| rule | severity | what |", "|---|---|---|"]
-    for code in CODES.values():
+    for code in (rule.code for rule in RULES.values()):
         summary = code.summary.replace("|", r"\|")
         rows.append(f"| `{code.id}` | {code.severity.value} | {summary} |")
     return "\n".join(rows) + "\n"

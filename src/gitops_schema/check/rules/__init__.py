@@ -1,14 +1,14 @@
-"""The rule registry: a rule for every registered finding code, by id.
+"""The rule registry: every finding code, as a rule, by id.
 
-The rule families (one module each) give the codes they find a check function; every
-other code of :data:`gitops_schema.codes.CODES` is found by another stage (the loader,
-the models, the schema validator, ApplicationSet expansion, rendering) and is a rule
-without a check, so that configuration can switch it off or change its severity.
+Each lint rule family (one module each) declares its rules, each a code and the check
+that finds it, in its ``RULES``. Every code of :data:`gitops_schema.codes.CODES` is found
+by another stage (the loader, the models, the schema validator, ApplicationSet expansion,
+rendering) and is a rule without a check, so that configuration can switch it off or
+change its severity.
 """
 
 from __future__ import annotations
 
-from gitops_schema.check import expansion
 from gitops_schema.check.rule import Rule
 from gitops_schema.check.rules import (
     appset,
@@ -19,11 +19,21 @@ from gitops_schema.check.rules import (
     monitoring,
     secrets,
 )
-from gitops_schema.codes import CODES
+from gitops_schema.codes import Code, reading, render
+from gitops_schema.codes import appset as appset_codes
 
-_FAMILIES = (deprecations, secrets, flux, argocd, appset, expansion, kustomize, monitoring)
+_FAMILIES = (deprecations, secrets, flux, argocd, appset, kustomize, monitoring)
+"""The lint rule families, in documentation order."""
 
-_CHECKED: dict[str, Rule] = {rule.id: rule for family in _FAMILIES for rule in family.RULES}
 
-RULES: dict[str, Rule] = {code.id: _CHECKED.get(code.id) or Rule(code) for code in CODES.values()}
-"""Every rule, by id, in documentation order (the order of the codes)."""
+def _found_elsewhere(codes: tuple[Code, ...]) -> dict[str, Rule]:
+    return {code.id: Rule(code) for code in codes}
+
+
+RULES: dict[str, Rule] = {
+    **_found_elsewhere(reading.CODES),
+    **{rule.id: rule for family in _FAMILIES for rule in family.RULES},
+    **_found_elsewhere(appset_codes.CODES + render.CODES),
+}
+"""Every rule, by id, in documentation order: the loader's and the models' codes, the
+lint rules, then the codes of ApplicationSet expansion and of rendering."""

@@ -8,13 +8,8 @@ from typing import Any
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, spec
 from gitops_schema.check.rules.appset_params import changes_scope, emitted, known_root, references
-from gitops_schema.codes.lint import (
-    APPSET_MISSINGKEY,
-    APPSET_TEMPLATED_PROJECT,
-    APPSET_UNKNOWN_FIELD,
-    APPSET_UNKNOWN_PARAM,
-)
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.codes import Code
+from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, unknown_fields
 from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
 
@@ -126,9 +121,56 @@ def check_templated_project(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-UNKNOWN_PARAM = Rule(APPSET_UNKNOWN_PARAM, check=check_unknown_params)
-UNKNOWN_FIELD = Rule(APPSET_UNKNOWN_FIELD, check=check_unknown_fields)
-MISSINGKEY = Rule(APPSET_MISSINGKEY, check=check_missingkey)
-TEMPLATED_PROJECT = Rule(APPSET_TEMPLATED_PROJECT, check=check_templated_project)
+UNKNOWN_PARAM = Rule(
+    Code(
+        "appset-unknown-param",
+        Severity.ERROR,
+        "A template parameter that no generator of the ApplicationSet emits.",
+        bad="generators:\n  - clusters: {}\ntemplate:\n  metadata:\n    name: '{{cluster}}-app'",
+        good="generators:\n  - clusters: {}\ntemplate:\n  metadata:\n    name: '{{name}}-app'",
+        explanation="Known statically per generator kind (cluster: name, nameNormalized, server, "
+        "project, metadata.labels.*, metadata.annotations.*, values.*; git directories: path, "
+        "path.basename, path[n]...; list: the element keys...). Generators whose parameters "
+        "depend on data (git files, plugins, decision resources) are not checked.",
+    ),
+    check=check_unknown_params,
+)
+
+UNKNOWN_FIELD = Rule(
+    Code(
+        "appset-unknown-field",
+        Severity.ERROR,
+        "A field an ApplicationSet generator does not have (filters on git, name beside clusters).",
+        bad="generators:\n  - clusters:\n      selector: {matchLabels: {env: prod}}\n    name: "
+        "prod",
+        good="generators:\n  - clusters:\n      selector: {matchLabels: {env: prod}}\n      "
+        "values: {env: prod}",
+    ),
+    check=check_unknown_fields,
+)
+
+MISSINGKEY = Rule(
+    Code(
+        "appset-missingkey",
+        Severity.WARNING,
+        "goTemplate without goTemplateOptions: [missingkey=error].",
+        bad="goTemplate: true",
+        good="goTemplate: true\ngoTemplateOptions: [missingkey=error]",
+    ),
+    check=check_missingkey,
+)
+
+TEMPLATED_PROJECT = Rule(
+    Code(
+        "appset-templated-project",
+        Severity.WARNING,
+        "An ApplicationSet whose template.spec.project is templated.",
+        bad="project: '{{.team}}'",
+        good="project: payments",
+        explanation="Argo CD's ApplicationSet security notes: a templated project lets the "
+        "generator's data (a pull request, an SCM repository) choose the AppProject.",
+    ),
+    check=check_templated_project,
+)
 
 RULES = (UNKNOWN_FIELD, UNKNOWN_PARAM, MISSINGKEY, TEMPLATED_PROJECT)

@@ -9,15 +9,8 @@ from typing import Any
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, spec
-from gitops_schema.codes.lint import (
-    APPPROJECT_POLICY_SYNTAX,
-    APPPROJECT_WILDCARD,
-    ARGOCD_AUTOMATED_NO_SELFHEAL,
-    ARGOCD_IGNORE_DIFFERENCES_GROUP,
-    ARGOCD_NO_RETRY,
-    ARGOCD_UNPINNED_REVISION,
-)
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.codes import Code
+from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, Tool
 
 Path = tuple[str | int, ...]
@@ -239,12 +232,78 @@ def check_ignore_differences(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-WILDCARD = Rule(APPPROJECT_WILDCARD, check=check_wildcards)
-POLICY_SYNTAX = Rule(APPPROJECT_POLICY_SYNTAX, check=check_policies)
-NO_SELFHEAL = Rule(ARGOCD_AUTOMATED_NO_SELFHEAL, check=check_selfheal)
-NO_RETRY = Rule(ARGOCD_NO_RETRY, check=check_retry)
-UNPINNED = Rule(ARGOCD_UNPINNED_REVISION, check=check_unpinned)
+WILDCARD = Rule(
+    Code(
+        "appproject-wildcard",
+        Severity.WARNING,
+        "An AppProject allowing '*' source repositories, destinations or cluster resources.",
+        bad="sourceRepos: ['*']\ndestinations:\n  - server: '*'\n    namespace: '*'",
+        good="sourceRepos: [https://github.com/org/gitops.git]\ndestinations:\n  - server: "
+        "https://prod.example.com\n    namespace: payments",
+    ),
+    check=check_wildcards,
+)
 
-IGNORE_GROUP = Rule(ARGOCD_IGNORE_DIFFERENCES_GROUP, check=check_ignore_differences)
+POLICY_SYNTAX = Rule(
+    Code(
+        "appproject-policy-syntax",
+        Severity.ERROR,
+        "A project role policy that is not 'p, proj:<project>:<role>, <resource>, <action>, "
+        "<project>/<object>, allow|deny'.",
+        bad="policies:\n  - p, developers, applications, get, *, allow",
+        good="policies:\n  - p, proj:team:developers, applications, get, team/*, allow",
+    ),
+    check=check_policies,
+)
+
+NO_SELFHEAL = Rule(
+    Code(
+        "argocd-automated-no-selfheal",
+        Severity.WARNING,
+        "Automated sync without selfHeal: drift in the cluster is not reverted.",
+        bad="syncPolicy:\n  automated:\n    prune: true",
+        good="syncPolicy:\n  automated:\n    prune: true\n    selfHeal: true",
+    ),
+    check=check_selfheal,
+)
+
+NO_RETRY = Rule(
+    Code(
+        "argocd-no-retry",
+        Severity.WARNING,
+        "Automated sync without a bounded retry.",
+        bad="syncPolicy:\n  automated: {}",
+        good="syncPolicy:\n  automated: {}\n  retry:\n    limit: 5\n    backoff: {duration: 5s, "
+        "factor: 2, maxDuration: 3m}",
+    ),
+    check=check_retry,
+)
+
+UNPINNED = Rule(
+    Code(
+        "argocd-unpinned-revision",
+        Severity.WARNING,
+        "A production Application whose targetRevision is HEAD, a branch or a range.",
+        bad="targetRevision: HEAD",
+        good="targetRevision: v1.4.0",
+        explanation="Production is decided by the 'production' setting (words of names, "
+        "namespaces, paths and labels).",
+    ),
+    check=check_unpinned,
+)
+
+IGNORE_GROUP = Rule(
+    Code(
+        "argocd-ignore-differences-group",
+        Severity.WARNING,
+        "An ignoreDifferences entry whose group carries a version (networking.k8s.io/v1).",
+        bad="ignoreDifferences:\n  - group: networking.k8s.io/v1\n    kind: Ingress",
+        good="ignoreDifferences:\n  - group: networking.k8s.io\n    kind: Ingress",
+        explanation="Argo CD matches an entry's group against the resource's API group only, so a "
+        "group with a version never matches: the differences it meant to ignore show as out of "
+        "sync (and selfHeal reverts them).",
+    ),
+    check=check_ignore_differences,
+)
 
 RULES = (WILDCARD, POLICY_SYNTAX, NO_SELFHEAL, NO_RETRY, UNPINNED, IGNORE_GROUP)

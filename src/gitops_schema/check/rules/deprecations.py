@@ -12,8 +12,8 @@ import yaml
 
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get
-from gitops_schema.codes import lint
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.codes import Code
+from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import Tool, kinds_named, lookup
 from gitops_schema.model.registry import split_api_version
 
@@ -253,9 +253,57 @@ def check_kustomize_fields(context: RuleContext) -> Iterator[Diagnostic]:
                     )
 
 
-API_DEPRECATED = Rule(lint.API_DEPRECATED, check=check_deprecated)
-API_REMOVED = Rule(lint.API_REMOVED, check=check_removed)
-WRONG_GROUP = Rule(lint.KIND_WRONG_GROUP, check=check_wrong_group)
-KUSTOMIZE_DEPRECATED = Rule(lint.KUSTOMIZE_DEPRECATED_FIELD, check=check_kustomize_fields)
+API_DEPRECATED = Rule(
+    Code(
+        "api-deprecated",
+        Severity.WARNING,
+        "An apiVersion (or Argo CD setting) deprecated in the target Kubernetes, Flux or Argo CD "
+        "release.",
+        bad="apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization",
+        good="apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization",
+        explanation="Targets come from --kubernetes-version / --flux-version / --argocd-version "
+        "or the configuration file; `flux migrate -f .` rewrites Flux objects. Argo CD's CRDs are "
+        "all v1alpha1, so its table lists settings (applyNestedSelectors, signatureKeys, "
+        "argocd-cm repositories...).",
+    ),
+    check=check_deprecated,
+)
+
+API_REMOVED = Rule(
+    Code(
+        "api-removed",
+        Severity.ERROR,
+        "An apiVersion (or Argo CD setting) the target Kubernetes, Flux or Argo CD release no "
+        "longer serves.",
+        bad="apiVersion: source.toolkit.fluxcd.io/v1beta1\nkind: GitRepository",
+        good="apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository",
+        explanation="The API server rejects the object, and stored objects block the upgrade.",
+    ),
+    check=check_removed,
+)
+
+WRONG_GROUP = Rule(
+    Code(
+        "kind-wrong-group",
+        Severity.ERROR,
+        "A known kind under an apiVersion it does not have (e.g. ServiceMonitor as v1).",
+        bad="apiVersion: v1\nkind: ServiceMonitor",
+        good="apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor",
+        explanation="Schema validators skip kinds they have no schema for, so this mistake passes "
+        "them silently; the API server rejects it.",
+    ),
+    check=check_wrong_group,
+)
+
+KUSTOMIZE_DEPRECATED = Rule(
+    Code(
+        "kustomize-deprecated-field",
+        Severity.WARNING,
+        "A kustomization.yaml field deprecated by kustomize v5 (bases, patchesStrategicMerge...).",
+        bad="bases:\n  - ../../base\npatchesStrategicMerge:\n  - replicas.yaml",
+        good="resources:\n  - ../../base\npatches:\n  - path: replicas.yaml",
+    ),
+    check=check_kustomize_fields,
+)
 
 RULES = (API_DEPRECATED, API_REMOVED, WRONG_GROUP, KUSTOMIZE_DEPRECATED)

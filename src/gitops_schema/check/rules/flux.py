@@ -9,15 +9,8 @@ from typing import Any
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get, ref_namespace, spec
-from gitops_schema.codes.lint import (
-    FLUX_DEPENDS_ON_CYCLE,
-    FLUX_DEPENDS_ON_MISSING,
-    FLUX_PROD_NO_WAIT,
-    FLUX_SOURCE_MISSING,
-    FLUX_SUSPENDED,
-    HELMRELEASE_NO_REMEDIATION,
-)
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.codes import Code
+from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load.plain import InputError, yaml_values
 from gitops_schema.model import GitOpsObject, Tool
 
@@ -384,13 +377,82 @@ def check_suspended(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-SOURCE_MISSING = Rule(FLUX_SOURCE_MISSING, check=check_sources)
-DEPENDS_ON_MISSING = Rule(FLUX_DEPENDS_ON_MISSING, check=check_depends_on_missing)
-DEPENDS_ON_CYCLE = Rule(FLUX_DEPENDS_ON_CYCLE, check=check_depends_on_cycle)
-PROD_NO_WAIT = Rule(FLUX_PROD_NO_WAIT, check=check_prod_no_wait)
-NO_REMEDIATION = Rule(HELMRELEASE_NO_REMEDIATION, check=check_helm_remediation)
+SOURCE_MISSING = Rule(
+    Code(
+        "flux-source-missing",
+        Severity.ERROR,
+        "A sourceRef, chartRef or providerRef to an object not in the repository.",
+        bad="sourceRef:\n  kind: GitRepository\n  name: app-repo   # defined nowhere",
+        good="sourceRef:\n  kind: GitRepository\n  name: flux-system",
+        explanation="The namespace defaults to the referring object's, as in Flux. Sources "
+        "created by the controllers count as defined: the flux-system GitRepository or "
+        "OCIRepository of `flux bootstrap`, a FluxInstance's sync source, and the "
+        "ExternalArtifacts of an ArtifactGenerator.",
+    ),
+    check=check_sources,
+)
 
-SUSPENDED = Rule(FLUX_SUSPENDED, check=check_suspended)
+DEPENDS_ON_MISSING = Rule(
+    Code(
+        "flux-depends-on-missing",
+        Severity.ERROR,
+        "A dependsOn entry naming an object not in the repository.",
+        bad="dependsOn:\n  - name: infra-controlers   # typo",
+        good="dependsOn:\n  - name: infra-controllers",
+    ),
+    check=check_depends_on_missing,
+)
+
+DEPENDS_ON_CYCLE = Rule(
+    Code(
+        "flux-depends-on-cycle",
+        Severity.ERROR,
+        "Kustomizations or HelmReleases that depend on each other in a cycle.",
+        bad="# apps dependsOn infra, infra dependsOn apps",
+        good="# apps dependsOn infra; infra depends on nothing",
+    ),
+    check=check_depends_on_cycle,
+)
+
+PROD_NO_WAIT = Rule(
+    Code(
+        "flux-prod-no-wait",
+        Severity.WARNING,
+        "A production Kustomization with neither wait nor healthChecks.",
+        bad="spec:\n  prune: true",
+        good="spec:\n  prune: true\n  wait: true\n  timeout: 5m",
+        explanation="Which environments are production comes from the 'production' setting.",
+    ),
+    check=check_prod_no_wait,
+)
+
+NO_REMEDIATION = Rule(
+    Code(
+        "helmrelease-no-remediation",
+        Severity.WARNING,
+        "A HelmRelease without install/upgrade remediation or a retry strategy.",
+        bad="spec:\n  chart: {...}",
+        good="spec:\n  install:\n    remediation: {retries: 3}\n  upgrade:\n    remediation: "
+        "{retries: 3, remediateLastFailure: true}",
+        explanation="Defaults set by a patch of the Flux Kustomization that applies the "
+        "HelmRelease (directly, or through a patch it adds to child Kustomizations) count.",
+    ),
+    check=check_helm_remediation,
+)
+
+SUSPENDED = Rule(
+    Code(
+        "flux-suspended",
+        Severity.WARNING,
+        "A Flux object committed with spec.suspend: true; Flux does not reconcile it.",
+        bad="kind: HelmRelease\nspec:\n  suspend: true   # left from debugging",
+        good="kind: HelmRelease\nspec:\n  interval: 10m   # suspend with `flux suspend`, not in "
+        "git",
+        explanation="A suspended object stays as it is in the cluster: no change committed to it, "
+        "or to what it applies, reaches the cluster until spec.suspend is removed.",
+    ),
+    check=check_suspended,
+)
 
 RULES = (
     SOURCE_MISSING,

@@ -9,8 +9,8 @@ from typing import Any
 
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at
-from gitops_schema.codes.lint import KUSTOMIZE_MISSING_RESOURCE
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.codes import Code
+from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import Tool
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)")
@@ -64,6 +64,17 @@ def check_missing(context: RuleContext) -> Iterator[Diagnostic]:
                 )
 
 
-MISSING = Rule(KUSTOMIZE_MISSING_RESOURCE, check=check_missing)
+MISSING = Rule(
+    Code(
+        "kustomize-missing-resource",
+        Severity.ERROR,
+        "A resource, patch, component or generator file listed in a kustomization that does not "
+        "exist.",
+        bad="resources:\n  - deployment.yaml   # no such file",
+        good="resources:\n  - deployment.yaml\n  - service.yaml",
+        explanation="Remote resources (URLs, git@ and github.com/ paths) are not checked.",
+    ),
+    check=check_missing,
+)
 
 RULES = (MISSING,)

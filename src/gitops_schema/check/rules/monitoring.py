@@ -13,7 +13,7 @@ from typing import Any
 
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, spec
-from gitops_schema.codes.lint import PROMETHEUSRULE_INVALID, SERVICEMONITOR_SELECTS_NOTHING
+from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, Tool
 from gitops_schema.model.base import Resource
@@ -129,7 +129,28 @@ def _promtool(promtool: str, folder: Path, obj: GitOpsObject) -> Iterator[Diagno
         )
 
 
-SELECTS_NOTHING = Rule(SERVICEMONITOR_SELECTS_NOTHING, check=check_selects_nothing)
-PROMETHEUS_RULE_INVALID = Rule(PROMETHEUSRULE_INVALID, check=check_rules)
+SELECTS_NOTHING = Rule(
+    Code(
+        "servicemonitor-selects-nothing",
+        Severity.WARNING,
+        "A ServiceMonitor whose selector matches no Service in the repository.",
+        bad="selector:\n  matchLabels: {app: user-servce}   # typo",
+        good="selector:\n  matchLabels: {app: user-service}",
+    ),
+    check=check_selects_nothing,
+)
+
+PROMETHEUS_RULE_INVALID = Rule(
+    Code(
+        "prometheusrule-invalid",
+        Severity.ERROR,
+        "A PrometheusRule that Prometheus' promtool rejects (PromQL, durations, duplicate names).",
+        bad="expr: rate(http_requests_total[5m]",
+        good="expr: rate(http_requests_total[5m]) > 0",
+        explanation="Needs promtool (Debian package 'prometheus'); without it an info finding "
+        "says the rules were not checked.",
+    ),
+    check=check_rules,
+)
 
 RULES = (SELECTS_NOTHING, PROMETHEUS_RULE_INVALID)

@@ -9,8 +9,8 @@ from typing import Any
 
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules._helpers import at, get
-from gitops_schema.codes import lint
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.codes import Code
+from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model.argocd import SECRET_TYPE_LABEL
 
 # Keys of Argo CD cluster and repository Secrets that carry no credential.
@@ -101,6 +101,20 @@ def check_plaintext(context: RuleContext) -> Iterator[Diagnostic]:
                     )
 
 
-SECRET_PLAINTEXT = Rule(lint.SECRET_PLAINTEXT, check=check_plaintext)
+SECRET_PLAINTEXT = Rule(
+    Code(
+        "secret-plaintext",
+        Severity.ERROR,
+        "A Secret with data or stringData that is not SOPS-encrypted.",
+        bad="kind: Secret\nstringData:\n  password: hunter2",
+        good="kind: Secret\nstringData:\n  password: ENC[AES256_GCM,data:...]\nsops:\n  age: [...]",
+        explanation="Anyone who can read the repository can read the credential, forever: it "
+        "stays in the git history. For Argo CD cluster and repository Secrets only the credential "
+        "keys count (password, tokens, keys), not name, server or url. Values that are references "
+        "resolved when the Secret is applied (op://, vault:, ref+..., Flux ${VARIABLES}) are not "
+        "credentials.",
+    ),
+    check=check_plaintext,
+)
 
 RULES = (SECRET_PLAINTEXT,)
