@@ -8,40 +8,48 @@ from typing import Any
 
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
-from gitops_schema.check.rules._helpers import at, get, spec
+from gitops_schema.check.rules._helpers import at
 from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model.argocd import (
+    Application,
+    ApplicationSpec,
+    AppProject,
+    AppProjectSpec,
+    SyncPolicyAutomated,
+)
+from gitops_schema.model.argocd_appset import ApplicationSet
 
 Path = tuple[str | int, ...]
 
 
-def _projects(context: RuleContext) -> Iterator[GitOpsObject]:
-    return (o for o in context.of_kind("AppProject") if o.tool is Tool.ARGOCD)
+def _projects(context: RuleContext) -> Iterator[tuple[GitOpsObject, AppProjectSpec]]:
+    """The AppProjects that fit their model, with their specs."""
+    for obj in context.of_kind("AppProject"):
+        if obj.tool is Tool.ARGOCD and isinstance(obj.model, AppProject):
+            yield obj, obj.model.spec
 
 
 def check_wildcards(context: RuleContext) -> Iterator[Diagnostic]:
     """AppProjects that allow any repository, destination or cluster-scoped resource."""
-    for obj in _projects(context):
-        data = spec(obj)
-        for index, repo in enumerate(data.get("sourceRepos") or []):
+    for obj, project in _projects(context):
+        for index, repo in enumerate(project.source_repos):
             if repo == "*":
                 yield WILDCARD.finding(
                     f"AppProject {obj.name!r} allows every source repository ('*'); "
                     "list the repositories its Applications may use",
                     at(obj, "spec", "sourceRepos", index),
                 )
-        for index, destination in enumerate(data.get("destinations") or []):
-            if not isinstance(destination, dict):
-                continue
+        for index, destination in enumerate(project.destinations):
             for field in ("server", "name", "namespace"):
-                if destination.get(field) == "*":
+                if getattr(destination, field) == "*":
                     yield WILDCARD.finding(
                         f"AppProject {obj.name!r} allows any destination {field} ('*')",
                         at(obj, "spec", "destinations", index, field),
                     )
-        for index, item in enumerate(data.get("clusterResourceWhitelist") or []):
-            if isinstance(item, dict) and item.get("group") == "*" and item.get("kind") == "*":
+        for index, item in enumerate(project.cluster_resource_whitelist):
+            if item.group == "*" and item.kind == "*":
                 yield WILDCARD.finding(
                     f"AppProject {obj.name!r} allows every cluster-scoped resource ('*/*'), "
                     "which is cluster-admin; list the kinds it needs (e.g. Namespace)",
@@ -95,37 +103,34 @@ def _policy_problem(policy: str, project: str, role: str) -> str | None:
 
 def check_policies(context: RuleContext) -> Iterator[Diagnostic]:
     """Project role policies Argo CD would refuse."""
-    for obj in _projects(context):
-        for r, role in enumerate(spec(obj).get("roles") or []):
-            if not isinstance(role, dict) or not isinstance(role.get("name"), str):
-                continue
-            for p, policy in enumerate(role.get("policies") or []):
-                if not isinstance(policy, str):
-                    continue
-                problem = _policy_problem(policy, obj.name, role["name"])
+    for obj, project in _projects(context):
+        for r, role in enumerate(project.roles):
+            for p, policy in enumerate(role.policies):
+                problem = _policy_problem(policy, obj.name, role.name)
                 if problem:
                     yield POLICY_SYNTAX.finding(
-                        f"role {role['name']!r}: {problem}",
+                        f"role {role.name!r}: {problem}",
                         at(obj, "spec", "roles", r, "policies", p),
                     )
 
 
-def application_specs(context: RuleContext) -> Iterator[tuple[GitOpsObject, Path, dict[str, Any]]]:
-    """(object, path of the spec, spec) for Applications and ApplicationSet templates."""
+def application_specs(context: RuleContext) -> Iterator[tuple[GitOpsObject, Path, ApplicationSpec]]:
+    """(object, path of the spec, spec) for Applications and ApplicationSet templates.
+
+    Only those that fit their model: one that does not has a schema finding already.
+    """
     for obj in context.objects:
         if obj.tool is not Tool.ARGOCD:
             continue
-        if obj.kind == "Application":
-            yield obj, ("spec",), spec(obj)
-        elif obj.kind == "ApplicationSet":
-            template = get(spec(obj), "template", "spec")
-            if isinstance(template, dict):
-                yield obj, ("spec", "template", "spec"), template
+        if isinstance(obj.model, Application):
+            yield obj, ("spec",), obj.model.spec
+        elif isinstance(obj.model, ApplicationSet):
+            yield obj, ("spec", "template", "spec"), obj.model.spec.template.spec
 
 
-def _automated(app_spec: dict[str, Any]) -> dict[str, Any] | None:
-    automated = get(app_spec, "syncPolicy", "automated")
-    if not isinstance(automated, dict) or automated.get("enabled") is False:
+def _automated(app_spec: ApplicationSpec) -> SyncPolicyAutomated | None:
+    automated = app_spec.sync_policy.automated if app_spec.sync_policy else None
+    if automated is None or automated.enabled is False:
         return None
     return automated
 
@@ -134,7 +139,7 @@ def check_selfheal(context: RuleContext) -> Iterator[Diagnostic]:
     """Automated sync that does not revert changes made in the cluster."""
     for obj, path, app_spec in application_specs(context):
         automated = _automated(app_spec)
-        if automated is not None and automated.get("selfHeal") is not True:
+        if automated is not None and automated.self_heal is not True:
             yield NO_SELFHEAL.finding(
                 f"{obj.kind} {obj.name!r} syncs automatically without selfHeal: changes made "
                 "in the cluster stay until the next commit",
@@ -147,14 +152,14 @@ def check_retry(context: RuleContext) -> Iterator[Diagnostic]:
     for obj, path, app_spec in application_specs(context):
         if _automated(app_spec) is None:
             continue
-        retry = get(app_spec, "syncPolicy", "retry")
-        if not isinstance(retry, dict):
+        retry = app_spec.sync_policy.retry if app_spec.sync_policy else None
+        if retry is None:
             yield NO_RETRY.finding(
                 f"{obj.kind} {obj.name!r} syncs automatically with no retry: one transient "
                 "failure leaves it failed until the next change",
                 at(obj, *path, "syncPolicy", key=True),
             )
-        elif retry.get("limit") == -1:
+        elif retry.limit == -1:
             yield NO_RETRY.finding(
                 f"{obj.kind} {obj.name!r} retries forever (limit: -1); set a bounded limit",
                 at(obj, *path, "syncPolicy", "retry", "limit"),
@@ -183,17 +188,12 @@ def pinned(revision: Any) -> bool:
 def check_unpinned(context: RuleContext) -> Iterator[Diagnostic]:
     """Production Applications that follow a branch instead of a fixed revision."""
     for obj, path, app_spec in application_specs(context):
-        sources: list[tuple[Path, Any]] = []
-        if isinstance(app_spec.get("source"), dict):
-            sources.append(((*path, "source"), app_spec["source"]))
-        for index, source in enumerate(app_spec.get("sources") or []):
-            sources.append(((*path, "sources", index), source))
+        sources = [((*path, "source"), app_spec.source)] if app_spec.source else []
+        sources += [((*path, "sources", i), source) for i, source in enumerate(app_spec.sources)]
         unpinned = [
-            (source_path, source.get("targetRevision"))
+            (source_path, source.target_revision)
             for source_path, source in sources
-            if isinstance(source, dict)
-            and "{{" not in str(source.get("targetRevision", ""))
-            and not pinned(source.get("targetRevision"))
+            if "{{" not in (source.target_revision or "") and not pinned(source.target_revision)
         ]
         # Whether the object is production costs more than whether it follows a branch.
         if not unpinned or not is_production(obj, context):
@@ -214,9 +214,9 @@ _API_VERSION = re.compile(r"v[0-9]+(?:(?:alpha|beta)[0-9]+)?")
 def check_ignore_differences(context: RuleContext) -> Iterator[Diagnostic]:
     """Entries of ignoreDifferences whose group carries a version, and so match nothing."""
     for obj, path, app_spec in application_specs(context):
-        for index, entry in enumerate(app_spec.get("ignoreDifferences") or []):
-            group = entry.get("group") if isinstance(entry, dict) else None
-            if not isinstance(group, str) or "{{" in group:
+        for index, entry in enumerate(app_spec.ignore_differences):
+            group = entry.group
+            if group is None or "{{" in group:
                 continue
             if "/" in group:
                 bare = group.split("/", 1)[0]
