@@ -232,6 +232,33 @@ def check_ignore_differences(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+def check_destination(context: RuleContext) -> Iterator[Diagnostic]:
+    """Destinations that give both a cluster server and a cluster name, or neither."""
+    for obj, path, app_spec in application_specs(context):
+        destination = app_spec.destination
+        server, name = destination.server or "", destination.name or ""
+        if "{{" in server + name:
+            continue  # a template's value may render empty: its Applications are checked
+        where = at(obj, *path, "destination", key=True)
+        if server and name:
+            yield DESTINATION.finding(
+                f"{obj.kind} {obj.name!r} names its cluster twice (server {server!r} and name "
+                f"{name!r}): Argo CD refuses to sync it; keep one",
+                where,
+            )
+        elif not server and not name and not _patched(obj):
+            yield DESTINATION.finding(
+                f"{obj.kind} {obj.name!r} has a destination with neither server nor name: "
+                "Argo CD cannot tell which cluster to sync it to",
+                where,
+            )
+
+
+def _patched(obj: GitOpsObject) -> bool:
+    """An ApplicationSet whose templatePatch may set what its template leaves out."""
+    return isinstance(obj.model, ApplicationSet) and obj.model.spec.template_patch is not None
+
+
 WILDCARD = Rule(
     Code(
         "appproject-wildcard",
@@ -306,4 +333,18 @@ IGNORE_GROUP = Rule(
     check=check_ignore_differences,
 )
 
-RULES = (WILDCARD, POLICY_SYNTAX, NO_SELFHEAL, NO_RETRY, UNPINNED, IGNORE_GROUP)
+DESTINATION = Rule(
+    Code(
+        "argocd-destination-invalid",
+        Severity.ERROR,
+        "An Application destination with both a server and a name, or with neither.",
+        bad="destination:\n  server: https://kubernetes.default.svc\n  name: in-cluster",
+        good="destination:\n  name: in-cluster\n  namespace: guestbook",
+        explanation="Argo CD finds the cluster by its API server URL or by its name, never by "
+        "both: an Application with both (or neither) is an InvalidSpecError and never syncs. "
+        "Values a template fills in are checked on the generated Applications.",
+    ),
+    check=check_destination,
+)
+
+RULES = (WILDCARD, POLICY_SYNTAX, NO_SELFHEAL, NO_RETRY, UNPINNED, IGNORE_GROUP, DESTINATION)
