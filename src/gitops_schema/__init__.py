@@ -17,111 +17,54 @@ command does) does not load every typed model.
 
 from __future__ import annotations
 
-import importlib
-import sys
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gitops_schema._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from gitops_schema.diagnostics import Diagnostic, Report, Severity
-    from gitops_schema.errors import (
-        GitOpsError,
-        LoadError,
-        RevisionNotFound,
-        ToolError,
-        ToolFailed,
-        ToolNotFound,
-        UsageError,
-    )
-    from gitops_schema.inventory import Inventory, inventory
-    from gitops_schema.load import Document, LoadOptions, LoadResult, load_bytes, load_paths
-    from gitops_schema.location import Location
-    from gitops_schema.model import (
-        GitOpsObject,
-        ParseResult,
-        Tool,
-        parse_document,
-        parse_documents,
-    )
+    from gitops_schema.diagnostics import Diagnostic as Diagnostic
+    from gitops_schema.diagnostics import Report as Report
+    from gitops_schema.diagnostics import Severity as Severity
+    from gitops_schema.errors import GitOpsError as GitOpsError
+    from gitops_schema.errors import LoadError as LoadError
+    from gitops_schema.errors import RevisionNotFound as RevisionNotFound
+    from gitops_schema.errors import ToolError as ToolError
+    from gitops_schema.errors import ToolFailed as ToolFailed
+    from gitops_schema.errors import ToolNotFound as ToolNotFound
+    from gitops_schema.errors import UsageError as UsageError
+    from gitops_schema.inventory import Inventory as Inventory
+    from gitops_schema.inventory import inventory as inventory
+    from gitops_schema.load import Document as Document
+    from gitops_schema.load import LoadOptions as LoadOptions
+    from gitops_schema.load import LoadResult as LoadResult
+    from gitops_schema.load import load_bytes as load_bytes
+    from gitops_schema.load import load_paths as load_paths
+    from gitops_schema.location import Location as Location
+    from gitops_schema.model import GitOpsObject as GitOpsObject
+    from gitops_schema.model import ParseResult as ParseResult
+    from gitops_schema.model import Tool as Tool
+    from gitops_schema.model import parse_document as parse_document
+    from gitops_schema.model import parse_documents as parse_documents
 
 __version__ = "0.1.0"
 
-_HOMES = {
-    "gitops_schema.diagnostics": ("Diagnostic", "Report", "Severity"),
-    "gitops_schema.errors": (
-        "GitOpsError",
-        "LoadError",
-        "RevisionNotFound",
-        "ToolError",
-        "ToolFailed",
-        "ToolNotFound",
-        "UsageError",
-    ),
-    "gitops_schema.inventory": ("Inventory", "inventory"),
-    "gitops_schema.load": ("Document", "LoadOptions", "LoadResult", "load_bytes", "load_paths"),
-    "gitops_schema.location": ("Location",),
-    "gitops_schema.model": (
-        "GitOpsObject",
-        "ParseResult",
-        "Tool",
-        "parse_document",
-        "parse_documents",
-    ),
-}
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
-
-__all__ = [
-    "Diagnostic",
-    "Document",
-    "GitOpsError",
-    "GitOpsObject",
-    "Inventory",
-    "LoadError",
-    "LoadOptions",
-    "LoadResult",
-    "Location",
-    "ParseResult",
-    "Report",
-    "RevisionNotFound",
-    "Severity",
-    "Tool",
-    "ToolError",
-    "ToolFailed",
-    "ToolNotFound",
-    "UsageError",
-    "__version__",
-    "inventory",
-    "load_bytes",
-    "load_paths",
-    "parse_document",
-    "parse_documents",
-]
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)
-
-
-class _Package(ModuleType):
-    """This package, whose name ``inventory`` stays the function once the module is imported.
-
-    Importing a submodule makes it an attribute of its package; the module
-    ``gitops_schema.inventory`` would then hide the function of the same name.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _HOME and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+_exported, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".diagnostics": ("Diagnostic", "Report", "Severity"),
+        ".errors": (
+            "GitOpsError",
+            "LoadError",
+            "RevisionNotFound",
+            "ToolError",
+            "ToolFailed",
+            "ToolNotFound",
+            "UsageError",
+        ),
+        ".inventory": ("Inventory", "inventory"),
+        ".load": ("Document", "LoadOptions", "LoadResult", "load_bytes", "load_paths"),
+        ".location": ("Location",),
+        ".model": ("GitOpsObject", "ParseResult", "Tool", "parse_document", "parse_documents"),
+    },
+)
+__all__ = sorted([*_exported, "__version__"])

@@ -6,6 +6,7 @@ Each check runs in a fresh interpreter, where ``sys.modules`` tells what was imp
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -37,22 +38,34 @@ NEVER_AT_START = (
 NEVER_IN_RENDER = ("helm_python", "httpx", "jsonschema_rs", "sqlalchemy", "fastapi")
 """What a render from the chart cache never needs: Helm runs in its engine worker."""
 
+NEVER_WHEN_WARM = (
+    "gitops_schema.model.parse",
+    "gitops_schema.model.registry",
+    "gitops_schema.desired.walk",
+    "gitops_schema.appset",
+    "gitops_schema.gotemplate",
+    "gitops_schema.load.git",
+)
+"""What a render read back whole from the cache never needs: it parses and walks nothing."""
+
 
 RUN = "from gitops_schema.cli import main\ntry: main()\nexcept SystemExit: pass"
 """The command line as the installed script runs it."""
 
 
-def loaded_after(code: str, *args: str, cwd: Path | None = None) -> set[str]:
+def loaded_after(
+    code: str, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> set[str]:
     """The module names among the heavy ones that ``code`` left in ``sys.modules``."""
     probe = (
         "import atexit, sys\n"
-        f"heavy = {(*NEVER_AT_START, *NEVER_IN_RENDER)!r}\n"
+        f"heavy = {(*NEVER_AT_START, *NEVER_IN_RENDER, *NEVER_WHEN_WARM)!r}\n"
         "atexit.register(lambda: print(','.join(m for m in heavy if m in sys.modules)))\n"
         f"sys.argv = ['gitops-schema', *{list(args)!r}]\n"
         f"{code}\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=cwd
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=cwd, env=env
     )
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     return set(filter(None, last.split(",")))
@@ -95,12 +108,9 @@ spec:
 """
 
 
-@pytest.mark.parametrize(
-    "command", [("render", "-o", "out"), ("diff", "--from", "HEAD"), ("envdiff",)]
-)
-def test_rendering_loads_no_helm_http_schema_or_database(
-    command: tuple[str, ...], tmp_path: Path, git: Callable[..., str]
-) -> None:
+@pytest.fixture
+def repository(tmp_path: Path, git: Callable[..., str]) -> Path:
+    """A git repository whose one Application renders one ConfigMap with kustomize."""
     (tmp_path / "web").mkdir()
     (tmp_path / "web/kustomization.yaml").write_text("resources: [cm.yaml]\n")
     (tmp_path / "web/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
@@ -108,7 +118,28 @@ def test_rendering_loads_no_helm_http_schema_or_database(
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "web")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", [("render", "-o", "out"), ("diff", "--from", "HEAD")])
+def test_rendering_loads_no_helm_http_schema_or_database(
+    command: tuple[str, ...], repository: Path
+) -> None:
     name, *options = command
-    loaded = loaded_after(RUN, name, ".", "--no-cache", *options, cwd=tmp_path)
+    loaded = loaded_after(RUN, name, ".", "--no-cache", *options, cwd=repository)
     assert loaded.isdisjoint(NEVER_IN_RENDER)
     assert "gitops_schema.desired" in loaded, "the probe rendered nothing"
+
+
+def test_a_render_read_back_from_the_cache_parses_and_walks_nothing(
+    repository: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Written outside the repository, whose files are the render's key.
+    out = tmp_path_factory.mktemp("out")
+    env = {**os.environ, "XDG_CACHE_HOME": str(out / "cache")}
+    cold = loaded_after(RUN, "render", ".", "-o", str(out / "cold"), cwd=repository, env=env)
+    assert "gitops_schema.model.parse" in cold, "the probe rendered nothing"
+    warm = loaded_after(RUN, "render", ".", "-o", str(out / "warm"), cwd=repository, env=env)
+    assert warm.isdisjoint((*NEVER_IN_RENDER, *NEVER_WHEN_WARM))
+    written = "in-cluster/web/ConfigMap-c.yaml"
+    assert (out / "warm" / written).read_text() == (out / "cold" / written).read_text()

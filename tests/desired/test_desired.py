@@ -171,6 +171,35 @@ def test_an_unchanged_repository_is_read_back_from_the_cache(tmp_path: Path) -> 
     assert deployment["spec"]["replicas"] == 4
 
 
+def test_a_revision_with_the_work_trees_files_is_read_back_from_the_cache(
+    tmp_path: Path, git: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    for part in ("flux", "payment-service"):
+        shutil.copytree(EXAMPLES / part, repo / part)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    options = RenderOptions(cache=RenderCache(tmp_path / "cache"), git_folder=repo)
+    work_tree = render_repository(repo, options)
+    prod = repo / "payment-service" / "overlays" / "prod" / "kustomization.yaml"
+    prod.write_text(prod.read_text().replace("count: 3", "count: 4"))
+    git(repo, "commit", "-qam", "two")
+    changed = render_repository(repo, options, revision="HEAD")
+
+    def no_render(*args: object) -> None:
+        raise AssertionError("rendered again: the revision's files were rendered before")
+
+    monkeypatch.setattr("gitops_schema.desired.repository._render_fresh", no_render)
+    # HEAD~1 holds the files the work tree held; HEAD those of the last render.
+    before = render_repository(repo, options, revision="HEAD~1")
+    after = render_repository(repo, options, revision="HEAD")
+    assert before.by_cluster() == work_tree.by_cluster()
+    assert [str(d) for d in before.report] == [str(d) for d in work_tree.report]
+    assert after.by_cluster() == changed.by_cluster() != before.by_cluster()
+    assert [a.location for a in after.apps] == [a.location for a in work_tree.apps]
+
+
 TENANT = """\
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository

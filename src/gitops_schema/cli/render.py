@@ -31,8 +31,8 @@ from gitops_schema.cli._render_options import (
     render_options,
     repository_folder,
 )
-from gitops_schema.compare import identities
 from gitops_schema.desired import RenderedRepository
+from gitops_schema.model import identities
 from gitops_schema.render import DEFAULT_TIMEOUT
 
 

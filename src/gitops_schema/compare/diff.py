@@ -8,6 +8,7 @@ not import it.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -164,12 +165,17 @@ def _diff_app(
     before: Sequence[Mapping[str, Any]],
     after: Sequence[Mapping[str, Any]],
 ) -> AppDiff:
-    old = _texts(before)
-    new = _texts(after)
+    old = _by_identity(before)
+    new = _by_identity(after)
     changes: list[ObjectChange] = []
     unchanged = 0
     for key in sorted(old.keys() | new.keys()):
-        old_text, new_text = old.get(key), new.get(key)
+        old_obj, new_obj = old.get(key), new.get(key)
+        if old_obj is not None and new_obj is not None and _identical(old_obj, new_obj):
+            unchanged += 1
+            continue
+        old_text = None if old_obj is None else to_yaml(old_obj)
+        new_text = None if new_obj is None else to_yaml(new_obj)
         if old_text == new_text:
             unchanged += 1
             continue
@@ -183,9 +189,22 @@ def _diff_app(
     return AppDiff(application, tuple(changes), unchanged)
 
 
-def _texts(manifests: Sequence[Mapping[str, Any]]) -> dict[ObjectId, str]:
+def _by_identity(manifests: Sequence[Mapping[str, Any]]) -> dict[ObjectId, Mapping[str, Any]]:
     # A later duplicate wins, as it would when applied to the cluster.
-    return {key: to_yaml(obj) for key, obj in zip(identities(manifests), manifests, strict=True)}
+    return dict(zip(identities(manifests), manifests, strict=True))
+
+
+def _identical(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when the two objects are the same data, types included (so the same YAML).
+
+    Most objects of a diff did not change: this spares normalising and printing them.
+    JSON text tells ``1`` from ``true`` and ``1.0``, which ``==`` does not; data that is
+    not JSON (never in a render) is left to the comparison of the normalised texts.
+    """
+    try:
+        return json.dumps(old, sort_keys=True) == json.dumps(new, sort_keys=True)
+    except (TypeError, ValueError):
+        return False
 
 
 def _unified(key: ObjectId, old: str | None, new: str | None) -> str:

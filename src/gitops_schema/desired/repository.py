@@ -14,22 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gitops_schema.codes.render import RENDER_CACHE_UNWRITABLE, RENDER_REVISION_UNAVAILABLE
-from gitops_schema.desired.argocd import render_argocd
-from gitops_schema.desired.flux import render_flux
 from gitops_schema.desired.stored import repository_key, restored, stored
 from gitops_schema.desired.types import RenderedRepository, RenderOptions
-from gitops_schema.desired.walk import Walk, load_objects
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.errors import LoadError
 from gitops_schema.location import Location
-from gitops_schema.render import (
-    ClusterArtifacts,
-    bounded,
-    is_generator,
-    materialized,
-    prestart_worker,
-    scratch_folder,
-)
+from gitops_schema.render import bounded, materialized
 
 
 def render_repository(
@@ -55,19 +45,34 @@ def render_repository(
     if revision is not None:
         with materialized(root, revision) as tree:
             at_revision = replace(options, git_folder=options.git_folder or root)
-            return _relocated(render_repository(tree, at_revision, cluster=cluster), tree, root)
+            if at_revision.revisions:
+                rendered = render_repository(tree, at_revision, cluster=cluster)
+                return _relocated(rendered, tree, root)
+            return _reused_or_rendered(tree, at_revision, cluster, shown=root)
     if options.revisions:
         return _render_with_revisions(root, options, cluster)
+    return _reused_or_rendered(root, options, cluster, shown=root)
+
+
+def _reused_or_rendered(
+    root: Path, options: RenderOptions, cluster: str | None, *, shown: Path
+) -> RenderedRepository:
+    """The render of ``root``, told as ``shown``'s; read back when nothing it reads changed.
+
+    ``root`` is ``shown`` itself, or a temporary copy of it at a git revision.
+    """
     # With the network allowed, what a render fetches is not among its inputs, and a failed
     # download must be tried again, so the repository's render is not reused.
     reusable = options.cache is not None and not options.allow_network
-    key = repository_key(root, options, cluster) if reusable else None
+    key = repository_key(root, options, cluster, shown=shown) if reusable else None
     if key is not None and options.cache is not None:
         reused = _reused(options.cache.get(key, apps=list, diagnostics=list))
         if reused is not None:
             return reused
     with bounded(options.bounds):
         result = _render_fresh(root, options, cluster)
+    if root != shown:
+        result = _relocated(result, root, shown)
     if key is not None and options.cache is not None:
         options.cache.put(key, stored(result))
     problem = options.cache.problem() if options.cache is not None else None
@@ -82,6 +87,12 @@ def render_repository(
 
 
 def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> RenderedRepository:
+    # Imported here: a render read back from the cache needs no model, engine nor walk.
+    from gitops_schema.desired.argocd import render_argocd
+    from gitops_schema.desired.flux import render_flux
+    from gitops_schema.desired.walk import Walk, load_objects
+    from gitops_schema.render import ClusterArtifacts, is_generator, prestart_worker, scratch_folder
+
     # Helm and Jsonnet calls go to an engine worker, which starts alongside the loading.
     prestart_worker()
     walk = Walk(root, options, cluster)

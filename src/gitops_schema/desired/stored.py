@@ -19,12 +19,18 @@ from gitops_schema.model import Tool
 from gitops_schema.render import HelmEngine, find_kustomize, text_key, tree_digest
 
 
-def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> str:
+def repository_key(
+    root: Path, options: RenderOptions, cluster: str | None, *, shown: Path | None = None
+) -> str:
     """Everything a repository's render reads: its files, the offline inputs, the engines.
 
     With this key a render of an unchanged repository is one read; when one file changed,
     each application still comes from its own cache entry unless it reads that file.
+    ``root`` may be a temporary copy (a git revision's) of the folder ``shown``: the key is
+    then that of the folder with the same files, so a revision whose files are those of the
+    work tree (or of a revision rendered before) is read back, not rendered again.
     """
+    shown = shown or root
     inputs = [
         root,
         *options.clusters,
@@ -37,7 +43,8 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
     if options.chart_cache is not None:
         inputs.append(options.chart_cache)
     settings = {
-        "root": str(root),
+        "root": str(shown),
+        "gitFolder": str(options.git_folder or shown),
         "cluster": cluster,
         "clusters": [str(p) for p in options.clusters],
         "repos": {url: str(p) for url, p in sorted(options.repos.items())},
@@ -57,7 +64,7 @@ def repository_key(root: Path, options: RenderOptions, cluster: str | None) -> s
         find_kustomize().version,
         HelmEngine().version,
         json.dumps(settings, sort_keys=True),
-        tree_digest(inputs),
+        tree_digest(inputs, aliases={root: shown}),
     )
 
 

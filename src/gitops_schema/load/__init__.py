@@ -16,7 +16,6 @@ from gitops_schema.errors import LoadError
 from gitops_schema.load.document import Document
 from gitops_schema.load.files import display_path, excluded, select, walk
 from gitops_schema.load.gc import paused_gc
-from gitops_schema.load.git import GitTree
 from gitops_schema.load.plain import InputError, read_file
 from gitops_schema.load.reader import LoadOptions, read_bytes, too_large, too_many_documents
 from gitops_schema.load.tree import Position, YamlMap, YamlSeq, from_plain
@@ -112,6 +111,8 @@ def list_files(
     for raw in paths:
         base, path = str(raw), Path(raw)
         if revision is not None:
+            from gitops_schema.load.git import GitTree  # pygit2: only to read a revision
+
             tree = GitTree(path if path.is_dir() else path.parent, revision)
             names = [f.path for f in tree.files()]
         elif path.is_dir():
@@ -154,6 +155,8 @@ def _load_revision(
 ) -> None:
     if not path.exists() and not path.parent.exists():
         raise LoadError(f"{base}: no such file or folder")
+    from gitops_schema.load.git import GitTree  # pygit2: only to read a revision
+
     tree = GitTree(path if path.is_dir() else path.parent, revision)
     wanted = {path.name} if path.exists() and not path.is_dir() else None
     files = {f.path: f for f in tree.files()}

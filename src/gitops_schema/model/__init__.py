@@ -5,35 +5,62 @@ any other Kubernetes object is kept as a typed envelope. See :mod:`.registry` fo
 (group, version, kind) table.
 """
 
-from gitops_schema.model.base import (
-    GenericResource,
-    KubeModel,
-    ObjectMeta,
-    Resource,
-    unknown_fields,
-)
-from gitops_schema.model.identity import ObjectId, identities, identity, object_id
-from gitops_schema.model.kinds import KindSpec, Tool
-from gitops_schema.model.parse import GitOpsObject, ParseResult, parse_document, parse_documents
-from gitops_schema.model.registry import KINDS, kinds_named, lookup
+from __future__ import annotations
 
-__all__ = [
-    "KINDS",
-    "GenericResource",
-    "GitOpsObject",
-    "KindSpec",
-    "KubeModel",
-    "ObjectId",
-    "ObjectMeta",
-    "ParseResult",
-    "Resource",
-    "Tool",
-    "identities",
-    "identity",
-    "kinds_named",
-    "lookup",
-    "object_id",
-    "parse_document",
-    "parse_documents",
-    "unknown_fields",
-]
+from typing import TYPE_CHECKING
+
+from gitops_schema._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from gitops_schema.model.base import GenericResource as GenericResource
+    from gitops_schema.model.base import KubeModel as KubeModel
+    from gitops_schema.model.base import ObjectMeta as ObjectMeta
+    from gitops_schema.model.base import Resource as Resource
+    from gitops_schema.model.base import unknown_fields as unknown_fields
+    from gitops_schema.model.identity import ObjectId as ObjectId
+    from gitops_schema.model.identity import identities as identities
+    from gitops_schema.model.identity import identity as identity
+    from gitops_schema.model.identity import object_id as object_id
+    from gitops_schema.model.kinds import KindSpec as KindSpec
+    from gitops_schema.model.kinds import Tool as Tool
+    from gitops_schema.model.parse import GitOpsObject as GitOpsObject
+    from gitops_schema.model.parse import ParseResult as ParseResult
+    from gitops_schema.model.parse import parse_document as parse_document
+    from gitops_schema.model.parse import parse_documents as parse_documents
+    from gitops_schema.model.registry import KINDS as KINDS
+    from gitops_schema.model.registry import kinds_named as kinds_named
+    from gitops_schema.model.registry import lookup as lookup
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".base": (
+            "GenericResource",
+            "KubeModel",
+            "ObjectMeta",
+            "Resource",
+            "unknown_fields",
+        ),
+        ".identity": (
+            "ObjectId",
+            "identities",
+            "identity",
+            "object_id",
+        ),
+        ".kinds": (
+            "KindSpec",
+            "Tool",
+        ),
+        ".parse": (
+            "GitOpsObject",
+            "ParseResult",
+            "parse_document",
+            "parse_documents",
+        ),
+        ".registry": (
+            "KINDS",
+            "kinds_named",
+            "lookup",
+        ),
+    },
+)

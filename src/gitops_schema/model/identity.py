@@ -9,9 +9,10 @@ apiVersion bump of the same object keeps its identity.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gitops_schema.model.parse import GitOpsObject
+if TYPE_CHECKING:
+    from gitops_schema.model.parse import GitOpsObject
 
 __all__ = ["ObjectId", "identities", "identity", "object_id"]
 

@@ -18,7 +18,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -43,14 +43,17 @@ def input_key(root: Path, files: Iterable[Path], *parts: str) -> str:
     return digest.hexdigest()
 
 
-def tree_digest(paths: Iterable[Path]) -> str:
+def tree_digest(paths: Iterable[Path], *, aliases: Mapping[Path, Path] | None = None) -> str:
     """The hash of every file under ``paths`` (files or folders), ``.git`` aside.
 
-    Missing paths count as empty, so a key built on them changes when they appear.
+    Missing paths count as empty, so a key built on them changes when they appear. A path
+    in ``aliases`` is hashed under the name given there: a temporary copy of a folder (a
+    git revision's) as the folder it stands for.
     """
     digest = hashlib.sha256()
     for top in paths:
-        digest.update(str(top).encode() + b"\0")
+        named = aliases.get(top, top) if aliases else top
+        digest.update(str(named).encode() + b"\0")
         files = [top] if top.is_file() else sorted(_files(top))
         for path in files:
             digest.update(os.path.relpath(path, top).encode() + b"\0")

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gitops_schema.load.git import GitTree
 from gitops_schema.render.scratch import scratch_folder
 
 
@@ -25,6 +24,8 @@ def materialized(path: Path, revision: str | None) -> Iterator[Path]:
     if revision is None:
         yield path
         return
+    from gitops_schema.load.git import GitTree  # pygit2: only when a revision is asked for
+
     tree = GitTree(path, revision)
     files = list(tree.files())
     with scratch_folder("gitops-schema-rev-", size=sum(f.size for f in files)) as root:
