@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -15,6 +15,7 @@ from gitops_schema.store.tables import deployments, health_transitions, sync_ope
 
 from .dump import dump
 from .simulate import Delivery, application, flux_event, history, replayed, sha, stamp
+from .test_sources import helm_event
 
 
 @pytest.fixture
@@ -227,3 +228,33 @@ def test_seed_views_answer_the_seed_queries(engine: Engine) -> None:
     assert [row.name for row in apps] == ["app-0"]
     assert flux_rows == [("kust-0", 6)]
     assert configs == [("kust-0", "Kustomization")]
+
+
+def test_helm_releases_are_deployments_as_helm_controller_reports_them(engine: Engine) -> None:
+    start = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    events = [
+        (0, "InstallSucceeded", "6.6.0", "info"),
+        (5, "TestSucceeded", "6.6.0", "info"),
+        (60, "UpgradeFailed", "6.6.1", "error"),
+        (90, "UpgradeSucceeded", "6.6.1", "info"),
+        (120, "RollbackSucceeded", "6.6.0", "info"),
+    ]
+    bodies = [
+        helm_event(start + timedelta(minutes=minutes), reason, version, severity)
+        for minutes, reason, version, severity in events
+    ]
+    observations = [flux.parse_event(body, cluster="c") for body in reversed(bodies)]
+    ingest(engine, observations, origin=Origin.WEBHOOK)
+    with engine.connect() as connection:
+        made = deployments.c
+        chosen = (made.revision, made.previous_revision, made.finished_at)
+        rows = connection.execute(select(*chosen).order_by(made.finished_at)).all()
+        phases = connection.execute(
+            select(sync_operations.c.phase).order_by(sync_operations.c.finished_at)
+        ).scalars().all()  # fmt: skip
+    assert [tuple(row) for row in rows] == [
+        ("6.6.0", None, start),
+        ("6.6.1", "6.6.0", start + timedelta(minutes=90)),
+        ("6.6.0", "6.6.1", start + timedelta(minutes=120)),
+    ]
+    assert phases == ["Succeeded", "Succeeded", "Failed", "Succeeded", "Succeeded"]

@@ -153,3 +153,43 @@ def test_times_nanoseconds_and_format() -> None:
     assert parsed == datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
     assert format_time(parsed) == "2026-03-02T08:00:00.123456Z"
     assert format_time(datetime(2026, 3, 2, 8, tzinfo=UTC)) == "2026-03-02T08:00:00Z"
+
+
+def helm_event(moment: datetime, reason: str, version: str, severity: str = "info") -> object:
+    return {
+        "involvedObject": {
+            "kind": "HelmRelease", "namespace": "apps", "name": "podinfo",
+            "apiVersion": "helm.toolkit.fluxcd.io/v2",
+        },
+        "severity": severity,
+        "timestamp": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "message": f"Helm {reason} for release apps/podinfo.v2 with chart podinfo@{version}",
+        "reason": reason,
+        "metadata": {
+            "helm.toolkit.fluxcd.io/revision": version,
+            "helm.toolkit.fluxcd.io/token": "sha256:" + "b" * 64,
+        },
+        "reportingController": "helm-controller",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("reason", "severity", "phase"),
+    [
+        ("InstallSucceeded", "info", Phase.SUCCEEDED),
+        ("UpgradeSucceeded", "info", Phase.SUCCEEDED),
+        ("TestSucceeded", "info", Phase.SUCCEEDED),
+        ("RollbackSucceeded", "info", Phase.SUCCEEDED),
+        ("UpgradeFailed", "error", Phase.FAILED),
+        ("TestFailed", "error", Phase.FAILED),
+        ("InstallFailed", "error", Phase.FAILED),
+        ("UninstallSucceeded", "info", None),
+    ],
+)
+def test_helmrelease_outcomes(reason: str, severity: str, phase: Phase | None) -> None:
+    moment = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    observation = flux.parse_event(helm_event(moment, reason, "6.6.1", severity), cluster="c")
+    assert [o.phase for o in observation.operations] == ([phase] if phase else [])
+    for operation in observation.operations:
+        assert (operation.revision, operation.reason) == ("6.6.1", reason)
+        assert operation.finished_at == moment

@@ -91,7 +91,7 @@ def git_command(
     ] = None,
 ) -> None:
     """Record the commits and the config revisions of every GitOps object of a repository."""
-    from gitops_schema.store.ingest import ingest_git
+    from gitops_schema.store.git_rows import ingest_git
     from gitops_schema.store.sources.git import read_history
 
     history = read_history(repo, revision)

@@ -44,7 +44,11 @@ def serve_command(
         str, typer.Option("--max-body", help="Largest request body accepted.")
     ] = "4MiB",
     rate: Annotated[
-        float, typer.Option("--rate", help="Requests per second allowed per token.")
+        float,
+        typer.Option(
+            "--rate",
+            help="Requests per second per token (Flux events: per client address), per process.",
+        ),
     ] = 50.0,
     burst: Annotated[int, typer.Option("--burst", help="Burst of requests per token.")] = 200,
     cluster_name: Annotated[

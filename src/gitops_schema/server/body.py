@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -49,26 +50,34 @@ def parse_json(raw: bytes) -> Any:
         raise HTTPException(400, "body nests deeper than 64 levels") from None
     except ValueError as error:
         raise HTTPException(400, f"body is not JSON: {error}") from None
-    _check(document)
+    # A NUL or a lone surrogate can only be written as a \u escape (raw ones are not valid
+    # JSON or not UTF-8): without such an escape, no string needs checking.
+    _check(document, strings=_ESCAPES.search(text) is not None)
     return document
 
 
-def _check(document: Any) -> None:
-    stack: list[tuple[Any, int]] = [(document, 0)]
+_ESCAPES = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _check(document: Any, *, strings: bool) -> None:
+    # A list around the document, so that a scalar document is checked as an item.
+    stack: list[tuple[Any, int]] = [([document], -1)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise HTTPException(400, f"body nests deeper than {MAX_DEPTH} levels")
-        if isinstance(value, dict):
-            for key, item in value.items():
+        children = value.values() if isinstance(value, dict) else value
+        if strings and isinstance(value, dict):
+            for key in value:
                 _check_string(key)
+        for item in children:
+            if isinstance(item, dict | list):
                 stack.append((item, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str):
-            _check_string(value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise HTTPException(400, "body has a number out of range")
+            elif isinstance(item, str):
+                if strings:
+                    _check_string(item)
+            elif isinstance(item, float) and not math.isfinite(item):
+                raise HTTPException(400, "body has a number out of range")
 
 
 def _check_string(value: str) -> None:

@@ -49,10 +49,18 @@ def observations(
     return found
 
 
-def write(app: FastAPI, delivery: Spooled) -> dict[str, int]:
-    """Store one delivery (raises OperationalError while the database is unreachable)."""
-    settings = app.state.settings
-    found = observations(delivery.tool, delivery.bodies, delivery.cluster, settings.cluster_names)
+def write(
+    app: FastAPI, delivery: Spooled, found: list[Observation] | None = None
+) -> dict[str, int]:
+    """Store one delivery (raises OperationalError while the database is unreachable).
+
+    ``found`` are its observations when the caller has parsed it already.
+    """
+    if found is None:
+        settings = app.state.settings
+        found = observations(
+            delivery.tool, delivery.bodies, delivery.cluster, settings.cluster_names
+        )
     counts = ingest(
         app.state.engine, found, origin=Origin.WEBHOOK, received_at=delivery.received_at
     )
@@ -65,11 +73,11 @@ def _accept(app: FastAPI, tool: str, document: Any, cluster: str) -> JSONRespons
         raise HTTPException(422, "empty batch: send one delivery or a non-empty array")
     delivery = Spooled(tool, bodies, cluster, datetime.now(UTC))
     try:
-        observations(tool, bodies, cluster, app.state.settings.cluster_names)
+        found = observations(tool, bodies, cluster, app.state.settings.cluster_names)
     except PayloadError as error:
         raise HTTPException(422, error.message) from None
     try:
-        counts = write(app, delivery)
+        counts = write(app, delivery, found)
     except OperationalError as error:
         log.warning("database unavailable, delivery spooled: %s", str(error.orig).splitlines()[0])
         delivery.bodies = [redact(body) for body in bodies]

@@ -11,7 +11,7 @@ changed only by Alembic migrations (``migrate``, ``migrations/``):
   Failed / Error, reason, message, started / finished, duration, origin webhook / poll /
   import). Unique on object + ``started_at`` + ``digest`` (``""`` for Argo CD; a Flux event's
   content digest; ``"history"`` for an Argo CD history entry of unknown start) and on object +
-  ``deployed_at`` (an Argo CD history entry).
+  ``deployed_at`` (an Argo CD history entry; + ``started_at`` on PostgreSQL).
 - ``deployments``: derived on ingest, one per successful operation whose revision differs from
   the object's previous successful one (by finish time), with that previous revision.
 - ``health_transitions``: the health status an object took, from when (unique object + time).
@@ -20,7 +20,13 @@ changed only by Alembic migrations (``migrate``, ``migrations/``):
 - views ``argocd_applications``, ``argocd_sync_history``, ``flux_configs``,
   ``flux_sync_history``: the seed's tables, so its queries still run.
 
+On PostgreSQL the event tables are partitioned by month of their event time (``partitions``).
+
 Times are the payloads' own, stored as UTC. Modules: ``db`` (URLs, engines), ``migrate``,
-``tables``, ``records`` (what parsers produce), ``ingest`` (idempotent writes), ``redact``,
-``sources/`` (pure parsers of Argo CD and Flux payloads, files, the cluster poller, git).
+``tables``, ``partitions``, ``records`` (what parsers produce), ``ingest`` (idempotent writes,
+one transaction per batch) over ``writing`` (the transaction's context), ``object_rows``
+(locking objects, their state), ``event_rows`` (Flux events in bulk), ``operation_rows``
+(operations folded one by one), ``chain`` (derived deployments), ``health_rows``,
+``git_rows`` (commits); ``redact``, ``sources/`` (pure parsers of Argo CD and Flux payloads,
+files, the cluster poller, git).
 """

@@ -2,6 +2,11 @@
 
 This module describes the head of the migrations in ``store/migrations``; a test checks that
 migrating an empty database gives exactly these tables. Times are timezone-aware UTC.
+
+On PostgreSQL the event tables ``sync_operations`` and ``health_transitions`` are partitioned
+by month of their event time (migration 0002, :mod:`.partitions`): their primary keys and
+unique constraints there also hold the partition key, and ``deployments.sync_operation_id``
+has no foreign key.
 """
 
 from __future__ import annotations
@@ -121,9 +126,12 @@ sync_operations = Table(
     Column("resources", JSON(none_as_null=True)),
     Column("received_at", Time, nullable=False),
     UniqueConstraint("object_id", "started_at", "digest"),
+    # On PostgreSQL (partitioned by started_at): unique (object_id, deployed_at, started_at).
     UniqueConstraint("object_id", "deployed_at"),
     Index(None, "started_at", postgresql_using="brin"),
     Index(None, "finished_at", postgresql_using="brin"),
+    # The newest success of an object, its neighbours in the chain of deployments.
+    Index(None, "object_id", "finished_at"),
 )
 
 deployments = Table(

@@ -9,8 +9,9 @@ reconcile a new time.
 
 Outcomes: reason ``ReconciliationSucceeded`` is a successful reconcile (the periodic
 "Reconciliation finished in 25s, next run in 10m" events are; their duration is read from that
-message), severity ``error`` a failed one. Other events (progress, change sets) only update the
-object's state.
+message), and so are helm-controller's InstallSucceeded, UpgradeSucceeded, TestSucceeded and
+RollbackSucceeded (:data:`HELM_SUCCEEDED_REASONS`); severity ``error`` is a failed one. Other
+events (progress, change sets, UninstallSucceeded) only update the object's state.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ from gitops_schema.store.sources.payload import (
 )
 
 SUCCEEDED_REASON = "ReconciliationSucceeded"
+# helm-controller reports each Helm action it ran as an event of its own (revision: the chart
+# version; token: the digest of the values): a release installed, upgraded, tested or rolled
+# back is a successful outcome; its failures (InstallFailed, UpgradeFailed, TestFailed,
+# RollbackFailed, UninstallFailed) are warnings, i.e. severity error. An uninstall removes the
+# release: it is no deployment and is kept as the object's state only.
+HELM_SUCCEEDED_REASONS = frozenset(
+    {"InstallSucceeded", "UpgradeSucceeded", "TestSucceeded", "RollbackSucceeded"}
+)
+SUCCEEDED_REASONS = HELM_SUCCEEDED_REASONS | {SUCCEEDED_REASON}
 SEVERITIES = ("trace", "info", "error")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FINISHED_IN = re.compile(r"\bfinished in ([0-9][0-9.a-zµμ]*)")
@@ -90,7 +100,9 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
         raise PayloadError(f"severity: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
     timestamp = time_at(event, "timestamp", required=True)
     assert timestamp is not None
-    message = redact_text(text(event, "message") or "")
+    # Redacted once: the event's digest, definition and message are all taken from it.
+    clean = redact(event)
+    message = text(clean, "message") or ""
     reason = text(event, "reason") or ""
     api_version = text(event, "involvedObject.apiVersion") or ""
     revision = _revision(mapping(event, "metadata"), api_version)
@@ -103,7 +115,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
             Operation(
                 started_at=timestamp - timedelta(seconds=duration or 0),
                 phase=phase,
-                digest=event_digest(redact(event), cluster),
+                digest=event_digest(clean, cluster),
                 revision=revision,
                 reason=reason or None,
                 message=message,
@@ -116,7 +128,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
             Tool.FLUX, cluster, kind, text(event, "involvedObject.namespace") or "", name
         ),
         api_version=api_version,
-        definition={"involvedObject": redact(involved)},
+        definition={"involvedObject": clean["involvedObject"]},
         uid=text(event, "involvedObject.uid"),
         message=message,
         observed_at=timestamp,
@@ -128,7 +140,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
 def _phase(severity: str, reason: str) -> Phase | None:
     if severity == "error":
         return Phase.FAILED
-    if reason == SUCCEEDED_REASON:
+    if reason in SUCCEEDED_REASONS:
         return Phase.SUCCEEDED
     return None
 

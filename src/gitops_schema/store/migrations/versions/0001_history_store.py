@@ -54,6 +54,19 @@ _VIEWS = {
 
 def upgrade() -> None:
     """Create the tables, their indexes (BRIN on PostgreSQL for event times) and views."""
+    _objects()
+    _sync_operations()
+    _deployments()
+    _health_transitions()
+    _commits()
+    _config_revisions()
+    _tokens()
+    _indexes()
+    for name, query in _VIEWS.items():
+        op.execute(f"CREATE VIEW {name} AS {query}")
+
+
+def _objects() -> None:
     op.create_table(
         "objects",
         sa.Column("id", _ID, primary_key=True),
@@ -84,6 +97,9 @@ def upgrade() -> None:
             name="uq_objects_tool_cluster_kind_namespace_name",
         ),
     )  # fmt: skip
+
+
+def _sync_operations() -> None:
     op.create_table(
         "sync_operations",
         sa.Column("id", _ID, primary_key=True),
@@ -114,6 +130,9 @@ def upgrade() -> None:
             "object_id", "deployed_at", name="uq_sync_operations_object_id_deployed_at"
         ),
     )  # fmt: skip
+
+
+def _deployments() -> None:
     op.create_table(
         "deployments",
         sa.Column("id", _ID, primary_key=True),
@@ -134,6 +153,9 @@ def upgrade() -> None:
         ),
         sa.UniqueConstraint("sync_operation_id", name="uq_deployments_sync_operation_id"),
     )
+
+
+def _health_transitions() -> None:
     op.create_table(
         "health_transitions",
         sa.Column("id", _ID, primary_key=True),
@@ -151,6 +173,9 @@ def upgrade() -> None:
             "object_id", "transitioned_at", name="uq_health_transitions_object_id_transitioned_at"
         ),
     )
+
+
+def _commits() -> None:
     op.create_table(
         "commits",
         sa.Column("id", _ID, primary_key=True),
@@ -168,6 +193,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_commits"),
         sa.UniqueConstraint("repo", "sha", name="uq_commits_repo_sha"),
     )
+
+
+def _config_revisions() -> None:
     op.create_table(
         "config_revisions",
         sa.Column("id", _ID, primary_key=True),
@@ -190,6 +218,9 @@ def upgrade() -> None:
             name="uq_config_revisions_repo_sha_path_kind_namespace_name",
         ),
     )  # fmt: skip
+
+
+def _tokens() -> None:
     op.create_table(
         "tokens",
         sa.Column("id", _ID, primary_key=True),
@@ -201,6 +232,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name="uq_tokens_name"),
         sa.UniqueConstraint("hash", name="uq_tokens_hash"),
     )
+
+
+def _indexes() -> None:
     # BRIN: event times grow with the physical order of rows (PostgreSQL; btree on SQLite).
     for table, column in (
         ("sync_operations", "started_at"),
@@ -214,8 +248,6 @@ def upgrade() -> None:
     op.create_index("ix_deployments_finished_at", "deployments", ["finished_at"])
     op.create_index("ix_commits_committed_at", "commits", ["committed_at"])
     op.create_index("ix_config_revisions_committed_at", "config_revisions", ["committed_at"])
-    for name, query in _VIEWS.items():
-        op.execute(f"CREATE VIEW {name} AS {query}")
 
 
 def downgrade() -> None:

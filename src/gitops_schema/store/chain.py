@@ -1,0 +1,189 @@
+"""The derived deployments of the store.
+
+A deployment is a successful operation whose revision differs from its object's previous
+successful one, the successes ordered by finish time (then start, digest).
+The rows are kept exact after every write, whatever the order of arrival: a success that
+lands in the middle of its object's chain re-derives the successes after it; successes that
+land after the newest stored one (the usual case) extend the chain in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Row, delete, select, tuple_, update
+
+from gitops_schema.store.records import Phase
+from gitops_schema.store.tables import deployments, objects, sync_operations
+from gitops_schema.store.writing import ChainKey, Context, bound, chain_key
+
+_OPS = sync_operations.c
+_IN_ORDER = (_OPS.finished_at, _OPS.started_at, _OPS.digest)
+_NEWEST_FIRST = tuple(column.desc() for column in _IN_ORDER)
+_SUCCESS = Phase.SUCCEEDED.value
+# Rows per IN list.
+CHUNK = 500
+
+
+def key_of(row: Any) -> ChainKey:
+    """The chain key of a stored operation."""
+    return chain_key(row.finished_at, row.started_at, row.digest)
+
+
+def neighbour(ctx: Context, object_id: int, key: ChainKey, *, after: bool) -> Row[Any] | None:
+    """The success right after (or before) ``key`` in the object's chain."""
+    query = select(sync_operations).where(_OPS.object_id == object_id, _OPS.phase == _SUCCESS)
+    if after:
+        query = query.where(tuple_(*_IN_ORDER) > bound(key)).order_by(*_IN_ORDER)
+    else:
+        query = query.where(tuple_(*_IN_ORDER) < bound(key)).order_by(*_NEWEST_FIRST)
+    return ctx.connection.execute(query.limit(1)).first()
+
+
+def latest_successes(ctx: Context, object_ids: Iterable[int]) -> dict[int, Row[Any]]:
+    """The newest stored success of each object (objects without one are absent).
+
+    One query per :data:`CHUNK` objects.
+    """
+    newest = (
+        select(_OPS.id)
+        .where(_OPS.object_id == objects.c.id, _OPS.phase == _SUCCESS)
+        .order_by(*_NEWEST_FIRST)
+        .limit(1)
+        .correlate(objects)
+        .scalar_subquery()
+    )
+    ids = sorted(set(object_ids))
+    found: dict[int, Row[Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chosen = select(newest).where(objects.c.id.in_(ids[start : start + CHUNK]))
+        for row in ctx.connection.execute(select(sync_operations).where(_OPS.id.in_(chosen))):
+            found[row.object_id] = row
+    return found
+
+
+def extend(latest: Row[Any] | None, added: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    """The deployment rows of successes ``added`` after ``latest`` (the chain's last one).
+
+    ``added`` are in chain order, all after ``latest``; nothing stored after them changes.
+    """
+    rows: list[dict[str, Any]] = []
+    before = latest.revision if latest is not None else None
+    for row in added:
+        if row.revision and (before is None or before != row.revision):
+            rows.append(
+                {
+                    "object_id": row.object_id,
+                    "sync_operation_id": row.id,
+                    "revision": row.revision,
+                    "previous_revision": before,
+                    "started_at": row.started_at,
+                    "finished_at": row.finished_at,
+                }
+            )
+        before = row.revision
+    return rows
+
+
+def insert_deployments(ctx: Context, rows: list[dict[str, Any]]) -> None:
+    """Insert derived deployment rows in one statement."""
+    if rows:
+        ctx.connection.execute(deployments.insert(), rows)
+        ctx.counts.deployments += len(rows)
+
+
+def rederive_from(ctx: Context, object_id: int, first: ChainKey) -> None:
+    """Re-derive the deployments of every success of the object from ``first`` on."""
+    previous = neighbour(ctx, object_id, first, after=False)
+    later = ctx.connection.execute(
+        select(sync_operations)
+        .where(
+            _OPS.object_id == object_id,
+            _OPS.phase == _SUCCESS,
+            tuple_(*_IN_ORDER) >= bound(first),
+        )
+        .order_by(*_IN_ORDER)
+    ).all()
+    wanted = {row["sync_operation_id"]: row for row in extend(previous, later)}
+    ids = [row.id for row in later]
+    existing = {
+        row.sync_operation_id: row
+        for start in range(0, len(ids), CHUNK)
+        for row in ctx.connection.execute(
+            select(deployments).where(
+                deployments.c.sync_operation_id.in_(ids[start : start + CHUNK])
+            )
+        )
+    }
+    for operation_id, row in existing.items():
+        if operation_id not in wanted:
+            ctx.connection.execute(delete(deployments).where(deployments.c.id == row.id))
+        elif _differs(row, wanted[operation_id]):
+            ctx.connection.execute(
+                update(deployments)
+                .where(deployments.c.id == row.id)
+                .values(**_derived(wanted[operation_id]))
+            )
+    insert_deployments(ctx, [row for key, row in wanted.items() if key not in existing])
+
+
+def refresh(ctx: Context, object_id: int, operation_id: int, old_key: ChainKey | None) -> None:
+    """Re-derive the deployment flags the change of one operation can affect.
+
+    Those are its own and those of the successes right after its old and new places in the
+    object's chain.
+    """
+    row = ctx.connection.execute(select(sync_operations).where(_OPS.id == operation_id)).one()
+    to_check = {operation_id}
+    if old_key is not None:
+        after_old = neighbour(ctx, object_id, old_key, after=True)
+        if after_old is not None:
+            to_check.add(after_old.id)
+    if row.phase == _SUCCESS:
+        after_new = neighbour(ctx, object_id, key_of(row), after=True)
+        if after_new is not None:
+            to_check.add(after_new.id)
+    for checked in sorted(to_check):
+        derive(ctx, object_id, checked)
+
+
+def derive(ctx: Context, object_id: int, operation_id: int) -> None:
+    """Make the deployment row of one operation what its place in the chain says."""
+    row = ctx.connection.execute(select(sync_operations).where(_OPS.id == operation_id)).one()
+    existing = ctx.connection.execute(
+        select(deployments).where(deployments.c.sync_operation_id == operation_id)
+    ).first()
+    wanted: list[dict[str, Any]] = []
+    if row.phase == _SUCCESS and row.revision:
+        wanted = extend(neighbour(ctx, object_id, key_of(row), after=False), [row])
+    if not wanted:
+        if existing is not None:
+            ctx.connection.execute(delete(deployments).where(deployments.c.id == existing.id))
+    elif existing is None:
+        insert_deployments(ctx, wanted)
+    elif _differs(existing, wanted[0]):
+        ctx.connection.execute(
+            update(deployments).where(deployments.c.id == existing.id).values(**_derived(wanted[0]))
+        )
+
+
+def forget(ctx: Context, object_id: int, row: Row[Any]) -> None:
+    """Delete an operation found to repeat another's sync, keeping the chain exact."""
+    ctx.connection.execute(delete(deployments).where(deployments.c.sync_operation_id == row.id))
+    ctx.connection.execute(delete(sync_operations).where(_OPS.id == row.id))
+    if row.phase == _SUCCESS:
+        after = neighbour(ctx, object_id, key_of(row), after=True)
+        if after is not None:
+            derive(ctx, object_id, after.id)
+
+
+_DERIVED = ("revision", "previous_revision", "started_at", "finished_at")
+
+
+def _derived(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in _DERIVED}
+
+
+def _differs(stored: Row[Any], wanted: dict[str, Any]) -> bool:
+    return any(getattr(stored, name) != wanted[name] for name in _DERIVED)

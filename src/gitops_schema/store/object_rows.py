@@ -1,0 +1,162 @@
+"""Object rows: found or created, locked for the transaction, their state kept newest.
+
+Every object a batch speaks about is locked in one statement (``SELECT ... FOR UPDATE`` on
+PostgreSQL, ordered by id; SQLite transactions start with ``BEGIN IMMEDIATE``), so several
+``serve`` processes can ingest at once without interleaving on one object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, case, select, tuple_, update
+
+from gitops_schema.store.chain import CHUNK
+from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
+from gitops_schema.store.tables import objects, sync_operations
+from gitops_schema.store.writing import Context
+
+_KEY = (objects.c.tool, objects.c.cluster, objects.c.kind, objects.c.namespace, objects.c.name)
+
+
+@dataclass
+class Locked:
+    """An object row this transaction holds, and the time of the state it stores."""
+
+    id: int
+    observed_at: datetime | None
+    # Created by this transaction from the first state of the batch.
+    created: bool = False
+
+
+def sort_key(key: ObjectKey) -> tuple[str, ...]:
+    """The order objects are written in (one order for every writer)."""
+    return (key.tool.value, key.cluster, key.kind, key.namespace, key.name)
+
+
+def lock(ctx: Context, first_states: Mapping[ObjectKey, ObjectState]) -> dict[ObjectKey, Locked]:
+    """Every object of ``first_states`` locked, the missing ones created from that state."""
+    found = _select_locked(ctx, first_states)
+    missing = sorted((key for key in first_states if key not in found), key=sort_key)
+    if missing:
+        rows = [
+            {**_identity(key), "updated_at": ctx.now, **state_values(first_states[key])}
+            for key in missing
+        ]
+        inserted = ctx.connection.execute(
+            ctx.insert(objects).on_conflict_do_nothing().returning(objects.c.id, *_KEY), rows
+        ).all()
+        for row in inserted:
+            key = _key_of(row)
+            found[key] = Locked(int(row.id), first_states[key].observed_at, created=True)
+        # Others inserted meanwhile; their rows are ours once those writers commit.
+        found.update(_select_locked(ctx, [key for key in missing if key not in found]))
+    return found
+
+
+def _select_locked(ctx: Context, keys: Iterable[ObjectKey]) -> dict[ObjectKey, Locked]:
+    wanted = [tuple(sort_key(key)) for key in keys]
+    found: dict[ObjectKey, Locked] = {}
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(objects.c.id, objects.c.observed_at, *_KEY)
+            .where(tuple_(*_KEY).in_(wanted[start : start + CHUNK]))
+            .order_by(objects.c.id)
+            .with_for_update()
+        )
+        for row in ctx.connection.execute(query):
+            found[_key_of(row)] = Locked(int(row.id), row.observed_at)
+    return found
+
+
+def _identity(key: ObjectKey) -> dict[str, str]:
+    return dict(zip(("tool", "cluster", "kind", "namespace", "name"), sort_key(key), strict=True))
+
+
+def _key_of(row: Any) -> ObjectKey:
+    return ObjectKey(Tool(row.tool), row.cluster, row.kind, row.namespace, row.name)
+
+
+def state_changes(locked: Locked, state: ObjectState) -> dict[str, Any] | None:
+    """The columns ``state`` sets when it is not older than the stored one, else None.
+
+    ``locked`` then holds the state's time, so the states of one object can be folded in
+    arrival order before one UPDATE writes them.
+    """
+    stored = locked.observed_at
+    newer = state.observed_at is not None and (stored is None or state.observed_at >= stored)
+    if not newer and not (stored is None and state.observed_at is None):
+        return None
+    changes = {name: value for name, value in state_values(state).items() if value is not None}
+    if state.partial:
+        changes.pop("definition", None)
+    if not state.api_version:
+        changes.pop("api_version", None)
+    if state.observed_at is not None:
+        locked.observed_at = state.observed_at
+    return changes
+
+
+def write_states(ctx: Context, changes: Mapping[int, dict[str, Any]]) -> None:
+    """UPDATE the objects' changed columns, one executemany per set of columns."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for object_id, values in sorted(changes.items()):
+        columns = tuple(sorted(values))
+        row = {f"v_{name}": values[name] for name in columns}
+        by_columns.setdefault(columns, []).append({"v_id": object_id, **row})
+    for columns, rows in by_columns.items():
+        statement = (
+            update(objects)
+            .where(objects.c.id == bindparam("v_id"))
+            .values({**{name: bindparam(f"v_{name}") for name in columns}, "updated_at": ctx.now})
+        )
+        ctx.connection.execute(statement, rows)
+
+
+def refresh_event_states(ctx: Context, object_ids: Iterable[int]) -> None:
+    """Derive the revision and sync status of objects known from events.
+
+    The revision is the latest success's, the status the latest outcome's (Ready or NotReady).
+    An event alone cannot say whether a later one was stored, so both are read back from the
+    operations, whatever the arrival order.
+    """
+    ops = sync_operations.c
+    newest = (ops.finished_at.desc(), ops.started_at.desc(), ops.digest.desc())
+    mine = ops.object_id == objects.c.id
+    revision = select(ops.revision).where(mine, ops.phase == Phase.SUCCEEDED.value)
+    phase = select(ops.phase).where(mine).order_by(*newest).limit(1).scalar_subquery()
+    status = case((phase == Phase.SUCCEEDED.value, "Ready"), else_="NotReady")
+    ids = sorted(set(object_ids))
+    for start in range(0, len(ids), CHUNK):
+        ctx.connection.execute(
+            update(objects)
+            .where(objects.c.id.in_(ids[start : start + CHUNK]))
+            .values(
+                revision=revision.order_by(*newest).limit(1).scalar_subquery(),
+                sync_status=status,
+            )
+        )
+
+
+def state_values(state: ObjectState) -> dict[str, Any]:
+    """The columns of an object's state."""
+    return {
+        "api_version": state.api_version,
+        "definition": state.definition,
+        "uid": state.uid,
+        "project": state.project,
+        "source_url": state.source_url,
+        "source_path": state.source_path,
+        "target_revision": state.target_revision,
+        "dest_server": state.dest_server,
+        "dest_namespace": state.dest_namespace,
+        "sync_status": state.sync_status,
+        "health_status": state.health_status,
+        "revision": state.revision,
+        "message": state.message,
+        "created_at": state.created_at,
+        "observed_at": state.observed_at,
+    }

@@ -1,0 +1,71 @@
+"""What the writers of one ingest transaction share.
+
+The connection, the origin, the time of arrival and the counts of what was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, String, Table, bindparam, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gitops_schema.store.records import Origin
+from gitops_schema.store.tables import UtcTime
+
+
+@dataclass
+class IngestCounts:
+    """What one ingest call wrote."""
+
+    objects: int = 0
+    operations_inserted: int = 0
+    operations_updated: int = 0
+    operations_unchanged: int = 0
+    health_inserted: int = 0
+    deployments: int = 0
+
+    def add(self, other: IngestCounts) -> None:
+        """Add ``other``'s counts to these."""
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts as a JSON object."""
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+@dataclass
+class Context:
+    """One ingest transaction."""
+
+    connection: Connection
+    origin: Origin
+    now: datetime
+    counts: IngestCounts = field(default_factory=IngestCounts)
+
+    def insert(self, table: Table) -> Any:
+        """The dialect's INSERT of ``table`` (it has ON CONFLICT)."""
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+
+# The place of a successful operation in its object's chain: (finished, started, digest).
+ChainKey = tuple[datetime, datetime, str]
+
+
+def chain_key(finished: datetime | None, started: datetime, digest: str) -> ChainKey:
+    """The chain key of an operation (a success without a finish is placed at its start)."""
+    return (finished or started, started, digest)
+
+
+def bound(key: ChainKey) -> Any:
+    """``key`` as typed SQL parameters, to compare with the chain columns."""
+    # Typed: SQLite compares the times as the text the column type writes.
+    return tuple_(
+        bindparam(None, key[0], type_=UtcTime()),
+        bindparam(None, key[1], type_=UtcTime()),
+        bindparam(None, key[2], type_=String()),
+    )
