@@ -134,6 +134,26 @@ def finish(
     raise typer.Exit(Exit.OK if conversion.fidelity.exact else Exit.FINDINGS)
 
 
+def convert(
+    paths: list[Path],
+    fmt: ReportFormat,
+    options: ConvertOptions,
+    run: Callable[[ConvertOptions], Conversion],
+    verify: Callable[[Conversion, VerifyOptions], None] | None,
+    checked: VerifyOptions,
+) -> None:
+    """Convert with a progress bar, verify with another when asked, then :func:`finish`."""
+    existing(paths)
+    with progress_bar(None, "converting") as advance:
+        conversion = run(replace(options, progress=advance))
+
+    def verified(done: Conversion, check: Callable[[Conversion, VerifyOptions], None]) -> None:
+        with progress_bar(len(done.links), "verifying") as advance:
+            check(done, replace(checked, progress=advance))
+
+    finish(conversion, fmt, None if verify is None else lambda done: verified(done, verify))
+
+
 @app.command("argocd-to-flux")
 def argocd_to_flux_command(
     paths: Paths,
@@ -149,24 +169,22 @@ def argocd_to_flux_command(
     verify: Verify = False,
 ) -> None:
     """Argo CD Applications, ApplicationSets and AppProjects -> Flux objects."""
-    existing(paths)
-    with progress_bar(None, "converting") as advance:
-        options = ConvertOptions(
-            output=output,
-            clusters=tuple(clusters or ()),
-            repos=repo_folders(repo),
-            scm_data=tuple(scm_data or ()),
-            exclude=tuple(exclude or ()),
-            progress=advance,
-        )
-        conversion = argocd_to_flux(paths, options)
+    options = ConvertOptions(
+        output=output,
+        clusters=tuple(clusters or ()),
+        repos=repo_folders(repo),
+        scm_data=tuple(scm_data or ()),
+        exclude=tuple(exclude or ()),
+    )
     checked = verify_options(chart_cache, allow_network, no_cache, clusters, options.repos)
-
-    def verified(done: Conversion) -> None:
-        with progress_bar(len(done.links), "verifying") as advance:
-            verify_argocd_to_flux(done, replace(checked, progress=advance), done.report)
-
-    finish(conversion, fmt, verified if verify else None)
+    convert(
+        paths,
+        fmt,
+        options,
+        lambda given: argocd_to_flux(paths, given),
+        (lambda done, how: verify_argocd_to_flux(done, how, done.report)) if verify else None,
+        checked,
+    )
 
 
 @app.command("flux-to-argocd")
@@ -182,19 +200,17 @@ def flux_to_argocd_command(
     verify: Verify = False,
 ) -> None:
     """Flux Kustomizations and HelmReleases of every cluster -> Argo CD Applications."""
-    existing(paths)
     checked = verify_options(chart_cache, allow_network, no_cache, None, repo_folders(repo))
-    with progress_bar(None, "converting") as advance:
-        options = ConvertOptions(
-            output=output,
-            repos=checked.repos,
-            exclude=tuple(exclude or ()),
-            progress=advance,
-        )
-        conversion = flux_to_argocd(paths, options, chart_cache=chart_cache, cache=checked.cache)
-
-    def verified(done: Conversion) -> None:
-        with progress_bar(len(done.links), "verifying") as advance:
-            verify_flux_to_argocd(done, replace(checked, progress=advance), done.report, done.root)
-
-    finish(conversion, fmt, verified if verify else None)
+    options = ConvertOptions(output=output, repos=checked.repos, exclude=tuple(exclude or ()))
+    convert(
+        paths,
+        fmt,
+        options,
+        lambda given: flux_to_argocd(paths, given, chart_cache=chart_cache, cache=checked.cache),
+        (
+            (lambda done, how: verify_flux_to_argocd(done, how, done.report, done.root))
+            if verify
+            else None
+        ),
+        checked,
+    )

@@ -36,14 +36,13 @@ from gitops_schema.convert.neutral import (
     Tenancy,
 )
 from gitops_schema.convert.notes import Notes
+from gitops_schema.convert.notifications import SUBSCRIBE
 from gitops_schema.convert.revisions import classify_revision
 from gitops_schema.render.inputs import kustomization_file
 
 __all__ = ["IN_CLUSTER", "ArgoRead", "cluster_name", "read_application"]
 
 IN_CLUSTER = "https://kubernetes.default.svc"
-SUBSCRIBE = "notifications.argoproj.io/subscribe."
-"""The prefix of Argo CD's notification subscription annotations."""
 _WAVE = "$.metadata.annotations['argocd.argoproj.io/sync-wave']"
 _FINALIZER = "resources-finalizer.argocd.argoproj.io"
 
@@ -138,13 +137,6 @@ class _Reader:
         annotations = as_map(metadata.get("annotations"))
         self._wave(annotations, policy)
         read_unmapped(spec, self.notes)
-        for key in annotations:
-            if str(key).startswith(SUBSCRIBE):
-                self.notes.lose(
-                    f"$.metadata.annotations['{key}']",
-                    "Argo CD notification subscriptions have no per-object Flux form: "
-                    "declare a notification-controller Alert and Provider",
-                )
         app = NeutralApp(
             name=str(metadata.get("name") or ""),
             namespace=str(metadata.get("namespace") or "argocd"),

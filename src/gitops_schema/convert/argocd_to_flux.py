@@ -16,18 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from gitops_schema.appset import OfflineInputs, expand_objects
-from gitops_schema.appset.inventory import load_clusters, secret_value
+from gitops_schema.appset.inventory import clusters_from_objects, load_clusters, secret_value
 from gitops_schema.convert.argocd_read import IN_CLUSTER, read_application
 from gitops_schema.convert.data import as_map
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_write import FLUX_NAMESPACE, FluxWriter, Written
 from gitops_schema.convert.folders import SourceFolders, normal
 from gitops_schema.convert.neutral import NeutralApp
+from gitops_schema.convert.notifications import notifications_config
 from gitops_schema.convert.output import OutputTree
 from gitops_schema.convert.tenancy import project_tenant, tenant_account
 from gitops_schema.diagnostics import Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
+from gitops_schema.model.argocd import AppProject
 from gitops_schema.render.argocd import render_application
 from gitops_schema.render.inputs import kustomization_file
 
@@ -116,17 +118,14 @@ class _Converter:
         self.folders = SourceFolders(
             self.root, {normal(url): path for url, path in options.repos.items()}
         )
-        self.clusters = [
-            dict(o.document.data)
-            for o in self.objects
-            if o.kind == "Secret" and o.tool is Tool.ARGOCD
-        ]
+        self.clusters = clusters_from_objects(self.objects)
         if options.clusters:
             found, problems = load_clusters(options.clusters)
             self.clusters.extend(found)
             self.report.extend(problems)
         self.tree = OutputTree(options.output)
-        self.writer = FluxWriter(self.tree, self.folders)
+        config = notifications_config(o.model for o in self.objects)
+        self.writer = FluxWriter(self.tree, self.folders, config)
         self.fidelity = Fidelity()
         self.links: list[AppLink] = []
         self.projects = {
@@ -384,7 +383,6 @@ class _Converter:
         for name, obj in self.projects.items():
             item = Item(_ref(obj))
             self.fidelity.items.append(item)
-            data = dict(obj.document.data)
             clusters = sorted(self.project_clusters.get(name, set()))
             if name == "default":
                 item.lose(
@@ -393,11 +391,15 @@ class _Converter:
                     "their own account, no tenant is needed",
                 )
                 continue
+            if not isinstance(obj.model, AppProject):
+                item.unsupported = True
+                item.lose("$.spec", "not an AppProject its schema admits (see its findings)")
+                continue
             if not clusters:
                 clusters = sorted(servers) or ["in-cluster"]
             for cluster in clusters:
                 server = servers.get(cluster, IN_CLUSTER if cluster == "in-cluster" else None)
-                tenant = project_tenant(data, cluster, server, FLUX_NAMESPACE)
+                tenant = project_tenant(name, obj.model.spec, cluster, server, FLUX_NAMESPACE)
                 relative = f"clusters/{cluster}/tenants/{name}.yaml"
                 for tenant_obj in tenant.objects:
                     shown = self.tree.add(

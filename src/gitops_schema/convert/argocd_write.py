@@ -192,8 +192,11 @@ def application(app: NeutralApp, name: str, folders: SourceFolders, finalizer: b
     metadata: dict[str, Any] = {"name": name, "namespace": ARGOCD_NAMESPACE}
     if finalizer:
         metadata["finalizers"] = [_FINALIZER]
+    annotations = dict(app.notifications)
     if app.policy.wave:
-        metadata["annotations"] = {"argocd.argoproj.io/sync-wave": str(app.policy.wave)}
+        annotations["argocd.argoproj.io/sync-wave"] = str(app.policy.wave)
+    if annotations:
+        metadata["annotations"] = annotations
     return ArgoWritten(
         {
             "apiVersion": "argoproj.io/v1alpha1",

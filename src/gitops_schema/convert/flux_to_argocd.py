@@ -10,7 +10,9 @@ applied there (after its parent's patches and substitutions), becomes an Applica
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +24,18 @@ from gitops_schema.convert.argocd_to_flux import (
     repository_root,
 )
 from gitops_schema.convert.argocd_write import IN_CLUSTER, application
+from gitops_schema.convert.data import as_map
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_read import ObjectIndex, read_flux
 from gitops_schema.convert.folders import SourceFolders, normal
 from gitops_schema.convert.neutral import NeutralApp
+from gitops_schema.convert.notifications import NOTIFICATIONS_CM, ArgoNotifications
 from gitops_schema.convert.output import OutputTree, dns_name
 from gitops_schema.convert.revisions import origin_url
 from gitops_schema.desired import RenderedApp, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
+from gitops_schema.model import GitOpsObject
+from gitops_schema.model.identity import identity, object_id
 from gitops_schema.render import RenderCache
 
 __all__ = ["flux_to_argocd"]
@@ -134,6 +140,208 @@ def _tenants(apps: Sequence[NeutralApp]) -> dict[tuple[str, str], dict[str, Any]
     return projects
 
 
+def _notification_objects(
+    apps: Sequence[RenderedApp], objects: Sequence[GitOpsObject]
+) -> dict[str, list[Mapping[str, Any]]]:
+    """Each cluster's objects that may be Alerts or Providers.
+
+    Those its trees apply, and those written beside its entry points (in the folder of a
+    Kustomization or HelmRelease the cluster starts from), which no tree applies.
+    """
+    found: dict[str, list[Mapping[str, Any]]] = {app.cluster: [] for app in apps}
+    folders: dict[str, set[str]] = {}
+    for app in apps:
+        found[app.cluster].extend(app.manifests)
+        folders.setdefault(posixpath.dirname(app.location.file), set()).add(app.cluster)
+    for obj in objects:
+        if obj.kind in ("Alert", "Provider"):
+            for cluster in folders.get(posixpath.dirname(obj.location.file), ()):
+                found[cluster].append(obj.document.data)
+    return found
+
+
+@dataclass(slots=True)
+class _Read:
+    """A Flux object converted so far: its item, neutral form and render."""
+
+    item: Item
+    app: NeutralApp
+    rendered: RenderedApp
+
+
+def _applied_flux_objects(app: RenderedApp, item: Item) -> None:
+    """A Kustomization that applies Flux objects: Argo CD applies them as they are."""
+    applied = sorted(
+        {
+            f"{m.get('kind')} {as_map(m.get('metadata')).get('name')}"
+            for m in app.manifests
+            if _FLUX_GROUP in str(m.get("apiVersion"))
+        }
+    )
+    if applied:
+        item.lose(
+            "$.spec.path",
+            f"applies Flux objects ({', '.join(applied[:5])}"
+            f"{', ...' if len(applied) > 5 else ''}): Argo CD applies them as they are; "
+            "their Kustomizations and HelmReleases are converted to Applications "
+            "themselves, so remove them from the folder once Argo CD takes over",
+        )
+
+
+class _Converter:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        options: ConvertOptions,
+        chart_cache: Path | None,
+        cache: RenderCache | None,
+    ) -> None:
+        self.options = options
+        self.root = repository_root(paths)
+        self.report = Report()
+        objects = load_objects(paths, options.exclude, self.report)
+        render = RenderOptions(
+            repos=dict(options.repos), chart_cache=chart_cache, cache=cache, exclude=options.exclude
+        )
+        self.rendered = render_repository(self.root, render)
+        self.report.extend(self.rendered.report)
+        self.index = ObjectIndex()
+        for obj in objects:
+            self.index.add(obj.document.data)
+        for app in self.rendered.apps:
+            for manifest in app.manifests:
+                self.index.add(manifest)
+        files = {(o.location.file, o.kind, o.location.line): o.document.data for o in objects}
+        self.definitions = _definitions(self.rendered.apps, files)
+        self.folders = SourceFolders(self.root, {normal(u): p for u, p in options.repos.items()})
+        mapped = [u for u, p in options.repos.items() if p.resolve() == self.root.resolve()]
+        self.root_url = mapped[0] if mapped else origin_url(self.root)
+        self.tree = OutputTree(options.output)
+        self.fidelity = Fidelity()
+        self.links: list[AppLink] = []
+        self.locations = {object_id(o): o.location for o in objects}
+        self.notifications = {
+            cluster: ArgoNotifications.read(manifests)
+            for cluster, manifests in _notification_objects(self.rendered.apps, objects).items()
+        }
+        self.subscribed: dict[tuple[str, int], list[OutputRef]] = {}
+        """(cluster, Alert) -> the Applications subscribed to its events."""
+
+    def run(self) -> Conversion:
+        flux_apps = [a for a in self.rendered.apps if a.kind in _APPLIERS]
+        names = [a.name for a in flux_apps]
+        converted = [read for app in flux_apps if (read := self._read(app)) is not None]
+        _waves([(read.item, read.app) for read in converted])
+        projects = _tenants([read.app for read in converted])
+        for read in converted:
+            name = read.rendered.name
+            if names.count(name) > 1:
+                name = dns_name(f"{name}-{read.rendered.cluster}", 253)
+            self._write(read, name, projects)
+        self._alerts()
+        return Conversion(self.fidelity, self.tree, self.report, self.links, self.root)
+
+    def _alerts(self) -> None:
+        """An item per Flux Alert: the Applications subscribed, and the settings they need."""
+        config = {k: v for n in self.notifications.values() for k, v in n.config.items()}
+        shown = ""
+        if config:
+            data = dict(sorted(config.items()))
+            shown = self.tree.add(
+                "notifications/argocd-notifications-cm.yaml",
+                {
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {"name": NOTIFICATIONS_CM, "namespace": "argocd"},
+                    "data": data,
+                },
+                "The Flux Alerts' triggers and services, converted by gitops-schema.",
+            )
+        for cluster, notifications in self.notifications.items():
+            for index, (manifest, notes) in enumerate(notifications.alerts):
+                key = identity(manifest)
+                where = self.locations.get(key)
+                item = Item(
+                    ObjectRef(
+                        "Alert",
+                        key.namespace or None,
+                        key.name,
+                        where.file if where else "",
+                        where.line if where else 0,
+                    )
+                )
+                self.fidelity.items.append(item)
+                item.outputs.extend(self.subscribed.get((cluster, index), []))
+                if not item.outputs:
+                    item.unsupported = True
+                    item.lose("$.spec.eventSources", "no converted application sends its events")
+                elif shown:
+                    item.outputs.append(OutputRef("ConfigMap", "argocd", NOTIFICATIONS_CM, shown))
+                for path, reason in notes.losses:
+                    item.lose(path, reason)
+
+    def _read(self, app: RenderedApp) -> _Read | None:
+        """The neutral form of a Flux object as applied on its cluster (None: unsupported)."""
+        if self.options.progress is not None:
+            self.options.progress(app.name)
+        definition = self.definitions.get((app.cluster, app.kind, app.name), {})
+        namespace = str(as_map(definition.get("metadata")).get("namespace") or "") or None
+        item = Item(ObjectRef(app.kind, namespace, app.name, app.location.file, app.location.line))
+        self.fidelity.items.append(item)
+        read = read_flux(definition, app.cluster, self.index, self.root_url)
+        if read.app is None:
+            path, reason = read.unsupported or ("$", "not convertible")
+            item.unsupported = True
+            item.lose(path, reason)
+            return None
+        for path, reason in read.losses:
+            item.lose(path, reason)
+        _applied_flux_objects(app, item)
+        return _Read(item, read.app, app)
+
+    def _write(
+        self, read: _Read, name: str, projects: Mapping[tuple[str, str], dict[str, Any]]
+    ) -> None:
+        """The Application (and its tenant's AppProject) of one converted Flux object."""
+        item, neutral, app = read.item, read.app, read.rendered
+        notifications = self.notifications[app.cluster]
+        neutral.notifications, alerts = notifications.subscribe(
+            app.kind, neutral.namespace, app.name
+        )
+        written = application(neutral, name, self.folders, finalizer=neutral.policy.cascade)
+        for path, reason in written.losses:
+            item.lose(path, reason)
+        relative = f"clusters/{dns_name(app.cluster)}/applications/{name}.yaml"
+        shown = self.tree.add(
+            relative,
+            written.application,
+            f"Converted from Flux {app.kind} {app.name} ({app.location}) by gitops-schema.",
+        )
+        output = OutputRef("Application", "argocd", name, shown)
+        item.outputs.append(output)
+        for alert in alerts:
+            self.subscribed.setdefault((app.cluster, alert), []).append(output)
+        project = projects.get((neutral.namespace, neutral.tenancy.service_account))
+        if project is not None:
+            relative = f"projects/{project['metadata']['name']}.yaml"
+            if relative not in self.tree.files:
+                self.tree.add(relative, project, "A Flux tenant, converted by gitops-schema.")
+            item.outputs.append(
+                OutputRef(
+                    "AppProject", "argocd", project["metadata"]["name"], self.tree.shown(relative)
+                )
+            )
+        self.links.append(
+            AppLink(
+                self.fidelity.items.index(item),
+                app.cluster,
+                (app.kind, app.name),
+                (("Application", name),),
+                written.application,
+            )
+        )
+
+
 def flux_to_argocd(
     paths: Sequence[Path],
     options: ConvertOptions,
@@ -147,97 +355,4 @@ def flux_to_argocd(
         LoadError: a path cannot be read.
         ToolNotFound: no kustomize engine is available to render the Flux trees.
     """
-    root = repository_root(paths)
-    report = Report()
-    objects = load_objects(paths, options.exclude, report)
-    rendered = render_repository(
-        root,
-        RenderOptions(
-            repos=dict(options.repos),
-            chart_cache=chart_cache,
-            cache=cache,
-            exclude=options.exclude,
-        ),
-    )
-    report.extend(rendered.report)
-    index = ObjectIndex()
-    for obj in objects:
-        index.add(obj.document.data)
-    for app in rendered.apps:
-        for manifest in app.manifests:
-            index.add(manifest)
-    files = {(o.location.file, o.kind, o.location.line): o.document.data for o in objects}
-    definitions = _definitions(rendered.apps, files)
-    folders = SourceFolders(root, {normal(u): p for u, p in options.repos.items()})
-    mapped = [u for u, p in options.repos.items() if p.resolve() == root.resolve()]
-    root_url = mapped[0] if mapped else origin_url(root)
-    tree = OutputTree(options.output)
-    fidelity = Fidelity()
-    links: list[AppLink] = []
-    flux_apps = [a for a in rendered.apps if a.kind in _APPLIERS]
-    names = [a.name for a in flux_apps]
-    converted: list[tuple[Item, NeutralApp, RenderedApp]] = []
-    for app in flux_apps:
-        if options.progress is not None:
-            options.progress(app.name)
-        definition = definitions.get((app.cluster, app.kind, app.name), {})
-        namespace = str((definition.get("metadata") or {}).get("namespace") or "") or None
-        item = Item(ObjectRef(app.kind, namespace, app.name, app.location.file, app.location.line))
-        fidelity.items.append(item)
-        read = read_flux(definition, app.cluster, index, root_url)
-        if read.app is None:
-            path, reason = read.unsupported or ("$", "not convertible")
-            item.unsupported = True
-            item.lose(path, reason)
-            continue
-        for path, reason in read.losses:
-            item.lose(path, reason)
-        applied = sorted(
-            {
-                f"{m.get('kind')} {(m.get('metadata') or {}).get('name')}"
-                for m in app.manifests
-                if _FLUX_GROUP in str(m.get("apiVersion"))
-            }
-        )
-        if applied:
-            item.lose(
-                "$.spec.path",
-                f"applies Flux objects ({', '.join(applied[:5])}"
-                f"{', ...' if len(applied) > 5 else ''}): Argo CD applies them as they are; "
-                "their Kustomizations and HelmReleases are converted to Applications "
-                "themselves, so remove them from the folder once Argo CD takes over",
-            )
-        converted.append((item, read.app, app))
-    _waves([(item, neutral) for item, neutral, _ in converted])
-    projects = _tenants([neutral for _, neutral, _ in converted])
-    for item, neutral, app in converted:
-        name = app.name if names.count(app.name) == 1 else f"{app.name}-{app.cluster}"
-        name = dns_name(name, 253) if name != app.name else name
-        written = application(neutral, name, folders, finalizer=neutral.policy.cascade)
-        for path, reason in written.losses:
-            item.lose(path, reason)
-        relative = f"clusters/{dns_name(app.cluster)}/applications/{name}.yaml"
-        shown = tree.add(
-            relative,
-            written.application,
-            f"Converted from Flux {app.kind} {app.name} ({app.location}) by gitops-schema.",
-        )
-        item.outputs.append(OutputRef("Application", "argocd", name, shown))
-        project = projects.get((neutral.namespace, neutral.tenancy.service_account))
-        if project is not None:
-            relative = f"projects/{project['metadata']['name']}.yaml"
-            if relative not in tree.files:
-                tree.add(relative, project, "A Flux tenant, converted by gitops-schema.")
-            item.outputs.append(
-                OutputRef("AppProject", "argocd", project["metadata"]["name"], tree.shown(relative))
-            )
-        links.append(
-            AppLink(
-                fidelity.items.index(item),
-                app.cluster,
-                (app.kind, app.name),
-                (("Application", name),),
-                written.application,
-            )
-        )
-    return Conversion(fidelity, tree, report, links, root)
+    return _Converter(paths, options, chart_cache, cache).run()

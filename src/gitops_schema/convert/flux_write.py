@@ -26,6 +26,7 @@ from gitops_schema.convert.folders import SourceFolders
 from gitops_schema.convert.kustomize_fields import flux_files, kustomize_fields, relative_path
 from gitops_schema.convert.neutral import BuildTool, NeutralApp, Part, Source, SourceType
 from gitops_schema.convert.notes import Notes
+from gitops_schema.convert.notifications import flux_alerts, subscriptions
 from gitops_schema.convert.output import OutputTree, dns_name
 from gitops_schema.load.plain import InputError
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
@@ -50,9 +51,18 @@ class FluxWriter:
     HelmRepository or OCIRepository per chart repository, on each cluster.
     """
 
-    def __init__(self, tree: OutputTree, folders: SourceFolders) -> None:
+    def __init__(
+        self,
+        tree: OutputTree,
+        folders: SourceFolders,
+        notifications: Mapping[str, str] | None = None,
+    ) -> None:
         self.tree = tree
         self.folders = folders
+        self.notifications = notifications or {}
+        """The data of the repository's ``argocd-notifications-cm``."""
+        self.providers: set[tuple[str, str]] = set()
+        """(cluster, name) of the notification Providers written."""
         self.sources = FluxSources(tree)
         self.namespaces: set[tuple[str, str]] = set()
 
@@ -85,7 +95,29 @@ class FluxWriter:
             else:
                 self._kustomization(app, part, name, header, written)
         self._namespace(app, written)
+        self._alerts(app, written)
         return written
+
+    def _alerts(self, app: NeutralApp, written: Written) -> None:
+        """The application's notification subscriptions as Flux Providers and Alerts."""
+        found = subscriptions(app.notifications, self.notifications, written)
+        alerts = flux_alerts(
+            app.name, found, [(kind, name) for kind, name, _ in written.appliers], FLUX_NAMESPACE
+        )
+        for obj in alerts.objects:
+            name = obj["metadata"]["name"]
+            if obj["kind"] == "Provider":
+                # One per service and recipient on a cluster, whichever application needs it.
+                relative = f"clusters/{app.target.cluster}/notifications/providers.yaml"
+                if (app.target.cluster, name) not in self.providers:
+                    self.providers.add((app.target.cluster, name))
+                    self.tree.add(relative, obj)
+            else:
+                relative = f"clusters/{app.target.cluster}/notifications/{app.name}.yaml"
+                self.tree.add(relative, obj)
+            self._output(written, obj["kind"], name, relative)
+        for path, reason in alerts.notes.losses:
+            written.lose(path, reason)
 
     def _app_file(self, app: NeutralApp) -> str:
         return f"clusters/{app.target.cluster}/apps/{app.name}.yaml"
