@@ -128,121 +128,175 @@ def expand(obj: GitOpsObject, env: Env) -> Expansion:
     expansion = Expansion(obj)
     data: Mapping[str, Any] = obj.document.data
     spec: Mapping[str, Any] = data.get("spec") or {}
-    go_template = bool(spec.get("goTemplate"))
-    options = tuple(spec.get("goTemplateOptions") or ())
-    namespace = (data.get("metadata") or {}).get("namespace") or env.namespace
-    context = GeneratorContext(env, go_template, options)
-    base_template = spec.get("template") or {}
-    patch = spec.get("templatePatch")
-    sync_policy = spec.get("syncPolicy")
+    settings = _Settings.of(data, env)
     warning = invalid_generators_warning(data)
     if warning:
         expansion.report.add(
             APPSET_GENERATOR_UNRECOGNIZED.at(warning, _at(obj, "spec", "generators"))
         )
     for index, entry in enumerate(spec.get("generators") or []):
-        where = _at(obj, "spec", "generators", index)
-        try:
-            params = generate_entry(entry, context)
-        except (TypeError, AttributeError, ValueError, KeyError) as error:
-            # A shape the schema would reject (a generator that is a string...): the schema
-            # findings say what is wrong; here it is only "could not expand".
-            expansion.params.append([])
-            expansion.report.add(
-                Diagnostic(
-                    "appset-generator-failed",
-                    Severity.ERROR,
-                    f"generator {index}: malformed generator, not expanded ({error})",
-                    where,
-                )
-            )
-            continue
-        except TooManyApplications as error:
-            expansion.params.append([])
-            expansion.report.add(
-                APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {error}", where)
-            )
+        params, stop = _generate(expansion, index, entry, settings)
+        expansion.params.append([] if params is None else params)
+        if stop:
             break
-        except NotAvailableOffline as error:
-            expansion.params.append([])
-            expansion.report.add(
-                Diagnostic(
-                    "appset-offline-input",
-                    Severity.INFO,
-                    f"generator {index}: cannot verify offline: {error}",
-                    where,
-                )
-            )
+        if params is None:
             continue
-        except GeneratorError as error:
-            expansion.params.append([])
-            expansion.report.add(
-                Diagnostic(
-                    "appset-generator-failed", Severity.ERROR, f"generator {index}: {error}", where
-                )
-            )
-            continue
-        generated = sum(len(found) for found in expansion.params)
-        if generated + len(params) > env.max_applications:
-            expansion.params.append([])
-            too_many = TooManyApplications(env.max_applications)
-            expansion.report.add(
-                APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {too_many}", where)
-            )
-            break
-        expansion.params.append(params)
-        if not params and not env.clusters and _uses_clusters(entry):
-            expansion.report.add(
-                Diagnostic(
-                    "appset-offline-input",
-                    Severity.INFO,
-                    f"generator {index}: cannot verify offline: no cluster inventory to "
-                    "select from: give --clusters "
-                    "(cluster Secrets, a clusters list or a kubeconfig)",
-                    where,
-                )
-            )
-        if (
-            expansion.implicit_in_cluster is None
-            and not env.clusters
-            and _uses_clusters(entry)
-            and any(p.get("server") == IN_CLUSTER_SERVER for p in params)
-        ):
-            expansion.implicit_in_cluster = index
-        template = merge_generator_template(base_template, _generator_template(entry))
-        renderer = compile_value(template, go_template=go_template, options=options)
-        for params_set in params:
-            try:
-                application = render_application(
-                    renderer,
-                    params_set,
-                    go_template=go_template,
-                    options=options,
-                    sync_policy=sync_policy,
-                )
-                if isinstance(patch, str) and patch.strip():
-                    rendered = render_string(
-                        patch, params_set, go_template=go_template, options=options
-                    )
-                    application = apply_template_patch(application, rendered)
-            except GeneratorError as error:
-                expansion.report.add(
-                    Diagnostic(
-                        "appset-template-failed",
-                        Severity.ERROR,
-                        f"generator {index}: {error}",
-                        _at(obj, "spec", "template"),
-                    )
-                )
-                continue
-            expansion.applications.append(
-                GeneratedApplication(_finish(application, namespace), index, params_set)
-            )
+        _note_inventory(expansion, index, entry, params, env)
+        _make_applications(expansion, index, entry, params, settings)
     if any(d.severity >= Severity.WARNING for d in expansion.report):
         note = note_in_cluster(expansion)
         if note is not None:
             expansion.report.add(note)
     return expansion
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What every generator entry of one ApplicationSet is expanded with."""
+
+    env: Env
+    context: GeneratorContext
+    go_template: bool
+    options: tuple[str, ...]
+    namespace: str
+    """The namespace of every generated Application: the ApplicationSet's."""
+    template: Mapping[str, Any]
+    patch: Any
+    """``templatePatch``, applied when it is text."""
+    sync_policy: Any
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any], env: Env) -> _Settings:
+        """The settings of the ApplicationSet ``data`` in ``env``."""
+        spec: Mapping[str, Any] = data.get("spec") or {}
+        go_template = bool(spec.get("goTemplate"))
+        options = tuple(spec.get("goTemplateOptions") or ())
+        return cls(
+            env,
+            GeneratorContext(env, go_template, options),
+            go_template,
+            options,
+            (data.get("metadata") or {}).get("namespace") or env.namespace,
+            spec.get("template") or {},
+            spec.get("templatePatch"),
+            spec.get("syncPolicy"),
+        )
+
+
+def _generate(
+    expansion: Expansion, index: int, entry: Any, settings: _Settings
+) -> tuple[list[Params] | None, bool]:
+    """The parameter sets of one entry (None when it failed, reported), and whether to stop.
+
+    Expansion stops at the entry that takes it past ``max_applications``.
+    """
+    where = _at(expansion.appset, "spec", "generators", index)
+    try:
+        params = generate_entry(entry, settings.context)
+    except (TypeError, AttributeError, ValueError, KeyError) as error:
+        # A shape the schema would reject (a generator that is a string...): the schema
+        # findings say what is wrong; here it is only "could not expand".
+        expansion.report.add(
+            Diagnostic(
+                "appset-generator-failed",
+                Severity.ERROR,
+                f"generator {index}: malformed generator, not expanded ({error})",
+                where,
+            )
+        )
+        return None, False
+    except TooManyApplications as error:
+        expansion.report.add(APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {error}", where))
+        return None, True
+    except NotAvailableOffline as error:
+        expansion.report.add(
+            Diagnostic(
+                "appset-offline-input",
+                Severity.INFO,
+                f"generator {index}: cannot verify offline: {error}",
+                where,
+            )
+        )
+        return None, False
+    except GeneratorError as error:
+        expansion.report.add(
+            Diagnostic(
+                "appset-generator-failed", Severity.ERROR, f"generator {index}: {error}", where
+            )
+        )
+        return None, False
+    limit = settings.env.max_applications
+    if sum(len(found) for found in expansion.params) + len(params) > limit:
+        too_many = TooManyApplications(limit)
+        expansion.report.add(
+            APPSET_TOO_MANY_APPLICATIONS.at(f"generator {index}: {too_many}", where)
+        )
+        return None, True
+    return params, False
+
+
+def _note_inventory(
+    expansion: Expansion, index: int, entry: Any, params: Sequence[Params], env: Env
+) -> None:
+    """What having no cluster inventory did to an entry that selects clusters, noted."""
+    if env.clusters or not _uses_clusters(entry):
+        return
+    if not params:
+        expansion.report.add(
+            Diagnostic(
+                "appset-offline-input",
+                Severity.INFO,
+                f"generator {index}: cannot verify offline: no cluster inventory to "
+                "select from: give --clusters "
+                "(cluster Secrets, a clusters list or a kubeconfig)",
+                _at(expansion.appset, "spec", "generators", index),
+            )
+        )
+    if expansion.implicit_in_cluster is None and any(
+        p.get("server") == IN_CLUSTER_SERVER for p in params
+    ):
+        expansion.implicit_in_cluster = index
+
+
+def _make_applications(
+    expansion: Expansion,
+    index: int,
+    entry: Any,
+    params: Sequence[Params],
+    settings: _Settings,
+) -> None:
+    """One Application per parameter set of an entry: its template rendered, patched."""
+    go_template, options = settings.go_template, settings.options
+    template = merge_generator_template(settings.template, _generator_template(entry))
+    renderer = compile_value(template, go_template=go_template, options=options)
+    patch = settings.patch
+    for params_set in params:
+        try:
+            application = render_application(
+                renderer,
+                params_set,
+                go_template=go_template,
+                options=options,
+                sync_policy=settings.sync_policy,
+            )
+            if isinstance(patch, str) and patch.strip():
+                rendered = render_string(
+                    patch, params_set, go_template=go_template, options=options
+                )
+                application = apply_template_patch(application, rendered)
+        except GeneratorError as error:
+            expansion.report.add(
+                Diagnostic(
+                    "appset-template-failed",
+                    Severity.ERROR,
+                    f"generator {index}: {error}",
+                    _at(expansion.appset, "spec", "template"),
+                )
+            )
+            continue
+        expansion.applications.append(
+            GeneratedApplication(_finish(application, settings.namespace), index, params_set)
+        )
 
 
 def _uses_clusters(entry: Any) -> bool:

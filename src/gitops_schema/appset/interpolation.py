@@ -14,11 +14,12 @@ from gitops_schema.appset.errors import GeneratorError
 from gitops_schema.appset.params import Params
 from gitops_schema.appset.template import render_string
 from gitops_schema.gotemplate.literals import go_quote
+from gitops_schema.model.argocd_generators import GENERATOR_KINDS
 
 __all__ = ["append_templated_values", "interpolate_generator", "render_generator_params"]
 
 _WITH_VALUES = frozenset(
-    {"clusters", "git", "scmProvider", "clusterDecisionResource", "pullRequest", "plugin"}
+    key for key, spec in GENERATOR_KINDS.items() if "values" in spec.model_fields
 )
 """Generator kinds whose spec has a ``values`` map (list, matrix and merge have none)."""
 

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from gitops_schema.render.argocd import (
         apply_destination_namespace as apply_destination_namespace,
     )
-    from gitops_schema.render.argocd import kustomize_build_options as kustomize_build_options
+    from gitops_schema.render.argocd_kustomize import (
+        kustomize_build_options as kustomize_build_options,
+    )
     from gitops_schema.render.argocd import kustomize_folders as kustomize_folders
     from gitops_schema.render.argocd import render_application as render_application
     from gitops_schema.render.artifacts import ClusterArtifacts as ClusterArtifacts
@@ -63,10 +65,10 @@ __all__, __getattr__, __dir__ = lazy_exports(
     {
         ".argocd": (
             "apply_destination_namespace",
-            "kustomize_build_options",
             "kustomize_folders",
             "render_application",
         ),
+        ".argocd_kustomize": ("kustomize_build_options",),
         ".artifacts": (
             "ClusterArtifacts",
             "generators_beside",

@@ -1,6 +1,7 @@
 """The generator registry and the dispatch of one generator entry.
 
-Each generator kind is one module with ``generate(spec, context) -> list[Params]``. An
+Each generator kind is one module with ``generate(spec, context) -> list[Params]``, named
+for its key and found by that name when first used. An
 entry is a mapping with one generator key (``list``, ``git``...) and an optional
 post-selector; :func:`generate_entry` runs the generator and applies the selector.
 """
@@ -17,21 +18,16 @@ from gitops_schema.appset.env import Env
 from gitops_schema.appset.errors import GeneratorError
 from gitops_schema.appset.interpolation import append_templated_values
 from gitops_schema.appset.params import Params, matches_selector
+from gitops_schema.model.argocd_generators import GENERATOR_KINDS, generator_module
 
 Generate = Callable[[Mapping[str, Any], "GeneratorContext"], list[Params]]
 
-MODULES: dict[str, str] = {
-    "list": "list_generator",
-    "clusters": "clusters",
-    "git": "git",
-    "matrix": "matrix",
-    "merge": "merge",
-    "scmProvider": "scm_provider",
-    "pullRequest": "pull_request",
-    "clusterDecisionResource": "cluster_decision_resource",
-    "plugin": "plugin",
-}
-"""Each generator key of the CRD and the module of this package that implements it."""
+MODULES: dict[str, str] = {key: generator_module(key) for key in GENERATOR_KINDS}
+"""Each generator key of the CRD and the module of this package that implements it.
+
+The keys are the registry of generator models (:mod:`gitops_schema.model.argocd_generators`),
+in the CRD's order; a key's module is its snake case (``scmProvider``: ``scm_provider``).
+"""
 
 MAX_NESTING = 2
 """A matrix or merge may hold one level of matrix/merge children, and no deeper."""
