@@ -124,7 +124,11 @@ def field_docstrings(model: type[KubeModel]) -> dict[str, str]:
 
 
 def _class_docstrings(owner: type[KubeModel]) -> dict[str, str]:
-    [definition] = ast.parse(textwrap.dedent(inspect.getsource(owner))).body
+    try:
+        source = inspect.getsource(owner)
+    except OSError:
+        return {}  # Made at run time (a generator's entry model): no source, no docstrings.
+    [definition] = ast.parse(textwrap.dedent(source)).body
     assert isinstance(definition, ast.ClassDef)
     found: dict[str, str] = {}
     body = definition.body
