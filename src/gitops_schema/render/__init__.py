@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from gitops_schema.render.argocd import (
         apply_destination_namespace as apply_destination_namespace,
     )
+    from gitops_schema.render.argocd import kustomize_folders as kustomize_folders
+    from gitops_schema.render.argocd import render_application as render_application
     from gitops_schema.render.argocd_kustomize import (
         kustomize_build_options as kustomize_build_options,
     )
-    from gitops_schema.render.argocd import kustomize_folders as kustomize_folders
-    from gitops_schema.render.argocd import render_application as render_application
     from gitops_schema.render.artifacts import ClusterArtifacts as ClusterArtifacts
     from gitops_schema.render.artifacts import generators_beside as generators_beside
     from gitops_schema.render.artifacts import is_generator as is_generator
