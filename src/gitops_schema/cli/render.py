@@ -33,7 +33,7 @@ from gitops_schema.cli._render_options import (
 )
 from gitops_schema.desired import RenderedRepository
 from gitops_schema.model import identities
-from gitops_schema.render import DEFAULT_TIMEOUT
+from gitops_schema.render import DEFAULT_TIMEOUT, RenderCache, text_key
 
 
 class RenderFormat(StrEnum):
@@ -67,25 +67,57 @@ def path_part(text: str, *, unsafe: re.Pattern[str] = _UNSAFE) -> str:
     return f"{safe[:_MAX_PART]}-{digest}" if safe else f"_{digest}"
 
 
-def write_tree(rendered: RenderedRepository, output: Path, fmt: RenderFormat) -> int:
+def write_tree(
+    rendered: RenderedRepository,
+    output: Path,
+    fmt: RenderFormat,
+    cache: RenderCache | None = None,
+) -> int:
     """Write ``DIR/<cluster>/<namespace>/<kind>-<name>.<ext>``; the number of files."""
     count = 0
     suffix = "json" if fmt is RenderFormat.JSON else "yaml"
+    texts = iter(_file_texts([m for app in rendered.apps for m in app.manifests], fmt, cache))
     for app in rendered.apps:
-        for key, manifest in zip(identities(app.manifests), app.manifests, strict=True):
+        for key in identities(app.manifests):
             folder = output / path_part(app.cluster)
             folder /= path_part(key.namespace) if key.namespace else "_cluster"
             folder.mkdir(parents=True, exist_ok=True)
             kind = path_part(key.kind or "Object", unsafe=_UNSAFE_KIND)
             name = f"{kind}-{path_part(key.name)}"
             path = folder / f"{name}.{suffix}"
-            path.write_text(_dump([manifest], fmt))
+            path.write_text(next(texts))
             count += 1
     return count
 
 
+def _file_texts(
+    manifests: list[dict[str, Any]], fmt: RenderFormat, cache: RenderCache | None
+) -> list[str]:
+    """Each manifest as the text of its own file.
+
+    Printing YAML is most of the time of a render read back from the cache, so the texts
+    are kept there too, under the objects they print: the same objects are not printed
+    twice.
+    """
+    plain = [json.dumps(manifest, default=str) for manifest in manifests]
+    key = text_key("render-files", fmt.value, yaml.__version__, *plain) if cache else None
+    if key is not None and cache is not None:
+        entry = cache.get(key, texts=list)
+        if entry is not None and len(entry["texts"]) == len(plain):
+            texts: list[str] = entry["texts"]
+            if all(isinstance(text, str) for text in texts):
+                return texts
+    texts = [_dump_plain([json.loads(text)], fmt) for text in plain]
+    if key is not None and cache is not None:
+        cache.put(key, {"texts": texts})
+    return texts
+
+
 def _dump(manifests: list[dict[str, Any]], fmt: RenderFormat) -> str:
-    plain = json.loads(json.dumps(manifests, default=str))
+    return _dump_plain(json.loads(json.dumps(manifests, default=str)), fmt)
+
+
+def _dump_plain(plain: list[Any], fmt: RenderFormat) -> str:
     if fmt is RenderFormat.JSON:
         return json.dumps(plain if len(plain) != 1 else plain[0], indent=2) + "\n"
     # libyaml's emitter: PyYAML's pure-Python one was most of a warm render's time.
@@ -149,7 +181,7 @@ def render_command(
             if app.manifests:
                 sys.stdout.write("---\n" + _dump(app.manifests, RenderFormat.YAML))
     else:
-        count = write_tree(rendered, output, fmt)
+        count = write_tree(rendered, output, fmt, options.cache)
         error_console.print(
             f"{count} objects of {len(rendered.apps)} applications written to {output}"
         )

@@ -7,6 +7,7 @@ runs through ``helm-python-sdk`` (Helm's Go SDK behind a C ABI) in an engine wor
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -14,7 +15,7 @@ import re
 import shutil
 import sys
 import sysconfig
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any, Literal
 
 from gitops_schema.errors import ToolFailed, ToolNotFound
 from gitops_schema.golang.semver import SemverError, semver_compare
+from gitops_schema.render.cache import default_cache_dir
 from gitops_schema.render.confine import OUTSIDE, Confinement, escaping_links
 from gitops_schema.render.engine_workers import call_worker
 from gitops_schema.render.runner import Runner, SubprocessRunner
@@ -69,6 +71,11 @@ class KustomizeEngine:
     @cached_property
     def version(self) -> str:
         """The engine's version, part of every cache key."""
+        if isinstance(self.runner, SubprocessRunner):
+            return _remembered_version(Path(self.command[0]), self._asked_version)
+        return self._asked_version()
+
+    def _asked_version(self) -> str:
         if self.command[-1] == "kustomize":
             printed = self.runner.run([self.command[0], "version", "--client", "-o", "json"])
             versions = json.loads(printed)
@@ -124,6 +131,41 @@ def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:
 _GO_TUNING = {"GOGC": "400", "GOMAXPROCS": "1"}
 """Go runtime settings for short kustomize runs: one build per core runs at a time, so
 each needs one thread, and collecting garbage less often saves a fifth of a small build."""
+
+
+_VERSIONS = "engine-versions.json"
+"""Beside the render cache: the version each engine program file said it is."""
+
+
+def _remembered_version(program: Path, ask: Callable[[], str]) -> str:
+    """``ask()``, remembered for this very program file.
+
+    Asking kubectl its version starts a Go program, a tenth of a render read back from
+    the cache. The file's path, size and modification time name the program: one
+    replaced or upgraded is asked again. What cannot be read or written is asked.
+    """
+    try:
+        found = program.resolve()
+        status = found.stat()
+    except OSError:
+        return ask()
+    identity = f"{found}:{status.st_size}:{status.st_mtime_ns}"
+    memo = default_cache_dir() / _VERSIONS
+    try:
+        known = json.loads(memo.read_bytes())
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    if isinstance(known.get(identity), str):
+        return str(known[identity])
+    version = ask()
+    with contextlib.suppress(OSError):
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        written = memo.with_name(f"{_VERSIONS}.{os.getpid()}")
+        written.write_text(json.dumps({**known, identity: version}))
+        written.replace(memo)
+    return version
 
 
 @cache
