@@ -6,12 +6,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gitops_schema.errors import UsageError
-from gitops_schema.load import LoadOptions
+
+if TYPE_CHECKING:
+    from gitops_schema.load import LoadOptions
 
 Revision = Annotated[
     str | None,
@@ -79,6 +81,8 @@ def parse_size(text: str) -> int:
 
 def load_options(max_file_size: str, exclude: list[str] | None = None) -> LoadOptions:
     """Loader limits and exclusions from the command-line options."""
+    from gitops_schema.load import LoadOptions  # the loader: only for commands that load
+
     return LoadOptions(max_file_size=parse_size(max_file_size), exclude=tuple(exclude or ()))
 
 

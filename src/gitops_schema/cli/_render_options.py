@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from gitops_schema.cli._output import error_console
 from gitops_schema.cli._params import parse_repos, parse_size
@@ -160,6 +159,8 @@ def with_progress(options: RenderOptions) -> Iterator[RenderOptions]:
     if not error_console.is_terminal:
         yield options
         return
+    from rich.progress import Progress, SpinnerColumn, TextColumn  # only on a terminal
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=error_console, transient=True) as display:
         task = display.add_task("rendering", total=None)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from gitops_schema.model.base import Resource
+if TYPE_CHECKING:
+    # Only named: a render read back from the cache needs the Tool, not the models.
+    from gitops_schema.model.base import Resource
 
 
 class Tool(StrEnum):
