@@ -39,11 +39,13 @@ NEVER_IN_RENDER = ("helm_python", "httpx", "jsonschema_rs", "sqlalchemy", "fasta
 """What a render from the chart cache never needs: Helm runs in its engine worker."""
 
 NEVER_WHEN_WARM = (
+    "gitops_schema.model.base",
     "gitops_schema.model.parse",
     "gitops_schema.model.registry",
     "gitops_schema.desired.walk",
     "gitops_schema.appset",
     "gitops_schema.gotemplate",
+    "gitops_schema.load.reader",
     "gitops_schema.load.git",
 )
 """What a render read back whole from the cache never needs: it parses and walks nothing."""
