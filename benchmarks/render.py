@@ -1,8 +1,8 @@
 """The commands as users run them, end to end, in a git repository built from the corpus.
 
 ``onedr0p-home-ops`` is copied into a new git repository and committed. Each command runs
-as its own process, as a user runs it, with a render cache of its own (``XDG_CACHE_HOME``
-in the scratch folder):
+as its own process, as a user runs it (with Python's bytecode cache), with a render cache
+of its own (``XDG_CACHE_HOME`` in the scratch folder):
 
 - ``render -o DIR`` cold (empty cache), then warm (nothing changed; the median of three);
 - ``diff --from HEAD~1 --to HEAD`` after one changed file: a value of one HelmRelease
@@ -43,6 +43,9 @@ KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 CHANGED = Path("kubernetes/apps/default/atuin/app/helmrelease.yaml")
 """The file changed between two revisions: one application's release (its interval)."""
 COMMAND = Path(sys.executable).parent / "gitops-schema"
+UNLIKE_A_USER = {"PYTHONDONTWRITEBYTECODE"}
+"""Left out of the commands' environment: an installed package has its bytecode (pip
+compiles it), so no user's command compiles the package's source at every start."""
 RUNS = 3
 """Runs of each warm command; their median is reported (the machine may be shared)."""
 
@@ -133,7 +136,10 @@ def main() -> None:
         git(repo, "init", "-q")
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "corpus")
-        env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+        env = {
+            **{name: value for name, value in os.environ.items() if name not in UNLIKE_A_USER},
+            "XDG_CACHE_HOME": str(work / "cache"),
+        }
         dirs = built_folders(repo)
 
         before = baseline(dirs)
