@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_schema.appset import OfflineInputs, expand_objects
-from gitops_schema.appset.generators.clusters import IN_CLUSTER_NAME, IN_CLUSTER_SERVER
-from gitops_schema.appset.inventory import load_clusters, secret_value
 from gitops_schema.codes.render import RENDER_ARGOCD_BUILD_OPTION_IGNORED
 from gitops_schema.desired.types import RenderedApp, RenderOptions
 from gitops_schema.desired.walk import Walk, located, rendered_objects
@@ -39,19 +36,12 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
     """Render the Argo CD Applications of ``objects`` (and all they lead to) into ``walk``."""
     options, report = walk.options, walk.report
     clusters = _inventory(objects, options, report)
-    inputs = OfflineInputs(
-        clusters=tuple(options.clusters),
-        repo=walk.root,
-        scm_data=tuple(options.scm_data),
-        plugin_data=tuple(options.plugin_data),
-        max_applications=options.max_applications,
-    )
     pending: _Pending = [
         (dict(o.document.data), o.location)
         for o in objects
         if o.kind == "Application" and o.tool is Tool.ARGOCD and not o.is_patch
     ]
-    pending.extend(_generated(objects, inputs, report, None))
+    pending.extend(_generated(objects, walk, None))
     build_options = _build_options(objects, options, report)
     while pending:
         wave = _wave(walk, pending, clusters)
@@ -81,19 +71,32 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
             )
             nested = [c for c in children if c.kind == "ApplicationSet"]
             if nested:
-                pending.extend(_generated(nested, inputs, report, where))
+                pending.extend(_generated(nested, walk, where))
 
 
-def _generated(
-    objects: Sequence[GitOpsObject], inputs: OfflineInputs, report: Report, where: Location | None
-) -> _Pending:
+def _generated(objects: Sequence[GitOpsObject], walk: Walk, where: Location | None) -> _Pending:
     """The Applications the ApplicationSets among ``objects`` generate.
 
     Each is placed at ``where`` (the Application that rendered the ApplicationSet), or at
     its ApplicationSet when that was written in the repository.
     """
+    options = walk.options
+    offline = options.clusters or options.scm_data or options.plugin_data
+    if not offline and not any(o.kind == "ApplicationSet" for o in objects):
+        # Nothing to expand and no offline input to read (and report on): the expander
+        # and its template engine, a third of a second to import, are not loaded.
+        return []
+    from gitops_schema.appset import OfflineInputs, expand_objects
+
+    inputs = OfflineInputs(
+        clusters=tuple(options.clusters),
+        repo=walk.root,
+        scm_data=tuple(options.scm_data),
+        plugin_data=tuple(options.plugin_data),
+        max_applications=options.max_applications,
+    )
     expanded = expand_objects(objects, inputs)
-    report.extend(expanded.report)
+    walk.report.extend(expanded.report)
     return [
         (g.application, where or expansion.appset.location)
         for expansion in expanded.expansions
@@ -186,6 +189,8 @@ def _inventory(
         dict(o.document.data) for o in objects if o.kind == "Secret" and o.tool is Tool.ARGOCD
     ]
     if options.clusters:
+        from gitops_schema.appset.inventory import load_clusters
+
         found, problems = load_clusters(options.clusters)
         secrets.extend(found)
         report.extend(problems)
@@ -196,6 +201,9 @@ def _cluster_of(
     app: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]
 ) -> tuple[str, str | None]:
     """The cluster an Application's destination names, and that cluster's environment."""
+    from gitops_schema.appset.generators.clusters import IN_CLUSTER_NAME, IN_CLUSTER_SERVER
+    from gitops_schema.appset.inventory import secret_value
+
     destination = (app.get("spec") or {}).get("destination") or {}
     name, server = destination.get("name"), destination.get("server")
     for secret in clusters:
