@@ -16,6 +16,7 @@ from gitops_schema.desired.walk import Walk, located, rendered_objects
 from gitops_schema.diagnostics import Report
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, Tool, identity
+from gitops_schema.model.k8s import ConfigMap
 from gitops_schema.render import (
     KustomizeOptions,
     RenderResult,
@@ -123,10 +124,10 @@ def _build_options(
     text, where = options.kustomize_build_options, Location("--kustomize-build-options")
     if text is None:
         for obj in objects:
-            data = obj.document.data
-            if obj.kind == "ConfigMap" and obj.name == "argocd-cm" and not obj.is_patch:
-                found = (data.get("data") or {}).get(_BUILD_OPTIONS)
-                if isinstance(found, str):
+            model = obj.model
+            if isinstance(model, ConfigMap) and obj.name == "argocd-cm" and not obj.is_patch:
+                found = model.data.get(_BUILD_OPTIONS)
+                if found is not None:
                     text = found
                     where = obj.document.locate(("data", _BUILD_OPTIONS))
                     break

@@ -18,7 +18,7 @@ from gitops_schema.desired.flux_roots import flux_entries
 from gitops_schema.desired.types import RenderedApp
 from gitops_schema.desired.walk import Walk, located, rendered_objects
 from gitops_schema.location import Location
-from gitops_schema.model import GitOpsObject, Tool, object_id
+from gitops_schema.model import GitOpsObject, ObjectId, Tool, object_id
 from gitops_schema.render import (
     ClusterArtifacts,
     FluxOptions,
@@ -28,6 +28,8 @@ from gitops_schema.render import (
     is_generator,
     render_flux_kustomizations,
     render_helm_release,
+    source_id,
+    source_keyed,
 )
 
 _FLUX_SOURCES = frozenset({"GitRepository", "OCIRepository", "Bucket", "ExternalArtifact"})
@@ -102,42 +104,43 @@ class _SourceIndex:
     """
 
     def __init__(self, objects: Sequence[GitOpsObject]) -> None:
-        self._by_name: dict[tuple[str, str], list[GitOpsObject]] = {}
+        self._by_name: dict[ObjectId, list[GitOpsObject]] = {}
         for obj in objects:
-            self._by_name.setdefault((obj.kind, obj.name), []).append(obj)
+            self._by_name.setdefault(_unplaced(obj), []).append(obj)
 
     def locate(self, rendered: GitOpsObject, parent: Location) -> Location:
         """The location of ``rendered``'s definition, else ``parent``."""
-        found = self._by_name.get((rendered.kind, rendered.name), [])
+        found = self._by_name.get(_unplaced(rendered), [])
         if len(found) > 1:
             found = [o for o in found if o.namespace == rendered.namespace]
         return found[0].location if len(found) == 1 else parent
 
 
+def _unplaced(obj: GitOpsObject) -> ObjectId:
+    """The identity of ``obj`` in any namespace."""
+    return object_id(obj)._replace(namespace="")
+
+
 def flux_source_folders(
     repos: Mapping[str, Path], objects: Iterable[Mapping[str, Any]]
-) -> dict[str, Path]:
-    """Flux source ``Kind/namespace/name`` -> folder: as given, or by the source's URL."""
-    folders = {key: path for key, path in repos.items() if _is_source_key(key)}
+) -> dict[ObjectId, Path]:
+    """Flux source -> folder: as given (``Kind/namespace/name``), or by the source's URL."""
+    folders = {key: path for key, path in source_keyed(repos).items() if key.kind in _FLUX_SOURCES}
     for obj in objects:
         kind, spec, metadata = obj.get("kind"), obj.get("spec"), obj.get("metadata")
         # Any object comes here, typed or not: a spec or metadata of the wrong shape is none.
         url = spec.get("url") if isinstance(spec, Mapping) else None
         if kind in _FLUX_SOURCES and isinstance(url, str) and url in repos:
             metadata = metadata if isinstance(metadata, Mapping) else {}
-            key = f"{kind}/{metadata.get('namespace') or 'default'}/{metadata.get('name')}"
-            folders[key] = repos[url]
+            name = str(metadata.get("name") or "")
+            folders[source_id(kind, metadata.get("namespace") or "default", name)] = repos[url]
     return folders
-
-
-def _is_source_key(key: str) -> bool:
-    return "://" not in key and key.count("/") == 2 and key.split("/")[0] in _FLUX_SOURCES
 
 
 def _render_wave(
     walk: Walk,
     config: Sequence[Mapping[str, Any]],
-    folders: Mapping[str, Path],
+    folders: Mapping[ObjectId, Path],
     artifacts: ClusterArtifacts,
     wave: _Wave,
 ) -> list[RenderResult]:

@@ -7,14 +7,17 @@ Flux tree top of the repository, on a cluster called ``default``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gitops_schema.desired.walk import Walk
 from gitops_schema.load.files import display_path
-from gitops_schema.model import GitOpsObject, Tool
-from gitops_schema.render import Confinement, Inputs, collect_inputs
+from gitops_schema.model import GitOpsObject, ObjectId, Tool
+from gitops_schema.model.flux_common import CrossNamespaceSourceReference
+from gitops_schema.model.flux_kustomize import Kustomization
+from gitops_schema.model.flux_source import GitRepository
+from gitops_schema.render import Confinement, Inputs, collect_inputs, source_id, source_keyed
 
 
 def flux_entries(walk: Walk, objects: Sequence[GitOpsObject]) -> list[tuple[str, GitOpsObject]]:
@@ -63,12 +66,13 @@ def tree_roots(
     # A Kustomization reads its source: the repository, and the folders trusted beside it.
     confinement = Confinement.of(walk.root, walk.options.allow_outside)
     for obj in flux:
-        spec = obj.document.data.get("spec") if obj.kind == "Kustomization" else None
-        path = spec.get("path") if isinstance(spec, Mapping) else None
-        if not isinstance(path, str) or not isinstance(spec, Mapping) or not own(obj, spec):
+        model = obj.model
+        if not isinstance(model, Kustomization) or model.spec.path is None:
             continue
-        reached = repository_path(walk.root, path)
-        names = [c for c in spec.get("components") or [] if isinstance(c, str)]
+        if not own(obj, model.spec.source_ref):
+            continue
+        reached = repository_path(walk.root, model.spec.path)
+        names = list(model.spec.components)
         on_disk = Path(reached)
         files = (
             collect_inputs(on_disk, names, components, confinement=confinement).files
@@ -90,31 +94,30 @@ def tree_roots(
 
 def _own_source(
     walk: Walk, objects: Sequence[GitOpsObject]
-) -> Callable[[GitOpsObject, Mapping[str, Any]], bool]:
+) -> Callable[[GitOpsObject, CrossNamespaceSourceReference], bool]:
     """Whether a Kustomization's source is the rendered repository.
 
     It is when it is a GitRepository not mapped elsewhere (``--repo``) whose URL, when the
     repository defines it, is the repository's own: the URL of its ``flux-system``
     GitRepository (what ``flux bootstrap`` writes), when there is one.
     """
-    mapped = set(walk.options.repos) | set(walk.options.revisions)
-    urls: dict[str, str] = {}
+    mapped = {*source_keyed(walk.options.repos), *source_keyed(walk.options.revisions)}
+    urls: dict[ObjectId, str] = {}
     own_url = None
     for obj in objects:
-        if obj.kind == "GitRepository" and obj.tool is Tool.FLUX:
-            url = _normal_url((obj.document.data.get("spec") or {}).get("url"))
-            urls[f"{obj.namespace or 'default'}/{obj.name}"] = url
+        if isinstance(obj.model, GitRepository):
+            url = _normal_url(obj.model.spec.url)
+            urls[source_id(obj.kind, obj.namespace or "default", obj.name)] = url
             if obj.name == "flux-system":
                 own_url = url
 
-    def own(obj: GitOpsObject, spec: Mapping[str, Any]) -> bool:
-        ref = spec.get("sourceRef")
-        if not isinstance(ref, Mapping) or ref.get("kind") != "GitRepository":
+    def own(obj: GitOpsObject, ref: CrossNamespaceSourceReference) -> bool:
+        if ref.kind != "GitRepository":
             return False
-        name = f"{ref.get('namespace') or obj.namespace or 'default'}/{ref.get('name')}"
-        if f"GitRepository/{name}" in mapped:
+        source = source_id(ref.kind, ref.namespace or obj.namespace or "default", ref.name)
+        if source in mapped:
             return False
-        return own_url is None or urls.get(name, own_url) == own_url
+        return own_url is None or urls.get(source, own_url) == own_url
 
     return own
 

@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from gitops_schema.render.flux import render_flux_kustomizations as render_flux_kustomizations
     from gitops_schema.render.flux_helm import release_name as release_name
     from gitops_schema.render.flux_helm import render_helm_release as render_helm_release
+    from gitops_schema.render.flux_source import source_id as source_id
+    from gitops_schema.render.flux_source import source_key as source_key
+    from gitops_schema.render.flux_source import source_keyed as source_keyed
     from gitops_schema.render.inputs import Inputs as Inputs
     from gitops_schema.render.inputs import collect_inputs as collect_inputs
     from gitops_schema.render.kustomize import RenderResult as RenderResult
@@ -105,6 +108,11 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".flux_helm": (
             "release_name",
             "render_helm_release",
+        ),
+        ".flux_source": (
+            "source_id",
+            "source_key",
+            "source_keyed",
         ),
         ".inputs": (
             "Inputs",

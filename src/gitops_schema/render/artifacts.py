@@ -18,6 +18,8 @@ from pathlib import Path, PurePosixPath
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
+from gitops_schema.model.flux_source import GitRepository, OCIRepository
+from gitops_schema.model.identity import ObjectId, object_id
 from gitops_schema.render.artifact_copy import (
     CopyError,
     CopyOperation,
@@ -25,7 +27,7 @@ from gitops_schema.render.artifact_copy import (
     build_artifact,
     write_artifact,
 )
-from gitops_schema.render.manifests import find_object
+from gitops_schema.render.flux_source import SourceFolders, source_id, source_key, source_keyed
 from gitops_schema.render.sourceignore import (
     artifact_files,
 )
@@ -50,8 +52,7 @@ _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 class _Source:
     alias: str
     kind: str
-    key: str
-    """``Kind/namespace/name``."""
+    key: ObjectId
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +78,11 @@ class _Generator:
             return self.where
         return self.obj.document.locate(path)
 
-    def produces(self) -> set[str]:
+    def produces(self) -> set[ObjectId]:
         """The ExternalArtifacts it names without a pathPattern (those are known up front)."""
         if self.path_pattern is not None:
             return set()
-        return {f"ExternalArtifact/{self.namespace}/{a.name}" for a in self.artifacts}
+        return {source_id("ExternalArtifact", self.namespace, a.name) for a in self.artifacts}
 
 
 def _parse(obj: GitOpsObject, where: Location, report: Report) -> _Generator | None:
@@ -127,7 +128,7 @@ def _parse(obj: GitOpsObject, where: Location, report: Report) -> _Generator | N
             return None
         aliases.add(alias)
         source_namespace = source.get("namespace") or namespace
-        generator.sources.append(_Source(alias, kind, f"{kind}/{source_namespace}/{name}"))
+        generator.sources.append(_Source(alias, kind, source_id(kind, source_namespace, name)))
     for index, artifact in enumerate(artifacts):
         name = artifact.get("name") if isinstance(artifact, Mapping) else None
         copies = artifact.get("copy") if isinstance(artifact, Mapping) else None
@@ -252,7 +253,7 @@ class ClusterArtifacts:
         folder: Path,
         *,
         repository: Path,
-        repos: Mapping[str, Path],
+        repos: SourceFolders,
         objects: Sequence[GitOpsObject] = (),
     ) -> None:
         """A store with no artifact yet.
@@ -260,29 +261,36 @@ class ClusterArtifacts:
         Args:
             folder: where the artifacts are written.
             repository: the repository rendered; a GitRepository source is read from it.
-            repos: the user's mappings (``Kind/namespace/name`` -> folder), which come first.
+            repos: the user's mappings (source -> folder), which come first; repository
+                URLs among them are left out.
             objects: the repository's objects: the ``spec.ignore`` of the GitRepositories and
                 OCIRepositories among them applies to those sources.
         """
         self._folder = folder
         self._repository = repository
-        self._repos = dict(repos)
-        self._sources = [
-            dict(o.document.data) for o in objects if o.kind in _FILTERED and not o.is_patch
-        ]
-        self._made: dict[str, dict[str, Path]] = {}
-        self._by: dict[tuple[str, str], _Generator] = {}
+        self._repos = source_keyed(repos)
+        self._ignores: dict[ObjectId, str | None] = {}
+        for obj in objects:
+            if isinstance(obj.model, GitRepository | OCIRepository) and not obj.is_patch:
+                key = source_id(obj.kind, obj.namespace or "default", obj.name)
+                self._ignores.setdefault(key, obj.model.spec.ignore)
+        self._made: dict[str, dict[ObjectId, Path]] = {}
+        self._by: dict[tuple[str, ObjectId], _Generator] = {}
         self._trees: dict[tuple[Path, bool, str | None], dict[str, Path]] = {}
 
-    def sources(self, cluster: str, given: Mapping[str, Path]) -> dict[str, Path]:
-        """``given`` (the sources the user mapped) and the cluster's artifacts, ``given`` first."""
-        return {**self._made.get(cluster, {}), **given}
+    def sources(self, cluster: str, given: SourceFolders) -> dict[str, Path]:
+        """``given`` (the sources the user mapped) and the cluster's artifacts, ``given`` first.
+
+        Keyed ``Kind/namespace/name``, as ``--repo`` and the Flux renders take them.
+        """
+        found = {**self._made.get(cluster, {}), **source_keyed(given)}
+        return {source_key(source): folder for source, folder in found.items()}
 
     def add(
         self,
         cluster: str,
         generators: Iterable[tuple[GitOpsObject, Location]],
-        given: Mapping[str, Path],
+        given: SourceFolders,
     ) -> Report:
         """Make the artifacts of ``generators`` (each with where to report it) on ``cluster``.
 
@@ -290,22 +298,25 @@ class ClusterArtifacts:
             cluster: the cluster that applies them.
             generators: ArtifactGenerator objects; one already made on the cluster is
                 skipped, another of the same name is reported.
-            given: source ``Kind/namespace/name`` -> folder, as the renders get them.
+            given: source (its identity or ``Kind/namespace/name``) -> folder, as the
+                renders get them.
 
         Returns:
             Diagnostics (``render-flux-artifact-*``) for what cannot be made offline.
         """
         report = Report()
+        folders = source_keyed(given)
         pending = []
         for obj, where in generators:
-            key = (cluster, f"{obj.namespace or 'default'}/{obj.name}")
+            key = (cluster, object_id(obj)._replace(namespace=obj.namespace or "default"))
             first = self._by.get(key)
             if first is not None:
                 if first.obj.document.data != obj.document.data:
                     report.emit(
                         "render-flux-artifact-duplicate",
                         Severity.ERROR,
-                        f"ArtifactGenerator {key[1]} on cluster {cluster!r} is already "
+                        f"ArtifactGenerator {obj.namespace or 'default'}/{obj.name} on cluster "
+                        f"{cluster!r} is already "
                         f"defined at {first.where}; this definition is not rendered",
                         where,
                     )
@@ -316,19 +327,19 @@ class ClusterArtifacts:
                 pending.append(parsed)
         # A generator may read another's artifact: make those first.
         while pending:
-            waiting: set[str] = set()
+            waiting: set[ObjectId] = set()
             for generator in pending:
                 waiting |= generator.produces()
             ready = [
                 g for g in pending if not any(s.key in waiting - g.produces() for s in g.sources)
             ] or pending
             for generator in ready:
-                self._make(cluster, generator, given, report)
+                self._make(cluster, generator, folders, report)
             pending = [g for g in pending if g not in ready]
         return report
 
     def _make(
-        self, cluster: str, generator: _Generator, given: Mapping[str, Path], report: Report
+        self, cluster: str, generator: _Generator, given: Mapping[ObjectId, Path], report: Report
     ) -> None:
         trees: dict[str, Mapping[str, Path]] = {}
         for index, source in enumerate(generator.sources):
@@ -338,8 +349,8 @@ class ClusterArtifacts:
                     "render-flux-artifact-source-unavailable",
                     Severity.ERROR,
                     f"ArtifactGenerator {generator.namespace}/{generator.obj.name}: source "
-                    f"{source.key} is not available offline; map it to a folder with "
-                    f"--repo {source.key}=DIR",
+                    f"{source_key(source.key)} is not available offline; map it to a folder "
+                    f"with --repo {source_key(source.key)}=DIR",
                     generator.locate("spec", "sources", index),
                 )
             else:
@@ -358,7 +369,7 @@ class ClusterArtifacts:
             return
         made = self._made.setdefault(cluster, {})
         for artifact in artifacts:
-            key = f"ExternalArtifact/{generator.namespace}/{artifact.name}"
+            key = source_id("ExternalArtifact", generator.namespace, artifact.name)
             try:
                 files = build_artifact(artifact.copy, trees)
             except CopyError as error:
@@ -374,7 +385,8 @@ class ClusterArtifacts:
                 report.emit(
                     "render-flux-artifact-duplicate",
                     Severity.ERROR,
-                    f"{key} on cluster {cluster!r} is made by another ArtifactGenerator too; "
+                    f"{source_key(key)} on cluster {cluster!r} is made by another "
+                    "ArtifactGenerator too; "
                     "this one is not used",
                     generator.locate("spec", "artifacts", artifact.index),
                 )
@@ -383,7 +395,7 @@ class ClusterArtifacts:
             made[key] = write_artifact(files, self._folder)
 
     def _source_files(
-        self, cluster: str, source: _Source, given: Mapping[str, Path]
+        self, cluster: str, source: _Source, given: Mapping[ObjectId, Path]
     ) -> Mapping[str, Path] | None:
         folder = given.get(source.key) or self._repos.get(source.key)
         if folder is None and source.kind == "GitRepository":
@@ -394,10 +406,7 @@ class ClusterArtifacts:
             return None if made is None else self._files(made, False, None)
         if folder is None or not folder.is_dir():
             return None
-        kind, namespace, name = source.key.split("/", 2)
-        defined = find_object(self._sources, kind, namespace, name)
-        spec = (defined or {}).get("spec") or {}
-        ignore = spec.get("ignore") if isinstance(spec.get("ignore"), str) else None
+        ignore = self._ignores.get(source.key)
         return self._files(folder, source.kind in _FILTERED, ignore)
 
     def _files(self, folder: Path, filtered: bool, ignore: str | None) -> dict[str, Path]:

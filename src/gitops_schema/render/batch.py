@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from gitops_schema.errors import ToolFailed
+from gitops_schema.model.identity import ObjectId, identity
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions
 from gitops_schema.render.manifests import parse_stream, split_stream
 from gitops_schema.render.mirror import mirror
@@ -223,7 +224,7 @@ def build_together(
     if groups is None:
         raise SharedRunFailed(None)
     ids = [[_ResId.of(doc) for doc in group] for group in groups]
-    kinds = [{i.kind for i in group} for group in ids]
+    kinds = [{i.id.kind for i in group} for group in ids]
     outputs: list[str | None] = []
     for index, group in enumerate(groups):
         others = set().union(*(k for i, k in enumerate(kinds) if i != index))
@@ -360,45 +361,33 @@ def _is_sentinel(document: str, index: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _ResId:
-    group: str
+    """kustomize's id of an object: its identity and its apiVersion's version."""
+
+    id: ObjectId
     version: str
-    kind: str
-    namespace: str
-    name: str
 
     @classmethod
     def of(cls, document: str) -> _ResId:
         objects = parse_stream(document)
         obj: dict[str, Any] = objects[0] if objects else {}
-        api_version = str(obj.get("apiVersion") or "")
-        group, _, version = api_version.rpartition("/")
-        metadata = obj.get("metadata")
-        if not isinstance(metadata, dict):
-            metadata = {}
-        return cls(
-            group,
-            version,
-            str(obj.get("kind") or ""),
-            str(metadata.get("namespace") or ""),
-            str(metadata.get("name") or ""),
-        )
+        return cls(identity(obj), str(obj.get("apiVersion") or "").rpartition("/")[2])
 
     def gvk_sort_string(self) -> str:
-        return "_".join((self.group or "~G", self.version or "~V", self.kind or "~K"))
+        return "_".join((self.id.group or "~G", self.version or "~V", self.id.kind or "~K"))
 
     def sort_string(self) -> str:
-        gvk = "_".join((self.kind or "~K", self.version or "~V", self.group or "~G"))
-        return "|".join((gvk, self.namespace or "~X", self.name or "~N"))
+        gvk = "_".join((self.id.kind or "~K", self.version or "~V", self.id.group or "~G"))
+        return "|".join((gvk, self.id.namespace or "~X", self.id.name or "~N"))
 
 
 def _compare(a: _ResId, b: _ResId) -> int:
     """Kustomize's legacyIDSorter.Less, as a comparison."""
-    if (a.group, a.version, a.kind) != (b.group, b.version, b.kind):
-        first, second = _RANK.get(a.kind, 0), _RANK.get(b.kind, 0)
+    if (a.id.group, a.version, a.id.kind) != (b.id.group, b.version, b.id.kind):
+        first, second = _RANK.get(a.id.kind, 0), _RANK.get(b.id.kind, 0)
         if first != second:
             return -1 if first < second else 1
         x, y = a.gvk_sort_string(), b.gvk_sort_string()
-        if a.kind == b.kind == "Namespace" and (not a.group or not b.group):
+        if a.id.kind == b.id.kind == "Namespace" and (not a.id.group or not b.id.group):
             # kustomize orders these two the other way round.
             x, y = y, x
         return -1 if x < y else 1 if x > y else 0

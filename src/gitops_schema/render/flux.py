@@ -23,6 +23,7 @@ from gitops_schema.render.envsubst import SubstitutionError
 from gitops_schema.render.flux_build import build_all
 from gitops_schema.render.flux_postbuild import finish, substitute
 from gitops_schema.render.flux_prepare import FluxJob, FluxOptions, prepare
+from gitops_schema.render.flux_source import SourceFolders, source_keyed
 from gitops_schema.render.inputs import Inputs
 from gitops_schema.render.kustomize import RenderResult
 from gitops_schema.render.manifests import split_stream
@@ -39,7 +40,7 @@ def render_flux_kustomization(
     kustomization: GitOpsObject,
     *,
     repository: Path,
-    sources: Mapping[str, Path] | None = None,
+    sources: SourceFolders | None = None,
     objects: Sequence[Mapping[str, Any]] = (),
     options: FluxOptions | None = None,
     engine: KustomizeEngine | None = None,
@@ -50,8 +51,8 @@ def render_flux_kustomization(
     Args:
         kustomization: a ``kustomize.toolkit.fluxcd.io`` Kustomization.
         repository: the repository being rendered; a GitRepository source is read from it.
-        sources: local folders for other sources, keyed ``Kind/namespace/name`` as in
-            ``flux build --local-sources``; they take precedence over ``repository``.
+        sources: local folders for other sources, keyed by identity or ``Kind/namespace/name``
+            as in ``flux build --local-sources``; they take precedence over ``repository``.
         objects: ConfigMaps and Secrets that ``postBuild.substituteFrom`` may name.
         options: rendering options.
         engine: the kustomize to run; found with
@@ -81,7 +82,7 @@ def render_flux_kustomizations(
     kustomizations: Sequence[GitOpsObject],
     *,
     repository: Path,
-    sources: Mapping[str, Path] | None = None,
+    sources: SourceFolders | None = None,
     objects: Sequence[Mapping[str, Any]] = (),
     options: FluxOptions | None = None,
     engine: KustomizeEngine | None = None,
@@ -101,9 +102,10 @@ def render_flux_kustomizations(
     jobs: list[FluxJob] = []
     # Many Kustomizations add the same components: each is read once per call.
     components: dict[Path, Inputs] = {}
+    folders = source_keyed(sources or {})
     for kustomization in kustomizations:
         prepared = prepare(
-            kustomization, repository, sources or {}, objects, options, engine, cache, components
+            kustomization, repository, folders, objects, options, engine, cache, components
         )
         results.append(prepared if isinstance(prepared, RenderResult) else prepared.result)
         if isinstance(prepared, FluxJob):

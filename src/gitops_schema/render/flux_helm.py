@@ -34,6 +34,7 @@ from gitops_schema.render.charts import (
 )
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, find_kustomize
 from gitops_schema.render.flux_helm_chart import ChartLookup, release_chart
+from gitops_schema.render.flux_source import SourceFolders, source_keyed
 from gitops_schema.render.helm_values import (
     ValuesPathError,
     merge_values,
@@ -69,7 +70,7 @@ def render_helm_release(
     release: GitOpsObject,
     *,
     repository: Path,
-    sources: Mapping[str, Path] | None = None,
+    sources: SourceFolders | None = None,
     objects: Sequence[Mapping[str, Any]] = (),
     chart_cache: Path | None = None,
     allow_network: bool = False,
@@ -83,7 +84,8 @@ def render_helm_release(
     Args:
         release: a ``helm.toolkit.fluxcd.io`` HelmRelease.
         repository: the repository being rendered; GitRepository charts are read from it.
-        sources: local folders for other sources, keyed ``Kind/namespace/name``: a
+        sources: local folders for other sources, keyed by identity or
+            ``Kind/namespace/name``: a
             GitRepository or Bucket the chart is a path of, an ExternalArtifact a
             ``chartRef`` names (its folder holds the chart); they take precedence.
         objects: ConfigMaps and Secrets that ``valuesFrom`` may name, the HelmRepository
@@ -119,7 +121,7 @@ def render_helm_release(
     charts = ChartLookup(
         chart_cache, allow_network, objects, result.report, where, tuple(allow_outside)
     )
-    chart = release_chart(spec, namespace, repository, sources or {}, charts)
+    chart = release_chart(spec, namespace, repository, source_keyed(sources or {}), charts)
     if chart is None:
         return result
     values = _values(spec, namespace, objects, result.report, where)

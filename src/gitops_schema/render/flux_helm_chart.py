@@ -17,10 +17,11 @@ from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.load.plain import InputError, read_yaml_mapping
 from gitops_schema.location import Location
 from gitops_schema.model.flux_helm import HelmChartTemplateSpec, HelmReleaseSpec
+from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import ChartError, cache_hint
 from gitops_schema.render.confine import OUTSIDE, Confinement, OutsideRepository, escaping_links
-from gitops_schema.render.flux_source import source_path
+from gitops_schema.render.flux_source import source_id, source_path
 from gitops_schema.render.helm_values import merge_values
 from gitops_schema.render.manifests import find_object
 
@@ -79,7 +80,7 @@ def release_chart(
     spec: HelmReleaseSpec,
     namespace: str,
     repository: Path,
-    sources: Mapping[str, Path],
+    sources: Mapping[ObjectId, Path],
     charts: ChartLookup,
 ) -> tuple[Path, dict[str, Any] | None] | None:
     """The chart and, when ``valuesFiles`` replace its defaults, those defaults.
@@ -90,10 +91,10 @@ def release_chart(
         return _referenced_chart(spec, namespace, sources, charts)
     template = spec.chart.spec
     ref = template.source_ref
-    key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
-    if ref.kind == "GitRepository" or (ref.kind == "Bucket" and key in sources):
+    source = source_id(ref.kind, ref.namespace or namespace, ref.name)
+    if ref.kind == "GitRepository" or (ref.kind == "Bucket" and source in sources):
         # The chart is a path of the source: the repository, unless mapped elsewhere.
-        found = _source_chart(template, sources.get(key, repository), charts)
+        found = _source_chart(template, sources.get(source, repository), charts)
     else:
         found = _repository_chart(template, namespace, charts)
     if found is None:
@@ -198,7 +199,7 @@ def _chart_file(chart: Path, path: str) -> Path:
 
 
 def _referenced_chart(
-    spec: HelmReleaseSpec, namespace: str, sources: Mapping[str, Path], charts: ChartLookup
+    spec: HelmReleaseSpec, namespace: str, sources: Mapping[ObjectId, Path], charts: ChartLookup
 ) -> tuple[Path, dict[str, Any] | None] | None:
     """The chart a ``chartRef`` names.
 
@@ -208,9 +209,9 @@ def _referenced_chart(
     report, where = charts.report, charts.where
     ref = spec.chart_ref
     described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
-    key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}" if ref else ""
-    if key in sources:
-        return _artifact_chart(sources[key], described, charts)
+    artifact = source_id(ref.kind, ref.namespace or namespace, ref.name) if ref else None
+    if artifact is not None and artifact in sources:
+        return _artifact_chart(sources[artifact], described, charts)
     source = (
         find_object(charts.objects, ref.kind, ref.namespace or namespace, ref.name)
         if ref is not None and ref.kind == "OCIRepository"

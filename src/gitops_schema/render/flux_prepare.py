@@ -20,11 +20,12 @@ from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
+from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.cache import RenderCache, text_key
 from gitops_schema.render.confine import Confinement, OutsideRepository
 from gitops_schema.render.engines import KustomizeEngine
 from gitops_schema.render.flux_postbuild import variables as post_build_variables
-from gitops_schema.render.flux_source import source_path, source_root
+from gitops_schema.render.flux_source import source_id, source_key, source_path, source_root
 from gitops_schema.render.fluxgen import FluxBuildError, flux_kustomization
 from gitops_schema.render.inputs import Inputs, collect_inputs
 from gitops_schema.render.kustomize import RenderResult, report_outside, report_remote
@@ -78,7 +79,7 @@ class _Settings:
     """What every Kustomization of one render call is prepared with."""
 
     repository: Path
-    sources: Mapping[str, Path]
+    sources: Mapping[ObjectId, Path]
     objects: Sequence[Mapping[str, Any]]
     options: FluxOptions
     engine: KustomizeEngine
@@ -90,7 +91,7 @@ class _Settings:
 def prepare(
     kustomization: GitOpsObject,
     repository: Path,
-    sources: Mapping[str, Path],
+    sources: Mapping[ObjectId, Path],
     objects: Sequence[Mapping[str, Any]],
     options: FluxOptions,
     engine: KustomizeEngine,
@@ -157,11 +158,12 @@ def _locate(
         return None
     if not folder.is_dir():
         ref = spec.source_ref
-        key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
+        source = source_id(ref.kind, ref.namespace or namespace, ref.name)
+        key = source_key(source)
         hint = (
             f"; if {key} is another repository, give its folder: --repo {key}=DIR, "
             f"or another branch of this one: --repo {key}=@BRANCH"
-            if key not in settings.sources
+            if source not in settings.sources
             else ""
         )
         report.emit(

@@ -1,35 +1,80 @@
 """Where a Flux object's files are: its source's folder, and paths inside it.
 
-A source (``sourceRef``) is a folder the caller mapped (``Kind/namespace/name``, as
-``flux build --local-sources`` takes it), or, for a GitRepository, the repository being
-rendered. Paths join to a source's root as Flux joins them to an artifact.
+A source (``sourceRef``) is known by its :class:`~gitops_schema.model.identity.ObjectId`;
+it is a folder the caller mapped (by that identity, or as ``Kind/namespace/name`` text, as
+``--repo`` and ``flux build --local-sources`` take it), or, for a GitRepository, the
+repository being rendered. Paths join to a source's root as Flux joins them to an artifact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeAlias, TypeVar
 
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.location import Location
 from gitops_schema.model.flux_common import CrossNamespaceSourceReference
+from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.confine import Confinement
 
-__all__ = ["source_path", "source_root"]
+__all__ = [
+    "SOURCE_GROUP",
+    "SourceFolders",
+    "source_id",
+    "source_key",
+    "source_keyed",
+    "source_path",
+    "source_root",
+]
+
+_Value = TypeVar("_Value")
+
+SOURCE_GROUP = "source.toolkit.fluxcd.io"
+"""The API group of every Flux source kind (GitRepository... ExternalArtifact)."""
+
+SourceFolders: TypeAlias = Mapping[ObjectId, Path] | Mapping[str, Path]
+"""Local folders of Flux sources, keyed by identity or by ``Kind/namespace/name`` text."""
+
+
+def source_id(kind: str, namespace: str, name: str) -> ObjectId:
+    """The identity of the Flux source ``kind`` ``namespace``/``name``."""
+    return ObjectId(SOURCE_GROUP, kind, namespace, name)
+
+
+def source_key(source: ObjectId) -> str:
+    """A source as ``--repo`` and the diagnostics name it: ``Kind/namespace/name``."""
+    return f"{source.kind}/{source.namespace}/{source.name}"
+
+
+def source_keyed(given: Mapping[ObjectId, _Value] | Mapping[str, _Value]) -> dict[ObjectId, _Value]:
+    """``given`` (folders, revisions...) keyed by source identity.
+
+    A text key not of the form ``Kind/namespace/name`` (a repository URL) names no source
+    and is left out.
+    """
+    found: dict[ObjectId, _Value] = {}
+    for key, value in given.items():
+        if isinstance(key, ObjectId):
+            found[key] = value
+        elif "://" not in key and key.count("/") == 2:
+            found[source_id(*key.split("/"))] = value
+    return found
 
 
 def source_root(
     ref: CrossNamespaceSourceReference,
     namespace: str,
     repository: Path,
-    sources: Mapping[str, Path],
+    sources: Mapping[ObjectId, Path],
     report: Report,
     where: Location,
 ) -> Path | None:
     """The folder of the source ``ref`` names; None once a diagnostic says it is unknown."""
-    key = f"{ref.kind}/{ref.namespace or namespace}/{ref.name}"
-    if key in sources:
-        return sources[key]
+    source = source_id(ref.kind, ref.namespace or namespace, ref.name)
+    if source in sources:
+        return sources[source]
+    key = source_key(source)
     if ref.kind == "GitRepository":
         return repository
     made_by = (
