@@ -2,18 +2,24 @@
 
 A PostgreSQL server is started for the run (Debian's binaries, as the tests do). The store is
 filled with ``--events`` sync operations (default 10 million) of 2,000 objects over a year,
-generated inside the server (``generate_series``), with the deployments, health transitions
-and commits they imply. The analytics rollup is then installed (its one-off backfill is
-timed), and each report is timed against a naive query over the raw ``sync_operations`` in
-the same run, on the same data, with the same answer checked:
+generated inside the server (``generate_series``), with the deployments, health transitions,
+commits and config revisions they imply. The naive queries run first, on the store as it is;
+then the analytics rollups are installed (backfill and first refresh timed) and each report
+is timed as ``gitops-schema report`` and ``GET /api/v1/reports`` run it (rollups brought up to
+date, then read), with its figures checked against the naive ones:
 
-- sync-stats: the report (whole days from the rollup, edges from raw rows) vs the raw rows
-  (window functions for the p95), over 30 days and over the whole year;
-- deployments and dora: the reports (the store's ``deployments`` with the analytics index)
-  vs deployments and failures derived from the raw events by window functions.
+- sync-stats over 30 days (and cut mid-day, and the whole year): the naive query groups the raw
+  operations with ``percentile_cont(0.95)``; the report reads per-day rollups and histograms
+  (counts, average, min and max equal; p95 within the histogram's 2%);
+- deployments over 30 days: deployments and failures derived from the raw events by window
+  functions vs the deployment outcomes kept up to date;
+- dora over 30 days: the definitions over the raw rows (with the rollups' indexes) vs the kept
+  outcomes and ranges;
+- audit and compliance: listings of their own indexed tables (no naive variant);
+- /metrics: a scrape's figures from the raw rows vs from the rollups.
 
-Also printed: what the rollup's trigger costs per ingested row (``INSERT ... SELECT`` of
-``--trigger-sample`` rows with and without it).
+Also printed: what keeping the rollups costs: per ingested row (the triggers), and the refresh
+a report pays after new events arrived.
 
     python benchmarks/analytics.py [--events 10000000] [--objects 2000]
 """
@@ -26,6 +32,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +43,8 @@ from sqlalchemy import Connection, text  # noqa: E402
 from tests import postgres  # noqa: E402
 
 from gitops_schema.analytics import definitions as d  # noqa: E402
-from gitops_schema.analytics import reports, rollups  # noqa: E402
+from gitops_schema.analytics import outcomes, reports, rollups  # noqa: E402
+from gitops_schema.analytics.materialize import ALL_TIME  # noqa: E402
 from gitops_schema.analytics.snapshot import read_snapshot  # noqa: E402
 from gitops_schema.store import db, migrate  # noqa: E402
 
@@ -105,6 +113,14 @@ def _fill(connection: Connection, events: int, objects: int) -> None:
                     ELSE json_build_array(previous_revision) END,
                finished_at - INTERVAL '7 hours', finished_at - INTERVAL '7 hours', 'change', '[]'
         FROM deployments ON CONFLICT DO NOTHING""")
+    # a definition changed with each tenth deployment, checked once per revision
+    connection.exec_driver_sql("""
+        INSERT INTO config_revisions (repo, sha, path, tool, kind, namespace, name, change,
+                                      author_name, author_email, committed_at)
+        SELECT 'https://git.example/bench', d.revision, 'apps/' || o.name || '.yaml', o.tool,
+               o.kind, o.namespace, o.name, 'modified', 'Ada', 'ada@example.com',
+               d.finished_at - INTERVAL '7 hours'
+        FROM deployments d JOIN objects o ON o.id = d.object_id WHERE mod(d.id, 10) = 0""")
 
 
 def _timed(call: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
@@ -138,6 +154,112 @@ SELECT COUNT(*) AS deployments,
 FROM deployed WHERE finished_at >= :start AND finished_at < :end"""
 
 
+_NAIVE_SYNC_STATS = """
+SELECT s.object_id, CASE WHEN s.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END AS status,
+       COUNT(*) AS operations, AVG(s.duration_seconds) AS avg_seconds,
+       MIN(s.duration_seconds) AS min_seconds, MAX(s.duration_seconds) AS max_seconds,
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY s.duration_seconds) AS p95
+FROM sync_operations s
+WHERE s.phase IN ('Succeeded', 'Failed', 'Error')
+  AND s.finished_at >= :start AND s.finished_at < :end
+GROUP BY 1, 2"""
+
+
+def _naive_sync_stats(connection: Connection, window: d.Window) -> Any:
+    params = {"start": window.start, "end": window.end}
+    return connection.execute(text(_NAIVE_SYNC_STATS), params).all()
+
+
+def _naive_metrics(connection: Connection, end: datetime) -> tuple[int, int]:
+    """What a scrape exports, from the raw rows: operation counts and deployment outcomes."""
+    counted = connection.exec_driver_sql(
+        "SELECT object_id, phase, COUNT(*) FROM sync_operations GROUP BY 1, 2"
+    ).all()
+    deployed = outcomes.derive(connection, ALL_TIME, None)
+    reports.dora(connection, d.Window(end - timedelta(days=30), end), d.Scope(env="all"))
+    return len(counted), sum(1 for item in deployed if item.failed)
+
+
+def _compare_sync_stats(naive: Any, report: dict[str, Any], objects: dict[int, str]) -> None:
+    """Equal counts, averages, min and max; p95 within the histogram's relative error."""
+    expected = {(objects[row.object_id], row.status): row for row in naive}
+    assert len(expected) == len(report["rows"]), "different groups"
+    for row in report["rows"]:
+        want = expected[(row["name"], row["status"])]
+        assert row["count"] == want.operations
+        assert row["min_seconds"] == want.min_seconds and row["max_seconds"] == want.max_seconds
+        assert abs(row["avg_seconds"] - want.avg_seconds) < 1e-6
+        assert abs(row["p95_seconds"] - want.p95) <= 0.02 * want.p95 + 1e-9, (row, want)
+
+
+def _row(label: str, naive: float | None, fast: float, note: str = "") -> None:
+    shown = f"{naive * 1000:>11.0f} ms" if naive is not None else f"{'':>14}"
+    ratio = f"{naive / fast:>8.1f}x" if naive is not None else f"{'':>9}"
+    print(f"{label:<34}{shown}{fast * 1000:>9.1f} ms{ratio}  {note}")
+
+
+def _trigger_cost(engine: Any, objects: int, sample: int) -> None:
+    insert = f"""
+        INSERT INTO sync_operations (object_id, digest, revision, phase, started_at,
+            started_at_exact, finished_at, duration_seconds, origin, received_at)
+        SELECT 1 + mod(g, {objects}), :digest, 'x', 'Succeeded',
+               TIMESTAMPTZ '2026-01-01 00:00:00+00' + make_interval(secs => g), true,
+               TIMESTAMPTZ '2026-01-01 00:00:10+00' + make_interval(secs => g), 10,
+               'webhook', now()
+        FROM generate_series(1, {sample}) g"""
+    triggers = ("analytics_sync_daily", "analytics_mark")
+    with engine.begin() as connection:
+        begin = time.perf_counter()
+        connection.execute(text(insert), {"digest": "with-trigger"})
+        with_trigger = time.perf_counter() - begin
+        for name in triggers:
+            connection.exec_driver_sql(f"ALTER TABLE sync_operations DISABLE TRIGGER {name}")
+        begin = time.perf_counter()
+        connection.execute(text(insert), {"digest": "without"})
+        without = time.perf_counter() - begin
+        for name in triggers:
+            connection.exec_driver_sql(f"ALTER TABLE sync_operations ENABLE TRIGGER {name}")
+    print(
+        f"\ningest: {sample} rows in {with_trigger:.2f} s with the rollup triggers, "
+        f"{without:.2f} s without ({(with_trigger - without) / sample * 1e6:.0f} µs a row)"
+    )
+    begin = time.perf_counter()
+    rollups.ensure(engine)
+    print(f"refresh after them ({objects} objects marked): {time.perf_counter() - begin:.2f} s")
+
+
+def _load(engine: Any, options: argparse.Namespace) -> dict[str, int]:
+    begin = time.perf_counter()
+    with engine.begin() as connection:
+        _fill(connection, options.events, options.objects)
+    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+        counts = {
+            table: int(connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar() or 0)
+            for table in ("sync_operations", "deployments", "health_transitions", "commits")
+        }
+    print(f"loaded in {time.perf_counter() - begin:.0f} s: {counts}")
+    return counts
+
+
+def _install(engine: Any, counts: dict[str, int]) -> None:
+    begin = time.perf_counter()
+    with engine.begin() as connection:
+        rollups.install(connection)
+    installed = time.perf_counter() - begin
+    begin = time.perf_counter()
+    rollups.ensure(engine)
+    refreshed = time.perf_counter() - begin
+    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+        rolled = connection.exec_driver_sql("SELECT COUNT(*) FROM analytics_sync_daily").scalar()
+    print(
+        f"rollups installed (indexes, triggers, backfill) in {installed:.1f} s: {rolled} rows "
+        f"for {counts['sync_operations']} operations; first refresh (outcomes and ranges of "
+        f"every object) {refreshed:.1f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -149,116 +271,87 @@ def main() -> None:
     try:
         engine = db.create(server.create_database())
         migrate.upgrade(engine)
-        begin = time.perf_counter()
-        with engine.begin() as connection:
-            _fill(connection, options.events, options.objects)
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        with autocommit.connect() as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-            counts = {
-                table: connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar()
-                for table in ("sync_operations", "deployments", "health_transitions", "commits")
-            }
-        print(f"loaded in {time.perf_counter() - begin:.0f} s: {counts}")
-
+        counts = _load(engine, options)
         end = START + YEAR
+        month = d.Window(end - timedelta(days=30), end)
         windows = {
-            "30 days": d.Window(end - timedelta(days=30), end),
+            "30 days": month,
             "30 days, cut mid-day": d.Window(
                 end - timedelta(days=30, hours=5, minutes=17), end - timedelta(hours=3)
             ),
             "whole year": d.Window(START, end),
         }
-        month = windows["30 days"]
-        # the naive queries first, on the store as it is (no analytics rollup, no index)
+        everything = d.Scope(env="all")
         naive: dict[str, tuple[float, Any]] = {}
+        # the naive queries first, on the store as it is (no analytics rollup, no index)
         with engine.connect() as connection:
             for label, window in windows.items():
                 naive[label] = _timed(
-                    lambda w=window: d.sync_statistics(connection, w, None),
+                    partial(_naive_sync_stats, connection, window),
                     1 if label == "whole year" else 3,
                 )
             params = {"start": month.start, "end": month.end}
             naive["deployments"] = _timed(
                 lambda: connection.execute(text(_NAIVE_DEPLOYMENTS), params).one(), 1
             )
-
-        begin = time.perf_counter()
-        rollups.ensure(engine)
-        with autocommit.connect() as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-            rolled_rows = connection.exec_driver_sql(
-                "SELECT COUNT(*) FROM analytics_sync_daily"
-            ).scalar()
-        print(
-            f"rollup installed (indexes, triggers, backfill) in "
-            f"{time.perf_counter() - begin:.1f} s: {rolled_rows} rows for "
-            f"{counts['sync_operations']} operations"
-        )
-
-        print(f"\n{'report':<34}{'naive (raw)':>14}{'report':>12}{'ratio':>9}")
-        with engine.connect() as connection:
-            for label, window in windows.items():
-                naive_s, raw = naive[label]
-                fast_s, fast = _timed(
-                    lambda w=window: rollups.sync_statistics_rolled(connection, w, None),
-                    1 if label == "whole year" else 3,
-                )
-                assert sorted(raw, key=repr) == sorted(fast, key=repr), "different figures"
-                print(
-                    f"{'sync-stats, ' + label:<34}{naive_s * 1000:>11.0f} ms"
-                    f"{fast_s * 1000:>9.0f} ms{naive_s / fast_s:>8.1f}x"
-                )
-            scope = d.Scope(env="all")
-            naive_s, counted = naive["deployments"]
-            fast_s, listed = _timed(lambda: reports.deployments(connection, month, scope))
-            items = listed["deployments"]
-            assert (counted.deployments, counted.failed) == (
-                len(items),
-                sum(1 for item in items if item["failed"]),
-            ), "different figures"
-            print(
-                f"{'deployments (+failed), 30 days':<34}{naive_s * 1000:>11.0f} ms"
-                f"{fast_s * 1000:>9.0f} ms{naive_s / fast_s:>8.1f}x"
-            )
-            dora_s, dora = _timed(lambda: reports.dora(connection, month, scope))
-            print(
-                f"{'dora, 30 days':<34}{'':>14}{dora_s * 1000:>9.0f} ms   "
-                f"({dora['deployments']} deployments, {dora['lead_time']['changes']} changes)"
-            )
-            stats_s, _ = _timed(lambda: reports.sync_stats(connection, month, scope))
-            print(f"{'sync-stats report, 30 days':<34}{'':>14}{stats_s * 1000:>9.0f} ms")
-            p95_s, _ = _timed(lambda: d.sync_p95(connection, month, None))
-            print(f"{'  of which the exact p95 (raw)':<34}{'':>14}{p95_s * 1000:>9.0f} ms")
-            snapshot_s, _ = _timed(lambda: read_snapshot(connection, ("prod*",), end), 1)
-            print(f"{'/metrics snapshot':<34}{'':>14}{snapshot_s * 1000:>9.0f} ms")
-
-        sample = options.trigger_sample
-        insert = f"""
-            INSERT INTO sync_operations (object_id, digest, revision, phase, started_at,
-                started_at_exact, finished_at, duration_seconds, origin, received_at)
-            SELECT 1 + mod(g, {options.objects}), :digest, 'x', 'Succeeded',
-                   TIMESTAMPTZ '2026-01-01 00:00:00+00' + make_interval(secs => g), true,
-                   TIMESTAMPTZ '2026-01-01 00:00:10+00' + make_interval(secs => g), 10,
-                   'webhook', now()
-            FROM generate_series(1, {sample}) g"""
+            objects = {row.id: row.name for row in d.read_objects(connection)}
+        # the definitions over the raw rows, with the indexes the rollups add (without them
+        # the per-deployment look-ups scan whole tables)
         with engine.begin() as connection:
-            begin = time.perf_counter()
-            connection.execute(text(insert), {"digest": "with-trigger"})
-            with_trigger = time.perf_counter() - begin
-            connection.exec_driver_sql(
-                "ALTER TABLE sync_operations DISABLE TRIGGER analytics_sync_daily"
-            )
-            begin = time.perf_counter()
-            connection.execute(text(insert), {"digest": "without"})
-            without = time.perf_counter() - begin
-            connection.exec_driver_sql(
-                "ALTER TABLE sync_operations ENABLE TRIGGER analytics_sync_daily"
-            )
-        print(
-            f"\ningest: {sample} rows in {with_trigger:.2f} s with the rollup trigger, "
-            f"{without:.2f} s without ({(with_trigger - without) / sample * 1e6:.0f} µs a row)"
+            for index in rollups.INDEXES:
+                connection.exec_driver_sql(index)
+        with engine.connect() as connection:
+            naive["dora"] = _timed(lambda: reports.dora(connection, month, everything), 1)
+            naive["metrics"] = _timed(lambda: _naive_metrics(connection, end), 1)
+        _install(engine, counts)
+
+        print(f"\n{'report (p50 of 3)':<34}{'naive (raw)':>14}{'report':>12}{'ratio':>9}")
+
+        def report(name: str, window: d.Window) -> Callable[[], dict[str, Any]]:
+            def run() -> dict[str, Any]:
+                rollups.ensure(engine)  # as `report` and the API do: bring up to date, read
+                with engine.connect() as connection:
+                    return reports.RUNNERS[name](connection, window, everything)
+
+            return run
+
+        for label, window in windows.items():
+            fast_s, stats = _timed(report("sync-stats", window))
+            _compare_sync_stats(naive[label][1], stats, objects)
+            _row(f"sync-stats, {label}", naive[label][0], fast_s)
+        fast_s, listed = _timed(report("deployments", month))
+        counted = naive["deployments"][1]
+        items = listed["deployments"]
+        assert (counted.deployments, counted.failed) == (
+            len(items),
+            sum(1 for item in items if item["failed"]),
+        ), "different figures"
+        _row(
+            "deployments (+failed), 30 days",
+            naive["deployments"][0],
+            fast_s,
+            f"{len(items)} listed",
         )
+        fast_s, dora = _timed(report("dora", month))
+        assert dora == naive["dora"][1], "different figures"
+        _row(
+            "dora, 30 days",
+            naive["dora"][0],
+            fast_s,
+            f"{dora['deployments']} deployments, {dora['lead_time']['changes']} changes",
+        )
+        for name in ("audit", "compliance"):
+            fast_s, listed = _timed(report(name, month))
+            _row(f"{name}, 30 days", None, fast_s, f"{len(listed['revisions'])} revisions")
+
+        def scrape() -> Any:
+            rollups.ensure(engine)
+            with engine.connect() as connection:
+                return read_snapshot(connection, ("prod*",), end)
+
+        fast_s, snapshot = _timed(scrape)
+        _row("/metrics snapshot", naive["metrics"][0], fast_s, f"{len(snapshot.apps)} objects")
+        _trigger_cost(engine, options.objects, options.trigger_sample)
         engine.dispose()
     finally:
         server.stop()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from gitops_schema.analytics import reports
+from gitops_schema.analytics import reports, rollups
 from gitops_schema.analytics.definitions import Scope, Window
 from gitops_schema.store import db, migrate
 
@@ -28,6 +28,7 @@ def loaded(db_url: str, tmp_path: Path) -> Iterator[Engine]:
     engine = db.create(db_url)
     migrate.upgrade(engine)
     history.load(engine, tmp_path / "repo")
+    rollups.ensure(engine)  # the reports read the rollups, as `report` and `serve` do
     yield engine
     engine.dispose()
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from gitops_schema.analytics import definitions as d
-from gitops_schema.analytics import rollups
+from gitops_schema.analytics import leadtime, outcomes, rollups
+from gitops_schema.analytics.syncstats import SyncStat, sync_statistics
 from gitops_schema.store import db, migrate
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
@@ -19,11 +20,12 @@ from gitops_schema.store.sources import argocd, flux
 from . import history
 
 
-def _same(engine: Engine, window: d.Window) -> list[d.SyncStat]:
+def _same(engine: Engine, window: d.Window) -> list[SyncStat]:
+    rollups.ensure(engine)
     with engine.connect() as connection:
         assert rollups.installed(connection)
         raw = sorted(
-            d.sync_statistics(connection, window, None), key=lambda s: (s.object_id, s.status)
+            sync_statistics(connection, window, None), key=lambda s: (s.object_id, s.status)
         )
         rolled = sorted(
             rollups.sync_statistics_rolled(connection, window, None),
@@ -33,7 +35,15 @@ def _same(engine: Engine, window: d.Window) -> list[d.SyncStat]:
         assert rollups.sync_statistics_rolled(connection, window, some) == [
             s for s in raw if s.object_id in some
         ]
-    assert rolled == raw
+        assert rolled == raw
+        # the deployment outcomes and revision ranges kept up to date equal the raw rows'
+        for ids in (None, some):
+            assert outcomes.deployments(connection, window, ids) == outcomes.derive(
+                connection, window, ids
+            )
+            assert leadtime.changes(connection, window, ids) == leadtime.derive(
+                connection, window, ids
+            )
     return raw
 
 

@@ -15,6 +15,8 @@ from sqlalchemy import Connection
 from gitops_schema.analytics import definitions as d
 from gitops_schema.analytics import reports
 from gitops_schema.analytics.consistency import consistency_matrix
+from gitops_schema.analytics.outcomes import Deployment
+from gitops_schema.analytics.syncstats import SyncDay, sync_days
 
 
 def _days(window: d.Window) -> list[date]:
@@ -31,9 +33,9 @@ def dashboard_data(connection: Connection, window: d.Window, scope: d.Scope) -> 
     """The dashboard's data over the window and scope."""
     objects = {row.id: row for row in d.scoped_objects(d.read_objects(connection), scope)}
     ids = sorted(objects)
-    deployed = d.deployments(connection, window, ids)
-    changes = d.changes(connection, window, ids)
-    syncs = d.sync_days(connection, window, ids)
+    deployed = reports.deployments_in(connection, window, ids)
+    changes = reports.changes_in(connection, window, ids)
+    syncs = sync_days(connection, window, ids)
     days = _days(window)
 
     per_day: dict[str, Counter[date]] = {
@@ -49,12 +51,12 @@ def dashboard_data(connection: Connection, window: d.Window, scope: d.Scope) -> 
     for change in changes:
         lead.setdefault(change.deployed_at.astimezone(UTC).date(), []).append(change.lead_minutes)
 
-    weeks: dict[tuple[int, int], list[d.Deployment]] = {w: [] for w in d.iso_weeks(window)}
+    weeks: dict[tuple[int, int], list[Deployment]] = {w: [] for w in d.iso_weeks(window)}
     for item in deployed:
         year, week, _ = item.finished_at.astimezone(UTC).date().isocalendar()
         weeks.setdefault((year, week), []).append(item)
 
-    history: dict[int, list[d.Deployment]] = {}
+    history: dict[int, list[Deployment]] = {}
     for item in deployed:
         history.setdefault(item.object_id, []).append(item)
     applications = [
@@ -105,7 +107,7 @@ def dashboard_data(connection: Connection, window: d.Window, scope: d.Scope) -> 
     }
 
 
-def _avg(durations: dict[tuple[date, str], d.SyncDay], day: date) -> float | None:
+def _avg(durations: dict[tuple[date, str], SyncDay], day: date) -> float | None:
     known = [durations[(day, s)] for s in ("Succeeded", "Failed") if (day, s) in durations]
     timed = [(x.avg_seconds, x.count) for x in known if x.avg_seconds is not None]
     if not timed:
@@ -114,7 +116,7 @@ def _avg(durations: dict[tuple[date, str], d.SyncDay], day: date) -> float | Non
     return d.rounded(sum(a * n for a, n in timed) / sum(n for _, n in timed))
 
 
-def _max(durations: dict[tuple[date, str], d.SyncDay], day: date) -> float | None:
+def _max(durations: dict[tuple[date, str], SyncDay], day: date) -> float | None:
     known = [
         durations[(day, s)].max_seconds for s in ("Succeeded", "Failed") if (day, s) in durations
     ]

@@ -8,7 +8,7 @@ Each report is one function ``(connection, window, scope, ...) -> dict`` over th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
@@ -17,14 +17,16 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.types import String
 
 from gitops_schema.analytics import definitions as d
-from gitops_schema.analytics import rollups
+from gitops_schema.analytics import leadtime, outcomes, rollups, syncstats
 from gitops_schema.analytics.catalog import spec
+from gitops_schema.analytics.leadtime import Change
 from gitops_schema.analytics.levels import (
     change_failure_level,
     frequency_level,
     lead_time_level,
     recovery_level,
 )
+from gitops_schema.analytics.outcomes import Deployment
 from gitops_schema.analytics.tables import ensure
 from gitops_schema.store.tables import UtcTime
 
@@ -55,12 +57,31 @@ def names(row: d.ObjectRow) -> dict[str, str]:
     return {"tool": row.tool, "cluster": row.cluster, "namespace": row.namespace, "name": row.name}
 
 
+def deployments_in(
+    connection: Connection, window: d.Window, ids: Collection[int] | None
+) -> list[Deployment]:
+    """The deployments with their outcomes: as kept up to date, else from the raw rows."""
+    if rollups.installed(connection):
+        return outcomes.deployments(connection, window, ids)
+    return outcomes.derive(connection, window, ids)
+
+
+def changes_in(
+    connection: Connection, window: d.Window, ids: Collection[int] | None
+) -> list[Change]:
+    """The changes first deployed in the window: as kept up to date, else from the raw rows."""
+    if rollups.installed(connection):
+        return leadtime.changes(connection, window, ids)
+    return leadtime.derive(connection, window, ids)
+
+
 def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
     """``{"rows": [...]}``: per object and status, the count and duration statistics."""
     objects, ids = _scope_ids(connection, scope)
     rows = []
     # the rollup when this database has it (same figures), else the raw rows
-    compute = rollups.sync_statistics_rolled if rollups.installed(connection) else d.sync_statistics
+    rolled = rollups.installed(connection)
+    compute = rollups.sync_statistics_rolled if rolled else syncstats.sync_statistics
     for stat in compute(connection, window, ids):
         rows.append(
             {
@@ -81,7 +102,7 @@ def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dic
     """``{"deployments": [...]}``: what was deployed in the window, and whether it failed."""
     objects, ids = _scope_ids(connection, scope)
     listed = []
-    for deployment in d.deployments(connection, window, ids):
+    for deployment in deployments_in(connection, window, ids):
         listed.append(
             {
                 **names(objects[deployment.object_id]),
@@ -96,8 +117,8 @@ def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dic
 
 @dataclass(frozen=True)
 class _Figures:
-    deployments: list[d.Deployment]
-    changes: list[d.Change]
+    deployments: list[Deployment]
+    changes: list[Change]
 
 
 def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
@@ -159,7 +180,7 @@ def dora(
 ) -> dict[str, Any]:
     """The four DORA keys over the scope's deployments in the window (and per group)."""
     objects, ids = _scope_ids(connection, scope, labels=by == "team")
-    figures = _Figures(d.deployments(connection, window, ids), d.changes(connection, window, ids))
+    figures = _Figures(deployments_in(connection, window, ids), changes_in(connection, window, ids))
     report = _dora_object(figures, window)
     if by is None:
         return report
@@ -173,7 +194,7 @@ def dora(
         group = _Figures(
             [item for item in figures.deployments if item.object_id in members],
             # a change's first deployment within the group: computed on the group alone
-            d.changes(connection, window, sorted(members)),
+            changes_in(connection, window, sorted(members)),
         )
         if not group.deployments and not group.changes:
             continue

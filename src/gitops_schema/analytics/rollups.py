@@ -1,17 +1,19 @@
-"""Rollups of the sync operations, maintained by the database on every ingest.
+"""Rollups and change marks, maintained by the database on every ingest.
 
 ``analytics_sync_daily`` holds, per object, UTC day and status, the number of completed sync
-operations, how many have a known duration, and the sum, minimum and maximum of those
-durations. Triggers on ``sync_operations`` (plpgsql on PostgreSQL, SQL triggers on SQLite)
-keep it exact whatever process writes: an insert is added in place; an update (the store
-merges a history entry into its operation, which changes the finish and the duration) or a
-delete recomputes the day it touched from the raw rows. :func:`ensure` creates the table, the
-triggers and an index the reports need, and fills the table from the rows already stored, in
-one transaction that blocks writers meanwhile, so nothing is counted twice or missed.
+operations, how many have a known duration, their sum, minimum and maximum, and (PostgreSQL)
+their duration histogram (:mod:`gitops_schema.analytics.sketch`). ``analytics_dirty`` names the
+objects whose deployment outcomes or revision ranges changed since they were last brought up to
+date (:mod:`gitops_schema.analytics.materialize`).
 
-The sync statistics read whole UTC days inside their window from the rollup and only the
-partial days at its two ends from the raw rows. The exact p95 needs every duration of the
-window, so it is always read from the raw rows (:func:`sync_statistics_rolled`).
+Triggers keep both exact whatever process writes: plpgsql on PostgreSQL, SQL triggers on
+SQLite. On ``sync_operations`` an insert is added to its day in place; an update (the store
+merges a history entry into its operation, which moves its finish and duration) or a delete
+recomputes the day it touched from the raw rows. Writes to ``sync_operations``,
+``health_transitions`` and ``deployments`` mark their object; writes to ``commits`` mark the
+commit graph. :func:`install` creates the tables, triggers and indexes the reports need, and
+fills them from the rows already stored, in one transaction that blocks writers meanwhile, so
+nothing is counted twice or missed.
 """
 
 from __future__ import annotations
@@ -21,23 +23,18 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import BindParameter, Connection, Engine, bindparam, inspect, text
+from sqlalchemy import Connection, Engine, inspect
 
-from gitops_schema.analytics.definitions import (
-    SyncStat,
-    Window,
-    rounded,
-    sync_p95,
-)
+from gitops_schema.analytics import sketch, sql
+from gitops_schema.analytics.definitions import Window
+from gitops_schema.analytics.materialize import refresh
+from gitops_schema.analytics.syncstats import GroupKey, Summary, SyncStat, finish, summary_of
 from gitops_schema.analytics.tables import ensure as ensure_tables
-from gitops_schema.store.tables import UtcTime
+from gitops_schema.analytics.tables import incremental
 
-VERSION: Final = 3
-_STATUS: Final = "CASE WHEN {row}.phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END"
-_COMPLETED: Final = (
-    "{row}.phase IN ('Succeeded', 'Failed', 'Error') AND {row}.finished_at IS NOT NULL"
-)
+VERSION: Final = 4
 
+_HISTOGRAM_COLUMN: Final = ",\n    histogram NUMERIC NOT NULL DEFAULT 0"
 _TABLE: Final = """
 CREATE TABLE analytics_sync_daily (
     object_id BIGINT NOT NULL,
@@ -47,7 +44,7 @@ CREATE TABLE analytics_sync_daily (
     timed BIGINT NOT NULL,
     total DOUBLE PRECISION NOT NULL,
     min_seconds DOUBLE PRECISION,
-    max_seconds DOUBLE PRECISION,
+    max_seconds DOUBLE PRECISION{histogram},
     PRIMARY KEY (object_id, day, status)
 )"""
 _DAY_INDEX: Final = (
@@ -55,25 +52,39 @@ _DAY_INDEX: Final = (
 )
 # failure signals, health signs and recomputed days are looked up per object in time order;
 # failures and successes have an index each, so the first one after a time is one probe
-_OPERATIONS_INDEXES: Final = (
+INDEXES: Final = (
     "CREATE INDEX IF NOT EXISTS analytics_ix_sync_operations_object_finished "
     "ON sync_operations (object_id, finished_at)",
     "CREATE INDEX IF NOT EXISTS analytics_ix_sync_operations_failures "
     "ON sync_operations (object_id, finished_at) WHERE phase IN ('Failed', 'Error')",
     "CREATE INDEX IF NOT EXISTS analytics_ix_sync_operations_successes "
     "ON sync_operations (object_id, finished_at) WHERE phase = 'Succeeded'",
+    "CREATE INDEX IF NOT EXISTS analytics_ix_health_transitions_object "
+    "ON health_transitions (object_id, transitioned_at)",
 )
 _STATE: Final = """
 CREATE TABLE IF NOT EXISTS analytics_rollup_state (
     name VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL
 )"""
-_COLUMNS: Final = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
+# what each table's writes make stale (analytics_dirty kinds)
+_MARKS: Final = {
+    "sync_operations": ("outcomes",),
+    "health_transitions": ("outcomes",),
+    "deployments": ("outcomes", "changes"),
+}
 
 
-def _day(dialect: str, column: str) -> str:
-    if dialect == "postgresql":
-        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
+def _columns(dialect: str) -> str:
+    columns = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
+    return columns + (", histogram" if dialect == "postgresql" else "")
+
+
+def _histogram(dialect: str, duration: str, summed: bool) -> str:
+    """SQL: the histogram of one duration, or of the group's (PostgreSQL only, else nothing)."""
+    if dialect != "postgresql":
+        return ""
+    one = sketch.one_sql(duration)
+    return f", COALESCE({'SUM(' + one + ')' if summed else one}, 0)"
 
 
 def _day_range(dialect: str, row: str) -> str:
@@ -85,56 +96,96 @@ def _day_range(dialect: str, row: str) -> str:
     return f"s.finished_at >= {day} AND s.finished_at < date({day}, '+1 day')"
 
 
-def _smaller(dialect: str, a: str, b: str) -> str:
+def _extreme(dialect: str, which: str, a: str, b: str) -> str:
+    """SQL: the smaller (``min``) or larger (``max``) of two values, skipping nulls."""
     if dialect == "postgresql":
-        return f"LEAST({a}, {b})"  # LEAST and GREATEST skip nulls
-    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE min({a}, {b}) END"
-
-
-def _larger(dialect: str, a: str, b: str) -> str:
-    if dialect == "postgresql":
-        return f"GREATEST({a}, {b})"
-    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE max({a}, {b}) END"
+        return f"{'LEAST' if which == 'min' else 'GREATEST'}({a}, {b})"  # they skip nulls
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE {which}({a}, {b}) END"
 
 
 def _add(dialect: str, row: str) -> str:
     """SQL adding the completed operation ``row`` (NEW) to its day."""
     duration = f"{row}.duration_seconds"
     current = "analytics_sync_daily"
+    histogram = (
+        f", histogram = {current}.histogram + excluded.histogram" if dialect == "postgresql" else ""
+    )
     return (
-        f"INSERT INTO analytics_sync_daily ({_COLUMNS}) VALUES ({row}.object_id, "
-        f"{_day(dialect, row + '.finished_at')}, {_STATUS.format(row=row)}, 1, "
+        f"INSERT INTO analytics_sync_daily ({_columns(dialect)}) VALUES ({row}.object_id, "
+        f"{sql.utc_day(dialect, row + '.finished_at')}, {sql.status(row)}, 1, "
         f"CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, COALESCE({duration}, 0), "
-        f"{duration}, {duration}) "
+        f"{duration}, {duration}{_histogram(dialect, duration, summed=False)}) "
         "ON CONFLICT (object_id, day, status) DO UPDATE SET "
         f"operations = {current}.operations + 1, "
         f"timed = {current}.timed + excluded.timed, total = {current}.total + excluded.total, "
-        f"min_seconds = {_smaller(dialect, current + '.min_seconds', 'excluded.min_seconds')}, "
-        f"max_seconds = {_larger(dialect, current + '.max_seconds', 'excluded.max_seconds')}"
+        + ", ".join(
+            f"{which}_seconds = "
+            + _extreme(dialect, which, f"{current}.{which}_seconds", f"excluded.{which}_seconds")
+            for which in ("min", "max")
+        )
+        + histogram
+    )
+
+
+def _sums(dialect: str) -> str:
+    """SQL: the rollup's figures over a group of raw rows ``s``."""
+    return (
+        "COUNT(*), COUNT(s.duration_seconds), COALESCE(SUM(s.duration_seconds), 0), "
+        "MIN(s.duration_seconds), MAX(s.duration_seconds)"
+        + _histogram(dialect, "s.duration_seconds", summed=True)
     )
 
 
 def _recompute(dialect: str, row: str) -> list[str]:
     """SQL recomputing the day of ``row`` (OLD or NEW) from the raw rows."""
-    day, status = _day(dialect, row + ".finished_at"), _STATUS.format(row=row)
+    day, status = sql.utc_day(dialect, row + ".finished_at"), sql.status(row)
     return [
         f"DELETE FROM analytics_sync_daily WHERE object_id = {row}.object_id "
         f"AND day = {day} AND status = {status}",
-        f"INSERT INTO analytics_sync_daily ({_COLUMNS}) "
-        f"SELECT {row}.object_id, {day}, {status}, COUNT(*), COUNT(s.duration_seconds), "
-        "COALESCE(SUM(s.duration_seconds), 0), MIN(s.duration_seconds), "
-        "MAX(s.duration_seconds) FROM sync_operations s "
-        f"WHERE s.object_id = {row}.object_id AND {_COMPLETED.format(row='s')} "
-        f"AND {_STATUS.format(row='s')} = {status} AND {_day_range(dialect, row)} "
+        f"INSERT INTO analytics_sync_daily ({_columns(dialect)}) "
+        f"SELECT {row}.object_id, {day}, {status}, {_sums(dialect)} FROM sync_operations s "
+        f"WHERE s.object_id = {row}.object_id AND {sql.completed('s')} "
+        f"AND {sql.status('s')} = {status} AND {_day_range(dialect, row)} "
         "HAVING COUNT(*) > 0",
     ]
 
 
+def _mark(object_id: str, kind: str) -> str:
+    """SQL marking an object's ``kind`` of state stale (both are SQL expressions)."""
+    return (
+        f"INSERT INTO analytics_dirty (object_id, kind, stamp) VALUES ({object_id}, {kind}, 1) "
+        "ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1"
+    )
+
+
 def _postgres_triggers() -> list[str]:
-    new, old = _COMPLETED.format(row="NEW"), _COMPLETED.format(row="OLD")
+    new, old = sql.completed("NEW"), sql.completed("OLD")
     recompute_old = ";\n        ".join(_recompute("postgresql", "OLD"))
     recompute_new = ";\n        ".join(_recompute("postgresql", "NEW"))
-    return [
+    statements = [
+        f"""
+CREATE OR REPLACE FUNCTION analytics_mark() RETURNS trigger AS $$
+DECLARE
+    stale varchar;
+BEGIN
+    FOREACH stale IN ARRAY TG_ARGV LOOP
+        IF TG_OP <> 'DELETE' THEN
+            {_mark("NEW.object_id", "stale")};
+        END IF;
+        IF TG_OP = 'DELETE' OR OLD.object_id <> NEW.object_id THEN
+            {_mark("OLD.object_id", "stale")};
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql""",
+        f"""
+CREATE OR REPLACE FUNCTION analytics_mark_commits() RETURNS trigger AS $$
+BEGIN
+    {_mark("0", "'changes'")};
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql""",
         f"""
 CREATE OR REPLACE FUNCTION analytics_sync_daily_apply() RETURNS trigger AS $$
 BEGIN
@@ -153,15 +204,24 @@ BEGIN
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql""",
-        "DROP TRIGGER IF EXISTS analytics_sync_daily ON sync_operations",
         "CREATE TRIGGER analytics_sync_daily AFTER INSERT OR UPDATE OR DELETE "
         "ON sync_operations FOR EACH ROW EXECUTE FUNCTION analytics_sync_daily_apply()",
+        # one mark per statement: a `record git` writes thousands of commits at once
+        "CREATE TRIGGER analytics_mark_commits AFTER INSERT OR UPDATE OR DELETE "
+        "ON commits FOR EACH STATEMENT EXECUTE FUNCTION analytics_mark_commits()",
     ]
+    for table, kinds in _MARKS.items():
+        arguments = ", ".join(f"'{kind}'" for kind in kinds)
+        statements.append(
+            f"CREATE TRIGGER analytics_mark AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION analytics_mark({arguments})"
+        )
+    return statements
 
 
 def _sqlite_triggers() -> list[str]:
-    new, old = _COMPLETED.format(row="NEW"), _COMPLETED.format(row="OLD")
-    return [
+    new, old = sql.completed("NEW"), sql.completed("OLD")
+    found = [
         f"CREATE TRIGGER IF NOT EXISTS analytics_sync_daily_{name} AFTER {event} "
         f"ON sync_operations WHEN {condition} BEGIN {'; '.join(body)}; END"
         for name, event, condition, body in (
@@ -171,17 +231,32 @@ def _sqlite_triggers() -> list[str]:
             ("delete", "DELETE", old, _recompute("sqlite", "OLD")),
         )
     ]
+    for table, kinds in (*_MARKS.items(), ("commits", ("changes",))):
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            marks = [
+                _mark("0" if table == "commits" else f"{row}.object_id", f"'{kind}'")
+                for kind in kinds
+                for row in rows[: 1 if table == "commits" else 2]
+            ]
+            found.append(
+                f"CREATE TRIGGER IF NOT EXISTS analytics_mark_{table}_{event.lower()} "
+                f"AFTER {event} ON {table} BEGIN {'; '.join(marks)}; END"
+            )
+    return found
 
 
-def _backfill(dialect: str) -> str:
-    day, status = _day(dialect, "s.finished_at"), _STATUS.format(row="s")
-    return (
-        f"INSERT INTO analytics_sync_daily ({_COLUMNS}) "
-        f"SELECT s.object_id, {day}, {status}, COUNT(*), COUNT(s.duration_seconds), "
-        "COALESCE(SUM(s.duration_seconds), 0), MIN(s.duration_seconds), "
-        f"MAX(s.duration_seconds) FROM sync_operations s WHERE {_COMPLETED.format(row='s')} "
-        f"GROUP BY s.object_id, {day}, {status}"
-    )
+def _backfill(dialect: str) -> list[str]:
+    day, status = sql.utc_day(dialect, "s.finished_at"), sql.status("s")
+    everything = "SELECT id, '{kind}', 1 FROM objects"
+    return [
+        f"INSERT INTO analytics_sync_daily ({_columns(dialect)}) "
+        f"SELECT s.object_id, {day}, {status}, {_sums(dialect)} FROM sync_operations s "
+        f"WHERE {sql.completed('s')} GROUP BY s.object_id, {day}, {status}",
+        *(
+            f"INSERT INTO analytics_dirty (object_id, kind, stamp) {everything.format(kind=kind)}"
+            for kind in ("outcomes", "changes")
+        ),
+    ]
 
 
 _ensured: set[str] = set()
@@ -189,14 +264,43 @@ _lock = threading.Lock()
 
 
 def ensure(engine: Engine) -> None:
-    """Install the rollup (table, triggers, backfill) once per database; cheap afterwards."""
+    """Install the rollups once per database, then bring the kept state up to date."""
     key = engine.url.render_as_string(hide_password=False)
     with _lock:
-        if key in _ensured:
-            return
-        with engine.begin() as connection:
-            install(connection)
-        _ensured.add(key)
+        if key not in _ensured:
+            with engine.begin() as connection:
+                install(connection)
+            _ensured.add(key)
+    refresh(engine)
+
+
+def _drop(connection: Connection, dialect: str) -> None:
+    """Drop what an earlier version installed (triggers by every name it used)."""
+    if dialect == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE sync_operations IN SHARE ROW EXCLUSIVE MODE")
+        for trigger, table in (
+            ("analytics_sync_rollup", "sync_operations"),
+            ("analytics_sync_daily", "sync_operations"),
+            ("analytics_mark_commits", "commits"),
+            *(("analytics_mark", table) for table in _MARKS),
+        ):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+    else:
+        names = [
+            f"analytics_sync_{kind}_{event}"
+            for kind in ("rollup", "daily")
+            for event in ("insert", "update_old", "update_new", "delete")
+        ]
+        names += [
+            f"analytics_mark_{table}_{event}"
+            for table in (*_MARKS, "commits")
+            for event in ("insert", "update", "delete")
+        ]
+        for name in names:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    for table in ("analytics_sync_rollup", "analytics_sync_daily"):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    incremental.drop_all(connection, checkfirst=True)
 
 
 def install(connection: Connection) -> None:
@@ -212,23 +316,17 @@ def install(connection: Connection) -> None:
     ensure_tables(connection)
     if done == VERSION:
         return
-    if dialect == "postgresql":
-        connection.exec_driver_sql("LOCK TABLE sync_operations IN SHARE ROW EXCLUSIVE MODE")
-        connection.exec_driver_sql(
-            "DROP TRIGGER IF EXISTS analytics_sync_rollup ON sync_operations"
-        )
-    else:
-        for name in ("insert", "update_old", "update_new", "delete"):
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS analytics_sync_rollup_{name}")
-    connection.exec_driver_sql("DROP TABLE IF EXISTS analytics_sync_rollup")
-    connection.exec_driver_sql("DROP TABLE IF EXISTS analytics_sync_daily")
-    connection.exec_driver_sql(_TABLE)
+    _drop(connection, dialect)
+    histogram = _HISTOGRAM_COLUMN if dialect == "postgresql" else ""
+    connection.exec_driver_sql(_TABLE.format(histogram=histogram))
     connection.exec_driver_sql(_DAY_INDEX)
-    for index in _OPERATIONS_INDEXES:
+    incremental.create_all(connection)
+    for index in INDEXES:
         connection.exec_driver_sql(index)
     for statement in _postgres_triggers() if dialect == "postgresql" else _sqlite_triggers():
         connection.exec_driver_sql(statement)
-    connection.exec_driver_sql(_backfill(dialect))
+    for statement in _backfill(dialect):
+        connection.exec_driver_sql(statement)
     connection.exec_driver_sql("DELETE FROM analytics_rollup_state WHERE name = 'sync'")
     connection.exec_driver_sql(
         f"INSERT INTO analytics_rollup_state (name, version) VALUES ('sync', {VERSION})"
@@ -236,7 +334,7 @@ def install(connection: Connection) -> None:
 
 
 def installed(connection: Connection) -> bool:
-    """Whether this database has the rollup (reports fall back to raw rows otherwise)."""
+    """Whether this database has the rollups (reports fall back to raw rows otherwise)."""
     if not inspect(connection).has_table("analytics_rollup_state"):
         return False
     version = connection.exec_driver_sql(
@@ -255,13 +353,17 @@ def _full_days(start: datetime, end: datetime) -> tuple[datetime, datetime] | No
     return (midnight, last) if midnight < last else None
 
 
-def _summary(
-    window: Window, ids: Collection[int] | None
-) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
-    """SQL of per-object, per-status sums over the window.
+_SUMMED: Final = (
+    "SUM(operations) AS operations, SUM(timed) AS timed, SUM(total) AS total, "
+    "MIN(min_seconds) AS min_seconds, MAX(max_seconds) AS max_seconds"
+)
 
-    Its rows are ``(object_id, status, operations, timed, total, min_seconds, max_seconds)``:
-    whole days from the rollup, the partial days at the window's edges from the raw rows.
+
+def _summary(dialect: str, window: Window) -> tuple[str, dict[str, Any]]:
+    """SQL of per-object, per-status sums (and histograms) over the window.
+
+    Whole days come from the rollup, the partial days at the window's edges from the raw rows
+    (``{r_ids}`` and ``{ids}`` stand for the filters on their objects).
     """
     days = _full_days(window.start, window.end)
     edges = (
@@ -269,72 +371,62 @@ def _summary(
         if days is None
         else [(window.start, days[0]), (days[1], window.end)]
     )
-    status = _STATUS.format(row="s")
-    only = "" if ids is None else " AND {column} IN :ids"
+    histogram = ", SUM(histogram) AS histogram" if dialect == "postgresql" else ""
     parts: list[str] = []
     params: dict[str, Any] = {}
-    binds: list[BindParameter[Any]] = []
     if days is not None:
         parts.append(
-            "SELECT r.object_id AS object_id, r.status AS status, "
-            "SUM(r.operations) AS operations, SUM(r.timed) AS timed, SUM(r.total) AS total, "
-            "MIN(r.min_seconds) AS min_seconds, MAX(r.max_seconds) AS max_seconds "
-            "FROM analytics_sync_daily r WHERE r.day >= :first_day AND r.day < :last_day"
-            + only.format(column="r.object_id")
-            + " GROUP BY r.object_id, r.status"
+            f"SELECT r.object_id AS object_id, r.status AS status, {_SUMMED}{histogram} "
+            "FROM analytics_sync_daily r WHERE r.day >= :first_day AND r.day < :last_day "
+            "AND {r_ids} GROUP BY r.object_id, r.status"
         )
         params.update(first_day=days[0].date().isoformat(), last_day=days[1].date().isoformat())
+    raw_histogram = _histogram(dialect, "s.duration_seconds", summed=True)
     for index, (low, high) in enumerate(edges):
         if low >= high:
             continue
         parts.append(
-            f"SELECT s.object_id AS object_id, {status} AS status, COUNT(*) AS operations, "
-            "COUNT(s.duration_seconds) AS timed, COALESCE(SUM(s.duration_seconds), 0) AS total, "
-            "MIN(s.duration_seconds) AS min_seconds, MAX(s.duration_seconds) AS max_seconds "
-            f"FROM sync_operations s WHERE {_COMPLETED.format(row='s')} "
-            f"AND s.finished_at >= :low{index} AND s.finished_at < :high{index}"
-            + only.format(column="s.object_id")
-            + f" GROUP BY s.object_id, {status}"
+            f"SELECT s.object_id AS object_id, {sql.status('s')} AS status, "
+            "COUNT(*) AS operations, COUNT(s.duration_seconds) AS timed, "
+            "COALESCE(SUM(s.duration_seconds), 0) AS total, "
+            "MIN(s.duration_seconds) AS min_seconds, MAX(s.duration_seconds) AS max_seconds"
+            f"{raw_histogram + ' AS histogram' if raw_histogram else ''} "
+            f"FROM sync_operations s WHERE {sql.completed('s')} "
+            f"AND s.finished_at >= :low{index} AND s.finished_at < :high{index} AND {{ids}} "
+            f"GROUP BY s.object_id, {sql.status('s')}"
         )
         params.update({f"low{index}": low, f"high{index}": high})
-        binds += [
-            bindparam(f"low{index}", type_=UtcTime()),
-            bindparam(f"high{index}", type_=UtcTime()),
-        ]
-    if ids is not None:
-        params["ids"] = sorted(ids)
-        binds.append(bindparam("ids", expanding=True))
-    sql = (
-        "SELECT object_id, status, SUM(operations) AS operations, SUM(timed) AS timed, "
-        "SUM(total) AS total, MIN(min_seconds) AS min_seconds, MAX(max_seconds) AS max_seconds "
-        "FROM (" + " UNION ALL ".join(parts) + ") parts GROUP BY object_id, status "
-        "HAVING SUM(operations) > 0"
+    summed = ", SUM(histogram)::text AS histogram" if dialect == "postgresql" else ""
+    query = (
+        f"SELECT object_id, status, {_SUMMED}{summed} FROM ("
+        + " UNION ALL ".join(parts)
+        + ") parts GROUP BY object_id, status HAVING SUM(operations) > 0"
     )
-    return sql, params, binds
+    return query, params
 
 
 def sync_statistics_rolled(
     connection: Connection, window: Window, ids: Collection[int] | None
 ) -> list[SyncStat]:
-    """:func:`~gitops_schema.analytics.definitions.sync_statistics`, sums from the rollup.
+    """:func:`~gitops_schema.analytics.syncstats.sync_statistics`, from the rollup.
 
-    The p95 comes from the raw rows.
+    On PostgreSQL the p95 of a large group comes from the summed histograms; otherwise from
+    the group's durations.
     """
-    sql, params, binds = _summary(window, ids)
-    p95 = sync_p95(connection, window, ids)
-    stats = []
-    for row in connection.execute(text(sql).bindparams(*binds), params):
+    dialect = connection.dialect.name
+    query, params = _summary(dialect, window)
+    edges = [name for name in params if name.startswith(("low", "high"))]
+    clause, extra = sql.scoped(
+        query.replace("{r_ids}", "1 = 1" if ids is None else "r.object_id IN :ids"),
+        "s.object_id",
+        ids,
+        times=edges,
+    )
+    summaries: dict[GroupKey, Summary] = {}
+    histograms: dict[GroupKey, tuple[str, dict[int, int]]] = {}
+    for row in connection.execute(clause, {**params, **extra}):
         key = (int(row.object_id), str(row.status))
-        timed = int(row.timed)
-        stats.append(
-            SyncStat(
-                object_id=key[0],
-                status=key[1],
-                count=int(row.operations),
-                avg_seconds=rounded(float(row.total) / timed) if timed else None,
-                min_seconds=rounded(row.min_seconds),
-                max_seconds=rounded(row.max_seconds),
-                p95_seconds=rounded(p95[key]) if timed else None,
-            )
-        )
-    return stats
+        summaries[key] = summary_of(row)
+        if dialect == "postgresql" and summaries[key].timed:
+            histograms[key] = (str(row.histogram), {})
+    return finish(connection, window, summaries, histograms if dialect == "postgresql" else None)

@@ -78,6 +78,11 @@ SELECT o.id AS object_id,
 FROM objects o"""
 
 
+# every deployment with its outcome, kept up to date by analytics.materialize
+_DEPLOYED: Final = """
+SELECT o.object_id AS object_id, COUNT(*) AS deployments, COUNT(o.failed_at) AS failed
+FROM analytics_deployment_outcomes o GROUP BY o.object_id"""
+
 TRAILING: Final = timedelta(days=30)
 """The DORA gauges cover the 30 days before the scrape."""
 
@@ -85,7 +90,10 @@ TRAILING: Final = timedelta(days=30)
 def read_snapshot(
     connection: Connection, production: tuple[str, ...], now: datetime | None = None
 ) -> MetricsSnapshot:
-    """Everything ``/metrics`` exports, read from the store now (its rollup installed)."""
+    """Everything ``/metrics`` exports, read from the store now.
+
+    The rollups must be installed and up to date (:func:`gitops_schema.analytics.rollups.ensure`).
+    """
     from gitops_schema.analytics import definitions as d
     from gitops_schema.analytics import reports
 
@@ -122,13 +130,11 @@ def read_snapshot(
         )
         for row in objects
     ]
-    everything = d.Window(datetime(1970, 1, 1, tzinfo=UTC), until + timedelta(days=1))
     deployed: dict[tuple[AppKey, str], tuple[int, int]] = {}
-    for item in d.deployments(connection, everything, None):
-        owner = by_id[item.object_id]
+    for row in connection.execute(text(_DEPLOYED)):
+        owner = by_id[row.object_id]
         environment = "production" if d.is_production(owner, production) else "other"
-        count, failed = deployed.get((owner.key, environment), (0, 0))
-        deployed[(owner.key, environment)] = (count + 1, failed + item.failed)
+        deployed[(owner.key, environment)] = (int(row.deployments), int(row.failed))
     window = d.Window(until - TRAILING, until)
     dora = reports.dora(connection, window, d.Scope(env="production", production=production))
     gauges = DoraGauges(

@@ -1,4 +1,7 @@
-"""The tables analytics keeps beside the store's: what ``check`` found at each revision.
+"""The tables analytics keeps beside the store's.
+
+What ``check`` found at each revision, and the state kept up to date for the reports
+(deployment outcomes, revision ranges).
 
 They are created on first use, outside the store's migrations, so the store's schema stays
 exactly its own.
@@ -6,7 +9,18 @@ exactly its own.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from gitops_schema.store.tables import Id, UtcTime
 
@@ -47,3 +61,39 @@ compliance_findings = Table(
 def ensure(connection: Connection) -> None:
     """Create the analytics tables that do not exist yet."""
     metadata.create_all(connection, checkfirst=True)
+
+
+incremental = MetaData(naming_convention=metadata.naming_convention)
+"""What :mod:`gitops_schema.analytics.materialize` keeps up to date (made by ``rollups``)."""
+
+dirty = Table(
+    "analytics_dirty",
+    incremental,
+    # 0 with kind "changes": the commit graph changed, every object's ranges are stale
+    Column("object_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), primary_key=True),
+    Column("stamp", BigInteger, nullable=False),
+)
+
+deployment_outcomes = Table(
+    "analytics_deployment_outcomes",
+    incremental,
+    Column("deployment_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("object_id", BigInteger, nullable=False),
+    Column("failed_at", UtcTime()),
+    Column("recovered_at", UtcTime()),
+    Index(None, "object_id"),
+)
+
+changes = Table(
+    "analytics_changes",
+    incremental,
+    Column("deployment_id", BigInteger, nullable=False),
+    Column("object_id", BigInteger, nullable=False),
+    Column("sha", String(64), nullable=False),
+    Column("committed_at", UtcTime(), nullable=False),
+    Column("finished_at", UtcTime(), nullable=False),
+    Index(None, "finished_at"),
+    Index(None, "sha", "finished_at"),
+    Index(None, "object_id"),
+)

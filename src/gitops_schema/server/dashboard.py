@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gitops_schema.analytics import query
+from gitops_schema.analytics import query, rollups
 from gitops_schema.analytics.dashboard import dashboard_data
 from gitops_schema.analytics.definitions import Scope
 from gitops_schema.errors import UsageError
@@ -135,5 +135,6 @@ def get_dashboard(
         cluster=cluster or None,
         production=production(request),
     )
+    rollups.ensure(request.app.state.engine)
     with request.app.state.engine.connect() as connection:
         return dashboard_data(connection, window, scope)
