@@ -207,7 +207,7 @@ def _trigger_cost(engine: Any, objects: int, sample: int) -> None:
                TIMESTAMPTZ '2026-01-01 00:00:10+00' + make_interval(secs => g), 10,
                'webhook', now()
         FROM generate_series(1, {sample}) g"""
-    triggers = ("analytics_sync_daily", "analytics_mark")
+    triggers = ("analytics_sync_inserted", "analytics_mark_inserted")
     with engine.begin() as connection:
         begin = time.perf_counter()
         connection.execute(text(insert), {"digest": "with-trigger"})
@@ -260,6 +260,79 @@ def _install(engine: Any, counts: dict[str, int]) -> None:
     )
 
 
+END = START + YEAR
+MONTH = d.Window(END - timedelta(days=30), END)
+WINDOWS = {
+    "30 days": MONTH,
+    "30 days, cut mid-day": d.Window(
+        END - timedelta(days=30, hours=5, minutes=17), END - timedelta(hours=3)
+    ),
+    "whole year": d.Window(START, END),
+}
+EVERYTHING = d.Scope(env="all")
+
+
+def _naive(engine: Any) -> dict[str, tuple[float, Any]]:
+    """The naive figures: first on the store as it is (no analytics rollup, no index)."""
+    naive: dict[str, tuple[float, Any]] = {}
+    with engine.connect() as connection:
+        for label, window in WINDOWS.items():
+            naive[label] = _timed(
+                partial(_naive_sync_stats, connection, window), 1 if label == "whole year" else 3
+            )
+        params = {"start": MONTH.start, "end": MONTH.end}
+        naive["deployments"] = _timed(
+            lambda: connection.execute(text(_NAIVE_DEPLOYMENTS), params).one(), 1
+        )
+    # the definitions over the raw rows, with the indexes the rollups add (without them the
+    # per-deployment look-ups scan whole tables)
+    with engine.begin() as connection:
+        for index in rollups.INDEXES:
+            connection.exec_driver_sql(index)
+    with engine.connect() as connection:
+        naive["dora"] = _timed(lambda: reports.dora(connection, MONTH, EVERYTHING), 1)
+        naive["metrics"] = _timed(lambda: _naive_metrics(connection, END), 1)
+    return naive
+
+
+def _report(engine: Any, name: str, window: d.Window) -> Callable[[], dict[str, Any]]:
+    def run() -> dict[str, Any]:
+        rollups.ensure(engine)  # as `report` and the API do: bring up to date, then read
+        with engine.connect() as connection:
+            return reports.RUNNERS[name](connection, window, EVERYTHING)
+
+    return run
+
+
+def _reports(engine: Any, naive: dict[str, tuple[float, Any]], objects: dict[int, str]) -> None:
+    """Each report timed, its figures checked against the naive ones."""
+    print(f"\n{'report (p50 of 3)':<34}{'naive (raw)':>14}{'report':>12}{'ratio':>9}")
+    for label, window in WINDOWS.items():
+        fast_s, stats = _timed(_report(engine, "sync-stats", window))
+        _compare_sync_stats(naive[label][1], stats, objects)
+        _row(f"sync-stats, {label}", naive[label][0], fast_s)
+    fast_s, listed = _timed(_report(engine, "deployments", MONTH))
+    counted, items = naive["deployments"][1], listed["deployments"]
+    failed = sum(1 for item in items if item["failed"])
+    assert (counted.deployments, counted.failed) == (len(items), failed), "different figures"
+    _row("deployments (+failed), 30 days", naive["deployments"][0], fast_s, f"{len(items)} listed")
+    fast_s, dora = _timed(_report(engine, "dora", MONTH))
+    assert dora == naive["dora"][1], "different figures"
+    shipped = f"{dora['deployments']} deployments, {dora['lead_time']['changes']} changes"
+    _row("dora, 30 days", naive["dora"][0], fast_s, shipped)
+    for name in ("audit", "compliance"):
+        fast_s, listed = _timed(_report(engine, name, MONTH))
+        _row(f"{name}, 30 days", None, fast_s, f"{len(listed['revisions'])} revisions")
+
+    def scrape() -> Any:
+        rollups.ensure(engine)
+        with engine.connect() as connection:
+            return read_snapshot(connection, ("prod*",), END)
+
+    fast_s, snapshot = _timed(scrape)
+    _row("/metrics snapshot", naive["metrics"][0], fast_s, f"{len(snapshot.apps)} objects")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -272,85 +345,11 @@ def main() -> None:
         engine = db.create(server.create_database())
         migrate.upgrade(engine)
         counts = _load(engine, options)
-        end = START + YEAR
-        month = d.Window(end - timedelta(days=30), end)
-        windows = {
-            "30 days": month,
-            "30 days, cut mid-day": d.Window(
-                end - timedelta(days=30, hours=5, minutes=17), end - timedelta(hours=3)
-            ),
-            "whole year": d.Window(START, end),
-        }
-        everything = d.Scope(env="all")
-        naive: dict[str, tuple[float, Any]] = {}
-        # the naive queries first, on the store as it is (no analytics rollup, no index)
+        naive = _naive(engine)
         with engine.connect() as connection:
-            for label, window in windows.items():
-                naive[label] = _timed(
-                    partial(_naive_sync_stats, connection, window),
-                    1 if label == "whole year" else 3,
-                )
-            params = {"start": month.start, "end": month.end}
-            naive["deployments"] = _timed(
-                lambda: connection.execute(text(_NAIVE_DEPLOYMENTS), params).one(), 1
-            )
             objects = {row.id: row.name for row in d.read_objects(connection)}
-        # the definitions over the raw rows, with the indexes the rollups add (without them
-        # the per-deployment look-ups scan whole tables)
-        with engine.begin() as connection:
-            for index in rollups.INDEXES:
-                connection.exec_driver_sql(index)
-        with engine.connect() as connection:
-            naive["dora"] = _timed(lambda: reports.dora(connection, month, everything), 1)
-            naive["metrics"] = _timed(lambda: _naive_metrics(connection, end), 1)
         _install(engine, counts)
-
-        print(f"\n{'report (p50 of 3)':<34}{'naive (raw)':>14}{'report':>12}{'ratio':>9}")
-
-        def report(name: str, window: d.Window) -> Callable[[], dict[str, Any]]:
-            def run() -> dict[str, Any]:
-                rollups.ensure(engine)  # as `report` and the API do: bring up to date, read
-                with engine.connect() as connection:
-                    return reports.RUNNERS[name](connection, window, everything)
-
-            return run
-
-        for label, window in windows.items():
-            fast_s, stats = _timed(report("sync-stats", window))
-            _compare_sync_stats(naive[label][1], stats, objects)
-            _row(f"sync-stats, {label}", naive[label][0], fast_s)
-        fast_s, listed = _timed(report("deployments", month))
-        counted = naive["deployments"][1]
-        items = listed["deployments"]
-        assert (counted.deployments, counted.failed) == (
-            len(items),
-            sum(1 for item in items if item["failed"]),
-        ), "different figures"
-        _row(
-            "deployments (+failed), 30 days",
-            naive["deployments"][0],
-            fast_s,
-            f"{len(items)} listed",
-        )
-        fast_s, dora = _timed(report("dora", month))
-        assert dora == naive["dora"][1], "different figures"
-        _row(
-            "dora, 30 days",
-            naive["dora"][0],
-            fast_s,
-            f"{dora['deployments']} deployments, {dora['lead_time']['changes']} changes",
-        )
-        for name in ("audit", "compliance"):
-            fast_s, listed = _timed(report(name, month))
-            _row(f"{name}, 30 days", None, fast_s, f"{len(listed['revisions'])} revisions")
-
-        def scrape() -> Any:
-            rollups.ensure(engine)
-            with engine.connect() as connection:
-                return read_snapshot(connection, ("prod*",), end)
-
-        fast_s, snapshot = _timed(scrape)
-        _row("/metrics snapshot", naive["metrics"][0], fast_s, f"{len(snapshot.apps)} objects")
+        _reports(engine, naive, objects)
         _trigger_cost(engine, options.objects, options.trigger_sample)
         engine.dispose()
     finally:

@@ -36,6 +36,16 @@ def _same(engine: Engine, window: d.Window) -> list[SyncStat]:
             s for s in raw if s.object_id in some
         ]
         assert rolled == raw
+        # the all-time totals /metrics exports equal the raw counts
+        totals = "SELECT object_id, status, operations FROM analytics_sync_totals"
+        counted = (
+            "SELECT object_id, CASE WHEN phase = 'Succeeded' THEN 'Succeeded' ELSE 'Failed' END, "
+            "COUNT(*) FROM sync_operations WHERE phase IN ('Succeeded', 'Failed', 'Error') "
+            "AND finished_at IS NOT NULL GROUP BY 1, 2"
+        )
+        assert sorted(connection.exec_driver_sql(totals).all()) == sorted(
+            connection.exec_driver_sql(counted).all()
+        )
         # the deployment outcomes and revision ranges kept up to date equal the raw rows'
         for ids in (None, some):
             assert outcomes.deployments(connection, window, ids) == outcomes.derive(

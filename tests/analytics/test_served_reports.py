@@ -13,12 +13,14 @@ Window ``[2026-05-04, 2026-05-18)``: ISO weeks 19 and 20. Objects: ``shop`` (Arg
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ import pytest
 
 from gitops_schema.store import db, migrate
 from gitops_schema.store.tokens import Role, create_token
+
+from .history import _event as event
 
 WINDOW = {"from": "2026-05-04", "to": "2026-05-18"}
 REPO_URL = "https://git.example/gitops"
@@ -58,6 +62,11 @@ spec:
   path: ./api
   prune: true
   sourceRef: {{kind: GitRepository, name: gitops}}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {{name: gitops, namespace: flux-system}}
+spec: {{interval: 1m, url: https://git.example/gitops, ref: {{branch: main}}}}
 """
 
 
@@ -144,24 +153,6 @@ def _app(
     }
 
 
-def _event(moment: str, sha: str, severity: str, reason: str, message: str) -> dict[str, Any]:
-    return {
-        "involvedObject": {
-            "kind": "Kustomization",
-            "namespace": "flux-system",
-            "name": "api",
-            "uid": "uid-api",
-            "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
-        },
-        "severity": severity,
-        "timestamp": moment,
-        "message": message,
-        "reason": reason,
-        "metadata": {"kustomize.toolkit.fluxcd.io/revision": f"main@sha1:{sha}"},
-        "reportingController": "kustomize-controller",
-    }
-
-
 def deliveries(shas: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     """What Argo CD and Flux send, in the order it arrives."""
     a0 = _op("2026-05-01T10:00:00Z", "2026-05-01T10:01:00Z", "Succeeded", shas["c1"])
@@ -184,18 +175,19 @@ def deliveries(shas: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     s1 = _op("2026-05-06T00:00:00Z", "2026-05-06T00:00:50Z", "Succeeded", shas["c3"])
     test = _app("test", s1, [s1], ("Healthy", "2026-05-06T00:01:00Z"))
     ok = "ReconciliationSucceeded"
-    api = [
-        _event("2026-05-04T12:00:00Z", shas["c2"], "info", ok, "Reconciliation finished in 12s"),
-        _event("2026-05-04T12:10:00Z", shas["c2"], "info", ok, "Reconciliation finished in 3s"),
-        _event(
+    api = [  # the Flux Kustomization flux-system/api
+        event("2026-05-04T12:00:00Z", "c2", "info", ok, "Reconciliation finished in 12s", shas),
+        event("2026-05-04T12:10:00Z", "c2", "info", ok, "Reconciliation finished in 3s", shas),
+        event(
             "2026-05-11T08:00:00Z",
-            shas["c4"],
+            "c4",
             "error",
             "HealthCheckFailed",
             "health check failed after 2m0s: timeout waiting for Deployment/api/api",
+            shas,
         ),
-        _event("2026-05-11T08:30:00Z", shas["c4"], "info", ok, "Reconciliation finished in 1m5s"),
-        _event("2026-05-11T08:29:00Z", shas["c4"], "info", "Progressing", "Deployment/api/api"),
+        event("2026-05-11T08:30:00Z", "c4", "info", ok, "Reconciliation finished in 1m5s", shas),
+        event("2026-05-11T08:29:00Z", "c4", "info", "Progressing", "Deployment/api/api", shas),
     ]
     return [
         ("argocd", live[0]),
@@ -228,9 +220,18 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
 
+@dataclass
+class Served:
+    base: str
+    token: str
+    shas: dict[str, str]
+    db_url: str
+    repo: Path
+
+
 @pytest.fixture
-def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str], str]]:
-    """``serve --config`` running over the history: its URL, a read token, the shas, db URL."""
+def served(db_url: str, tmp_path: Path) -> Iterator[Served]:
+    """``serve --config`` running over the history."""
     engine = db.create(db_url)
     migrate.upgrade(engine)
     ingest_token = create_token(engine, name="senders", role=Role.INGEST)
@@ -259,7 +260,7 @@ def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, st
                 else:
                     answer = client.post("/api/v1/events/flux?cluster=live-eu", json=body)
                 assert answer.status_code == 200, answer.text
-        yield base, read_token, shas, db_url
+        yield Served(base, read_token, shas, db_url, tmp_path / "repo")
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -293,8 +294,8 @@ def _stat(tool: str, cluster: str, namespace: str, name: str, status: str, *figu
     return {**names, "status": status, **dict(zip(keys, figures, strict=True))}
 
 
-def test_every_report_through_serve(served: tuple[str, str, dict[str, str], str]) -> None:
-    base, token, shas, db_url = served
+def test_every_report_through_serve(served: Served) -> None:
+    base, token, shas = served.base, served.token, served.shas
     # shop@live-eu Succeeded in the window: a1 120 s, a3 60, a4 300, a5 20 (a0 is before it):
     # avg 125; p95 at rank 0.95 * 3 = 2.85 of [20, 60, 120, 300]: 120 + 0.85 * 180 = 273;
     # api Succeeded: 12, 3, 65 ("finished in"): avg 80 / 3; p95 at 1.9: 12 + 0.9 * 53 = 59.7;
@@ -306,13 +307,24 @@ def test_every_report_through_serve(served: tuple[str, str, dict[str, str], str]
             _stat("argocd", "test", "argocd", "shop", "Succeeded", 1, 50.0, 50.0, 50.0, 50.0),
             _stat("flux", "live-eu", "flux-system", "api", "Failed", 1, None, None, None, None),
             _stat(
-                "flux", "live-eu", "flux-system", "api", "Succeeded", 3, 26.666666667, 3.0, 65.0,
+                "flux",
+                "live-eu",
+                "flux-system",
+                "api",
+                "Succeeded",
+                3,
+                26.666666667,
+                3.0,
+                65.0,
                 59.7,
-            ),  # fmt: skip
+            ),
         ]
     }
     listed = _report(base, token, "deployments")["deployments"]
-    assert [(d["cluster"], d["name"], d["revision"], d["finished_at"], d["failed"]) for d in listed] == [
+    found = [
+        (d["cluster"], d["name"], d["revision"], d["finished_at"], d["failed"]) for d in listed
+    ]
+    assert found == [
         # failed: a2 (a Failed sync) came before shop's next deployment (a3)
         ("live-eu", "shop", shas["c2"], "2026-05-04T09:02:00Z", True),
         # failed: the error event of 05-11 08:00 came before api's next deployment (08:30)
@@ -365,11 +377,18 @@ def test_every_report_through_serve(served: tuple[str, str, dict[str, str], str]
     # compliance: nothing recorded yet; `report compliance --repo` checks and records
     assert _report(base, token, "compliance") == {"revisions": [], "findings": []}
     printed = _cli(
-        "report", "compliance", "--db", db_url, "--from", WINDOW["from"], "--to", WINDOW["to"],
-        "--repo", str(Path(served_repo(db_url)).parent), "-o", "json",
+        "report", "compliance", "--db", served.db_url, "--from", WINDOW["from"],
+        "--to", WINDOW["to"], "--repo", str(served.repo), "-o", "json",
     ).stdout  # fmt: skip
-    del printed
-
-
-def served_repo(db_url: str) -> str:
-    return db_url
+    compliance = json.loads(printed)
+    assert _report(base, token, "compliance") == compliance  # the API returns the CLI's JSON
+    # each revision of the window that changed a definition, checked as `check` would at it:
+    # c3's Application has a field its schema does not know
+    assert [(r["sha"], r["errors"], r["warnings"]) for r in compliance["revisions"]] == [
+        (shas["c2"], 0, 0),
+        (shas["c3"], 0, 1),
+        (shas["c4"], 0, 0),
+        (shas["c5"], 0, 0),
+    ]
+    findings = [(f["sha"], f["rule"], f["file"], f["line"]) for f in compliance["findings"]]
+    assert findings == [(shas["c3"], "unknown-field", "apps/shop.yaml", 11)]

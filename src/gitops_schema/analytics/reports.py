@@ -61,18 +61,16 @@ def deployments_in(
     connection: Connection, window: d.Window, ids: Collection[int] | None
 ) -> list[Deployment]:
     """The deployments with their outcomes: as kept up to date, else from the raw rows."""
-    if rollups.installed(connection):
-        return outcomes.deployments(connection, window, ids)
-    return outcomes.derive(connection, window, ids)
+    kept = rollups.installed(connection)
+    return (outcomes.deployments if kept else outcomes.derive)(connection, window, ids)
 
 
 def changes_in(
     connection: Connection, window: d.Window, ids: Collection[int] | None
 ) -> list[Change]:
     """The changes first deployed in the window: as kept up to date, else from the raw rows."""
-    if rollups.installed(connection):
-        return leadtime.changes(connection, window, ids)
-    return leadtime.derive(connection, window, ids)
+    kept = rollups.installed(connection)
+    return (leadtime.changes if kept else leadtime.derive)(connection, window, ids)
 
 
 def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:

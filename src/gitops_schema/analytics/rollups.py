@@ -2,7 +2,8 @@
 
 ``analytics_sync_daily`` holds, per object, UTC day and status, the number of completed sync
 operations, how many have a known duration, their sum, minimum and maximum, and (PostgreSQL)
-their duration histogram (:mod:`gitops_schema.analytics.sketch`). ``analytics_dirty`` names the
+their duration histogram (:mod:`gitops_schema.analytics.sketch`); ``analytics_sync_totals``
+the all-time count per object and status (what ``/metrics`` exports). ``analytics_dirty`` names the
 objects whose deployment outcomes or revision ranges changed since they were last brought up to
 date (:mod:`gitops_schema.analytics.materialize`).
 
@@ -25,12 +26,20 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, inspect
 
-from gitops_schema.analytics import sketch, sql
+from gitops_schema.analytics import sql
 from gitops_schema.analytics.definitions import Window
 from gitops_schema.analytics.materialize import refresh
 from gitops_schema.analytics.syncstats import GroupKey, Summary, SyncStat, finish, summary_of
 from gitops_schema.analytics.tables import ensure as ensure_tables
 from gitops_schema.analytics.tables import incremental
+from gitops_schema.analytics.triggers import (
+    MARKS,
+    columns,
+    histogram,
+    postgres_triggers,
+    sqlite_triggers,
+    sums,
+)
 
 VERSION: Final = 4
 
@@ -46,6 +55,13 @@ CREATE TABLE analytics_sync_daily (
     min_seconds DOUBLE PRECISION,
     max_seconds DOUBLE PRECISION{histogram},
     PRIMARY KEY (object_id, day, status)
+)"""
+_TOTALS: Final = """
+CREATE TABLE analytics_sync_totals (
+    object_id BIGINT NOT NULL,
+    status VARCHAR(16) NOT NULL,
+    operations BIGINT NOT NULL,
+    PRIMARY KEY (object_id, status)
 )"""
 _DAY_INDEX: Final = (
     "CREATE INDEX IF NOT EXISTS analytics_ix_sync_daily_day ON analytics_sync_daily (day)"
@@ -66,192 +82,19 @@ _STATE: Final = """
 CREATE TABLE IF NOT EXISTS analytics_rollup_state (
     name VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL
 )"""
+
+
 # what each table's writes make stale (analytics_dirty kinds)
-_MARKS: Final = {
-    "sync_operations": ("outcomes",),
-    "health_transitions": ("outcomes",),
-    "deployments": ("outcomes", "changes"),
-}
-
-
-def _columns(dialect: str) -> str:
-    columns = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
-    return columns + (", histogram" if dialect == "postgresql" else "")
-
-
-def _histogram(dialect: str, duration: str, summed: bool) -> str:
-    """SQL: the histogram of one duration, or of the group's (PostgreSQL only, else nothing)."""
-    if dialect != "postgresql":
-        return ""
-    one = sketch.one_sql(duration)
-    return f", COALESCE({'SUM(' + one + ')' if summed else one}, 0)"
-
-
-def _day_range(dialect: str, row: str) -> str:
-    """SQL: ``s.finished_at`` falls on the UTC day of ``row``'s finish (index-friendly)."""
-    if dialect == "postgresql":
-        start = f"(date_trunc('day', {row}.finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
-        return f"s.finished_at >= {start} AND s.finished_at < {start} + INTERVAL '1 day'"
-    day = f"substr({row}.finished_at, 1, 10)"
-    return f"s.finished_at >= {day} AND s.finished_at < date({day}, '+1 day')"
-
-
-def _extreme(dialect: str, which: str, a: str, b: str) -> str:
-    """SQL: the smaller (``min``) or larger (``max``) of two values, skipping nulls."""
-    if dialect == "postgresql":
-        return f"{'LEAST' if which == 'min' else 'GREATEST'}({a}, {b})"  # they skip nulls
-    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE {which}({a}, {b}) END"
-
-
-def _add(dialect: str, row: str) -> str:
-    """SQL adding the completed operation ``row`` (NEW) to its day."""
-    duration = f"{row}.duration_seconds"
-    current = "analytics_sync_daily"
-    histogram = (
-        f", histogram = {current}.histogram + excluded.histogram" if dialect == "postgresql" else ""
-    )
-    return (
-        f"INSERT INTO analytics_sync_daily ({_columns(dialect)}) VALUES ({row}.object_id, "
-        f"{sql.utc_day(dialect, row + '.finished_at')}, {sql.status(row)}, 1, "
-        f"CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, COALESCE({duration}, 0), "
-        f"{duration}, {duration}{_histogram(dialect, duration, summed=False)}) "
-        "ON CONFLICT (object_id, day, status) DO UPDATE SET "
-        f"operations = {current}.operations + 1, "
-        f"timed = {current}.timed + excluded.timed, total = {current}.total + excluded.total, "
-        + ", ".join(
-            f"{which}_seconds = "
-            + _extreme(dialect, which, f"{current}.{which}_seconds", f"excluded.{which}_seconds")
-            for which in ("min", "max")
-        )
-        + histogram
-    )
-
-
-def _sums(dialect: str) -> str:
-    """SQL: the rollup's figures over a group of raw rows ``s``."""
-    return (
-        "COUNT(*), COUNT(s.duration_seconds), COALESCE(SUM(s.duration_seconds), 0), "
-        "MIN(s.duration_seconds), MAX(s.duration_seconds)"
-        + _histogram(dialect, "s.duration_seconds", summed=True)
-    )
-
-
-def _recompute(dialect: str, row: str) -> list[str]:
-    """SQL recomputing the day of ``row`` (OLD or NEW) from the raw rows."""
-    day, status = sql.utc_day(dialect, row + ".finished_at"), sql.status(row)
-    return [
-        f"DELETE FROM analytics_sync_daily WHERE object_id = {row}.object_id "
-        f"AND day = {day} AND status = {status}",
-        f"INSERT INTO analytics_sync_daily ({_columns(dialect)}) "
-        f"SELECT {row}.object_id, {day}, {status}, {_sums(dialect)} FROM sync_operations s "
-        f"WHERE s.object_id = {row}.object_id AND {sql.completed('s')} "
-        f"AND {sql.status('s')} = {status} AND {_day_range(dialect, row)} "
-        "HAVING COUNT(*) > 0",
-    ]
-
-
-def _mark(object_id: str, kind: str) -> str:
-    """SQL marking an object's ``kind`` of state stale (both are SQL expressions)."""
-    return (
-        f"INSERT INTO analytics_dirty (object_id, kind, stamp) VALUES ({object_id}, {kind}, 1) "
-        "ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1"
-    )
-
-
-def _postgres_triggers() -> list[str]:
-    new, old = sql.completed("NEW"), sql.completed("OLD")
-    recompute_old = ";\n        ".join(_recompute("postgresql", "OLD"))
-    recompute_new = ";\n        ".join(_recompute("postgresql", "NEW"))
-    statements = [
-        f"""
-CREATE OR REPLACE FUNCTION analytics_mark() RETURNS trigger AS $$
-DECLARE
-    stale varchar;
-BEGIN
-    FOREACH stale IN ARRAY TG_ARGV LOOP
-        IF TG_OP <> 'DELETE' THEN
-            {_mark("NEW.object_id", "stale")};
-        END IF;
-        IF TG_OP = 'DELETE' OR OLD.object_id <> NEW.object_id THEN
-            {_mark("OLD.object_id", "stale")};
-        END IF;
-    END LOOP;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql""",
-        f"""
-CREATE OR REPLACE FUNCTION analytics_mark_commits() RETURNS trigger AS $$
-BEGIN
-    {_mark("0", "'changes'")};
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql""",
-        f"""
-CREATE OR REPLACE FUNCTION analytics_sync_daily_apply() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF {new} THEN
-            {_add("postgresql", "NEW")};
-        END IF;
-        RETURN NULL;
-    END IF;
-    IF {old} THEN
-        {recompute_old};
-    END IF;
-    IF TG_OP = 'UPDATE' AND {new} THEN
-        {recompute_new};
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql""",
-        "CREATE TRIGGER analytics_sync_daily AFTER INSERT OR UPDATE OR DELETE "
-        "ON sync_operations FOR EACH ROW EXECUTE FUNCTION analytics_sync_daily_apply()",
-        # one mark per statement: a `record git` writes thousands of commits at once
-        "CREATE TRIGGER analytics_mark_commits AFTER INSERT OR UPDATE OR DELETE "
-        "ON commits FOR EACH STATEMENT EXECUTE FUNCTION analytics_mark_commits()",
-    ]
-    for table, kinds in _MARKS.items():
-        arguments = ", ".join(f"'{kind}'" for kind in kinds)
-        statements.append(
-            f"CREATE TRIGGER analytics_mark AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION analytics_mark({arguments})"
-        )
-    return statements
-
-
-def _sqlite_triggers() -> list[str]:
-    new, old = sql.completed("NEW"), sql.completed("OLD")
-    found = [
-        f"CREATE TRIGGER IF NOT EXISTS analytics_sync_daily_{name} AFTER {event} "
-        f"ON sync_operations WHEN {condition} BEGIN {'; '.join(body)}; END"
-        for name, event, condition, body in (
-            ("insert", "INSERT", new, [_add("sqlite", "NEW")]),
-            ("update_old", "UPDATE", old, _recompute("sqlite", "OLD")),
-            ("update_new", "UPDATE", new, _recompute("sqlite", "NEW")),
-            ("delete", "DELETE", old, _recompute("sqlite", "OLD")),
-        )
-    ]
-    for table, kinds in (*_MARKS.items(), ("commits", ("changes",))):
-        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
-            marks = [
-                _mark("0" if table == "commits" else f"{row}.object_id", f"'{kind}'")
-                for kind in kinds
-                for row in rows[: 1 if table == "commits" else 2]
-            ]
-            found.append(
-                f"CREATE TRIGGER IF NOT EXISTS analytics_mark_{table}_{event.lower()} "
-                f"AFTER {event} ON {table} BEGIN {'; '.join(marks)}; END"
-            )
-    return found
-
-
 def _backfill(dialect: str) -> list[str]:
     day, status = sql.utc_day(dialect, "s.finished_at"), sql.status("s")
     everything = "SELECT id, '{kind}', 1 FROM objects"
     return [
-        f"INSERT INTO analytics_sync_daily ({_columns(dialect)}) "
-        f"SELECT s.object_id, {day}, {status}, {_sums(dialect)} FROM sync_operations s "
+        f"INSERT INTO analytics_sync_daily ({columns(dialect)}) "
+        f"SELECT s.object_id, {day}, {status}, {sums(dialect)} FROM sync_operations s "
         f"WHERE {sql.completed('s')} GROUP BY s.object_id, {day}, {status}",
+        "INSERT INTO analytics_sync_totals (object_id, status, operations) "
+        "SELECT object_id, status, SUM(operations) FROM analytics_sync_daily "
+        "GROUP BY object_id, status",
         *(
             f"INSERT INTO analytics_dirty (object_id, kind, stamp) {everything.format(kind=kind)}"
             for kind in ("outcomes", "changes")
@@ -281,8 +124,14 @@ def _drop(connection: Connection, dialect: str) -> None:
         for trigger, table in (
             ("analytics_sync_rollup", "sync_operations"),
             ("analytics_sync_daily", "sync_operations"),
+            ("analytics_sync_inserted", "sync_operations"),
+            ("analytics_sync_changed", "sync_operations"),
             ("analytics_mark_commits", "commits"),
-            *(("analytics_mark", table) for table in _MARKS),
+            *(
+                (name, table)
+                for table in MARKS
+                for name in ("analytics_mark", "analytics_mark_inserted")
+            ),
         ):
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
     else:
@@ -293,12 +142,12 @@ def _drop(connection: Connection, dialect: str) -> None:
         ]
         names += [
             f"analytics_mark_{table}_{event}"
-            for table in (*_MARKS, "commits")
+            for table in (*MARKS, "commits")
             for event in ("insert", "update", "delete")
         ]
         for name in names:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    for table in ("analytics_sync_rollup", "analytics_sync_daily"):
+    for table in ("analytics_sync_rollup", "analytics_sync_daily", "analytics_sync_totals"):
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     incremental.drop_all(connection, checkfirst=True)
 
@@ -319,11 +168,12 @@ def install(connection: Connection) -> None:
     _drop(connection, dialect)
     histogram = _HISTOGRAM_COLUMN if dialect == "postgresql" else ""
     connection.exec_driver_sql(_TABLE.format(histogram=histogram))
+    connection.exec_driver_sql(_TOTALS)
     connection.exec_driver_sql(_DAY_INDEX)
     incremental.create_all(connection)
     for index in INDEXES:
         connection.exec_driver_sql(index)
-    for statement in _postgres_triggers() if dialect == "postgresql" else _sqlite_triggers():
+    for statement in postgres_triggers() if dialect == "postgresql" else sqlite_triggers():
         connection.exec_driver_sql(statement)
     for statement in _backfill(dialect):
         connection.exec_driver_sql(statement)
@@ -371,17 +221,17 @@ def _summary(dialect: str, window: Window) -> tuple[str, dict[str, Any]]:
         if days is None
         else [(window.start, days[0]), (days[1], window.end)]
     )
-    histogram = ", SUM(histogram) AS histogram" if dialect == "postgresql" else ""
+    summed_histogram = ", SUM(histogram) AS histogram" if dialect == "postgresql" else ""
     parts: list[str] = []
     params: dict[str, Any] = {}
     if days is not None:
         parts.append(
-            f"SELECT r.object_id AS object_id, r.status AS status, {_SUMMED}{histogram} "
+            f"SELECT r.object_id AS object_id, r.status AS status, {_SUMMED}{summed_histogram} "
             "FROM analytics_sync_daily r WHERE r.day >= :first_day AND r.day < :last_day "
             "AND {r_ids} GROUP BY r.object_id, r.status"
         )
         params.update(first_day=days[0].date().isoformat(), last_day=days[1].date().isoformat())
-    raw_histogram = _histogram(dialect, "s.duration_seconds", summed=True)
+    raw_histogram = histogram(dialect, "s.duration_seconds", summed=True)
     for index, (low, high) in enumerate(edges):
         if low >= high:
             continue

@@ -61,8 +61,8 @@ class MetricsSnapshot:
 
 
 _OPERATIONS: Final = """
-SELECT r.object_id AS object_id, r.status AS status, SUM(r.operations) AS operations
-FROM analytics_sync_daily r GROUP BY r.object_id, r.status"""
+SELECT t.object_id AS object_id, t.status AS status, t.operations AS operations
+FROM analytics_sync_totals t"""
 
 # One index probe per object (sync_operations (object_id, finished_at)), newest first.
 _LAST: Final = """

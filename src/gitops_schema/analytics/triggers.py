@@ -1,0 +1,278 @@
+"""The triggers that keep the rollups and change marks of :mod:`.rollups` exact.
+
+On PostgreSQL inserts are handled per statement (a batch is one upsert per object and day,
+and one mark per object), updates and deletes per row (the store's merges recompute the day
+they touch); on SQLite every trigger is per row.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from gitops_schema.analytics import sketch, sql
+
+MARKS: Final = {
+    "sync_operations": ("outcomes",),
+    "health_transitions": ("outcomes",),
+    "deployments": ("outcomes", "changes"),
+}
+
+
+def columns(dialect: str) -> str:
+    """The columns of ``analytics_sync_daily`` on the engine ``dialect``."""
+    names = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
+    return names + (", histogram" if dialect == "postgresql" else "")
+
+
+def histogram(dialect: str, duration: str, summed: bool) -> str:
+    """SQL: the histogram of one duration, or of the group's (PostgreSQL only, else nothing)."""
+    if dialect != "postgresql":
+        return ""
+    one = sketch.one_sql(duration)
+    return f", COALESCE({'SUM(' + one + ')' if summed else one}, 0)"
+
+
+def _day_range(dialect: str, row: str) -> str:
+    """SQL: ``s.finished_at`` falls on the UTC day of ``row``'s finish (index-friendly)."""
+    if dialect == "postgresql":
+        start = f"(date_trunc('day', {row}.finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
+        return f"s.finished_at >= {start} AND s.finished_at < {start} + INTERVAL '1 day'"
+    day = f"substr({row}.finished_at, 1, 10)"
+    return f"s.finished_at >= {day} AND s.finished_at < date({day}, '+1 day')"
+
+
+def _extreme(dialect: str, which: str, a: str, b: str) -> str:
+    """SQL: the smaller (``min``) or larger (``max``) of two values, skipping nulls."""
+    if dialect == "postgresql":
+        return f"{'LEAST' if which == 'min' else 'GREATEST'}({a}, {b})"  # they skip nulls
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE {which}({a}, {b}) END"
+
+
+def _upsert(dialect: str, rows: str) -> str:
+    """SQL adding ``rows`` (``VALUES`` or a ``SELECT`` of the rollup's columns) to their days."""
+    current = "analytics_sync_daily"
+    histogram = (
+        f", histogram = {current}.histogram + excluded.histogram" if dialect == "postgresql" else ""
+    )
+    return (
+        f"INSERT INTO analytics_sync_daily ({columns(dialect)}) {rows} "
+        "ON CONFLICT (object_id, day, status) DO UPDATE SET "
+        + ", ".join(
+            f"{column} = {current}.{column} + excluded.{column}"
+            for column in ("operations", "timed", "total")
+        )
+        + ", "
+        + ", ".join(
+            f"{which}_seconds = "
+            + _extreme(dialect, which, f"{current}.{which}_seconds", f"excluded.{which}_seconds")
+            for which in ("min", "max")
+        )
+        + histogram
+    )
+
+
+def _count(rows: str) -> str:
+    """SQL adding ``rows`` (``object_id, status, operations``) to the all-time totals."""
+    return (
+        f"INSERT INTO analytics_sync_totals (object_id, status, operations) {rows} "
+        "ON CONFLICT (object_id, status) DO UPDATE "
+        "SET operations = analytics_sync_totals.operations + excluded.operations"
+    )
+
+
+def _add(dialect: str, row: str) -> list[str]:
+    """SQL adding the completed operation ``row`` (NEW) to its day and totals."""
+    duration = f"{row}.duration_seconds"
+    return [
+        _count(f"VALUES ({row}.object_id, {sql.status(row)}, 1)"),
+        _upsert(
+            dialect,
+            f"VALUES ({row}.object_id, {sql.utc_day(dialect, row + '.finished_at')}, "
+            f"{sql.status(row)}, 1, CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, "
+            f"COALESCE({duration}, 0), {duration}, {duration}"
+            f"{histogram(dialect, duration, summed=False)})",
+        ),
+    ]
+
+
+def _add_inserted() -> str:
+    """PostgreSQL adding the completed operations a statement inserted (``new_rows``)."""
+    day, status = sql.utc_day("postgresql", "s.finished_at"), sql.status("s")
+    completed = f"FROM new_rows s WHERE {sql.completed('s')}"
+    return ";\n    ".join(
+        [
+            _count(f"SELECT s.object_id, {status}, COUNT(*) {completed} GROUP BY 1, 2"),
+            _upsert(
+                "postgresql",
+                f"SELECT s.object_id, {day}, {status}, {sums('postgresql')} {completed} "
+                f"GROUP BY s.object_id, {day}, {status}",
+            ),
+        ]
+    )
+
+
+def sums(dialect: str) -> str:
+    """SQL: the rollup's figures over a group of raw rows ``s``."""
+    return (
+        "COUNT(*), COUNT(s.duration_seconds), COALESCE(SUM(s.duration_seconds), 0), "
+        "MIN(s.duration_seconds), MAX(s.duration_seconds)"
+        + histogram(dialect, "s.duration_seconds", summed=True)
+    )
+
+
+def _recompute(dialect: str, row: str) -> list[str]:
+    """SQL recomputing the day of ``row`` (OLD or NEW) from the raw rows."""
+    day, status = sql.utc_day(dialect, row + ".finished_at"), sql.status(row)
+    return [
+        f"DELETE FROM analytics_sync_daily WHERE object_id = {row}.object_id "
+        f"AND day = {day} AND status = {status}",
+        f"INSERT INTO analytics_sync_daily ({columns(dialect)}) "
+        f"SELECT {row}.object_id, {day}, {status}, {sums(dialect)} FROM sync_operations s "
+        f"WHERE s.object_id = {row}.object_id AND {sql.completed('s')} "
+        f"AND {sql.status('s')} = {status} AND {_day_range(dialect, row)} "
+        "HAVING COUNT(*) > 0",
+        f"DELETE FROM analytics_sync_totals WHERE object_id = {row}.object_id "
+        f"AND status = {status}",
+        "INSERT INTO analytics_sync_totals (object_id, status, operations) "
+        "SELECT object_id, status, SUM(operations) FROM analytics_sync_daily "
+        f"WHERE object_id = {row}.object_id AND status = {status} GROUP BY object_id, status",
+    ]
+
+
+def _mark(object_id: str, kind: str) -> str:
+    """SQL marking an object's ``kind`` of state stale (both are SQL expressions)."""
+    return (
+        f"INSERT INTO analytics_dirty (object_id, kind, stamp) VALUES ({object_id}, {kind}, 1) "
+        "ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1"
+    )
+
+
+_MARK_INSERTED: Final = (
+    "INSERT INTO analytics_dirty (object_id, kind, stamp) "
+    "SELECT DISTINCT n.object_id, k.kind, 1 FROM new_rows n CROSS JOIN unnest(TG_ARGV) k(kind) "
+    "ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1"
+)
+
+
+def _postgres_functions() -> list[str]:
+    """The trigger functions.
+
+    Statement-level for inserts (a batch is one upsert per day and object, not one per row),
+    row-level for the store's rare updates and deletes.
+    """
+    new, old = sql.completed("NEW"), sql.completed("OLD")
+    recompute_old = ";\n        ".join(_recompute("postgresql", "OLD"))
+    recompute_new = ";\n        ".join(_recompute("postgresql", "NEW"))
+    function = (
+        "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\n{body}\n$$ LANGUAGE plpgsql"
+    )
+    return [
+        function.format(
+            name="analytics_mark_inserted",
+            body=f"""BEGIN
+    {_MARK_INSERTED};
+    RETURN NULL;
+END""",
+        ),
+        function.format(
+            name="analytics_mark",
+            body=f"""DECLARE
+    stale varchar;
+BEGIN
+    FOREACH stale IN ARRAY TG_ARGV LOOP
+        IF TG_OP <> 'DELETE' THEN
+            {_mark("NEW.object_id", "stale")};
+        END IF;
+        IF TG_OP = 'DELETE' OR OLD.object_id <> NEW.object_id THEN
+            {_mark("OLD.object_id", "stale")};
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END""",
+        ),
+        function.format(
+            name="analytics_mark_commits",
+            body=f"""BEGIN
+    {_mark("0", "'changes'")};
+    RETURN NULL;
+END""",
+        ),
+        function.format(
+            name="analytics_sync_inserted",
+            body=f"""BEGIN
+    {_add_inserted()};
+    RETURN NULL;
+END""",
+        ),
+        function.format(
+            name="analytics_sync_changed",
+            body=f"""BEGIN
+    IF {old} THEN
+        {recompute_old};
+    END IF;
+    IF TG_OP = 'UPDATE' AND {new} THEN
+        {recompute_new};
+    END IF;
+    RETURN NULL;
+END""",
+        ),
+    ]
+
+
+_INSERTED: Final = "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+
+
+def postgres_triggers() -> list[str]:
+    """The functions and triggers of PostgreSQL."""
+    # (name, events, table, for each, function call)
+    triggers = [
+        ("analytics_sync_inserted", "INSERT", "sync_operations", _INSERTED, "()"),
+        ("analytics_sync_changed", "UPDATE OR DELETE", "sync_operations", "FOR EACH ROW", "()"),
+        # one mark per statement: a `record git` writes thousands of commits at once
+        (
+            "analytics_mark_commits",
+            "INSERT OR UPDATE OR DELETE",
+            "commits",
+            "FOR EACH STATEMENT",
+            "()",
+        ),
+    ]
+    for table, kinds in MARKS.items():
+        arguments = "(" + ", ".join(f"'{kind}'" for kind in kinds) + ")"
+        triggers.append(("analytics_mark_inserted", "INSERT", table, _INSERTED, arguments))
+        triggers.append(("analytics_mark", "UPDATE OR DELETE", table, "FOR EACH ROW", arguments))
+    return [
+        *_postgres_functions(),
+        *(
+            f"CREATE TRIGGER {name} AFTER {events} ON {table} {each} "
+            f"EXECUTE FUNCTION {name}{arguments}"
+            for name, events, table, each, arguments in triggers
+        ),
+    ]
+
+
+def sqlite_triggers() -> list[str]:
+    """The triggers of SQLite."""
+    new, old = sql.completed("NEW"), sql.completed("OLD")
+    found = [
+        f"CREATE TRIGGER IF NOT EXISTS analytics_sync_daily_{name} AFTER {event} "
+        f"ON sync_operations WHEN {condition} BEGIN {'; '.join(body)}; END"
+        for name, event, condition, body in (
+            ("insert", "INSERT", new, _add("sqlite", "NEW")),
+            ("update_old", "UPDATE", old, _recompute("sqlite", "OLD")),
+            ("update_new", "UPDATE", new, _recompute("sqlite", "NEW")),
+            ("delete", "DELETE", old, _recompute("sqlite", "OLD")),
+        )
+    ]
+    for table, kinds in (*MARKS.items(), ("commits", ("changes",))):
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            marks = [
+                _mark("0" if table == "commits" else f"{row}.object_id", f"'{kind}'")
+                for kind in kinds
+                for row in rows[: 1 if table == "commits" else 2]
+            ]
+            found.append(
+                f"CREATE TRIGGER IF NOT EXISTS analytics_mark_{table}_{event.lower()} "
+                f"AFTER {event} ON {table} BEGIN {'; '.join(marks)}; END"
+            )
+    return found

@@ -1,0 +1,65 @@
+"""The duration histogram: its buckets' bound, its decimal form, and the p95 read from it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gitops_schema.analytics import sketch
+from gitops_schema.analytics.syncstats import (
+    EXACT_LIMIT,
+    Summary,
+    exact_p95,
+    p95_of_values,
+    sketched_p95,
+)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_bucket_values_are_within_the_relative_error(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        duration = 10 ** rng.uniform(-3, 6)
+        value = sketch.value(sketch.position(duration))
+        assert abs(value - duration) <= sketch.ALPHA * duration * (1 + 1e-9)
+    assert sketch.value(sketch.position(0.0)) == 0.0
+
+
+def _summary(values: list[float]) -> Summary:
+    return Summary(len(values), len(values), sum(values), min(values), max(values))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_p95_from_the_histogram_is_within_two_percent(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randint(EXACT_LIMIT + 1, 3000)
+    values = [round(rng.lognormvariate(3, 1.2), rng.choice([0, 3])) for _ in range(size)]
+    exact = exact_p95(values)
+    estimate = p95_of_values(values, _summary(values))
+    assert abs(estimate - exact) <= sketch.ALPHA * exact + 1e-12
+    assert min(values) <= estimate <= max(values)
+
+
+def test_small_groups_get_the_exact_p95() -> None:
+    values = [30.0, 60.0, 60.0, 120.0, 300.0]
+    assert p95_of_values(values, _summary(values)) == 120 + 0.8 * 180
+
+
+def test_the_decimal_form_sums_as_the_counts_do() -> None:
+    rng = random.Random(7)
+    days = [[rng.uniform(0.5, 900) for _ in range(rng.randint(1, 40))] for _ in range(12)]
+    total = sum(
+        sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in day) for day in days
+    )  # what PostgreSQL's SUM over the days' NUMERIC histograms gives
+    everything = [d for day in days for d in day]
+    counts = sketch.counts(everything)
+    assert dict(sketch.descending(str(total), {})) == counts
+    # partial days' counts add to the digits, bucket by bucket
+    half = sketch.counts(everything[:10])
+    rest = sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in everything[10:])
+    assert dict(sketch.descending(str(rest), half)) == counts
+    summary = _summary(everything)
+    assert sketched_p95(sketch.descending(str(total), {}), summary) == sketched_p95(
+        sketch.descending("", counts), summary
+    )
