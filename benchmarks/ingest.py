@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from sqlalchemy import Engine, insert, select  # noqa: E402
 from tests import postgres  # noqa: E402
+from tests.server.serving import start_server  # noqa: E402
 from tests.store.simulate import flux_event, sha  # noqa: E402
 
 from gitops_schema.store import db, migrate  # noqa: E402
@@ -37,7 +38,6 @@ from gitops_schema.store.ingest import ingest  # noqa: E402
 from gitops_schema.store.records import Origin  # noqa: E402
 from gitops_schema.store.sources import flux  # noqa: E402
 from gitops_schema.store.tables import sync_operations  # noqa: E402
-from replay import start_server  # noqa: E402
 
 BATCH = 500
 SENDERS = 4
