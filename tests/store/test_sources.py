@@ -193,3 +193,45 @@ def test_helmrelease_outcomes(reason: str, severity: str, phase: Phase | None) -
     for operation in observation.operations:
         assert (operation.revision, operation.reason) == ("6.6.1", reason)
         assert operation.finished_at == moment
+
+
+def helm_release(history: list[dict[str, object]], ready: str, reason: str) -> dict[str, object]:
+    return {
+        "apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
+        "metadata": {"name": "podinfo", "namespace": "apps", "uid": "9e1"},
+        "spec": {"chart": {"spec": {"chart": "podinfo",
+                                    "sourceRef": {"kind": "HelmRepository", "name": "podinfo"}}}},
+        "status": {
+            "conditions": [{"type": "Ready", "status": ready, "reason": reason,
+                            "lastTransitionTime": "2026-03-03T10:00:00Z", "message": reason}],
+            "history": history,
+        },
+    }  # fmt: skip
+
+
+def snapshot(version: int, chart: str, status: str, deployed: str) -> dict[str, object]:
+    return {"name": "podinfo", "namespace": "apps", "version": version, "chartName": "podinfo",
+            "chartVersion": chart, "configDigest": f"sha256:{version}", "status": status,
+            "firstDeployed": "2026-03-01T09:00:00Z", "lastDeployed": deployed}  # fmt: skip
+
+
+def test_helmrelease_history_snapshots_are_its_releases() -> None:
+    history = [
+        snapshot(3, "6.6.2", "failed", "2026-03-03T10:00:00Z"),
+        snapshot(2, "6.6.1", "deployed", "2026-03-02T09:00:00Z"),
+        snapshot(1, "6.6.0", "superseded", "2026-03-01T09:00:00Z"),
+    ]
+    observation = flux.parse_object(helm_release(history, "False", "UpgradeFailed"), cluster="c")
+    outcomes = [(o.phase, o.revision, o.reason, o.finished_at) for o in observation.operations]
+    assert outcomes == [
+        (Phase.FAILED, "6.6.2", "UpgradeFailed", datetime(2026, 3, 3, 10, tzinfo=UTC)),
+        (Phase.SUCCEEDED, "6.6.1", "UpgradeSucceeded", datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        (Phase.SUCCEEDED, "6.6.0", "InstallSucceeded", datetime(2026, 3, 1, 9, tzinfo=UTC)),
+    ]
+    assert observation.state.revision == "6.6.1"
+    # Superseded later: the same release, the same key.
+    later = [snapshot(4, "6.6.3", "deployed", "2026-03-04T09:00:00Z"),
+             snapshot(2, "6.6.1", "superseded", "2026-03-02T09:00:00Z")]  # fmt: skip
+    again = flux.parse_object(helm_release(later, "True", "UpgradeSucceeded"), cluster="c")
+    assert again.operations[1].digest == observation.operations[1].digest
+    assert [o.revision for o in again.operations] == ["6.6.3", "6.6.1"]

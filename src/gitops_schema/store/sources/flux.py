@@ -25,6 +25,7 @@ from typing import Any
 from gitops_schema.golang.duration import DurationError, parse_duration
 from gitops_schema.store.records import ObjectKey, ObjectState, Observation, Operation, Phase, Tool
 from gitops_schema.store.redact import redact, redact_text
+from gitops_schema.store.sources import helm
 from gitops_schema.store.sources.payload import (
     PayloadError,
     check_lengths,
@@ -163,7 +164,9 @@ def parse_object(obj: Any, *, cluster: str, path: str = "") -> Observation:
     Its ``Ready`` condition is its last reconcile outcome: ``True`` a success at the
     condition's lastTransitionTime with ``lastAppliedRevision``, ``False`` a failure with
     ``lastAttemptedRevision``; the condition's content is its key, so polling the same state
-    again stores nothing new.
+    again stores nothing new. A HelmRelease with release snapshots (``status.history``, API
+    v2) has those releases as its outcomes instead (:mod:`.helm`), and its revision is the
+    chart version of the deployed one.
     """
     prefix = f"{path}." if path else ""
     try:
@@ -188,24 +191,20 @@ def _parse_object(obj: Any, cluster: str) -> Observation:
         {},
     )
     applied = text(status, "lastAppliedRevision")
-    attempted = text(status, "lastAttemptedRevision")
-    operations: list[Operation] = []
     since = time_at(ready, "lastTransitionTime")
     state_of_ready = text(ready, "status")
-    if since is not None and state_of_ready in ("True", "False"):
-        succeeded = state_of_ready == "True"
-        revision = applied if succeeded else attempted or applied
-        operations.append(
-            Operation(
-                started_at=since,
-                phase=Phase.SUCCEEDED if succeeded else Phase.FAILED,
-                digest=event_digest({"condition": redact(ready), "revision": revision}, cluster),
-                revision=commit_of(revision) if revision else None,
-                reason=text(ready, "reason"),
-                message=redact_text(text(ready, "message") or ""),
-                finished_at=since,
-            )
-        )
+    operations = _ready_outcome(ready, applied, text(status, "lastAttemptedRevision"), cluster)
+    releases = (
+        helm.release_operations(status, lambda content: event_digest(content, cluster))
+        if kind == "HelmRelease"
+        else []
+    )
+    if releases:
+        # The releases are the outcomes; Ready=False adds a failure that made no release (a
+        # chart that cannot be fetched, values that do not render) unless the newest failed.
+        failed = [o for o in operations if o.phase is Phase.FAILED]
+        operations = releases + (failed if releases[0].phase is Phase.SUCCEEDED else [])
+        applied = applied or helm.deployed_chart_version(status)
     spec = mapping(obj, "spec")
     state = ObjectState(
         key=ObjectKey(Tool.FLUX, cluster, kind, text(obj, "metadata.namespace") or "", name),
@@ -222,6 +221,29 @@ def _parse_object(obj: Any, cluster: str) -> Observation:
         observed_at=since,
     )
     return Observation(state, operations)
+
+
+def _ready_outcome(
+    ready: dict[str, Any], applied: str | None, attempted: str | None, cluster: str
+) -> list[Operation]:
+    """The outcome the ``Ready`` condition says, keyed by the condition's content."""
+    since = time_at(ready, "lastTransitionTime")
+    state_of_ready = text(ready, "status")
+    if since is None or state_of_ready not in ("True", "False"):
+        return []
+    succeeded = state_of_ready == "True"
+    revision = applied if succeeded else attempted or applied
+    return [
+        Operation(
+            started_at=since,
+            phase=Phase.SUCCEEDED if succeeded else Phase.FAILED,
+            digest=event_digest({"condition": redact(ready), "revision": revision}, cluster),
+            revision=commit_of(revision) if revision else None,
+            reason=text(ready, "reason"),
+            message=redact_text(text(ready, "message") or ""),
+            finished_at=since,
+        )
+    ]
 
 
 def _source_ref(spec: dict[str, Any]) -> str | None:
