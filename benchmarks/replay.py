@@ -3,7 +3,11 @@ PostgreSQL: 10% of the deliveries sent twice, all shuffled, the database restart
 senders retrying as Argo CD and Flux do. Compares the store with the same history ingested
 in order in-process, and prints lost and duplicated operations (both must be 0).
 
-    python benchmarks/replay.py [--events 100000] [--senders 8]
+    python benchmarks/replay.py [--events 100000] [--senders 8] [--batch 1]
+
+Each delivery is one request, as Argo CD and Flux send them; ``--batch N`` sends up to N of
+one tool in a JSON array instead (what a relay would do), for runs at full scale on a small
+machine.
 
 The test suite runs it with --events 150 (tests/server/test_replay.py).
 """
@@ -39,16 +43,30 @@ from gitops_schema.store.sources import argocd, flux  # noqa: E402
 from gitops_schema.store.tokens import Role, create_token  # noqa: E402
 
 
-def send(base: str, token: str, delivery: Delivery, client: httpx.Client) -> int:
-    """POST one delivery until it is accepted (2xx), as the senders' retries do; the
-    status that accepted it (202: spooled while the database was down)."""
-    if delivery.tool == "argocd":
+def batches(deliveries: list[Delivery], size: int) -> list[list[Delivery]]:
+    """The deliveries in their order, in requests of up to ``size`` of one tool and cluster."""
+    found: list[list[Delivery]] = []
+    open_batches: dict[tuple[str, str], list[Delivery]] = {}
+    for delivery in deliveries:
+        batch = open_batches.setdefault((delivery.tool, delivery.cluster), [])
+        batch.append(delivery)
+        if len(batch) == size:
+            found.append(open_batches.pop((delivery.tool, delivery.cluster)))
+    return found + list(open_batches.values())
+
+
+def send(base: str, token: str, batch: list[Delivery], client: httpx.Client) -> int:
+    """POST deliveries (one, or a JSON array) until accepted (2xx), as the senders' retries
+    do; the status that accepted them (202: spooled while the database was down)."""
+    first = batch[0]
+    if first.tool == "argocd":
         url, headers = f"{base}/api/v1/events/argocd", {"Authorization": f"Bearer {token}"}
     else:
-        url, headers = f"{base}/api/v1/events/flux?cluster={delivery.cluster}", {}
+        url, headers = f"{base}/api/v1/events/flux?cluster={first.cluster}", {}
+    body = first.body if len(batch) == 1 else [delivery.body for delivery in batch]
     for attempt in range(200):
         try:
-            answer = client.post(url, json=delivery.body, headers=headers, timeout=30)
+            answer = client.post(url, json=body, headers=headers, timeout=120)
             if answer.status_code < 300:
                 return answer.status_code
             if answer.status_code < 500 and answer.status_code != 429:
@@ -69,7 +87,7 @@ def operation_counts(snapshot: dict[str, list[object]]) -> Counter[object]:
     return Counter(map(repr, snapshot["operations"]))
 
 
-def replay(events: int, senders: int, seed: int = 42) -> dict[str, object]:
+def replay(events: int, senders: int, batch: int = 1, seed: int = 42) -> dict[str, object]:
     # Each app index gives 2 x 12 Argo CD notifications and 12 Flux events: 36 deliveries.
     apps = max(1, events // 36)
     deliveries = history(seed, apps=apps, syncs=12)
@@ -87,8 +105,8 @@ def replay(events: int, senders: int, seed: int = 42) -> dict[str, object]:
             process, base = start_server(url, spools / str(index))
             processes.append(process)
             bases.append(base)
-        queue: Queue[tuple[int, Delivery]] = Queue()
-        for item in enumerate(mixed):
+        queue: Queue[tuple[int, list[Delivery]]] = Queue()
+        for item in enumerate(batches(mixed, batch)):
             queue.put(item)
         sent = [0]
         spooled = [0]
@@ -98,15 +116,15 @@ def replay(events: int, senders: int, seed: int = 42) -> dict[str, object]:
             with httpx.Client() as client:
                 while True:
                     try:
-                        index, delivery = queue.get_nowait()
+                        index, chunk = queue.get_nowait()
                     except Empty:
                         return
                     try:
-                        if send(bases[index % 2], token, delivery, client) == 202:
-                            spooled[0] += 1
+                        if send(bases[index % 2], token, chunk, client) == 202:
+                            spooled[0] += len(chunk)
                     except RuntimeError as error:
                         errors.append(str(error))
-                    sent[0] += 1
+                    sent[0] += len(chunk)
 
         started = time.perf_counter()
         threads = [threading.Thread(target=worker) for _ in range(senders)]
@@ -129,8 +147,8 @@ def replay(events: int, senders: int, seed: int = 42) -> dict[str, object]:
         reference = db.create(f"sqlite:///{spools / 'reference.db'}")
         migrate.upgrade(reference)
         for start in range(0, len(deliveries), 500):
-            batch = [observe(delivery) for delivery in deliveries[start : start + 500]]
-            ingest(reference, batch, origin=Origin.WEBHOOK)
+            observed = [observe(delivery) for delivery in deliveries[start : start + 500]]
+            ingest(reference, observed, origin=Origin.WEBHOOK)
         expected = dump(reference)
         have, want = operation_counts(actual), operation_counts(expected)
         return {
@@ -146,6 +164,7 @@ def replay(events: int, senders: int, seed: int = 42) -> dict[str, object]:
             "send_errors": errors[:5],
             "seconds": round(elapsed, 1),
             "deliveries_per_second": round(len(mixed) / elapsed),
+            "deliveries_per_request": batch,
         }
     finally:
         for process in processes:
@@ -158,8 +177,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--senders", type=int, default=8)
+    parser.add_argument(
+        "--batch", type=int, default=1, help="deliveries per request (a JSON array when > 1)"
+    )
     arguments = parser.parse_args()
-    result = replay(arguments.events, arguments.senders)
+    result = replay(arguments.events, arguments.senders, arguments.batch)
     print(json.dumps(result, indent=2))
     ok = result["lost"] == 0 and result["duplicated"] == 0 and result["store_equal"]
     return 0 if ok and not result["send_errors"] else 1
