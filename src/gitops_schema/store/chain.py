@@ -128,31 +128,29 @@ def rederive_from(ctx: Context, object_id: int, first: ChainKey) -> None:
     insert_deployments(ctx, [row for key, row in wanted.items() if key not in existing])
 
 
-def refresh(ctx: Context, object_id: int, operation_id: int, old_key: ChainKey | None) -> None:
+def refresh(ctx: Context, object_id: int, row: Any, old_key: ChainKey | None) -> None:
     """Re-derive the deployment flags the change of one operation can affect.
 
-    Those are its own and those of the successes right after its old and new places in the
-    object's chain.
+    ``row`` is the operation as stored now. The flags are its own and those of the successes
+    right after its old and new places in the object's chain.
     """
-    row = ctx.connection.execute(select(sync_operations).where(_OPS.id == operation_id)).one()
-    to_check = {operation_id}
+    to_check = {row.id: row}
     if old_key is not None:
         after_old = neighbour(ctx, object_id, old_key, after=True)
         if after_old is not None:
-            to_check.add(after_old.id)
+            to_check[after_old.id] = after_old
     if row.phase == _SUCCESS:
         after_new = neighbour(ctx, object_id, key_of(row), after=True)
         if after_new is not None:
-            to_check.add(after_new.id)
-    for checked in sorted(to_check):
-        derive(ctx, object_id, checked)
+            to_check[after_new.id] = after_new
+    for operation_id in sorted(to_check):
+        derive(ctx, object_id, to_check[operation_id])
 
 
-def derive(ctx: Context, object_id: int, operation_id: int) -> None:
-    """Make the deployment row of one operation what its place in the chain says."""
-    row = ctx.connection.execute(select(sync_operations).where(_OPS.id == operation_id)).one()
+def derive(ctx: Context, object_id: int, row: Any) -> None:
+    """Make the deployment row of one operation (as stored now) what its place says."""
     existing = ctx.connection.execute(
-        select(deployments).where(deployments.c.sync_operation_id == operation_id)
+        select(deployments).where(deployments.c.sync_operation_id == row.id)
     ).first()
     wanted: list[dict[str, Any]] = []
     if row.phase == _SUCCESS and row.revision:
@@ -175,7 +173,7 @@ def forget(ctx: Context, object_id: int, row: Row[Any]) -> None:
     if row.phase == _SUCCESS:
         after = neighbour(ctx, object_id, key_of(row), after=True)
         if after is not None:
-            derive(ctx, object_id, after.id)
+            derive(ctx, object_id, after)
 
 
 _DERIVED = ("revision", "previous_revision", "started_at", "finished_at")

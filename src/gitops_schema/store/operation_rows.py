@@ -10,6 +10,7 @@ without it is matched to the successful operation of the same revision that fini
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, or_, select, update
@@ -75,7 +76,7 @@ def _operation(ctx: Context, object_id: int, operation: Operation, known: list[R
     existing = _matching(ctx, object_id, operation, known)
     if existing is not None:
         return _fold(ctx, object_id, existing, operation)
-    new_id = ctx.connection.execute(
+    new = ctx.connection.execute(
         ctx.insert(sync_operations)
         .values(
             object_id=object_id,
@@ -83,11 +84,11 @@ def _operation(ctx: Context, object_id: int, operation: Operation, known: list[R
             received_at=ctx.now,
             **operation_values(operation),
         )
-        .returning(_OPS.id)
-    ).scalar_one()
+        .returning(*sync_operations.c)
+    ).one()
     ctx.counts.operations_inserted += 1
     if operation.phase is Phase.SUCCEEDED:
-        chain.refresh(ctx, object_id, new_id, old_key=None)
+        chain.refresh(ctx, object_id, new, old_key=None)
     return True
 
 
@@ -107,7 +108,7 @@ def _fold(ctx: Context, object_id: int, existing: Row[Any], operation: Operation
     if not _CHAIN_COLUMNS & merged.keys():
         return True  # e.g. a history entry's deployedAt: the chain of successes is as it was
     old_key = chain.key_of(existing) if existing.phase == Phase.SUCCEEDED else None
-    chain.refresh(ctx, object_id, existing.id, old_key=old_key)
+    chain.refresh(ctx, object_id, SimpleNamespace(**{**existing._mapping, **merged}), old_key)
     return True
 
 
