@@ -16,10 +16,11 @@ from tests.postgres import PostgresServer
 from gitops_schema.store import db, migrate, partitions
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
+from gitops_schema.store.sources import flux
 from gitops_schema.store.tables import metadata
 
 from .dump import dump
-from .simulate import history
+from .simulate import flux_event, history, sha
 from .test_ingest import observe
 
 
@@ -80,6 +81,22 @@ def test_partitions_are_made_for_the_events_months_and_the_rest_goes_to_default(
         have = partitions.existing_months(connection, "sync_operations") or set()
         assert partitions.month_of(recent) in have
         assert partitions.month_of(old) not in have
+    # Events of any time are stored: in their month's partition, or in the default one.
+    events = [
+        flux_event("k", moment, revision=sha(moment), severity="info",
+                   reason="ReconciliationSucceeded", message="Applied revision")
+        for moment in (old, recent, datetime(2999, 1, 1, tzinfo=UTC))
+    ]  # fmt: skip
+    ingest(engine, [flux.parse_event(e, cluster="c") for e in events], origin=Origin.WEBHOOK)
+    with engine.connect() as connection:
+        placed = connection.exec_driver_sql(
+            "SELECT tableoid::regclass::text FROM sync_operations ORDER BY started_at"
+        ).scalars()
+        assert list(placed) == [
+            "sync_operations_default",
+            partitions.partition_name("sync_operations", partitions.month_of(recent)),
+            "sync_operations_default",
+        ]
     engine.dispose()
 
 
