@@ -16,6 +16,8 @@ class PayloadError(UsageError):
 
 def field(value: Any, path: str) -> Any:
     """The value at dotted ``path`` below ``value``, or None when any step is absent."""
+    if "." not in path:  # the common case, without splitting
+        return value.get(path) if isinstance(value, dict) else None
     for part in path.split("."):
         if not isinstance(value, dict):
             return None
@@ -62,7 +64,9 @@ _FRACTION = re.compile(r"\.(\d+)")
 
 def parse_time(value: str, path: str) -> datetime:
     """An RFC 3339 timestamp as an aware UTC datetime (nanoseconds cut to microseconds)."""
-    normalised = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), value.strip(), 1)
+    normalised = value.strip()
+    if "." in normalised:
+        normalised = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), normalised, 1)
     try:
         parsed = datetime.fromisoformat(normalised)
     except ValueError:
