@@ -169,3 +169,64 @@ def test_seed_as_written_has_no_deprecations_left(tmp_path: Path, cli: Any) -> N
     rules = {f["rule"] for f in json.loads(checked.out)["findings"]}
     assert not rules & {"api-removed", "api-deprecated", "kustomize-deprecated-field"}
     assert cli("upgrade", str(copy)).code == 0
+
+
+COMMENTED = {
+    "kustomization.yaml": """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+# The dev overlay.
+bases:   # the base
+- ../base   # base folder
+commonLabels:   # labels
+  env: dev   # the env
+patchesStrategicMerge:   # smp
+- replicas.yaml   # the replicas
+patchesJson6902:
+- target: {group: apps, version: v1, kind: Deployment, name: web}   # target
+  path: label.yaml   # the label patch
+
+# after the patches
+imageTags:   # tags
+- name: nginx   # image
+  newTag: "1.25"   # tag
+configMapGenerator:
+- name: settings   # settings
+  env: settings.env   # env file
+""",
+    "ingress.yaml": """\
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: web}
+spec:
+  backend:   # default backend
+    serviceName: default-web   # svc
+    servicePort: 80   # port
+  rules:
+  - http:
+      paths:
+      - path: /   # path
+        backend:   # be
+          serviceName: web   # svc name
+          servicePort: http   # svc port
+
+# the end
+""",
+}
+
+
+def test_every_comment_stays_on_a_line_of_its_own_content(tmp_path: Path) -> None:
+    for name, text in COMMENTED.items():
+        (tmp_path / name).write_text(text)
+    result = upgrade_paths([tmp_path], kubernetes_version="1.33")
+    assert len(result.files) == 2
+    for upgrade in result.files:
+        after = upgrade.after.splitlines()
+        for line in upgrade.before.splitlines():
+            content, mark, comment = line.partition("#")
+            if not mark:
+                continue
+            holding = [other for other in after if other.endswith(f"#{comment}")]
+            assert len(holding) == 1, (comment, upgrade.after)
+            # An end-of-line comment stays after content; a comment line stays alone.
+            assert bool(holding[0].partition("#")[0].strip()) == bool(content.strip()), holding

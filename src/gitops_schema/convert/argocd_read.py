@@ -40,11 +40,12 @@ from gitops_schema.convert.notifications import SUBSCRIBE
 from gitops_schema.convert.revisions import classify_revision
 from gitops_schema.render.inputs import kustomization_file
 
-__all__ = ["IN_CLUSTER", "ArgoRead", "cluster_name", "read_application"]
+__all__ = ["FINALIZER", "IN_CLUSTER", "ArgoRead", "cluster_name", "read_application"]
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 _WAVE = "$.metadata.annotations['argocd.argoproj.io/sync-wave']"
-_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+FINALIZER = "resources-finalizer.argocd.argoproj.io"
+"""The finalizer that makes deleting an Application delete its objects."""
 
 
 @dataclass(slots=True)
@@ -151,7 +152,7 @@ class _Reader:
         )
         finalizers = [str(f) for f in as_list(metadata.get("finalizers"))]
         return ArgoRead(
-            app, self.notes.losses, finalizer=any(f.startswith(_FINALIZER) for f in finalizers)
+            app, self.notes.losses, finalizer=any(f.startswith(FINALIZER) for f in finalizers)
         )
 
     def _wave(self, annotations: Mapping[str, Any], policy: Policy) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from gitops_schema.convert.argocd_read import FINALIZER, IN_CLUSTER
 from gitops_schema.convert.data import as_list, as_map
 from gitops_schema.convert.folders import SourceFolders
 from gitops_schema.convert.kustomize_fields import flux_files, kustomize_fields
@@ -18,8 +19,6 @@ from gitops_schema.render.inputs import kustomization_file
 __all__ = ["ARGOCD_NAMESPACE", "IN_CLUSTER", "ArgoWritten", "application"]
 
 ARGOCD_NAMESPACE = "argocd"
-IN_CLUSTER = "https://kubernetes.default.svc"
-_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 
 
 @dataclass(slots=True)
@@ -191,7 +190,7 @@ def application(app: NeutralApp, name: str, folders: SourceFolders, finalizer: b
     }
     metadata: dict[str, Any] = {"name": name, "namespace": ARGOCD_NAMESPACE}
     if finalizer:
-        metadata["finalizers"] = [_FINALIZER]
+        metadata["finalizers"] = [FINALIZER]
     annotations = dict(app.notifications)
     if app.policy.wave:
         annotations["argocd.argoproj.io/sync-wave"] = str(app.policy.wave)

@@ -30,8 +30,8 @@ from gitops_schema.convert.upgrade_fields import (
     MANUAL_KINDS,
     Edits,
     kustomization_upgrade,
-    replace_scalar,
 )
+from gitops_schema.convert.yaml_edit import replace_scalar
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.load import LoadOptions, load_paths
 from gitops_schema.location import Location

@@ -6,22 +6,21 @@ what it did, one line per change, and what it could not do (left to the user).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
 
-__all__ = [
-    "FIELD_UPGRADES",
-    "MANUAL_KINDS",
-    "Edits",
-    "kustomization_upgrade",
-    "rename_key",
-    "replace_scalar",
-]
+from gitops_schema.convert.yaml_edit import (
+    block_text,
+    listed,
+    move_comment,
+    put_trailing,
+    rename_key,
+    take_trailing,
+)
+
+__all__ = ["FIELD_UPGRADES", "MANUAL_KINDS", "Edits", "kustomization_upgrade"]
 
 
 class Edits:
@@ -30,109 +29,6 @@ class Edits:
     def __init__(self) -> None:
         self.done: list[str] = []
         self.manual: list[str] = []
-
-
-def rename_key(mapping: CommentedMap, old: str, new: str, value: Any = None) -> None:
-    """Replace key ``old`` by ``new`` at the same position, comments kept.
-
-    With ``value``, the new key gets it (and the old value's trailing comment or blank
-    lines, which ruamel keeps on the old value's last element); else the old value.
-    """
-    position = list(mapping).index(old)
-    previous = mapping[old]
-    trailing = _take_trailing(previous) if value is not None else None
-    kept = previous if value is None else value
-    comment = mapping.ca.items.pop(old, None)
-    del mapping[old]
-    mapping.insert(position, new, kept)
-    if comment is not None:
-        mapping.ca.items[new] = comment
-    if trailing is not None:
-        _put_trailing(kept, trailing)
-
-
-def replace_scalar(mapping: CommentedMap, key: str, value: str) -> None:
-    """Set a scalar, keeping the gap before its end-of-line comment as it was."""
-    old = str(mapping.get(key, ""))
-    mapping[key] = value
-    entry = mapping.ca.items.get(key)
-    token = entry[2] if entry and len(entry) > 2 else None
-    if token is not None and hasattr(token, "column"):
-        token.column = max(token.column - (len(old) - len(value)), 0)
-
-
-def _last(node: Any) -> tuple[Any, Any] | None:
-    """(key or index, value) of a block container's last element (flow ones are values)."""
-    if isinstance(node, CommentedMap | CommentedSeq) and node.fa.flow_style():
-        return None
-    if isinstance(node, CommentedMap) and node:
-        key = list(node)[-1]
-        return key, node[key]
-    if isinstance(node, CommentedSeq) and node:
-        return len(node) - 1, node[-1]
-    return None
-
-
-def _slot(node: Any) -> int:
-    # ruamel keeps the comment after a map value at index 2, after a list item at 0.
-    return 2 if isinstance(node, CommentedMap) else 0
-
-
-def _take_trailing(node: Any) -> tuple[str, Any] | None:
-    """Remove and return the comment (or blank lines) after a container's last element.
-
-    ruamel keeps it on the deepest last element, either as that element's comment or as
-    the end comment of the innermost container; the first found (innermost) is taken.
-    """
-    last = _last(node)
-    if last is None:
-        return None
-    key, value = last
-    if _last(value) is not None:
-        inner = _take_trailing(value)
-        if inner is not None:
-            return inner
-    entry = node.ca.items.get(key)
-    if entry and entry[_slot(node)] is not None:
-        token = entry[_slot(node)]
-        entry[_slot(node)] = None
-        return "item", token
-    if node.ca.end:
-        tokens = list(node.ca.end)
-        node.ca.end = []
-        return "end", tokens
-    return None
-
-
-def _put_trailing(node: Any, trailing: tuple[str, Any]) -> None:
-    place, token = trailing
-    if place == "end":
-        # ruamel writes an end comment only where it read one: it goes after the last
-        # element instead, as one comment token.
-        first = token[0]
-        text = "".join(t.value for t in token)
-        first.value = text if text.startswith("\n") else "\n" + " " * first.column + text
-        trailing = ("item", first)
-    last = _last(node)
-    if last is None:
-        return
-    key, value = last
-    if _last(value) is not None:
-        _put_trailing(value, trailing)
-        return
-    token = trailing[1]
-    size = 4 if isinstance(node, CommentedMap) else 2
-    entry = node.ca.items.setdefault(key, [None] * size)
-    entry[_slot(node)] = token
-
-
-def _text(value: Any) -> LiteralScalarString:
-    """A YAML value as a block string (an inline patch)."""
-    dumper = YAML(typ="rt")
-    dumper.width = 4096
-    stream = io.StringIO()
-    dumper.dump(value, stream)
-    return cast(LiteralScalarString, LiteralScalarString(stream.getvalue()))
 
 
 def _into_patches(
@@ -149,13 +45,19 @@ def _into_patches(
     json6902 = node.get("patchesJson6902")
     if strategic is None and json6902 is None:
         return False
-    trailing = [_take_trailing(value) for value in (strategic, json6902) if value is not None]
+    trailing = [take_trailing(value) for value in (strategic, json6902) if value is not None]
     patches = node.get("patches")
     entries = patches if isinstance(patches, CommentedSeq) else CommentedSeq()
     for index, patch in enumerate(strategic or []):
-        entries.insert(index, strategic_entry(patch))
-    for patch in json6902 or []:
-        entries.append(json6902_entry(patch))
+        entry = strategic_entry(patch)
+        move_comment(strategic, index, entry, next(iter(entry)))
+        entries.insert(index, entry)
+    for index, patch in enumerate(json6902 or []):
+        entry = json6902_entry(patch)
+        move_comment(json6902, index, entry, next(iter(entry)))
+        for key in entry:
+            move_comment(patch, key, entry, key)
+        entries.append(entry)
     first = "patchesStrategicMerge" if strategic is not None else "patchesJson6902"
     if "patches" not in node:
         rename_key(node, first, "patches", entries)
@@ -164,16 +66,16 @@ def _into_patches(
             del node[key]
     token = next((t for t in reversed(trailing) if t is not None), None)
     if token is not None:
-        _put_trailing(node["patches"], token)
+        put_trailing(node["patches"], token)
     return True
 
 
 def _flux_strategic(patch: Any) -> CommentedMap:
-    return CommentedMap([("patch", _text(patch))])
+    return CommentedMap([("patch", block_text(patch))])
 
 
 def _flux_json6902(patch: Any) -> CommentedMap:
-    item = CommentedMap([("patch", _text(patch.get("patch", [])))])
+    item = CommentedMap([("patch", block_text(patch.get("patch", [])))])
     if patch.get("target") is not None:
         item["target"] = patch["target"]
     return item
@@ -222,7 +124,7 @@ def _values_file(chart_spec: CommentedMap, edits: Edits, where: str) -> None:
             files.insert(0, single)
         del chart_spec["valuesFile"]
     else:
-        rename_key(chart_spec, "valuesFile", "valuesFiles", CommentedSeq([single]))
+        listed(chart_spec, "valuesFile", "valuesFiles")
     edits.done.append(f"{where}valuesFile -> valuesFiles")
 
 
@@ -254,8 +156,11 @@ def _backend(old: Any) -> Any:
     port = old.get("servicePort")
     new = CommentedMap()
     service = CommentedMap([("name", old["serviceName"])])
+    move_comment(old, "serviceName", service, "name")
     is_number = isinstance(port, int) or (isinstance(port, str) and port.isdigit())
-    service["port"] = CommentedMap([("number" if is_number else "name", _port(port))])
+    kind = "number" if is_number else "name"
+    service["port"] = CommentedMap([(kind, _port(port))])
+    move_comment(old, "servicePort", service["port"], kind)
     new["service"] = service
     for key, value in old.items():
         if key not in ("serviceName", "servicePort"):
@@ -280,7 +185,11 @@ def _ingress(obj: CommentedMap, edits: Edits) -> None:
             if not isinstance(path, CommentedMap):
                 continue
             if "backend" in path:
-                path["backend"] = _backend(path["backend"])
+                old = path["backend"]
+                path["backend"] = _backend(old)
+                trailing = take_trailing(old) if path["backend"] is not old else None
+                if trailing is not None:
+                    put_trailing(path["backend"], trailing)
             if "pathType" not in path:
                 # The v1beta1 behaviour: matching left to the ingress controller.
                 path.insert(1 if "path" in path else 0, "pathType", "ImplementationSpecific")
@@ -407,6 +316,9 @@ def kustomization_upgrade(data: CommentedMap, edits: Edits) -> None:
     if "commonLabels" in data:
         entry = CommentedMap()
         entry["pairs"] = data["commonLabels"]
+        if isinstance(entry["pairs"], CommentedMap):
+            # ruamel keeps the comment after "commonLabels:" on the key and on its map too.
+            entry["pairs"].ca.comment = None
         entry["includeSelectors"] = True
         labels = data.get("labels")
         if isinstance(labels, CommentedSeq):
@@ -433,7 +345,7 @@ def kustomization_upgrade(data: CommentedMap, edits: Edits) -> None:
                     envs.insert(0, generator["env"])
                     del generator["env"]
                 else:
-                    rename_key(generator, "env", "envs", CommentedSeq([generator["env"]]))
+                    listed(generator, "env", "envs")
                 edits.done.append(f"{kind}[].env -> envs")
     if "vars" in data:
         edits.manual.append(
