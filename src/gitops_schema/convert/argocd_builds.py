@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitops_schema.convert.data import as_list, as_map, plain, strings
+from gitops_schema.convert.data import plain
 from gitops_schema.convert.folders import SourceFolders
 from gitops_schema.convert.neutral import Build, HelmOptions, Source, SourceType, ValueFile
 from gitops_schema.convert.notes import Notes
 from gitops_schema.load.plain import InputError, first_yaml_value, read_text
+from gitops_schema.model.argocd import (
+    ApplicationSourceDirectory,
+    ApplicationSourceHelm,
+    ApplicationSourceKustomize,
+    KustomizeReplica,
+)
 from gitops_schema.render.argocd_sources import parse_image
 from gitops_schema.render.helm_values import (
     ValuesPathError,
@@ -99,102 +105,97 @@ def _value_file(entry: str, where: str, context: SourceContext) -> ValueFile | N
     )
 
 
-def _inline_values(helm: Mapping[str, Any], where: str, notes: Notes) -> dict[str, Any]:
-    if isinstance(helm.get("valuesObject"), Mapping):
-        return dict(plain(helm["valuesObject"]))
-    if isinstance(helm.get("values"), Mapping):
-        return dict(plain(helm["values"]))
-    if not isinstance(helm.get("values"), str) or not helm["values"].strip():
+def _inline_values(helm: ApplicationSourceHelm, where: str, notes: Notes) -> dict[str, Any]:
+    if helm.values_object is not None:
+        return dict(plain(helm.values_object))
+    if not helm.values or not helm.values.strip():
         return {}
     try:
-        loaded = first_yaml_value(helm["values"], f"{where}.helm.values")
+        loaded = first_yaml_value(helm.values, f"{where}.helm.values")
     except InputError as error:
         notes.lose(f"{where}.helm.values", f"not valid YAML, not carried over: {error}")
         return {}
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _parameters(helm: Mapping[str, Any], context: SourceContext) -> dict[str, Any]:
+def _parameters(helm: ApplicationSourceHelm, context: SourceContext) -> dict[str, Any]:
     """``--set`` and ``--set-file`` parameters, typed as Helm types them."""
     where, notes = context.where, context.notes
     sets: dict[str, Any] = {}
-    for index, parameter in enumerate(as_list(helm.get("parameters"))):
-        parameter = as_map(parameter)
-        value = str(parameter.get("value") if parameter.get("value") is not None else "")
+    for index, parameter in enumerate(helm.parameters):
+        value = parse_set_value(parameter.value or "", force_string=bool(parameter.force_string))
         try:
-            set_path(
-                sets,
-                str(parameter.get("name") or ""),
-                parse_set_value(value, force_string=bool(parameter.get("forceString"))),
-            )
+            set_path(sets, parameter.name or "", value)
         except ValuesPathError as error:
             notes.lose(f"{where}.helm.parameters[{index}]", str(error))
-    for index, parameter in enumerate(as_list(helm.get("fileParameters"))):
-        parameter = as_map(parameter)
+    for index, file_parameter in enumerate(helm.file_parameters):
         at = f"{where}.helm.fileParameters[{index}]"
-        text = context.text(str(parameter.get("path") or ""), at, "--set-file")
+        text = context.text(file_parameter.path or "", at, "--set-file")
         if text is None:
             continue
         try:
-            set_path(sets, str(parameter.get("name") or ""), text)
+            set_path(sets, file_parameter.name or "", text)
         except ValuesPathError as error:
             notes.lose(at, str(error))
     return sets
 
 
-def read_helm(raw: Mapping[str, Any], build: Build, context: SourceContext) -> None:
+def read_helm(helm: ApplicationSourceHelm | None, build: Build, context: SourceContext) -> None:
     """A Helm source's release name, values in Helm's layering order, and options."""
-    helm = as_map(raw.get("helm"))
+    helm = helm or ApplicationSourceHelm()
     where, notes = context.where, context.notes
     options: HelmOptions = build.helm
-    options.release_name = str(helm.get("releaseName") or "")
-    options.ignore_missing_value_files = bool(helm.get("ignoreMissingValueFiles"))
-    options.skip_crds = bool(helm.get("skipCrds"))
-    options.skip_tests = bool(helm.get("skipTests"))
-    if helm.get("releaseName"):
+    options.release_name = helm.release_name or ""
+    options.ignore_missing_value_files = bool(helm.ignore_missing_value_files)
+    options.skip_crds = bool(helm.skip_crds)
+    options.skip_tests = bool(helm.skip_tests)
+    if helm.release_name:
         notes.origins["helm.release_name"] = f"{where}.helm.releaseName"
-    for index, entry in enumerate(as_list(helm.get("valueFiles"))):
-        found = _value_file(str(entry), f"{where}.helm.valueFiles[{index}]", context)
+    for index, entry in enumerate(helm.value_files):
+        found = _value_file(entry, f"{where}.helm.valueFiles[{index}]", context)
         if found is not None:
             options.value_files.append(found)
     options.values = merge_values(_inline_values(helm, where, notes), _parameters(helm, context))
-    for key in ("kubeVersion", "apiVersions", "passCredentials", "skipSchemaValidation"):
-        if helm.get(key):
+    for key, value in (
+        ("kubeVersion", helm.kube_version),
+        ("apiVersions", helm.api_versions),
+        ("passCredentials", helm.pass_credentials),
+        ("skipSchemaValidation", helm.skip_schema_validation),
+    ):
+        if value:
             notes.lose(
                 f"{where}.helm.{key}",
                 "Flux renders with the cluster's own capabilities and credentials; "
                 "this template option has no HelmRelease field",
             )
-    if helm.get("namespace"):
+    if helm.namespace:
         notes.origins["helm.namespace"] = f"{where}.helm.namespace"
-        options.namespace = str(helm["namespace"])
+        options.namespace = helm.namespace
 
 
-def _replicas(entries: list[Any], base: str, notes: Notes) -> list[dict[str, Any]]:
-    """Kustomize ``replicas`` entries with a name and a whole count; others are losses."""
+def _replicas(entries: list[KustomizeReplica], base: str, notes: Notes) -> list[dict[str, Any]]:
+    """Kustomize ``replicas`` entries with a whole count; others are losses."""
     kept = []
-    for index, entry in enumerate(entries):
-        replica = as_map(entry)
-        count = replica.get("count")
-        whole = isinstance(count, int) and not isinstance(count, bool)
+    for index, replica in enumerate(entries):
+        count = replica.count
         if isinstance(count, str) and count.strip().isdigit():
-            count, whole = int(count), True
-        if not replica.get("name") or not whole:
+            count = int(count)
+        if not isinstance(count, int):
             notes.lose(
                 f"{base}.replicas[{index}]",
-                "not a replicas entry (a name and a whole count): not carried over",
+                f"count {count!r} is not a whole number: not carried over",
             )
             continue
-        kept.append({"name": str(replica["name"]), "count": count})
+        kept.append({"name": replica.name, "count": count})
     return kept
 
 
-def _patches(kustomize: Mapping[str, Any], context: SourceContext) -> list[dict[str, Any]]:
+def _patches(kustomize: ApplicationSourceKustomize, context: SourceContext) -> list[dict[str, Any]]:
     """Inline patches; a patch file is read into its ``patch`` text."""
     base = f"{context.where}.kustomize"
     patches = []
-    for index, entry in enumerate(as_list(kustomize.get("patches"))):
-        patch = dict(as_map(entry))
+    for index, entry in enumerate(kustomize.patches):
+        patch = dict(plain(entry))
         if patch.get("path"):
             where = f"{base}.patches[{index}].path"
             text = context.text(str(patch.pop("path")), where, "patch file")
@@ -205,38 +206,45 @@ def _patches(kustomize: Mapping[str, Any], context: SourceContext) -> list[dict[
     return patches
 
 
-def read_kustomize(raw: Mapping[str, Any], build: Build, context: SourceContext) -> None:
+_KUSTOMIZE_LOSSES = {
+    "forceCommonLabels": "Flux has no forced-label option",
+    "forceCommonAnnotations": "Flux has no forced-label option",
+    "commonAnnotationsEnvsubst": "this Argo CD kustomize edit has no Flux field",
+    "labelIncludeTemplates": "this Argo CD kustomize edit has no Flux field",
+    "version": "Flux builds with its own kustomize and the cluster's capabilities",
+    "kubeVersion": "Flux builds with its own kustomize and the cluster's capabilities",
+    "apiVersions": "Flux builds with its own kustomize and the cluster's capabilities",
+}
+"""Argo CD kustomize options Flux has no field for, and why."""
+
+
+def read_kustomize(
+    kustomize: ApplicationSourceKustomize | None, build: Build, context: SourceContext
+) -> None:
     """A kustomize source's edits, and a loss for those Flux has no field for."""
-    kustomize = as_map(raw.get("kustomize"))
+    kustomize = kustomize or ApplicationSourceKustomize()
     notes, options = context.notes, build.kustomize
     base = f"{context.where}.kustomize"
-    options.name_prefix = str(kustomize.get("namePrefix") or "")
-    options.name_suffix = str(kustomize.get("nameSuffix") or "")
-    options.namespace = str(kustomize.get("namespace") or "")
-    options.images = [parse_image(str(i)) for i in as_list(kustomize.get("images"))]
-    options.components = [str(c) for c in as_list(kustomize.get("components"))]
-    options.common_labels = strings(kustomize.get("commonLabels"))
-    options.labels_without_selector = bool(kustomize.get("labelWithoutSelector"))
-    options.common_annotations = strings(kustomize.get("commonAnnotations"))
-    options.replicas = _replicas(as_list(kustomize.get("replicas")), base, notes)
+    options.name_prefix = kustomize.name_prefix or ""
+    options.name_suffix = kustomize.name_suffix or ""
+    options.namespace = kustomize.namespace or ""
+    options.images = [parse_image(i) for i in kustomize.images]
+    options.components = list(kustomize.components)
+    options.common_labels = dict(kustomize.common_labels)
+    options.labels_without_selector = bool(kustomize.label_without_selector)
+    options.common_annotations = dict(kustomize.common_annotations)
+    options.replicas = _replicas(kustomize.replicas, base, notes)
     options.patches = _patches(kustomize, context)
-    for key, value in kustomize.items():
+    options.ignore_missing_components = bool(kustomize.ignore_missing_components)
+    for key, value in kustomize.model_dump(by_alias=True, exclude_unset=True).items():
         notes.origins[f"kustomize.{key}"] = f"{base}.{key}"
-        if key in ("forceCommonLabels", "forceCommonAnnotations") and value:
-            notes.lose(f"{base}.{key}", "Flux has no forced-label option")
-        elif key in ("commonAnnotationsEnvsubst", "labelIncludeTemplates") and value:
-            notes.lose(f"{base}.{key}", "this Argo CD kustomize edit has no Flux field")
-        elif key in ("version", "kubeVersion", "apiVersions") and value:
-            notes.lose(
-                f"{base}.{key}", "Flux builds with its own kustomize and the cluster's capabilities"
-            )
-        elif key == "ignoreMissingComponents":
-            options.ignore_missing_components = bool(value)
+        if value and key in _KUSTOMIZE_LOSSES:
+            notes.lose(f"{base}.{key}", _KUSTOMIZE_LOSSES[key])
 
 
-def read_directory(raw: Mapping[str, Any], build: Build) -> None:
+def read_directory(directory: ApplicationSourceDirectory | None, build: Build) -> None:
     """A plain directory source's file selection."""
-    directory = as_map(raw.get("directory"))
-    build.directory.recurse = bool(directory.get("recurse"))
-    build.directory.include = str(directory.get("include") or "")
-    build.directory.exclude = str(directory.get("exclude") or "")
+    if directory is not None:
+        build.directory.recurse = bool(directory.recurse)
+        build.directory.include = directory.include or ""
+        build.directory.exclude = directory.exclude or ""

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from gitops_schema.convert.data import as_list, as_map, strings
 from gitops_schema.convert.neutral import Policy, Retry, Target
 from gitops_schema.convert.notes import Notes
+from gitops_schema.model.argocd import ApplicationSpec, RetryBackoff, RetryStrategy, SyncPolicy
 
 __all__ = ["read_policy", "read_unmapped"]
 
@@ -43,48 +40,39 @@ _REASONS = {
 }
 
 
-def _is_int(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, str) and value.strip().lstrip("-").isdigit()
-
-
-def _retry(retry: Mapping[str, Any]) -> Retry:
-    backoff = as_map(retry.get("backoff"))
-    duration = backoff.get("duration", "5s")
-    factor = backoff.get("factor", 2)
+def _retry(retry: RetryStrategy) -> Retry:
+    backoff = retry.backoff or RetryBackoff()
+    duration = backoff.duration or "5s"
     return Retry(
-        limit=int(retry["limit"]) if _is_int(retry.get("limit")) else -1,
-        duration=f"{duration}s" if _is_int(duration) else str(duration),
-        factor=int(factor) if _is_int(factor) else 2,
-        max_duration=str(backoff.get("maxDuration") or "3m"),
+        limit=retry.limit if retry.limit is not None else -1,
+        duration=f"{duration}s" if duration.strip().lstrip("-").isdigit() else duration,
+        factor=backoff.factor if backoff.factor is not None else 2,
+        max_duration=backoff.max_duration or "3m",
     )
 
 
-def read_policy(sync: Mapping[str, Any], target: Target, notes: Notes) -> Policy:
+def read_policy(sync: SyncPolicy | None, target: Target, notes: Notes) -> Policy:
     """``spec.syncPolicy`` as the neutral policy; sync options set ``target``'s namespace."""
+    sync = sync or SyncPolicy()
     policy = Policy()
-    automated = sync.get("automated")
-    enabled = isinstance(automated, Mapping) and automated.get("enabled") is not False
+    automated = sync.automated
+    enabled = automated is not None and automated.enabled is not False
     policy.automated = enabled
-    auto = as_map(automated)
-    policy.prune = enabled and bool(auto.get("prune"))
-    policy.self_heal = enabled and bool(auto.get("selfHeal"))
-    policy.allow_empty = bool(auto.get("allowEmpty"))
+    policy.prune = enabled and bool(automated and automated.prune)
+    policy.self_heal = enabled and bool(automated and automated.self_heal)
+    policy.allow_empty = bool(automated and automated.allow_empty)
     notes.origins["policy.automated"] = "$.spec.syncPolicy.automated"
     notes.origins["policy.self_heal"] = "$.spec.syncPolicy.automated.selfHeal"
     notes.origins["policy.allow_empty"] = "$.spec.syncPolicy.automated.allowEmpty"
-    retry = sync.get("retry")
-    if isinstance(retry, Mapping):
-        policy.retry = _retry(retry)
+    if sync.retry is not None:
+        policy.retry = _retry(sync.retry)
         notes.origins["policy.retry"] = "$.spec.syncPolicy.retry"
-    for index, option in enumerate(as_list(sync.get("syncOptions"))):
-        _sync_option(str(option), f"$.spec.syncPolicy.syncOptions[{index}]", target, notes)
-    managed = as_map(sync.get("managedNamespaceMetadata"))
-    target.namespace_labels = strings(managed.get("labels"))
-    target.namespace_annotations = strings(managed.get("annotations"))
+    for index, option in enumerate(sync.sync_options):
+        _sync_option(option, f"$.spec.syncPolicy.syncOptions[{index}]", target, notes)
+    managed = sync.managed_namespace_metadata
+    if managed is not None:
+        target.namespace_labels = dict(managed.labels)
+        target.namespace_annotations = dict(managed.annotations)
     return policy
 
 
@@ -98,18 +86,18 @@ def _sync_option(option: str, where: str, target: Target, notes: Notes) -> None:
         notes.lose(where, f"{option}: {_REASONS.get(key, 'no Flux equivalent')}")
 
 
-def read_unmapped(spec: Mapping[str, Any], notes: Notes) -> None:
+def read_unmapped(spec: ApplicationSpec, notes: Notes) -> None:
     """Spec fields that govern Argo CD itself, with no Flux counterpart."""
-    if as_list(spec.get("ignoreDifferences")):
+    if spec.ignore_differences:
         notes.lose(
             "$.spec.ignoreDifferences",
             "Argo CD hides these differences from its diff; Flux corrects every drift "
             "(per-object kustomize.toolkit.fluxcd.io/ssa: IfNotPresent or Ignore, or "
             "Kustomization spec.ignore since Flux 2.9, are the nearest)",
         )
-    if as_list(spec.get("info")):
+    if spec.info:
         notes.lose("$.spec.info", "informational fields have no Flux equivalent")
-    if spec.get("revisionHistoryLimit") is not None:
+    if spec.revision_history_limit is not None:
         notes.lose(
             "$.spec.revisionHistoryLimit",
             "Argo CD's sync history length; Flux keeps its own status.history",

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from gitops_schema.appset.inventory import secret_value
 from gitops_schema.convert.argocd_builds import (
     SourceContext,
@@ -21,7 +23,6 @@ from gitops_schema.convert.argocd_builds import (
 )
 from gitops_schema.convert.argocd_policy import read_policy, read_unmapped
 from gitops_schema.convert.argocd_scan import scan_hooks, scan_namespaces
-from gitops_schema.convert.data import as_list, as_map
 from gitops_schema.convert.folders import SourceFolders
 from gitops_schema.convert.neutral import (
     Build,
@@ -38,9 +39,17 @@ from gitops_schema.convert.neutral import (
 from gitops_schema.convert.notes import Notes
 from gitops_schema.convert.notifications import SUBSCRIBE
 from gitops_schema.convert.revisions import classify_revision
+from gitops_schema.model.argocd import Application, ApplicationSource, ApplicationSpec
 from gitops_schema.render.inputs import kustomization_file
 
-__all__ = ["FINALIZER", "IN_CLUSTER", "ArgoRead", "cluster_name", "read_application"]
+__all__ = [
+    "FINALIZER",
+    "IN_CLUSTER",
+    "ArgoRead",
+    "cluster_name",
+    "read_application",
+    "typed_application",
+]
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 _WAVE = "$.metadata.annotations['argocd.argoproj.io/sync-wave']"
@@ -83,14 +92,15 @@ def cluster_name(destination: Mapping[str, Any], clusters: Sequence[Mapping[str,
     return str(name or server or "in-cluster")
 
 
-def _tool(raw: Mapping[str, Any], folder: Path | None) -> BuildTool:
-    if raw.get("plugin") is not None:
+def _tool(raw: ApplicationSource, folder: Path | None) -> BuildTool:
+    if raw.plugin is not None:
         return BuildTool.PLUGIN
-    if raw.get("chart") or raw.get("helm") is not None:
+    if raw.chart or raw.helm is not None:
         return BuildTool.HELM
-    if raw.get("kustomize") is not None:
+    if raw.kustomize is not None:
         return BuildTool.KUSTOMIZE
-    if as_map(raw.get("directory")).get("jsonnet"):
+    jsonnet = raw.directory.jsonnet if raw.directory is not None else None
+    if jsonnet is not None and (jsonnet.model_fields_set or jsonnet.model_extra):
         return BuildTool.JSONNET
     if folder is not None and folder.is_dir():
         if (folder / "Chart.yaml").is_file():
@@ -111,93 +121,83 @@ _NOT_RENDERABLE = {
 
 class _Reader:
     def __init__(
-        self, app: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]], folders: SourceFolders
+        self, app: Application, clusters: Sequence[Mapping[str, Any]], folders: SourceFolders
     ) -> None:
-        self.data = app
+        self.app = app
         self.clusters = clusters
         self.folders = folders
         self.notes = Notes()
 
     def read(self) -> ArgoRead:
-        metadata = as_map(self.data.get("metadata"))
-        spec = as_map(self.data.get("spec"))
+        metadata, spec = self.app.metadata, self.app.spec
         try:
             parts = self._parts(spec)
         except Unsupported as refused:
             return ArgoRead(None, unsupported=(refused.path, refused.reason))
-        destination = as_map(spec.get("destination"))
+        destination = spec.destination
         target = Target(
-            cluster=cluster_name(destination, self.clusters),
-            namespace=str(destination.get("namespace") or ""),
+            cluster=cluster_name(destination.model_dump(exclude_none=True), self.clusters),
+            namespace=destination.namespace or "",
         )
         for part in parts:
             folder = self._folder(part)
             if folder is not None:
                 scan_namespaces(part, folder, target.namespace, self.notes)
-        policy = read_policy(as_map(spec.get("syncPolicy")), target, self.notes)
-        annotations = as_map(metadata.get("annotations"))
-        self._wave(annotations, policy)
+        policy = read_policy(spec.sync_policy, target, self.notes)
+        self._wave(metadata.annotations, policy)
         read_unmapped(spec, self.notes)
         app = NeutralApp(
-            name=str(metadata.get("name") or ""),
-            namespace=str(metadata.get("namespace") or "argocd"),
+            name=metadata.name or "",
+            namespace=metadata.namespace or "argocd",
             parts=parts,
             target=target,
             policy=policy,
-            tenancy=Tenancy(project=str(spec.get("project") or "default")),
+            tenancy=Tenancy(project=spec.project or "default"),
             notifications={
-                str(k): str(v) for k, v in annotations.items() if str(k).startswith(SUBSCRIBE)
+                k: v for k, v in metadata.annotations.items() if k.startswith(SUBSCRIBE)
             },
             origins=self.notes.origins,
         )
-        finalizers = [str(f) for f in as_list(metadata.get("finalizers"))]
-        return ArgoRead(
-            app, self.notes.losses, finalizer=any(f.startswith(FINALIZER) for f in finalizers)
-        )
+        finalizer = any(f.startswith(FINALIZER) for f in metadata.finalizers)
+        return ArgoRead(app, self.notes.losses, finalizer=finalizer)
 
-    def _wave(self, annotations: Mapping[str, Any], policy: Policy) -> None:
+    def _wave(self, annotations: Mapping[str, str], policy: Policy) -> None:
         wave = annotations.get("argocd.argoproj.io/sync-wave")
         if wave is None:
             return
         try:
-            policy.wave = int(str(wave).strip())
+            policy.wave = int(wave.strip())
             self.notes.origins["policy.wave"] = _WAVE
         except ValueError:
             self.notes.lose(_WAVE, f"sync wave {wave!r} is not an integer (Argo CD refuses it)")
 
-    def _parts(self, spec: Mapping[str, Any]) -> list[Part]:
+    def _parts(self, spec: ApplicationSpec) -> list[Part]:
         """Each source that renders something, with its build.
 
         Raises:
             Unsupported: a hydrated source, no source, a plugin or Jsonnet source, or a
                 path outside the repository.
         """
-        if spec.get("sourceHydrator") is not None:
+        if spec.source_hydrator is not None:
             raise Unsupported(
                 "$.spec.sourceHydrator",
                 "a hydrated source renders from a branch Argo CD writes itself; convert "
                 "the dry source by hand",
             )
-        raw_sources = as_list(spec.get("sources"))
-        single = not raw_sources
-        if single:
-            raw_sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else []
-        if not raw_sources:
+        sources = list(spec.sources) or ([spec.source] if spec.source is not None else [])
+        if not sources:
             raise Unsupported("$.spec.source", "the Application has no source")
-        origins = [
-            "$.spec.source" if single else f"$.spec.sources[{index}]"
-            for index in range(len(raw_sources))
-        ]
-        refs = {
-            str(as_map(raw)["ref"]): self._source(as_map(raw), where)
-            for raw, where in zip(raw_sources, origins, strict=True)
-            if as_map(raw).get("ref")
-        }
+        origins = (
+            [f"$.spec.sources[{index}]" for index in range(len(sources))]
+            if spec.sources
+            else ["$.spec.source"]
+        )
+        pairs = list(zip(sources, origins, strict=True))
+        refs = {raw.ref: self._source(raw, where) for raw, where in pairs if raw.ref}
         parts = [
-            self._part(as_map(raw), where, refs)
-            for raw, where in zip(raw_sources, origins, strict=True)
-            if not (as_map(raw).get("ref") and not as_map(raw).get("path"))
-            or as_map(raw).get("chart")
+            self._part(raw, where, refs)
+            for raw, where in pairs
+            if not (raw.ref and not raw.path) or raw.chart
         ]
         for part in parts:
             if part.build.tool in _NOT_RENDERABLE:
@@ -206,16 +206,16 @@ class _Reader:
             raise Unsupported("$.spec.sources", "only ref sources, nothing to render")
         return parts
 
-    def _source(self, raw: Mapping[str, Any], where: str) -> Source:
-        url = str(raw.get("repoURL") or "")
-        revision_text = str(raw.get("targetRevision") or "")
-        if raw.get("chart"):
+    def _source(self, raw: ApplicationSource, where: str) -> Source:
+        url = raw.repo_url
+        revision_text = raw.target_revision or ""
+        if raw.chart:
             oci = not url.startswith(("http://", "https://")) or url.startswith("oci://")
             return Source(
                 SourceType.OCI if oci else SourceType.HELM,
                 url.removeprefix("oci://"),
                 version=revision_text or "*",
-                chart=str(raw["chart"]),
+                chart=raw.chart,
             )
         revision = classify_revision(revision_text, url, self.folders.mapped(url))
         if revision.type is RefType.DEFAULT:
@@ -226,7 +226,7 @@ class _Reader:
                 "set spec.ref.branch of the GitRepository, or map the repository with "
                 "--repo to a clone that records origin/HEAD",
             )
-        path = str(raw.get("path") or "").strip("/")
+        path = (raw.path or "").strip("/")
         path = posixpath.normpath(path) if path else "."
         if self.folders.inside(url, path) is None:
             raise Unsupported(
@@ -241,24 +241,47 @@ class _Reader:
             return None
         return self.folders.inside(part.source.url, part.source.path)
 
-    def _part(self, raw: Mapping[str, Any], where: str, refs: Mapping[str, Source]) -> Part:
+    def _part(self, raw: ApplicationSource, where: str, refs: Mapping[str, Source]) -> Part:
         part = Part(self._source(raw, where), Build(BuildTool.DIRECTORY), where)
         folder = self._folder(part)
         part.build.tool = _tool(raw, folder)
         context = SourceContext(where, part.source, self.folders, refs, self.notes)
         if part.build.tool is BuildTool.HELM:
-            read_helm(raw, part.build, context)
+            read_helm(raw.helm, part.build, context)
         elif part.build.tool is BuildTool.KUSTOMIZE:
-            read_kustomize(raw, part.build, context)
+            read_kustomize(raw.kustomize, part.build, context)
         elif part.build.tool is BuildTool.DIRECTORY:
-            read_directory(raw, part.build)
+            read_directory(raw.directory, part.build)
         if folder is not None and part.build.tool in (BuildTool.KUSTOMIZE, BuildTool.DIRECTORY):
             scan_hooks(folder, where, self.notes)
         return part
 
 
+def _without_nulls(value: Any) -> Any:
+    # Kubernetes reads a null field as unset; a generated Application may hold some.
+    if isinstance(value, Mapping):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def typed_application(data: Mapping[str, Any]) -> Application | str:
+    """An Application (as generated, or templated by a chart) in its typed model.
+
+    Returns what does not fit the model when it does not (Argo CD's API refuses it too).
+    """
+    try:
+        return Application.model_validate(_without_nulls(data))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(step) for step in first["loc"])
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        return f"not an Application its schema admits: {where}: {first['msg']}{more}"
+
+
 def read_application(
-    app: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]], folders: SourceFolders
+    app: Application, clusters: Sequence[Mapping[str, Any]], folders: SourceFolders
 ) -> ArgoRead:
     """An Application (as loaded or generated) in the neutral model.
 

@@ -9,6 +9,7 @@ shows.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,13 @@ from typing import Any
 
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import clusters_from_objects, load_clusters, secret_value
-from gitops_schema.convert.argocd_read import IN_CLUSTER, read_application
-from gitops_schema.convert.data import as_map
+from gitops_schema.convert.argocd_read import (
+    IN_CLUSTER,
+    ArgoRead,
+    read_application,
+    typed_application,
+)
+from gitops_schema.convert.data import as_map, plain
 from gitops_schema.convert.fidelity import Fidelity, Item, ObjectRef, OutputRef
 from gitops_schema.convert.flux_write import FLUX_NAMESPACE, FluxWriter, Written
 from gitops_schema.convert.folders import SourceFolders, normal
@@ -29,7 +35,8 @@ from gitops_schema.convert.tenancy import project_tenant, tenant_account
 from gitops_schema.diagnostics import Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
-from gitops_schema.model.argocd import AppProject
+from gitops_schema.model.argocd import Application, AppProject
+from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
 from gitops_schema.render.argocd import render_application
 from gitops_schema.render.inputs import kustomization_file
 
@@ -132,6 +139,8 @@ class _Converter:
             o.name: o for o in self.objects if o.kind == "AppProject" and o.tool is Tool.ARGOCD
         }
         self.waves: list[tuple[Item, NeutralApp, Written]] = []
+        self.source_folders: dict[int, Path | None] = {}
+        """id of an Application -> :meth:`_source_folder`."""
         self.project_clusters: dict[str, set[str]] = {}
 
     def tick(self, name: str) -> None:
@@ -158,18 +167,27 @@ class _Converter:
                     f"an app of apps: the Applications {applies} makes are converted one by one",
                 )
                 continue
-            self._application(dict(obj.document.data), item, "$")
+            self._application(dict(obj.document.data), _typed(obj), item, "$")
         self._appsets()
         self._charted_apps(apps, charts)
         self._waves()
         self._projects()
         return Conversion(self.fidelity, self.tree, self.report, self.links, self.root)
 
-    def _application(self, data: Mapping[str, Any], item: Item, prefix: str) -> None:
-        """Convert one Application into ``item`` (losses under ``prefix``, ``$`` for its own)."""
-        read = read_application(data, self.clusters, self.folders)
-        name = str((data.get("metadata") or {}).get("name") or "")
+    def _application(
+        self, data: Mapping[str, Any], model: Application | str, item: Item, prefix: str
+    ) -> None:
+        """Convert one Application into ``item`` (losses under ``prefix``, ``$`` for its own).
+
+        ``model`` is its typed model, or what keeps it from fitting one.
+        """
+        name = str(as_map(data.get("metadata")).get("name") or "")
         label = "" if prefix == "$" else f"Application {name}: "
+        read = (
+            ArgoRead(None, unsupported=("$.spec", model))
+            if isinstance(model, str)
+            else read_application(model, self.clusters, self.folders)
+        )
         if read.app is None:
             path, reason = read.unsupported or ("$", "not convertible")
             item.lose(_under(prefix, path), label + reason)
@@ -231,29 +249,38 @@ class _Converter:
                 )
             self._generators(appset, item)
             for generated in expansion.applications:
-                self._application(generated.application, item, "$.spec.template")
+                data = generated.application
+                self._application(data, typed_application(data), item, "$.spec.template")
             if not expansion.applications:
                 item.unsupported = True
                 item.lose("$.spec.generators", "the generators produced no Application offline")
 
     def _generators(self, appset: GitOpsObject, item: Item) -> None:
         """What Flux cannot keep of generators: they run once, here, not continuously."""
-        spec = appset.document.data.get("spec") or {}
-        for index, entry in enumerate(spec.get("generators") or []):
-            if not isinstance(entry, Mapping):
-                continue
-            kinds = [k for k in entry if k not in ("selector", "template", "values")]
-            dynamic = [k for k in kinds if k != "list"]
-            if not dynamic:
+        model = appset.model
+        # One that does not fit its schema (its findings say why) is read as written.
+        spec = as_map(appset.document.data.get("spec"))
+        entries = (
+            model.spec.generators
+            if isinstance(model, ApplicationSet)
+            else plain(spec.get("generators"))
+        )
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            kind = generator_kind(entry)
+            if kind in (None, "list"):
                 continue  # a list generator is static: its Applications are the whole story
             item.lose(
-                f"$.spec.generators[{index}].{dynamic[0]}",
-                f"the {dynamic[0]} generator was expanded offline, now: Flux has no generator, "
+                f"$.spec.generators[{index}].{kind}",
+                f"the {kind} generator was expanded offline, now: Flux has no generator, "
                 "so Applications it would make later (new clusters, folders, pull requests) "
                 "need converting again",
             )
-        strategy = spec.get("strategy")
-        if isinstance(strategy, Mapping) and strategy.get("type") == "RollingSync":
+        strategy = (
+            model.spec.strategy.type
+            if isinstance(model, ApplicationSet) and model.spec.strategy
+            else as_map(spec.get("strategy")).get("type")
+        )
+        if strategy == "RollingSync":
             item.lose(
                 "$.spec.strategy",
                 "progressive sync steps have no Flux equivalent (chain Kustomizations with "
@@ -261,14 +288,17 @@ class _Converter:
             )
 
     def _source_folder(self, obj: GitOpsObject) -> Path | None:
-        """The local folder of a single-source Application's git source."""
-        spec = obj.document.data.get("spec") or {}
-        source = spec.get("source") if isinstance(spec, Mapping) else None
-        if not isinstance(source, Mapping) or source.get("chart"):
-            return None
-        url = str(source.get("repoURL") or "")
-        folder = self.folders.inside(url, str(source.get("path") or ".").lstrip("/") or ".")
-        return None if folder is None else folder.resolve()
+        """The local folder of a single-source Application's git source (symlinks followed)."""
+        if id(obj) in self.source_folders:
+            return self.source_folders[id(obj)]
+        model = obj.model
+        source = model.spec.source if isinstance(model, Application) else None
+        folder = None
+        if source is not None and not source.chart:
+            folder = self.folders.inside(source.repo_url, (source.path or ".").lstrip("/") or ".")
+        found = None if folder is None else Path(os.path.realpath(folder))
+        self.source_folders[id(obj)] = found
+        return found
 
     def _applies_applications(self, obj: GitOpsObject, charts: Sequence[Path]) -> str | None:
         """What makes the Applications an Application applies (app of apps), if it does."""
@@ -277,9 +307,11 @@ class _Converter:
             return None
         if folder in charts:
             return f"its chart {folder.relative_to(self.root.resolve()).as_posix()}"
-        source = as_map(as_map(obj.document.data.get("spec")).get("source"))
+        model = obj.model
+        source = model.spec.source if isinstance(model, Application) else None
+        directory = source.directory if source is not None else None
         plain_folder = kustomization_file(folder) is None and not (folder / "Chart.yaml").exists()
-        recurse = as_map(source.get("directory")).get("recurse") if plain_folder else True
+        recurse = bool(directory and directory.recurse) if plain_folder else True
         candidates = folder.rglob("*.y*ml") if recurse else folder.glob("*.y*ml")
         for path in sorted(candidates):
             if path.is_file() and _APPLICATION.search(path.read_text("utf-8", errors="replace")):
@@ -319,7 +351,7 @@ class _Converter:
                 self.tick(obj.name)
                 item = Item(ObjectRef(obj.kind, obj.namespace, obj.name, template.as_posix(), line))
                 self.fidelity.items.append(item)
-                self._application(dict(obj.document.data), item, "$")
+                self._application(dict(obj.document.data), _typed(obj), item, "$")
 
     def _app_charts(self) -> Iterable[Path]:
         """The Helm charts of the repository whose templates make Applications."""
@@ -416,6 +448,13 @@ class _Converter:
                     )
                 for path, reason in tenant.losses:
                     item.lose(path, reason)
+
+
+def _typed(obj: GitOpsObject) -> Application | str:
+    """A loaded Application's typed model, or what keeps it from fitting one."""
+    if isinstance(obj.model, Application):
+        return obj.model
+    return typed_application(obj.document.data)
 
 
 def _under(prefix: str, path: str) -> str:

@@ -7,6 +7,7 @@ symlink loop: such a path is refused (None), never read, as the renderer refuses
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,10 @@ class SourceFolders:
     root: Path
     repos: Mapping[str, Path] = field(default_factory=dict)
     """Normalised repository URL -> folder."""
+    _found: dict[tuple[str, str, str], Path | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _confinements: dict[Path, Confinement] = field(default_factory=dict, compare=False, repr=False)
 
     def folder(self, url: str) -> Path:
         """The folder holding repository ``url`` (as the renderer resolves it)."""
@@ -40,19 +45,29 @@ class SourceFolders:
     def inside(self, url: str, reference: str, base: str = ".") -> Path | None:
         """``reference`` (relative to ``base``, both in repository ``url``) on disk.
 
-        An absolute reference is read from the repository's root, as Argo CD reads
-        absolute value files. None when it leaves the repository (``..``, a symlink out)
-        or cannot be resolved (a symlink loop, a NUL byte).
+        ``base`` is a folder already found inside (a source's path). An absolute
+        reference is read from the repository's root, as Argo CD reads absolute value
+        files. None when it leaves the repository (``..``, a symlink out) or cannot be
+        resolved (a symlink loop, a NUL byte).
         """
+        key = (url, reference, base)
+        if key not in self._found:
+            self._found[key] = self._inside(url, reference, base)
+        return self._found[key]
+
+    def _inside(self, url: str, reference: str, base: str) -> Path | None:
         root = self.folder(url)
-        relative = reference.lstrip("/") if os.path.isabs(reference) else reference
-        start = "." if os.path.isabs(reference) else base
-        path = Path(os.path.normpath(root / start / relative))
+        if os.path.isabs(reference):
+            reference, base = reference.lstrip("/"), "."
+        joined = posixpath.normpath(posixpath.join(base, reference))
+        path = Path(os.path.normpath(root / joined))
+        if root not in self._confinements:
+            self._confinements[root] = Confinement.of(root)
         try:
-            confinement = Confinement.of(root)
-            confinement.resolve(start, base=root)
-            confinement.resolve(relative, base=root / start)
-            path.resolve()  # a symlink loop
-        except (OutsideRepository, OSError, RuntimeError):
+            self._confinements[root].resolve(joined, base=root)
+            os.stat(path)  # a symlink loop
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # not there: nothing to read, nothing refused
+        except (OutsideRepository, OSError):
             return None
         return path
