@@ -132,3 +132,5 @@ def test_alerts_become_subscriptions_and_notification_settings(tmp_path: Path) -
         "$.spec.providerRef",
     }
     assert items["unused"].status is Status.UNSUPPORTED
+    # Every 3m is Argo CD's own reconciliation period: no loss.
+    assert not [loss for loss in items["web"].losses if loss.field == "$.spec.interval"]

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from gitops_schema.appset.inventory import secret_value
 from gitops_schema.convert.argocd_builds import (
     SourceContext,
@@ -39,6 +37,7 @@ from gitops_schema.convert.neutral import (
 from gitops_schema.convert.notes import Notes
 from gitops_schema.convert.notifications import SUBSCRIBE
 from gitops_schema.convert.revisions import classify_revision
+from gitops_schema.convert.typed import typed
 from gitops_schema.model.argocd import Application, ApplicationSource, ApplicationSpec
 from gitops_schema.render.inputs import kustomization_file
 
@@ -257,27 +256,12 @@ class _Reader:
         return part
 
 
-def _without_nulls(value: Any) -> Any:
-    # Kubernetes reads a null field as unset; a generated Application may hold some.
-    if isinstance(value, Mapping):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
 def typed_application(data: Mapping[str, Any]) -> Application | str:
     """An Application (as generated, or templated by a chart) in its typed model.
 
     Returns what does not fit the model when it does not (Argo CD's API refuses it too).
     """
-    try:
-        return Application.model_validate(_without_nulls(data))
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(step) for step in first["loc"])
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        return f"not an Application its schema admits: {where}: {first['msg']}{more}"
+    return typed(Application, data)
 
 
 def read_application(

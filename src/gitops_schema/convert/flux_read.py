@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from gitops_schema.convert.data import as_list, as_map, plain
+from gitops_schema.convert.data import as_map, plain
 from gitops_schema.convert.neutral import (
     ARGOCD_PERIOD,
     Build,
@@ -27,7 +27,11 @@ from gitops_schema.convert.neutral import (
     Tenancy,
     ValueFile,
 )
+from gitops_schema.convert.typed import typed
 from gitops_schema.golang.duration import DurationError, parse_duration
+from gitops_schema.model.flux_common import CrossNamespaceSourceReference
+from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec, ValuesReference
+from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
 from gitops_schema.model.identity import ObjectId, identity
 from gitops_schema.render import release_name
 from gitops_schema.render.helm_values import ValuesPathError, merge_values, set_path
@@ -76,7 +80,11 @@ class FluxRead:
 
 class _Reader:
     def __init__(
-        self, obj: Mapping[str, Any], cluster: str, index: ObjectIndex, root_url: str | None
+        self,
+        obj: Kustomization | HelmRelease,
+        cluster: str,
+        index: ObjectIndex,
+        root_url: str | None,
     ) -> None:
         self.obj = obj
         self.root_url = root_url
@@ -84,10 +92,8 @@ class _Reader:
         self.index = index
         self.losses: list[tuple[str, str]] = []
         self.origins: dict[str, str] = {}
-        metadata = as_map(obj.get("metadata"))
-        self.name = str(metadata.get("name") or "")
-        self.namespace = str(metadata.get("namespace") or "flux-system")
-        self.spec = as_map(obj.get("spec"))
+        self.name = obj.metadata.name or ""
+        self.namespace = obj.metadata.namespace or "flux-system"
 
     def lose(self, path: str, reason: str) -> None:
         if (path, reason) not in self.losses:
@@ -109,79 +115,81 @@ class _Reader:
                 break
         return Source(SourceType.GIT, str(spec.get("url") or ""), revision=revision, path=path)
 
-    def _source_object(self, ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    def _source_object(self, ref: CrossNamespaceSourceReference) -> Mapping[str, Any] | None:
         """The source object.
 
         A GitRepository not in the repository is the repository itself (as the renderer
         reads it) when that repository's URL is known.
         """
-        kind, name = str(ref.get("kind") or ""), str(ref.get("name") or "")
-        found = self.index.get(kind, str(ref.get("namespace") or self.namespace), name)
-        if found is None and kind == "GitRepository" and self.root_url:
+        found = self.index.get(ref.kind, ref.namespace or self.namespace, ref.name)
+        if found is None and ref.kind == "GitRepository" and self.root_url:
             self.lose(
                 "$.spec.sourceRef",
-                f"GitRepository {name} is not in the repository: read as the converted "
+                f"GitRepository {ref.name} is not in the repository: read as the converted "
                 f"repository {self.root_url}, at its default branch (HEAD)",
             )
-            return {"kind": kind, "spec": {"url": self.root_url, "ref": {"name": "HEAD"}}}
+            return {"kind": ref.kind, "spec": {"url": self.root_url, "ref": {"name": "HEAD"}}}
         return found
 
-    def _policy(self) -> Policy:
-        spec = self.spec
+    def _policy(self, spec: KustomizationSpec | HelmReleaseSpec) -> Policy:
         policy = Policy(
-            automated=not spec.get("suspend"),
-            prune=bool(spec.get("prune")) if self.obj.get("kind") == "Kustomization" else True,
-            interval=str(spec.get("interval") or ""),
-            timeout=str(spec.get("timeout") or ""),
-            wait=bool(spec.get("wait")),
+            automated=not spec.suspend,
+            prune=True,
+            interval=spec.interval,
+            timeout=spec.timeout or "",
+            wait=False,
         )
+        unmapped: dict[str, Any] = {
+            "healthCheckExprs": spec.health_check_exprs,
+            "commonMetadata": spec.common_metadata,
+        }
+        if isinstance(spec, KustomizationSpec):
+            policy.prune, policy.wait = spec.prune, bool(spec.wait)
+            if spec.retry_interval:
+                # A fixed period: a backoff that does not grow.
+                policy.retry = Retry(duration=spec.retry_interval, factor=1)
+            unmapped.update(decryption=spec.decryption, force=spec.force)
         self.origins["policy.automated"] = "$.spec.suspend"
-        if spec.get("retryInterval"):
-            # A fixed period: a backoff that does not grow.
-            policy.retry = Retry(duration=str(spec["retryInterval"]), factor=1)
-        if spec.get("interval") and not _argocd_period(str(spec["interval"])):
+        if spec.interval and not _argocd_period(spec.interval):
             self.lose(
                 "$.spec.interval",
-                f"every {spec['interval']}: Argo CD reconciles every application at its "
+                f"every {spec.interval}: Argo CD reconciles every application at its "
                 f"global timeout.reconciliation period ({ARGOCD_PERIOD} by default)",
             )
-        if spec.get("timeout"):
+        if spec.timeout:
             self.lose("$.spec.timeout", "Argo CD has no per-application timeout")
-        depends = [str(as_map(d).get("name")) for d in as_list(spec.get("dependsOn"))]
-        policy.depends_on = [d for d in depends if d and d != "None"]
+        policy.depends_on = [d.name for d in spec.depends_on if d.name]
         if policy.depends_on:
             self.origins["policy.depends_on"] = "$.spec.dependsOn"
-        if spec.get("serviceAccountName"):
+        if spec.service_account_name:
             self.lose(
                 "$.spec.serviceAccountName",
                 "impersonation becomes the tenant AppProject's destinationServiceAccounts, "
                 "which Argo CD honours only with application.sync.impersonation.enabled "
                 "in argocd-cm",
             )
-        if spec.get("kubeConfig"):
+        if spec.kube_config is not None:
             self.lose(
                 "$.spec.kubeConfig",
                 "a remote cluster is an Argo CD cluster Secret: declare it, the destination "
                 f"is named {self.cluster}",
             )
-        for key in ("healthCheckExprs", "commonMetadata", "decryption", "force"):
-            if spec.get(key):
+        for key, value in unmapped.items():
+            if value:
                 self.lose(f"$.spec.{key}", _NO_EQUIVALENT.get(key, "no Argo CD equivalent"))
         return policy
 
-    def kustomization(self) -> FluxRead:
-        spec = self.spec
-        ref = as_map(spec.get("sourceRef"))
-        kind = str(ref.get("kind") or "")
-        path = str(spec.get("path") or "").strip().removeprefix("./").strip("/")
+    def kustomization(self, spec: KustomizationSpec) -> FluxRead:
+        ref = spec.source_ref
+        path = (spec.path or "").strip().removeprefix("./").strip("/")
         path = posixpath.normpath(path) if path else "."
         source_obj = self._source_object(ref)
-        if kind != "GitRepository" or source_obj is None:
-            what = f"{kind} {ref.get('name')}"
+        if ref.kind != "GitRepository" or source_obj is None:
+            what = f"{ref.kind} {ref.name}"
             reason = (
                 f"source {what} is not in the repository, and the repository's own URL is "
                 "not known: give it with --repo URL=<the converted folder>"
-                if source_obj is None and kind == "GitRepository"
+                if source_obj is None and ref.kind == "GitRepository"
                 else f"source {what}: an Argo CD Application reads git, Helm and OCI "
                 "chart repositories only (pre-render or point it at the git source)"
             )
@@ -189,58 +197,55 @@ class _Reader:
         source = self._git(source_obj, path)
         build = Build(BuildTool.KUSTOMIZE)
         options = build.kustomize
-        options.name_prefix = str(spec.get("namePrefix") or "")
-        options.name_suffix = str(spec.get("nameSuffix") or "")
-        options.namespace = str(spec.get("targetNamespace") or "")
-        options.images = [dict(as_map(i)) for i in as_list(spec.get("images"))]
-        options.patches = [dict(as_map(p)) for p in as_list(spec.get("patches"))]
-        options.components = [str(c) for c in as_list(spec.get("components"))]
-        options.ignore_missing_components = bool(spec.get("ignoreMissingComponents"))
-        metadata = as_map(spec.get("commonMetadata"))
-        if metadata.get("labels"):
-            options.common_labels = {str(k): str(v) for k, v in as_map(metadata["labels"]).items()}
+        options.name_prefix = spec.name_prefix or ""
+        options.name_suffix = spec.name_suffix or ""
+        options.namespace = spec.target_namespace or ""
+        options.images = [i.model_dump(by_alias=True, exclude_none=True) for i in spec.images]
+        options.patches = [p.model_dump(by_alias=True, exclude_none=True) for p in spec.patches]
+        options.components = list(spec.components)
+        options.ignore_missing_components = bool(spec.ignore_missing_components)
+        if spec.common_metadata is not None and spec.common_metadata.labels:
+            options.common_labels = dict(spec.common_metadata.labels)
             options.labels_without_selector = True
-        post_build = as_map(spec.get("postBuild"))
-        if post_build.get("substitute") or post_build.get("substituteFrom"):
-            build.substitutions = {
-                str(k): str(v) for k, v in as_map(post_build.get("substitute")).items()
-            }
+        post_build = spec.post_build
+        if post_build is not None and (post_build.substitute or post_build.substitute_from):
+            build.substitutions = dict(post_build.substitute)
             self.lose(
                 "$.spec.postBuild",
                 "post-build variable substitution has no Argo CD equivalent without a config "
                 "management plugin: ${...} stays as written",
             )
-        for key in ("patchesStrategicMerge", "patchesJson6902", "validation"):
-            if spec.get(key):
+        for key, value in (
+            ("patchesStrategicMerge", spec.patches_strategic_merge),
+            ("patchesJson6902", spec.patches_json6902),
+            ("validation", spec.validation),
+        ):
+            if value:
                 self.lose(f"$.spec.{key}", "a removed Flux field (run gitops-schema upgrade first)")
-        policy = self._policy()
-        policy.cascade = spec.get("deletionPolicy") in ("Delete",) or (
-            spec.get("deletionPolicy") in (None, "MirrorPrune", "WaitForTermination")
-            and bool(spec.get("prune"))
+        policy = self._policy(spec)
+        policy.cascade = spec.deletion_policy == "Delete" or (
+            spec.deletion_policy in (None, "MirrorPrune", "WaitForTermination") and spec.prune
         )
         return self._app(source, build, policy, options.namespace)
 
-    def _chart(self, helm: HelmOptions) -> Source | tuple[str, str]:
+    def _chart(self, spec: HelmReleaseSpec, helm: HelmOptions) -> Source | tuple[str, str]:
         """The chart's source and its value files; (JSON path, reason) when Argo CD has none."""
-        chart = as_map(as_map(self.spec.get("chart")).get("spec"))
-        if not chart:
-            return self._chart_ref()
-        ref = as_map(chart.get("sourceRef"))
+        if spec.chart is None:
+            return self._chart_ref(spec.chart_ref)
+        chart = spec.chart.spec
+        ref = chart.source_ref
         source_obj = self._source_object(ref)
-        kind = str(ref.get("kind") or "")
-        if source_obj is None or kind not in ("GitRepository", "HelmRepository"):
+        if source_obj is None or ref.kind not in ("GitRepository", "HelmRepository"):
             where = (
                 "is not in the repository"
                 if source_obj is None
                 else "is not a git or Helm repository Argo CD reads"
             )
-            return ("$.spec.chart.spec.sourceRef", f"chart source {kind} {ref.get('name')} {where}")
-        if kind == "GitRepository":
-            chart_path = str(chart.get("chart") or "").removeprefix("./").strip("/")
+            return ("$.spec.chart.spec.sourceRef", f"chart source {ref.kind} {ref.name} {where}")
+        if ref.kind == "GitRepository":
+            chart_path = chart.chart.removeprefix("./").strip("/")
             source = self._git(source_obj, posixpath.normpath(chart_path or "."))
-            files = [
-                self._git_value_file(str(f), source.path) for f in as_list(chart.get("valuesFiles"))
-            ]
+            files = [self._git_value_file(f, source.path) for f in chart.values_files]
         else:
             repo_spec = as_map(source_obj.get("spec"))
             url = str(repo_spec.get("url") or "")
@@ -248,10 +253,10 @@ class _Reader:
             source = Source(
                 SourceType.OCI if oci else SourceType.HELM,
                 url.removeprefix("oci://"),
-                version=str(chart.get("version") or "*"),
-                chart=str(chart.get("chart") or ""),
+                version=chart.version or "*",
+                chart=chart.chart,
             )
-            files = [str(f) for f in as_list(chart.get("valuesFiles"))]
+            files = list(chart.values_files)
         defaults = (posixpath.join(source.path, "values.yaml"), "values.yaml")
         if files and files[0].removeprefix("./") in defaults:
             files = files[1:]
@@ -263,18 +268,21 @@ class _Reader:
                 "files on top of it: the chart's defaults now apply underneath",
             )
         helm.value_files = [ValueFile(f) for f in files]
-        helm.ignore_missing_value_files = bool(chart.get("ignoreMissingValuesFiles"))
+        helm.ignore_missing_value_files = bool(chart.ignore_missing_values_files)
         return source
 
-    def _chart_ref(self) -> Source | tuple[str, str]:
+    def _chart_ref(
+        self, chart_ref: CrossNamespaceSourceReference | None
+    ) -> Source | tuple[str, str]:
         """A ``chartRef``'s OCI chart; (JSON path, reason) for any other kind."""
-        chart_ref = as_map(self.spec.get("chartRef"))
-        found = self._source_object(chart_ref) if chart_ref.get("kind") == "OCIRepository" else None
-        if found is None:
+        found = None
+        if chart_ref is not None and chart_ref.kind == "OCIRepository":
+            found = self._source_object(chart_ref)
+        if chart_ref is None or found is None:
+            what = f"{chart_ref.kind} {chart_ref.name}" if chart_ref else "None None"
             return (
                 "$.spec.chartRef",
-                f"chartRef {chart_ref.get('kind')} {chart_ref.get('name')} has no Argo CD "
-                "source (only OCIRepository charts do)",
+                f"chartRef {what} has no Argo CD source (only OCIRepository charts do)",
             )
         oci_spec = as_map(found.get("spec"))
         url = str(oci_spec.get("url") or "").removeprefix("oci://").rstrip("/")
@@ -289,40 +297,43 @@ class _Reader:
             chart=name,
         )
 
-    def _helm_values(self) -> dict[str, Any]:
+    def _helm_values(self, spec: HelmReleaseSpec) -> dict[str, Any]:
         """``valuesFrom`` in order, the inline values above them, then ``targetPath`` ones."""
-        spec = self.spec
         values: dict[str, Any] = {}
-        for index, entry in enumerate(as_list(spec.get("valuesFrom"))):
-            values = self._values_from(as_map(entry), index, values)
-        if isinstance(spec.get("values"), Mapping):
-            values = merge_values(values, plain(spec["values"]))
-        for index, entry in enumerate(as_list(spec.get("valuesFrom"))):
-            values = self._target_path(as_map(entry), index, values)
+        for index, entry in enumerate(spec.values_from):
+            values = self._values_from(entry, index, values)
+        if spec.values:
+            values = merge_values(values, plain(spec.values))
+        for index, entry in enumerate(spec.values_from):
+            values = self._target_path(entry, index, values)
         return values
 
-    def helm_release(self) -> FluxRead:
-        spec = self.spec
+    def helm_release(self, spec: HelmReleaseSpec) -> FluxRead:
         build = Build(BuildTool.HELM)
         helm = build.helm
-        source = self._chart(helm)
+        source = self._chart(spec, helm)
         if isinstance(source, tuple):
             return FluxRead(None, unsupported=source)
-        helm.values = self._helm_values()
-        target = str(spec.get("targetNamespace") or self.namespace)
-        helm.release_name = release_name(
-            self.name, spec.get("targetNamespace"), spec.get("releaseName")
-        )
-        install = as_map(spec.get("install"))
-        helm.skip_crds = install.get("crds") == "Skip" or bool(install.get("skipCRDs"))
-        for key in ("postRenderers", "test", "commonMetadata"):
-            if spec.get(key) and (key != "test" or as_map(spec[key]).get("enable")):
+        helm.values = self._helm_values(spec)
+        target = spec.target_namespace or self.namespace
+        helm.release_name = release_name(self.name, spec.target_namespace, spec.release_name)
+        install = spec.install
+        helm.skip_crds = install is not None and (install.crds == "Skip" or bool(install.skip_crds))
+        for key, value in (
+            ("postRenderers", spec.post_renderers),
+            ("test", spec.test is not None and spec.test.enable),
+            ("commonMetadata", spec.common_metadata),
+        ):
+            if value:
                 self.lose(f"$.spec.{key}", _NO_EQUIVALENT.get(key, "no Argo CD equivalent"))
-        policy = self._policy()
-        policy.self_heal = as_map(spec.get("driftDetection")).get("mode") == "enabled"
+        policy = self._policy(spec)
+        policy.self_heal = (
+            spec.drift_detection is not None and spec.drift_detection.mode == "enabled"
+        )
         policy.cascade = True
-        retries = as_map(as_map(spec.get("upgrade")).get("remediation")).get("retries")
-        if isinstance(retries, int) and retries != 0:
+        remediation = spec.upgrade.remediation if spec.upgrade is not None else None
+        retries = remediation.retries if remediation is not None else None
+        if retries:
             policy.retry = Retry(limit=retries, duration="5s", factor=2, max_duration="3m")
             self.lose(
                 "$.spec.upgrade.remediation",
@@ -330,7 +341,7 @@ class _Reader:
             )
         read = self._app(source, build, policy, target)
         if read.app is not None:
-            read.app.target.create_namespace = bool(install.get("createNamespace"))
+            read.app.target.create_namespace = bool(install and install.create_namespace)
         return read
 
     def _git_value_file(self, path: str, chart_path: str) -> str:
@@ -338,21 +349,21 @@ class _Reader:
         return posixpath.relpath(path.removeprefix("./"), chart_path)
 
     def _values_from(
-        self, entry: Mapping[str, Any], index: int, values: dict[str, Any]
+        self, entry: ValuesReference, index: int, values: dict[str, Any]
     ) -> dict[str, Any]:
         where = f"$.spec.valuesFrom[{index}]"
-        kind, name = str(entry.get("kind") or ""), str(entry.get("name") or "")
+        kind, name = entry.kind, entry.name
         if kind == "Secret":
             self.lose(where, f"Secret {name}: secret values are never inlined into an Application")
             return values
         found = self.index.get(kind, self.namespace, name)
         if found is None:
-            if not entry.get("optional"):
+            if not entry.optional:
                 self.lose(where, f"{kind} {name} is not in the repository, not carried over")
             return values
-        if entry.get("targetPath"):
+        if entry.target_path:
             return values  # applied after the inline values, below
-        text = as_map(found.get("data")).get(str(entry.get("valuesKey") or "values.yaml"))
+        text = as_map(found.get("data")).get(entry.values_key or "values.yaml")
         try:
             loaded = yaml.safe_load(str(text)) if text is not None else None
         except yaml.YAMLError:
@@ -368,16 +379,16 @@ class _Reader:
         return merge_values(values, loaded)
 
     def _target_path(
-        self, entry: Mapping[str, Any], index: int, values: dict[str, Any]
+        self, entry: ValuesReference, index: int, values: dict[str, Any]
     ) -> dict[str, Any]:
-        if not entry.get("targetPath") or entry.get("kind") != "ConfigMap":
+        if not entry.target_path or entry.kind != "ConfigMap":
             return values
-        found = self.index.get("ConfigMap", self.namespace, str(entry.get("name") or ""))
-        text = as_map((found or {}).get("data")).get(str(entry.get("valuesKey") or "values.yaml"))
+        found = self.index.get("ConfigMap", self.namespace, entry.name)
+        text = as_map((found or {}).get("data")).get(entry.values_key or "values.yaml")
         if text is None:
             return values
         try:
-            set_path(values, str(entry["targetPath"]), str(text))
+            set_path(values, entry.target_path, str(text))
         except ValuesPathError as error:
             self.lose(f"$.spec.valuesFrom[{index}].targetPath", str(error))
         return values
@@ -389,7 +400,7 @@ class _Reader:
             parts=[Part(source, build, "$.spec")],
             target=Target(cluster=self.cluster, namespace=namespace),
             policy=policy,
-            tenancy=Tenancy(service_account=str(self.spec.get("serviceAccountName") or "")),
+            tenancy=Tenancy(service_account=self.obj.spec.service_account_name or ""),
             origins=self.origins,
         )
         return FluxRead(app, self.losses)
@@ -420,10 +431,17 @@ def read_flux(
 ) -> FluxRead:
     """A Flux Kustomization or HelmRelease (as applied on ``cluster``) in the neutral model.
 
-    ``root_url`` is the URL of the converted repository, for GitRepository sources that
-    are not in it (made by a bootstrap or the Flux Operator), which read it.
+    It is read through its typed model; one that does not fit it is unsupported, with the
+    field that does not. ``root_url`` is the URL of the converted repository, for
+    GitRepository sources that are not in it (made by a bootstrap or the Flux Operator),
+    which read it.
     """
-    reader = _Reader(obj, cluster, index, root_url)
     if obj.get("kind") == "HelmRelease":
-        return reader.helm_release()
-    return reader.kustomization()
+        release = typed(HelmRelease, obj)
+        if isinstance(release, str):
+            return FluxRead(None, unsupported=("$.spec", release))
+        return _Reader(release, cluster, index, root_url).helm_release(release.spec)
+    kustomization = typed(Kustomization, obj)
+    if isinstance(kustomization, str):
+        return FluxRead(None, unsupported=("$.spec", kustomization))
+    return _Reader(kustomization, cluster, index, root_url).kustomization(kustomization.spec)

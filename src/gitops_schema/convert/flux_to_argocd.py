@@ -260,7 +260,8 @@ class _Converter:
         for cluster, notifications in self.notifications.items():
             for index, (manifest, notes) in enumerate(notifications.alerts):
                 key = identity(manifest)
-                where = self.locations.get(key)
+                # A component applied in several namespaces is written without one.
+                where = self.locations.get(key) or self.locations.get(key._replace(namespace=""))
                 item = Item(
                     ObjectRef(
                         "Alert",
