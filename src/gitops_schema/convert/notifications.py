@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from gitops_schema.convert.notes import Notes
 from gitops_schema.convert.output import dns_name
 from gitops_schema.model.flux_notification import Alert, Provider
+from gitops_schema.model.identity import ObjectId, identity
 from gitops_schema.model.k8s import ConfigMap
 
 __all__ = [
@@ -34,7 +35,8 @@ __all__ = [
 SUBSCRIBE = "notifications.argoproj.io/subscribe."
 """The prefix of Argo CD's notification subscription annotations."""
 NOTIFICATIONS_CM = "argocd-notifications-cm"
-_NOTIFICATION_API = "notification.toolkit.fluxcd.io/v1beta3"
+_GROUP = "notification.toolkit.fluxcd.io"
+_NOTIFICATION_API = f"{_GROUP}/v1beta3"
 
 _SERVICES = (
     ("slack", "slack"),
@@ -224,27 +226,27 @@ class ArgoNotifications:
     def read(cls, manifests: Iterable[Mapping[str, Any]]) -> ArgoNotifications:
         """The Alerts and Providers among a cluster's objects (as its Flux trees apply them)."""
         notifications = cls()
-        providers: dict[tuple[str, str], Provider] = {}
-        alerts: dict[tuple[str, str], tuple[Mapping[str, Any], Alert]] = {}
+        providers: dict[ObjectId, Provider] = {}
+        alerts: dict[ObjectId, tuple[Mapping[str, Any], Alert]] = {}
         for manifest in manifests:
             kind = manifest.get("kind")
             if kind not in ("Alert", "Provider"):
                 continue
-            if not str(manifest.get("apiVersion")).startswith("notification.toolkit.fluxcd.io/"):
+            if not str(manifest.get("apiVersion")).startswith(f"{_GROUP}/"):
                 continue
             try:
                 if kind == "Provider":
                     provider = Provider.model_validate(manifest)
-                    key = (provider.metadata.namespace or "", provider.metadata.name or "")
-                    providers.setdefault(key, provider)
+                    providers.setdefault(identity(manifest), provider)
                 else:
                     alert = Alert.model_validate(manifest)
-                    key = (alert.metadata.namespace or "", alert.metadata.name or "")
-                    alerts.setdefault(key, (manifest, alert))
+                    alerts.setdefault(identity(manifest), (manifest, alert))
             except ValidationError:
                 continue  # check reports it; nothing to convert
         for manifest, alert in alerts.values():
-            key = (alert.metadata.namespace or "", alert.spec.provider_ref.name)
+            key = ObjectId(
+                _GROUP, "Provider", identity(manifest).namespace, alert.spec.provider_ref.name
+            )
             notes = Notes()
             for index, source in enumerate(alert.spec.event_sources):
                 where = f"$.spec.eventSources[{index}]"
