@@ -134,3 +134,17 @@ def test_alerts_become_subscriptions_and_notification_settings(tmp_path: Path) -
     assert items["unused"].status is Status.UNSUPPORTED
     # Every 3m is Argo CD's own reconciliation period: no loss.
     assert not [loss for loss in items["web"].losses if loss.field == "$.spec.interval"]
+
+
+def test_a_failed_sync_subscription_survives_the_round_trip(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, {"argocd/app.yaml": ARGO, "apps/web/cm.yaml": CONFIGMAP})
+    argocd_to_flux([root], ConvertOptions(output=root / "flux")).tree.write()
+    back = flux_to_argocd(
+        [root / "flux"],
+        ConvertOptions(output=root / "back", repos={"https://git.example.com/org/repo.git": root}),
+    )
+    annotations = _objects(back, "Application")["web"]["metadata"]["annotations"]
+    assert annotations[f"{SUBSCRIBE}on-sync-failed.slack"] == "alerts;deploys"
+    assert annotations[f"{SUBSCRIBE}on-deployed.slack"] == "alerts;deploys"
+    assert annotations[f"{SUBSCRIBE}on-sync-failed.teams"] == ""

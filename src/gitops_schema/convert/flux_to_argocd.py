@@ -140,23 +140,35 @@ def _tenants(apps: Sequence[NeutralApp]) -> dict[tuple[str, str], dict[str, Any]
     return projects
 
 
+def _cluster_folder(file: str) -> str:
+    """The folder of an entry point's cluster: ``clusters/<name>/``, else its own folder."""
+    parts = file.split("/")
+    if "clusters" in parts[:-2]:
+        index = parts.index("clusters")
+        return "/".join(parts[: index + 2]) + "/"
+    return posixpath.dirname(file) + "/"
+
+
 def _notification_objects(
     apps: Sequence[RenderedApp], objects: Sequence[GitOpsObject]
 ) -> dict[str, list[Mapping[str, Any]]]:
     """Each cluster's objects that may be Alerts or Providers.
 
-    Those its trees apply, and those written beside its entry points (in the folder of a
-    Kustomization or HelmRelease the cluster starts from), which no tree applies.
+    Those its trees apply, and those written in its folder (``clusters/<name>/``, else the
+    folder of a Kustomization or HelmRelease it starts from), which no tree applies.
     """
     found: dict[str, list[Mapping[str, Any]]] = {app.cluster: [] for app in apps}
     folders: dict[str, set[str]] = {}
     for app in apps:
         found[app.cluster].extend(app.manifests)
-        folders.setdefault(posixpath.dirname(app.location.file), set()).add(app.cluster)
+        folders.setdefault(_cluster_folder(app.location.file), set()).add(app.cluster)
     for obj in objects:
-        if obj.kind in ("Alert", "Provider"):
-            for cluster in folders.get(posixpath.dirname(obj.location.file), ()):
-                found[cluster].append(obj.document.data)
+        if obj.kind not in ("Alert", "Provider"):
+            continue
+        for folder, clusters in folders.items():
+            if obj.location.file.startswith(folder):
+                for cluster in clusters:
+                    found[cluster].append(obj.document.data)
     return found
 
 
