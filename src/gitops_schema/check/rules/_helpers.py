@@ -27,12 +27,9 @@ def at(obj: GitOpsObject, *path: str | int, key: bool = False) -> Location:
 
 
 def spec(obj: GitOpsObject) -> dict[str, Any]:
-    """The object's ``spec`` as raw data ({} when absent or not a mapping)."""
+    """The ``spec`` of an object of a kind without a model, as raw data ({} when absent).
+
+    A kind with a model is read through it (``obj.model``) instead.
+    """
     value = get(obj.document.data, "spec")
     return value if isinstance(value, dict) else {}
-
-
-def ref_namespace(obj: GitOpsObject, ref: dict[str, Any]) -> str | None:
-    """A reference's namespace, defaulting to the referrer's, as Flux resolves it."""
-    namespace = ref.get("namespace")
-    return namespace if isinstance(namespace, str) else obj.namespace

@@ -6,31 +6,35 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import ValidationError
+
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
-from gitops_schema.check.rules._helpers import at, get, ref_namespace, spec
+from gitops_schema.check.rules._helpers import at, get, spec
 from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load.plain import InputError, yaml_values
-from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model import GitOpsObject, ObjectId, Tool, object_id
+from gitops_schema.model.flux_helm import HelmRelease, Install, Upgrade
+from gitops_schema.model.flux_kustomize import Kustomization
+from gitops_schema.model.flux_notification import Alert
+from gitops_schema.model.flux_source import HelmChart
+from gitops_schema.model.kustomize import KustomizeFile
 
-ObjectKey = tuple[str, str | None, str]
-"""(kind, namespace, name); a None namespace matches any."""
-
+Index = dict[tuple[str, str], list[str | None]]
+"""(kind, name) -> the namespaces of the objects of the repository (None: unwritten)."""
 
 BOOTSTRAP_SOURCE = "flux-system"
 """The source `flux bootstrap` creates in the cluster, often not committed to the repo."""
 
 
-def _index(context: RuleContext) -> dict[tuple[str, str], list[str | None]]:
-    index: dict[tuple[str, str], list[str | None]] = context.remember(
-        "flux-objects", lambda: _build_index(context)
-    )
+def _index(context: RuleContext) -> Index:
+    index: Index = context.remember("flux-objects", lambda: _build_index(context))
     return index
 
 
-def _build_index(context: RuleContext) -> dict[tuple[str, str], list[str | None]]:
-    known: dict[tuple[str, str], list[str | None]] = {
+def _build_index(context: RuleContext) -> Index:
+    known: Index = {
         ("GitRepository", BOOTSTRAP_SOURCE): [BOOTSTRAP_SOURCE],
         ("OCIRepository", BOOTSTRAP_SOURCE): [BOOTSTRAP_SOURCE],
     }
@@ -61,28 +65,34 @@ def _generated_sources(obj: GitOpsObject) -> Iterator[tuple[str, str]]:
         yield kind, name or BOOTSTRAP_SOURCE
 
 
-def _exists(known: dict[tuple[str, str], list[str | None]], key: ObjectKey) -> bool:
-    kind, namespace, name = key
+def _exists(known: Index, kind: str, namespace: str, name: str) -> bool:
+    """Whether the repository defines the object; an empty namespace matches any."""
     namespaces = known.get((kind, name))
     if namespaces is None:
         return False
     # An object written without a namespace gets one when applied: it may be any.
-    return namespace is None or None in namespaces or namespace in namespaces
+    return not namespace or None in namespaces or namespace in namespaces
 
 
-def _references(obj: GitOpsObject) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """(path, reference) for each source or provider an object refers to."""
-    data = spec(obj)
-    if obj.kind in ("Kustomization", "HelmChart") and isinstance(data.get("sourceRef"), dict):
-        yield ("spec", "sourceRef"), data["sourceRef"]
-    if obj.kind == "HelmRelease":
-        chart_ref = get(data, "chart", "spec", "sourceRef")
-        if isinstance(chart_ref, dict):
-            yield ("spec", "chart", "spec", "sourceRef"), chart_ref
-        if isinstance(data.get("chartRef"), dict):
-            yield ("spec", "chartRef"), data["chartRef"]
-    if obj.kind == "Alert" and isinstance(data.get("providerRef"), dict):
-        yield ("spec", "providerRef"), {"kind": "Provider", **data["providerRef"]}
+Reference = tuple[tuple[str | int, ...], str, str | None, str]
+"""(path of the reference, kind, namespace or None, name)."""
+
+
+def _references(obj: GitOpsObject) -> Iterator[Reference]:
+    """(path, kind, namespace, name) for each source or provider an object refers to."""
+    model = obj.model
+    if isinstance(model, Kustomization | HelmChart):
+        ref = model.spec.source_ref
+        yield ("spec", "sourceRef"), ref.kind, getattr(ref, "namespace", None), ref.name
+    elif isinstance(model, HelmRelease):
+        if model.spec.chart is not None:
+            ref = model.spec.chart.spec.source_ref
+            yield ("spec", "chart", "spec", "sourceRef"), ref.kind, ref.namespace, ref.name
+        if model.spec.chart_ref is not None:
+            ref = model.spec.chart_ref
+            yield ("spec", "chartRef"), ref.kind, ref.namespace, ref.name
+    elif isinstance(model, Alert):
+        yield ("spec", "providerRef"), "Provider", None, model.spec.provider_ref.name
 
 
 def check_sources(context: RuleContext) -> Iterator[Diagnostic]:
@@ -91,12 +101,9 @@ def check_sources(context: RuleContext) -> Iterator[Diagnostic]:
     for obj in context.objects:
         if obj.tool is not Tool.FLUX:
             continue
-        for path, ref in _references(obj):
-            kind, name = ref.get("kind"), ref.get("name")
-            if not isinstance(kind, str) or not isinstance(name, str):
-                continue
-            namespace = ref_namespace(obj, ref)
-            if not _exists(known, (kind, namespace, name)):
+        for path, kind, namespace, name in _references(obj):
+            namespace = namespace or obj.namespace or ""
+            if not _exists(known, kind, namespace, name):
                 where = f" in namespace {namespace!r}" if namespace else ""
                 yield SOURCE_MISSING.finding(
                     f"{obj.kind} {obj.name!r} refers to {kind} {name!r}{where}, "
@@ -105,11 +112,16 @@ def check_sources(context: RuleContext) -> Iterator[Diagnostic]:
                 )
 
 
-def _dependencies(obj: GitOpsObject) -> Iterator[tuple[int, ObjectKey]]:
-    for index, dependency in enumerate(spec(obj).get("dependsOn") or []):
-        if isinstance(dependency, dict) and isinstance(dependency.get("name"), str):
-            namespace = ref_namespace(obj, dependency)
-            yield index, (obj.kind, namespace, dependency["name"])
+def _dependencies(obj: GitOpsObject) -> Iterator[tuple[int, ObjectId]]:
+    """(index in dependsOn, identity) of what a Kustomization or HelmRelease waits for.
+
+    The identity's namespace is empty when neither the entry nor the object has one.
+    """
+    if isinstance(obj.model, Kustomization | HelmRelease):
+        own = object_id(obj)
+        for index, dependency in enumerate(obj.model.spec.depends_on):
+            namespace = dependency.namespace or own.namespace
+            yield index, own._replace(namespace=namespace, name=dependency.name)
 
 
 def _dependants(context: RuleContext) -> list[GitOpsObject]:
@@ -125,9 +137,9 @@ def check_depends_on_missing(context: RuleContext) -> Iterator[Diagnostic]:
     known = _index(context)
     for obj in _dependants(context):
         for index, key in _dependencies(obj):
-            if not _exists(known, key):
+            if not _exists(known, key.kind, key.namespace, key.name):
                 yield DEPENDS_ON_MISSING.finding(
-                    f"{obj.kind} {obj.name!r} depends on {key[0]} {key[2]!r}, which is not "
+                    f"{obj.kind} {obj.name!r} depends on {key.kind} {key.name!r}, which is not "
                     "defined in the checked files: it will wait for it forever",
                     at(obj, "spec", "dependsOn", index, "name"),
                 )
@@ -136,41 +148,46 @@ def check_depends_on_missing(context: RuleContext) -> Iterator[Diagnostic]:
 def check_depends_on_cycle(context: RuleContext) -> Iterator[Diagnostic]:
     """Find dependsOn chains that lead back to where they started."""
     objects = _dependants(context)
-    by_key = {(o.kind, o.namespace, o.name): o for o in objects}
-    edges: dict[ObjectKey, list[tuple[int, ObjectKey]]] = {}
+    by_key = {object_id(o): o for o in objects}
+    edges: Edges = {}
     for obj in objects:
-        own = (obj.kind, obj.namespace, obj.name)
-        for index, (kind, namespace, name) in _dependencies(obj):
-            target = (kind, namespace, name)
-            if target not in by_key and (kind, None, name) in by_key:
-                target = (kind, None, name)
+        own = object_id(obj)
+        for index, target in _dependencies(obj):
+            if target not in by_key and target._replace(namespace="") in by_key:
+                target = target._replace(namespace="")
             edges.setdefault(own, []).append((index, target))
     for component in _strongly_connected(edges):
         cycle = _cycle_within(component, edges)
         if not cycle:
             continue
         first_key, index = cycle[0]
-        names = " -> ".join(key[2] for key, _ in cycle) + f" -> {first_key[2]}"
+        names = " -> ".join(key.name for key, _ in cycle) + f" -> {first_key.name}"
         yield DEPENDS_ON_CYCLE.finding(
             f"dependsOn cycle: {names}; none of these will ever be applied",
             at(by_key[first_key], "spec", "dependsOn", index, "name"),
         )
 
 
-Edges = dict[ObjectKey, list[tuple[int, ObjectKey]]]
+Edges = dict[ObjectId, list[tuple[int, ObjectId]]]
+"""Each object's dependsOn targets, with the index of the entry naming each."""
 
 
-def _strongly_connected(edges: Edges) -> list[set[ObjectKey]]:
+def _order(key: ObjectId) -> tuple[str, bool, str, str]:
+    """The order cycles are looked for in: by kind, objects with a namespace first."""
+    return (key.kind, not key.namespace, key.namespace, key.name)
+
+
+def _strongly_connected(edges: Edges) -> list[set[ObjectId]]:
     """Tarjan's strongly connected components, iteratively (no recursion limit)."""
-    index: dict[ObjectKey, int] = {}
-    low: dict[ObjectKey, int] = {}
-    on_stack: set[ObjectKey] = set()
-    stack: list[ObjectKey] = []
-    components: list[set[ObjectKey]] = []
-    for root in sorted(edges, key=str):
+    index: dict[ObjectId, int] = {}
+    low: dict[ObjectId, int] = {}
+    on_stack: set[ObjectId] = set()
+    stack: list[ObjectId] = []
+    components: list[set[ObjectId]] = []
+    for root in sorted(edges, key=_order):
         if root in index:
             continue
-        work: list[tuple[ObjectKey, int]] = [(root, 0)]
+        work: list[tuple[ObjectId, int]] = [(root, 0)]
         while work:
             node, position = work.pop()
             if position == 0:
@@ -190,7 +207,7 @@ def _strongly_connected(edges: Edges) -> list[set[ObjectKey]]:
                 if target in on_stack:
                     low[node] = min(low[node], low[target])
             if low[node] == index[node]:
-                component: set[ObjectKey] = set()
+                component: set[ObjectId] = set()
                 while True:
                     member = stack.pop()
                     on_stack.discard(member)
@@ -201,12 +218,12 @@ def _strongly_connected(edges: Edges) -> list[set[ObjectKey]]:
     return components
 
 
-def _cycle_within(component: set[ObjectKey], edges: Edges) -> list[tuple[ObjectKey, int]]:
+def _cycle_within(component: set[ObjectId], edges: Edges) -> list[tuple[ObjectId, int]]:
     """One cycle through the component's first node, as (node, dependsOn index) steps."""
-    start = min(component, key=str)
+    start = min(component, key=_order)
     if len(component) == 1 and all(t != start for _, t in edges.get(start, [])):
         return []
-    parents: dict[ObjectKey, tuple[ObjectKey, int]] = {}
+    parents: dict[ObjectId, tuple[ObjectId, int]] = {}
     queue = [start]
     while queue:
         node = queue.pop(0)
@@ -225,10 +242,10 @@ def _cycle_within(component: set[ObjectKey], edges: Edges) -> list[tuple[ObjectK
 def check_prod_no_wait(context: RuleContext) -> Iterator[Diagnostic]:
     """Production Kustomizations that report ready before their workloads are."""
     for obj in context.of_kind("Kustomization"):
-        if obj.tool is not Tool.FLUX or obj.is_patch:
+        if obj.tool is not Tool.FLUX or not isinstance(obj.model, Kustomization):
             continue
-        data = spec(obj)
-        if data.get("wait") is True or data.get("healthChecks") or data.get("healthCheckExprs"):
+        wanted = obj.model.spec
+        if wanted.wait is True or wanted.health_checks or wanted.health_check_exprs:
             continue
         if is_production(obj, context):
             yield PROD_NO_WAIT.finding(
@@ -238,26 +255,47 @@ def check_prod_no_wait(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-def _handles_failure(release_spec: Any) -> bool:
+def _handles_failure(install: Install | None, upgrade: Upgrade | None) -> bool:
+    """Whether a failed install or upgrade is retried (remediation retries, or a strategy)."""
     return any(
-        get(release_spec, action, "remediation", "retries") not in (None, 0)
-        or get(release_spec, action, "strategy") is not None
-        for action in ("install", "upgrade")
+        action is not None
+        and (
+            (action.remediation is not None and action.remediation.retries not in (None, 0))
+            or action.strategy is not None
+        )
+        for action in (install, upgrade)
     )
 
 
-def _patch_sets_remediation(patches: Any, depth: int = 0) -> bool:
+def _patched_actions(release_spec: Any) -> tuple[Install | None, Upgrade | None]:
+    """The install and upgrade settings a patch of a HelmRelease writes (None: not these).
+
+    A patch is part of an object, so only these two of its fields are typed.
+    """
+    found: list[Any] = []
+    for field, model in (("install", Install), ("upgrade", Upgrade)):
+        try:
+            found.append(model.model_validate(get(release_spec, field)))
+        except ValidationError:
+            found.append(None)
+    return found[0], found[1]
+
+
+def _patch_texts(patches: Any) -> list[str]:
+    """The inline patches of a patch's Kustomization (raw: a patch is part of an object)."""
+    entries = patches if isinstance(patches, list) else []
+    return [e["patch"] for e in entries if isinstance(e, dict) and isinstance(e.get("patch"), str)]
+
+
+def _patch_sets_remediation(texts: list[str], depth: int = 0) -> bool:
     """Whether Flux Kustomization patches give HelmReleases failure handling.
 
     Repositories often set HelmRelease defaults once, in a patch of a Kustomization (or a
     patch that adds such a patch to every child Kustomization).
     """
-    if not isinstance(patches, list) or depth > 3:
+    if depth > 3:
         return False
-    for entry in patches:
-        text = entry.get("patch") if isinstance(entry, dict) else None
-        if not isinstance(text, str):
-            continue
+    for text in texts:
         try:
             patched = yaml_values(text, "inline patch")
         except InputError:
@@ -265,10 +303,12 @@ def _patch_sets_remediation(patches: Any, depth: int = 0) -> bool:
         for item in patched:
             if not isinstance(item, dict):
                 continue
-            if item.get("kind") == "HelmRelease" and _handles_failure(item.get("spec")):
+            if item.get("kind") == "HelmRelease" and _handles_failure(
+                *_patched_actions(item.get("spec"))
+            ):
                 return True
             if item.get("kind") == "Kustomization" and _patch_sets_remediation(
-                get(item, "spec", "patches"), depth + 1
+                _patch_texts(get(item, "spec", "patches")), depth + 1
             ):
                 return True
     return False
@@ -286,19 +326,22 @@ def _defaulted_paths(context: RuleContext) -> list[str]:
     path and components of every Kustomization found under those (a patch that adds such a
     patch to every child Kustomization reaches their components too).
     """
-    flux = [o for o in context.of_kind("Kustomization") if o.tool is Tool.FLUX]
+    flux = [
+        (context.relative(o.document.file), o.model)
+        for o in context.of_kind("Kustomization")
+        if isinstance(o.model, Kustomization)
+    ]
     paths: list[str] = []
     reached: set[int] = set()
-    for obj in flux:
-        if _patch_sets_remediation(spec(obj).get("patches")):
+    for _, obj in flux:
+        if _patch_sets_remediation([patch.patch for patch in obj.spec.patches]):
             paths.extend(_build_folders(obj))
             reached.add(id(obj))
     grown = True
     while grown:
         paths = _kustomize_reach(context, paths)
         grown = False
-        for obj in flux:
-            file = context.relative(obj.document.file)
+        for file, obj in flux:
             if id(obj) not in reached and any(_under(file, d) for d in paths):
                 paths.extend(_build_folders(obj))
                 reached.add(id(obj))
@@ -306,12 +349,10 @@ def _defaulted_paths(context: RuleContext) -> list[str]:
     return paths
 
 
-def _build_folders(obj: GitOpsObject) -> list[str]:
+def _build_folders(obj: Kustomization) -> list[str]:
     """A Kustomization's path and the component folders it adds (relative to the path)."""
-    data = spec(obj)
-    path = _repository_path(data.get("path"))
-    components = [c for c in data.get("components") or [] if isinstance(c, str)]
-    return [path] + [_repository_path(posixpath.join(path, c)) for c in components]
+    path = _repository_path(obj.spec.path)
+    return [path] + [_repository_path(posixpath.join(path, c)) for c in obj.spec.components]
 
 
 def _kustomize_reach(context: RuleContext, paths: list[str]) -> list[str]:
@@ -321,20 +362,20 @@ def _kustomize_reach(context: RuleContext, paths: list[str]) -> list[str]:
     kustomizations found there: a Flux Kustomization's patches reach all it builds.
     """
     by_folder = {
-        posixpath.dirname(context.relative(o.document.file)): o.document.data
+        posixpath.dirname(context.relative(o.document.file)): o.model
         for o in context.of_kind("Kustomization")
-        if o.tool is Tool.KUSTOMIZE
+        if isinstance(o.model, KustomizeFile)
     }
     found = list(dict.fromkeys(paths))
     for folder in found:  # grows as it goes
-        data = by_folder.get(folder)
-        for key in ("resources", "components", "bases"):
-            entries = data.get(key) if isinstance(data, dict) else None
-            for entry in entries if isinstance(entries, list) else []:
-                if isinstance(entry, str) and "://" not in entry:
-                    target = _repository_path(posixpath.join(folder, entry))
-                    if target not in found:
-                        found.append(target)
+        kustomization = by_folder.get(folder)
+        if kustomization is None:
+            continue
+        for entry in (*kustomization.resources, *kustomization.components, *kustomization.bases):
+            if "://" not in entry:
+                target = _repository_path(posixpath.join(folder, entry))
+                if target not in found:
+                    found.append(target)
     return found
 
 
@@ -352,10 +393,13 @@ def check_helm_remediation(context: RuleContext) -> Iterator[Diagnostic]:
     """HelmReleases that leave a failed install or upgrade as it is."""
     defaulted = _defaulted_paths(context)
     for obj in context.of_kind("HelmRelease"):
-        if obj.tool is not Tool.FLUX or obj.is_patch:
+        if obj.tool is not Tool.FLUX or not isinstance(obj.model, HelmRelease):
             continue
         file = context.relative(obj.document.file)
-        handled = _handles_failure(spec(obj)) or any(_under(file, d) for d in defaulted)
+        release = obj.model.spec
+        handled = _handles_failure(release.install, release.upgrade) or any(
+            _under(file, d) for d in defaulted
+        )
         if not handled:
             yield NO_REMEDIATION.finding(
                 f"HelmRelease {obj.name!r} sets no install/upgrade remediation retries nor a "
