@@ -6,28 +6,29 @@ from collections.abc import Iterator
 from typing import Any
 
 from gitops_schema.check.rule import Rule, RuleContext
-from gitops_schema.check.rules._helpers import at, get, spec
+from gitops_schema.check.rules._helpers import at, get
 from gitops_schema.check.rules.appset_params import changes_scope, emitted, known_root, references
 from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.model import GitOpsObject, unknown_fields
-from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
+from gitops_schema.model.argocd_appset import ApplicationSet, ApplicationSetSpec, generator_kind
 
 
-def _appsets(context: RuleContext) -> Iterator[GitOpsObject]:
-    # Only those that fit the model: the raw reads below then meet the shapes it checked.
-    return (o for o in context.of_kind("ApplicationSet") if isinstance(o.model, ApplicationSet))
+def _appsets(context: RuleContext) -> Iterator[tuple[GitOpsObject, ApplicationSetSpec]]:
+    """The ApplicationSets that fit their model, with their specs."""
+    for obj in context.of_kind("ApplicationSet"):
+        if isinstance(obj.model, ApplicationSet):
+            yield obj, obj.model.spec
 
 
 def check_unknown_fields(context: RuleContext) -> Iterator[Diagnostic]:
     """Fields a generator does not have; the API server drops them without a word."""
-    for obj in _appsets(context):
-        assert isinstance(obj.model, ApplicationSet)
-        for owner, key in unknown_fields(obj.model):
+    for _, appset in _appsets(context):
+        for owner, key in unknown_fields(appset):
             path = owner.model_json_path()
             if path[:2] != ("spec", "generators"):
                 continue
-            kind = generator_kind(get(obj.document.data, *path))
+            kind = generator_kind(owner)
             what = f"the {kind} generator entry" if kind else "this generator"
             hint = ""
             if key == "name" and kind == "clusters":
@@ -59,16 +60,15 @@ def _strings(
 
 def check_unknown_params(context: RuleContext) -> Iterator[Diagnostic]:
     """Template references no generator of the ApplicationSet emits."""
-    for obj in _appsets(context):
-        data = spec(obj)
-        go_template = data.get("goTemplate") is True
-        generators = data.get("generators") or []
-        known = [(i, emitted(entry)) for i, entry in enumerate(generators)]
+    for obj, appset in _appsets(context):
+        go_template = appset.go_template is True
+        known = [(i, emitted(entry)) for i, entry in enumerate(appset.generators)]
         if not known or any(found is None for _, found in known):
             continue
-        texts = list(_strings(data.get("template"), ("spec", "template")))
-        if isinstance(data.get("templatePatch"), str):
-            texts.append((("spec", "templatePatch"), data["templatePatch"]))
+        # Every string of the template as written, unknown fields too: the document's.
+        texts = list(_strings(get(obj.document.data, "spec", "template"), ("spec", "template")))
+        if appset.template_patch is not None:
+            texts.append((("spec", "templatePatch"), appset.template_patch))
         reported: set[tuple[tuple[str | int, ...], str]] = set()
         for path, text in texts:
             if "{{" not in text or (go_template and changes_scope(text)):
@@ -95,12 +95,10 @@ def check_unknown_params(context: RuleContext) -> Iterator[Diagnostic]:
 
 def check_missingkey(context: RuleContext) -> Iterator[Diagnostic]:
     """Find goTemplate without missingkey=error: missing parameters render '<no value>'."""
-    for obj in _appsets(context):
-        data = spec(obj)
-        if data.get("goTemplate") is not True:
+    for obj, appset in _appsets(context):
+        if appset.go_template is not True:
             continue
-        options = data.get("goTemplateOptions") or []
-        if "missingkey=error" not in options:
+        if "missingkey=error" not in appset.go_template_options:
             yield MISSINGKEY.finding(
                 f"ApplicationSet {obj.name!r} uses goTemplate without goTemplateOptions: "
                 "[missingkey=error]; a missing parameter renders as '<no value>' instead of "
@@ -111,9 +109,9 @@ def check_missingkey(context: RuleContext) -> Iterator[Diagnostic]:
 
 def check_templated_project(context: RuleContext) -> Iterator[Diagnostic]:
     """A project chosen by generator parameters lets them pick their own permissions."""
-    for obj in _appsets(context):
-        project = get(spec(obj), "template", "spec", "project")
-        if isinstance(project, str) and "{{" in project:
+    for obj, appset in _appsets(context):
+        project = appset.template.spec.project
+        if "{{" in project:
             yield TEMPLATED_PROJECT.finding(
                 f"ApplicationSet {obj.name!r} templates spec.project ({project!r}): whoever "
                 "controls the generator's input chooses the AppProject, and so its permissions",

@@ -12,7 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+
+from gitops_schema.model.argocd_appset import (
+    ClustersEntry,
+    Generator,
+    GitEntry,
+    ListEntry,
+    ListGenerator,
+    MatrixEntry,
+    MergeEntry,
+    PullRequestEntry,
+    ScmProviderEntry,
+)
 
 _CLUSTER = ("name", "nameNormalized", "server", "project")
 _SCM = (
@@ -65,57 +76,59 @@ class Emitted:
         self.patterns += other.patterns
 
 
-def _values(spec: Mapping[str, Any], emitted: Emitted) -> Emitted:
-    for key in spec.get("values") or {}:
+def _values(values: Mapping[str, str], emitted: Emitted) -> Emitted:
+    for key in values:
         emitted.names.add(f"values.{key}")
     emitted.names.add("values")
     return emitted
 
 
-def emitted(entry: Mapping[str, Any]) -> Emitted | None:
+def emitted(entry: Generator) -> Emitted | None:
     """The names one generator entry emits, or None when they cannot be known statically."""
-    if not isinstance(entry, Mapping):
-        return None
-    if isinstance(entry.get("list"), Mapping):
-        spec = entry["list"]
-        if spec.get("elementsYaml"):
-            return None
-        found = Emitted()
-        for element in spec.get("elements") or []:
-            if not isinstance(element, Mapping):
-                return None
-            for key, value in element.items():
-                found.names.add(str(key))
-                if isinstance(value, Mapping):
-                    found.prefixes.add(f"{key}.")
-        return found
-    if isinstance(entry.get("clusters"), Mapping):
-        spec = entry["clusters"]
-        if spec.get("flatList"):
+    if isinstance(entry, ListEntry):
+        return _elements(entry.list_)
+    if isinstance(entry, ClustersEntry):
+        if entry.clusters.flat_list:
             return Emitted({"clusters"})
-        return _values(spec, Emitted(set(_CLUSTER), {"metadata.labels.", "metadata.annotations."}))
-    if isinstance(entry.get("git"), Mapping):
-        spec = entry["git"]
-        if spec.get("files"):
+        labels = {"metadata.labels.", "metadata.annotations."}
+        return _values(entry.clusters.values, Emitted(set(_CLUSTER), labels))
+    if isinstance(entry, GitEntry):
+        git = entry.git
+        if git.files:
             return None
-        prefix = f"{spec['pathParamPrefix']}." if spec.get("pathParamPrefix") else ""
+        prefix = f"{git.path_param_prefix}." if git.path_param_prefix else ""
         names = {f"{prefix}path", f"{prefix}path.basename", f"{prefix}path.basenameNormalized"}
         path_index = re.compile(re.escape(prefix) + r"path\[\d+\]")
-        return _values(spec, Emitted(names, {f"{prefix}path."}, [path_index]))
-    if isinstance(entry.get("scmProvider"), Mapping):
-        return _values(entry["scmProvider"], Emitted(set(_SCM)))
-    if isinstance(entry.get("pullRequest"), Mapping):
-        return _values(entry["pullRequest"], Emitted(set(_PULL_REQUEST)))
-    for combined in ("matrix", "merge"):
-        if isinstance(entry.get(combined), Mapping):
-            union = Emitted()
-            for child in entry[combined].get("generators") or []:
-                child_names = emitted(child)
-                if child_names is None:
-                    return None
-                union.update(child_names)
-            return union
+        return _values(git.values, Emitted(names, {f"{prefix}path."}, [path_index]))
+    if isinstance(entry, ScmProviderEntry):
+        return _values(entry.scm_provider.values, Emitted(set(_SCM)))
+    if isinstance(entry, PullRequestEntry):
+        return _values(entry.pull_request.values, Emitted(set(_PULL_REQUEST)))
+    if isinstance(entry, MatrixEntry | MergeEntry):
+        children = entry.matrix if isinstance(entry, MatrixEntry) else entry.merge
+        union = Emitted()
+        for child in children.generators:
+            child_names = emitted(child)
+            if child_names is None:
+                return None
+            union.update(child_names)
+        return union
     return None
+
+
+def _elements(generator: ListGenerator) -> Emitted | None:
+    """A list generator's names: its elements' keys (None for elements given as YAML)."""
+    if generator.elements_yaml:
+        return None
+    found = Emitted()
+    for element in generator.elements:
+        if not isinstance(element, Mapping):
+            return None
+        for key, value in element.items():
+            found.names.add(str(key))
+            if isinstance(value, Mapping):
+                found.prefixes.add(f"{key}.")
+    return found
 
 
 _FAST_TAG = re.compile(r"\{\{([^{}]*)\}\}")
