@@ -164,6 +164,8 @@ def _argocd_status(context: RuleContext, removed: bool) -> Iterator[Diagnostic]:
         for obj in context.of_kind(change.kind):
             if change.name is not None and obj.name != change.name:
                 continue
+            # Whether the setting is written, as written: a model reads an absent list as
+            # empty, and a deprecated key often sits in an object that no longer fits it.
             if get(obj.document.data, *change.path) is None:
                 continue
             gone = change.removed_in is not None and _version(target) >= _version(change.removed_in)
@@ -236,7 +238,7 @@ def check_kustomize_fields(context: RuleContext) -> Iterator[Diagnostic]:
     for obj in context.objects:
         if obj.tool is not Tool.KUSTOMIZE:
             continue
-        data: Any = obj.document.data
+        data: Any = obj.document.data  # the keys written (a model would drop removed ones)
         for field, advice in _KUSTOMIZE_DEPRECATED.items():
             if field in data:
                 yield KUSTOMIZE_DEPRECATED.finding(

@@ -83,6 +83,8 @@ def _config_has_secret(config: Any) -> bool:
 def check_plaintext(context: RuleContext) -> Iterator[Diagnostic]:
     """Secrets whose data or stringData holds unencrypted values."""
     for obj in context.of_kind("Secret"):
+        # The Secret as written, not its model: a credential is in the repository's history
+        # whether or not the Secret fits its schema (a number where a string belongs).
         data = obj.document.data
         if obj.api_version != "v1" or get(data, "sops") is not None:
             continue
