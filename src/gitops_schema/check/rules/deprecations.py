@@ -238,7 +238,9 @@ def check_kustomize_fields(context: RuleContext) -> Iterator[Diagnostic]:
     for obj in context.objects:
         if obj.tool is not Tool.KUSTOMIZE:
             continue
-        data: Any = obj.document.data  # the keys written (a model would drop removed ones)
+        # The keys as written: the finding is about the keys themselves, which a file
+        # that no longer fits its model holds too.
+        data: Any = obj.document.data
         for field, advice in _KUSTOMIZE_DEPRECATED.items():
             if field in data:
                 yield KUSTOMIZE_DEPRECATED.finding(
