@@ -27,7 +27,7 @@ from gitops_schema.codes.appset import (
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load import Document
 from gitops_schema.location import JsonPath, Location
-from gitops_schema.model import GitOpsObject, Tool
+from gitops_schema.model import GitOpsObject, ObjectId, Tool, identity
 from gitops_schema.model.argocd import Application
 from gitops_schema.model.argocd_appset import ApplicationSet
 
@@ -91,17 +91,16 @@ def expand_for_check(
 
 def check_duplicate_names(expansions: Sequence[Expansion]) -> Iterator[Diagnostic]:
     """Two generated Applications with one name (in one namespace): only one can exist."""
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[ObjectId, str] = {}
     for expansion in expansions:
         for generated in expansion.applications:
-            metadata = generated.application.get("metadata") or {}
-            key = (str(metadata.get("namespace")), str(metadata.get("name")))
+            key = identity(generated.application)
             owner = expansion.appset.name
             if key in seen:
                 first = seen[key]
                 also = f"ApplicationSet {first!r}" if first != owner else "another parameter set"
                 yield APPSET_DUPLICATE_NAME.at(
-                    f"ApplicationSet {owner!r} generates Application {key[1]!r} more than once "
+                    f"ApplicationSet {owner!r} generates Application {key.name!r} more than once "
                     f"(also from {also}): Argo CD keeps one and reports an error",
                     expansion.appset.document.locate(("spec", "template", "metadata", "name")),
                 )
