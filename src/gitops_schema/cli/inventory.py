@@ -4,22 +4,46 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from gitops_schema.cli._output import console, exit_code, print_diagnostic
-from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, load_options
-from gitops_schema.inventory import STDIN, inventory
+from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, format_option, load_options
+from gitops_schema.inventory import STDIN, Inventory, inventory
 
 
-class InventoryFormat(StrEnum):
-    """Output formats of ``inventory``."""
+def _print_table(result: Inventory) -> None:
+    table = Table("tool", "apiVersion", "kind", "namespace", "name", "file:line")
+    for o in result.objects:
+        table.add_row(
+            o.tool.value,
+            o.api_version,
+            o.kind,
+            o.namespace or "",
+            o.name,
+            f"{o.document.file}:{o.location.line}",
+        )
+    console.print(table)
+    for diagnostic in result.report.sorted():
+        print_diagnostic(diagnostic)
+    console.print(
+        f"{len(result.objects)} objects in {len(result.files)} files, "
+        f"{len(result.report)} diagnostics"
+    )
 
-    TABLE = "table"
-    JSON = "json"
+
+def _print_json(result: Inventory) -> None:
+    sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+
+
+_FORMATS: dict[str, Callable[[Inventory], None]] = {
+    "table": _print_table,
+    "json": _print_json,
+}
+"""The output formats of ``inventory``, by name (the ``-o`` choices)."""
 
 
 def inventory_command(
@@ -27,9 +51,7 @@ def inventory_command(
         list[str], typer.Argument(help="Files and folders to read; '-' reads standard input.")
     ],
     revision: Revision = None,
-    output: Annotated[
-        InventoryFormat, typer.Option("--output", "-o", help="Output format.")
-    ] = InventoryFormat.TABLE,
+    output: Annotated[str, format_option(_FORMATS, "Output format.")] = "table",
     max_file_size: MaxFileSize = "10MiB",
     exclude: Exclude = None,
 ) -> None:
@@ -38,24 +60,5 @@ def inventory_command(
     result = inventory(
         paths, revision=revision, options=load_options(max_file_size, exclude), stdin=stdin
     )
-    if output is InventoryFormat.JSON:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-    else:
-        table = Table("tool", "apiVersion", "kind", "namespace", "name", "file:line")
-        for o in result.objects:
-            table.add_row(
-                o.tool.value,
-                o.api_version,
-                o.kind,
-                o.namespace or "",
-                o.name,
-                f"{o.document.file}:{o.location.line}",
-            )
-        console.print(table)
-        for diagnostic in result.report.sorted():
-            print_diagnostic(diagnostic)
-        console.print(
-            f"{len(result.objects)} objects in {len(result.files)} files, "
-            f"{len(result.report)} diagnostics"
-        )
+    _FORMATS[output](result)
     raise typer.Exit(exit_code(result.report))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -12,39 +12,16 @@ from rich.table import Table
 
 from gitops_schema.check.rules import RULES
 from gitops_schema.cli._output import console
+from gitops_schema.cli._params import format_option
 from gitops_schema.codes import Code
 from gitops_schema.errors import UsageError
 
 
-class RulesFormat(StrEnum):
-    """How the list of rules is printed."""
-
-    TABLE = "table"
-    MARKDOWN = "markdown"
-
-
-def rules_command(
-    rule: Annotated[str | None, typer.Argument(help="A rule id to explain.")] = None,
-    output: Annotated[
-        RulesFormat,
-        typer.Option(
-            "--output", "-o", help="table, or markdown (the README's rule table is this)."
-        ),
-    ] = RulesFormat.TABLE,
-) -> None:
-    """List every rule (every finding code), or explain one."""
-    if rule is not None:
-        found = RULES.get(rule)
-        if found is None:
-            raise UsageError(f"unknown rule {rule!r}; `gitops-schema rules` lists them")
-        _explain(found.code)
-    elif output is RulesFormat.MARKDOWN:
-        typer.echo(markdown_table(), nl=False)
-    else:
-        table = Table("rule", "severity", "summary")
-        for code in (rule.code for rule in RULES.values()):
-            table.add_row(code.id, code.severity.value, escape(code.summary))
-        console.print(table)
+def _print_table() -> None:
+    table = Table("rule", "severity", "summary")
+    for code in (rule.code for rule in RULES.values()):
+        table.add_row(code.id, code.severity.value, escape(code.summary))
+    console.print(table)
 
 
 def markdown_table() -> str:
@@ -54,6 +31,29 @@ def markdown_table() -> str:
         summary = code.summary.replace("|", r"\|")
         rows.append(f"| `{code.id}` | {code.severity.value} | {summary} |")
     return "\n".join(rows) + "\n"
+
+
+_FORMATS: dict[str, Callable[[], None]] = {
+    "table": _print_table,
+    "markdown": lambda: typer.echo(markdown_table(), nl=False),
+}
+"""How the list of rules is printed, by name (the ``-o`` choices)."""
+
+
+def rules_command(
+    rule: Annotated[str | None, typer.Argument(help="A rule id to explain.")] = None,
+    output: Annotated[
+        str, format_option(_FORMATS, "Output format (markdown: the README's rule table).")
+    ] = "table",
+) -> None:
+    """List every rule (every finding code), or explain one."""
+    if rule is None:
+        _FORMATS[output]()
+        return
+    found = RULES.get(rule)
+    if found is None:
+        raise UsageError(f"unknown rule {rule!r}; `gitops-schema rules` lists them")
+    _explain(found.code)
 
 
 def _explain(code: Code) -> None:
