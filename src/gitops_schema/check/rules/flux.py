@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from gitops_schema.check.environment import is_production
 from gitops_schema.check.rule import Rule, RuleContext
+from gitops_schema.check.rules._graph import Edges, cycle_within, strongly_connected
 from gitops_schema.check.rules._helpers import at, get, spec
 from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
@@ -156,8 +157,8 @@ def check_depends_on_cycle(context: RuleContext) -> Iterator[Diagnostic]:
             if target not in by_key and target._replace(namespace="") in by_key:
                 target = target._replace(namespace="")
             edges.setdefault(own, []).append((index, target))
-    for component in _strongly_connected(edges):
-        cycle = _cycle_within(component, edges)
+    for component in strongly_connected(edges):
+        cycle = cycle_within(component, edges)
         if not cycle:
             continue
         first_key, index = cycle[0]
@@ -166,77 +167,6 @@ def check_depends_on_cycle(context: RuleContext) -> Iterator[Diagnostic]:
             f"dependsOn cycle: {names}; none of these will ever be applied",
             at(by_key[first_key], "spec", "dependsOn", index, "name"),
         )
-
-
-Edges = dict[ObjectId, list[tuple[int, ObjectId]]]
-"""Each object's dependsOn targets, with the index of the entry naming each."""
-
-
-def _order(key: ObjectId) -> tuple[str, bool, str, str]:
-    """The order cycles are looked for in: by kind, objects with a namespace first."""
-    return (key.kind, not key.namespace, key.namespace, key.name)
-
-
-def _strongly_connected(edges: Edges) -> list[set[ObjectId]]:
-    """Tarjan's strongly connected components, iteratively (no recursion limit)."""
-    index: dict[ObjectId, int] = {}
-    low: dict[ObjectId, int] = {}
-    on_stack: set[ObjectId] = set()
-    stack: list[ObjectId] = []
-    components: list[set[ObjectId]] = []
-    for root in sorted(edges, key=_order):
-        if root in index:
-            continue
-        work: list[tuple[ObjectId, int]] = [(root, 0)]
-        while work:
-            node, position = work.pop()
-            if position == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            targets = edges.get(node, [])
-            if position < len(targets):
-                work.append((node, position + 1))
-                target = targets[position][1]
-                if target not in index:
-                    work.append((target, 0))
-                elif target in on_stack:
-                    low[node] = min(low[node], index[target])
-                continue
-            for _, target in targets:
-                if target in on_stack:
-                    low[node] = min(low[node], low[target])
-            if low[node] == index[node]:
-                component: set[ObjectId] = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                components.append(component)
-    return components
-
-
-def _cycle_within(component: set[ObjectId], edges: Edges) -> list[tuple[ObjectId, int]]:
-    """One cycle through the component's first node, as (node, dependsOn index) steps."""
-    start = min(component, key=_order)
-    if len(component) == 1 and all(t != start for _, t in edges.get(start, [])):
-        return []
-    parents: dict[ObjectId, tuple[ObjectId, int]] = {}
-    queue = [start]
-    while queue:
-        node = queue.pop(0)
-        for position, target in edges.get(node, []):
-            if target == start:
-                steps = [(node, position)]
-                while steps[0][0] != start:
-                    steps.insert(0, parents[steps[0][0]])
-                return steps
-            if target in component and target not in parents:
-                parents[target] = (node, position)
-                queue.append(target)
-    return []
 
 
 def check_prod_no_wait(context: RuleContext) -> Iterator[Diagnostic]:
