@@ -46,6 +46,19 @@ SHAPES = {
         "    path: chart\n    helm: {valueFiles: 3}\n",
         ("$.spec.source.helm.valueFiles", 10),
     ),
+    "flux-kustomization-source-ref-x": (
+        # The Flux rules read the typed model: an object that does not fit it is the
+        # schema's finding, and theirs to skip.
+        ENVELOPE.format(api="kustomize.toolkit.fluxcd.io/v1", kind="Kustomization")
+        + "spec:\n  interval: 1m\n  prune: true\n  sourceRef: x\n  dependsOn: 3\n",
+        ("$.spec.sourceRef", 7),
+    ),
+    "helmrelease-install-3": (
+        ENVELOPE.format(api="helm.toolkit.fluxcd.io/v2", kind="HelmRelease")
+        + "spec:\n  interval: 1m\n  chartRef: {kind: OCIRepository, name: c}\n"
+        "  install: 3\n",
+        ("$.spec.install", 7),
+    ),
     "long-api-version": (
         ENVELOPE.format(api="a" * 300 + "/v1", kind="Thing")
         + ENVELOPE.format(api="b" * 3000, kind="Thing").replace("apiVersion", "---\napiVersion"),
