@@ -84,8 +84,8 @@ def _references(obj: GitOpsObject) -> Iterator[Reference]:
     model = obj.model
     if isinstance(model, Kustomization | HelmChart):
         ref = model.spec.source_ref
-        # A HelmChart's reference has no namespace field; one written there is kept (an
-        # unknown field) and honoured, as Flux's own CRD schema would refuse it anyway.
+        # A HelmChart's reference has no namespace field: one written there anyway is an
+        # unknown field (the schema check reports it), still read here as written.
         yield ("spec", "sourceRef"), ref.kind, getattr(ref, "namespace", None), ref.name
     elif isinstance(model, HelmRelease):
         if model.spec.chart is not None:
