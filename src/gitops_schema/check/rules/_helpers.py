@@ -27,9 +27,10 @@ def at(obj: GitOpsObject, *path: str | int, key: bool = False) -> Location:
 
 
 def spec(obj: GitOpsObject) -> dict[str, Any]:
-    """The ``spec`` of an object of a kind without a model, as raw data ({} when absent).
+    """The object's ``spec`` as written, raw data ({} when absent or not a mapping).
 
-    A kind with a model is read through it (``obj.model``) instead.
+    For kinds without a model, and for a rule that needs what was written whether or not
+    it fits the model (promtool's input); otherwise a rule reads ``obj.model``.
     """
     value = get(obj.document.data, "spec")
     return value if isinstance(value, dict) else {}
