@@ -13,17 +13,18 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from gitops_schema.model.argocd_appset import (
-    ClustersEntry,
+from gitops_schema.model.argocd_generators import (
+    ClusterGenerator,
     Generator,
-    GitEntry,
-    ListEntry,
+    GitGenerator,
     ListGenerator,
-    MatrixEntry,
-    MergeEntry,
-    PullRequestEntry,
-    ScmProviderEntry,
+    MatrixGenerator,
+    MergeGenerator,
+    PullRequestGenerator,
+    ScmProviderGenerator,
+    generator_kind,
 )
+from gitops_schema.model.base import KubeModel
 
 _CLUSTER = ("name", "nameNormalized", "server", "project")
 _SCM = (
@@ -83,31 +84,40 @@ def _values(values: Mapping[str, str], emitted: Emitted) -> Emitted:
     return emitted
 
 
+def _spec(entry: Generator) -> KubeModel | None:
+    """The spec an entry holds under its generator key."""
+    kind = generator_kind(entry)
+    for name, info in type(entry).model_fields.items():
+        if info.alias == kind:
+            value = getattr(entry, name)
+            return value if isinstance(value, KubeModel) else None
+    return None
+
+
 def emitted(entry: Generator) -> Emitted | None:
     """The names one generator entry emits, or None when they cannot be known statically."""
-    if isinstance(entry, ListEntry):
-        return _elements(entry.list_)
-    if isinstance(entry, ClustersEntry):
-        if entry.clusters.flat_list:
+    spec = _spec(entry)
+    if isinstance(spec, ListGenerator):
+        return _elements(spec)
+    if isinstance(spec, ClusterGenerator):
+        if spec.flat_list:
             return Emitted({"clusters"})
         labels = {"metadata.labels.", "metadata.annotations."}
-        return _values(entry.clusters.values, Emitted(set(_CLUSTER), labels))
-    if isinstance(entry, GitEntry):
-        git = entry.git
-        if git.files:
+        return _values(spec.values, Emitted(set(_CLUSTER), labels))
+    if isinstance(spec, GitGenerator):
+        if spec.files:
             return None
-        prefix = f"{git.path_param_prefix}." if git.path_param_prefix else ""
+        prefix = f"{spec.path_param_prefix}." if spec.path_param_prefix else ""
         names = {f"{prefix}path", f"{prefix}path.basename", f"{prefix}path.basenameNormalized"}
         path_index = re.compile(re.escape(prefix) + r"path\[\d+\]")
-        return _values(git.values, Emitted(names, {f"{prefix}path."}, [path_index]))
-    if isinstance(entry, ScmProviderEntry):
-        return _values(entry.scm_provider.values, Emitted(set(_SCM)))
-    if isinstance(entry, PullRequestEntry):
-        return _values(entry.pull_request.values, Emitted(set(_PULL_REQUEST)))
-    if isinstance(entry, MatrixEntry | MergeEntry):
-        children = entry.matrix if isinstance(entry, MatrixEntry) else entry.merge
+        return _values(spec.values, Emitted(names, {f"{prefix}path."}, [path_index]))
+    if isinstance(spec, ScmProviderGenerator):
+        return _values(spec.values, Emitted(set(_SCM)))
+    if isinstance(spec, PullRequestGenerator):
+        return _values(spec.values, Emitted(set(_PULL_REQUEST)))
+    if isinstance(spec, MatrixGenerator | MergeGenerator):
         union = Emitted()
-        for child in children.generators:
+        for child in spec.generators:
             child_names = emitted(child)
             if child_names is None:
                 return None
