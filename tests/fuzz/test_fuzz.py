@@ -40,7 +40,7 @@ from gitops_schema.model.argocd_appset import ApplicationSet
 from gitops_schema.model.base import KubeModel
 from gitops_schema.model.flux_helm import HelmRelease
 from gitops_schema.model.flux_kustomize import Kustomization
-from gitops_schema.model.registry import ALL_KINDS as KINDS
+from gitops_schema.model.registry import all_kinds
 from gitops_schema.render import render_application
 from gitops_schema.render.argocd_sources import kustomize_overlay
 from gitops_schema.render.charts import ChartError, prepared_chart
@@ -76,7 +76,7 @@ def _field_names() -> list[str]:
         for argument in typing.get_args(annotation):
             visit(argument)
 
-    for spec in KINDS:
+    for spec in all_kinds():
         visit(spec.model)
     return sorted(names)
 
@@ -119,7 +119,7 @@ file_names = st.sampled_from(
 
 KUSTOMIZE_NAMES = ["kustomization.yaml", "Chart.yaml", "values.yaml", "other.yaml"]
 KIND_NAMES = sorted(
-    {(f"{s.group}/{v}" if s.group else v, s.kind) for s in KINDS for v in s.versions}
+    {(f"{s.group}/{v}" if s.group else v, s.kind) for s in all_kinds() for v in s.versions}
     | {("v1", "Secret"), ("v1", "ConfigMap"), ("v1", "Service"), ("apps/v1", "Deployment")}
 )
 CLUSTER_LABEL = {"argocd.argoproj.io/secret-type": "cluster"}
@@ -519,5 +519,5 @@ def test_check_of_a_folder(inputs: Counter[str], scratch: Path, data: list[Any],
 
 def test_models_are_kube_models() -> None:
     # The key pool walks the models; a kind whose model is not a KubeModel would not be typed.
-    assert all(issubclass(spec.model, KubeModel) for spec in KINDS)
+    assert all(issubclass(spec.model, KubeModel) for spec in all_kinds())
     assert {"generators", "sourceRef", "valuesFrom", "patches"} <= set(KEYS)

@@ -13,12 +13,12 @@ from gitops_schema.model.base import KubeModel, ObjectMeta, Resource, field_docs
 from gitops_schema.model.docs import Schema, schema_at, schemas_for
 from gitops_schema.model.helm import Chart
 from gitops_schema.model.kustomize import KustomizeFile
-from gitops_schema.model.registry import ALL_KINDS
+from gitops_schema.model.registry import all_kinds
 
 Path = tuple[str | int, ...]
 
 MODELS: list[type[KubeModel]] = [
-    *(spec.model for spec in ALL_KINDS if spec.group),
+    *(spec.model for spec in all_kinds() if spec.group),
     KustomizeFile,
     Chart,
 ]
@@ -146,7 +146,7 @@ def test_every_model_field_exists_upstream(model_type: type[KubeModel]) -> None:
     versions = schemas_for(model_type)
     current = {version for version, _ in versions[:1]}
     current |= {
-        version for spec in ALL_KINDS if spec.model is model_type for version in spec.versions
+        version for spec in all_kinds() if spec.model is model_type for version in spec.versions
     }
     missing, undocumented = [], []
     for path, notes in _fields(model_type):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from gitops_schema.model.parse import ParseResult as ParseResult
     from gitops_schema.model.parse import parse_document as parse_document
     from gitops_schema.model.parse import parse_documents as parse_documents
-    from gitops_schema.model.registry import KINDS as KINDS
+    from gitops_schema.model.registry import all_kinds as all_kinds
     from gitops_schema.model.registry import kinds_named as kinds_named
     from gitops_schema.model.registry import lookup as lookup
 
@@ -58,7 +58,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "parse_documents",
         ),
         ".registry": (
-            "KINDS",
+            "all_kinds",
             "kinds_named",
             "lookup",
         ),

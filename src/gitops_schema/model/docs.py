@@ -14,7 +14,7 @@ from typing import Any
 from gitops_schema.model.base import KubeModel
 from gitops_schema.model.helm import Chart
 from gitops_schema.model.kustomize import KustomizeFile
-from gitops_schema.model.registry import ALL_KINDS
+from gitops_schema.model.registry import all_kinds
 
 Schema = dict[str, Any]
 """A JSON schema, or a node of one."""
@@ -54,7 +54,7 @@ def schemas_for(model_type: type[KubeModel]) -> list[tuple[str, Schema]]:
         schema = load_schema(_FILE_SCHEMAS[model_type])
         return [("", schema)] if schema is not None else []
     found = []
-    for spec in ALL_KINDS:
+    for spec in all_kinds():
         if spec.model is model_type:
             for version in (*spec.versions, *spec.deprecated):
                 schema = load_schema(schema_name(spec.group, spec.kind, version))
