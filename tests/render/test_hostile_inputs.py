@@ -182,6 +182,18 @@ def test_directory_manifests(tmp_path: Path, case: str, files: dict[str, str | b
     assert [m["metadata"]["name"] for m in result.manifests] == ["ok"]
 
 
+def test_metadata_that_is_not_a_mapping_keeps_its_shape(tmp_path: Path) -> None:
+    # The destination namespace is set where metadata is a mapping; a list is left for the
+    # readers downstream (check's schema, compare's render-input-invalid), never a crash.
+    write(tmp_path, {"m/a.yaml": "kind: ConfigMap\nmetadata: [a, b]\n", "m/ok.yaml": TEMPLATE})
+    result = render_application(app({"path": "m"}), repository=tmp_path)
+    assert result.report.ok
+    assert [m["metadata"] for m in result.manifests] == [
+        ["a", "b"],
+        {"name": "cm", "namespace": "n"},
+    ]
+
+
 def test_fifo_is_never_read(tmp_path: Path) -> None:
     write(tmp_path, {"m/ok.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n"})
     os.mkfifo(tmp_path / "m" / "pipe.yaml")

@@ -255,7 +255,8 @@ def apply_destination_namespace(
         if obj.get("kind") in CLUSTER_SCOPED_KINDS:
             continue
         metadata = obj.setdefault("metadata", {})
-        if not metadata.get("namespace"):
+        # Malformed metadata is left as the engine printed it: its readers report it.
+        if isinstance(metadata, dict) and not metadata.get("namespace"):
             metadata["namespace"] = namespace
     return manifests
 
