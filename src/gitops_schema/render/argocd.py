@@ -29,7 +29,7 @@ from gitops_schema.render.argocd_context import (
 )
 from gitops_schema.render.argocd_directory import render_directory
 from gitops_schema.render.argocd_helm import render_helm, render_repository_chart
-from gitops_schema.render.argocd_kustomize import render_kustomize
+from gitops_schema.render.argocd_kustomize import kustomize_edits, render_kustomize
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.confine import OUTSIDE, Confinement, OutsideRepository, escaping_links
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, KustomizeOptions
@@ -95,10 +95,12 @@ def _invalid(error: ValidationError) -> str:
     return f"the Application is not rendered: {where or 'it'}: {first['msg']}{more}"
 
 
-def _sources(app: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The sources of an Application that :class:`_RenderedApplication` validated."""
-    spec = app.get("spec") or {}
-    return list(spec.get("sources") or []) or ([spec["source"]] if spec.get("source") else [])
+def _sources(app: _RenderedApplication) -> list[ApplicationSource]:
+    """The sources of an Application: ``spec.sources``, else ``spec.source``."""
+    spec = app.spec
+    if spec is None:
+        return []
+    return list(spec.sources) or ([spec.source] if spec.source is not None else [])
 
 
 def render_application(
@@ -152,8 +154,7 @@ def render_application(
         return result
     name = (typed.metadata.name if typed.metadata else None) or ""
     where = location or Location(f"Application/{name}")
-    # The raw mappings are read below: the model has checked every field they are read for.
-    sources = _sources(app)
+    sources = _sources(typed)
     if not sources:
         result.report.emit("render-argocd-no-source", Severity.ERROR, "no source", where)
         return result
@@ -174,7 +175,7 @@ def render_application(
         where,
         tuple(allow_outside),
     )
-    several = bool((app.get("spec") or {}).get("sources"))
+    several = bool(typed.spec and typed.spec.sources)
     result.manifests = apply_destination_namespace(
         _render_sources(context, sources, several, result.report), context.namespace
     )
@@ -182,23 +183,23 @@ def render_application(
 
 
 def _refs(
-    repos: Mapping[str, Path], repository: Path, sources: Sequence[Mapping[str, Any]]
+    repos: Mapping[str, Path], repository: Path, sources: Sequence[ApplicationSource]
 ) -> dict[str, Path]:
     """The repository root of each ``ref`` source (a chart source has none)."""
     return {
-        str(source["ref"]): git_root(repos, repository, source)
+        source.ref: git_root(repos, repository, source)
         for source in sources
-        if source.get("ref") and not source.get("chart")
+        if source.ref and not source.chart
     }
 
 
 def _render_sources(
-    context: AppContext, sources: Sequence[Mapping[str, Any]], several: bool, report: Report
+    context: AppContext, sources: Sequence[ApplicationSource], several: bool, report: Report
 ) -> list[dict[str, Any]]:
     """The objects of every source in order; a ``ref``-only source renders nothing."""
     manifests: list[dict[str, Any]] = []
     for index, source in enumerate(sources):
-        if source.get("ref") and not source.get("path") and not source.get("chart"):
+        if source.ref and not source.path and not source.chart:
             continue
         field = f"spec.sources[{index}]" if several else "spec.source"
         manifests.extend(_render_source(context, source, field, report))
@@ -219,17 +220,15 @@ def kustomize_folders(
     comes with the repository it may read.
     """
     try:
-        _RenderedApplication.model_validate(app)
+        typed = _RenderedApplication.model_validate(app)
     except ValidationError:
         return []  # render_application reports it
     known = {normal_url(url): path for url, path in (repos or {}).items()}
     folders = []
-    for source in _sources(app):
-        if source.get("plugin") is not None:
+    for source in _sources(typed):
+        if source.plugin is not None or source.chart or source.helm is not None:
             continue
-        if source.get("chart") or source.get("helm") is not None:
-            continue
-        if source.get("kustomize") or (source.get("ref") and not source.get("path")):
+        if kustomize_edits(source) or (source.ref and not source.path):
             continue
         confinement = Confinement.of(git_root(known, repository, source), allow_outside)
         try:
@@ -262,20 +261,19 @@ def apply_destination_namespace(
 
 
 def _render_source(
-    context: AppContext, source: Mapping[str, Any], field: str, report: Report
+    context: AppContext, source: ApplicationSource, field: str, report: Report
 ) -> list[dict[str, Any]]:
-    url = str(source.get("repoURL", ""))
-    if source.get("plugin") is not None:
-        plugin = (source.get("plugin") or {}).get("name") or "discovered"
+    url = source.repo_url
+    if source.plugin is not None:
+        plugin = source.plugin.name or "discovered"
         report.emit(
             "render-argocd-plugin",
             Severity.ERROR,
-            f"config management plugin {plugin!r} ({url} {source.get('path', '')}) is not "
-            "run offline",
+            f"config management plugin {plugin!r} ({url} {source.path or ''}) is not run offline",
             context.where,
         )
         return []
-    if source.get("chart"):
+    if source.chart:
         return render_repository_chart(context, source, field, report)
     root = git_root(context.repos, context.repository, source)
     confinement = context.confinement(source)
@@ -288,7 +286,7 @@ def _render_source(
         report.emit(
             "render-argocd-path-not-found",
             Severity.ERROR,
-            f"path {source.get('path')!r} of {url} not found (read from {root})"
+            f"path {source.path!r} of {url} not found (read from {root})"
             + (
                 ""
                 if normal_url(url) in context.repos
@@ -305,13 +303,13 @@ def _render_source(
         report.emit(
             "render-outside-repository",
             Severity.ERROR,
-            f"{field}.path {source.get('path')!r} holds symlinks that point {OUTSIDE} "
+            f"{field}.path {source.path!r} holds symlinks that point {OUTSIDE} "
             f"(out-of-bounds symlinks): {shown}: not read",
             context.where,
         )
         return []
-    if source.get("helm") is not None or (folder / "Chart.yaml").is_file():
+    if source.helm is not None or (folder / "Chart.yaml").is_file():
         return render_helm(context, source, field, folder, report)
-    if source.get("kustomize") is not None or kustomization_file(folder) is not None:
+    if source.kustomize is not None or kustomization_file(folder) is not None:
         return render_kustomize(context, source, field, folder, report)
     return render_directory(context, source, field, folder, report)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.location import Location
+from gitops_schema.model.argocd import ApplicationSource
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.confine import Confinement, OutsideRepository
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, KustomizeOptions
@@ -42,7 +42,7 @@ class AppContext:
     allowed: tuple[Path, ...]
     """Folders trusted beside each repository (``--allow-outside``)."""
 
-    def confinement(self, source: Mapping[str, Any]) -> Confinement:
+    def confinement(self, source: ApplicationSource) -> Confinement:
         """What a source may read: its repository (or mapped folder), the trusted folders."""
         return Confinement.of(git_root(self.repos, self.repository, source), self.allowed)
 
@@ -53,18 +53,18 @@ def normal_url(url: str) -> str:
     return url.removesuffix(".git")
 
 
-def git_root(repos: Mapping[str, Path], repository: Path, source: Mapping[str, Any]) -> Path:
+def git_root(repos: Mapping[str, Path], repository: Path, source: ApplicationSource) -> Path:
     """The folder of a source's repository: mapped by its URL, else the rendered one."""
-    return repos.get(normal_url(str(source.get("repoURL", ""))), repository)
+    return repos.get(normal_url(source.repo_url), repository)
 
 
-def app_path(confinement: Confinement, source: Mapping[str, Any]) -> Path:
+def app_path(confinement: Confinement, source: ApplicationSource) -> Path:
     """The folder of a source's ``path``, as Argo CD checks it: relative, inside its repository.
 
     Raises:
         OutsideRepository: an absolute path, or one that leaves the repository.
     """
-    return confinement.resolve(str(source.get("path") or "."))
+    return confinement.resolve(source.path or ".")
 
 
 def outside(report: Report, field: str, error: OutsideRepository, where: Location) -> None:

@@ -7,12 +7,12 @@ are read in order; Jsonnet is evaluated with the source's ``jsonnet`` settings a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.load.plain import InputError, read_text
+from gitops_schema.model.argocd import ApplicationSource, ApplicationSourceDirectory
 from gitops_schema.render.argocd_context import AppContext, outside
 from gitops_schema.render.argocd_sources import directory_files, libraries
 from gitops_schema.render.confine import OUTSIDE, OutsideRepository
@@ -23,19 +23,21 @@ __all__ = ["render_directory"]
 
 
 def render_directory(
-    context: AppContext, source: Mapping[str, Any], field: str, folder: Path, report: Report
+    context: AppContext, source: ApplicationSource, field: str, folder: Path, report: Report
 ) -> list[dict[str, Any]]:
     """The objects of a directory source's Jsonnet files, then of its manifest files."""
-    directory = source.get("directory") or {}
+    directory = source.directory or ApplicationSourceDirectory()
     confinement = context.confinement(source)
     manifests, jsonnet = directory_files(
         folder,
-        recurse=bool(directory.get("recurse")),
-        include=str(directory.get("include") or ""),
-        exclude=str(directory.get("exclude") or ""),
+        recurse=bool(directory.recurse),
+        include=directory.include or "",
+        exclude=directory.exclude or "",
     )
-    settings = directory.get("jsonnet") or {}
-    settings = settings if isinstance(settings, Mapping) else {}
+    # The Jsonnet evaluator takes the settings as written (Argo CD's field names).
+    settings: dict[str, Any] = (
+        directory.jsonnet.model_dump(by_alias=True, exclude_unset=True) if directory.jsonnet else {}
+    )
     try:
         settings = {**settings, "libs": libraries(settings, confinement)} if jsonnet else settings
     except OutsideRepository as error:
@@ -44,9 +46,9 @@ def render_directory(
     env = {
         "ARGOCD_APP_NAME": context.name,
         "ARGOCD_APP_NAMESPACE": context.namespace,
-        "ARGOCD_APP_SOURCE_REPO_URL": str(source.get("repoURL") or ""),
-        "ARGOCD_APP_SOURCE_PATH": str(source.get("path") or ""),
-        "ARGOCD_APP_SOURCE_TARGET_REVISION": str(source.get("targetRevision") or ""),
+        "ARGOCD_APP_SOURCE_REPO_URL": source.repo_url,
+        "ARGOCD_APP_SOURCE_PATH": source.path or "",
+        "ARGOCD_APP_SOURCE_TARGET_REVISION": source.target_revision or "",
     }
     objects: list[dict[str, Any]] = []
     for path in jsonnet:

@@ -22,6 +22,7 @@ from gitops_schema.load.plain import (
     read_yaml_mapping,
     yaml_values,
 )
+from gitops_schema.model.argocd import ApplicationSource, ApplicationSourceHelm
 from gitops_schema.render.argocd_context import AppContext, outside
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
 from gitops_schema.render.charts import ChartError, cache_hint, prepared_chart, template_chart
@@ -39,11 +40,11 @@ __all__ = ["render_helm", "render_repository_chart"]
 
 
 def render_repository_chart(
-    context: AppContext, source: Mapping[str, Any], field: str, report: Report
+    context: AppContext, source: ApplicationSource, field: str, report: Report
 ) -> list[dict[str, Any]]:
     """A source's chart of a Helm or OCI repository, from the chart cache (or fetched)."""
-    chart, version = str(source["chart"]), str(source.get("targetRevision") or "")
-    url = str(source.get("repoURL") or "")
+    chart, version = source.chart or "", source.target_revision or ""
+    url = source.repo_url
     try:
         found = repository_chart(
             context.chart_cache, url, chart, version, allow_network=context.allow_network
@@ -64,17 +65,17 @@ def render_repository_chart(
 
 
 def render_helm(
-    context: AppContext, source: Mapping[str, Any], field: str, chart: Path, report: Report
+    context: AppContext, source: ApplicationSource, field: str, chart: Path, report: Report
 ) -> list[dict[str, Any]]:
     """The objects ``helm template`` makes of ``chart`` with the source's Helm options."""
-    helm = source.get("helm") or {}
+    helm = source.helm or ApplicationSourceHelm()
     where = context.where
-    kube_version = _kube_version(str(helm.get("kubeVersion") or ""), report, context)
+    kube_version = _kube_version(helm.kube_version or "", report, context)
     if kube_version is None:
         return []
     try:
         with prepared_chart(chart, context.chart_cache) as folder:
-            if source.get("chart"):
+            if source.chart:
                 # A repository chart is its own repository: its value files are its files.
                 files = _Files(Confinement.of(folder, context.allowed), folder)
             else:
@@ -86,11 +87,11 @@ def render_helm(
                 context.helm,
                 folder,
                 values,
-                release=str(helm.get("releaseName") or context.name),
-                namespace=str(helm.get("namespace") or context.namespace or "default"),
-                include_crds=not helm.get("skipCrds", False),
+                release=helm.release_name or context.name,
+                namespace=helm.namespace or context.namespace or "default",
+                include_crds=not helm.skip_crds,
                 kube_version=kube_version or None,
-                api_versions=[str(api) for api in helm.get("apiVersions") or []],
+                api_versions=list(helm.api_versions),
             )
     except ChartError as error:
         report.emit("render-argocd-chart-unavailable", Severity.ERROR, str(error), where)
@@ -133,7 +134,7 @@ class _Files:
 
 
 def _helm_values(
-    context: AppContext, helm: Mapping[str, Any], field: str, files: _Files, report: Report
+    context: AppContext, helm: ApplicationSourceHelm, field: str, files: _Files, report: Report
 ) -> dict[str, Any] | None:
     """The values, layered in Argo CD's order; None once a diagnostic says what failed."""
     values = _value_files(context, helm, field, files, report)
@@ -153,24 +154,24 @@ def _helm_values(
 
 
 def _value_files(
-    context: AppContext, helm: Mapping[str, Any], field: str, files: _Files, report: Report
+    context: AppContext, helm: ApplicationSourceHelm, field: str, files: _Files, report: Report
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
-    for index, entry in enumerate(helm.get("valueFiles") or []):
+    for index, entry in enumerate(helm.value_files):
         where = f"{field}.helm.valueFiles[{index}]"
         try:
-            path = _value_file(context, str(entry), files)
+            path = _value_file(context, entry, files)
         except OutsideRepository as error:
             outside(report, where, error, context.where)
             return None
         if path is None or not path.is_file():
-            if helm.get("ignoreMissingValueFiles"):
+            if helm.ignore_missing_value_files:
                 continue
             report.emit(
                 "render-argocd-value-file-missing",
                 Severity.ERROR,
                 f"{where}: value file {entry} not found (relative to {files.base})"
-                + _absolute_hint(str(entry)),
+                + _absolute_hint(entry),
                 context.where,
             )
             return None
@@ -183,14 +184,14 @@ def _value_files(
 
 
 def _inline_values(
-    context: AppContext, helm: Mapping[str, Any], report: Report
+    context: AppContext, helm: ApplicationSourceHelm, report: Report
 ) -> Mapping[str, Any] | None:
     """``valuesObject``, else ``values`` parsed (empty when neither); None when unreadable."""
-    inline = helm.get("valuesObject")
-    if inline is None and helm.get("values"):
+    inline: Mapping[str, Any] | None = helm.values_object
+    if inline is None and helm.values:
         shown = f"Application/{context.name} helm.values"
         try:
-            documents = yaml_values(helm["values"], shown)
+            documents = yaml_values(helm.values, shown)
             inline = mapping_of(documents[0] if documents else None, shown)
         except InputError as error:
             report.add(input_invalid(error, "inline values"))
@@ -199,15 +200,13 @@ def _inline_values(
 
 
 def _set_parameters(
-    context: AppContext, helm: Mapping[str, Any], values: dict[str, Any], report: Report
+    context: AppContext, helm: ApplicationSourceHelm, values: dict[str, Any], report: Report
 ) -> bool:
     """``parameters`` set into ``values`` as ``--set`` does; False once reported."""
-    for parameter in helm.get("parameters") or []:
-        value = parse_set_value(
-            str(parameter.get("value") or ""), force_string=bool(parameter.get("forceString"))
-        )
+    for parameter in helm.parameters:
+        value = parse_set_value(parameter.value or "", force_string=bool(parameter.force_string))
         try:
-            set_path(values, str(parameter.get("name") or ""), value)
+            set_path(values, parameter.name or "", value)
         except ValuesPathError as error:
             report.emit("render-argocd-helm-parameter", Severity.ERROR, str(error), context.where)
             return False
@@ -216,17 +215,17 @@ def _set_parameters(
 
 def _set_file_parameters(
     context: AppContext,
-    helm: Mapping[str, Any],
+    helm: ApplicationSourceHelm,
     field: str,
     files: _Files,
     values: dict[str, Any],
     report: Report,
 ) -> bool:
     """``fileParameters`` set into ``values`` as ``--set-file`` does; False once reported."""
-    for index, parameter in enumerate(helm.get("fileParameters") or []):
+    for index, parameter in enumerate(helm.file_parameters):
         where = f"{field}.helm.fileParameters[{index}].path"
         try:
-            path = _value_file(context, str(parameter.get("path", "")), files)
+            path = _value_file(context, parameter.path or "", files)
         except OutsideRepository as error:
             outside(report, where, error, context.where)
             return False
@@ -234,13 +233,13 @@ def _set_file_parameters(
             report.emit(
                 "render-argocd-value-file-missing",
                 Severity.ERROR,
-                f"{where}: file parameter {parameter.get('path')} not found"
-                + _absolute_hint(str(parameter.get("path", ""))),
+                f"{where}: file parameter {parameter.path} not found"
+                + _absolute_hint(parameter.path or ""),
                 context.where,
             )
             return False
         try:
-            set_path(values, str(parameter.get("name") or ""), read_text(path))
+            set_path(values, parameter.name or "", read_text(path))
         except InputError as error:
             report.add(input_invalid(error, f"file parameter of Application {context.name}"))
             return False

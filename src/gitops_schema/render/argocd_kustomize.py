@@ -15,6 +15,7 @@ from typing import Any
 
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.load.plain import InputError
+from gitops_schema.model.argocd import ApplicationSource
 from gitops_schema.render.argocd_context import AppContext
 from gitops_schema.render.argocd_sources import kustomize_overlay
 from gitops_schema.render.confine import Confinement, OutsideRepository
@@ -23,7 +24,7 @@ from gitops_schema.render.inputs import collect_inputs
 from gitops_schema.render.kustomize import build_kustomization, report_outside
 from gitops_schema.render.scratch import scratch_folder
 
-__all__ = ["kustomize_build_options", "render_kustomize"]
+__all__ = ["kustomize_build_options", "kustomize_edits", "render_kustomize"]
 
 _RESTRICTED = "is not in or below"
 """What kustomize says when its load restrictor refuses a file outside the kustomization."""
@@ -33,13 +34,12 @@ _OVERLAY_AT = Path("/gitops-schema-overlay")
 
 
 def render_kustomize(
-    context: AppContext, source: Mapping[str, Any], field: str, folder: Path, report: Report
+    context: AppContext, source: ApplicationSource, field: str, folder: Path, report: Report
 ) -> list[dict[str, Any]]:
     """The objects kustomize builds of a source's ``folder``, with its ``kustomize`` options."""
-    options = source.get("kustomize") or {}
     engine = context.kustomize or find_kustomize()
     confinement = context.confinement(source)
-    edits = {k: v for k, v in options.items() if k not in ("version", "kubeVersion", "apiVersions")}
+    edits = kustomize_edits(source)
     build_options = context.kustomize_options
     if not edits:
         result = build_kustomization(
@@ -53,6 +53,19 @@ def render_kustomize(
         report.extend(_restrictor_hint(result.report, build_options))
         return result.manifests
     return _render_overlay(context, engine, edits, field, folder, confinement, report)
+
+
+def kustomize_edits(source: ApplicationSource) -> dict[str, Any]:
+    """The ``kustomize`` options a source sets that change what is built, as written.
+
+    Those are applied through an overlay; the kustomize version and the Kubernetes version
+    and APIs are the repo-server's business, not the build's.
+    """
+    if source.kustomize is None:
+        return {}
+    return source.kustomize.model_dump(
+        by_alias=True, exclude_unset=True, exclude={"version", "kube_version", "api_versions"}
+    )
 
 
 def _render_overlay(

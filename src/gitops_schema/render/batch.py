@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions
 from gitops_schema.render.manifests import parse_stream, split_stream
 from gitops_schema.render.mirror import mirror
 from gitops_schema.render.openapi import EMPTY_SCHEMA
+from gitops_schema.render.parallel import in_parallel
 from gitops_schema.render.scratch import scratch_folder
 
 __all__ = [
@@ -282,9 +282,7 @@ def run_shared(
     for empty in (False, True):
         indices = [i for i in range(len(builds)) if empty_schema[i] is empty]
         tasks += [(batch, empty) for batch in _batches(indices, clashes, workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for task in [pool.submit(run, batch, empty) for batch, empty in tasks]:
-            task.result()
+    in_parallel(lambda task: run(*task), tasks, workers=workers)
     return outputs
 
 

@@ -8,7 +8,6 @@ a thread per core. A failure is cached like an output: it is as reproducible.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions
 from gitops_schema.render.flux_prepare import FluxJob
-from gitops_schema.render.kustomize import max_workers
 from gitops_schema.render.mirror import mirror as mirror_tree
 from gitops_schema.render.openapi import EMPTY_SCHEMA, builtin_schema_needed
+from gitops_schema.render.parallel import in_parallel, max_workers
 from gitops_schema.render.scratch import scratch_folder
 
 __all__ = ["build_all"]
@@ -51,8 +50,7 @@ def build_all(
             return error
 
     alone = [i for i in range(len(jobs)) if i not in outcomes]
-    with ThreadPoolExecutor(max_workers=max_workers()) as pool:
-        outcomes.update(zip(alone, pool.map(build_alone, alone), strict=True))
+    outcomes.update(zip(alone, in_parallel(build_alone, alone), strict=True))
     return [outcomes[index] for index in range(len(jobs))]
 
 

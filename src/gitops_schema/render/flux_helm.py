@@ -25,6 +25,7 @@ from gitops_schema.load.plain import InputError, mapping_of, yaml_values
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
+from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.argocd import apply_destination_namespace
 from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.charts import (
@@ -235,7 +236,7 @@ def _values(
     values: dict[str, Any] = {}
     targeted: list[tuple[str, Any]] = []
     for ref in spec.values_from:
-        found = find_object(objects, ref.kind, namespace, ref.name)
+        found = find_object(objects, ObjectId("", ref.kind, namespace, ref.name))
         if found is None:
             if ref.optional:
                 continue

@@ -161,7 +161,7 @@ def _repository_chart(
     source_namespace = ref.namespace or namespace
     # Only a HelmRepository has an index to fetch from; a Bucket's charts are files.
     helm_repository = (
-        find_object(charts.objects, ref.kind, source_namespace, ref.name)
+        find_object(charts.objects, source_id(ref.kind, source_namespace, ref.name))
         if ref.kind == "HelmRepository"
         else None
     )
@@ -209,12 +209,12 @@ def _referenced_chart(
     report, where = charts.report, charts.where
     ref = spec.chart_ref
     described = f"{ref.kind} {ref.namespace or namespace}/{ref.name}" if ref else "none"
-    artifact = source_id(ref.kind, ref.namespace or namespace, ref.name) if ref else None
-    if artifact is not None and artifact in sources:
-        return _artifact_chart(sources[artifact], described, charts)
+    referenced = source_id(ref.kind, ref.namespace or namespace, ref.name) if ref else None
+    if referenced is not None and referenced in sources:
+        return _artifact_chart(sources[referenced], described, charts)
     source = (
-        find_object(charts.objects, ref.kind, ref.namespace or namespace, ref.name)
-        if ref is not None and ref.kind == "OCIRepository"
+        find_object(charts.objects, referenced)
+        if referenced is not None and referenced.kind == "OCIRepository"
         else None
     )
     if source is None:

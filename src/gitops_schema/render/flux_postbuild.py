@@ -13,6 +13,7 @@ from typing import Any
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.location import Location
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
+from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.envsubst import envsubst
 from gitops_schema.render.manifests import find_object, object_data, parse_stream
 
@@ -66,7 +67,7 @@ def variables(
         return {}
     found: dict[str, str] = {}
     for ref in spec.post_build.substitute_from:
-        source = find_object(objects, ref.kind, namespace, ref.name)
+        source = find_object(objects, ObjectId("", ref.kind, namespace, ref.name))
         if source is None:
             if not ref.optional:
                 report.emit(

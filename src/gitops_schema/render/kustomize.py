@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,12 @@ from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find
 from gitops_schema.render.inputs import collect_inputs, kustomization_file
 from gitops_schema.render.manifests import dump_stream, parse_stream
 from gitops_schema.render.openapi import builtin_schema_needed
+from gitops_schema.render.parallel import in_parallel, max_workers
 
 __all__ = [
     "RenderResult",
     "build_kustomization",
     "build_kustomizations",
-    "max_workers",
     "prebuild_kustomizations",
     "report_outside",
     "report_remote",
@@ -53,11 +52,6 @@ class RenderResult:
         if self.engine_text is not None:
             return self.engine_text
         return dump_stream(self.manifests)
-
-
-def max_workers() -> int:
-    """How many renders run at once: one per core the process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def report_remote(report: Report, urls: Sequence[str], where: Location) -> None:
@@ -163,15 +157,13 @@ def build_kustomizations(
         ToolNotFound: no kustomize engine is installed.
     """
     engine = engine or find_kustomize()
-    with ThreadPoolExecutor(max_workers=workers or max_workers()) as pool:
-        return list(
-            pool.map(
-                lambda path: build_kustomization(
-                    path, options=options, engine=engine, cache=cache, confinement=confinement
-                ),
-                paths,
-            )
-        )
+    return in_parallel(
+        lambda path: build_kustomization(
+            path, options=options, engine=engine, cache=cache, confinement=confinement
+        ),
+        paths,
+        workers=workers,
+    )
 
 
 _ROOT_ONLY = ("sortOptions", "buildMetadata", "openapi", "helmCharts", "helmGlobals")

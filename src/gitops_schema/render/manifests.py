@@ -19,6 +19,7 @@ from gitops_schema.codes.render import RENDER_INPUT_INVALID
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load.plain import InputError, bounded, yaml_error
 from gitops_schema.location import Location
+from gitops_schema.model.identity import ObjectId, identity
 
 __all__ = [
     "dump_stream",
@@ -92,17 +93,14 @@ def split_stream(text: str) -> list[str]:
     return [part for part in re.split(r"^---\n", text, flags=re.MULTILINE) if part.strip()]
 
 
-def find_object(
-    objects: Sequence[Mapping[str, Any]], kind: str, namespace: str, name: str
-) -> Mapping[str, Any] | None:
-    """The object of that kind, namespace (``default`` when unset) and name, if any."""
+def find_object(objects: Sequence[Mapping[str, Any]], wanted: ObjectId) -> Mapping[str, Any] | None:
+    """The first object of identity ``wanted`` (an object with no namespace is in ``default``)."""
     for obj in objects:
-        metadata = obj.get("metadata") or {}
-        if (
-            obj.get("kind") == kind
-            and metadata.get("name") == name
-            and (metadata.get("namespace") or "default") == namespace
-        ):
+        # Most objects are of another kind: told apart before their identity is made.
+        if obj.get("kind") != wanted.kind:
+            continue
+        found = identity(obj)
+        if found._replace(namespace=found.namespace or "default") == wanted:
             return obj
     return None
 
