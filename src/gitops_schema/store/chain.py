@@ -9,13 +9,26 @@ land after the newest stored one (the usual case) extend the chain in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Row, delete, select, tuple_, update
+from sqlalchemy import (
+    BigInteger,
+    Row,
+    String,
+    Subquery,
+    bindparam,
+    delete,
+    literal,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 
 from gitops_schema.store.records import Phase
-from gitops_schema.store.tables import deployments, objects, sync_operations
+from gitops_schema.store.tables import UtcTime, deployments, objects, sync_operations
 from gitops_schema.store.writing import ChainKey, Context, bound, chain_key
 
 _OPS = sync_operations.c
@@ -93,38 +106,89 @@ def insert_deployments(ctx: Context, rows: list[dict[str, Any]]) -> None:
         ctx.counts.deployments += len(rows)
 
 
-def rederive_from(ctx: Context, object_id: int, first: ChainKey) -> None:
-    """Re-derive the deployments of every success of the object from ``first`` on."""
-    previous = neighbour(ctx, object_id, first, after=False)
+def rederive(ctx: Context, firsts: Mapping[int, ChainKey]) -> None:
+    """Re-derive the deployments of each object's successes from its first key on.
+
+    Set-based: per :data:`CHUNK` objects, one query finds each chain's success before its
+    first key, one the successes from it on, one their deployment rows; the changes are
+    written by one statement per kind.
+    """
+    items = sorted(firsts.items())
+    for start in range(0, len(items), CHUNK):
+        _rederive(ctx, items[start : start + CHUNK])
+
+
+def _rederive(ctx: Context, items: list[tuple[int, ChainKey]]) -> None:
+    bounds = _bounds(items)
+    from_bound = tuple_(bounds.c.finished_at, bounds.c.started_at, bounds.c.digest)
+    before = (
+        select(_OPS.id)
+        .where(_OPS.object_id == bounds.c.object_id, _OPS.phase == _SUCCESS)
+        .where(tuple_(*_IN_ORDER) < from_bound)
+        .order_by(*_NEWEST_FIRST)
+        .limit(1)
+        .correlate(bounds)
+        .scalar_subquery()
+    )
+    previous = {
+        row.object_id: row
+        for row in ctx.connection.execute(
+            select(sync_operations).where(_OPS.id.in_(select(before).select_from(bounds)))
+        )
+    }
     later = ctx.connection.execute(
         select(sync_operations)
-        .where(
-            _OPS.object_id == object_id,
-            _OPS.phase == _SUCCESS,
-            tuple_(*_IN_ORDER) >= bound(first),
-        )
-        .order_by(*_IN_ORDER)
+        .join(bounds, _OPS.object_id == bounds.c.object_id)
+        .where(_OPS.phase == _SUCCESS, tuple_(*_IN_ORDER) >= from_bound)
+        .order_by(_OPS.object_id, *_IN_ORDER)
     ).all()
-    wanted = {row["sync_operation_id"]: row for row in extend(previous, later)}
-    ids = [row.id for row in later]
+    wanted: dict[int, dict[str, Any]] = {}
+    for object_id, rows in groupby(later, key=lambda row: row.object_id):
+        for row in extend(previous.get(object_id), list(rows)):
+            wanted[row["sync_operation_id"]] = row
+    _apply(ctx, [row.id for row in later], wanted)
+
+
+def _bounds(items: list[tuple[int, ChainKey]]) -> Subquery:
+    """The chain keys as rows (object_id, finished_at, started_at, digest) of a subquery."""
+    rows = [
+        select(
+            literal(object_id, BigInteger()).label("object_id"),
+            literal(key[0], UtcTime()).label("finished_at"),
+            literal(key[1], UtcTime()).label("started_at"),
+            literal(key[2], String()).label("digest"),
+        )
+        for object_id, key in items
+    ]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("bounds")
+
+
+def _apply(ctx: Context, operation_ids: list[int], wanted: dict[int, dict[str, Any]]) -> None:
+    """Make the deployments of ``operation_ids`` be ``wanted`` (operation id -> row)."""
     existing = {
         row.sync_operation_id: row
-        for start in range(0, len(ids), CHUNK)
+        for start in range(0, len(operation_ids), CHUNK)
         for row in ctx.connection.execute(
             select(deployments).where(
-                deployments.c.sync_operation_id.in_(ids[start : start + CHUNK])
+                deployments.c.sync_operation_id.in_(operation_ids[start : start + CHUNK])
             )
         )
     }
-    for operation_id, row in existing.items():
-        if operation_id not in wanted:
-            ctx.connection.execute(delete(deployments).where(deployments.c.id == row.id))
-        elif _differs(row, wanted[operation_id]):
-            ctx.connection.execute(
-                update(deployments)
-                .where(deployments.c.id == row.id)
-                .values(**_derived(wanted[operation_id]))
-            )
+    gone = [row.id for key, row in existing.items() if key not in wanted]
+    if gone:
+        ctx.connection.execute(delete(deployments).where(deployments.c.id.in_(gone)))
+    changed = [
+        {"v_id": row.id, **{f"v_{name}": wanted[key][name] for name in _DERIVED}}
+        for key, row in existing.items()
+        if key in wanted and _differs(row, wanted[key])
+    ]
+    if changed:
+        ctx.connection.execute(
+            update(deployments)
+            .where(deployments.c.id == bindparam("v_id"))
+            .values({name: bindparam(f"v_{name}") for name in _DERIVED}),
+            changed,
+        )
     insert_deployments(ctx, [row for key, row in wanted.items() if key not in existing])
 
 

@@ -20,7 +20,7 @@ from gitops_schema.store.object_rows import refresh_event_states
 from gitops_schema.store.operation_rows import operation_values
 from gitops_schema.store.records import Observation, Phase
 from gitops_schema.store.tables import sync_operations
-from gitops_schema.store.writing import Context
+from gitops_schema.store.writing import ChainKey, Context
 
 
 def is_event(observation: Observation) -> bool:
@@ -59,14 +59,16 @@ def write_events(ctx: Context, events: Sequence[tuple[int, Observation]]) -> Non
         if row.phase == succeeded:
             added.setdefault(row.object_id, []).append(row)
     derived: list[dict[str, Any]] = []
+    late: dict[int, ChainKey] = {}
     for object_id, successes in sorted(added.items()):
         successes.sort(key=chain.key_of)
         last = latest.get(object_id)
         if last is None or chain.key_of(successes[0]) > chain.key_of(last):
             derived.extend(chain.extend(last, successes))
         else:
-            chain.rederive_from(ctx, object_id, chain.key_of(successes[0]))
+            late[object_id] = chain.key_of(successes[0])
     chain.insert_deployments(ctx, derived)
+    chain.rederive(ctx, late)
     refresh_event_states(ctx, {row.object_id for row in inserted})
 
 
