@@ -3,11 +3,13 @@ PostgreSQL's ``COPY`` of the same rows, in the same run (goal: at least 30% of C
 same on SQLite against a bulk ``executemany`` INSERT of the same rows.
 
 The events are Flux notification events (one operation row each) of many Kustomizations,
-as notification-controller sends them; batches of 500 are POSTed by 4 senders to one
-``serve`` process. The baseline writes the already-parsed rows, so it measures the
-database alone.
+as notification-controller sends them; batches of 500 are POSTed by 4 senders (``--senders``)
+to one ``serve`` process. Every batch speaks about every object, so concurrent batches queue
+on the objects' row locks (one writer per object at a time): with one sender the batches
+arrive in order and each extends its objects' chains in one pass. The baseline writes the
+already-parsed rows, so it measures the database alone.
 
-    python benchmarks/ingest.py [--events 20000]
+    python benchmarks/ingest.py [--events 20000] [--senders 4]
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def events(count: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def through_http(url: str, bodies: list[dict[str, Any]]) -> float:
+def through_http(url: str, bodies: list[dict[str, Any]], senders: int = SENDERS) -> float:
     process, base = start_server(url, Path(tempfile.mkdtemp(prefix="bench-spool-")))
     # Encoded before the clock starts, as COPY's rows are prepared before it.
     batches = [json.dumps(bodies[i : i + BATCH]).encode() for i in range(0, len(bodies), BATCH)]
@@ -80,7 +82,7 @@ def through_http(url: str, bodies: list[dict[str, Any]]) -> float:
     try:
         started = time.perf_counter()
         threads = [
-            threading.Thread(target=sender, args=(batches[i::SENDERS],)) for i in range(SENDERS)
+            threading.Thread(target=sender, args=(batches[i::senders],)) for i in range(senders)
         ]
         for thread in threads:
             thread.start()
@@ -150,19 +152,22 @@ def executemany_baseline(url: str, bodies: list[dict[str, Any]]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=20_000)
-    count = parser.parse_args().events
+    parser.add_argument("--senders", type=int, default=SENDERS, help="concurrent senders")
+    arguments = parser.parse_args()
+    count, senders = arguments.events, arguments.senders
     bodies = events(count)
     server = postgres.start()
     try:
-        http_pg = through_http(server.create_database(), bodies)
+        http_pg = through_http(server.create_database(), bodies, senders)
         copy = copy_baseline(server.create_database(), bodies)
     finally:
         server.stop()
     folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
-    http_sqlite = through_http(f"sqlite:///{folder / 'http.db'}", bodies)
+    http_sqlite = through_http(f"sqlite:///{folder / 'http.db'}", bodies, senders)
     bulk_sqlite = executemany_baseline(f"sqlite:///{folder / 'bulk.db'}", bodies)
     result = {
         "events": count,
+        "senders": senders,
         "postgresql_http_events_per_second": round(http_pg),
         "postgresql_copy_rows_per_second": round(copy),
         "postgresql_ratio": round(http_pg / copy, 3),

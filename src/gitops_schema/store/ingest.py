@@ -21,7 +21,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -83,21 +82,21 @@ def ingest(
     raise AssertionError("unreachable: the last attempt re-raises")
 
 
-_SQLITE_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
-_SQLITE_WRITERS_LOCK = threading.Lock()
+_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
 
 
-def _writer_turn(engine: Engine) -> AbstractContextManager[Any]:
-    """On SQLite, this process's writers take turns here.
+def _writer_turn(engine: Engine) -> threading.Lock:
+    """The lock this process's writers to ``engine`` take turns on.
 
-    SQLite has one writer at a time; a writer that finds the database busy sleeps in steps up
-    to 100 ms, so threads of one process queue on a lock instead (other processes still wait
-    on the busy timeout).
+    The writers of one process share its interpreter: running their transactions at once
+    gains nothing but queues on the objects' row locks (concurrent batches of one object's
+    events wait for each other while holding their other objects). SQLite has one writer at
+    a time anyway, and a writer that finds it busy sleeps in steps of up to 100 ms. Several
+    processes still write at once; the database's locks and unique keys keep them apart.
     """
-    if engine.dialect.name != "sqlite":
-        return nullcontext()
-    with _SQLITE_WRITERS_LOCK:
-        return _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault(engine, threading.Lock())
 
 
 def _write(ctx: Context, observations: Sequence[Observation]) -> None:
