@@ -52,6 +52,7 @@ failures, recoveries) and :mod:`.leadtime` (lead time), each from the raw rows a
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -119,9 +120,14 @@ class ObjectRow:
         return (self.tool, self.cluster, self.namespace, self.name)
 
 
+@functools.lru_cache(maxsize=64)
+def _config(globs: tuple[str, ...]) -> CheckConfig:
+    return CheckConfig(production=globs)
+
+
 def is_production(row: ObjectRow, globs: tuple[str, ...]) -> bool:
     """Whether a word of the object's cluster, namespace or name matches a production glob."""
-    config = CheckConfig(production=globs)
+    config = _config(globs)
     return any(config.is_production(word) for word in words({row.cluster, row.namespace, row.name}))
 
 

@@ -136,7 +136,8 @@ WHERE c.finished_at >= :start AND c.finished_at < :end AND {ids}
       SELECT 1 FROM analytics_changes e
       WHERE e.sha = c.sha AND {earlier_ids}
         AND (e.finished_at < c.finished_at
-             OR (e.finished_at = c.finished_at AND e.deployment_id < c.deployment_id)))"""
+             OR (e.finished_at = c.finished_at AND e.deployment_id < c.deployment_id)))
+ORDER BY c.finished_at, c.sha"""
 
 
 def changes(connection: Connection, window: Window, ids: Collection[int] | None) -> list[Change]:
@@ -145,13 +146,12 @@ def changes(connection: Connection, window: Window, ids: Collection[int] | None)
         "{earlier_ids}", "1 = 1" if ids is None else "e.object_id IN :ids"
     )
     clause, extra = sql.scoped(query, "c.object_id", ids)
-    typed = clause.columns(committed_at=UtcTime(), finished_at=UtcTime())
+    typed = clause.columns(
+        sha=String, committed_at=UtcTime(), deployment_id=Integer, object_id=Integer,
+        finished_at=UtcTime(),
+    )  # fmt: skip
     rows = connection.execute(typed, {"start": window.start, "end": window.end, **extra})
-    found = [
-        Change(r.sha, r.committed_at, int(r.deployment_id), int(r.object_id), r.finished_at)
-        for r in rows
-    ]
-    return _in_window(found, window)
+    return [Change(*row) for row in rows]
 
 
 def ranges(graph: CommitGraph, deployed: Sequence[Deployed]) -> list[dict[str, Any]]:

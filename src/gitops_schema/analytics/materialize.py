@@ -16,11 +16,12 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Final, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, select, text
+from sqlalchemy import Connection, Engine, bindparam, delete, select, text
 
 from gitops_schema.analytics import leadtime, outcomes
 from gitops_schema.analytics.definitions import Window
 from gitops_schema.analytics.tables import changes, deployment_outcomes, dirty
+from gitops_schema.store.tables import UtcTime
 
 ALL_TIME: Final = Window(datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 _CHUNK: Final = 500
@@ -33,22 +34,63 @@ def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
         yield items[start : start + _CHUNK]
 
 
+def _insert_outcomes(connection: Connection, window: Window, ids: Sequence[int]) -> None:
+    rows = [
+        {
+            "deployment_id": item.id,
+            "object_id": item.object_id,
+            "failed_at": item.failed_at,
+            "recovered_at": item.recovered_at,
+        }
+        for item in outcomes.derive(connection, window, ids)
+    ]
+    if rows:
+        connection.execute(deployment_outcomes.insert(), rows)
+
+
 def _outcomes(connection: Connection, ids: Sequence[int]) -> None:
+    """Recompute every outcome of the objects ``ids``."""
     for chunk in _chunks(ids):
         connection.execute(
             delete(deployment_outcomes).where(deployment_outcomes.c.object_id.in_(chunk))
         )
-        rows = [
-            {
-                "deployment_id": item.id,
-                "object_id": item.object_id,
-                "failed_at": item.failed_at,
-                "recovered_at": item.recovered_at,
-            }
-            for item in outcomes.derive(connection, ALL_TIME, chunk)
-        ]
-        if rows:
-            connection.execute(deployment_outcomes.insert(), rows)
+        _insert_outcomes(connection, ALL_TIME, chunk)
+
+
+# The earliest deployment a write at :since can change the outcome of: the one it follows
+# (its failure window holds :since, or a new deployment there shortens it), and those that
+# failed before :since and had not recovered by then; every later one.
+_FIRST_STALE: Final = (
+    text("""
+SELECT MIN(t) AS first FROM (
+    SELECT :since AS t
+    UNION ALL
+    SELECT MAX(d.finished_at) FROM deployments d
+    WHERE d.object_id = :object_id AND d.finished_at <= :since
+    UNION ALL
+    SELECT MIN(d.finished_at) FROM deployments d
+    JOIN analytics_deployment_outcomes k ON k.deployment_id = d.id
+    WHERE d.object_id = :object_id AND k.failed_at IS NOT NULL AND k.failed_at < :since
+      AND (k.recovered_at IS NULL OR k.recovered_at >= :since)
+) candidates""")
+    .bindparams(bindparam("since", type_=UtcTime()))
+    .columns(first=UtcTime())
+)
+_KEEP: Final = text("""
+DELETE FROM analytics_deployment_outcomes
+WHERE object_id = :object_id AND deployment_id NOT IN (
+    SELECT d.id FROM deployments d
+    WHERE d.object_id = :object_id AND d.finished_at < :first)""").bindparams(
+    bindparam("first", type_=UtcTime())
+)
+
+
+def _outcomes_since(connection: Connection, object_id: int, since: datetime) -> None:
+    """Recompute the outcomes of one object that a write at ``since`` may have changed."""
+    params = {"object_id": object_id, "since": since}
+    first = connection.execute(_FIRST_STALE, params).scalar_one()
+    connection.execute(_KEEP, {"object_id": object_id, "first": first})
+    _insert_outcomes(connection, Window(first, ALL_TIME.end), [object_id])
 
 
 def _changes(connection: Connection, ids: Collection[int] | None) -> None:
@@ -73,12 +115,17 @@ def refresh(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             # one refresher at a time: two would do the same work and race on the marks
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7202605)")
-        marks = connection.execute(select(dirty.c.object_id, dirty.c.kind, dirty.c.stamp)).all()
+        marks = connection.execute(
+            select(dirty.c.object_id, dirty.c.kind, dirty.c.stamp, dirty.c.since)
+        ).all()
         if not marks:
             return
         stale: dict[str, set[int]] = {"outcomes": set(), "changes": set()}
-        for object_id, kind, _ in marks:
-            stale.setdefault(kind, set()).add(int(object_id))
+        for object_id, kind, _, since in marks:
+            if kind == "outcomes" and since > ALL_TIME.start:
+                _outcomes_since(connection, int(object_id), since)
+            else:
+                stale.setdefault(kind, set()).add(int(object_id))
         if stale["outcomes"]:
             _outcomes(connection, sorted(stale["outcomes"] - {0}))
         if stale["changes"]:
@@ -88,5 +135,5 @@ def refresh(engine: Engine) -> None:
                 "DELETE FROM analytics_dirty "
                 "WHERE object_id = :object_id AND kind = :kind AND stamp = :stamp"
             ),
-            [{"object_id": o, "kind": k, "stamp": s} for o, k, s in marks],
+            [{"object_id": o, "kind": k, "stamp": s} for o, k, s, _ in marks],
         )

@@ -130,7 +130,7 @@ _COLUMNS: Final[dict[str, Any]] = {
 
 def _listed(connection: Connection, clause: TextClause, params: dict[str, Any]) -> list[Deployment]:
     rows = connection.execute(clause.columns(**_COLUMNS), params)
-    return [Deployment(*(getattr(row, name) for name in _COLUMNS)) for row in rows]
+    return [Deployment(*row) for row in rows]  # the columns in the fields' order
 
 
 def derive(connection: Connection, window: Window, ids: Collection[int] | None) -> list[Deployment]:

@@ -20,30 +20,41 @@ nothing is counted twice or missed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, inspect
 
-from gitops_schema.analytics import sql
+from gitops_schema.analytics import sketch, sql
 from gitops_schema.analytics.definitions import Window
 from gitops_schema.analytics.materialize import refresh
-from gitops_schema.analytics.syncstats import GroupKey, Summary, SyncStat, finish, summary_of
+from gitops_schema.analytics.syncstats import (
+    EXACT_LIMIT,
+    GroupKey,
+    Summary,
+    SyncStat,
+    durations,
+    finish,
+    summary_of,
+)
 from gitops_schema.analytics.tables import ensure as ensure_tables
 from gitops_schema.analytics.tables import incremental
 from gitops_schema.analytics.triggers import (
+    EPOCH,
     MARKS,
+    TOP,
     columns,
-    histogram,
     postgres_triggers,
     sqlite_triggers,
     sums,
 )
 
-VERSION: Final = 4
+VERSION: Final = 6
 
-_HISTOGRAM_COLUMN: Final = ",\n    histogram NUMERIC NOT NULL DEFAULT 0"
+_HISTOGRAM_COLUMN: Final = (
+    ",\n    histogram NUMERIC NOT NULL DEFAULT 0,\n    top DOUBLE PRECISION[] NOT NULL DEFAULT '{}'"
+)
 _TABLE: Final = """
 CREATE TABLE analytics_sync_daily (
     object_id BIGINT NOT NULL,
@@ -87,7 +98,7 @@ CREATE TABLE IF NOT EXISTS analytics_rollup_state (
 # what each table's writes make stale (analytics_dirty kinds)
 def _backfill(dialect: str) -> list[str]:
     day, status = sql.utc_day(dialect, "s.finished_at"), sql.status("s")
-    everything = "SELECT id, '{kind}', 1 FROM objects"
+    everything = f"SELECT id, '{{kind}}', 1, {EPOCH[dialect]} FROM objects"
     return [
         f"INSERT INTO analytics_sync_daily ({columns(dialect)}) "
         f"SELECT s.object_id, {day}, {status}, {sums(dialect)} FROM sync_operations s "
@@ -96,7 +107,8 @@ def _backfill(dialect: str) -> list[str]:
         "SELECT object_id, status, SUM(operations) FROM analytics_sync_daily "
         "GROUP BY object_id, status",
         *(
-            f"INSERT INTO analytics_dirty (object_id, kind, stamp) {everything.format(kind=kind)}"
+            "INSERT INTO analytics_dirty (object_id, kind, stamp, since) "
+            + everything.format(kind=kind)
             for kind in ("outcomes", "changes")
         ),
     ]
@@ -203,6 +215,16 @@ def _full_days(start: datetime, end: datetime) -> tuple[datetime, datetime] | No
     return (midnight, last) if midnight < last else None
 
 
+def _edges(window: Window) -> list[tuple[datetime, datetime]]:
+    """The partial days at the window's ends (the whole window when it holds no whole day)."""
+    days = _full_days(window.start, window.end)
+    if days is None:
+        return [(window.start, window.end)]
+    return [
+        (low, high) for low, high in ((window.start, days[0]), (days[1], window.end)) if low < high
+    ]
+
+
 _SUMMED: Final = (
     "SUM(operations) AS operations, SUM(timed) AS timed, SUM(total) AS total, "
     "MIN(min_seconds) AS min_seconds, MAX(max_seconds) AS max_seconds"
@@ -216,11 +238,7 @@ def _summary(dialect: str, window: Window) -> tuple[str, dict[str, Any]]:
     (``{r_ids}`` and ``{ids}`` stand for the filters on their objects).
     """
     days = _full_days(window.start, window.end)
-    edges = (
-        [(window.start, window.end)]
-        if days is None
-        else [(window.start, days[0]), (days[1], window.end)]
-    )
+    edges = _edges(window)
     summed_histogram = ", SUM(histogram) AS histogram" if dialect == "postgresql" else ""
     parts: list[str] = []
     params: dict[str, Any] = {}
@@ -231,17 +249,15 @@ def _summary(dialect: str, window: Window) -> tuple[str, dict[str, Any]]:
             "AND {r_ids} GROUP BY r.object_id, r.status"
         )
         params.update(first_day=days[0].date().isoformat(), last_day=days[1].date().isoformat())
-    raw_histogram = histogram(dialect, "s.duration_seconds", summed=True)
+    # the edges' histograms are counted per bucket (_edge_buckets): cheaper than NUMERIC sums
+    no_histogram = ", CAST(NULL AS NUMERIC) AS histogram" if dialect == "postgresql" else ""
     for index, (low, high) in enumerate(edges):
-        if low >= high:
-            continue
         parts.append(
             f"SELECT s.object_id AS object_id, {sql.status('s')} AS status, "
             "COUNT(*) AS operations, COUNT(s.duration_seconds) AS timed, "
             "COALESCE(SUM(s.duration_seconds), 0) AS total, "
             "MIN(s.duration_seconds) AS min_seconds, MAX(s.duration_seconds) AS max_seconds"
-            f"{raw_histogram + ' AS histogram' if raw_histogram else ''} "
-            f"FROM sync_operations s WHERE {sql.completed('s')} "
+            f"{no_histogram} FROM sync_operations s WHERE {sql.completed('s')} "
             f"AND s.finished_at >= :low{index} AND s.finished_at < :high{index} AND {{ids}} "
             f"GROUP BY s.object_id, {sql.status('s')}"
         )
@@ -274,9 +290,68 @@ def sync_statistics_rolled(
     )
     summaries: dict[GroupKey, Summary] = {}
     histograms: dict[GroupKey, tuple[str, dict[int, int]]] = {}
+    if dialect == "postgresql":
+        # summing thousands of histograms in one hash table: 4 MB would spill it to disk
+        connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
     for row in connection.execute(clause, {**params, **extra}):
         key = (int(row.object_id), str(row.status))
         summaries[key] = summary_of(row)
         if dialect == "postgresql" and summaries[key].timed:
-            histograms[key] = (str(row.histogram), {})
-    return finish(connection, window, summaries, histograms if dialect == "postgresql" else None)
+            histograms[key] = (row.histogram or "", {})
+    if dialect != "postgresql":
+        return finish(connection, window, summaries, None, {})
+    _edge_buckets(connection, window, ids, histograms)
+    small = [key for key, summary in summaries.items() if 0 < summary.timed <= EXACT_LIMIT]
+    return finish(connection, window, summaries, histograms, _tops(connection, window, small))
+
+
+_TOPS: Final = f"""
+SELECT r.object_id AS object_id, (array_agg(x ORDER BY x DESC))[1:{TOP}] AS top
+FROM analytics_sync_daily r CROSS JOIN LATERAL unnest(r.top) x
+WHERE r.day >= :first_day AND r.day < :last_day AND r.status = :status AND {{ids}}
+GROUP BY r.object_id"""
+
+
+def _tops(
+    connection: Connection, window: Window, groups: Sequence[GroupKey]
+) -> dict[GroupKey, list[float]]:
+    """The largest durations of small groups: whole days' from the rollup, edges' raw."""
+    found: dict[GroupKey, list[float]] = {key: [] for key in groups}
+    days = _full_days(window.start, window.end)
+    for status in ("Succeeded", "Failed"):
+        ids = {object_id for object_id, wanted in groups if wanted == status}
+        if days is None or not ids:
+            continue
+        clause, extra = sql.scoped(_TOPS, "r.object_id", ids, times=())
+        params = {"first_day": days[0].date().isoformat(), "last_day": days[1].date().isoformat()}
+        for row in connection.execute(clause, {**params, "status": status, **extra}):
+            found[(int(row.object_id), status)] += [float(value) for value in row.top]
+    for low, high in _edges(window):
+        for key, values in durations(connection, Window(low, high), groups).items():
+            found[key] += values
+    return {key: sorted(values, reverse=True)[:TOP] for key, values in found.items()}
+
+
+_EDGE_BUCKETS: Final = f"""
+SELECT s.object_id AS object_id, {sql.status("s")} AS status,
+       {sketch.position_sql("s.duration_seconds")} AS bucket, COUNT(*) AS operations
+FROM sync_operations s
+WHERE {sql.completed("s")} AND s.duration_seconds IS NOT NULL
+  AND s.finished_at >= :start AND s.finished_at < :end AND {{ids}}
+GROUP BY 1, 2, 3"""
+
+
+def _edge_buckets(
+    connection: Connection,
+    window: Window,
+    ids: Collection[int] | None,
+    histograms: dict[GroupKey, tuple[str, dict[int, int]]],
+) -> None:
+    """Add the bucket counts of the window's partial days to the groups' histograms."""
+    clause, extra = sql.scoped(_EDGE_BUCKETS, "s.object_id", ids)
+    for low, high in _edges(window):
+        for row in connection.execute(clause, {"start": low, "end": high, **extra}):
+            key = (int(row.object_id), str(row.status))
+            if key in histograms:
+                counts = histograms[key][1]
+                counts[int(row.bucket)] = counts.get(int(row.bucket), 0) + int(row.operations)

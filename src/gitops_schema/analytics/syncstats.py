@@ -74,6 +74,12 @@ def exact_p95(values: Sequence[float]) -> float:
     return _interpolate(ordered[low], ordered[high], remainder)
 
 
+def top_p95(top: Sequence[float], n: int) -> float:
+    """The exact p95 of ``n`` values from the largest of them (descending, enough of them)."""
+    low, high, remainder = _ranks(n)
+    return _interpolate(top[n - 1 - low], top[n - 1 - high], remainder)
+
+
 def sketched_p95(buckets: Iterable[tuple[int, int]], summary: Summary) -> float:
     """The p95 from a histogram (buckets from the highest down), within the exact min / max."""
     low, high, remainder = _ranks(summary.timed)
@@ -172,22 +178,26 @@ def finish(
     window: Window,
     summaries: Mapping[GroupKey, Summary],
     histograms: Mapping[GroupKey, tuple[str, Mapping[int, int]]] | None,
+    tops: Mapping[GroupKey, Sequence[float]],
 ) -> list[SyncStat]:
     """The statistics from summaries and, when the database keeps them, histograms.
 
     ``histograms`` are the digits of a group's summed histogram plus counts to add (the
-    window's partial days); without them every p95 comes from the durations.
+    window's partial days); ``tops`` the largest durations of small groups. Other p95s come
+    from the durations.
     """
     raw = [
         key
         for key, summary in summaries.items()
-        if summary.timed and (histograms is None or needs_values(summary.timed))
+        if summary.timed and key not in tops and (histograms is None or needs_values(summary.timed))
     ]
     values = durations(connection, window, raw)
     stats = []
     for key, summary in summaries.items():
         p95: float | None = None
-        if key in values:
+        if key in tops:
+            p95 = top_p95(tops[key], summary.timed)
+        elif key in values:
             p95 = p95_of_values(values[key], summary)
         elif summary.timed and histograms is not None:
             digits, extra = histograms[key]

@@ -73,6 +73,8 @@ dirty = Table(
     Column("object_id", BigInteger, primary_key=True, autoincrement=False),
     Column("kind", String(16), primary_key=True),
     Column("stamp", BigInteger, nullable=False),
+    # the earliest time of the writes marked: what happened before it is unchanged
+    Column("since", UtcTime(), nullable=False),
 )
 
 deployment_outcomes = Table(

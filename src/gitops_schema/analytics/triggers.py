@@ -12,24 +12,44 @@ from typing import Final
 from gitops_schema.analytics import sketch, sql
 
 MARKS: Final = {
-    "sync_operations": ("outcomes",),
-    "health_transitions": ("outcomes",),
-    "deployments": ("outcomes", "changes"),
+    "sync_operations": ("COALESCE({row}.finished_at, {row}.started_at)", ("outcomes",)),
+    "health_transitions": ("{row}.transitioned_at", ("outcomes",)),
+    "deployments": ("{row}.finished_at", ("outcomes", "changes")),
 }
+"""Per table: the time a written row is at, and the kinds of state it makes stale."""
+EPOCH: Final = {
+    "postgresql": "TIMESTAMPTZ '1970-01-01 00:00:00+00'",
+    "sqlite": "'1970-01-01 00:00:00.000000'",
+}
+"""A mark's ``since`` meaning "everything" (as each engine holds times)."""
 
 
 def columns(dialect: str) -> str:
     """The columns of ``analytics_sync_daily`` on the engine ``dialect``."""
     names = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
-    return names + (", histogram" if dialect == "postgresql" else "")
+    return names + (", histogram, top" if dialect == "postgresql" else "")
+
+
+TOP: Final = 4
+"""Largest durations kept per day: a group of up to 61 has its p95 among its top 4."""
 
 
 def histogram(dialect: str, duration: str, summed: bool) -> str:
-    """SQL: the histogram of one duration, or of the group's (PostgreSQL only, else nothing)."""
+    """SQL: the histogram and top durations of one duration or of the group's.
+
+    PostgreSQL only (else nothing).
+    """
     if dialect != "postgresql":
         return ""
     one = sketch.one_sql(duration)
-    return f", COALESCE({'SUM(' + one + ')' if summed else one}, 0)"
+    if not summed:
+        top = f"CASE WHEN {duration} IS NULL THEN '{{}}' ELSE ARRAY[{duration}] END"
+        return f", COALESCE({one}, 0), {top}"
+    top = (
+        f"COALESCE((array_agg({duration} ORDER BY {duration} DESC) "
+        f"FILTER (WHERE {duration} IS NOT NULL))[1:{TOP}], '{{}}')"
+    )
+    return f", COALESCE(SUM({one}), 0), {top}"
 
 
 def _day_range(dialect: str, row: str) -> str:
@@ -52,7 +72,11 @@ def _upsert(dialect: str, rows: str) -> str:
     """SQL adding ``rows`` (``VALUES`` or a ``SELECT`` of the rollup's columns) to their days."""
     current = "analytics_sync_daily"
     histogram = (
-        f", histogram = {current}.histogram + excluded.histogram" if dialect == "postgresql" else ""
+        f", histogram = {current}.histogram + excluded.histogram, top = (SELECT "
+        "COALESCE(array_agg(x ORDER BY x DESC), '{}') FROM (SELECT x FROM "
+        f"unnest({current}.top || excluded.top) x ORDER BY x DESC LIMIT {TOP}) largest)"
+        if dialect == "postgresql"
+        else ""
     )
     return (
         f"INSERT INTO analytics_sync_daily ({columns(dialect)}) {rows} "
@@ -139,19 +163,55 @@ def _recompute(dialect: str, row: str) -> list[str]:
     ]
 
 
-def _mark(object_id: str, kind: str) -> str:
-    """SQL marking an object's ``kind`` of state stale (both are SQL expressions)."""
+def _marked(dialect: str, rows: str) -> str:
+    """SQL marking ``rows`` (``object_id, kind, stamp, since``) stale, since the earliest time."""
+    since = _extreme(dialect, "min", "analytics_dirty.since", "excluded.since")
     return (
-        f"INSERT INTO analytics_dirty (object_id, kind, stamp) VALUES ({object_id}, {kind}, 1) "
-        "ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1"
+        f"INSERT INTO analytics_dirty (object_id, kind, stamp, since) {rows} "
+        f"ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1, "
+        f"since = {since}"
     )
 
 
-_MARK_INSERTED: Final = (
-    "INSERT INTO analytics_dirty (object_id, kind, stamp) "
-    "SELECT DISTINCT n.object_id, k.kind, 1 FROM new_rows n CROSS JOIN unnest(TG_ARGV) k(kind) "
-    "ON CONFLICT (object_id, kind) DO UPDATE SET stamp = analytics_dirty.stamp + 1"
-)
+def _mark(dialect: str, object_id: str, kind: str, since: str) -> str:
+    """SQL marking an object's ``kind`` of state stale from a time (all SQL expressions)."""
+    return _marked(dialect, f"VALUES ({object_id}, {kind}, 1, {since})")
+
+
+def _mark_functions(table: str, time: str) -> list[str]:
+    """PostgreSQL: the functions marking what a write to ``table`` makes stale."""
+    inserted = _marked(
+        "postgresql",
+        f"SELECT n.object_id, k.kind, 1, MIN({time.format(row='n')}) FROM new_rows n "
+        "CROSS JOIN unnest(TG_ARGV) k(kind) GROUP BY n.object_id, k.kind",
+    )
+    new = _mark("postgresql", "NEW.object_id", "stale", time.format(row="NEW"))
+    old = _mark("postgresql", "OLD.object_id", "stale", time.format(row="OLD"))
+    function = (
+        "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\n{body}\n$$ LANGUAGE plpgsql"
+    )
+    return [
+        function.format(
+            name=f"analytics_mark_inserted_{table}",
+            body=f"BEGIN\n    {inserted};\n    RETURN NULL;\nEND",
+        ),
+        function.format(
+            name=f"analytics_mark_{table}",
+            body=f"""DECLARE
+    stale varchar;
+BEGIN
+    FOREACH stale IN ARRAY TG_ARGV LOOP
+        IF TG_OP <> 'DELETE' THEN
+            {new};
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            {old};
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END""",
+        ),
+    ]
 
 
 def _postgres_functions() -> list[str]:
@@ -167,33 +227,11 @@ def _postgres_functions() -> list[str]:
         "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\n{body}\n$$ LANGUAGE plpgsql"
     )
     return [
-        function.format(
-            name="analytics_mark_inserted",
-            body=f"""BEGIN
-    {_MARK_INSERTED};
-    RETURN NULL;
-END""",
-        ),
-        function.format(
-            name="analytics_mark",
-            body=f"""DECLARE
-    stale varchar;
-BEGIN
-    FOREACH stale IN ARRAY TG_ARGV LOOP
-        IF TG_OP <> 'DELETE' THEN
-            {_mark("NEW.object_id", "stale")};
-        END IF;
-        IF TG_OP = 'DELETE' OR OLD.object_id <> NEW.object_id THEN
-            {_mark("OLD.object_id", "stale")};
-        END IF;
-    END LOOP;
-    RETURN NULL;
-END""",
-        ),
+        *(f for table, (time, _) in MARKS.items() for f in _mark_functions(table, time)),
         function.format(
             name="analytics_mark_commits",
             body=f"""BEGIN
-    {_mark("0", "'changes'")};
+    {_mark("postgresql", "0", "'changes'", EPOCH["postgresql"])};
     RETURN NULL;
 END""",
         ),
@@ -237,7 +275,7 @@ def postgres_triggers() -> list[str]:
             "()",
         ),
     ]
-    for table, kinds in MARKS.items():
+    for table, (_, kinds) in MARKS.items():
         arguments = "(" + ", ".join(f"'{kind}'" for kind in kinds) + ")"
         triggers.append(("analytics_mark_inserted", "INSERT", table, _INSERTED, arguments))
         triggers.append(("analytics_mark", "UPDATE OR DELETE", table, "FOR EACH ROW", arguments))
@@ -245,7 +283,7 @@ def postgres_triggers() -> list[str]:
         *_postgres_functions(),
         *(
             f"CREATE TRIGGER {name} AFTER {events} ON {table} {each} "
-            f"EXECUTE FUNCTION {name}{arguments}"
+            f"EXECUTE FUNCTION {name}{'' if arguments == '()' else '_' + table}{arguments}"
             for name, events, table, each, arguments in triggers
         ),
     ]
@@ -264,10 +302,13 @@ def sqlite_triggers() -> list[str]:
             ("delete", "DELETE", old, _recompute("sqlite", "OLD")),
         )
     ]
-    for table, kinds in (*MARKS.items(), ("commits", ("changes",))):
+    epoch = EPOCH["sqlite"]
+    for table, (time, kinds) in (*MARKS.items(), ("commits", (epoch, ("changes",)))):
         for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
             marks = [
-                _mark("0" if table == "commits" else f"{row}.object_id", f"'{kind}'")
+                _mark("sqlite", "0", f"'{kind}'", epoch)
+                if table == "commits"
+                else _mark("sqlite", f"{row}.object_id", f"'{kind}'", time.format(row=row))
                 for kind in kinds
                 for row in rows[: 1 if table == "commits" else 2]
             ]
