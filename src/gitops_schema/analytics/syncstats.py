@@ -6,10 +6,11 @@ of the window (:func:`sync_statistics_rolled`).
 
 The p95 is the continuous percentile (linear interpolation between the two nearest ranks, as
 PostgreSQL's ``percentile_cont(0.95)``) of the group's known durations. It is exact when the
-group has at most :data:`EXACT_LIMIT` known durations in the window (or so many that the
-histogram could have carried); otherwise the two durations around the rank are read from the
-duration histogram (:mod:`gitops_schema.analytics.sketch`), each within 2% of the true one, so
-the p95 is within 2% of the exact percentile too (and never outside the exact min and max).
+group has at most :data:`EXACT_LIMIT` known durations in the window (from the largest ones the
+rollup keeps per day, or the raw rows), or so many that the histogram could have carried (raw
+rows); otherwise the two durations around the rank are read from the duration histogram
+(:mod:`gitops_schema.analytics.sketch`), each within 2% of the true one, so the p95 is within
+2% of the exact percentile too (and never outside the exact min and max).
 """
 
 from __future__ import annotations
