@@ -102,7 +102,9 @@ def check(
     root = _root(paths)
     return CheckResult(
         findings=sorted(
-            (_relative(f, root) for f in kept),
+            # The render loads and expands the repository again: what it says the same way
+            # (a file not read, a generator not expanded) is said once.
+            dict.fromkeys(_relative(f, root) for f in kept),
             key=lambda d: (d.location.file, d.location.line, d.location.column, d.rule),
         ),
         files=[_relative_path(f, root) for f in loaded.files],

@@ -84,10 +84,14 @@ def check_unknown_params(context: RuleContext) -> Iterator[Diagnostic]:
                     continue
                 reported.add((path, name))
                 shown = f".{name}" if go_template else name
-                which = "no generator" if len(missing) == len(known) else f"generator {missing[0]}"
+                owner = f"ApplicationSet {obj.name!r}"
+                which = (
+                    f"no generator of {owner} emits"
+                    if len(missing) == len(known)
+                    else f"generator {missing[0]} of {owner} does not emit"
+                )
                 yield UNKNOWN_PARAM.finding(
-                    f"the template uses {{{{{shown}}}}}, a parameter {which} of ApplicationSet "
-                    f"{obj.name!r} emits: it renders as "
+                    f"the template uses {{{{{shown}}}}}, a parameter {which}: it renders as "
                     + ("'<no value>'" if go_template else "the literal text"),
                     at(obj, *path),
                 )

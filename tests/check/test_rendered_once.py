@@ -1,0 +1,41 @@
+"""check --render loads and expands the repository a second time to render it: what
+both say (a template skipped, a generator not expanded offline) is reported once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+APPSET = """\
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: previews, namespace: argocd}
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+  - pullRequest:
+      github: {owner: acme, repo: web}
+  template:
+    metadata: {name: 'pr-{{.number}}'}
+    spec:
+      project: default
+      source: {repoURL: "https://example.com/r.git", path: web, targetRevision: '{{.head_sha}}'}
+      destination: {server: "https://kubernetes.default.svc", namespace: 'pr-{{.number}}'}
+"""
+
+
+def test_check_render_says_each_finding_once(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    (tmp_path / "argocd").mkdir()
+    (tmp_path / "argocd/previews.yaml").write_text(APPSET)
+    (tmp_path / "ansible").mkdir()
+    (tmp_path / "ansible/config.yaml").write_text("{% if server %}\ninit: true\n{% endif %}\n")
+    result = cli("check", "--render", str(tmp_path), "--no-cache", "-o", "json")
+    assert result.code == 0, result.out + result.err
+    found = [(f["rule"], f["file"], f["line"]) for f in json.loads(result.out)["findings"]]
+    assert found == [
+        ("template-skipped", "ansible/config.yaml", 1),
+        ("appset-offline-input", "argocd/previews.yaml", 8),
+    ]
