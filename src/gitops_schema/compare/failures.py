@@ -15,7 +15,7 @@ from gitops_schema.compare.normalize import malformed
 from gitops_schema.desired import RenderedApp, RenderedRepository
 from gitops_schema.diagnostics import Diagnostic
 
-__all__ = ["failure", "reason", "screen"]
+__all__ = ["failure", "reason", "screen", "unreached"]
 
 
 def failure(app: RenderedApp, side: str, root: Path) -> RenderFailure:
@@ -37,6 +37,14 @@ def screen(rendered: RenderedRepository) -> RenderedRepository:
             app.problems.append(diagnostic)
             rendered.report.add(diagnostic)
     return rendered
+
+
+def unreached(app: RenderedApp, parent: str, side: str, root: Path) -> RenderFailure:
+    """``app`` on ``side``: not there because ``parent``, which defines it, failed there."""
+    text = f"{app.location}: {parent}, which defines it, could not be rendered"
+    return RenderFailure(
+        app.cluster, f"{app.kind}/{app.name}", side, (_relative(text, _prefixes(root)),)
+    )
 
 
 def reason(diagnostic: Diagnostic, root: Path) -> str:

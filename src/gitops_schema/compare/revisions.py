@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gitops_schema.compare.diff import Diff, Renders, diff_sets
-from gitops_schema.compare.failures import failure, screen
-from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
+from gitops_schema.compare.diff import Diff, RenderFailure, Renders, diff_sets
+from gitops_schema.compare.failures import failure, screen, unreached
+from gitops_schema.desired import RenderedApp, RenderedRepository, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
 
 __all__ = ["DiffOptions", "RevisionDiff", "diff"]
@@ -63,13 +63,58 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
         sides.append((revision or "work tree", rendered))
     (old_side, old), (new_side, new) = sides
     broken = {(a.cluster, f"{a.kind}/{a.name}") for _, r in sides for a in r.apps if a.failed}
+    # An application whose parent failed on the other side is not there: not removed.
+    missed = [*_unreached(old, new, new_side, root), *_unreached(new, old, old_side, root)]
+    broken |= {(f.cluster, f.application) for f in missed}
     compared = diff_sets(_renders(old, broken), _renders(new, broken))
     failures = tuple(
         failure(app, side, root) for side, rendered in sides for app in rendered.apps if app.failed
-    )
+    ) + tuple(missed)
     return RevisionDiff(
         replace(compared, failures=failures), ((old_side, old.report), (new_side, new.report))
     )
+
+
+_DEFINITIONS = frozenset({"Application", "Kustomization", "HelmRelease"})
+
+
+def _unreached(
+    have: RenderedRepository, lacking: RenderedRepository, side: str, root: Path
+) -> list[RenderFailure]:
+    """The applications of ``have`` missing from ``lacking`` (the render of ``side``).
+
+    Those only whose defining application failed there (or was itself not reached): an
+    application a working parent no longer defines is removed, and compared as such.
+    """
+    defined_by: dict[tuple[str, str], str] = {}
+    for app in have.apps:
+        for manifest in app.manifests:
+            if manifest.get("kind") in _DEFINITIONS:
+                name = (manifest.get("metadata") or {}).get("name")
+                defined_by.setdefault((app.cluster, f"{manifest['kind']}/{name}"), _key(app))
+    present = {(a.cluster, _key(a)) for a in lacking.apps}
+    failed = {(a.cluster, _key(a)) for a in lacking.apps if a.failed}
+    missing = [a for a in have.apps if (a.cluster, _key(a)) not in present]
+    found: list[RenderFailure] = []
+    grown = True
+    while grown:
+        grown = False
+        for app in missing:
+            key = (app.cluster, _key(app))
+            parent = defined_by.get(key)
+            if (
+                key not in failed
+                and parent not in (None, key[1])
+                and (app.cluster, parent) in failed
+            ):
+                failed.add(key)
+                found.append(unreached(app, str(parent), side, root))
+                grown = True
+    return found
+
+
+def _key(app: RenderedApp) -> str:
+    return f"{app.kind}/{app.name}"
 
 
 def _renders(rendered: RenderedRepository, broken: set[tuple[str, str]]) -> Renders:
