@@ -57,3 +57,9 @@ def test_a_cached_failure_at_a_revision_names_no_scratch_path(
         assert "kustomize build of apps/prod failed" in failed["reasons"][0]
         assert "/dev/shm" not in result.out + result.err
         assert "gitops-schema-rev-" not in result.out + result.err
+
+    # The work tree's render names the repository's files by absolute path: told relative.
+    result = cli("diff", str(repo), "--from", "HEAD", "-o", "json")
+    assert result.code == 1
+    assert "[work tree]" in result.err and "kustomize build of apps/prod failed" in result.err
+    assert f"{repo}/apps" not in result.out + result.err

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitops_schema.compare.envdiff import EnvDiffs, envdiff_many
-from gitops_schema.compare.failures import failure, screen
+from gitops_schema.compare.failures import failure, screen, told
 from gitops_schema.desired import (
     DEFAULT_ENVIRONMENTS,
     RenderedRepository,
@@ -84,4 +84,4 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
     if wanted is not None:
         apps = {name: envs for name, envs in apps.items() if name == wanted}
     diffs = envdiff_many(apps, expected=tuple(options.expected))
-    return EnvironmentDiff(replace(diffs, failures=failures), rendered.report)
+    return EnvironmentDiff(replace(diffs, failures=failures), told(rendered.report, root))

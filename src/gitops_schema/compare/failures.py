@@ -7,15 +7,16 @@ engines name the files they read by absolute path.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from gitops_schema.codes.render import RENDER_INPUT_INVALID
 from gitops_schema.compare.diff import RenderFailure
 from gitops_schema.compare.normalize import malformed
 from gitops_schema.desired import RenderedApp, RenderedRepository
-from gitops_schema.diagnostics import Diagnostic
+from gitops_schema.diagnostics import Diagnostic, Report
 
-__all__ = ["failure", "reason", "screen", "unreached"]
+__all__ = ["failure", "reason", "screen", "told", "unreached"]
 
 
 def failure(app: RenderedApp, side: str, root: Path) -> RenderFailure:
@@ -50,6 +51,12 @@ def unreached(app: RenderedApp, parent: str, side: str, root: Path) -> RenderFai
 def reason(diagnostic: Diagnostic, root: Path) -> str:
     """``file:line:column: message``, with ``root``'s paths told relative to it."""
     return _relative(f"{diagnostic.location}: {diagnostic.message}", _prefixes(root))
+
+
+def told(report: Report, root: Path) -> Report:
+    """``report`` with ``root``'s paths in its messages told relative to it, as the reasons."""
+    prefixes = list(_prefixes(root))
+    return Report([replace(d, message=_relative(d.message, prefixes)) for d in report])
 
 
 def _prefixes(root: Path) -> Iterable[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitops_schema.compare.diff import Diff, RenderFailure, Renders, diff_sets
-from gitops_schema.compare.failures import failure, screen, unreached
+from gitops_schema.compare.failures import failure, screen, told, unreached
 from gitops_schema.desired import RenderedApp, RenderedRepository, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
 
@@ -71,7 +71,8 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
         failure(app, side, root) for side, rendered in sides for app in rendered.apps if app.failed
     ) + tuple(missed)
     return RevisionDiff(
-        replace(compared, failures=failures), ((old_side, old.report), (new_side, new.report))
+        replace(compared, failures=failures),
+        ((old_side, told(old.report, root)), (new_side, told(new.report, root))),
     )
 
 
