@@ -63,7 +63,7 @@ def test_config_file_switches_rules_and_severities(tmp_path: Path) -> None:
     [
         ("rules:\n  no-such-rule: off\n", 2, "unknown rule 'no-such-rule'"),
         ("rules:\n  secret-plaintext: loud\n", 2, "unknown severity 'loud'"),
-        ("kubernetes-version: 1.30\n", 1, "must be quoted"),
+        ("kubernetes-version: 1.30\n", 1, 'must be quoted, e.g. "1.30"'),
         ("colour: blue\n", 1, "unknown setting 'colour'"),
         ("rules: [a]\n", 1, "'rules' must map rule ids"),
         ("strict: maybe\n", 1, "'strict' must be true or false"),

@@ -151,13 +151,14 @@ def load_config(path: Path, known_rules: set[str]) -> CheckConfig:
     if not loaded.documents:
         return CheckConfig(source=shown)
     document = loaded.documents[0]
-    return _Reader(document, known_rules).read()
+    return _Reader(document, known_rules, data.decode("utf-8", "replace")).read()
 
 
 class _Reader:
-    def __init__(self, document: Document, known_rules: set[str]) -> None:
+    def __init__(self, document: Document, known_rules: set[str], text: str = "") -> None:
         self.document = document
         self.known_rules = known_rules
+        self.lines = text.splitlines()
 
     def fail(self, path: JsonPath, message: str, *, key: bool = False) -> UsageError:
         return UsageError(message, location=self.document.locate(path, key=key))
@@ -196,13 +197,20 @@ class _Reader:
         value = data.get(key, default)
         if isinstance(value, float | int) and not isinstance(value, bool):
             # YAML reads 1.30 as the number 1.3; a version is what the user wrote.
-            raise self.fail((key,), f'{key!r} must be quoted, e.g. "{value}"')
+            raise self.fail((key,), f'{key!r} must be quoted, e.g. "{self.written((key,))}"')
         if not isinstance(value, str):
             raise self.fail((key,), f'{key!r} must be a version string such as "1.33"')
         parts = value.removeprefix("v").split(".")
         if not all(p.isdigit() for p in parts) or len(parts) < 2:
             raise self.fail((key,), f'{key!r}: {value!r} is not a version such as "1.33"')
         return value.removeprefix("v")
+
+    def written(self, path: JsonPath) -> str:
+        """The scalar at ``path`` as the file spells it (``1.30``, not the number 1.3)."""
+        where = self.document.locate(path)
+        line = self.lines[where.line - 1] if 0 < where.line <= len(self.lines) else ""
+        found = re.match(r"[^\s#,}\]]+", line[max(where.column - 1, 0) :])
+        return found.group(0) if found else str(self.document.data.get(path[0]))
 
     def boolean(self, data: YamlMap, key: str) -> bool:
         value = data.get(key, False)
