@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gitops_schema.desired.environments import DEFAULT_ENVIRONMENTS, environment_words
-from gitops_schema.desired.flux_roots import flux_entries
+from gitops_schema.desired.flux_roots import flux_entries, foreign_sources
 from gitops_schema.desired.types import RenderedApp
 from gitops_schema.desired.walk import Walk, located, rendered_objects
 from gitops_schema.location import Location
@@ -47,6 +47,7 @@ def render_flux(walk: Walk, objects: Sequence[GitOpsObject], artifacts: ClusterA
     folders = flux_source_folders(walk.options.repos, [dict(o.document.data) for o in objects])
     sources = _SourceIndex(objects)
     entries = flux_entries(walk, objects)
+    foreign = foreign_sources(objects)
     for cluster, generators in generators_beside(entries, objects).items():
         if walk.keep(cluster):
             report.extend(artifacts.add(cluster, generators, folders))
@@ -58,7 +59,7 @@ def render_flux(walk: Walk, objects: Sequence[GitOpsObject], artifacts: ClusterA
             if walk.keep(cluster) and walk.first_visit(cluster, object_id(obj), where)
         ]
         # Every render of a wave sees the ConfigMaps and Secrets known when it starts.
-        results = _render_wave(walk, tuple(config), dict(folders), artifacts, wave)
+        results = _render_wave(walk, tuple(config), dict(folders), artifacts, wave, foreign)
         pending = []
         for (cluster, obj, where), result in zip(wave, results, strict=True):
             _keep(walk, cluster, obj, where, result)
@@ -143,6 +144,7 @@ def _render_wave(
     folders: Mapping[ObjectId, Path],
     artifacts: ClusterArtifacts,
     wave: _Wave,
+    foreign: frozenset[ObjectId],
 ) -> list[RenderResult]:
     """The results of a wave's objects, in order.
 
@@ -161,7 +163,9 @@ def _render_wave(
             sources=artifacts.sources(cluster, folders),
             objects=config,
             options=FluxOptions(
-                allow_network=options.allow_network, allow_outside=options.allow_outside
+                allow_network=options.allow_network,
+                allow_outside=options.allow_outside,
+                foreign=foreign,
             ),
             cache=options.cache,
         )

@@ -7,6 +7,7 @@ Flux tree top of the repository, on a cluster called ``default``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -97,11 +98,27 @@ def _own_source(
 ) -> Callable[[GitOpsObject, CrossNamespaceSourceReference], bool]:
     """Whether a Kustomization's source is the rendered repository.
 
-    It is when it is a GitRepository not mapped elsewhere (``--repo``) whose URL, when the
-    repository defines it, is the repository's own: the URL of its ``flux-system``
-    GitRepository (what ``flux bootstrap`` writes), when there is one.
+    It is when it is a GitRepository not mapped elsewhere (``--repo``) and not another
+    repository (:func:`foreign_sources`).
     """
     mapped = {*source_keyed(walk.options.repos), *source_keyed(walk.options.revisions)}
+    foreign = foreign_sources(objects)
+
+    def own(obj: GitOpsObject, ref: CrossNamespaceSourceReference) -> bool:
+        if ref.kind != "GitRepository":
+            return False
+        source = source_id(ref.kind, ref.namespace or obj.namespace or "default", ref.name)
+        return source not in mapped and source not in foreign
+
+    return own
+
+
+def foreign_sources(objects: Sequence[GitOpsObject]) -> frozenset[ObjectId]:
+    """The GitRepositories of other repositories.
+
+    Those the repository defines with a URL that is not its own: the URL of its
+    ``flux-system`` GitRepository (what ``flux bootstrap`` writes), when there is one.
+    """
     urls: dict[ObjectId, str] = {}
     own_url = None
     for obj in objects:
@@ -110,21 +127,20 @@ def _own_source(
             urls[source_id(obj.kind, obj.namespace or "default", obj.name)] = url
             if obj.name == "flux-system":
                 own_url = url
-
-    def own(obj: GitOpsObject, ref: CrossNamespaceSourceReference) -> bool:
-        if ref.kind != "GitRepository":
-            return False
-        source = source_id(ref.kind, ref.namespace or obj.namespace or "default", ref.name)
-        if source in mapped:
-            return False
-        return own_url is None or urls.get(source, own_url) == own_url
-
-    return own
+    if own_url is None:
+        return frozenset()
+    return frozenset(source for source, url in urls.items() if url != own_url)
 
 
 def _normal_url(url: Any) -> str:
-    # git URLs name one repository with or without ".git" or a trailing slash.
-    return str(url or "").strip().rstrip("/").removesuffix(".git").lower()
+    # git URLs name one repository over any transport (https://host/p, ssh://git@host/p,
+    # git@host:p), with or without ".git" or a trailing slash.
+    text = str(url or "").strip().lower()
+    text = re.sub(r"^[a-z+]+://", "", text)
+    text = re.sub(r"^[^@/]*@", "", text)
+    text = re.sub(r"^([^/:]+):(?!\d+/)", r"\1/", text)  # scp form, not a port
+    text = re.sub(r"^([^/:]+):\d+/", r"\1/", text)
+    return text.rstrip("/").removesuffix(".git")
 
 
 def repository_path(root: Path, path: str) -> PurePosixPath:

@@ -48,6 +48,9 @@ class FluxOptions:
     naming each one in a diagnostic."""
     allow_outside: tuple[Path, ...] = ()
     """Folders outside the source that a build may still read (``--allow-outside``)."""
+    foreign: frozenset[ObjectId] = frozenset()
+    """GitRepositories known to be other repositories (their URL is not the rendered
+    repository's): not read from it, whatever their path."""
 
 
 @dataclass(slots=True)
@@ -141,7 +144,13 @@ def _locate(
 ) -> tuple[Path, Path] | None:
     """The source's root and the folder built; None once a diagnostic says why not."""
     root = source_root(
-        spec.source_ref, namespace, settings.repository, settings.sources, report, where
+        spec.source_ref,
+        namespace,
+        settings.repository,
+        settings.sources,
+        report,
+        where,
+        settings.options.foreign,
     )
     if root is None:
         return None

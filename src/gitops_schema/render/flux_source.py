@@ -69,24 +69,34 @@ def source_root(
     sources: Mapping[ObjectId, Path],
     report: Report,
     where: Location,
+    foreign: frozenset[ObjectId] = frozenset(),
 ) -> Path | None:
-    """The folder of the source ``ref`` names; None once a diagnostic says it is unknown."""
+    """The folder of the source ``ref`` names; None once a diagnostic says it is unknown.
+
+    A GitRepository is the repository being rendered unless ``foreign`` names it (its URL
+    is another repository's).
+    """
     source = source_id(ref.kind, ref.namespace or namespace, ref.name)
     if source in sources:
         return sources[source]
     key = source_key(source)
-    if ref.kind == "GitRepository":
+    if ref.kind == "GitRepository" and source not in foreign:
         return repository
     made_by = (
         " (an ArtifactGenerator's output, which no ArtifactGenerator of the cluster made offline)"
         if ref.kind == "ExternalArtifact"
         else ""
     )
+    read = (
+        "its URL is not the rendered repository's"
+        if source in foreign
+        else "only GitRepository sources are read from the repository"
+    )
     report.emit(
         "render-flux-source-unsupported",
         Severity.ERROR,
-        f"source {key}{made_by} is not available offline: only GitRepository sources are "
-        f"read from the repository; map it to a folder with --repo {key}=DIR",
+        f"source {key}{made_by} is not available offline: {read}; map it to a folder with "
+        f"--repo {key}=DIR",
         where,
     )
     return None
