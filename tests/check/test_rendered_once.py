@@ -1,5 +1,6 @@
 """check --render loads and expands the repository a second time to render it: what
-both say (a template skipped, a generator not expanded offline) is reported once."""
+both say (a template skipped, a generator not expanded offline) is reported once; and a
+skipped template is one line of the text report."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ def test_check_render_says_each_finding_once(tmp_path: Path, cli: Callable[..., 
         ("template-skipped", "ansible/config.yaml", 1),
         ("appset-offline-input", "argocd/previews.yaml", 8),
     ]
+
+
+def test_a_skipped_template_is_one_text_line(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    (tmp_path / "config.yaml.j2").write_text("{% if server %}\ninit: true\n{% endif %}\n")
+    result = cli("check", str(tmp_path / "config.yaml.j2"))
+    assert result.code == 0
+    assert result.out.splitlines()[0].endswith(
+        "info[template-skipped]: a Jinja template of "
+        "another tool, not YAML until that tool renders it; not read"
+    )
+    assert result.out.splitlines()[1:] == ["", "0 errors, 0 warnings, 1 info in 1 file"]

@@ -14,6 +14,7 @@ from itertools import groupby
 
 from gitops_schema.check.result import CheckResult
 from gitops_schema.check.schema import MISSING_TAIL, missing_schema
+from gitops_schema.codes.reading import TEMPLATE_SKIPPED
 from gitops_schema.diagnostics import Diagnostic, Severity
 
 TAB_WIDTH = 4
@@ -49,7 +50,9 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
             if noted is not None:
                 missing.setdefault(noted[0], []).append(finding)
             else:
-                blocks.append(format_finding(finding, lines, color=color))
+                # A skipped template is about the whole file: its first line says nothing.
+                whole_file = finding.rule == TEMPLATE_SKIPPED.id
+                blocks.append(format_finding(finding, None if whole_file else lines, color=color))
     if missing:
         blocks.append("\n".join(_missing_line(group, color) for group in missing.values()))
     blocks.append(summary_line(result, color=color))
