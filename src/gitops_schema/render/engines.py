@@ -7,6 +7,7 @@ runs through ``helm-python-sdk`` (Helm's Go SDK behind a C ABI) in an engine wor
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.metadata
 import json
@@ -15,6 +16,7 @@ import re
 import shutil
 import sys
 import sysconfig
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -96,13 +98,31 @@ class KustomizeEngine:
         Raises:
             ToolFailed: kustomize failed; the message is its own, its warnings after it.
         """
-        args = [*self.command, str(path), *options.flags()]
+        # helmCharts are inflated by kustomize running "helm": here, the Helm SDK's.
+        helm = ["--helm-command", str(_helm_program())] if options.enable_helm else []
+        args = [*self.command, str(path), *options.flags(), *helm]
         try:
             return self.runner.run(args)
         except ToolFailed as error:
             if not error.output:
                 raise  # A timeout, or a failure that printed nothing: the message says which.
             raise ToolFailed(_kustomize_message(path, error.output), output=error.output) from None
+
+
+@cache
+def _helm_program() -> Path:
+    """A ``helm`` for kustomize: :mod:`.helm_command` on this interpreter (one per process)."""
+    folder = Path(tempfile.mkdtemp(prefix="gitops-schema-helm-"))
+    atexit.register(shutil.rmtree, folder, True)
+    program = folder / "helm"
+    program.write_text(
+        f"#!{sys.executable}\nimport sys\n"
+        "from gitops_schema.render.helm_command import main\n"
+        "sys.exit(main(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
+    program.chmod(0o755)
+    return program
 
 
 def _kustomize_message(path: Path, output: str) -> str:
@@ -114,7 +134,15 @@ def _kustomize_message(path: Path, output: str) -> str:
         for line in lines
         if not line.startswith("# ")
     ]
-    return " ".join([f"kustomize build of {path} failed: " + " ".join(errors), *warnings])
+    message = " ".join([f"kustomize build of {path} failed: " + " ".join(errors), *warnings])
+    # How kustomize ran the Helm SDK's "helm" says nothing its message has not said.
+    return _HELM_RUN.sub("", message)
+
+
+_HELM_RUN = re.compile(
+    r" ?: unable to run: '[^']*gitops-schema-helm-[^']*' with env=\[[^\]]*\] "
+    r"\(is '[^']*' installed\?\): exit status \d+"
+)
 
 
 def find_kustomize(runner: Runner | None = None) -> KustomizeEngine:
