@@ -1,5 +1,6 @@
-"""A Flux build that failed at a git revision, read back from the render cache by a later
-run, still names the repository's paths: never the first run's scratch copy."""
+"""Render failures name the repository's paths, never a scratch copy: a Flux build that
+failed at a git revision and is read back from the cache by a later run, an Application
+whose kustomize options are an overlay built in a scratch folder."""
 
 from __future__ import annotations
 
@@ -63,3 +64,38 @@ def test_a_cached_failure_at_a_revision_names_no_scratch_path(
     assert result.code == 1
     assert "[work tree]" in result.err and "kustomize build of apps/prod failed" in result.err
     assert f"{repo}/apps" not in result.out + result.err
+
+
+APPLICATION = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  project: default
+  source:
+    repoURL: https://example.com/r.git
+    path: apps/web
+    targetRevision: v1.0.0
+    kustomize: {namePrefix: x-}
+  destination: {server: "https://kubernetes.default.svc", namespace: web}
+"""
+
+
+def test_an_application_with_kustomize_options_names_no_scratch_path(
+    tmp_path: Path, cli: Callable[..., Any], git: Callable[..., str]
+) -> None:
+    # Its options are an overlay in a scratch folder: a failure names the source folder.
+    repo = tmp_path / "repo"
+    (repo / "argocd").mkdir(parents=True)
+    (repo / "apps/web").mkdir(parents=True)
+    (repo / "argocd/web.yaml").write_text(APPLICATION)
+    (repo / "apps/web/kustomization.yaml").write_text("resources: [gone.yaml]\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "init")
+    result = cli("diff", str(repo), "--no-cache", "-o", "json")
+    assert result.code == 1
+    reasons = [r for f in json.loads(result.out)["failed"] for r in f["reasons"]]
+    assert len(reasons) == 2
+    assert all("kustomize build of apps/web failed" in r for r in reasons)
+    assert "gitops-schema-" not in result.out + result.err

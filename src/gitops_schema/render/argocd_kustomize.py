@@ -8,7 +8,8 @@ cached by the overlay and the inputs it reads.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -112,10 +113,26 @@ def _render_overlay(
             location=context.where,
             confinement=Confinement(temporary.resolve(), (confinement.root, *confinement.allowed)),
         )
-    report.extend(_restrictor_hint(result.report, build_options))
+        # The overlay is a scratch folder that is gone once this returns: kustomize's
+        # message names the source folder it builds instead.
+        scratch = [
+            os.path.relpath(folder.resolve(), temporary.resolve()),
+            str(temporary.resolve()),
+            str(temporary),
+        ]
+    told = Report(
+        [replace(d, message=_replaced(d.message, scratch, str(folder))) for d in result.report]
+    )
+    report.extend(_restrictor_hint(told, build_options))
     if key is not None and context.cache is not None and result.report.ok:
         context.cache.put(key, {"manifests": result.manifests})
     return result.manifests
+
+
+def _replaced(text: str, olds: Sequence[str], new: str) -> str:
+    for old in olds:
+        text = text.replace(old, new)
+    return text
 
 
 def _restrictor_hint(report: Report, options: KustomizeOptions) -> list[Diagnostic]:
