@@ -1,6 +1,7 @@
 """check --render loads and expands the repository a second time to render it: what
-both say (a template skipped, a generator not expanded offline) is reported once; and a
-skipped template is one line of the text report."""
+both say (a template skipped, a generator not expanded offline) is reported once, at a
+revision as in the work tree with the repository's paths; and a skipped template is one
+line of the text report."""
 
 from __future__ import annotations
 
@@ -51,3 +52,28 @@ def test_a_skipped_template_is_one_text_line(tmp_path: Path, cli: Callable[..., 
         "another tool, not YAML until that tool renders it; not read"
     )
     assert result.out.splitlines()[1:] == ["", "0 errors, 0 warnings, 1 info in 1 file"]
+
+
+def test_check_render_at_a_revision_names_the_repository_files(
+    tmp_path: Path, cli: Callable[..., Any], git: Callable[..., str]
+) -> None:
+    (tmp_path / "clusters/prod").mkdir(parents=True)
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "clusters/prod/apps.yaml").write_text(
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+        "metadata: {name: apps, namespace: flux-system}\n"
+        "spec: {interval: 10m, path: ./apps, prune: true, wait: true,"
+        " sourceRef: {kind: GitRepository, name: flux-system}}\n"
+    )
+    (tmp_path / "apps/kustomization.yaml").write_text("resources: [gone.yaml]\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "init")
+    for revision in ("HEAD", None):
+        at = ("--revision", revision) if revision else ()
+        result = cli("check", "--render", str(tmp_path), *at, "--no-cache", "-o", "json")
+        found = json.loads(result.out)["findings"]
+        [failed] = [f for f in found if f["rule"] == "render-flux-build-failed"]
+        assert failed["file"] == "clusters/prod/apps.yaml"
+        assert failed["message"].startswith("kustomize build of apps failed")
+        assert "gitops-schema-" not in result.out and str(tmp_path) not in result.out

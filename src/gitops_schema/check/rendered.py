@@ -19,7 +19,6 @@ from gitops_schema.desired import RenderedApp, RenderOptions, render_repository
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.load import Document, from_plain
 from gitops_schema.model import GitOpsObject, parse_documents
-from gitops_schema.render.revision import materialized
 
 __all__ = ["RENDERED_RULES", "check_rendered"]
 
@@ -44,9 +43,11 @@ def check_rendered(
         LoadError: the folder or revision cannot be read.
         ToolNotFound: no kustomize engine is available.
     """
-    with materialized(root, revision) as folder:
-        rendered = render_repository(folder, options)
-    findings = list(rendered.report)
+    # At a revision, what the render says names the repository's files, not its scratch
+    # copy; engines name the files they read by absolute path: told relative to the root.
+    rendered = render_repository(root, options, revision=revision)
+    folders = sorted({f"{root.resolve()}/", f"{root}/"} - {"./"}, key=len, reverse=True)
+    findings = [replace(d, message=_relative(d.message, folders)) for d in rendered.report]
     rules = [RULES[r] for r in RENDERED_RULES if config.setting(r).enabled]
     for app in rendered.apps:
         if not app.manifests:
@@ -77,3 +78,9 @@ def _at_source(
         f"rendered {what}{at} (by {app.kind} {app.name}, cluster {app.cluster}): {finding.message}"
     )
     return replace(finding, message=message, location=app.location)
+
+
+def _relative(text: str, folders: list[str]) -> str:
+    for folder in folders:
+        text = text.replace(folder, "")
+    return text
