@@ -50,6 +50,14 @@ NEVER_WHEN_WARM = (
 )
 """What a render read back whole from the cache never needs: it parses and walks nothing."""
 
+ARGO_CD_ONLY = (
+    "gitops_schema.model.argocd",
+    "gitops_schema.model.argocd_appset",
+    "gitops_schema.model.monitoring",
+    "gitops_schema.render.argocd",
+)
+"""What a render of a Flux repository without Helm charts to render never needs."""
+
 
 RUN = "from gitops_schema.cli import main\ntry: main()\nexcept SystemExit: pass"
 """The command line as the installed script runs it."""
@@ -61,7 +69,7 @@ def loaded_after(
     """The module names among the heavy ones that ``code`` left in ``sys.modules``."""
     probe = (
         "import atexit, sys\n"
-        f"heavy = {(*NEVER_AT_START, *NEVER_IN_RENDER, *NEVER_WHEN_WARM)!r}\n"
+        f"heavy = {(*NEVER_AT_START, *NEVER_IN_RENDER, *NEVER_WHEN_WARM, *ARGO_CD_ONLY)!r}\n"
         "atexit.register(lambda: print(','.join(m for m in heavy if m in sys.modules)))\n"
         f"sys.argv = ['gitops-schema', *{list(args)!r}]\n"
         f"{code}\n"
@@ -142,3 +150,23 @@ def test_a_render_read_back_from_the_cache_parses_and_walks_nothing(
     assert warm.isdisjoint((*NEVER_IN_RENDER, *NEVER_WHEN_WARM))
     written = "in-cluster/web/ConfigMap-c.yaml"
     assert (out / "warm" / written).read_text() == (out / "cold" / written).read_text()
+
+
+FLUX_KUSTOMIZATION = (
+    "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+    "metadata: {name: web, namespace: flux-system}\n"
+    "spec: {interval: 10m, path: ./web, prune: true, sourceRef: {kind: GitRepository, name: x}}\n"
+)
+
+
+def test_a_flux_render_loads_no_argo_cd_render_nor_model(tmp_path: Path) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web/kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    (tmp_path / "web/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (tmp_path / "ks.yaml").write_text(FLUX_KUSTOMIZATION)
+    (tmp_path / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: flux-system}\n"
+    )
+    loaded = loaded_after(RUN, "render", ".", "--no-cache", cwd=tmp_path)
+    assert "gitops_schema.model.parse" in loaded, "the probe rendered nothing"
+    assert loaded.isdisjoint(ARGO_CD_ONLY)

@@ -22,9 +22,7 @@ from gitops_schema.render import (
     RenderResult,
     in_parallel,
     kustomize_build_options,
-    kustomize_folders,
     prebuild_kustomizations,
-    render_application,
 )
 
 _Pending = list[tuple[dict[str, Any], Location]]
@@ -150,6 +148,10 @@ _BUILD_OPTIONS = "kustomize.buildOptions"
 
 def _render_wave(walk: Walk, wave: _Wave, build_options: KustomizeOptions) -> list[RenderResult]:
     """The renders of a wave's Applications, in order."""
+    # Imported here: a repository without Applications never loads Argo CD's render, nor
+    # the Argo CD models it reads.
+    from gitops_schema.render import kustomize_folders, render_application
+
     options = walk.options
     if options.cache is not None:
         # Folders built as they are share kustomize runs ahead; the renders read them

@@ -10,12 +10,11 @@ from typing import Any
 from pydantic import Field
 
 from gitops_schema.model.base import KubeModel, Resource
+from gitops_schema.model.k8s import SECRET_TYPE_LABEL as SECRET_TYPE_LABEL
 from gitops_schema.model.k8s import Secret
 from gitops_schema.model.kinds import KindSpec, Tool
 
 GROUP = "argoproj.io"
-SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
-"""The label that makes a Secret an Argo CD cluster or repository declaration."""
 
 
 class NameValue(KubeModel):

@@ -9,6 +9,9 @@ from pydantic import Field
 from gitops_schema.model.base import Resource
 from gitops_schema.model.kinds import KindSpec, Tool
 
+SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
+"""The label that makes a Secret an Argo CD cluster or repository declaration."""
+
 
 class Namespace(Resource):
     """A Kubernetes Namespace."""

@@ -15,8 +15,8 @@ from gitops_schema.load import Document, YamlMap
 from gitops_schema.load.gc import paused_gc
 from gitops_schema.location import JsonPath, Location, format_json_path
 from gitops_schema.model import helm, kustomize
-from gitops_schema.model.argocd import SECRET_MODELS, SECRET_TYPE_LABEL
 from gitops_schema.model.base import UNKNOWN, GenericResource, KubeModel
+from gitops_schema.model.k8s import SECRET_TYPE_LABEL
 from gitops_schema.model.kinds import Tool
 from gitops_schema.model.registry import lookup, tool_of
 
@@ -128,8 +128,13 @@ def parse_document(
     tool = spec.tool if spec else tool_of(api_version)
     if kind == "Secret" and api_version == "v1":
         secret_type = _label(data, SECRET_TYPE_LABEL)
-        if secret_type in SECRET_MODELS:
-            model_type, tool = SECRET_MODELS[secret_type], Tool.ARGOCD
+        if secret_type is not None:
+            # Argo CD's models are loaded for an Argo CD Secret only, not for every Secret
+            # of a Flux repository.
+            from gitops_schema.model.argocd import SECRET_MODELS
+
+            if secret_type in SECRET_MODELS:
+                model_type, tool = SECRET_MODELS[secret_type], Tool.ARGOCD
     model, diagnostics = _validate(model_type, document, data, patch=patch)
     metadata = data.get("metadata")
     name = namespace = None

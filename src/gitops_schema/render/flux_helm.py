@@ -26,7 +26,6 @@ from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_helm import HelmRelease, HelmReleaseSpec
 from gitops_schema.model.identity import ObjectId
-from gitops_schema.render.argocd import apply_destination_namespace
 from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.charts import (
     ChartError,
@@ -140,6 +139,10 @@ def render_helm_release(
             manifests = _post_render(manifests, renderer.kustomize, engine, result, where)
     for obj in manifests:
         _finish(obj, spec, release.name, namespace)
+    # Imported here, on a release Helm renders: one read back from the cache (or a Flux
+    # repository's walk that renders none) never loads Argo CD's render nor its models.
+    from gitops_schema.render.argocd import apply_destination_namespace
+
     # Helm installs what names no namespace into the release's, as Argo CD does its
     # destination's.
     result.manifests = apply_destination_namespace(manifests, install.namespace)
