@@ -56,7 +56,8 @@ ARGO_CD_ONLY = (
     "gitops_schema.model.monitoring",
     "gitops_schema.render.argocd",
 )
-"""What a render of a Flux repository without Helm charts to render never needs."""
+"""What a render of a Flux repository without Helm charts to render never needs (it
+reads no Prometheus-operator object either)."""
 
 
 RUN = "from gitops_schema.cli import main\ntry: main()\nexcept SystemExit: pass"
@@ -166,6 +167,9 @@ def test_a_flux_render_loads_no_argo_cd_render_nor_model(tmp_path: Path) -> None
     (tmp_path / "ks.yaml").write_text(FLUX_KUSTOMIZATION)
     (tmp_path / "secret.yaml").write_text(
         "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: flux-system}\n"
+    )
+    (tmp_path / "rule.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\n"
     )
     loaded = loaded_after(RUN, "render", ".", "--no-cache", cwd=tmp_path)
     assert "gitops_schema.model.parse" in loaded, "the probe rendered nothing"

@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+from gitops_schema.load import load_bytes
+from gitops_schema.model import Tool, parse_documents
+from gitops_schema.model.monitoring import PrometheusRule
 from gitops_schema.model.registry import all_kinds, lookup, modules_of
 
 MODULES_WITH_KINDS = ("k8s", "argocd", "argocd_appset", "flux", "monitoring")
@@ -48,3 +51,20 @@ def test_typing_flux_objects_imports_no_argo_cd_nor_prometheus_model() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "gitops_schema.model.flux"
+
+
+def test_objects_of_an_envelope_tool_are_kept_untyped_with_their_identity() -> None:
+    text = (
+        b"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+        b"metadata: {name: r, namespace: o11y}\nspec: {groups: []}\n---\n"
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    )
+    documents = load_bytes(text, "r.yaml").documents
+    typed = parse_documents(documents).objects
+    enveloped = parse_documents(documents, envelopes=frozenset({Tool.PROMETHEUS})).objects
+    assert isinstance(typed[0].model, PrometheusRule)
+    assert not enveloped[0].typed
+    assert [(o.tool, o.kind, o.name, o.namespace) for o in enveloped] == [
+        (o.tool, o.kind, o.name, o.namespace) for o in typed
+    ]
+    assert enveloped[1].typed

@@ -15,7 +15,7 @@ from gitops_schema.desired.types import RenderedApp, RenderedRepository, RenderO
 from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
-from gitops_schema.model import GitOpsObject, ObjectId, parse_documents
+from gitops_schema.model import GitOpsObject, ObjectId, Tool, parse_documents
 from gitops_schema.render import RenderResult
 
 
@@ -74,7 +74,8 @@ def load_objects(
     """The typed objects under ``paths``; what could not be read goes to ``report``."""
     loaded = load_paths(list(paths), options=LoadOptions(exclude=exclude))
     report.extend(loaded.report)
-    return parse_documents(loaded.documents).objects
+    # A render reads no Prometheus-operator object: their models are not worth building.
+    return parse_documents(loaded.documents, envelopes=frozenset({Tool.PROMETHEUS})).objects
 
 
 def rendered_objects(result: RenderResult, origin: str, kinds: Set[str]) -> list[GitOpsObject]:

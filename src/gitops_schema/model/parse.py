@@ -57,18 +57,24 @@ class ParseResult:
     report: Report = field(default_factory=Report)
 
 
-def parse_documents(documents: Iterable[Document]) -> ParseResult:
+def parse_documents(
+    documents: Iterable[Document], *, envelopes: frozenset[Tool] = frozenset()
+) -> ParseResult:
     """Type every document that is a GitOps object; others (Helm values...) are skipped.
 
     Files that a kustomization names as strategic-merge patches hold partial objects;
-    they are typed as patches (see :attr:`GitOpsObject.is_patch`).
+    they are typed as patches (see :attr:`GitOpsObject.is_patch`). The objects of the
+    tools in ``envelopes`` are kept as :class:`GenericResource` envelopes, not checked
+    against their kinds' models (see :func:`parse_document`).
     """
     documents = list(documents)
     patches = patch_files(documents)
     result = ParseResult()
     with paused_gc():
         for document in documents:
-            found, diagnostics = parse_document(document, patch=document.file in patches)
+            found, diagnostics = parse_document(
+                document, patch=document.file in patches, envelopes=envelopes
+            )
             result.report.extend(diagnostics)
             if found is not None:
                 result.objects.append(found)
@@ -104,9 +110,14 @@ def _listed(value: Any) -> list[Any]:
 
 
 def parse_document(
-    document: Document, *, patch: bool = False
+    document: Document, *, patch: bool = False, envelopes: frozenset[Tool] = frozenset()
 ) -> tuple[GitOpsObject | None, list[Diagnostic]]:
     """Type one document (``patch``: a partial object, missing fields allowed).
+
+    An object whose apiVersion belongs to a tool in ``envelopes`` is a
+    :class:`GenericResource` (its tool, kind and name as ever): for a reader that never
+    looks into those kinds (a render reads no Prometheus-operator object), their models
+    are neither loaded nor built.
 
     Returns None for documents that are not objects: mappings without ``apiVersion`` and
     ``kind`` (values files, other configuration) and non-mappings.
@@ -123,7 +134,7 @@ def parse_document(
     api_version, kind = data.get("apiVersion"), data.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None, _envelope_problems(document, data)
-    spec = lookup(api_version, kind)
+    spec = lookup(api_version, kind) if tool_of(api_version) not in envelopes else None
     model_type: type[KubeModel] = spec.model if spec else GenericResource
     tool = spec.tool if spec else tool_of(api_version)
     if kind == "Secret" and api_version == "v1":
