@@ -51,7 +51,6 @@ NEVER_WHEN_WARM = (
 """What a render read back whole from the cache never needs: it parses and walks nothing."""
 
 ARGO_CD_ONLY = (
-    "gitops_schema.model.argocd",
     "gitops_schema.model.argocd_appset",
     "gitops_schema.model.monitoring",
     "gitops_schema.render.argocd",
@@ -160,7 +159,7 @@ FLUX_KUSTOMIZATION = (
 )
 
 
-def test_a_flux_render_loads_no_argo_cd_render_nor_model(tmp_path: Path) -> None:
+def test_a_flux_render_loads_no_argo_cd_render_appset_or_prometheus_model(tmp_path: Path) -> None:
     (tmp_path / "web").mkdir()
     (tmp_path / "web/kustomization.yaml").write_text("resources: [cm.yaml]\n")
     (tmp_path / "web/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
