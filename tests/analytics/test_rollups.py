@@ -98,3 +98,25 @@ def test_rollup_equals_raw_rows(db_url: str, tmp_path: Path) -> None:
     for window in windows:
         _same(engine, window)
     engine.dispose()
+
+
+def test_whole_weeks_come_from_the_weekly_rollup() -> None:
+    def window(start: str, end: str) -> d.Window:
+        return d.Window(datetime.fromisoformat(start), datetime.fromisoformat(end))
+
+    daily, weekly = "analytics_sync_daily", "analytics_sync_weekly"
+    # Tuesday 10:00 to Thursday of the third week after: days, two whole weeks, days
+    assert rollups._rolled(window("2025-12-02T10:00:00+00:00", "2025-12-25T00:00:00+00:00")) == [
+        (daily, "2025-12-03", "2025-12-08"),
+        (weekly, "2025-12-08", "2025-12-22"),
+        (daily, "2025-12-22", "2025-12-25"),
+    ]
+    # Monday to Monday: weeks only
+    assert rollups._rolled(window("2025-12-01T00:00:00+00:00", "2025-12-15T00:00:00+00:00")) == [
+        (weekly, "2025-12-01", "2025-12-15")
+    ]
+    # no whole week: days only; no whole day: nothing rolled up
+    assert rollups._rolled(window("2025-12-02T00:00:00+00:00", "2025-12-08T12:00:00+00:00")) == [
+        (daily, "2025-12-02", "2025-12-08")
+    ]
+    assert rollups._rolled(window("2025-12-02T01:00:00+00:00", "2025-12-02T05:00:00+00:00")) == []

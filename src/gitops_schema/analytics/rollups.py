@@ -2,15 +2,17 @@
 
 ``analytics_sync_daily`` holds, per object, UTC day and status, the number of completed sync
 operations, how many have a known duration, their sum, minimum and maximum, and (PostgreSQL)
-their duration histogram (:mod:`gitops_schema.analytics.sketch`); ``analytics_sync_totals``
+their duration histogram (:mod:`gitops_schema.analytics.sketch`); ``analytics_sync_weekly``
+the same per ISO week (UTC, keyed by its Monday), so a long window reads a row a week rather
+than seven; ``analytics_sync_totals``
 the all-time count per object and status (what ``/metrics`` exports). ``analytics_dirty`` names the
 objects whose deployment outcomes or revision ranges changed since they were last brought up to
 date (:mod:`gitops_schema.analytics.materialize`).
 
 Triggers keep both exact whatever process writes: plpgsql on PostgreSQL, SQL triggers on
-SQLite. On ``sync_operations`` an insert is added to its day in place; an update (the store
-merges a history entry into its operation, which moves its finish and duration) or a delete
-recomputes the day it touched from the raw rows. Writes to ``sync_operations``,
+SQLite. On ``sync_operations`` an insert is added to its day and week in place; an update (the
+store merges a history entry into its operation, which moves its finish and duration) or a
+delete recomputes the day and week it touched from the raw rows. Writes to ``sync_operations``,
 ``health_transitions`` and ``deployments`` mark their object; writes to ``commits`` mark the
 commit graph. :func:`install` creates the tables, triggers and indexes the reports need, and
 fills them from the rows already stored, in one transaction that blocks writers meanwhile, so
@@ -20,7 +22,7 @@ nothing is counted twice or missed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -34,7 +36,6 @@ from gitops_schema.analytics.syncstats import (
     GroupKey,
     Summary,
     SyncStat,
-    durations,
     finish,
     summary_of,
 )
@@ -43,29 +44,31 @@ from gitops_schema.analytics.tables import incremental
 from gitops_schema.analytics.triggers import (
     EPOCH,
     MARKS,
+    PERIODS,
     TOP,
     columns,
+    period_key,
     postgres_triggers,
     sqlite_triggers,
     sums,
 )
 
-VERSION: Final = 6
+VERSION: Final = 7
 
 _HISTOGRAM_COLUMN: Final = (
     ",\n    histogram NUMERIC NOT NULL DEFAULT 0,\n    top DOUBLE PRECISION[] NOT NULL DEFAULT '{}'"
 )
 _TABLE: Final = """
-CREATE TABLE analytics_sync_daily (
+CREATE TABLE {table} (
     object_id BIGINT NOT NULL,
-    day CHAR(10) NOT NULL,
+    {key} CHAR(10) NOT NULL,
     status VARCHAR(16) NOT NULL,
     operations BIGINT NOT NULL,
     timed BIGINT NOT NULL,
     total DOUBLE PRECISION NOT NULL,
     min_seconds DOUBLE PRECISION,
     max_seconds DOUBLE PRECISION{histogram},
-    PRIMARY KEY (object_id, day, status)
+    PRIMARY KEY (object_id, {key}, status)
 )"""
 _TOTALS: Final = """
 CREATE TABLE analytics_sync_totals (
@@ -74,9 +77,7 @@ CREATE TABLE analytics_sync_totals (
     operations BIGINT NOT NULL,
     PRIMARY KEY (object_id, status)
 )"""
-_DAY_INDEX: Final = (
-    "CREATE INDEX IF NOT EXISTS analytics_ix_sync_daily_day ON analytics_sync_daily (day)"
-)
+_PERIOD_INDEX: Final = "CREATE INDEX IF NOT EXISTS analytics_ix_{table} ON {table} ({key})"
 # failure signals, health signs and recomputed days are looked up per object in time order;
 # failures and successes have an index each, so the first one after a time is one probe
 INDEXES: Final = (
@@ -97,12 +98,16 @@ CREATE TABLE IF NOT EXISTS analytics_rollup_state (
 
 # what each table's writes make stale (analytics_dirty kinds)
 def _backfill(dialect: str) -> list[str]:
-    day, status = sql.utc_day(dialect, "s.finished_at"), sql.status("s")
+    status = sql.status("s")
     everything = f"SELECT id, '{{kind}}', 1, {EPOCH[dialect]} FROM objects"
     return [
-        f"INSERT INTO analytics_sync_daily ({columns(dialect)}) "
-        f"SELECT s.object_id, {day}, {status}, {sums(dialect)} FROM sync_operations s "
-        f"WHERE {sql.completed('s')} GROUP BY s.object_id, {day}, {status}",
+        *(
+            f"INSERT INTO {table} ({columns(dialect, table)}) "
+            f"SELECT s.object_id, {key}, {status}, {sums(dialect)} FROM sync_operations s "
+            f"WHERE {sql.completed('s')} GROUP BY s.object_id, {key}, {status}"
+            for table in PERIODS
+            for key in [period_key(dialect, table, "s.finished_at")]
+        ),
         "INSERT INTO analytics_sync_totals (object_id, status, operations) "
         "SELECT object_id, status, SUM(operations) FROM analytics_sync_daily "
         "GROUP BY object_id, status",
@@ -159,7 +164,7 @@ def _drop(connection: Connection, dialect: str) -> None:
         ]
         for name in names:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    for table in ("analytics_sync_rollup", "analytics_sync_daily", "analytics_sync_totals"):
+    for table in ("analytics_sync_rollup", *PERIODS, "analytics_sync_totals"):
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     incremental.drop_all(connection, checkfirst=True)
 
@@ -179,9 +184,10 @@ def install(connection: Connection) -> None:
         return
     _drop(connection, dialect)
     histogram = _HISTOGRAM_COLUMN if dialect == "postgresql" else ""
-    connection.exec_driver_sql(_TABLE.format(histogram=histogram))
+    for table, (key, _) in PERIODS.items():
+        connection.exec_driver_sql(_TABLE.format(table=table, key=key, histogram=histogram))
+        connection.exec_driver_sql(_PERIOD_INDEX.format(table=table, key=key))
     connection.exec_driver_sql(_TOTALS)
-    connection.exec_driver_sql(_DAY_INDEX)
     incremental.create_all(connection)
     for index in INDEXES:
         connection.exec_driver_sql(index)
@@ -225,6 +231,27 @@ def _edges(window: Window) -> list[tuple[datetime, datetime]]:
     ]
 
 
+def _rolled(window: Window) -> list[tuple[str, str, str]]:
+    """The rollup rows that cover the window's whole days, as ``(table, first, last)`` keys.
+
+    The whole ISO weeks come from the weekly rollup, the days around them from the daily one.
+    """
+    days = _full_days(window.start, window.end)
+    if days is None:
+        return []
+    first, last = days[0].date(), days[1].date()
+    monday = first + timedelta(days=-first.weekday() % 7)
+    last_monday = last - timedelta(days=last.weekday())
+    if monday >= last_monday:
+        return [("analytics_sync_daily", first.isoformat(), last.isoformat())]
+    ranges = (
+        ("analytics_sync_daily", first, monday),
+        ("analytics_sync_weekly", monday, last_monday),
+        ("analytics_sync_daily", last_monday, last),
+    )
+    return [(table, low.isoformat(), high.isoformat()) for table, low, high in ranges if low < high]
+
+
 _SUMMED: Final = (
     "SUM(operations) AS operations, SUM(timed) AS timed, SUM(total) AS total, "
     "MIN(min_seconds) AS min_seconds, MAX(max_seconds) AS max_seconds"
@@ -234,21 +261,22 @@ _SUMMED: Final = (
 def _summary(dialect: str, window: Window) -> tuple[str, dict[str, Any]]:
     """SQL of per-object, per-status sums (and histograms) over the window.
 
-    Whole days come from the rollup, the partial days at the window's edges from the raw rows
-    (``{r_ids}`` and ``{ids}`` stand for the filters on their objects).
+    Whole weeks and days come from the rollups (:func:`_rolled`), the partial days at the
+    window's edges from the raw rows (``{r_ids}`` and ``{ids}`` stand for the filters on their
+    objects).
     """
-    days = _full_days(window.start, window.end)
     edges = _edges(window)
     summed_histogram = ", SUM(histogram) AS histogram" if dialect == "postgresql" else ""
     parts: list[str] = []
     params: dict[str, Any] = {}
-    if days is not None:
+    for index, (table, first, last) in enumerate(_rolled(window)):
+        key = PERIODS[table][0]
         parts.append(
             f"SELECT r.object_id AS object_id, r.status AS status, {_SUMMED}{summed_histogram} "
-            "FROM analytics_sync_daily r WHERE r.day >= :first_day AND r.day < :last_day "
+            f"FROM {table} r WHERE r.{key} >= :first{index} AND r.{key} < :last{index} "
             "AND {r_ids} GROUP BY r.object_id, r.status"
         )
-        params.update(first_day=days[0].date().isoformat(), last_day=days[1].date().isoformat())
+        params.update({f"first{index}": first, f"last{index}": last})
     # the edges' histograms are counted per bucket (_edge_buckets): cheaper than NUMERIC sums
     no_histogram = ", CAST(NULL AS NUMERIC) AS histogram" if dialect == "postgresql" else ""
     for index, (low, high) in enumerate(edges):
@@ -293,6 +321,9 @@ def sync_statistics_rolled(
     if dialect == "postgresql":
         # summing thousands of histograms in one hash table: 4 MB would spill it to disk
         connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+        # the report's queries read a few thousand rows each: starting parallel workers
+        # costs more than it saves
+        connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     for row in connection.execute(clause, {**params, **extra}):
         key = (int(row.object_id), str(row.status))
         summaries[key] = summary_of(row)
@@ -300,41 +331,56 @@ def sync_statistics_rolled(
             histograms[key] = (row.histogram or "", {})
     if dialect != "postgresql":
         return finish(connection, window, summaries, None, {})
-    _edge_buckets(connection, window, ids, histograms)
+    edge_tops = _edge_buckets(connection, window, ids, histograms)
     small = [key for key, summary in summaries.items() if 0 < summary.timed <= EXACT_LIMIT]
-    return finish(connection, window, summaries, histograms, _tops(connection, window, small))
+    tops = _tops(connection, window, small, edge_tops)
+    return finish(connection, window, summaries, histograms, tops)
 
 
 _TOPS: Final = f"""
 SELECT r.object_id AS object_id, (array_agg(x ORDER BY x DESC))[1:{TOP}] AS top
-FROM analytics_sync_daily r CROSS JOIN LATERAL unnest(r.top) x
-WHERE r.day >= :first_day AND r.day < :last_day AND r.status = :status AND {{ids}}
+FROM ({{parts}}) r CROSS JOIN LATERAL unnest(r.top) x
 GROUP BY r.object_id"""
+_TOPS_PART: Final = """
+SELECT object_id, top FROM {table}
+WHERE {key} >= :first{index} AND {key} < :last{index} AND status = :status AND {{ids}}"""
 
 
 def _tops(
-    connection: Connection, window: Window, groups: Sequence[GroupKey]
+    connection: Connection,
+    window: Window,
+    groups: Sequence[GroupKey],
+    edge_tops: Mapping[GroupKey, Sequence[float]],
 ) -> dict[GroupKey, list[float]]:
-    """The largest durations of small groups: whole days' from the rollup, edges' raw."""
+    """The largest durations of small groups: whole days' from the rollups, plus the edges'."""
     found: dict[GroupKey, list[float]] = {key: [] for key in groups}
-    days = _full_days(window.start, window.end)
+    rolled = _rolled(window)
+    query = _TOPS.replace(
+        "{parts}",
+        " UNION ALL ".join(
+            _TOPS_PART.format(table=table, key=PERIODS[table][0], index=index)
+            for index, (table, _, _) in enumerate(rolled)
+        ),
+    )
+    params: dict[str, Any] = {}
+    for index, (_, first, last) in enumerate(rolled):
+        params.update({f"first{index}": first, f"last{index}": last})
     for status in ("Succeeded", "Failed"):
         ids = {object_id for object_id, wanted in groups if wanted == status}
-        if days is None or not ids:
+        if not rolled or not ids:
             continue
-        clause, extra = sql.scoped(_TOPS, "r.object_id", ids, times=())
-        params = {"first_day": days[0].date().isoformat(), "last_day": days[1].date().isoformat()}
+        clause, extra = sql.scoped(query, "object_id", ids, times=())
         for row in connection.execute(clause, {**params, "status": status, **extra}):
             found[(int(row.object_id), status)] += [float(value) for value in row.top]
-    for low, high in _edges(window):
-        for key, values in durations(connection, Window(low, high), groups).items():
-            found[key] += values
+    for key, values in found.items():
+        values += edge_tops.get(key, ())
     return {key: sorted(values, reverse=True)[:TOP] for key, values in found.items()}
 
 
 _EDGE_BUCKETS: Final = f"""
 SELECT s.object_id AS object_id, {sql.status("s")} AS status,
-       {sketch.position_sql("s.duration_seconds")} AS bucket, COUNT(*) AS operations
+       {sketch.position_sql("s.duration_seconds")} AS bucket, COUNT(*) AS operations,
+       (array_agg(s.duration_seconds ORDER BY s.duration_seconds DESC))[1:{TOP}] AS top
 FROM sync_operations s
 WHERE {sql.completed("s")} AND s.duration_seconds IS NOT NULL
   AND s.finished_at >= :start AND s.finished_at < :end AND {{ids}}
@@ -346,12 +392,19 @@ def _edge_buckets(
     window: Window,
     ids: Collection[int] | None,
     histograms: dict[GroupKey, tuple[str, dict[int, int]]],
-) -> None:
-    """Add the bucket counts of the window's partial days to the groups' histograms."""
+) -> dict[GroupKey, list[float]]:
+    """Add the bucket counts of the window's partial days to the groups' histograms.
+
+    Returns the largest durations of each group there: a bucket's largest ones, enough of
+    them for the group's largest among all its buckets (one read of the edges for both).
+    """
     clause, extra = sql.scoped(_EDGE_BUCKETS, "s.object_id", ids)
+    tops: dict[GroupKey, list[float]] = {}
     for low, high in _edges(window):
         for row in connection.execute(clause, {"start": low, "end": high, **extra}):
             key = (int(row.object_id), str(row.status))
             if key in histograms:
                 counts = histograms[key][1]
                 counts[int(row.bucket)] = counts.get(int(row.bucket), 0) + int(row.operations)
+            tops.setdefault(key, []).extend(float(value) for value in row.top)
+    return tops

@@ -30,6 +30,14 @@ def utc_day(dialect: str, column: str) -> str:
     return f"substr({column}, 1, 10)"
 
 
+def utc_week(dialect: str, column: str) -> str:
+    """SQL for the Monday (``YYYY-MM-DD``) of the ISO week (UTC) of a time column."""
+    if dialect == "postgresql":
+        return f"to_char(date_trunc('week', {column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+    # 'weekday 0' moves on to the Sunday ending the week (or stays on it)
+    return f"date(substr({column}, 1, 10), 'weekday 0', '-6 days')"
+
+
 def scoped(
     sql: str, column: str, ids: Collection[int] | None, times: Collection[str] = ("start", "end")
 ) -> tuple[TextClause, dict[str, Any]]:

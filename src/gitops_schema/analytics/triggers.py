@@ -24,9 +24,23 @@ EPOCH: Final = {
 """A mark's ``since`` meaning "everything" (as each engine holds times)."""
 
 
-def columns(dialect: str) -> str:
-    """The columns of ``analytics_sync_daily`` on the engine ``dialect``."""
-    names = "object_id, day, status, operations, timed, total, min_seconds, max_seconds"
+PERIODS: Final = {
+    "analytics_sync_daily": ("day", "1 day"),
+    "analytics_sync_weekly": ("week", "7 days"),
+}
+"""The rollup tables: per table, its period's column and length (a UTC day, an ISO week)."""
+
+
+def period_key(dialect: str, table: str, column: str) -> str:
+    """SQL: the key in the rollup ``table`` of the period holding the time ``column``."""
+    day = PERIODS[table][0] == "day"
+    return (sql.utc_day if day else sql.utc_week)(dialect, column)
+
+
+def columns(dialect: str, table: str = "analytics_sync_daily") -> str:
+    """The columns of a rollup table on the engine ``dialect``."""
+    key = PERIODS[table][0]
+    names = f"object_id, {key}, status, operations, timed, total, min_seconds, max_seconds"
     return names + (", histogram, top" if dialect == "postgresql" else "")
 
 
@@ -52,13 +66,14 @@ def histogram(dialect: str, duration: str, summed: bool) -> str:
     return f", COALESCE(SUM({one}), 0), {top}"
 
 
-def _day_range(dialect: str, row: str) -> str:
-    """SQL: ``s.finished_at`` falls on the UTC day of ``row``'s finish (index-friendly)."""
+def _period_range(dialect: str, table: str, row: str) -> str:
+    """SQL: ``s.finished_at`` falls in the period of ``row``'s finish (index-friendly)."""
+    key, length = PERIODS[table]
     if dialect == "postgresql":
-        start = f"(date_trunc('day', {row}.finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
-        return f"s.finished_at >= {start} AND s.finished_at < {start} + INTERVAL '1 day'"
-    day = f"substr({row}.finished_at, 1, 10)"
-    return f"s.finished_at >= {day} AND s.finished_at < date({day}, '+1 day')"
+        start = f"(date_trunc('{key}', {row}.finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
+        return f"s.finished_at >= {start} AND s.finished_at < {start} + INTERVAL '{length}'"
+    first = period_key(dialect, table, f"{row}.finished_at")
+    return f"s.finished_at >= {first} AND s.finished_at < date({first}, '+{length}')"
 
 
 def _extreme(dialect: str, which: str, a: str, b: str) -> str:
@@ -68,9 +83,9 @@ def _extreme(dialect: str, which: str, a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE {which}({a}, {b}) END"
 
 
-def _upsert(dialect: str, rows: str) -> str:
-    """SQL adding ``rows`` (``VALUES`` or a ``SELECT`` of the rollup's columns) to their days."""
-    current = "analytics_sync_daily"
+def _upsert(dialect: str, table: str, rows: str) -> str:
+    """SQL adding ``rows`` (``VALUES`` or a ``SELECT`` of the rollup's columns) to ``table``."""
+    current = table
     histogram = (
         f", histogram = {current}.histogram + excluded.histogram, top = (SELECT "
         "COALESCE(array_agg(x ORDER BY x DESC), '{}') FROM (SELECT x FROM "
@@ -79,8 +94,8 @@ def _upsert(dialect: str, rows: str) -> str:
         else ""
     )
     return (
-        f"INSERT INTO analytics_sync_daily ({columns(dialect)}) {rows} "
-        "ON CONFLICT (object_id, day, status) DO UPDATE SET "
+        f"INSERT INTO {table} ({columns(dialect, table)}) {rows} "
+        f"ON CONFLICT (object_id, {PERIODS[table][0]}, status) DO UPDATE SET "
         + ", ".join(
             f"{column} = {current}.{column} + excluded.{column}"
             for column in ("operations", "timed", "total")
@@ -105,31 +120,40 @@ def _count(rows: str) -> str:
 
 
 def _add(dialect: str, row: str) -> list[str]:
-    """SQL adding the completed operation ``row`` (NEW) to its day and totals."""
+    """SQL adding the completed operation ``row`` (NEW) to its day, week and totals."""
     duration = f"{row}.duration_seconds"
     return [
         _count(f"VALUES ({row}.object_id, {sql.status(row)}, 1)"),
-        _upsert(
-            dialect,
-            f"VALUES ({row}.object_id, {sql.utc_day(dialect, row + '.finished_at')}, "
-            f"{sql.status(row)}, 1, CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, "
-            f"COALESCE({duration}, 0), {duration}, {duration}"
-            f"{histogram(dialect, duration, summed=False)})",
+        *(
+            _upsert(
+                dialect,
+                table,
+                f"VALUES ({row}.object_id, {period_key(dialect, table, row + '.finished_at')}, "
+                f"{sql.status(row)}, 1, CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, "
+                f"COALESCE({duration}, 0), {duration}, {duration}"
+                f"{histogram(dialect, duration, summed=False)})",
+            )
+            for table in PERIODS
         ),
     ]
 
 
 def _add_inserted() -> str:
     """PostgreSQL adding the completed operations a statement inserted (``new_rows``)."""
-    day, status = sql.utc_day("postgresql", "s.finished_at"), sql.status("s")
+    status = sql.status("s")
     completed = f"FROM new_rows s WHERE {sql.completed('s')}"
     return ";\n    ".join(
         [
             _count(f"SELECT s.object_id, {status}, COUNT(*) {completed} GROUP BY 1, 2"),
-            _upsert(
-                "postgresql",
-                f"SELECT s.object_id, {day}, {status}, {sums('postgresql')} {completed} "
-                f"GROUP BY s.object_id, {day}, {status}",
+            *(
+                _upsert(
+                    "postgresql",
+                    table,
+                    f"SELECT s.object_id, {key}, {status}, {sums('postgresql')} {completed} "
+                    f"GROUP BY s.object_id, {key}, {status}",
+                )
+                for table in PERIODS
+                for key in [period_key("postgresql", table, "s.finished_at")]
             ),
         ]
     )
@@ -145,16 +169,23 @@ def sums(dialect: str) -> str:
 
 
 def _recompute(dialect: str, row: str) -> list[str]:
-    """SQL recomputing the day of ``row`` (OLD or NEW) from the raw rows."""
-    day, status = sql.utc_day(dialect, row + ".finished_at"), sql.status(row)
+    """SQL recomputing the day and week of ``row`` (OLD or NEW) from the raw rows."""
+    status = sql.status(row)
     return [
-        f"DELETE FROM analytics_sync_daily WHERE object_id = {row}.object_id "
-        f"AND day = {day} AND status = {status}",
-        f"INSERT INTO analytics_sync_daily ({columns(dialect)}) "
-        f"SELECT {row}.object_id, {day}, {status}, {sums(dialect)} FROM sync_operations s "
-        f"WHERE s.object_id = {row}.object_id AND {sql.completed('s')} "
-        f"AND {sql.status('s')} = {status} AND {_day_range(dialect, row)} "
-        "HAVING COUNT(*) > 0",
+        *(
+            statement
+            for table, (column, _) in PERIODS.items()
+            for key in [period_key(dialect, table, row + ".finished_at")]
+            for statement in (
+                f"DELETE FROM {table} WHERE object_id = {row}.object_id "
+                f"AND {column} = {key} AND status = {status}",
+                f"INSERT INTO {table} ({columns(dialect, table)}) "
+                f"SELECT {row}.object_id, {key}, {status}, {sums(dialect)} "
+                f"FROM sync_operations s WHERE s.object_id = {row}.object_id "
+                f"AND {sql.completed('s')} AND {sql.status('s')} = {status} "
+                f"AND {_period_range(dialect, table, row)} HAVING COUNT(*) > 0",
+            )
+        ),
         f"DELETE FROM analytics_sync_totals WHERE object_id = {row}.object_id "
         f"AND status = {status}",
         "INSERT INTO analytics_sync_totals (object_id, status, operations) "
