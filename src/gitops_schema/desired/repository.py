@@ -96,7 +96,7 @@ def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> Re
     # Helm and Jsonnet calls go to an engine worker, which starts alongside the loading.
     prestart_worker()
     walk = Walk(root, options, cluster)
-    objects = load_objects([root], options.exclude, walk.report)
+    objects = load_objects([root], options.exclude, walk.report, options.cache)
     render_argocd(walk, objects)
     # The ExternalArtifacts of ArtifactGenerators are folders that live as long as the render;
     # they copy at most the repository (and other sources), which decides where they fit.

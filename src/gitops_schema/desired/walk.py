@@ -16,7 +16,7 @@ from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject, ObjectId, Tool, parse_documents
-from gitops_schema.render import RenderResult
+from gitops_schema.render import RenderCache, RenderResult
 
 
 class Walk:
@@ -69,10 +69,16 @@ class Walk:
 
 
 def load_objects(
-    paths: Iterable[Path], exclude: tuple[str, ...], report: Report
+    paths: Iterable[Path],
+    exclude: tuple[str, ...],
+    report: Report,
+    cache: RenderCache | None = None,
 ) -> list[GitOpsObject]:
-    """The typed objects under ``paths``; what could not be read goes to ``report``."""
-    loaded = load_paths(list(paths), options=LoadOptions(exclude=exclude))
+    """The typed objects under ``paths``; what could not be read goes to ``report``.
+
+    With a ``cache``, files parsed before (in another revision) are not parsed again.
+    """
+    loaded = load_paths(list(paths), options=LoadOptions(exclude=exclude, parsed=cache))
     report.extend(loaded.report)
     # A render reads no Prometheus-operator object: their models are not worth building.
     return parse_documents(loaded.documents, envelopes=frozenset({Tool.PROMETHEUS})).objects

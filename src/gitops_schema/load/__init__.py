@@ -11,13 +11,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gitops_schema.diagnostics import Report
+from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.errors import LoadError
 from gitops_schema.load.document import Document
 from gitops_schema.load.files import display_path, excluded, select, walk
 from gitops_schema.load.gc import paused_gc
+from gitops_schema.load.parsed import parsed_key, storable, stored_documents
 from gitops_schema.load.plain import InputError, read_file
-from gitops_schema.load.reader import LoadOptions, read_bytes, too_large, too_many_documents
+from gitops_schema.load.reader import (
+    LoadOptions,
+    decode,
+    read_bytes,
+    too_large,
+    too_many_documents,
+)
 from gitops_schema.load.tree import Position, YamlMap, YamlSeq, from_plain
 
 __all__ = [
@@ -44,14 +51,19 @@ class LoadResult:
     texts: dict[str, str] = field(default_factory=dict)
     """The decoded text of each file read, to quote lines and find inline comments."""
 
-    def add(self, file: str, data: bytes, options: LoadOptions) -> None:
-        """Parse one file's bytes into this result, within the documents left to read."""
+    def add(self, file: str, data: bytes, options: LoadOptions, *, name: str | None = None) -> None:
+        """Parse one file's bytes into this result, within the documents left to read.
+
+        ``name`` is the file's path relative to the folder read, which its documents are
+        kept under in ``options.parsed`` (by default, ``file``).
+        """
         left = options.max_documents - len(self.documents)
         if left <= 0:
             if not any(d.rule == "yaml-document-limit" for d in self.report):
                 self.report.add(too_many_documents(file))
             return
-        documents, diagnostics, text = read_bytes(data, file, replace(options, max_documents=left))
+        bounded = replace(options, max_documents=left)
+        documents, diagnostics, text = _read(data, file, name or file, bounded)
         self.files.append(file)
         self.documents.extend(documents)
         self.report.extend(diagnostics)
@@ -64,6 +76,27 @@ class LoadResult:
         self.files.extend(other.files)
         self.report.extend(other.report)
         self.texts.update(other.texts)
+
+
+def _read(
+    data: bytes, file: str, name: str, options: LoadOptions
+) -> tuple[list[Document], list[Diagnostic], str | None]:
+    """:func:`read_bytes`, or the file's documents read back from ``options.parsed``."""
+    store = options.parsed
+    if store is None:
+        return read_bytes(data, file, options)
+    key = parsed_key(data, name, (options.max_file_size, options.max_expanded_nodes))
+    entry = store.get(key, documents=list)
+    documents = stored_documents(entry, file) if entry is not None else None
+    if documents is not None and len(documents) <= options.max_documents:
+        text, _ = decode(data, file)
+        if text is not None:
+            return documents, [], text
+    documents, diagnostics, text = read_bytes(data, file, options)
+    entry = storable(documents, diagnostics) if text is not None else None
+    if entry is not None:
+        store.put(key, entry)
+    return documents, diagnostics, text
 
 
 def load_bytes(data: bytes, name: str, options: LoadOptions | None = None) -> LoadResult:
@@ -127,15 +160,15 @@ def list_files(
 def _load_work_tree(path: Path, base: str, options: LoadOptions, result: LoadResult) -> None:
     if path.is_dir():
         for relative in select(walk(path), options.exclude):
-            _read_file(path / relative, display_path(base, relative), options, result)
+            _read_file(path / relative, display_path(base, relative), options, result, relative)
     elif path.exists():
         # A FIFO or device named on the command line is refused by _read_file, not "missing".
-        _read_file(path, base, options, result)
+        _read_file(path, base, options, result, base)
     else:
         raise LoadError(f"{base}: no such file or folder")
 
 
-def _read_file(path: Path, shown: str, options: LoadOptions, result: LoadResult) -> None:
+def _read_file(path: Path, shown: str, options: LoadOptions, result: LoadResult, name: str) -> None:
     try:
         path.stat()
     except OSError as error:
@@ -147,7 +180,7 @@ def _read_file(path: Path, shown: str, options: LoadOptions, result: LoadResult)
         result.files.append(shown)
         result.report.add(error.diagnostic)
         return
-    result.add(shown, data, options)
+    result.add(shown, data, options, name=name)
 
 
 def _load_revision(
@@ -171,4 +204,4 @@ def _load_revision(
             result.files.append(shown)
             result.report.add(problem)
             continue
-        result.add(shown, tree.read(file), options)
+        result.add(shown, tree.read(file), options, name=name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load.document import Document
 from gitops_schema.load.json import looks_like_json, parse_json
+from gitops_schema.load.parsed import EntryStore
 from gitops_schema.load.templates import TEMPLATE_SUFFIXES, skipped, template_tool
 from gitops_schema.load.tree import YamlMap, YamlSeq
 from gitops_schema.load.yaml import DEFAULT_MAX_EXPANDED_NODES, parse_documents
@@ -35,6 +36,8 @@ class LoadOptions:
     """Glob patterns of files and folders not to read when walking a folder."""
     max_documents: int = DEFAULT_MAX_DOCUMENTS
     """Documents read in all (one load); the rest is reported once and not read."""
+    parsed: EntryStore | None = None
+    """Where the documents of files parsed before are kept (see :mod:`.parsed`), if anywhere."""
 
 
 def too_large(file: str, size: int, options: LoadOptions) -> Diagnostic | None:
