@@ -18,7 +18,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,31 +48,48 @@ def tree_digest(paths: Iterable[Path], *, aliases: Mapping[Path, Path] | None = 
 
     Missing paths count as empty, so a key built on them changes when they appear. A path
     in ``aliases`` is hashed under the name given there: a temporary copy of a folder (a
-    git revision's) as the folder it stands for.
+    git revision's) as the folder it stands for. Links to folders are not followed.
     """
     digest = hashlib.sha256()
     for top in paths:
         named = aliases.get(top, top) if aliases else top
         digest.update(str(named).encode() + b"\0")
-        files = [top] if top.is_file() else sorted(_files(top))
-        for path in files:
-            digest.update(os.path.relpath(path, top).encode() + b"\0")
-            if not path.is_file():
+        # Every command hashes the whole repository: names stay strings, and whether an
+        # entry is a regular file comes with its folder's listing (no stat of its own).
+        files = [(".", str(top), True)] if top.is_file() else sorted(_files(str(top), ""))
+        for name, path, regular in files:
+            digest.update(name.encode() + b"\0")
+            if not regular:
                 # A FIFO or device is never read: it would block, or never end.
                 digest.update(b"special\0")
                 continue
             try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                with open(path, "rb") as file:
+                    digest.update(hashlib.sha256(file.read()).digest())
             except OSError:
                 digest.update(b"unreadable\0")
     return digest.hexdigest()
 
 
-def _files(folder: Path) -> Iterable[Path]:
-    for current, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != ".git"]
-        for name in names:
-            yield Path(current, name)
+def _files(folder: str, prefix: str) -> Iterator[tuple[str, str, bool]]:
+    """(name relative to the top, path, is a regular file) of each file under ``folder``."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        name = prefix + entry.name
+        try:
+            is_dir = entry.is_dir()
+            regular = not is_dir and entry.is_file()
+        except OSError:
+            is_dir, regular = False, False
+        if is_dir:
+            if entry.name != ".git" and not entry.is_symlink():
+                yield from _files(entry.path, name + "/")
+            continue
+        yield name, entry.path, regular
 
 
 def text_key(*parts: str) -> str:
