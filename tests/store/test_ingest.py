@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import itertools
+import socket
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from gitops_schema.store import db, migrate
 from gitops_schema.store.ingest import ingest
@@ -258,3 +261,31 @@ def test_helm_releases_are_deployments_as_helm_controller_reports_them(engine: E
         ("6.6.0", "6.6.1", start + timedelta(minutes=120)),
     ]
     assert phases == ["Succeeded", "Succeeded", "Failed", "Succeeded", "Succeeded"]
+
+
+def test_a_writer_stuck_in_its_turn_does_not_stop_the_others(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitops_schema.store import ingest as module
+
+    monkeypatch.setattr(module, "TURN_SECONDS", 0.05)
+    deliveries = history(seed=2, apps=1, syncs=2)
+    with module._writer_turn(engine):  # held, as by a writer waiting on a dead database
+        counts = ingest(engine, [observe(d) for d in deliveries], origin=Origin.WEBHOOK)
+    assert counts.operations_inserted > 0
+
+
+def test_a_postgresql_server_that_never_answers_times_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db, "CONNECT_SECONDS", 2)  # libpq's smallest
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        engine = db.create(f"postgresql://nobody@127.0.0.1:{port}/history")
+        started = time.monotonic()
+        with pytest.raises(OperationalError):
+            engine.connect()
+        assert time.monotonic() - started < 10
+        engine.dispose()

@@ -21,6 +21,8 @@ from gitops_schema.errors import UsageError
 ENV_VAR = "GITOPS_SCHEMA_DB"
 # How long an SQLite writer waits for another process's write to finish.
 SQLITE_BUSY_SECONDS = 30
+# How long a PostgreSQL connection attempt may take (unless the URL says connect_timeout).
+CONNECT_SECONDS = 10
 
 
 def default_url() -> str:
@@ -66,6 +68,10 @@ def create(url: str | None = None, **options: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(target, **options)
     options.setdefault("pool_pre_ping", True)
+    if "connect_timeout" not in parsed.query:
+        # libpq waits for ever by default: a database behind a dead network would hold
+        # every request instead of letting it spool.
+        options.setdefault("connect_args", {"connect_timeout": CONNECT_SECONDS})
     return create_engine(target, **options)
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -84,10 +85,14 @@ def ingest(
 
 _WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
+# A writer waits this long for its turn, then writes alongside the others: a turn held by a
+# writer stuck on an unreachable database must not stop the rest from spooling.
+TURN_SECONDS = 5.0
 
 
-def _writer_turn(engine: Engine) -> threading.Lock:
-    """The lock this process's writers to ``engine`` take turns on.
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    """This process's writers to ``engine`` take turns here (for :data:`TURN_SECONDS` at most).
 
     The writers of one process share its interpreter: running their transactions at once
     gains nothing but queues on the objects' row locks (concurrent batches of one object's
@@ -96,7 +101,13 @@ def _writer_turn(engine: Engine) -> threading.Lock:
     processes still write at once; the database's locks and unique keys keep them apart.
     """
     with _WRITERS_LOCK:
-        return _WRITERS.setdefault(engine, threading.Lock())
+        turn = _WRITERS.setdefault(engine, threading.Lock())
+    mine = turn.acquire(timeout=TURN_SECONDS)
+    try:
+        yield
+    finally:
+        if mine:
+            turn.release()
 
 
 def _write(ctx: Context, observations: Sequence[Observation]) -> None:
