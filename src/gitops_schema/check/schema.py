@@ -86,10 +86,9 @@ class SchemaValidator:
         compiled = self.schema_for(obj)
         if compiled is None:
             return self._note_missing(obj)
+        # Null fields are accepted as unset, as Kubernetes decodes them; a built-in kind's
+        # schema refuses a null required one (see Profile.null_required).
         data = _without_sops(obj.document.data)
-        if catalog.is_kubernetes_group(split_api_version(obj.api_version)[0]):
-            # A null required field of a typed kind (Argo CD, Flux...) is its model's finding.
-            data = without_nulls(data)
         suggest = self._suggester(obj)
         found: list[Diagnostic] = []
         if not compiled.validator.is_valid(data):
@@ -238,24 +237,6 @@ def _without_sops(data: Any) -> Any:
     # Flux decrypts it before applying, so neither is what the API server sees.
     if isinstance(data, dict) and "sops" in data:
         return {k: v for k, v in data.items() if k != "sops"}
-    return data
-
-
-def without_nulls(data: Any) -> Any:
-    """``data`` without the mapping keys whose value is null, at any depth.
-
-    Kubernetes decodes a null field as an unset one (the API server prunes it from custom
-    resources before validating), so ``selector: null`` is a missing required field and
-    ``annotations: null`` is no annotations. Unchanged parts are shared, not copied.
-    """
-    if isinstance(data, dict):
-        kept = {k: without_nulls(v) for k, v in data.items() if v is not None}
-        if len(kept) == len(data) and all(kept[k] is data[k] for k in kept):
-            return data
-        return kept
-    if isinstance(data, list):
-        items = [without_nulls(item) for item in data]
-        return data if all(a is b for a, b in zip(items, data, strict=True)) else items
     return data
 
 

@@ -114,7 +114,7 @@ def kubernetes_schema(
     tags = schema.get("x-kubernetes-group-version-kind") or []
     if {"group": group, "version": api, "kind": kind} not in tags:
         return None
-    profile = Profile(strict=strict)
+    profile = Profile(strict=strict, null_required=False)
     validator = jsonschema_rs.Draft202012Validator(
         normalise(schema, profile),
         registry=_kubernetes_registry(version, strict),
@@ -128,7 +128,9 @@ def kubernetes_schema(
 @cache
 def _kubernetes_registry(version: str, strict: bool) -> jsonschema_rs.Registry:
     definitions = _read(_KUBERNETES / f"v{version}.0-local" / "_definitions.json")
-    return jsonschema_rs.Registry([(_DEFINITIONS_URI, normalise(definitions, Profile(strict)))])
+    return jsonschema_rs.Registry(
+        [(_DEFINITIONS_URI, normalise(definitions, Profile(strict, null_required=False)))]
+    )
 
 
 @cache

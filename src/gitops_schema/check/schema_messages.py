@@ -7,12 +7,13 @@ offending key or value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jsonschema_rs
 
 from gitops_schema.check.goregex import GO_PATTERN
+from gitops_schema.check.schema_normalise import NOT_NULL
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.load import Document
 from gitops_schema.location import JsonPath, format_json_path
@@ -56,13 +57,13 @@ def diagnostics(
             )
         return
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
-        name = kind.property
-        if _null_key(document.data, path, name):
-            # Validated without its null fields, as Kubernetes reads them: say why it is missing.
-            message = f"missing required field {name!r} in {where} (the key is there, but empty)"
-            yield _finding(document, (*path, name), message)
-            return
-        yield _finding(document, path, f"missing required field {name!r} in {where}")
+        yield _finding(document, path, f"missing required field {kind.property!r} in {where}")
+        return
+    if _null_required(error, path):
+        # Kubernetes decodes a null field as unset: a required one is missing.
+        parent, name = format_json_path(path[:-1]), path[-1]
+        message = f"missing required field {name!r} in {parent} (the key is there, but empty)"
+        yield _finding(document, path, message)
         return
     yield _finding(document, path, f"{where}: {_describe(error)}")
 
@@ -123,14 +124,15 @@ def _shown(value: Any) -> str:
     return f"{name} {text}" if not isinstance(value, str) else text
 
 
-def _null_key(data: Any, path: JsonPath, name: str) -> bool:
-    """Whether the mapping at ``path`` of ``data`` has ``name`` with a null value."""
-    try:
-        for step in path:
-            data = data[step]
-    except (KeyError, IndexError, TypeError):
-        return False
-    return isinstance(data, Mapping) and name in data and data[name] is None
+def _null_required(error: jsonschema_rs.ValidationError, path: JsonPath) -> bool:
+    """Whether the error is a null refused for a required field (``Profile.null_required``)."""
+    return (
+        isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Not)
+        and error.instance is None
+        and bool(path)
+        and isinstance(path[-1], str)
+        and error.kind.schema == NOT_NULL["not"]
+    )
 
 
 def _finding(document: Document, path: JsonPath, message: str, *, key: bool = False) -> Diagnostic:

@@ -44,6 +44,9 @@ class Profile:
     """Drop ``additionalProperties: false``: the API server and Helm ignore unknown fields."""
     nullable: bool = True
     """Accept ``null`` wherever a type is given (the API server prunes null fields)."""
+    null_required: bool = True
+    """With ``nullable``, accept ``null`` for a required field too. Kubernetes' own kinds
+    say no: their decoder drops a null field, so a null required one is a missing one."""
     server_formats: bool = True
     """Keep only :data:`ENFORCED_FORMATS`; otherwise formats are left as the author wrote."""
 
@@ -103,6 +106,8 @@ class _Normaliser:
             out["additionalProperties"] = False
         if profile.nullable:
             _allow_null(out)
+            if not profile.null_required:
+                _refuse_null_required(out)
 
 
 def _allow_null(out: dict[str, Any]) -> None:
@@ -114,6 +119,19 @@ def _allow_null(out: dict[str, Any]) -> None:
     enum = out.get("enum")
     if isinstance(enum, list) and None not in enum:
         out["enum"] = [*enum, None]
+
+
+NOT_NULL: dict[str, Any] = {"not": {"type": "null"}}
+"""What a required field's schema is joined with when its null means missing."""
+
+
+def _refuse_null_required(out: dict[str, Any]) -> None:
+    required, properties = out.get("required"), out.get("properties")
+    if not isinstance(required, list) or not isinstance(properties, dict):
+        return
+    for name in required:
+        child = properties.get(name)
+        properties[name] = {"allOf": [child, NOT_NULL]} if isinstance(child, dict) else NOT_NULL
 
 
 @cache
