@@ -51,6 +51,7 @@ NEVER_WHEN_WARM = (
 """What a render read back whole from the cache never needs: it parses and walks nothing."""
 
 ARGO_CD_ONLY = (
+    "gitops_schema.model.argocd",
     "gitops_schema.model.argocd_appset",
     "gitops_schema.model.monitoring",
     "gitops_schema.render.argocd",

@@ -10,13 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gitops_schema.diagnostics import Report, Severity
 from gitops_schema.location import Location
-from gitops_schema.model.argocd import ApplicationSource
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.confine import Confinement, OutsideRepository
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, KustomizeOptions
+
+if TYPE_CHECKING:
+    # Only named in signatures: a Flux render never loads the Argo CD models.
+    from gitops_schema.model.argocd import ApplicationSource
 
 __all__ = ["AppContext", "app_path", "git_root", "normal_url", "outside"]
 

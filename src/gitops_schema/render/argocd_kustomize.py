@@ -12,11 +12,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.load.plain import InputError
-from gitops_schema.model.argocd import ApplicationSource
 from gitops_schema.render.argocd_context import AppContext
 from gitops_schema.render.argocd_sources import kustomize_overlay
 from gitops_schema.render.confine import Confinement, OutsideRepository
@@ -24,6 +23,10 @@ from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions, find
 from gitops_schema.render.inputs import collect_inputs
 from gitops_schema.render.kustomize import build_kustomization, report_outside
 from gitops_schema.render.scratch import scratch_folder
+
+if TYPE_CHECKING:
+    # Only named in signatures: a Flux render never loads the Argo CD models.
+    from gitops_schema.model.argocd import ApplicationSource
 
 __all__ = ["kustomize_build_options", "kustomize_edits", "render_kustomize"]
 
