@@ -67,7 +67,8 @@ class SourceFolders:
             self._confinements[root].resolve(joined, base=root)
             os.stat(path)  # a symlink loop
         except (FileNotFoundError, NotADirectoryError):
-            pass  # not there: nothing to read, nothing refused
+            # Not there: nothing to read, so nothing to refuse; the caller says it is missing.
+            return path
         except (OutsideRepository, OSError):
             return None
         return path
