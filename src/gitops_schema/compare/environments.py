@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gitops_schema.compare.diff import RenderFailure
 from gitops_schema.compare.envdiff import EnvDiffs, envdiff_many
-from gitops_schema.compare.failures import failure, screen, told
+from gitops_schema.compare.failures import defined, failure, screen, told, unreached
 from gitops_schema.desired import (
     DEFAULT_ENVIRONMENTS,
+    RenderedApp,
     RenderedRepository,
     RenderOptions,
     application_environments,
@@ -78,6 +80,11 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
         and (environment := environment_of(app, names)) is not None
         and (options.environments is None or environment in options.environments)
         and wanted in (None, application_key(app, names))
+    ) + tuple(
+        missed
+        for missed in _unreached(rendered, names, root)
+        if (options.environments is None or missed.side in options.environments)
+        and wanted in (None, missed.application.partition("/")[2])
     )
     healthy = RenderedRepository([app for app in rendered.apps if not app.failed])
     apps = application_environments(healthy, environments=options.environments)
@@ -85,3 +92,53 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
         apps = {name: envs for name, envs in apps.items() if name == wanted}
     diffs = envdiff_many(apps, expected=tuple(options.expected))
     return EnvironmentDiff(replace(diffs, failures=failures), told(rendered.report, root))
+
+
+def _unreached(
+    rendered: RenderedRepository, names: tuple[str, ...], root: Path
+) -> list[RenderFailure]:
+    """The applications missing from an environment because what defines them failed there.
+
+    An application is known by its kind and name less environment words; its children are
+    what it defines in the environments where it rendered. Each child absent from an
+    environment where its parent failed (or was itself not reached) is not rendered there,
+    not merely absent: named ``Kind/name`` less environment words, on the failed
+    ancestor's cluster, its reason at that ancestor's definition.
+    """
+
+    def key(app: RenderedApp) -> tuple[str, str]:
+        return app.kind, application_key(app, names)
+
+    by_name = {(a.cluster, f"{a.kind}/{a.name}"): a for a in rendered.apps}
+    # An Argo CD Application is rendered on its destination cluster, not its parent's.
+    by_name_anywhere = {f"{a.kind}/{a.name}": a for a in rendered.apps if a.kind == "Application"}
+    children: dict[tuple[str, str], list[RenderedApp]] = {}
+    present: dict[str, set[tuple[str, str]]] = {}
+    for app in rendered.apps:
+        environment = environment_of(app, names)
+        if environment is not None:
+            present.setdefault(environment, set()).add(key(app))
+        for name in defined(app):
+            child = by_name.get((app.cluster, name)) or by_name_anywhere.get(name)
+            if child is not None and child is not app:
+                children.setdefault(key(app), []).append(child)
+    found: list[RenderFailure] = []
+    for failed in rendered.apps:
+        environment = environment_of(failed, names)
+        if not failed.failed or environment is None:
+            continue
+        cause = f"{failed.kind}/{failed.name}"
+        pending = [(key(failed), cause)]
+        while pending:
+            parent, label = pending.pop()
+            for child in children.get(parent, []):
+                if key(child) in present[environment]:
+                    continue
+                present[environment].add(key(child))
+                name = "/".join(key(child))
+                why = label if label == cause else f"{label} (not rendered: {cause} failed)"
+                found.append(
+                    unreached(failed.cluster, name, failed.location, why, environment, root)
+                )
+                pending.append((key(child), name))
+    return found

@@ -15,8 +15,20 @@ from gitops_schema.compare.diff import RenderFailure
 from gitops_schema.compare.normalize import malformed
 from gitops_schema.desired import RenderedApp, RenderedRepository
 from gitops_schema.diagnostics import Diagnostic, Report
+from gitops_schema.location import Location
 
-__all__ = ["failure", "reason", "screen", "told", "unreached"]
+__all__ = ["defined", "failure", "reason", "screen", "told", "unreached"]
+
+_DEFINITIONS = frozenset({"Application", "Kustomization", "HelmRelease"})
+
+
+def defined(app: RenderedApp) -> list[str]:
+    """``Kind/name`` of each application ``app`` renders (app of apps, Flux trees)."""
+    return [
+        f"{manifest['kind']}/{(manifest.get('metadata') or {}).get('name')}"
+        for manifest in app.manifests
+        if manifest.get("kind") in _DEFINITIONS
+    ]
 
 
 def failure(app: RenderedApp, side: str, root: Path) -> RenderFailure:
@@ -40,12 +52,15 @@ def screen(rendered: RenderedRepository) -> RenderedRepository:
     return rendered
 
 
-def unreached(app: RenderedApp, parent: str, side: str, root: Path) -> RenderFailure:
-    """``app`` on ``side``: not there because ``parent``, which defines it, failed there."""
-    text = f"{app.location}: {parent}, which defines it, could not be rendered"
-    return RenderFailure(
-        app.cluster, f"{app.kind}/{app.name}", side, (_relative(text, _prefixes(root)),)
-    )
+def unreached(
+    cluster: str, application: str, where: Location, parent: str, side: str, root: Path
+) -> RenderFailure:
+    """``application`` on ``side``: not there because ``parent``, which defines it, failed.
+
+    ``where`` is the location the reason names.
+    """
+    text = f"{where}: {parent}, which defines it, could not be rendered"
+    return RenderFailure(cluster, application, side, (_relative(text, _prefixes(root)),))
 
 
 def reason(diagnostic: Diagnostic, root: Path) -> str:

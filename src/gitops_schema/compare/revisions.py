@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitops_schema.compare.diff import Diff, RenderFailure, Renders, diff_sets
-from gitops_schema.compare.failures import failure, screen, told, unreached
+from gitops_schema.compare.failures import defined, failure, screen, told, unreached
 from gitops_schema.desired import RenderedApp, RenderedRepository, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
 
@@ -76,9 +76,6 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
     )
 
 
-_DEFINITIONS = frozenset({"Application", "Kustomization", "HelmRelease"})
-
-
 def _unreached(
     have: RenderedRepository, lacking: RenderedRepository, side: str, root: Path
 ) -> list[RenderFailure]:
@@ -89,10 +86,8 @@ def _unreached(
     """
     defined_by: dict[tuple[str, str], str] = {}
     for app in have.apps:
-        for manifest in app.manifests:
-            if manifest.get("kind") in _DEFINITIONS:
-                name = (manifest.get("metadata") or {}).get("name")
-                defined_by.setdefault((app.cluster, f"{manifest['kind']}/{name}"), _key(app))
+        for child in defined(app):
+            defined_by.setdefault((app.cluster, child), _key(app))
     present = {(a.cluster, _key(a)) for a in lacking.apps}
     failed = {(a.cluster, _key(a)) for a in lacking.apps if a.failed}
     missing = [a for a in have.apps if (a.cluster, _key(a)) not in present]
@@ -109,7 +104,7 @@ def _unreached(
                 and (app.cluster, parent) in failed
             ):
                 failed.add(key)
-                found.append(unreached(app, str(parent), side, root))
+                found.append(unreached(app.cluster, key[1], app.location, str(parent), side, root))
                 grown = True
     return found
 
