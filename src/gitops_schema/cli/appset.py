@@ -158,16 +158,18 @@ def _params(result: GenerateResult) -> list[dict[str, Any]]:
 
 
 def _given_repository(paths: list[Path]) -> Path | None:
-    """The first folder given, or the git work tree (else the folder) of the first file."""
-    for path in paths:
-        if path.is_dir():
-            return path
-    for path in paths:
-        if path.is_file():
-            found = pygit2.discover_repository(str(path.parent))
-            workdir = pygit2.Repository(found).workdir if found else None
-            return Path(workdir) if workdir else path.parent
-    return None
+    """The git work tree holding the first folder given (or else the first file).
+
+    Argo CD reads a git generator's paths from the repository's root, so a subfolder
+    (``appset generate .`` in ``argocd/``) stands for its whole work tree; a folder
+    outside git is the repository itself.
+    """
+    folders = [p for p in paths if p.is_dir()] + [p.parent for p in paths if p.is_file()]
+    if not folders:
+        return None
+    found = pygit2.discover_repository(str(folders[0]))
+    workdir = pygit2.Repository(found).workdir if found else None
+    return Path(workdir) if workdir else folders[0]
 
 
 def _destination(app: dict[str, Any]) -> str:
