@@ -10,6 +10,7 @@ objects lack.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +170,11 @@ def render_application(
         allow_network,
         _refs(known, repository, sources),
         engine,
-        kustomize_options or KustomizeOptions(),
+        replace(
+            kustomize_options or KustomizeOptions(),
+            chart_cache=chart_cache,
+            fetch_charts=allow_network,
+        ),
         helm or HelmEngine(),
         cache,
         where,

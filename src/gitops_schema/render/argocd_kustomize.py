@@ -100,7 +100,7 @@ def _render_overlay(
         key = inputs.key(
             "argocd-overlay",
             engine.version,
-            *build_options.flags(),
+            *build_options.key(),
             json.dumps(overlay, sort_keys=True),
         )
         entry = context.cache.get(key, manifests=list)

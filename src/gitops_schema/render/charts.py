@@ -33,6 +33,7 @@ __all__ = [
     "highest_admitted",
     "prepared_chart",
     "template_chart",
+    "unpack_chart",
 ]
 
 _T = TypeVar("_T")
@@ -194,6 +195,20 @@ def _crd_files(chart: Path) -> list[Path]:
         return [f for f in files if parse_stream(read_text(f), str(f))]
     except InputError as error:
         raise ChartError(f"a CRD file of the chart cannot be read: {error}") from error
+
+
+def unpack_chart(chart: Path, target: Path) -> None:
+    """The cached ``chart`` (a ``.tgz`` or a folder) as the chart folder ``target``.
+
+    Raises:
+        ChartError: the archive cannot be read or holds no single chart.
+    """
+    if chart.is_dir():
+        shutil.copytree(chart, target, symlinks=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".unpacking-", dir=target.parent) as temporary:
+        _unpack(chart, Path(temporary)).rename(target)
 
 
 def _unpack(archive: Path, target: Path) -> Path:

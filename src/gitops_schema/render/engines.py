@@ -53,6 +53,12 @@ class KustomizeOptions:
     diagnostic naming the URL."""
     enable_helm: bool = False
     """Inflate ``helmCharts`` with Helm (Argo CD's ``--enable-helm`` build option)."""
+    chart_cache: Path | None = None
+    """Where a ``helmCharts`` chart missing from the chart home is looked up (the chart
+    cache of Helm sources and HelmReleases); with ``fetch_charts``, the default cache
+    when None."""
+    fetch_charts: bool = False
+    """Download such a chart into the chart cache (``--allow-network``)."""
 
     def flags(self) -> list[str]:
         """The command-line flags these options add to a build."""
@@ -60,6 +66,24 @@ class KustomizeOptions:
         if self.load_restrictor != "LoadRestrictionsRootOnly":
             flags += ["--load-restrictor", self.load_restrictor]
         return flags
+
+    def key(self) -> list[str]:
+        """What these options add to a build's cache key: the flags, and the chart cache.
+
+        A chart taken from the chart cache is not a file the kustomization names, so the
+        cache's listing is part of the key: a chart put there later is a new build.
+        """
+        if not self.enable_helm or (self.chart_cache is None and not self.fetch_charts):
+            return self.flags()
+        from gitops_schema.render.chart_fetch import default_chart_cache  # imports engines
+
+        listing = []
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.chart_cache or default_chart_cache()):
+                stat = entry.stat()
+                listing.append(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        listing.sort()
+        return [*self.flags(), f"chart-cache={self.fetch_charts}", *listing]
 
 
 @dataclass(frozen=True)
@@ -99,7 +123,10 @@ class KustomizeEngine:
             ToolFailed: kustomize failed; the message is its own, its warnings after it.
         """
         # helmCharts are inflated by kustomize running "helm": here, the Helm SDK's.
-        helm = ["--helm-command", str(_helm_program())] if options.enable_helm else []
+        helm = []
+        if options.enable_helm:
+            cache = None if options.chart_cache is None else str(options.chart_cache.resolve())
+            helm = ["--helm-command", str(_helm_program(cache, options.fetch_charts))]
         args = [*self.command, str(path), *options.flags(), *helm]
         try:
             return self.runner.run(args)
@@ -110,15 +137,19 @@ class KustomizeEngine:
 
 
 @cache
-def _helm_program() -> Path:
-    """A ``helm`` for kustomize: :mod:`.helm_command` on this interpreter (one per process)."""
+def _helm_program(chart_cache: str | None, fetch: bool) -> Path:
+    """A ``helm`` for kustomize: :mod:`.helm_command` on this interpreter.
+
+    One per process and chart cache: kustomize passes a ``helm`` nothing but its
+    arguments, so what it pulls from is written into the program.
+    """
     folder = Path(tempfile.mkdtemp(prefix="gitops-schema-helm-"))
     atexit.register(shutil.rmtree, folder, True)
     program = folder / "helm"
     program.write_text(
         f"#!{sys.executable}\nimport sys\n"
         "from gitops_schema.render.helm_command import main\n"
-        "sys.exit(main(sys.argv[1:]))\n",
+        f"sys.exit(main(sys.argv[1:], chart_cache={chart_cache!r}, fetch={fetch!r}))\n",
         encoding="utf-8",
     )
     program.chmod(0o755)

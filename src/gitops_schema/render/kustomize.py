@@ -124,7 +124,7 @@ def build_kustomization(
     # Remote content is not hashed, so a build that fetches it is never cached.
     key = None
     if cache is not None and not inputs.remote:
-        key = inputs.key(engine.version, *options.flags())
+        key = inputs.key(engine.version, *options.key())
         entry = cache.get(key, text=str, manifests=list)
         if entry is not None:
             return RenderResult(entry["manifests"], Report(), entry["text"], cached=True)
