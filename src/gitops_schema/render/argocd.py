@@ -291,7 +291,9 @@ def _render_source(
         report.emit(
             "render-argocd-path-not-found",
             Severity.ERROR,
-            f"path {source.path!r} of {url} not found (read from {root})"
+            f"path {source.path!r} of {url} not found (read from "
+            + ("the repository" if root == context.repository else str(root))
+            + ")"
             + (
                 ""
                 if normal_url(url) in context.repos

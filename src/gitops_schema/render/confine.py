@@ -130,15 +130,24 @@ class Confinement:
         # the links of what is left: both readings must stay inside.
         lexical = Path(os.path.normpath(os.path.join(start, reference)))
         if not self._holds(lexical):
-            raise OutsideRepository(reference, f"climbs to {lexical}, {OUTSIDE}")
+            raise OutsideRepository(reference, f"climbs to {self._beside(lexical)}, {OUTSIDE}")
         real = _real(lexical)
         if not self._holds(real):
-            raise OutsideRepository(reference, f"resolves to {real}, {OUTSIDE}")
+            raise OutsideRepository(reference, f"resolves to {self._beside(real)}, {OUTSIDE}")
         return real
 
     def shown(self, path: Path) -> str:
         """``path`` as a message shows it: relative to the root when inside it."""
         return os.path.relpath(path, self.root) if is_inside(path, self.root) else str(path)
+
+    def _beside(self, path: Path) -> str:
+        """A path outside the root as a message shows it.
+
+        From the root when it is beside it (``../shared``), else whole (``/etc``): a
+        message never tells where the repository itself is.
+        """
+        shown = os.path.relpath(path, self.root)
+        return str(path) if shown.startswith("../..") else shown
 
     def _holds(self, path: Path) -> bool:
         return any(is_inside(path, top) for top in (self.root, *self.allowed))

@@ -145,7 +145,7 @@ def _source_chart(
             "render-flux-helm-chart-unavailable",
             Severity.ERROR,
             f"chart path {template.chart} of {kind} {template.source_ref.name} has "
-            f"no Chart.yaml (read from {root})",
+            f"no Chart.yaml (looked in {confinement.shown(folder)})",
             where,
         )
         return None
@@ -262,7 +262,7 @@ def _artifact_chart(
         "render-flux-helm-chart-unavailable",
         Severity.ERROR,
         f"chartRef {described} holds no Helm chart: no Chart.yaml at its root "
-        f"or in one folder of it (read from {folder})",
+        "or in one folder of it",
         charts.where,
     )
     return None

@@ -175,10 +175,12 @@ def _locate(
             if source not in settings.sources
             else ""
         )
+        # A source mapped with --repo is named by its folder; otherwise it is the repository.
+        shown = str(root) if source in settings.sources else "the repository"
         report.emit(
             "render-flux-path-not-found",
             Severity.ERROR,
-            f"kustomization path not found: {spec.path} (in {root}){hint}",
+            f"kustomization path not found: {spec.path} (in {shown}){hint}",
             where,
         )
         return None
