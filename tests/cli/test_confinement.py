@@ -253,7 +253,8 @@ HOSTILE_NAMES = [
 def test_render_output_folder_is_never_left(tmp_path: Path) -> None:
     # Every cluster, namespace, kind and name part is one safe name, and different
     # objects keep different files whatever their names hold.
-    from gitops_schema.cli.render import RenderFormat, write_tree
+    from gitops_schema.cli._replay import RenderOutcome, play
+    from gitops_schema.cli.render import RenderFormat, output_files
     from gitops_schema.desired import RenderedApp, RenderedRepository
     from gitops_schema.location import Location
     from gitops_schema.model import Tool
@@ -268,7 +269,9 @@ def test_render_output_folder_is_never_left(tmp_path: Path) -> None:
         for cluster in ("..", "../..", "/", "prod")
     ]
     output = tmp_path / "deep" / "out"
-    count = write_tree(RenderedRepository(apps=apps), output, RenderFormat.YAML)
+    files = output_files(RenderedRepository(apps=apps), RenderFormat.YAML)
+    play(RenderOutcome(files=files), output)
+    count = len(files)
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert len(written) == count == len(apps) * len(manifests)
     for path in written:

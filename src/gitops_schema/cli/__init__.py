@@ -5,27 +5,23 @@ result; the only error handling is :func:`main` turning a ``GitOpsError`` into e
 
 A command's module is imported only when that command runs: ``render`` never pays for the
 schemas of ``check``, nor for the database of ``serve``. ``--help`` lists every command
-from :data:`COMMANDS` without importing any of them.
+from :data:`COMMANDS` without importing any of them, and Typer itself
+(:mod:`._app`) is imported only to run a command: a ``render`` replayed from its record
+(:mod:`._replay`) needs none of it.
 """
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import sys
 from dataclasses import dataclass
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import typer
-
-# Typer bundles its own Click; its group's methods are typed with that Click's classes.
-from typer._click import Command as ClickCommand
-from typer._click import Context as ClickContext
-from typer.core import TyperCommand, TyperGroup
-
-from gitops_schema import __version__
 from gitops_schema.errors import GitOpsError
+
+if TYPE_CHECKING:
+    from typer.core import TyperCommand, TyperGroup
 
 
 @dataclass(frozen=True)
@@ -106,65 +102,9 @@ against the command's own help)."""
 
 def load_command(name: str) -> TyperCommand | TyperGroup:
     """The Click command ``name`` runs, its module imported now."""
-    where = COMMANDS[name]
-    found = getattr(importlib.import_module(f"gitops_schema.cli.{where.module}"), where.attribute)
-    if where.group:
-        group = typer.main.get_group(found)
-        group.name = name
-        return group
-    single = typer.Typer()
-    single.command(name)(found)
-    command = typer.main.get_command(single)
-    assert isinstance(command, TyperCommand)
-    return command
+    from gitops_schema.cli._app import load_command as load
 
-
-class _LazyCommands(TyperGroup):
-    """The root group: each command is a summary for ``--help`` until it is run."""
-
-    def list_commands(self, ctx: ClickContext) -> list[str]:
-        return [*super().list_commands(ctx), *COMMANDS]
-
-    def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
-        known = super().get_command(ctx, cmd_name)
-        if known is not None or cmd_name not in COMMANDS:
-            return known
-        return TyperCommand(cmd_name, help=COMMANDS[cmd_name].summary)
-
-    def resolve_command(
-        self, ctx: ClickContext, args: list[str]
-    ) -> tuple[str | None, ClickCommand | None, list[str]]:
-        name, command, rest = super().resolve_command(ctx, args)
-        if name in COMMANDS and name not in self.commands:
-            self.commands[name] = command = load_command(name)
-        return name, command, rest
-
-
-app = typer.Typer(
-    name="gitops-schema",
-    help="GitOps configuration (Argo CD, Flux, kustomize, Helm, Prometheus-operator) "
-    "as typed, validated data.",
-    cls=_LazyCommands,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"gitops-schema {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    """GitOps configuration as typed, validated data."""
+    return load(name)
 
 
 def main() -> None:
@@ -175,7 +115,7 @@ def main() -> None:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     try:
-        app()
+        _run(sys.argv[1:])
     except GitOpsError as error:
         _fail(str(error))
     except BrokenPipeError:
@@ -188,6 +128,27 @@ def main() -> None:
         from gitops_schema.cli._crash import crash_line, write_crash_report
 
         _fail(crash_line(error, write_crash_report(error)))
+
+
+def _run(args: list[str]) -> None:
+    """Run the command line ``args``; a ``render`` whose record holds is replayed."""
+    if args[:1] != ["render"]:
+        from gitops_schema.cli._app import app
+
+        app()
+        return
+    # Before Typer is imported: a replayed render needs none of it (see cli._replay).
+    from gitops_schema.cli import _replay
+
+    replayed = _replay.begin(args)
+    if replayed is not None:
+        raise SystemExit(replayed)
+    from gitops_schema.cli._app import app
+
+    try:
+        app()
+    finally:
+        _replay.end()
 
 
 def _fail(message: str) -> NoReturn:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from gitops_schema.cli._output import error_console, exit_code
+from gitops_schema.cli._output import exit_code
 from gitops_schema.cli._params import Exclude, MaxApplications
 from gitops_schema.cli._render_options import (
     AllowNetwork,
@@ -31,9 +31,17 @@ from gitops_schema.cli._render_options import (
     render_options,
     repository_folder,
 )
-from gitops_schema.desired import RenderedRepository
+from gitops_schema.cli._replay import (
+    OUTPUT_OPTION,
+    RenderOutcome,
+    inputs_snapshot,
+    play,
+    record,
+)
+from gitops_schema.desired import RenderedRepository, RenderOptions, repository_inputs
+from gitops_schema.errors import UsageError
 from gitops_schema.model import identities
-from gitops_schema.render import DEFAULT_TIMEOUT, RenderCache, text_key
+from gitops_schema.render import DEFAULT_TIMEOUT, RenderCache, Snapshot, find_kustomize, text_key
 
 
 class RenderFormat(StrEnum):
@@ -67,27 +75,20 @@ def path_part(text: str, *, unsafe: re.Pattern[str] = _UNSAFE) -> str:
     return f"{safe[:_MAX_PART]}-{digest}" if safe else f"_{digest}"
 
 
-def write_tree(
-    rendered: RenderedRepository,
-    output: Path,
-    fmt: RenderFormat,
-    cache: RenderCache | None = None,
-) -> int:
-    """Write ``DIR/<cluster>/<namespace>/<kind>-<name>.<ext>``; the number of files."""
-    count = 0
+def output_files(
+    rendered: RenderedRepository, fmt: RenderFormat, cache: RenderCache | None = None
+) -> list[tuple[str, str]]:
+    """Each object's file, ``<cluster>/<namespace>/<kind>-<name>.<ext>``, and its text."""
     suffix = "json" if fmt is RenderFormat.JSON else "yaml"
     texts = iter(_file_texts([m for app in rendered.apps for m in app.manifests], fmt, cache))
+    files = []
     for app in rendered.apps:
         for key in identities(app.manifests):
-            folder = output / path_part(app.cluster)
-            folder /= path_part(key.namespace) if key.namespace else "_cluster"
-            folder.mkdir(parents=True, exist_ok=True)
+            namespace = path_part(key.namespace) if key.namespace else "_cluster"
             kind = path_part(key.kind or "Object", unsafe=_UNSAFE_KIND)
-            name = f"{kind}-{path_part(key.name)}"
-            path = folder / f"{name}.{suffix}"
-            path.write_text(next(texts))
-            count += 1
-    return count
+            name = f"{path_part(app.cluster)}/{namespace}/{kind}-{path_part(key.name)}.{suffix}"
+            files.append((name, next(texts)))
+    return files
 
 
 def _file_texts(
@@ -134,7 +135,7 @@ def render_command(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write one file per object under this folder."),
+        typer.Option(*OUTPUT_OPTION, help="Write one file per object under this folder."),
     ] = None,
     fmt: Annotated[RenderFormat, typer.Option("--format", help="File format.")] = RenderFormat.YAML,
     clusters: Clusters = None,
@@ -169,22 +170,51 @@ def render_command(
         kustomize_build_options=kustomize_build_options,
         max_applications=max_applications,
     )
+    # Taken before the render reads anything: what changes meanwhile is a later miss.
+    snapshot = _snapshot(folder, revision, options)
     rendered = render_at(folder, revision, options, cluster=cluster)
+    if cluster is not None and cluster not in rendered.clusters:
+        _unknown_cluster(cluster, rendered)
+    outcome = RenderOutcome(applications=len(rendered.apps))
     if not rendered.apps and not rendered.report:
-        error_console.print(
+        outcome.notes.append(
             f"nothing to render in {path}: no Argo CD Application or ApplicationSet, "
             "no Flux Kustomization or HelmRelease" + (f" on cluster {cluster!r}" if cluster else "")
         )
     if output is None:
-        for app in rendered.apps:
-            sys.stdout.write(f"# cluster: {app.cluster}, {app.kind}: {app.name}\n")
-            if app.manifests:
-                sys.stdout.write("---\n" + _dump(app.manifests, RenderFormat.YAML))
-    else:
-        count = write_tree(rendered, output, fmt, options.cache)
-        error_console.print(
-            f"{count} objects of {len(rendered.apps)} applications written to {output}"
+        outcome.stdout = "".join(
+            f"# cluster: {app.cluster}, {app.kind}: {app.name}\n"
+            + ("---\n" + _dump(app.manifests, RenderFormat.YAML) if app.manifests else "")
+            for app in rendered.apps
         )
-    for diagnostic in rendered.report.sorted():
-        error_console.print(str(diagnostic), markup=False, highlight=False)
-    raise typer.Exit(exit_code(rendered.report))
+    else:
+        outcome.files = output_files(rendered, fmt, options.cache)
+    outcome.diagnostics = [str(diagnostic) for diagnostic in rendered.report.sorted()]
+    outcome.code = exit_code(rendered.report)
+    if snapshot is not None and options.cache is not None and options.cache.problem() is None:
+        record(output, snapshot, outcome)
+    raise typer.Exit(play(outcome, output))
+
+
+def _snapshot(folder: Path, revision: str | None, options: RenderOptions) -> Snapshot | None:
+    """What the render of ``folder`` reads, when its output may be replayed.
+
+    Not for a git revision, with the network or without the cache (see
+    :mod:`gitops_schema.cli._replay`).
+    """
+    if revision is not None or options.revisions or options.allow_network or not options.cache:
+        return None
+    root = Path(os.path.normpath(folder))
+    return inputs_snapshot(repository_inputs(root, options), find_kustomize().command[0])
+
+
+def _unknown_cluster(cluster: str, rendered: RenderedRepository) -> None:
+    """Refuse ``--cluster`` naming no cluster of the repository.
+
+    Raises:
+        UsageError: naming it and the clusters there are.
+    """
+    if not rendered.clusters and rendered.report:
+        return  # Nothing could be read: the render's own diagnostics say why.
+    known = ", ".join(repr(name) for name in sorted(rendered.clusters)) or "none"
+    raise UsageError(f"--cluster {cluster!r}: no such cluster in the repository; clusters: {known}")

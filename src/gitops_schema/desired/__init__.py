@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from gitops_schema.desired.environments import application_key as application_key
     from gitops_schema.desired.environments import environment_of as environment_of
     from gitops_schema.desired.repository import render_repository as render_repository
+    from gitops_schema.desired.stored import repository_inputs as repository_inputs
     from gitops_schema.desired.types import RenderedApp as RenderedApp
     from gitops_schema.desired.types import RenderedRepository as RenderedRepository
     from gitops_schema.desired.types import RenderOptions as RenderOptions
@@ -48,6 +49,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "environment_of",
         ),
         ".repository": ("render_repository",),
+        ".stored": ("repository_inputs",),
         ".types": (
             "RenderedApp",
             "RenderedRepository",

@@ -31,17 +31,6 @@ def repository_key(
     work tree (or of a revision rendered before) is read back, not rendered again.
     """
     shown = shown or root
-    inputs = [
-        root,
-        *options.clusters,
-        *options.repos.values(),
-        *options.entries,
-        *options.scm_data,
-        *options.plugin_data,
-        *options.allow_outside,
-    ]
-    if options.chart_cache is not None:
-        inputs.append(options.chart_cache)
     settings = {
         "root": str(shown),
         "gitFolder": str(options.git_folder or shown),
@@ -64,8 +53,24 @@ def repository_key(
         find_kustomize().version,
         HelmEngine().version,
         json.dumps(settings, sort_keys=True),
-        tree_digest(inputs, aliases={root: shown}),
+        tree_digest(repository_inputs(root, options), aliases={root: shown}),
     )
+
+
+def repository_inputs(root: Path, options: RenderOptions) -> list[Path]:
+    """The files and folders a render of ``root`` reads: all of it and the offline inputs."""
+    inputs = [
+        root,
+        *options.clusters,
+        *options.repos.values(),
+        *options.entries,
+        *options.scm_data,
+        *options.plugin_data,
+        *options.allow_outside,
+    ]
+    if options.chart_cache is not None:
+        inputs.append(options.chart_cache)
+    return inputs
 
 
 def stored(rendered: RenderedRepository) -> dict[str, Any]:
@@ -85,6 +90,7 @@ def stored(rendered: RenderedRepository) -> dict[str, Any]:
             for app in rendered.apps
         ],
         "diagnostics": [_diagnostic_json(d) for d in rendered.report],
+        "clusters": sorted(rendered.clusters),
     }
 
 
@@ -105,6 +111,7 @@ def restored(entry: Mapping[str, Any]) -> RenderedRepository:
             )
         )
     rendered.report.extend(_diagnostic(d) for d in entry["diagnostics"])
+    rendered.clusters.update(str(name) for name in entry["clusters"])
     return rendered
 
 

@@ -82,6 +82,8 @@ class RenderedRepository:
 
     apps: list[RenderedApp] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    clusters: set[str] = field(default_factory=set)
+    """Every cluster the render met (rendered or, when one was asked for, passed over)."""
 
     def by_cluster(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
         """Map cluster -> application name -> its manifests (the shape diffs compare)."""

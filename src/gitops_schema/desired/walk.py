@@ -65,6 +65,7 @@ class Walk:
 
     def keep(self, cluster: str) -> bool:
         """Whether ``cluster`` is rendered (all are unless one was asked for)."""
+        self.result.clusters.add(cluster)
         return self.only is None or cluster == self.only
 
 

@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from gitops_schema.render.bounds import bounded as bounded
     from gitops_schema.render.cache import RenderCache as RenderCache
     from gitops_schema.render.cache import default_cache_dir as default_cache_dir
+    from gitops_schema.render.cache import sweep_once as sweep_once
     from gitops_schema.render.cache import text_key as text_key
     from gitops_schema.render.cache import tree_digest as tree_digest
+    from gitops_schema.render.cache_snapshot import Snapshot as Snapshot
     from gitops_schema.render.confine import Confinement as Confinement
     from gitops_schema.render.engine_workers import prestart_worker as prestart_worker
     from gitops_schema.render.engines import HelmEngine as HelmEngine
@@ -85,9 +87,11 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".cache": (
             "RenderCache",
             "default_cache_dir",
+            "sweep_once",
             "text_key",
             "tree_digest",
         ),
+        ".cache_snapshot": ("Snapshot",),
         ".confine": ("Confinement",),
         ".engine_workers": ("prestart_worker",),
         ".engines": (

@@ -24,7 +24,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderCache", "default_cache_dir", "input_key", "text_key", "tree_digest"]
+__all__ = [
+    "RenderCache",
+    "default_cache_dir",
+    "input_key",
+    "sweep_once",
+    "text_key",
+    "tree_digest",
+]
 
 
 def default_cache_dir() -> Path:
@@ -154,7 +161,7 @@ class RenderCache:
         if self.problems:
             return  # Unwritable: said once, the render goes on uncached.
         path = self._path(key)
-        _sweep_once(path.parent.parent)
+        sweep_once(path.parent.parent)
         # dumps, not dump: only the former runs the C encoder.
         text = json.dumps({**entry, _KEY: key}, separators=(",", ":"))
         try:
@@ -221,11 +228,12 @@ _swept: set[Path] = set()
 _sweeping = threading.Lock()
 
 
-def _sweep_once(namespace: Path) -> None:
+def sweep_once(namespace: Path) -> None:
     """Remove the entries older than ``ENTRY_LIFETIME``: once a process, at most daily.
 
-    Without it the cache of a long-lived checkout would only grow, one entry per state
-    of every build it ever rendered.
+    ``namespace`` is a folder of bucket folders of entries. Without it the cache of a
+    long-lived checkout would only grow, one entry per state of every build it ever
+    rendered.
     """
     with _sweeping:
         if namespace in _swept:
