@@ -38,13 +38,17 @@ def dump(engine: Engine) -> dict[str, Any]:
         )
         deployed = sorted(
             (
-                names[row.object_id],
-                row.revision,
-                row.previous_revision,
-                row.started_at.isoformat(),
-                row.finished_at.isoformat(),
-            )
-            for row in connection.execute(select(deployments))
+                (
+                    names[row.object_id],
+                    row.revision,
+                    row.previous_revision,
+                    row.started_at.isoformat(),
+                    row.finished_at.isoformat(),
+                )
+                for row in connection.execute(select(deployments))
+            ),
+            # None (no previous revision) before any text.
+            key=lambda row: tuple("" if value is None else value for value in row),
         )
         health = sorted(
             (names[row.object_id], row.status, row.transitioned_at.isoformat(), row.exact)

@@ -130,3 +130,26 @@ def test_partitioning_keeps_the_stored_rows_both_ways(db_url: str) -> None:
     assert migrate.current(engine) == "0001"
     assert dump(engine) == before
     engine.dispose()
+
+
+def test_objects_pages_keep_room_for_new_row_versions(db_url: str) -> None:
+    engine = db.create(db_url)
+    migrate.upgrade(engine)
+
+    def options() -> Any:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT reloptions FROM pg_class WHERE relname = 'objects'"
+            ).scalar()
+
+    if engine.dialect.name == "postgresql":
+        assert options() == ["fillfactor=50"]
+        config = Config()
+        config.set_main_option("script_location", str(migrate.MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        assert options() is None
+    else:
+        assert migrate.current(engine) == "0003"
+    engine.dispose()

@@ -127,8 +127,7 @@ def _write(ctx: Context, observations: Sequence[Observation]) -> None:
             events.extend((row.id, observation) for observation in group)
         else:
             _write_each(ctx, row, group)
-    write_states(ctx, changes)
-    write_events(ctx, events)
+    write_events(ctx, events, changes)
 
 
 def _fold_states(row: Locked, group: list[Observation]) -> dict[str, Any] | None:

@@ -2,17 +2,20 @@
 
 Every object a batch speaks about is locked in one statement (``SELECT ... FOR UPDATE`` on
 PostgreSQL, ordered by id; SQLite transactions start with ``BEGIN IMMEDIATE``), so several
-``serve`` processes can ingest at once without interleaving on one object.
+``serve`` processes can ingest at once without interleaving on one object. Objects already
+seen are locked by their id (remembered per engine), the others looked up by name.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, case, select, tuple_, update
+from sqlalchemy import Engine, bindparam, case, select, tuple_, update
 
 from gitops_schema.store.chain import CHUNK
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
@@ -39,7 +42,9 @@ def sort_key(key: ObjectKey) -> tuple[str, ...]:
 
 def lock(ctx: Context, first_states: Mapping[ObjectKey, ObjectState]) -> dict[ObjectKey, Locked]:
     """Every object of ``first_states`` locked, the missing ones created from that state."""
-    found = _select_locked(ctx, first_states)
+    known = _known_ids(ctx.connection.engine)
+    found = _select_by_id(ctx, {known[key]: key for key in first_states if key in known})
+    found.update(_select_locked(ctx, [key for key in first_states if key not in found]))
     missing = sorted((key for key in first_states if key not in found), key=sort_key)
     if missing:
         rows = [
@@ -54,7 +59,53 @@ def lock(ctx: Context, first_states: Mapping[ObjectKey, ObjectState]) -> dict[Ob
             found[key] = Locked(int(row.id), first_states[key].observed_at, created=True)
         # Others inserted meanwhile; their rows are ours once those writers commit.
         found.update(_select_locked(ctx, [key for key in missing if key not in found]))
+    known.update((key, locked.id) for key, locked in found.items())
     return found
+
+
+# Per engine, the ids of objects seen (an object row is never deleted, so its id stays).
+_IDS: WeakKeyDictionary[Engine, dict[ObjectKey, int]] = WeakKeyDictionary()
+_IDS_LOCK = threading.Lock()
+# Ids remembered per engine at most (then forgotten and learnt again).
+_MAX_IDS = 200_000
+
+
+def _known_ids(engine: Engine) -> dict[ObjectKey, int]:
+    with _IDS_LOCK:
+        known = _IDS.setdefault(engine, {})
+        if len(known) > _MAX_IDS:
+            known.clear()
+        return known
+
+
+def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectKey, Locked]:
+    """The objects of ``wanted`` (id -> the key it was seen with) locked by id.
+
+    An id whose row has another key (a database emptied and filled again under the same
+    engine) is left out: its key is then looked up by name.
+    """
+    if not wanted:
+        return {}
+    ids = sorted(wanted)
+    if ctx.connection.dialect.name == "postgresql":
+        result = ctx.connection.exec_driver_sql(_LOCK_BY_ID, {"ids": ids})
+    else:
+        result = ctx.connection.execute(
+            select(objects.c.id, objects.c.observed_at, *_KEY).where(objects.c.id.in_(ids))
+        )
+    found: dict[ObjectKey, Locked] = {}
+    for row in result:
+        key = _key_of(row)
+        if wanted.get(int(row.id)) == key:
+            observed = row.observed_at
+            found[key] = Locked(int(row.id), None if observed is None else observed.astimezone(UTC))
+    return found
+
+
+_LOCK_BY_ID = (
+    "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects "
+    "WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE"
+)
 
 
 def _select_locked(ctx: Context, keys: Iterable[ObjectKey]) -> dict[ObjectKey, Locked]:
