@@ -86,7 +86,11 @@ def check(
     load = replace(options.load, exclude=options.load.exclude + config.exclude)
     loaded = load_inputs(paths, revision=options.revision, options=load, stdin=stdin)
     parsed = parse_documents(loaded.documents)
-    validator = SchemaValidator(kubernetes_version=config.kubernetes_version, strict=config.strict)
+    validator = SchemaValidator(
+        kubernetes_version=config.kubernetes_version,
+        strict=config.strict,
+        fetch=options.fetch_schemas,
+    )
     enabled = {rid: rule for rid, rule in RULES.items() if config.setting(rid).enabled}
     linted = _lint(paths, replace(options, load=load), loaded, parsed, validator, enabled)
     findings = _once([*loaded.report, *_object_findings(validator, parsed), *linted])

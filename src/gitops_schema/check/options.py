@@ -32,6 +32,9 @@ class CheckOptions:
     render: RenderOptions | None = None
     """Also render the repository (the one folder checked) with these options, and check
     the rendered objects (see :mod:`gitops_schema.check.rendered`)."""
+    fetch_schemas: bool = False
+    """Fetch, over http(s), the documents that a chart's ``values.schema.json`` refers to
+    with ``$ref`` (``--allow-network``); offline, such a chart's values are not checked."""
 
 
 class CheckFields(TypedDict, total=False):
@@ -43,3 +46,4 @@ class CheckFields(TypedDict, total=False):
     clusters: Sequence[Path]
     scm_data: Sequence[Path]
     render: RenderOptions | None
+    fetch_schemas: bool

@@ -58,14 +58,17 @@ class SchemaValidator:
     two hundred objects of an unknown CRD make one line, not two hundred.
     """
 
-    def __init__(self, *, kubernetes_version: str, strict: bool = False) -> None:
-        """Select the Kubernetes minor and strictness.
+    def __init__(
+        self, *, kubernetes_version: str, strict: bool = False, fetch: bool = False
+    ) -> None:
+        """Select the Kubernetes minor and strictness, and whether ``$ref`` s are fetched.
 
         Raises:
             UsageError: the Kubernetes version has no bundled schemas.
         """
         self.kubernetes_version = catalog.resolve_kubernetes_version(kubernetes_version)
         self.strict = strict
+        self.fetch = fetch
         self._missing: set[tuple[str, str]] = set()
 
     def schema_for(self, obj: GitOpsObject) -> CompiledSchema | None:
@@ -175,11 +178,11 @@ class SchemaValidator:
             if not schema_docs:
                 continue
             try:
-                compiled = catalog.values_schema(schema_docs[0].data, schema_docs[0].file)
+                compiled = catalog.values_schema(
+                    schema_docs[0].data, schema_docs[0].file, fetch=self.fetch
+                )
             except ValueError as error:
-                reason = str(error).splitlines()[0]
-                message = f"values.schema.json is not a valid JSON schema: {reason}"
-                found.append(Diagnostic(RULE, Severity.ERROR, message, schema_docs[0].location))
+                found.append(_schema_unusable(str(error), schema_docs[0]))
                 continue
             defaults = _first(by_file.get(f"{folder}/values.yaml", []))
             base: Any = {}
@@ -255,3 +258,23 @@ def _coalesce(base: Any, override: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def _schema_unusable(error: str, schema: Document) -> Diagnostic:
+    """Why a ``values.schema.json`` cannot be used: invalid, or a ``$ref`` not fetched.
+
+    A ``$ref`` to another document is what Helm fetches; offline it is not an error of
+    the schema but something that cannot be verified.
+    """
+    # jsonschema-rs wraps what the retriever raised: "...retrieving it failed: ValueError: ..."
+    reason = error.splitlines()[0].rpartition("ValueError: ")[2] or error
+    if catalog.NOT_FETCHED in reason:
+        message = (
+            f"cannot verify offline: values.schema.json {reason}; the chart's values are "
+            "not checked (--allow-network fetches it)"
+        )
+        return Diagnostic(MISSING_RULE, Severity.INFO, message, schema.location)
+    if reason.startswith("$ref "):
+        return Diagnostic(RULE, Severity.ERROR, f"values.schema.json: {reason}", schema.location)
+    message = f"values.schema.json is not a valid JSON schema: {reason}"
+    return Diagnostic(RULE, Severity.ERROR, message, schema.location)

@@ -18,6 +18,7 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema_rs
 
@@ -169,31 +170,72 @@ def file_schema(strict: bool, name: str) -> CompiledSchema:
     return CompiledSchema(validator, (), f"SchemaStore {name}.json")
 
 
-def values_schema(schema: dict[str, Any], source: str) -> CompiledSchema:
+def values_schema(schema: dict[str, Any], source: str, *, fetch: bool = False) -> CompiledSchema:
     """A chart's ``values.schema.json``, compiled as Helm reads it (Go regular expressions).
 
+    A ``$ref`` to another document is fetched over http(s), as Helm does, when ``fetch``
+    is set; otherwise compiling fails with :data:`NOT_FETCHED` in the message.
+
     Raises:
-        ValueError: the document is not a valid JSON schema.
+        ValueError: the document is not a valid JSON schema, or a ``$ref`` it makes
+            cannot be read.
     """
     profile = Profile(strict=False, opens=False, nullable=False, server_formats=False)
     # The schema arrives as loaded YAML/JSON; jsonschema-rs takes only plain containers.
     plain = json.loads(json.dumps(schema))
     return CompiledSchema(
         jsonschema_rs.validator_for(
-            normalise(plain, profile), keywords=KEYWORDS, retriever=_offline
+            normalise(plain, profile), keywords=KEYWORDS, retriever=_online if fetch else _offline
         ),
         (),
         source,
     )
 
 
+NOT_FETCHED = "is not fetched offline"
+"""What the message of a ``$ref`` that was not fetched says."""
+_MAX_REFERENCED = 10 * 1024 * 1024
+"""Bytes a fetched ``$ref`` document may have (the loader's file size cap)."""
+
+
 def _offline(uri: str) -> Any:
-    """A ``$ref`` outside the schema is never fetched: not from the network, not from a file.
+    """A ``$ref`` outside the schema, offline: not fetched, from the network or a file.
 
     Raises:
         ValueError: always, naming the reference.
     """
-    raise ValueError(f"$ref {uri} is not fetched: schemas are checked offline")
+    raise ValueError(f"$ref {uri} {NOT_FETCHED}")
+
+
+@cache
+def _online(uri: str) -> Any:
+    """The JSON document an http(s) ``$ref`` names (``--allow-network``), once per run.
+
+    Raises:
+        ValueError: not http(s), unreachable, an HTTP error, too large or not JSON.
+    """
+    if urlsplit(uri).scheme not in ("http", "https"):
+        raise ValueError(f"$ref {uri} is not fetched: only http and https references are")
+    import httpx  # only when fetching: a check offline never loads an HTTP client
+
+    try:
+        with (
+            httpx.Client(timeout=30.0, follow_redirects=True) as client,
+            client.stream("GET", uri) as response,
+        ):
+            if response.status_code >= 400:
+                raise ValueError(f"$ref {uri} cannot be fetched: HTTP {response.status_code}")
+            data = b""
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > _MAX_REFERENCED:
+                    raise ValueError(f"$ref {uri} cannot be fetched: over 10 MiB")
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise ValueError(f"$ref {uri} cannot be fetched: {error or type(error).__name__}") from None
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"$ref {uri} is not a JSON document: {error}") from None
 
 
 def _read(entry: Traversable) -> dict[str, Any]:

@@ -129,6 +129,7 @@ def check_command(
         load=load_options(max_file_size, exclude),
         clusters=tuple(clusters or ()),
         scm_data=tuple(scm_data or ()),
+        fetch_schemas=allow_network,
         render=render_options(
             *rendering,
             folder,
