@@ -175,7 +175,7 @@ def render_application(
             chart_cache=chart_cache,
             fetch_charts=allow_network,
         ),
-        helm or HelmEngine(),
+        helm or HelmEngine(allow_network=allow_network),
         cache,
         where,
         tuple(allow_outside),

@@ -28,6 +28,7 @@ from gitops_schema.golang.semver import SemverError, semver_compare
 from gitops_schema.render.cache import default_cache_dir
 from gitops_schema.render.confine import OUTSIDE, Confinement, escaping_links
 from gitops_schema.render.engine_workers import call_worker
+from gitops_schema.render.helm_schemas import offline_chart
 from gitops_schema.render.runner import Runner, SubprocessRunner
 
 __all__ = [
@@ -296,6 +297,10 @@ def _go_quote(text: str) -> str:
 class HelmEngine:
     """Helm's template engine (its Go SDK) in an engine worker: ``helm template``, offline."""
 
+    allow_network: bool = False
+    """Let Helm fetch the documents a values schema refers to (``$ref``), as it does;
+    otherwise those references are taken out (:mod:`.helm_schemas`)."""
+
     @property
     def version(self) -> str:
         """Helm SDK version, part of every cache key (the package pins the SDK it bundles)."""
@@ -345,10 +350,11 @@ class HelmEngine:
             options["api_versions"] = list(api_versions)
             if kube_version is not None:
                 options["kube_version"] = kube_version
-        reply = call_worker(
-            {"op": "helm", "chart": str(chart), "values": dict(values), "options": options},
-            f"helm template {chart}",
-        )
+        with (
+            contextlib.nullcontext(chart) if self.allow_network else offline_chart(chart)
+        ) as rendered_chart:
+            request = {"chart": str(rendered_chart), "values": dict(values), "options": options}
+            reply = call_worker({"op": "helm", **request}, f"helm template {chart}")
         if kube_version is not None:
             # helm template refuses such a chart before rendering it; the SDK's render
             # does not, so the check comes first whatever the render said.

@@ -127,7 +127,8 @@ def render_helm_release(
     values = _values(spec, namespace, objects, result.report, where)
     if values is None:
         return result
-    install = _Install.of(release, spec, chart, values, helm or HelmEngine())
+    helm = helm or HelmEngine(allow_network=allow_network)
+    install = _Install.of(release, spec, chart, values, helm)
     key = _cache_key(install, spec) if cache is not None else None
     if cache is not None and key is not None and (entry := cache.get(key, manifests=list)):
         return RenderResult(entry["manifests"], Report(), cached=True)

@@ -81,7 +81,7 @@ def _parse(args: Sequence[str]) -> _Template:
     return parsed
 
 
-def _template(args: Sequence[str]) -> str:
+def _template(args: Sequence[str], fetch: bool) -> str:
     parsed = _parse(args)
     if "--generate-name" in parsed.flags:
         parsed.positional.insert(0, "release-name")
@@ -94,7 +94,7 @@ def _template(args: Sequence[str]) -> str:
             values = merge_values(values, read_yaml_mapping(Path(file)))
         except InputError as error:
             raise ToolFailed(f"values file {file}: {error.diagnostic.message}") from error
-    text = HelmEngine().template(
+    text = HelmEngine(allow_network=fetch).template(
         Path(chart),
         values,
         release=release,
@@ -185,7 +185,7 @@ def main(args: Sequence[str], *, chart_cache: str | None = None, fetch: bool = F
         if command == "version":
             sys.stdout.write(_VERSION + "\n")
         elif command == "template":
-            sys.stdout.write(_template(args[1:]))
+            sys.stdout.write(_template(args[1:], fetch))
         elif command == "pull":
             _pull(args[1:], None if chart_cache is None else Path(chart_cache), fetch)
         else:
