@@ -303,8 +303,12 @@ class HelmEngine:
 
     @property
     def version(self) -> str:
-        """Helm SDK version, part of every cache key (the package pins the SDK it bundles)."""
-        return f"helm-python-sdk {_helm_package_version()}"
+        """Helm SDK version, part of every cache key (the package pins the SDK it bundles).
+
+        With the network allowed, schema references are fetched: another render.
+        """
+        fetching = " fetching schema references" if self.allow_network else ""
+        return f"helm-python-sdk {_helm_package_version()}{fetching}"
 
     def template(
         self,
