@@ -213,3 +213,35 @@ def test_overall_score_is_the_mean_of_applications() -> None:
     assert [app.score for app in result.applications] == [75.0, 100.0]
     assert result.score == 87.5
     assert envdiff_many({}).score == 100.0
+
+
+def helm_release(env: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "helm.toolkit.fluxcd.io/v2",
+        "kind": "HelmRelease",
+        "metadata": {"name": "web", "namespace": "web"},
+        "spec": {"values": values},
+    }
+
+
+def test_helm_values_replica_count_and_image_tag_are_expected_as_what_they_render() -> None:
+    """replicaCount and image.tag are the values that spec.replicas and the image tag come
+    from: expected as those are; another value that differs is not."""
+    dev = {"replicaCount": 1, "image": {"tag": "1.0"}, "log": "debug"}
+    prod = {"replicaCount": 3, "image": {"tag": "1.1"}, "log": "warn", "worker": {"replicas": 2}}
+    assert only({"dev": [helm_release("dev", dev)], "prod": [helm_release("prod", prod)]}) == [
+        ("spec.values.image.tag", True, "image tag"),
+        ("spec.values.log", False, "differs"),
+        ("spec.values.replicaCount", True, "replicas"),
+        ("spec.values.worker.replicas", True, "replicas"),
+    ]
+    application = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": "web"},
+        "spec": {"source": {"helm": {"valuesObject": {"replicaCount": 1}}}},
+    }
+    other = {**application, "spec": {"source": {"helm": {"valuesObject": {"replicaCount": 4}}}}}
+    assert only({"dev": [application], "prod": [other]}) == [
+        ("spec.source.helm.valuesObject.replicaCount", True, "replicas")
+    ]

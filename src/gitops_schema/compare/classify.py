@@ -51,9 +51,14 @@ _DATA = re.compile(r"^(data|stringData|binaryData)([.\[])")
 # kustomize appends a hash of the content to generated ConfigMap and Secret names; its
 # alphabet has no vowels so the suffix never spells a word.
 _NAME_HASH = re.compile(r"-[2456789bcdfghkmt]{10}$")
+# Helm values given by a HelmRelease or an Application: by the charts' convention,
+# replicaCount and image.tag are what the rendered spec.replicas and image tag come from.
+_HELM_VALUES = r"^spec\.(values|(source|sources\[[^\]]*\])\.helm\.valuesObject)\.(.*\.)?"
+_VALUES_SCALING = re.compile(_HELM_VALUES + r"(replicaCount|replicas)$")
+_VALUES_IMAGE_TAG = re.compile(_HELM_VALUES + r"image\.tag$")
 # Environments may leave these to an autoscaler or to defaults, so setting them in one
 # environment only is tuning, not drift.
-_TUNING = ((_SCALING, "replicas"), (_RESOURCES, "resources"))
+_TUNING = ((_SCALING, "replicas"), (_VALUES_SCALING, "replicas"), (_RESOURCES, "resources"))
 
 
 def compile_globs(globs: Sequence[str]) -> re.Pattern[str] | None:
@@ -113,8 +118,10 @@ def classify(
 
 
 def _present(kind: str, path: str, a: Any, b: Any, environments: tuple[str, str]) -> Verdict:
-    if _SCALING.search(path):
+    if _SCALING.search(path) or _VALUES_SCALING.search(path):
         return Verdict(True, "replicas")
+    if _VALUES_IMAGE_TAG.search(path):
+        return Verdict(True, "image tag")
     if kind == "HorizontalPodAutoscaler" and _HPA_BOUNDS.search(path):
         return Verdict(True, "autoscaling bounds")
     if _RESOURCES.search(path):
