@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gitops_schema.desired.environments import DEFAULT_ENVIRONMENTS, environment_words
@@ -110,11 +110,33 @@ class _SourceIndex:
             self._by_name.setdefault(_unplaced(obj), []).append(obj)
 
     def locate(self, rendered: GitOpsObject, parent: Location) -> Location:
-        """The location of ``rendered``'s definition, else ``parent``."""
+        """The location of ``rendered``'s definition, else ``parent``.
+
+        Of several objects of its kind and name, a patch is not its definition, one in
+        another namespace neither, and of those left (one per cluster folder:
+        ``clusters/staging/apps.yaml``, ``clusters/production/apps.yaml``) the one nearest
+        the object that rendered it is.
+        """
         found = self._by_name.get(_unplaced(rendered), [])
         if len(found) > 1:
+            found = [o for o in found if not o.is_patch] or found
+        if len(found) > 1:
             found = [o for o in found if o.namespace == rendered.namespace]
+        if len(found) > 1:
+            shared = [_shared_folders(o.location.file, parent.file) for o in found]
+            found = [o for o, n in zip(found, shared, strict=True) if n == max(shared)]
         return found[0].location if len(found) == 1 else parent
+
+
+def _shared_folders(file: str, other: str) -> int:
+    """How many leading folders two files' paths share."""
+    shared = 0
+    folders = zip(PurePosixPath(file).parts[:-1], PurePosixPath(other).parts[:-1], strict=False)
+    for mine, theirs in folders:
+        if mine != theirs:
+            break
+        shared += 1
+    return shared
 
 
 def _unplaced(obj: GitOpsObject) -> ObjectId:
