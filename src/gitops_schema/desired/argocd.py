@@ -41,6 +41,8 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
         if o.kind == "Application" and o.tool is Tool.ARGOCD and not o.is_patch
     ]
     pending.extend(_generated(objects, walk, None))
+    written = _Written(objects)
+    secrets = [o for o in objects if o.kind == "Secret"]
     build_options = _build_options(objects, options, report)
     while pending:
         wave = _wave(walk, pending, clusters)
@@ -66,11 +68,52 @@ def render_argocd(walk: Walk, objects: Sequence[GitOpsObject]) -> None:
                 result, f"<Application {name}>", {"Application", "ApplicationSet"}
             )
             pending.extend(
-                (dict(c.document.data), where) for c in children if c.kind == "Application"
+                (dict(c.document.data), written.locate(c, where))
+                for c in children
+                if c.kind == "Application"
             )
-            nested = [c for c in children if c.kind == "ApplicationSet"]
+            # An ApplicationSet rendered as it is written was expanded with the others.
+            nested = [c for c in children if c.kind == "ApplicationSet" and not written.has(c)]
             if nested:
-                pending.extend(_generated(nested, walk, where))
+                # Against the repository's cluster Secrets, as the written ones are.
+                pending.extend(_generated([*nested, *secrets], walk, where))
+
+
+class _Written:
+    """The Applications and ApplicationSets written in the repository, by kind and name.
+
+    An app of apps often renders the very files that are also read as entry points (a
+    root Application over ``argocd/apps/``): an object it renders as written is that
+    written object, reached twice, not a second definition of it.
+    """
+
+    def __init__(self, objects: Sequence[GitOpsObject]) -> None:
+        self._by_name: dict[tuple[str, str], list[GitOpsObject]] = {}
+        for obj in objects:
+            if obj.tool is Tool.ARGOCD and not obj.is_patch:
+                self._by_name.setdefault((obj.kind, obj.name), []).append(obj)
+
+    def _same(self, rendered: GitOpsObject) -> list[GitOpsObject]:
+        body = _unplaced(rendered.document.data)
+        found = self._by_name.get((rendered.kind, rendered.name), [])
+        return [o for o in found if _unplaced(o.document.data) == body]
+
+    def has(self, rendered: GitOpsObject) -> bool:
+        """Whether ``rendered`` is written in the repository just as it was rendered."""
+        return bool(self._same(rendered))
+
+    def locate(self, rendered: GitOpsObject, parent: Location) -> Location:
+        """Where ``rendered`` is written, when it is as written; else ``parent``."""
+        found = self._same(rendered)
+        return found[0].location if len(found) == 1 else parent
+
+
+def _unplaced(data: Mapping[str, Any]) -> dict[str, Any]:
+    """An object without its namespace: a render sets the destination's where none is."""
+    metadata = data.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return dict(data)
+    return {**data, "metadata": {k: v for k, v in metadata.items() if k != "namespace"}}
 
 
 def _generated(objects: Sequence[GitOpsObject], walk: Walk, where: Location | None) -> _Pending:
@@ -95,7 +138,8 @@ def _generated(objects: Sequence[GitOpsObject], walk: Walk, where: Location | No
         max_applications=options.max_applications,
     )
     expanded = expand_objects(objects, inputs)
-    walk.report.extend(expanded.report)
+    # A rendered ApplicationSet has no file: what its expansion says is at its parent.
+    walk.report.extend(expanded.report if where is None else located(expanded.report, where))
     return [
         (g.application, where or expansion.appset.location)
         for expansion in expanded.expansions
