@@ -92,3 +92,43 @@ def test_examples_with_their_offline_inputs_expand_completely() -> None:
         scm_data=[offline / "pull-requests.json", offline / "scm-repos.json"],
     )
     assert not [f for f in result.findings if f.rule == "appset-offline-input"]
+
+
+def test_a_folder_named_like_the_path_beside_the_appset_is_not_its_repository_root(
+    tmp_path: Path,
+) -> None:
+    """`apps/{{component}}` from argocd/appsets/: argocd/apps/ (an app-of-apps folder)
+    holds none of the generated paths, the root's apps/ holds them all."""
+    appset = textwrap.dedent(
+        """\
+        apiVersion: argoproj.io/v1alpha1
+        kind: ApplicationSet
+        metadata: {name: config, namespace: argocd}
+        spec:
+          generators:
+          - list:
+              elements: [{component: frontend}, {component: backend}]
+          template:
+            metadata: {name: '{{component}}'}
+            spec:
+              project: default
+              source:
+                repoURL: 'https://example.com/r.git'
+                targetRevision: main
+                path: 'apps/{{component}}'
+              destination: {server: 'https://kubernetes.default.svc', namespace: '{{component}}'}
+        """
+    )
+    files = {
+        "argocd/appsets/config.yaml": appset,
+        "argocd/apps/root.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\n",
+        "apps/frontend/cm.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata: {name: f}\n",
+        "apps/backend/cm.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata: {name: b}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert findings(check([tmp_path]), "appset-path-missing") == []
+    shutil.rmtree(tmp_path / "apps/backend")
+    [(_, _, message)] = findings(check([tmp_path]), "appset-path-missing")
+    assert message.startswith("1 of 2 generated Applications") and "apps/backend" in message

@@ -117,17 +117,32 @@ def _static_prefix(template_path: str) -> str:
     return static.rsplit("/", 1)[0].strip("/") if "/" in static else ""
 
 
-def _repository_root(context: RuleContext, appset_file: str, prefix: str) -> str | None:
-    """The folder, at or above the ApplicationSet's, where its template's path starts."""
+def _repository_roots(context: RuleContext, appset_file: str, prefix: str) -> Iterator[str]:
+    """The folders, at or above the ApplicationSet's, where its template's path starts."""
     folder = posixpath.dirname(appset_file)
     roots = [r.rstrip("/") for r in context.roots]
     while True:
         base = f"{folder}/" if folder else ""
         if context.exists(base + prefix):
-            return base
+            yield base
         if not folder or folder in roots:
-            return None
+            return
         folder = posixpath.dirname(folder)
+
+
+def _missing(context: RuleContext, expansion: Expansion, base: str) -> list[tuple[str, str]]:
+    """(name, path) of each generated Application whose source path is not under ``base``."""
+    missing: list[tuple[str, str]] = []
+    for generated in expansion.applications:
+        # What a template renders may have any shape: a templatePatch can make it so.
+        application = generated.application
+        spec, metadata = application.get("spec"), application.get("metadata")
+        source = spec.get("source") if isinstance(spec, dict) else None
+        path = source.get("path") if isinstance(source, dict) else None
+        if isinstance(path, str) and path and not context.exists(base + path.strip("/")):
+            name = str(metadata.get("name") if isinstance(metadata, dict) else None)
+            missing.append((name, path))
+    return missing
 
 
 def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterator[Diagnostic]:
@@ -135,7 +150,9 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
 
     The repository is taken to be the checked one when the part of the template's path
     before its first parameter exists at or above the ApplicationSet's folder; that
-    folder is the repository root the generated paths are looked up in.
+    folder is the repository root the generated paths are looked up in (of several, the
+    one where most of them are: ``apps/`` beside the ApplicationSet in ``argocd/apps/``
+    is not the ``apps/`` at the root its paths name).
     """
     for expansion in expansions:
         model = expansion.appset.model
@@ -149,19 +166,9 @@ def check_paths(context: RuleContext, expansions: Sequence[Expansion]) -> Iterat
         prefix = _static_prefix(template_path)
         if not prefix:
             continue
-        base = _repository_root(context, expansion.appset.document.file, prefix)
-        if base is None:
-            continue
-        missing: list[tuple[str, str]] = []
-        for generated in expansion.applications:
-            # What a template renders may have any shape: a templatePatch can make it so.
-            application = generated.application
-            spec, metadata = application.get("spec"), application.get("metadata")
-            source = spec.get("source") if isinstance(spec, dict) else None
-            path = source.get("path") if isinstance(source, dict) else None
-            if isinstance(path, str) and path and not context.exists(base + path.strip("/")):
-                name = str(metadata.get("name") if isinstance(metadata, dict) else None)
-                missing.append((name, path))
+        bases = _repository_roots(context, expansion.appset.document.file, prefix)
+        # The nearest folder first: of those that explain as many paths, it is taken.
+        missing = min((_missing(context, expansion, b) for b in bases), key=len, default=[])
         if missing:
             shown = ", ".join(f"{name!r} -> {path}" for name, path in missing[:3])
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
