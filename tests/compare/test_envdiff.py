@@ -245,3 +245,15 @@ def test_helm_values_replica_count_and_image_tag_are_expected_as_what_they_rende
     assert only({"dev": [application], "prod": [other]}) == [
         ("spec.source.helm.valuesObject.replicaCount", True, "replicas")
     ]
+
+
+def test_objects_named_after_their_environment_are_one_object() -> None:
+    """A Helm release named after its Application (guestbook-dev, guestbook-prod) names
+    its objects so: they are matched, their names differing as expected."""
+    dev, prod = deployment("dev", replicas=1), deployment("prod", replicas=3)
+    dev["metadata"]["name"], prod["metadata"]["name"] = "guestbook-dev-web", "guestbook-prod-web"
+    result = envdiff({"dev": [dev], "prod": [prod]})
+    [row] = result.objects
+    assert str(row.id) == "apps/Deployment guestbook-<env>-web" and row.missing == ()
+    assert ("metadata.name", True, "environment name") in only({"dev": [dev], "prod": [prod]})
+    assert result.score == 100.0

@@ -8,6 +8,7 @@ functions over rendered manifests; rendering is the caller's job
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -30,6 +31,8 @@ __all__ = [
 # Namespaces differ per environment, so an environment's single Namespace object is
 # matched with the others' under this name whatever it is called.
 NAMESPACE_KEY = "<namespace>"
+# Objects named after their environment are matched with the others under this word.
+ENV_KEY = "<env>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +133,7 @@ def envdiff_application(
     """
     environments = tuple(renders)
     configured = compile_globs(expected)
-    leaves = {env: _objects(manifests) for env, manifests in renders.items()}
+    leaves = {env: _objects(manifests, env) for env, manifests in renders.items()}
     rows: list[ObjectRow] = []
     compared = consistent = 0
     for key in sorted({key for objects in leaves.values() for key in objects}):
@@ -183,7 +186,9 @@ def envdiff_many(
     )
 
 
-def _objects(manifests: Sequence[Mapping[str, Any]]) -> dict[ObjectId, dict[str, Any]]:
+def _objects(
+    manifests: Sequence[Mapping[str, Any]], environment: str
+) -> dict[ObjectId, dict[str, Any]]:
     namespaces = [obj for obj in manifests if obj.get("kind") == "Namespace"]
     objects = {}
     for key, obj in zip(identities(manifests), manifests, strict=True):
@@ -192,8 +197,18 @@ def _objects(manifests: Sequence[Mapping[str, Any]]) -> dict[ObjectId, dict[str,
             key = key._replace(name=NAMESPACE_KEY)
         if key.kind in ("ConfigMap", "Secret"):
             key = key._replace(name=strip_name_hash(key.name))
-        objects[key] = flatten(normalize(obj))
+        objects[key._replace(name=_unnamed(key.name, environment))] = flatten(normalize(obj))
     return objects
+
+
+def _unnamed(name: str, environment: str) -> str:
+    """``name`` with its environment's word as ``<env>``.
+
+    ``web-dev-api`` and ``web-prod-api`` (a Helm release named after its Application)
+    are one object in two environments.
+    """
+    words = re.split(r"([-._])", name)
+    return "".join(ENV_KEY if word == environment else word for word in words)
 
 
 def _difference(
