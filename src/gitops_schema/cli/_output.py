@@ -4,15 +4,39 @@ from __future__ import annotations
 
 import sys
 from enum import IntEnum
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING
 
 from gitops_schema.diagnostics import Diagnostic, Report, Severity
 
-# Piped output is not cut to 80 columns: tables take the width their content needs.
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 10_000)
-error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    console: Console
+    error_console: Console
+
+
+def __getattr__(name: str) -> Console:
+    """``console`` and ``error_console``, made on first use.
+
+    Rich takes longer to import than some commands take to run; one that prints nothing
+    through a console (a render, a diff) never imports it.
+    """
+    if name not in ("console", "error_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    made: Console | None = globals().get(name)
+    if made is not None:
+        return made
+    from rich.console import Console
+
+    if name == "console":
+        # Piped output is not cut to 80 columns: tables take the width their content needs.
+        width = None if sys.stdout.isatty() else 10_000
+        made = Console(highlight=False, soft_wrap=True, width=width)
+    else:
+        made = Console(stderr=True, highlight=False, soft_wrap=True)
+    globals()[name] = made
+    return made
+
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -29,8 +53,10 @@ class Exit(IntEnum):
 
 def print_diagnostic(diagnostic: Diagnostic) -> None:
     """One diagnostic as ``file:line:col: severity: message [rule]``."""
+    from rich.markup import escape
+
     style = _STYLE[diagnostic.severity]
-    console.print(
+    __getattr__("console").print(
         f"{escape(str(diagnostic.location))}: [{style}]{diagnostic.severity.value}[/]: "
         f"{escape(diagnostic.message)} [dim]\\[{diagnostic.rule}][/]"
     )
@@ -43,4 +69,6 @@ def exit_code(report: Report, fail_on: Severity = Severity.ERROR) -> Exit:
 
 def print_error(message: str) -> None:
     """A usage or environment error, on standard error."""
-    error_console.print(f"[bold red]error:[/] {escape(message)}")
+    from rich.markup import escape
+
+    __getattr__("error_console").print(f"[bold red]error:[/] {escape(message)}")

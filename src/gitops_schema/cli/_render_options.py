@@ -5,6 +5,7 @@ Shared by ``render``, ``diff``, ``envdiff`` and ``check --render``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -13,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from gitops_schema.cli._output import error_console
+from gitops_schema.cli import _output
 from gitops_schema.cli._params import parse_repos, parse_size
 from gitops_schema.desired import RenderedApp, RenderedRepository, RenderOptions, render_repository
 from gitops_schema.errors import UsageError
@@ -156,13 +157,14 @@ def _trusted(path: Path) -> Path:
 @contextmanager
 def with_progress(options: RenderOptions) -> Iterator[RenderOptions]:
     """``options`` showing, on a terminal, a progress line while rendering."""
-    if not error_console.is_terminal:
+    # Checked before the console is made: Rich is imported only for a terminal.
+    if not sys.stderr.isatty() or not _output.error_console.is_terminal:
         yield options
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn  # only on a terminal
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, console=error_console, transient=True) as display:
+    with Progress(*columns, console=_output.error_console, transient=True) as display:
         task = display.add_task("rendering", total=None)
         done = 0
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from gitops_schema.cli import _render_options as rendering
-from gitops_schema.cli._output import Exit, error_console
+from gitops_schema.cli._output import Exit
 from gitops_schema.cli._params import Exclude, MaxApplications, format_option
 from gitops_schema.compare import (
     DIFF_REPORTERS,
@@ -30,7 +30,7 @@ from gitops_schema.render import DEFAULT_TIMEOUT
 
 def _report(report: Report, label: str) -> None:
     for diagnostic in report.sorted():
-        error_console.print(f"[{label}] {diagnostic}", markup=False, highlight=False)
+        sys.stderr.write(f"[{label}] {diagnostic}\n")
 
 
 def diff_command(

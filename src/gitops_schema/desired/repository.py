@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gitops_schema.codes.render import RENDER_CACHE_UNWRITABLE, RENDER_REVISION_UNAVAILABLE
-from gitops_schema.desired.stored import repository_key, restored, stored
+from gitops_schema.desired.stored import repository_key, restored, revision_key, stored
 from gitops_schema.desired.types import RenderedRepository, RenderOptions
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.errors import LoadError
 from gitops_schema.location import Location
-from gitops_schema.render import bounded, materialized
+from gitops_schema.render import bounded, materialized, tree_id
 
 
 def render_repository(
@@ -43,28 +43,58 @@ def render_repository(
     root = Path(os.path.normpath(root))
     options = options or RenderOptions()
     if revision is not None:
+        at_revision = replace(options, git_folder=options.git_folder or root)
+        if not at_revision.revisions:
+            return _revision_reused_or_rendered(root, revision, at_revision, cluster)
         with materialized(root, revision) as tree:
-            at_revision = replace(options, git_folder=options.git_folder or root)
-            if at_revision.revisions:
-                rendered = render_repository(tree, at_revision, cluster=cluster)
-                return _relocated(rendered, tree, root)
-            return _reused_or_rendered(tree, at_revision, cluster, shown=root)
+            rendered = render_repository(tree, at_revision, cluster=cluster)
+            return _relocated(rendered, tree, root)
     if options.revisions:
         return _render_with_revisions(root, options, cluster)
     return _reused_or_rendered(root, options, cluster, shown=root)
 
 
+def _revision_reused_or_rendered(
+    root: Path, revision: str, options: RenderOptions, cluster: str | None
+) -> RenderedRepository:
+    """The render of ``root`` at ``revision``: read back by its git tree when rendered before.
+
+    Otherwise the tree is copied out of git and rendered (or read back by its files).
+    """
+    tree = tree_id(root, revision) if _reusable(options) else None
+    found = revision_key(root, options, cluster, tree) if tree is not None else None
+    if found is not None and options.cache is not None:
+        entry = options.cache.get(found, repository=str)
+        if entry is not None:
+            reused = _reused(options.cache.get(entry["repository"], apps=list, diagnostics=list))
+            if reused is not None:
+                return reused
+    with materialized(root, revision) as copy:
+        return _reused_or_rendered(copy, options, cluster, shown=root, found_by=found)
+
+
+def _reusable(options: RenderOptions) -> bool:
+    # With the network allowed, what a render fetches is not among its inputs, and a failed
+    # download must be tried again, so the repository's render is not reused.
+    return options.cache is not None and not options.allow_network
+
+
 def _reused_or_rendered(
-    root: Path, options: RenderOptions, cluster: str | None, *, shown: Path
+    root: Path,
+    options: RenderOptions,
+    cluster: str | None,
+    *,
+    shown: Path,
+    found_by: str | None = None,
 ) -> RenderedRepository:
     """The render of ``root``, told as ``shown``'s; read back when nothing it reads changed.
 
-    ``root`` is ``shown`` itself, or a temporary copy of it at a git revision.
+    ``root`` is ``shown`` itself, or a temporary copy of it at a git revision, whose entry
+    is then also found by the key ``found_by`` (its git tree's).
     """
-    # With the network allowed, what a render fetches is not among its inputs, and a failed
-    # download must be tried again, so the repository's render is not reused.
-    reusable = options.cache is not None and not options.allow_network
-    key = repository_key(root, options, cluster, shown=shown) if reusable else None
+    key = repository_key(root, options, cluster, shown=shown) if _reusable(options) else None
+    if key is not None and found_by is not None and options.cache is not None:
+        options.cache.put(found_by, {"repository": key})
     if key is not None and options.cache is not None:
         reused = _reused(options.cache.get(key, apps=list, diagnostics=list))
         if reused is not None:

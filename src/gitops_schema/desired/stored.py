@@ -20,7 +20,12 @@ from gitops_schema.render import HelmEngine, find_kustomize, text_key, tree_dige
 
 
 def repository_key(
-    root: Path, options: RenderOptions, cluster: str | None, *, shown: Path | None = None
+    root: Path,
+    options: RenderOptions,
+    cluster: str | None,
+    *,
+    shown: Path | None = None,
+    tree: str | None = None,
 ) -> str:
     """Everything a repository's render reads: its files, the offline inputs, the engines.
 
@@ -29,6 +34,8 @@ def repository_key(
     ``root`` may be a temporary copy (a git revision's) of the folder ``shown``: the key is
     then that of the folder with the same files, so a revision whose files are those of the
     work tree (or of a revision rendered before) is read back, not rendered again.
+    ``tree`` is the git id of ``root``'s files, hashed in their place (see
+    :func:`revision_key`).
     """
     shown = shown or root
     settings = {
@@ -53,8 +60,24 @@ def repository_key(
         find_kustomize().version,
         HelmEngine().version,
         json.dumps(settings, sort_keys=True),
-        tree_digest(repository_inputs(root, options), aliases={root: shown}),
+        _inputs_digest(root, options, shown, tree),
     )
+
+
+def revision_key(root: Path, options: RenderOptions, cluster: str | None, tree: str) -> str:
+    """The key under which the render of ``root``'s git tree ``tree`` is found.
+
+    That entry names the :func:`repository_key` of the tree's copy, which is a function of
+    the tree: a revision rendered before is read back without being copied out of git.
+    """
+    return text_key("revision", repository_key(root, options, cluster, tree=tree))
+
+
+def _inputs_digest(root: Path, options: RenderOptions, shown: Path, tree: str | None) -> str:
+    inputs = repository_inputs(root, options)
+    if tree is None:
+        return tree_digest(inputs, aliases={root: shown})
+    return text_key(f"git tree {tree}", tree_digest(inputs[1:]))
 
 
 def repository_inputs(root: Path, options: RenderOptions) -> list[Path]:

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from gitops_schema.render.kustomize import prebuild_kustomizations as prebuild_kustomizations
     from gitops_schema.render.parallel import in_parallel as in_parallel
     from gitops_schema.render.revision import materialized as materialized
+    from gitops_schema.render.revision import tree_id as tree_id
     from gitops_schema.render.runner import Runner as Runner
     from gitops_schema.render.runner import SubprocessRunner as SubprocessRunner
     from gitops_schema.render.scratch import scratch_folder as scratch_folder
@@ -129,7 +130,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "prebuild_kustomizations",
         ),
         ".parallel": ("in_parallel",),
-        ".revision": ("materialized",),
+        ".revision": ("materialized", "tree_id"),
         ".runner": (
             "Runner",
             "SubprocessRunner",

@@ -39,3 +39,20 @@ def materialized(path: Path, revision: str | None) -> Iterator[Path]:
             else:
                 target.write_bytes(tree.read(file))
         yield root
+
+
+def tree_id(path: Path, revision: str) -> str | None:
+    """The git id of the tree ``path`` is at ``revision``: its copy is a function of it.
+
+    None when the tree holds a link: a link's copy may point out of it, to files that the
+    id does not name.
+
+    Raises:
+        LoadError: the path is not in a git repository, or the revision does not resolve.
+    """
+    from gitops_schema.load.git import GitTree  # pygit2: only when a revision is asked for
+
+    tree = GitTree(path, revision)
+    if any(file.link for file in tree.files()):
+        return None
+    return str(tree.root.id)
