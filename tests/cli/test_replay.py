@@ -186,7 +186,7 @@ def test_the_output_folder_is_the_one_part_of_the_command_left_out(
     if output is not None:
         renamed = Invocation.of([a.replace(output, "elsewhere") for a in args])
         assert renamed is not None
-        assert invocation.key == renamed.key
+        assert invocation.identity == renamed.identity
         assert renamed.output == "elsewhere"
     assert Invocation.of([*args, "--cluster", "x"]) != invocation
 

@@ -15,17 +15,16 @@ from __future__ import annotations
 import io
 import os
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
-from gitops_schema.errors import GitOpsError
+# Nothing here imports dataclasses, pathlib or the library (nor does cli._replay): a
+# replayed render is over in the time they would take to import.
 
 if TYPE_CHECKING:
     from typer.core import TyperCommand, TyperGroup
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """Where a command lives, and the line ``--help`` shows for it."""
 
     module: str
@@ -116,15 +115,17 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
     try:
         _run(sys.argv[1:])
-    except GitOpsError as error:
-        _fail(str(error))
     except BrokenPipeError:
         from gitops_schema.cli._output import Exit
 
         # The reader went away (| head): not a crash; nothing more can be printed there.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(Exit.FINDINGS) from None
-    except Exception as error:  # the guard of last resort, by design
+    except Exception as error:  # library errors, and the guard of last resort, by design
+        from gitops_schema.errors import GitOpsError
+
+        if isinstance(error, GitOpsError):
+            _fail(str(error))
         from gitops_schema.cli._crash import crash_line, write_crash_report
 
         _fail(crash_line(error, write_crash_report(error)))

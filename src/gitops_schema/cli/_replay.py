@@ -14,47 +14,62 @@ command line the record leaves out.
 A render of a git revision, one that may use the network, and one without the cache are
 never recorded; whatever differs from the record (a file, an option, the code, an engine)
 makes the command run in full, and record again.
+
+The replay's whole time is a few imports, so this module imports little: no
+dataclasses, no hashlib (a record names the command line it is for in full, so the hash
+that files it need not be a strong one), pathlib only to name the output folder.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+import zlib
+from typing import TYPE_CHECKING, Any
 
-from gitops_schema.render import Snapshot, default_cache_dir, sweep_once
+from gitops_schema.render.cache_folder import cache_folder
+from gitops_schema.render.cache_snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 OUTPUT_OPTION = ("--output", "-o")
 """How ``render``'s output folder is given; its value is left out of the record's key."""
 _FORMAT = "render-replay-1"
-"""The shape of a record: another shape is another key."""
+"""The shape of a record: another shape is another command line."""
 _VOLATILE = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "COLUMNS", "LINES"})
 """Environment variables a shell changes between commands, which no render reads; any
-other difference in the environment is another key."""
+other difference in the environment is another command line."""
 _FOLDER = "replays"
 """Records' folder in the cache folder (a folder of buckets, as the render cache's)."""
 
 
-@dataclass
 class RenderOutcome:
     """Everything ``render`` prints and writes, played the same way rendered or replayed."""
 
-    notes: list[str] = field(default_factory=list)
-    """Lines on standard error before the output."""
-    stdout: str = ""
-    """The YAML stream, without an output folder."""
-    files: list[tuple[str, str]] = field(default_factory=list)
-    """With an output folder: each file's path under it and its text, in writing order."""
-    applications: int = 0
-    diagnostics: list[str] = field(default_factory=list)
-    """Lines on standard error after the output."""
-    code: int = 0
-    """The exit code."""
+    __slots__ = ("applications", "code", "diagnostics", "files", "notes", "stdout")
+
+    def __init__(
+        self,
+        notes: list[str] | None = None,
+        stdout: str = "",
+        files: list[tuple[str, str]] | None = None,
+        applications: int = 0,
+        diagnostics: list[str] | None = None,
+        code: int = 0,
+    ) -> None:
+        self.notes = notes or []
+        """Lines on standard error before the output."""
+        self.stdout = stdout
+        """The YAML stream, without an output folder."""
+        self.files = files or []
+        """With an output folder: each file's path under it and its text, in writing order."""
+        self.applications = applications
+        self.diagnostics = diagnostics or []
+        """Lines on standard error after the output."""
+        self.code = code
+        """The exit code."""
 
     def to_json(self) -> dict[str, Any]:
         """The outcome as JSON-able data, for :meth:`from_json`."""
@@ -88,20 +103,22 @@ class RenderOutcome:
         return outcome if inside else None
 
 
-def play(outcome: RenderOutcome, output: Path | None) -> int:
+def play(outcome: RenderOutcome, output: str | Path | None) -> int:
     """Print and write ``outcome`` (its files under ``output``); its exit code."""
     for line in outcome.notes:
         sys.stderr.write(line + "\n")
     if output is None:
         sys.stdout.write(outcome.stdout)
     else:
-        made: set[Path] = set()
+        made: set[str] = set()
         for name, text in outcome.files:
-            path = output / name
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_text(text)
+            path = os.path.join(output, name)
+            folder = os.path.dirname(path)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
         sys.stderr.write(
             f"{len(outcome.files)} objects of {outcome.applications} applications "
             f"written to {output}\n"
@@ -111,12 +128,15 @@ def play(outcome: RenderOutcome, output: Path | None) -> int:
     return outcome.code
 
 
-@dataclass(frozen=True)
 class Invocation:
-    """A ``render`` command line: the key of its record, and the output folder it names."""
+    """A ``render`` command line: what its record is for, and the output folder it names."""
 
-    key: str
-    output: str | None
+    __slots__ = ("identity", "output")
+
+    def __init__(self, identity: str, output: str | None) -> None:
+        self.identity = identity
+        """The command line with its output folder left out, its folder and environment."""
+        self.output = output
 
     @classmethod
     def of(cls, args: list[str]) -> Invocation | None:
@@ -146,11 +166,13 @@ class Invocation:
             masked[index] = spelling + "\0output"
         environment = sorted((k, v) for k, v in os.environ.items() if k not in _VOLATILE)
         identity = [_FORMAT, masked, os.getcwd(), environment, sys.executable, sys.version]
-        return cls(hashlib.sha256(json.dumps(identity).encode()).hexdigest(), output)
+        return cls(json.dumps(identity), output)
 
-    def path(self) -> Path:
+    def path(self) -> str:
         """Where its record is kept."""
-        return default_cache_dir() / _FOLDER / self.key[:2] / f"{self.key}.json"
+        text = self.identity.encode("utf-8", "surrogateescape")
+        name = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
+        return os.path.join(cache_folder(), _FOLDER, name[:2], f"{name}.json")
 
 
 _current: Invocation | None = None
@@ -168,16 +190,21 @@ def begin(args: list[str]) -> int | None:
     if _current is None:
         return None
     try:
-        data = json.loads(_current.path().read_bytes())
+        with open(_current.path(), "rb") as file:
+            data = json.loads(file.read())
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("key") != _current.key:
+    if not isinstance(data, dict) or data.get("for") != _current.identity:
         return None
     snapshot = Snapshot.from_json(data.get("snapshot"))
     outcome = RenderOutcome.from_json(data.get("outcome"))
     if snapshot is None or outcome is None or not snapshot.unchanged():
         return None
-    return play(outcome, None if _current.output is None else Path(_current.output))
+    if _current.output is None:
+        return play(outcome, None)
+    from pathlib import Path  # The folder is told as the command's option parsing tells it.
+
+    return play(outcome, Path(_current.output))
 
 
 def end() -> None:
@@ -193,15 +220,20 @@ def record(output: Path | None, snapshot: Snapshot, outcome: RenderOutcome) -> N
     parsed: a render not run from :func:`gitops_schema.cli.main` is not recorded. A
     record that cannot be written is no record: the next run renders.
     """
+    import contextlib  # Only when recording, as what follows.
+    from pathlib import Path
+
+    from gitops_schema.render import sweep_once
+
     invocation = _current
     if invocation is None:
         return
     named = None if invocation.output is None else Path(invocation.output)
     if named != output:
         return
-    path = invocation.path()
-    data = {"key": invocation.key, "snapshot": snapshot.to_json(), "outcome": outcome.to_json()}
-    text = json.dumps(data, separators=(",", ":"))
+    path = Path(invocation.path())
+    data = {"snapshot": snapshot.to_json(), "outcome": outcome.to_json()}
+    text = json.dumps({"for": invocation.identity, **data}, separators=(",", ":"))
     written = path.with_name(f"{path.name}.{os.getpid()}")
     try:
         sweep_once(path.parent.parent)
@@ -220,7 +252,8 @@ def inputs_snapshot(inputs: list[Path], engine: str) -> Snapshot:
     That is this package's code, the installed packages, the ``engine`` program and the
     folders it is looked up in.
     """
-    import sysconfig  # Only when recording.
+    import sysconfig  # Only when recording, as what follows.
+    from pathlib import Path
 
     import gitops_schema
 

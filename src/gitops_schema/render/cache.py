@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gitops_schema.render.cache_folder import cache_folder
+
 __all__ = [
     "RenderCache",
     "default_cache_dir",
@@ -36,8 +38,7 @@ __all__ = [
 
 def default_cache_dir() -> Path:
     """``.gitops-schema-cache/`` in the user's cache folder (``$XDG_CACHE_HOME`` or ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / ".gitops-schema-cache"
+    return Path(cache_folder())
 
 
 def input_key(root: Path, files: Iterable[Path], *parts: str) -> str:

@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["RACY_NS", "Snapshot"]
 
@@ -32,18 +33,27 @@ _SKIPPED = frozenset({".git"})
 """Folders no render reads (as :func:`.cache.tree_digest` skips them)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Snapshot:
     """The status of files and folders at ``taken_ns`` (nanoseconds since the epoch)."""
 
-    taken_ns: int
-    trees: tuple[tuple[str, str], ...]
-    """(folder or file, suffix): everything under it, or only names ending in the suffix
-    (``.py``: a package's code, not its byte-code)."""
-    paths: tuple[str, ...]
-    """Single files or folders whose own status alone counts (a folder's changes when an
-    entry is added to it or removed: the installed packages, a program's folder)."""
-    status: list[Any]
+    # Not a dataclass: importing dataclasses takes longer than a whole check.
+    __slots__ = ("paths", "status", "taken_ns", "trees")
+
+    def __init__(
+        self,
+        taken_ns: int,
+        trees: tuple[tuple[str, str], ...],
+        paths: tuple[str, ...],
+        status: list[Any],
+    ) -> None:
+        self.taken_ns = taken_ns
+        self.trees = trees
+        """(folder or file, suffix): everything under it, or only names ending in the
+        suffix (``.py``: a package's code, not its byte-code)."""
+        self.paths = paths
+        """Single files or folders whose own status alone counts (a folder's changes when
+        an entry is added to it or removed: the installed packages, a program's folder)."""
+        self.status = status
 
     @classmethod
     def take(cls, trees: Sequence[tuple[str, str]], paths: Sequence[str]) -> Snapshot:
