@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitops_schema.desired import RenderOptions, render_repository
-from gitops_schema.desired import repository as desired_repository
-from gitops_schema.render import RenderCache
+from gitops_schema.render import RenderCache, Revision
 
 KUSTOMIZATION = (
     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
@@ -43,11 +42,11 @@ def value(repo: Path, options: RenderOptions, revision: str) -> str:
 
 @contextmanager
 def no_copy_out_of_git(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    def refused(path: Path, revision: str | None) -> None:
-        raise AssertionError(f"{revision} was copied out of git")
+    def refused(self: Revision) -> None:
+        raise AssertionError("a revision was copied out of git")
 
     with monkeypatch.context() as patched:
-        patched.setattr(desired_repository, "materialized", refused)
+        patched.setattr(Revision, "copy", refused)
         yield
 
 

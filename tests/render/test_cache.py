@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 from gitops_schema.render import (
     KustomizeEngine,
@@ -15,7 +18,13 @@ from gitops_schema.render import (
     build_kustomization,
 )
 from gitops_schema.render import cache as cache_module
-from gitops_schema.render.cache import ENTRY_LIFETIME, STALE_AFTER, code_digest
+from gitops_schema.render.cache import (
+    ENTRY_LIFETIME,
+    STALE_AFTER,
+    code_digest,
+    code_tree_digest,
+    tree_digest,
+)
 from gitops_schema.render.confine import Confinement
 
 # The generator reads a file outside the overlay's folder.
@@ -144,3 +153,28 @@ def test_entries_written_long_ago_are_swept_once_a_day(tmp_path: Path) -> None:
     cache.put("cc03", {"manifests": [3]})
     assert cache.get("aa01") is None
     assert cache.get("bb02") == {"manifests": [2]}
+
+
+def test_the_code_digest_is_remembered_by_the_status_of_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "sub/a.py").write_text("A = 1\n")
+    (package / "notes.txt").write_text("not code\n")
+    digest = code_tree_digest(package)
+    assert digest == tree_digest([package / "sub/a.py"])
+    # Read back, not made again: a remembered value stands for the same files.
+    memo = tmp_path / "cache/.gitops-schema-cache/code-digests.json"
+    memo.write_text(json.dumps(dict.fromkeys(json.loads(memo.read_text()), "remembered")))
+    assert code_tree_digest(package) == "remembered"
+    (package / "notes.txt").write_text("still not code\n")
+    assert code_tree_digest(package) == "remembered"
+    # Another content, even of the same size and modification time, is another digest.
+    status = (package / "sub/a.py").stat()
+    (package / "sub/a.py").write_text("A = 2\n")
+    os.utime(package / "sub/a.py", ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert code_tree_digest(package) == tree_digest([package / "sub/a.py"]) != digest
+    (package / "b.py").write_text("B = 1\n")
+    assert code_tree_digest(package) not in (digest, "remembered")

@@ -19,7 +19,7 @@ from gitops_schema.desired.types import RenderedRepository, RenderOptions
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.errors import LoadError
 from gitops_schema.location import Location
-from gitops_schema.render import bounded, materialized, tree_id
+from gitops_schema.render import Revision, bounded, materialized
 
 
 def render_repository(
@@ -61,7 +61,8 @@ def _revision_reused_or_rendered(
 
     Otherwise the tree is copied out of git and rendered (or read back by its files).
     """
-    tree = tree_id(root, revision) if _reusable(options) else None
+    at_revision = Revision(root, revision)
+    tree = at_revision.tree_id if _reusable(options) else None
     found = revision_key(root, options, cluster, tree) if tree is not None else None
     if found is not None and options.cache is not None:
         entry = options.cache.get(found, repository=str)
@@ -69,7 +70,7 @@ def _revision_reused_or_rendered(
             reused = _reused(options.cache.get(entry["repository"], apps=list, diagnostics=list))
             if reused is not None:
                 return reused
-    with materialized(root, revision) as copy:
+    with at_revision.copy() as copy:
         return _reused_or_rendered(copy, options, cluster, shown=root, found_by=found)
 
 

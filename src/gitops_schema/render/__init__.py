@@ -60,8 +60,8 @@ if TYPE_CHECKING:
     from gitops_schema.render.kustomize import build_kustomizations as build_kustomizations
     from gitops_schema.render.kustomize import prebuild_kustomizations as prebuild_kustomizations
     from gitops_schema.render.parallel import in_parallel as in_parallel
+    from gitops_schema.render.revision import Revision as Revision
     from gitops_schema.render.revision import materialized as materialized
-    from gitops_schema.render.revision import tree_id as tree_id
     from gitops_schema.render.runner import Runner as Runner
     from gitops_schema.render.runner import SubprocessRunner as SubprocessRunner
     from gitops_schema.render.scratch import scratch_folder as scratch_folder
@@ -130,7 +130,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "prebuild_kustomizations",
         ),
         ".parallel": ("in_parallel",),
-        ".revision": ("materialized", "tree_id"),
+        ".revision": ("Revision", "materialized"),
         ".runner": (
             "Runner",
             "SubprocessRunner",

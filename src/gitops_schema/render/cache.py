@@ -18,18 +18,20 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gitops_schema.render.cache_folder import cache_folder
+from gitops_schema.render.cache_snapshot import Snapshot
 
 __all__ = [
     "RenderCache",
     "default_cache_dir",
     "input_key",
+    "remembered",
     "sweep_once",
     "text_key",
     "tree_digest",
@@ -295,7 +297,54 @@ def code_digest() -> str:
     """The hash of this package's code: entries of another build of it are not read.
 
     A render's output depends on the code that made it as much as on its inputs, and a
-    version number does not change with every edit.
+    version number does not change with every edit. Hashing the code takes longer than
+    many commands; the hash is remembered beside the cache under a snapshot of the code
+    files' status (:class:`.cache_snapshot.Snapshot`), so it is made again only when one
+    of them changed.
     """
-    package = Path(__file__).resolve().parents[1]
-    return tree_digest([p for p in sorted(package.rglob("*.py"))])
+    return code_tree_digest(Path(__file__).resolve().parents[1])
+
+
+def code_tree_digest(package: Path) -> str:
+    """The hash of the ``.py`` files under ``package``, remembered by their status."""
+    status = Snapshot.take([(str(package), ".py")], []).status
+    if any(len(entry) == 3 and entry[1] == "link" for entry in status[0]):
+        # A linked folder's files are hashed, but its link alone is in the snapshot.
+        return tree_digest(sorted(package.rglob("*.py")))
+    return remembered(
+        _CODE_DIGESTS,
+        text_key("code", json.dumps(status)),
+        lambda: tree_digest(sorted(package.rglob("*.py"))),
+        # A few builds at most: one checkout switching branches, not every edit ever made.
+        keep=8,
+    )
+
+
+def remembered(memo: str, key: str, make: Callable[[], str], *, keep: int | None = None) -> str:
+    """``make()``, remembered under ``key`` in the file ``memo`` beside the render cache.
+
+    What cannot be read is made again, what cannot be written is not remembered; ``keep``
+    bounds the keys kept (the newest).
+    """
+    path = Path(cache_folder()) / memo
+    try:
+        known = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    if isinstance(known.get(key), str):
+        return str(known[key])
+    made = make()
+    kept = list(known.items())[-(keep - 1) :] if keep is not None else list(known.items())
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Renamed into place: processes remembering at once leave one whole file.
+        written = path.with_name(f"{memo}.{os.getpid()}")
+        written.write_text(json.dumps({**dict(kept), key: made}))
+        written.replace(path)
+    return made
+
+
+_CODE_DIGESTS = "code-digests.json"
+"""Beside the render cache: the hash of the code, by the status of its files."""

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from gitops_schema.errors import ToolFailed, ToolNotFound
 from gitops_schema.golang.semver import SemverError, semver_compare
-from gitops_schema.render.cache import default_cache_dir
+from gitops_schema.render.cache import remembered
 from gitops_schema.render.confine import OUTSIDE, Confinement, escaping_links
 from gitops_schema.render.engine_workers import call_worker
 from gitops_schema.render.helm_schemas import offline_chart
@@ -209,23 +209,7 @@ def _remembered_version(program: Path, ask: Callable[[], str]) -> str:
         status = found.stat()
     except OSError:
         return ask()
-    identity = f"{found}:{status.st_size}:{status.st_mtime_ns}"
-    memo = default_cache_dir() / _VERSIONS
-    try:
-        known = json.loads(memo.read_bytes())
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
-    if isinstance(known.get(identity), str):
-        return str(known[identity])
-    version = ask()
-    with contextlib.suppress(OSError):
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        written = memo.with_name(f"{_VERSIONS}.{os.getpid()}")
-        written.write_text(json.dumps({**known, identity: version}))
-        written.replace(memo)
-    return version
+    return remembered(_VERSIONS, f"{found}:{status.st_size}:{status.st_mtime_ns}", ask)
 
 
 @cache

@@ -14,6 +14,49 @@ from pathlib import Path
 from gitops_schema.render.scratch import scratch_folder
 
 
+class Revision:
+    """A folder of a repository as of a git revision, read from git's object store."""
+
+    def __init__(self, path: Path, revision: str) -> None:
+        """Resolve ``revision`` and list the files of ``path`` there.
+
+        Raises:
+            LoadError: the path is not in a git repository, or the revision does not
+                resolve.
+        """
+        from gitops_schema.load.git import GitTree  # pygit2: only when a revision is asked for
+
+        self._tree = GitTree(path, revision)
+        self._files = list(self._tree.files())
+
+    @property
+    def tree_id(self) -> str | None:
+        """The git id of the folder's tree: its copy is a function of it.
+
+        None when the tree holds a link: a link's copy may point out of it, to files the
+        id does not name.
+        """
+        if any(file.link for file in self._files):
+            return None
+        return str(self._tree.root.id)
+
+    @contextmanager
+    def copy(self) -> Iterator[Path]:
+        """A temporary folder holding the files, removed on exit."""
+        size = sum(file.size for file in self._files)
+        with scratch_folder("gitops-schema-rev-", size=size) as root:
+            for file in self._files:
+                target = root / file.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if file.link:
+                    # A link stays a link, as in a checkout: where it points is then
+                    # checked like any other, never read as the text of a file.
+                    target.symlink_to(os.fsdecode(self._tree.read(file)))
+                else:
+                    target.write_bytes(self._tree.read(file))
+            yield root
+
+
 @contextmanager
 def materialized(path: Path, revision: str | None) -> Iterator[Path]:
     """``path`` itself without a revision; else a temporary copy of it at ``revision``.
@@ -24,35 +67,5 @@ def materialized(path: Path, revision: str | None) -> Iterator[Path]:
     if revision is None:
         yield path
         return
-    from gitops_schema.load.git import GitTree  # pygit2: only when a revision is asked for
-
-    tree = GitTree(path, revision)
-    files = list(tree.files())
-    with scratch_folder("gitops-schema-rev-", size=sum(f.size for f in files)) as root:
-        for file in files:
-            target = root / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if file.link:
-                # A link stays a link, as in a checkout: where it points is then checked
-                # like any other, never read as the text of a file.
-                target.symlink_to(os.fsdecode(tree.read(file)))
-            else:
-                target.write_bytes(tree.read(file))
+    with Revision(path, revision).copy() as root:
         yield root
-
-
-def tree_id(path: Path, revision: str) -> str | None:
-    """The git id of the tree ``path`` is at ``revision``: its copy is a function of it.
-
-    None when the tree holds a link: a link's copy may point out of it, to files that the
-    id does not name.
-
-    Raises:
-        LoadError: the path is not in a git repository, or the revision does not resolve.
-    """
-    from gitops_schema.load.git import GitTree  # pygit2: only when a revision is asked for
-
-    tree = GitTree(path, revision)
-    if any(file.link for file in tree.files()):
-        return None
-    return str(tree.root.id)
