@@ -4,12 +4,15 @@ same on SQLite against a bulk ``executemany`` INSERT of the same rows.
 
 The events are Flux notification events (one operation row each) of many Kustomizations,
 as notification-controller sends them; batches of 500 are POSTed by 4 senders (``--senders``)
-to one ``serve`` process. Every batch speaks about every object, so concurrent batches queue
-on the objects' row locks (one writer per object at a time): with one sender the batches
-arrive in order and each extends its objects' chains in one pass. The baseline writes the
-already-parsed rows, so it measures the database alone.
+to one ``serve`` (``--workers`` processes). Every batch speaks about every object, so
+concurrent batches queue on the objects' row locks (one writer per object at a time): with
+one sender the batches arrive in order and each extends its objects' chains in one pass. The
+baseline writes the already-parsed rows, so it measures the database alone.
 
-    python benchmarks/ingest.py [--events 20000] [--senders 4]
+With ``--rollups`` both stores have the analytics rollups installed first (their triggers
+then run on every write, the baseline's too); the output says which.
+
+    python benchmarks/ingest.py [--events 20000] [--senders 4] [--workers 1] [--rollups]
 """
 
 from __future__ import annotations
@@ -63,8 +66,23 @@ def events(count: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def through_http(url: str, bodies: list[dict[str, Any]], senders: int = SENDERS) -> float:
-    process, base = start_server(url, Path(tempfile.mkdtemp(prefix="bench-spool-")))
+def prepare(url: str, rollups: bool) -> Engine:
+    """The migrated store of ``url``, with the analytics rollups when asked."""
+    engine = db.create(url)
+    migrate.upgrade(engine)
+    if rollups:
+        from gitops_schema.analytics import rollups as analytics_rollups
+
+        analytics_rollups.ensure(engine)
+    return engine
+
+
+def through_http(
+    url: str, bodies: list[dict[str, Any]], senders: int, workers: int, rollups: bool
+) -> float:
+    prepare(url, rollups).dispose()
+    spool = Path(tempfile.mkdtemp(prefix="bench-spool-"))
+    process, base = start_server(url, spool, "--workers", str(workers))
     # Encoded before the clock starts, as COPY's rows are prepared before it.
     batches = [json.dumps(bodies[i : i + BATCH]).encode() for i in range(0, len(bodies), BATCH)]
     failures: list[str] = []
@@ -118,9 +136,8 @@ def rows_for(engine: Engine, bodies: list[dict[str, Any]]) -> list[tuple[Any, ..
     return rows
 
 
-def copy_baseline(url: str, bodies: list[dict[str, Any]]) -> float:
-    engine = db.create(url)
-    migrate.upgrade(engine)
+def copy_baseline(url: str, bodies: list[dict[str, Any]], rollups: bool) -> float:
+    engine = prepare(url, rollups)
     rows = rows_for(engine, bodies)
     raw = engine.raw_connection()
     try:
@@ -137,9 +154,8 @@ def copy_baseline(url: str, bodies: list[dict[str, Any]]) -> float:
     return len(rows) / elapsed
 
 
-def executemany_baseline(url: str, bodies: list[dict[str, Any]]) -> float:
-    engine = db.create(url)
-    migrate.upgrade(engine)
+def executemany_baseline(url: str, bodies: list[dict[str, Any]], rollups: bool) -> float:
+    engine = prepare(url, rollups)
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in rows_for(engine, bodies)]
     started = time.perf_counter()
     with engine.begin() as connection:
@@ -153,21 +169,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--senders", type=int, default=SENDERS, help="concurrent senders")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers")
+    parser.add_argument(
+        "--rollups", action="store_true", help="install the analytics rollups (triggers) first"
+    )
     arguments = parser.parse_args()
-    count, senders = arguments.events, arguments.senders
+    count, senders, workers = arguments.events, arguments.senders, arguments.workers
+    rollups = arguments.rollups
     bodies = events(count)
     server = postgres.start()
     try:
-        http_pg = through_http(server.create_database(), bodies, senders)
-        copy = copy_baseline(server.create_database(), bodies)
+        http_pg = through_http(server.create_database(), bodies, senders, workers, rollups)
+        copy = copy_baseline(server.create_database(), bodies, rollups)
     finally:
         server.stop()
     folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
-    http_sqlite = through_http(f"sqlite:///{folder / 'http.db'}", bodies, senders)
-    bulk_sqlite = executemany_baseline(f"sqlite:///{folder / 'bulk.db'}", bodies)
+    sqlite_url = f"sqlite:///{folder / 'http.db'}"
+    http_sqlite = through_http(sqlite_url, bodies, senders, workers, rollups)
+    bulk_sqlite = executemany_baseline(f"sqlite:///{folder / 'bulk.db'}", bodies, rollups)
     result = {
         "events": count,
         "senders": senders,
+        "workers": workers,
+        "rollup_triggers": "installed" if rollups else "not installed",
         "postgresql_http_events_per_second": round(http_pg),
         "postgresql_copy_rows_per_second": round(copy),
         "postgresql_ratio": round(http_pg / copy, 3),

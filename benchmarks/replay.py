@@ -3,13 +3,14 @@ PostgreSQL: 10% of the deliveries sent twice, all shuffled, the database restart
 senders retrying as Argo CD and Flux do. Compares the store with the same history ingested
 in order in-process, and prints lost and duplicated operations (both must be 0).
 
-    python benchmarks/replay.py [--events 100000] [--senders 8] [--batch 1]
+    python benchmarks/replay.py [--events 100000] [--senders 8] [--batch 1] [--workers 1]
 
 Each delivery is one request, as Argo CD and Flux send them; ``--batch N`` sends up to N of
 one tool in a JSON array instead (what a relay would do), for runs at full scale on a small
 machine.
 
-The test suite runs it with --events 150 (tests/server/test_replay.py).
+``--workers N`` runs each ``serve`` with N worker processes. The test suite runs it with
+--events 150 --workers 2 (tests/server/test_replay.py).
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def operation_counts(snapshot: dict[str, list[object]]) -> Counter[object]:
     return Counter(map(repr, snapshot["operations"]))
 
 
-def replay(events: int, senders: int, batch: int = 1, seed: int = 42) -> dict[str, object]:
+def replay(
+    events: int, senders: int, batch: int = 1, seed: int = 42, workers: int = 1
+) -> dict[str, object]:
     # Each app index gives 2 x 12 Argo CD notifications and 12 Flux events: 36 deliveries.
     apps = max(1, events // 36)
     deliveries = history(seed, apps=apps, syncs=12)
@@ -102,7 +105,7 @@ def replay(events: int, senders: int, batch: int = 1, seed: int = 42) -> dict[st
         spools = Path(tempfile.mkdtemp(prefix="replay-spool-"))
         bases = []
         for index in range(2):
-            process, base = start_server(url, spools / str(index))
+            process, base = start_server(url, spools / str(index), "--workers", str(workers))
             processes.append(process)
             bases.append(base)
         queue: Queue[tuple[int, list[Delivery]]] = Queue()
@@ -180,8 +183,11 @@ def main() -> int:
     parser.add_argument(
         "--batch", type=int, default=1, help="deliveries per request (a JSON array when > 1)"
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes of each serve (serve --workers)"
+    )
     arguments = parser.parse_args()
-    result = replay(arguments.events, arguments.senders, arguments.batch)
+    result = replay(arguments.events, arguments.senders, arguments.batch, workers=arguments.workers)
     print(json.dumps(result, indent=2))
     ok = result["lost"] == 0 and result["duplicated"] == 0 and result["store_equal"]
     return 0 if ok and not result["send_errors"] else 1

@@ -1,6 +1,7 @@
 """The replay acceptance test, small: benchmarks/replay.py with 150 events (the 100k form is
 ``python benchmarks/replay.py``): two real ``serve`` processes on one real PostgreSQL,
-duplicates, shuffling, the database restarted mid-stream: 0 lost, 0 duplicated."""
+duplicates, shuffling, the database restarted mid-stream: 0 lost, 0 duplicated. Each
+``serve`` runs two worker processes (``--workers 2``), so four writers share the database."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "replay.py"
 
 def test_replay_loses_and_duplicates_nothing() -> None:
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), "--events", "150", "--senders", "4"],
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--events",
+            "150",
+            "--senders",
+            "4",
+            "--workers",
+            "2",
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -67,6 +67,15 @@ def serve_command(
             "folder up, else the defaults).",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes (rate limits and caches are per process; "
+            "SQLite gains nothing, it has one writer at a time).",
+        ),
+    ] = 1,
     demo: Annotated[
         bool,
         typer.Option(
@@ -101,4 +110,26 @@ def serve_command(
     )
     if spool_dir is not None:
         settings.spool_dir = spool_dir
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    import os
+
+    from gitops_schema.server import workers as worker_processes
+    from gitops_schema.store import migrate
+
+    # Once, before the workers start (each would otherwise race to create the tables).
+    engine = store_db.create(settings.db_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    os.environ[worker_processes.SETTINGS_VARIABLE] = worker_processes.settings_to_text(settings)
+    uvicorn.run(
+        worker_processes.FACTORY,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+    )

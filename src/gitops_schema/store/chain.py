@@ -10,26 +10,24 @@ land after the newest stored one (the usual case) extend the chain in one pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    BigInteger,
-    Row,
-    String,
-    Subquery,
-    bindparam,
-    delete,
-    literal,
-    select,
-    tuple_,
-    union_all,
-    update,
-)
+from sqlalchemy import Row, bindparam, delete, select, tuple_, update
 
 from gitops_schema.store.records import Phase
-from gitops_schema.store.tables import UtcTime, deployments, objects, sync_operations
-from gitops_schema.store.writing import ChainKey, Context, bound, chain_key
+from gitops_schema.store.tables import deployments, objects, sync_operations
+from gitops_schema.store.writing import (
+    ChainKey,
+    Context,
+    Stored,
+    bound,
+    chain_key,
+    read_time,
+    sqlite_time,
+    stored,
+)
 
 _OPS = sync_operations.c
 _IN_ORDER = (_OPS.finished_at, _OPS.started_at, _OPS.digest)
@@ -76,7 +74,7 @@ def latest_successes(ctx: Context, object_ids: Iterable[int]) -> dict[int, Row[A
     return found
 
 
-def extend(latest: Row[Any] | None, added: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+def extend(latest: Any, added: Sequence[Any]) -> list[dict[str, Any]]:
     """The deployment rows of successes ``added`` after ``latest`` (the chain's last one).
 
     ``added`` are in chain order, all after ``latest``; nothing stored after them changes.
@@ -111,7 +109,8 @@ def rederive(ctx: Context, firsts: Mapping[int, ChainKey]) -> None:
 
     Set-based: per :data:`CHUNK` objects, one query finds each chain's success before its
     first key, one the successes from it on, one their deployment rows; the changes are
-    written by one statement per kind.
+    written by one statement per kind. The keys go to the database as a table of values
+    (``unnest`` of arrays on PostgreSQL, ``VALUES`` on SQLite).
     """
     items = sorted(firsts.items())
     for start in range(0, len(items), CHUNK):
@@ -119,61 +118,87 @@ def rederive(ctx: Context, firsts: Mapping[int, ChainKey]) -> None:
 
 
 def _rederive(ctx: Context, items: list[tuple[int, ChainKey]]) -> None:
-    bounds = _bounds(items)
-    from_bound = tuple_(bounds.c.finished_at, bounds.c.started_at, bounds.c.digest)
-    before = (
-        select(_OPS.id)
-        .where(_OPS.object_id == bounds.c.object_id, _OPS.phase == _SUCCESS)
-        .where(tuple_(*_IN_ORDER) < from_bound)
-        .order_by(*_NEWEST_FIRST)
-        .limit(1)
-        .correlate(bounds)
-        .scalar_subquery()
-    )
+    bounds, parameters = _bounds(ctx, items)
+    key = "(s.finished_at, s.started_at, s.digest) {} (b.finished_at, b.started_at, b.digest)"
+    columns = ", ".join(f"s.{name}" for name in _COLUMNS)
+    success = f"s.object_id = b.object_id AND s.phase = '{_SUCCESS}'"
+    newest_first = "ORDER BY s.finished_at DESC, s.started_at DESC, s.digest DESC LIMIT 1"
+    if ctx.connection.dialect.name == "postgresql":
+        before = (
+            f"SELECT p.* FROM {bounds} AS b CROSS JOIN LATERAL (SELECT {columns} "
+            f"FROM sync_operations s WHERE {success} AND s.finished_at <= b.finished_at "
+            f"AND {key.format('<')} {newest_first}) AS p"
+        )
+    else:
+        before = (
+            f"SELECT {', '.join(_COLUMNS)} FROM sync_operations WHERE id IN (SELECT (SELECT s.id "
+            f"FROM sync_operations s WHERE {success} AND {key.format('<')} {newest_first}) "
+            f"FROM {bounds} AS b)"
+        )
     previous = {
         row.object_id: row
-        for row in ctx.connection.execute(
-            select(sync_operations).where(_OPS.id.in_(select(before).select_from(bounds)))
-        )
+        for row in map(stored, ctx.connection.exec_driver_sql(before, parameters))
     }
-    later = ctx.connection.execute(
-        select(sync_operations)
-        .join(bounds, _OPS.object_id == bounds.c.object_id)
-        .where(_OPS.phase == _SUCCESS, tuple_(*_IN_ORDER) >= from_bound)
-        .order_by(_OPS.object_id, *_IN_ORDER)
-    ).all()
+    # The successes from each key on, with their deployment rows.
+    from_key = (
+        f"SELECT {columns}, d.id, d.revision, d.previous_revision, d.started_at, d.finished_at "
+        f"FROM {bounds} AS b JOIN sync_operations s ON {success} "
+        f"AND s.finished_at >= b.finished_at AND {key.format('>=')} "
+        "LEFT JOIN deployments d ON d.sync_operation_id = s.id "
+        "ORDER BY s.object_id, s.finished_at, s.started_at, s.digest"
+    )
+    later: list[Stored] = []
+    existing: dict[int, Deployment] = {}
+    for found in ctx.connection.exec_driver_sql(from_key, parameters):
+        later.append(stored(found))
+        if found[7] is not None:
+            existing[int(found[0])] = Deployment(
+                int(found[7]), found[8], found[9], read_time(found[10]), read_time(found[11])
+            )
     wanted: dict[int, dict[str, Any]] = {}
     for object_id, rows in groupby(later, key=lambda row: row.object_id):
-        for row in extend(previous.get(object_id), list(rows)):
-            wanted[row["sync_operation_id"]] = row
-    _apply(ctx, [row.id for row in later], wanted)
+        for deployment in extend(previous.get(object_id), list(rows)):
+            wanted[deployment["sync_operation_id"]] = deployment
+    _apply(ctx, existing, wanted)
 
 
-def _bounds(items: list[tuple[int, ChainKey]]) -> Subquery:
-    """The chain keys as rows (object_id, finished_at, started_at, digest) of a subquery."""
-    rows = [
-        select(
-            literal(object_id, BigInteger()).label("object_id"),
-            literal(key[0], UtcTime()).label("finished_at"),
-            literal(key[1], UtcTime()).label("started_at"),
-            literal(key[2], String()).label("digest"),
-        )
-        for object_id, key in items
-    ]
-    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("bounds")
+# The columns of a stored operation the chain reads, in the order of :class:`Stored`.
+_COLUMNS = ("id", "object_id", "phase", "revision", "started_at", "finished_at", "digest")
 
 
-def _apply(ctx: Context, operation_ids: list[int], wanted: dict[int, dict[str, Any]]) -> None:
-    """Make the deployments of ``operation_ids`` be ``wanted`` (operation id -> row)."""
-    existing = {
-        row.sync_operation_id: row
-        for start in range(0, len(operation_ids), CHUNK)
-        for row in ctx.connection.execute(
-            select(deployments).where(
-                deployments.c.sync_operation_id.in_(operation_ids[start : start + CHUNK])
-            )
-        )
-    }
+class Deployment(NamedTuple):
+    """A stored deployment row (its id and derived columns)."""
+
+    id: int
+    revision: str
+    previous_revision: str | None
+    started_at: datetime
+    finished_at: datetime
+
+
+def _bounds(ctx: Context, items: list[tuple[int, ChainKey]]) -> tuple[str, Any]:
+    """The chain keys as a table b(object_id, finished_at, started_at, digest), its values."""
+    if ctx.connection.dialect.name == "postgresql":
+        columns = zip(*((object_id, *key) for object_id, key in items), strict=True)
+        parameters = dict(zip("ofsd", map(list, columns), strict=True))
+        return (
+            "unnest(%(o)s::bigint[], %(f)s::timestamptz[], %(s)s::timestamptz[], %(d)s::text[])"
+            " AS t(object_id, finished_at, started_at, digest)"
+        ).join(("(SELECT * FROM ", ")")), parameters
+    values = tuple(
+        value
+        for object_id, (finished, started, digest) in items
+        for value in (object_id, sqlite_time(finished), sqlite_time(started), digest)
+    )
+    rows = ", ".join(["(?, ?, ?, ?)"] * len(items))
+    return (
+        "(SELECT column1 AS object_id, column2 AS finished_at, column3 AS started_at, "
+        f"column4 AS digest FROM (VALUES {rows}))"
+    ), values
+
+
+def _apply(ctx: Context, existing: Mapping[int, Any], wanted: dict[int, dict[str, Any]]) -> None:
+    """Make the deployments ``existing`` (operation id -> row) be ``wanted`` (the same)."""
     gone = [row.id for key, row in existing.items() if key not in wanted]
     if gone:
         ctx.connection.execute(delete(deployments).where(deployments.c.id.in_(gone)))

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from gitops_schema.store.records import Phase
-from gitops_schema.store.writing import Context
+from gitops_schema.store.writing import Context, Stored, read_time, sqlite_time, stored
 
 # The columns of an inserted operation and their PostgreSQL types.
 OPERATION_COLUMNS = {
@@ -43,37 +43,7 @@ _TIMES = frozenset(name for name, kind in OPERATION_COLUMNS.items() if kind == "
 _RETURNED = "id, object_id, phase, revision, started_at, finished_at, digest"
 
 
-class Inserted(NamedTuple):
-    """An operation row this batch inserted (the chain's fields)."""
-
-    id: int
-    object_id: int
-    phase: str
-    revision: str | None
-    started_at: datetime
-    finished_at: datetime | None
-    digest: str
-
-
-def sqlite_time(moment: datetime | None) -> str | None:
-    """``moment`` as SQLite holds a ``UtcTime``: naive UTC text with microseconds."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment!r}: the store keeps UTC instants only")
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _utc(value: Any) -> Any:
-    """A time read back from either engine as an aware UTC datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def insert_operations(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Inserted]:
+def insert_operations(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Stored]:
     """Insert ``rows`` (in this order) unless stored; the rows inserted."""
     if not rows:
         return []
@@ -82,13 +52,13 @@ def insert_operations(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[I
         if ctx.connection.dialect.name == "postgresql"
         else _insert_sqlite(ctx, rows)
     )
-    return [Inserted(int(r[0]), int(r[1]), r[2], r[3], _utc(r[4]), _utc(r[5]), r[6]) for r in found]
+    return [stored(row) for row in found]
 
 
 class Newest(NamedTuple):
     """An object's newest stored success (its chain's last) and newest outcome's phase."""
 
-    success: Inserted | None
+    success: Stored | None
     outcome: tuple[Any, ...] | None  # (newest key, phase)
 
 
@@ -110,12 +80,10 @@ def newest_stored(ctx: Context, object_ids: set[int]) -> dict[int, Newest]:
     for row in ctx.connection.exec_driver_sql(_NEWEST_STORED, {"ids": sorted(object_ids)}):
         success = None
         if row[1] is not None:
-            success = Inserted(
-                int(row[1]), int(row[0]), row[2], row[3], _utc(row[4]), _utc(row[5]), row[6]
-            )
+            success = stored((row[1], row[0], *row[2:7]))
         outcome = None
         if row[7] is not None:
-            outcome = (newest_key(_utc(row[9]), _utc(row[8]), row[10]), row[7])
+            outcome = (newest_key(read_time(row[9]), read_time(row[8]), row[10]), row[7])
         found[int(row[0])] = Newest(success, outcome)
     return found
 
@@ -129,7 +97,7 @@ def newest_key(finished: datetime | None, started: datetime, digest: str) -> tup
 
 
 def derived_states(
-    newest: Mapping[int, Newest], inserted: Sequence[Inserted]
+    newest: Mapping[int, Newest], inserted: Sequence[Stored]
 ) -> dict[int, tuple[str | None, str]]:
     """Per object with inserted operations: its revision and sync status now.
 
@@ -138,13 +106,13 @@ def derived_states(
     """
     success: dict[int, tuple[tuple[Any, ...], str | None] | None] = {}
     outcome: dict[int, tuple[tuple[Any, ...], str]] = {}
-    for object_id, stored in newest.items():
-        if stored.success is not None:
-            row = stored.success
+    for object_id, known in newest.items():
+        if known.success is not None:
+            row = known.success
             key = newest_key(row.finished_at, row.started_at, row.digest)
             success[object_id] = (key, row.revision)
-        if stored.outcome is not None:
-            outcome[object_id] = stored.outcome
+        if known.outcome is not None:
+            outcome[object_id] = known.outcome
     for row in inserted:
         key = newest_key(row.finished_at, row.started_at, row.digest)
         if row.object_id not in outcome or key > outcome[row.object_id][0]:

@@ -6,8 +6,8 @@ The connection, the origin, the time of arrival and the counts of what was writt
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, Table, bindparam, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -69,3 +69,40 @@ def bound(key: ChainKey) -> Any:
         bindparam(None, key[1], type_=UtcTime()),
         bindparam(None, key[2], type_=String()),
     )
+
+
+class Stored(NamedTuple):
+    """A stored operation as the chain reads it (from statements written without Core)."""
+
+    id: int
+    object_id: int
+    phase: str
+    revision: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    digest: str
+
+
+def stored(row: Any) -> Stored:
+    """A raw row of the columns of :class:`Stored`, in their order."""
+    return Stored(
+        int(row[0]), int(row[1]), row[2], row[3], read_time(row[4]), read_time(row[5]), row[6]
+    )
+
+
+def sqlite_time(moment: datetime | None) -> str | None:
+    """``moment`` as SQLite holds a ``UtcTime``: naive UTC text with microseconds."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: the store keeps UTC instants only")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def read_time(value: Any) -> Any:
+    """A time read back by the driver (SQLite text, PostgreSQL aware) as aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.astimezone(UTC)
