@@ -24,6 +24,7 @@ from gitops_schema.store.writing import (
     Stored,
     bound,
     chain_key,
+    pg_array,
     read_time,
     sqlite_time,
     stored,
@@ -99,9 +100,38 @@ def extend(latest: Any, added: Sequence[Any]) -> list[dict[str, Any]]:
 
 def insert_deployments(ctx: Context, rows: list[dict[str, Any]]) -> None:
     """Insert derived deployment rows in one statement."""
-    if rows:
-        ctx.connection.execute(deployments.insert(), rows)
-        ctx.counts.deployments += len(rows)
+    if not rows:
+        return
+    if ctx.connection.dialect.name == "postgresql":
+        arrays = {name: pg_array(row[name] for row in rows) for name in _DEPLOYMENT_COLUMNS}
+        ctx.connection.exec_driver_sql(_PG_DEPLOYMENTS, arrays)
+    else:
+        values = [
+            tuple(sqlite_time(v) if name in _TIMES else v for name, v in row.items())
+            for row in ({name: row[name] for name in _DEPLOYMENT_COLUMNS} for row in rows)
+        ]
+        ctx.connection.exec_driver_sql(_SQLITE_DEPLOYMENTS, values)
+    ctx.counts.deployments += len(rows)
+
+
+_DEPLOYMENT_COLUMNS = {
+    "object_id": "bigint",
+    "sync_operation_id": "bigint",
+    "revision": "text",
+    "previous_revision": "text",
+    "started_at": "timestamptz",
+    "finished_at": "timestamptz",
+}
+_TIMES = ("started_at", "finished_at")
+_PG_DEPLOYMENTS = (
+    f"INSERT INTO deployments ({', '.join(_DEPLOYMENT_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"%({name})s::{kind}[]" for name, kind in _DEPLOYMENT_COLUMNS.items())
+    + ")"
+)
+_SQLITE_DEPLOYMENTS = (
+    f"INSERT INTO deployments ({', '.join(_DEPLOYMENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _DEPLOYMENT_COLUMNS)})"
+)
 
 
 def rederive(ctx: Context, firsts: Mapping[int, ChainKey]) -> None:
@@ -137,7 +167,7 @@ def _rederive(ctx: Context, items: list[tuple[int, ChainKey]]) -> None:
         )
     previous = {
         row.object_id: row
-        for row in map(stored, ctx.connection.exec_driver_sql(before, parameters))
+        for row in map(stored, ctx.connection.exec_driver_sql(before, parameters).all())
     }
     # The successes from each key on, with their deployment rows.
     from_key = (
@@ -149,7 +179,7 @@ def _rederive(ctx: Context, items: list[tuple[int, ChainKey]]) -> None:
     )
     later: list[Stored] = []
     existing: dict[int, Deployment] = {}
-    for found in ctx.connection.exec_driver_sql(from_key, parameters):
+    for found in ctx.connection.exec_driver_sql(from_key, parameters).all():
         later.append(stored(found))
         if found[7] is not None:
             existing[int(found[0])] = Deployment(
@@ -180,7 +210,7 @@ def _bounds(ctx: Context, items: list[tuple[int, ChainKey]]) -> tuple[str, Any]:
     """The chain keys as a table b(object_id, finished_at, started_at, digest), its values."""
     if ctx.connection.dialect.name == "postgresql":
         columns = zip(*((object_id, *key) for object_id, key in items), strict=True)
-        parameters = dict(zip("ofsd", map(list, columns), strict=True))
+        parameters = dict(zip("ofsd", map(pg_array, columns), strict=True))
         return (
             "unnest(%(o)s::bigint[], %(f)s::timestamptz[], %(s)s::timestamptz[], %(d)s::text[])"
             " AS t(object_id, finished_at, started_at, digest)"

@@ -19,7 +19,14 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from gitops_schema.store.records import Phase
-from gitops_schema.store.writing import Context, Stored, read_time, sqlite_time, stored
+from gitops_schema.store.writing import (
+    Context,
+    Stored,
+    pg_array,
+    read_time,
+    sqlite_time,
+    stored,
+)
 
 # The columns of an inserted operation and their PostgreSQL types.
 OPERATION_COLUMNS = {
@@ -77,7 +84,8 @@ _NEWEST_STORED = (
 def newest_stored(ctx: Context, object_ids: set[int]) -> dict[int, Newest]:
     """Per object, its newest stored success and outcome (PostgreSQL: one statement)."""
     found: dict[int, Newest] = {}
-    for row in ctx.connection.exec_driver_sql(_NEWEST_STORED, {"ids": sorted(object_ids)}):
+    ids = pg_array(sorted(object_ids))
+    for row in ctx.connection.exec_driver_sql(_NEWEST_STORED, {"ids": ids}).all():
         success = None
         if row[1] is not None:
             success = stored((row[1], row[0], *row[2:7]))
@@ -255,7 +263,7 @@ def update_objects(
         table.append(values)
     now = ctx.now if postgres else sqlite_time(ctx.now)
     if postgres:
-        parameters = {"now": now, **{f"c{index}": values for index, values in enumerate(table)}}
+        parameters = {"now": now, **{f"c{i}": pg_array(values) for i, values in enumerate(table)}}
         ctx.connection.exec_driver_sql(_postgres_update(columns), parameters)
     else:
         rows = [(now, *row) for row in zip(*table, strict=True)]

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, bindparam, case, select, tuple_, update
 from gitops_schema.store.chain import CHUNK
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
 from gitops_schema.store.tables import objects, sync_operations
-from gitops_schema.store.writing import Context
+from gitops_schema.store.writing import Context, pg_array
 
 _KEY = (objects.c.tool, objects.c.cluster, objects.c.kind, objects.c.namespace, objects.c.name)
 
@@ -88,13 +88,13 @@ def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectK
         return {}
     ids = sorted(wanted)
     if ctx.connection.dialect.name == "postgresql":
-        result = ctx.connection.exec_driver_sql(_LOCK_BY_ID, {"ids": ids})
+        result = ctx.connection.exec_driver_sql(_LOCK_BY_ID, {"ids": pg_array(ids)})
     else:
         result = ctx.connection.execute(
             select(objects.c.id, objects.c.observed_at, *_KEY).where(objects.c.id.in_(ids))
         )
     found: dict[ObjectKey, Locked] = {}
-    for row in result:
+    for row in result.all():
         key = _key_of(row)
         if wanted.get(int(row.id)) == key:
             observed = row.observed_at
@@ -104,7 +104,7 @@ def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectK
 
 _LOCK_BY_ID = (
     "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects "
-    "WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE"
+    "WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR UPDATE"
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Tool(StrEnum):
@@ -42,9 +42,8 @@ class Phase(StrEnum):
         return self in (Phase.SUCCEEDED, Phase.FAILED, Phase.ERROR)
 
 
-@dataclass(frozen=True)
-class ObjectKey:
-    """The identity of a GitOps object in the store."""
+class ObjectKey(NamedTuple):
+    """The identity of a GitOps object in the store (a tuple: hashed and compared in C)."""
 
     tool: Tool
     cluster: str

@@ -5,6 +5,7 @@ The connection, the origin, the time of arrival and the counts of what was writt
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -106,3 +107,27 @@ def read_time(value: Any) -> Any:
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def pg_array(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of ``values`` (text, numbers, booleans, aware datetimes).
+
+    Sent as one text parameter and cast (``%(x)s::text[]``): building the literal here
+    costs a fraction of the driver's element-by-element adaptation of a list.
+    """
+    return "{" + ",".join(map(_element, values)) + "}"
+
+
+def _element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps UTC instants only")
+        return value.isoformat()
+    text = str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

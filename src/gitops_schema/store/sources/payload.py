@@ -108,7 +108,7 @@ _OPERATION_LIMITS = {"reason": 128, "initiated_by": 253}
 def check_lengths(observation: Observation) -> Observation:
     """``observation`` unchanged, or a PayloadError naming a value longer than its column."""
     state = observation.state
-    values: dict[str, object] = {**vars(state.key), **vars(state)}
+    values: dict[str, object] = {**state.key._asdict(), **vars(state)}
     for name, limit in _LIMITS.items():
         value = values.get(name)
         if isinstance(value, str) and len(value) > limit:
