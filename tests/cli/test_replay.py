@@ -203,3 +203,13 @@ def test_an_unknown_cluster_is_a_usage_error_cold_and_warm(
     for _ in range(2):
         assert cli("render", "repo", "--cluster", "NOSUCH", "-o", "out").code == 2
         assert cli("render", "repo", "--cluster", "NOSUCH").code == 2
+
+
+def test_a_command_run_from_a_removed_folder_is_not_replayed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def removed() -> str:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(os, "getcwd", removed)
+    assert Invocation.of(["render", "repo", "-o", "out"]) is None

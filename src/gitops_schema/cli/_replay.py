@@ -164,8 +164,12 @@ class Invocation:
             if not output or output.startswith("-"):
                 return None
             masked[index] = spelling + "\0output"
+        try:
+            folder = os.getcwd()
+        except OSError:
+            return None  # Run from a folder since removed: the command says what follows.
         environment = sorted((k, v) for k, v in os.environ.items() if k not in _VOLATILE)
-        identity = [_FORMAT, masked, os.getcwd(), environment, sys.executable, sys.version]
+        identity = [_FORMAT, masked, folder, environment, sys.executable, sys.version]
         return cls(json.dumps(identity), output)
 
     def path(self) -> str:
