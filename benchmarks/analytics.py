@@ -198,8 +198,36 @@ def _row(label: str, naive: float | None, fast: float, note: str = "") -> None:
     print(f"{label:<34}{shown}{fast * 1000:>9.1f} ms{ratio}  {note}")
 
 
+_ONE_ROW = """
+    INSERT INTO sync_operations (object_id, digest, revision, phase, started_at,
+        started_at_exact, finished_at, duration_seconds, origin, received_at)
+    VALUES (:object_id, :digest, 'x', 'Succeeded', :finished - INTERVAL '10 seconds', true,
+            :finished, 10, 'webhook', now())"""
+
+
+def _with_and_without(
+    engine: Any, insert: Callable[[Connection, str], object]
+) -> tuple[float, float]:
+    """The time of ``insert`` with the rollup triggers and without them."""
+    triggers = ("analytics_running_inserted", "analytics_mark_inserted")
+    with engine.begin() as connection:
+        begin = time.perf_counter()
+        insert(connection, "with-trigger")
+        with_trigger = time.perf_counter() - begin
+        for name in triggers:
+            connection.exec_driver_sql(f"ALTER TABLE sync_operations DISABLE TRIGGER {name}")
+        begin = time.perf_counter()
+        insert(connection, "without")
+        without = time.perf_counter() - begin
+        for name in triggers:
+            connection.exec_driver_sql(f"ALTER TABLE sync_operations ENABLE TRIGGER {name}")
+    return with_trigger, without
+
+
 def _trigger_cost(engine: Any, objects: int, sample: int) -> None:
-    insert = f"""
+    """What the triggers cost: a statement of many rows starting new days, then rows of the
+    last day one statement each (as the store writes them)."""
+    batch = f"""
         INSERT INTO sync_operations (object_id, digest, revision, phase, started_at,
             started_at_exact, finished_at, duration_seconds, origin, received_at)
         SELECT 1 + mod(g, {objects}), :digest, 'x', 'Succeeded',
@@ -207,21 +235,31 @@ def _trigger_cost(engine: Any, objects: int, sample: int) -> None:
                TIMESTAMPTZ '2026-01-01 00:00:10+00' + make_interval(secs => g), 10,
                'webhook', now()
         FROM generate_series(1, {sample}) g"""
-    triggers = ("analytics_sync_inserted", "analytics_mark_inserted")
-    with engine.begin() as connection:
-        begin = time.perf_counter()
-        connection.execute(text(insert), {"digest": "with-trigger"})
-        with_trigger = time.perf_counter() - begin
-        for name in triggers:
-            connection.exec_driver_sql(f"ALTER TABLE sync_operations DISABLE TRIGGER {name}")
-        begin = time.perf_counter()
-        connection.execute(text(insert), {"digest": "without"})
-        without = time.perf_counter() - begin
-        for name in triggers:
-            connection.exec_driver_sql(f"ALTER TABLE sync_operations ENABLE TRIGGER {name}")
+    with_trigger, without = _with_and_without(
+        engine, lambda connection, digest: connection.execute(text(batch), {"digest": digest})
+    )
     print(
-        f"\ningest: {sample} rows in {with_trigger:.2f} s with the rollup triggers, "
-        f"{without:.2f} s without ({(with_trigger - without) / sample * 1e6:.0f} µs a row)"
+        f"\ningest: {sample} rows in one statement (new days) in {with_trigger:.2f} s with the "
+        f"rollup triggers, {without:.2f} s without "
+        f"({(with_trigger - without) / sample * 1e6:.0f} µs a row)"
+    )
+    last = START + YEAR + timedelta(seconds=sample + 20)
+    rows = 2_000
+
+    def one_by_one(connection: Connection, digest: str) -> None:
+        for index in range(rows):
+            params = {
+                "object_id": 1 + index % objects,
+                "digest": f"{digest}-{index}",
+                "finished": last + timedelta(seconds=index % 30),
+            }
+            connection.execute(text(_ONE_ROW), params)
+
+    with_trigger, without = _with_and_without(engine, one_by_one)
+    print(
+        f"ingest: {rows} rows of the last day, one statement each, in {with_trigger:.2f} s with "
+        f"the rollup triggers, {without:.2f} s without "
+        f"({(with_trigger - without) / rows * 1e6:.0f} µs a row)"
     )
     begin = time.perf_counter()
     rollups.ensure(engine)
@@ -252,7 +290,7 @@ def _install(engine: Any, counts: dict[str, int]) -> None:
     refreshed = time.perf_counter() - begin
     with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")
-        rolled = connection.exec_driver_sql("SELECT COUNT(*) FROM analytics_sync_daily").scalar()
+        rolled = connection.exec_driver_sql("SELECT COUNT(*) FROM analytics_sync_running").scalar()
     print(
         f"rollups installed (indexes, triggers, backfill) in {installed:.1f} s: {rolled} rows "
         f"for {counts['sync_operations']} operations; first refresh (outcomes and ranges of "
@@ -287,7 +325,7 @@ def _naive(engine: Any) -> dict[str, tuple[float, Any]]:
     # the definitions over the raw rows, with the indexes the rollups add (without them the
     # per-deployment look-ups scan whole tables)
     with engine.begin() as connection:
-        for index in rollups.INDEXES:
+        for index in rollups.indexes("postgresql"):
             connection.exec_driver_sql(index)
     with engine.connect() as connection:
         naive["dora"] = _timed(lambda: reports.dora(connection, MONTH, EVERYTHING), 1)

@@ -1,18 +1,19 @@
 """The rollup gives the raw rows' sync statistics exactly: after its backfill, after ingest
-through its triggers (inserts and the store's merges), for windows cut inside days."""
+through its triggers (inserts, late arrivals and the store's merges), for windows cut inside
+days, and for objects whose operations stop inside the window."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from gitops_schema.analytics import definitions as d
-from gitops_schema.analytics import leadtime, outcomes, rollups
+from gitops_schema.analytics import leadtime, outcomes, rollups, windowed
 from gitops_schema.analytics.syncstats import SyncStat, sync_statistics
-from gitops_schema.store import db, migrate
+from gitops_schema.store import db, migrate, tables
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
 from gitops_schema.store.sources import argocd, flux
@@ -28,13 +29,14 @@ def _same(engine: Engine, window: d.Window) -> list[SyncStat]:
             sync_statistics(connection, window, None), key=lambda s: (s.object_id, s.status)
         )
         rolled = sorted(
-            rollups.sync_statistics_rolled(connection, window, None),
+            windowed.sync_statistics_rolled(connection, window, None),
             key=lambda s: (s.object_id, s.status),
         )
         some = [raw[0].object_id] if raw else []
-        assert rollups.sync_statistics_rolled(connection, window, some) == [
-            s for s in raw if s.object_id in some
-        ]
+        assert sorted(
+            windowed.sync_statistics_rolled(connection, window, some),
+            key=lambda s: (s.object_id, s.status),
+        ) == [s for s in raw if s.object_id in some]
         assert rolled == raw
         # the all-time totals /metrics exports equal the raw counts
         totals = "SELECT object_id, status, operations FROM analytics_sync_totals"
@@ -100,23 +102,133 @@ def test_rollup_equals_raw_rows(db_url: str, tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_whole_weeks_come_from_the_weekly_rollup() -> None:
-    def window(start: str, end: str) -> d.Window:
-        return d.Window(datetime.fromisoformat(start), datetime.fromisoformat(end))
+def test_two_spans_cover_the_whole_days() -> None:
+    def day(text: str) -> date:
+        return date.fromisoformat(text)
 
-    daily, weekly = "analytics_sync_daily", "analytics_sync_weekly"
-    # Tuesday 10:00 to Thursday of the third week after: days, two whole weeks, days
-    assert rollups._rolled(window("2025-12-02T10:00:00+00:00", "2025-12-25T00:00:00+00:00")) == [
-        (daily, "2025-12-03", "2025-12-08"),
-        (weekly, "2025-12-08", "2025-12-22"),
-        (daily, "2025-12-22", "2025-12-25"),
+    # 30 days: spans of 16 days ending on the 16th day and on the last
+    assert windowed.cover(day("2025-12-02"), day("2026-01-01")) == (
+        4,
+        day("2025-12-01"),
+        day("2025-12-17"),
+        day("2025-12-31"),
+    )
+    # one day: the day itself, twice
+    assert windowed.cover(day("2025-12-02"), day("2025-12-03")) == (
+        0,
+        day("2025-12-01"),
+        day("2025-12-02"),
+        day("2025-12-02"),
+    )
+    assert windowed.cover(day("1970-01-01"), day("2026-01-01")) is None
+    window = d.Window(
+        datetime(2025, 12, 1, 18, 43, tzinfo=UTC), datetime(2025, 12, 31, 21, tzinfo=UTC)
+    )
+    assert windowed.full_days(window) == (day("2025-12-02"), day("2025-12-31"))
+    assert windowed.edges(window) == [
+        (window.start, datetime(2025, 12, 2, tzinfo=UTC)),
+        (datetime(2025, 12, 31, tzinfo=UTC), window.end),
     ]
-    # Monday to Monday: weeks only
-    assert rollups._rolled(window("2025-12-01T00:00:00+00:00", "2025-12-15T00:00:00+00:00")) == [
-        (weekly, "2025-12-01", "2025-12-15")
+    inside = d.Window(datetime(2025, 12, 2, 1, tzinfo=UTC), datetime(2025, 12, 2, 5, tzinfo=UTC))
+    assert windowed.full_days(inside) is None
+    assert windowed.edges(inside) == [(inside.start, inside.end)]
+
+
+def _operations(
+    rng: random.Random, object_id: int, days: tuple[int, int], count: int
+) -> list[dict[str, object]]:
+    """Random completed operations of one object finishing within some days of March 2026."""
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    found = []
+    for index in range(count):
+        finished = start + timedelta(days=rng.uniform(*days))
+        duration = rng.choice([None, 0.0, 1.0, 2.5, round(rng.lognormvariate(3, 1), 3)])
+        found.append(
+            {
+                "object_id": object_id,
+                "digest": f"{object_id}-{index}",
+                "phase": rng.choice(["Succeeded"] * 6 + ["Failed", "Error", "Running"]),
+                "started_at": finished - timedelta(seconds=duration or 1),
+                "started_at_exact": True,
+                "finished_at": finished,
+                "duration_seconds": duration,
+                "origin": "poll",
+                "received_at": finished,
+            }
+        )
+    return found
+
+
+def test_running_rollup_through_late_batches_merges_and_deletes(db_url: str) -> None:
+    engine = db.create(db_url)
+    migrate.upgrade(engine)
+    rng = random.Random(11)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            tables.objects.insert(),
+            [
+                {
+                    "tool": "argocd",
+                    "cluster": "c",
+                    "namespace": "argocd",
+                    "name": f"app-{i}",
+                    "kind": "Application",
+                    "api_version": "argoproj.io/v1alpha1",
+                    "definition": {},
+                    "updated_at": now,
+                }
+                for i in range(3)
+            ],
+        )
+    # object 1 busy (histograms), 2 stopping on day 12, 3 starting on day 25 after a gap
+    first = _operations(rng, 1, (0, 20), 300) + _operations(rng, 2, (0, 12), 40)
+    rollups.ensure(engine)  # installed on an empty store: everything comes through triggers
+    later = _operations(rng, 1, (20, 40), 300) + _operations(rng, 3, (25, 40), 90)
+    first.sort(key=lambda row: row["finished_at"])
+    late = first[100:160]  # arrive after the days following them
+    batches = [first[:100], first[160:], later[:200], late, later[200:]]
+    for batch in batches:
+        with engine.begin() as connection:
+            connection.execute(tables.sync_operations.insert().values(batch))
+    with engine.begin() as connection:
+        ops = tables.sync_operations
+        # a merge moving an operation to another day, one losing its duration, a deletion
+        moved = later[5]["digest"]
+        connection.execute(
+            ops.update()
+            .where(ops.c.digest == moved)
+            .values(finished_at=now + timedelta(days=3, hours=1), duration_seconds=61.0)
+        )
+        connection.execute(
+            ops.update().where(ops.c.digest == first[7]["digest"]).values(duration_seconds=None)
+        )
+        connection.execute(ops.delete().where(ops.c.digest == later[250]["digest"]))
+    # the usual case: operations of the last day, added to it in place (a statement of several,
+    # then a running one completing)
+    last = max(row["finished_at"] for row in first + later)
+    midnight = last.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = _operations(rng, 1, (0, 0), 12) + _operations(rng, 3, (0, 0), 5)
+    for index, row in enumerate(today):
+        row["finished_at"] = midnight + (last - midnight) * rng.random()
+        row["digest"] = f"today-{index}"
+    today[0]["phase"] = "Running"
+    with engine.begin() as connection:
+        connection.execute(tables.sync_operations.insert().values(today))
+    with engine.begin() as connection:
+        connection.execute(
+            ops.update()
+            .where(ops.c.digest == "today-0")
+            .values(phase="Succeeded", duration_seconds=33.0)
+        )
+    windows = [
+        d.Window(now - timedelta(days=5), now + timedelta(days=50)),
+        d.Window(now + timedelta(days=2, hours=7), now + timedelta(days=31, hours=3)),
+        d.Window(now + timedelta(days=10), now + timedelta(days=30)),  # 2 stops inside
+        d.Window(now + timedelta(days=13), now + timedelta(days=14)),  # a single day
+        d.Window(now + timedelta(days=6, hours=1), now + timedelta(days=6, hours=20)),
+        d.Window(now + timedelta(days=45), now + timedelta(days=60)),  # after everything
     ]
-    # no whole week: days only; no whole day: nothing rolled up
-    assert rollups._rolled(window("2025-12-02T00:00:00+00:00", "2025-12-08T12:00:00+00:00")) == [
-        (daily, "2025-12-02", "2025-12-08")
-    ]
-    assert rollups._rolled(window("2025-12-02T01:00:00+00:00", "2025-12-02T05:00:00+00:00")) == []
+    for window in windows:
+        _same(engine, window)
+    engine.dispose()

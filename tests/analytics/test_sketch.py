@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import struct
 
 import pytest
 
@@ -46,20 +47,40 @@ def test_small_groups_get_the_exact_p95() -> None:
     assert p95_of_values(values, _summary(values)) == 120 + 0.8 * 180
 
 
+def _sent(number: int) -> bytes:
+    """``numeric_send`` of a non-negative integer: base-10000 digits, trailing zeros dropped."""
+    digits = []
+    while number:
+        number, digit = divmod(number, 10_000)
+        digits.append(digit)
+    weight = len(digits) - 1
+    digits.reverse()
+    while digits and digits[-1] == 0:
+        digits.pop()
+    return struct.pack(f">hhhh{len(digits)}h", len(digits), weight, 0, 0, *digits)
+
+
 def test_the_decimal_form_sums_as_the_counts_do() -> None:
     rng = random.Random(7)
     days = [[rng.uniform(0.5, 900) for _ in range(rng.randint(1, 40))] for _ in range(12)]
-    total = sum(
-        sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in day) for day in days
-    )  # what PostgreSQL's SUM over the days' NUMERIC histograms gives
-    everything = [d for day in days for d in day]
+    running = [0]
+    for day in days:  # what the running rollup keeps: every duration up to each day
+        running.append(running[-1] + sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in day))
+    everything = [d for day in days[3:] for d in day]
     counts = sketch.counts(everything)
-    assert dict(sketch.descending(str(total), {})) == counts
+    # days 4 to 12: the last running histogram minus the one of day 3, as PostgreSQL sends it
+    window = _sent(running[-1] - running[3])
+    assert dict(sketch.descending(window, {})) == counts
     # partial days' counts add to the digits, bucket by bucket
     half = sketch.counts(everything[:10])
     rest = sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in everything[10:])
-    assert dict(sketch.descending(str(rest), half)) == counts
+    assert dict(sketch.descending(_sent(rest), half)) == counts
     summary = _summary(everything)
-    assert sketched_p95(sketch.descending(str(total), {}), summary) == sketched_p95(
-        sketch.descending("", counts), summary
+    assert sketched_p95(sketch.descending(window, {}), summary) == sketched_p95(
+        sketch.descending(None, counts), summary
     )
+    # counts past one 16-bit digit, and a zero duration's bucket
+    many = [7.0] * 12_345 + [0.0] * 3
+    assert dict(
+        sketch.descending(_sent(sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in many)), {})
+    ) == sketch.counts(many)

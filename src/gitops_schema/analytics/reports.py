@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.types import String
 
 from gitops_schema.analytics import definitions as d
-from gitops_schema.analytics import leadtime, outcomes, rollups, syncstats
+from gitops_schema.analytics import leadtime, outcomes, rollups, syncstats, windowed
 from gitops_schema.analytics.catalog import spec
 from gitops_schema.analytics.leadtime import Change
 from gitops_schema.analytics.levels import (
@@ -79,7 +79,7 @@ def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict
     rows = []
     # the rollup when this database has it (same figures), else the raw rows
     rolled = rollups.installed(connection)
-    compute = rollups.sync_statistics_rolled if rolled else syncstats.sync_statistics
+    compute = windowed.sync_statistics_rolled if rolled else syncstats.sync_statistics
     for stat in compute(connection, window, ids):
         rows.append(
             {

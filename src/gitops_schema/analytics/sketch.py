@@ -7,14 +7,19 @@ clamped to 1 ms .. 10^6 s (a duration outside is counted in the end bucket); a z
 has a bucket of its own (value 0).
 
 A histogram is one decimal integer: the count of bucket position ``j`` is its digits
-``DIGITS * j .. DIGITS * (j + 1) - 1`` (from the right). Adding histograms is adding the
-integers, so PostgreSQL sums them with ``SUM`` over ``NUMERIC``, exactly, as long as no bucket
-of the sum reaches ``10^DIGITS`` (the reader checks the total count first).
+``DIGITS * j .. DIGITS * (j + 1) - 1`` (from the right). Adding or subtracting histograms is
+adding or subtracting the integers, so PostgreSQL keeps them as ``NUMERIC``, exactly: a running
+histogram (every duration up to a day) minus an earlier one is the histogram of the days
+between, whose buckets can be read as long as none reaches ``10^DIGITS`` (the reader checks
+the total count first). ``DIGITS`` is two of ``NUMERIC``'s base-10000 digits, so the binary form
+PostgreSQL sends (``numeric_send``) holds the counts as pairs of 16-bit digits, read without
+decimal text.
 """
 
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
@@ -24,7 +29,7 @@ GAMMA: Final = (1 + ALPHA) / (1 - ALPHA)
 LOG_GAMMA: Final = math.log(GAMMA)
 LOWEST: Final = math.ceil(math.log(0.001) / LOG_GAMMA)
 HIGHEST: Final = math.ceil(math.log(1e6) / LOG_GAMMA)
-DIGITS: Final = 5
+DIGITS: Final = 8
 LIMIT: Final = 10**DIGITS
 """A histogram whose total count reaches this may have carried; it is not read."""
 
@@ -55,21 +60,50 @@ def position_sql(duration: str) -> str:
 
 def one_sql(duration: str) -> str:
     """PostgreSQL: the histogram holding one duration (``NULL`` for an unknown one)."""
+    # a power of ten from its text is several times cheaper than power()
     return (
         f"(CASE WHEN {duration} IS NULL THEN NULL "
-        f"ELSE trunc(power(10::numeric, {DIGITS} * {position_sql(duration)})) END)"
+        f"ELSE CAST('1e' || ({DIGITS} * {position_sql(duration)}) AS NUMERIC) END)"
     )
 
 
-def descending(digits: str, extra: Mapping[int, int]) -> Iterator[tuple[int, int]]:
-    """``(position, count)`` from the highest bucket down: a histogram's digits plus counts."""
-    top = max((len(digits) - 1) // DIGITS if digits else -1, max(extra, default=-1))
-    for bucket in range(top, -1, -1):
-        end = len(digits) - DIGITS * bucket
-        chunk = digits[max(end - DIGITS, 0) : end] if end > 0 else ""
-        count = (int(chunk) if chunk else 0) + extra.get(bucket, 0)
-        if count:
-            yield bucket, count
+_NBASE: Final = 10_000
+"""The base of ``NUMERIC``'s digits; a bucket's count is two of them."""
+
+
+def _pairs(sent: bytes | None) -> tuple[int, tuple[int, ...]]:
+    """The top position and the counts from it down, of a histogram ``numeric_send`` gave."""
+    if not sent:
+        return -1, ()
+    count, weight = struct.unpack_from(">hh", sent)
+    digits = struct.unpack_from(f">{count}h", sent, 8)
+    # position j is the digits of weights 2j + 1 and 2j: start on an odd weight, end even
+    if weight % 2 == 0:
+        digits, weight = (0, *digits), weight + 1
+    if len(digits) % 2:
+        digits = (*digits, 0)
+    counts = tuple(
+        high * _NBASE + low for high, low in zip(digits[0::2], digits[1::2], strict=True)
+    )
+    return weight // 2, counts
+
+
+def descending(sent: bytes | None, extra: Mapping[int, int]) -> Iterator[tuple[int, int]]:
+    """``(position, count)`` from the highest bucket down.
+
+    ``sent`` is a histogram as ``numeric_send`` gives it (``None`` for none), ``extra`` counts
+    to add per position.
+    """
+    top, counts = _pairs(sent)
+    lowest = top - len(counts) + 1
+    for bucket in range(max(top, max(extra, default=-1)), -1, -1):
+        found = extra.get(bucket, 0) if extra else 0
+        if lowest <= bucket <= top:
+            found += counts[top - bucket]
+        elif not extra and bucket < lowest:
+            return
+        if found:
+            yield bucket, found
 
 
 def counts(durations: Iterable[float]) -> dict[int, int]:

@@ -39,7 +39,11 @@ def utc_week(dialect: str, column: str) -> str:
 
 
 def scoped(
-    sql: str, column: str, ids: Collection[int] | None, times: Collection[str] = ("start", "end")
+    sql: str,
+    column: str,
+    ids: Collection[int] | None,
+    times: Collection[str] = ("start", "end"),
+    dialect: str = "",
 ) -> tuple[TextClause, dict[str, Any]]:
     """``sql`` with ``{ids}`` made a filter of ``column`` on the objects ``ids``.
 
@@ -49,6 +53,10 @@ def scoped(
     if ids is None:
         clause = text(sql.replace("{ids}", "1 = 1"))
         extra: dict[str, Any] = {}
+    elif dialect == "postgresql":
+        # one array parameter: thousands of expanded ones cost more to send than to use
+        clause = text(sql.replace("{ids}", f"{column} = ANY(:ids)"))
+        extra = {"ids": sorted(ids)}
     else:
         clause = text(sql.replace("{ids}", f"{column} IN :ids")).bindparams(
             bindparam("ids", expanding=True)

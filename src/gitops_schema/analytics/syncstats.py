@@ -1,14 +1,14 @@
 """Sync statistics: count and average / min / max / p95 duration per object and status.
 
-The raw rows give them on any database (:func:`sync_statistics`); the per-day rollup of
-:mod:`gitops_schema.analytics.rollups` gives the same figures without reading every operation
-of the window (:func:`sync_statistics_rolled`).
+The raw rows give them on any database (:func:`sync_statistics`); the running rollup of
+:mod:`gitops_schema.analytics.running` gives the same figures without reading every operation
+of the window (:mod:`gitops_schema.analytics.windowed`).
 
 The p95 is the continuous percentile (linear interpolation between the two nearest ranks, as
 PostgreSQL's ``percentile_cont(0.95)``) of the group's known durations. It is exact when the
-group has at most :data:`EXACT_LIMIT` known durations in the window (from the largest ones the
-rollup keeps per day, or the raw rows), or so many that the histogram could have carried (raw
-rows); otherwise the two durations around the rank are read from the duration histogram
+group has at most :data:`EXACT_LIMIT` known durations in the window, or so many that the
+histogram could have carried (both from the raw rows); otherwise the two durations around the
+rank are read from the duration histogram
 (:mod:`gitops_schema.analytics.sketch`), each within 2% of the true one, so the p95 is within
 2% of the exact percentile too (and never outside the exact min and max).
 """
@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, text
 
 from gitops_schema.analytics import sketch, sql
 from gitops_schema.analytics.definitions import Window, rounded
+from gitops_schema.store.tables import UtcTime
 
 PERCENTILE: Final = (19, 20)
 """p95 as a fraction, so ranks are found with integer arithmetic."""
@@ -100,7 +101,7 @@ def p95_of_values(values: Sequence[float], summary: Summary) -> float:
     """The p95 as defined above, from all the known durations of a group."""
     if needs_values(len(values)):
         return exact_p95(values)
-    return sketched_p95(sketch.descending("", sketch.counts(values)), summary)
+    return sketched_p95(sketch.descending(None, sketch.counts(values)), summary)
 
 
 def stat(key: GroupKey, summary: Summary, p95: float | None) -> SyncStat:
@@ -133,6 +134,17 @@ WHERE {phase} AND s.finished_at >= :start AND s.finished_at < :end
   AND s.duration_seconds IS NOT NULL AND {ids}"""
 
 
+TOP: Final = 4
+"""The largest durations that give the p95 of up to :data:`EXACT_LIMIT` (ranks from the top)."""
+_TOPS: Final = f"""
+SELECT s.object_id AS object_id,
+       (array_agg(s.duration_seconds ORDER BY s.duration_seconds DESC))[1:{TOP}] AS top
+FROM sync_operations s
+WHERE {{phase}} AND s.finished_at >= :start AND s.finished_at < :end
+  AND s.duration_seconds IS NOT NULL AND s.object_id = ANY(:ids)
+GROUP BY 1"""
+
+
 def summary_of(row: Any) -> Summary:
     """A :class:`Summary` from a row with its columns."""
     return Summary(
@@ -153,10 +165,33 @@ def durations(
         ids = {object_id for object_id, wanted in groups if wanted == status}
         if not ids:
             continue
-        clause, extra = sql.scoped(_DURATIONS.replace("{phase}", phase), "s.object_id", ids)
+        clause, extra = sql.scoped(
+            _DURATIONS.replace("{phase}", phase),
+            "s.object_id",
+            ids,
+            dialect=connection.dialect.name,
+        )
         params = {"start": window.start, "end": window.end, **extra}
         for row in connection.execute(clause, params):
             found[(int(row.object_id), status)].append(float(row.duration))
+    return found
+
+
+def tops(
+    connection: Connection, window: Window, groups: Collection[GroupKey]
+) -> dict[GroupKey, list[float]]:
+    """PostgreSQL: the :data:`TOP` largest known durations of some groups in the window."""
+    found: dict[GroupKey, list[float]] = {}
+    for status, phase in _PHASES.items():
+        ids = sorted({object_id for object_id, wanted in groups if wanted == status})
+        if not ids:
+            continue
+        params = {"start": window.start, "end": window.end, "ids": ids}
+        clause = text(_TOPS.replace("{phase}", phase)).bindparams(
+            bindparam("start", type_=UtcTime()), bindparam("end", type_=UtcTime())
+        )
+        for row in connection.execute(clause, params):
+            found[(int(row.object_id), status)] = [float(value) for value in row.top]
     return found
 
 
@@ -178,31 +213,32 @@ def finish(
     connection: Connection,
     window: Window,
     summaries: Mapping[GroupKey, Summary],
-    histograms: Mapping[GroupKey, tuple[str, Mapping[int, int]]] | None,
-    tops: Mapping[GroupKey, Sequence[float]],
+    histograms: Mapping[GroupKey, tuple[bytes | None, Mapping[int, int]]],
 ) -> list[SyncStat]:
-    """The statistics from summaries and, when the database keeps them, histograms.
+    """PostgreSQL: the statistics from summaries and the histograms the database keeps.
 
-    ``histograms`` are the digits of a group's summed histogram plus counts to add (the
-    window's partial days); ``tops`` the largest durations of small groups. Other p95s come
-    from the durations.
+    ``histograms`` are a group's histogram as ``numeric_send`` gives it plus counts to add
+    (the window's partial days). Small groups' p95 come from their largest durations, those
+    without a histogram or too large for one from all their durations.
     """
+    small = [key for key, summary in summaries.items() if 0 < summary.timed <= EXACT_LIMIT]
     raw = [
         key
         for key, summary in summaries.items()
-        if summary.timed and key not in tops and (histograms is None or needs_values(summary.timed))
+        if summary.timed > EXACT_LIMIT and (key not in histograms or summary.timed >= sketch.LIMIT)
     ]
+    largest = tops(connection, window, small)
     values = durations(connection, window, raw)
     stats = []
     for key, summary in summaries.items():
         p95: float | None = None
-        if key in tops:
-            p95 = top_p95(tops[key], summary.timed)
+        if key in largest:
+            p95 = top_p95(largest[key], summary.timed)
         elif key in values:
             p95 = p95_of_values(values[key], summary)
-        elif summary.timed and histograms is not None:
-            digits, extra = histograms[key]
-            p95 = sketched_p95(sketch.descending(digits, extra), summary)
+        elif summary.timed:
+            sent, extra = histograms[key]
+            p95 = sketched_p95(sketch.descending(sent, extra), summary)
         stats.append(stat(key, summary, p95))
     return stats
 

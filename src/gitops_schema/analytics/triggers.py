@@ -1,15 +1,15 @@
 """The triggers that keep the rollups and change marks of :mod:`.rollups` exact.
 
-On PostgreSQL inserts are handled per statement (a batch is one upsert per object and day,
-and one mark per object), updates and deletes per row (the store's merges recompute the day
-they touch); on SQLite every trigger is per row.
+On PostgreSQL the running sync rollup's triggers are :mod:`.running`'s; inserts mark their
+objects once per statement, updates and deletes per row. On SQLite every trigger is per row,
+and sync operations keep only the all-time totals (sync statistics read the raw rows there).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from gitops_schema.analytics import sketch, sql
+from gitops_schema.analytics import running, sql
 
 MARKS: Final = {
     "sync_operations": ("COALESCE({row}.finished_at, {row}.started_at)", ("outcomes",)),
@@ -24,58 +24,6 @@ EPOCH: Final = {
 """A mark's ``since`` meaning "everything" (as each engine holds times)."""
 
 
-PERIODS: Final = {
-    "analytics_sync_daily": ("day", "1 day"),
-    "analytics_sync_weekly": ("week", "7 days"),
-}
-"""The rollup tables: per table, its period's column and length (a UTC day, an ISO week)."""
-
-
-def period_key(dialect: str, table: str, column: str) -> str:
-    """SQL: the key in the rollup ``table`` of the period holding the time ``column``."""
-    day = PERIODS[table][0] == "day"
-    return (sql.utc_day if day else sql.utc_week)(dialect, column)
-
-
-def columns(dialect: str, table: str = "analytics_sync_daily") -> str:
-    """The columns of a rollup table on the engine ``dialect``."""
-    key = PERIODS[table][0]
-    names = f"object_id, {key}, status, operations, timed, total, min_seconds, max_seconds"
-    return names + (", histogram, top" if dialect == "postgresql" else "")
-
-
-TOP: Final = 4
-"""Largest durations kept per day: a group of up to 61 has its p95 among its top 4."""
-
-
-def histogram(dialect: str, duration: str, summed: bool) -> str:
-    """SQL: the histogram and top durations of one duration or of the group's.
-
-    PostgreSQL only (else nothing).
-    """
-    if dialect != "postgresql":
-        return ""
-    one = sketch.one_sql(duration)
-    if not summed:
-        top = f"CASE WHEN {duration} IS NULL THEN '{{}}' ELSE ARRAY[{duration}] END"
-        return f", COALESCE({one}, 0), {top}"
-    top = (
-        f"COALESCE((array_agg({duration} ORDER BY {duration} DESC) "
-        f"FILTER (WHERE {duration} IS NOT NULL))[1:{TOP}], '{{}}')"
-    )
-    return f", COALESCE(SUM({one}), 0), {top}"
-
-
-def _period_range(dialect: str, table: str, row: str) -> str:
-    """SQL: ``s.finished_at`` falls in the period of ``row``'s finish (index-friendly)."""
-    key, length = PERIODS[table]
-    if dialect == "postgresql":
-        start = f"(date_trunc('{key}', {row}.finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
-        return f"s.finished_at >= {start} AND s.finished_at < {start} + INTERVAL '{length}'"
-    first = period_key(dialect, table, f"{row}.finished_at")
-    return f"s.finished_at >= {first} AND s.finished_at < date({first}, '+{length}')"
-
-
 def _extreme(dialect: str, which: str, a: str, b: str) -> str:
     """SQL: the smaller (``min``) or larger (``max``) of two values, skipping nulls."""
     if dialect == "postgresql":
@@ -83,114 +31,26 @@ def _extreme(dialect: str, which: str, a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE {which}({a}, {b}) END"
 
 
-def _upsert(dialect: str, table: str, rows: str) -> str:
-    """SQL adding ``rows`` (``VALUES`` or a ``SELECT`` of the rollup's columns) to ``table``."""
-    current = table
-    histogram = (
-        f", histogram = {current}.histogram + excluded.histogram, top = (SELECT "
-        "COALESCE(array_agg(x ORDER BY x DESC), '{}') FROM (SELECT x FROM "
-        f"unnest({current}.top || excluded.top) x ORDER BY x DESC LIMIT {TOP}) largest)"
-        if dialect == "postgresql"
-        else ""
-    )
+def _add_totals(row: str) -> str:
+    """SQLite adding the completed operation ``row`` (NEW) to the all-time totals."""
     return (
-        f"INSERT INTO {table} ({columns(dialect, table)}) {rows} "
-        f"ON CONFLICT (object_id, {PERIODS[table][0]}, status) DO UPDATE SET "
-        + ", ".join(
-            f"{column} = {current}.{column} + excluded.{column}"
-            for column in ("operations", "timed", "total")
-        )
-        + ", "
-        + ", ".join(
-            f"{which}_seconds = "
-            + _extreme(dialect, which, f"{current}.{which}_seconds", f"excluded.{which}_seconds")
-            for which in ("min", "max")
-        )
-        + histogram
-    )
-
-
-def _count(rows: str) -> str:
-    """SQL adding ``rows`` (``object_id, status, operations``) to the all-time totals."""
-    return (
-        f"INSERT INTO analytics_sync_totals (object_id, status, operations) {rows} "
+        "INSERT INTO analytics_sync_totals (object_id, status, operations) "
+        f"VALUES ({row}.object_id, {sql.status(row)}, 1) "
         "ON CONFLICT (object_id, status) DO UPDATE "
-        "SET operations = analytics_sync_totals.operations + excluded.operations"
+        "SET operations = analytics_sync_totals.operations + 1"
     )
 
 
-def _add(dialect: str, row: str) -> list[str]:
-    """SQL adding the completed operation ``row`` (NEW) to its day, week and totals."""
-    duration = f"{row}.duration_seconds"
-    return [
-        _count(f"VALUES ({row}.object_id, {sql.status(row)}, 1)"),
-        *(
-            _upsert(
-                dialect,
-                table,
-                f"VALUES ({row}.object_id, {period_key(dialect, table, row + '.finished_at')}, "
-                f"{sql.status(row)}, 1, CASE WHEN {duration} IS NULL THEN 0 ELSE 1 END, "
-                f"COALESCE({duration}, 0), {duration}, {duration}"
-                f"{histogram(dialect, duration, summed=False)})",
-            )
-            for table in PERIODS
-        ),
-    ]
-
-
-def _add_inserted() -> str:
-    """PostgreSQL adding the completed operations a statement inserted (``new_rows``)."""
-    status = sql.status("s")
-    completed = f"FROM new_rows s WHERE {sql.completed('s')}"
-    return ";\n    ".join(
-        [
-            _count(f"SELECT s.object_id, {status}, COUNT(*) {completed} GROUP BY 1, 2"),
-            *(
-                _upsert(
-                    "postgresql",
-                    table,
-                    f"SELECT s.object_id, {key}, {status}, {sums('postgresql')} {completed} "
-                    f"GROUP BY s.object_id, {key}, {status}",
-                )
-                for table in PERIODS
-                for key in [period_key("postgresql", table, "s.finished_at")]
-            ),
-        ]
-    )
-
-
-def sums(dialect: str) -> str:
-    """SQL: the rollup's figures over a group of raw rows ``s``."""
-    return (
-        "COUNT(*), COUNT(s.duration_seconds), COALESCE(SUM(s.duration_seconds), 0), "
-        "MIN(s.duration_seconds), MAX(s.duration_seconds)"
-        + histogram(dialect, "s.duration_seconds", summed=True)
-    )
-
-
-def _recompute(dialect: str, row: str) -> list[str]:
-    """SQL recomputing the day and week of ``row`` (OLD or NEW) from the raw rows."""
+def _recount(row: str) -> list[str]:
+    """SQLite recounting the totals of ``row``'s (OLD or NEW) object and status."""
     status = sql.status(row)
     return [
-        *(
-            statement
-            for table, (column, _) in PERIODS.items()
-            for key in [period_key(dialect, table, row + ".finished_at")]
-            for statement in (
-                f"DELETE FROM {table} WHERE object_id = {row}.object_id "
-                f"AND {column} = {key} AND status = {status}",
-                f"INSERT INTO {table} ({columns(dialect, table)}) "
-                f"SELECT {row}.object_id, {key}, {status}, {sums(dialect)} "
-                f"FROM sync_operations s WHERE s.object_id = {row}.object_id "
-                f"AND {sql.completed('s')} AND {sql.status('s')} = {status} "
-                f"AND {_period_range(dialect, table, row)} HAVING COUNT(*) > 0",
-            )
-        ),
         f"DELETE FROM analytics_sync_totals WHERE object_id = {row}.object_id "
         f"AND status = {status}",
         "INSERT INTO analytics_sync_totals (object_id, status, operations) "
-        "SELECT object_id, status, SUM(operations) FROM analytics_sync_daily "
-        f"WHERE object_id = {row}.object_id AND status = {status} GROUP BY object_id, status",
+        f"SELECT s.object_id, {sql.status('s')}, COUNT(*) FROM sync_operations s "
+        f"WHERE s.object_id = {row}.object_id AND {sql.completed('s')} "
+        f"AND {sql.status('s')} = {status} GROUP BY 1, 2",
     ]
 
 
@@ -246,14 +106,7 @@ END""",
 
 
 def _postgres_functions() -> list[str]:
-    """The trigger functions.
-
-    Statement-level for inserts (a batch is one upsert per day and object, not one per row),
-    row-level for the store's rare updates and deletes.
-    """
-    new, old = sql.completed("NEW"), sql.completed("OLD")
-    recompute_old = ";\n        ".join(_recompute("postgresql", "OLD"))
-    recompute_new = ";\n        ".join(_recompute("postgresql", "NEW"))
+    """The marking trigger functions (statement-level for inserts, row-level otherwise)."""
     function = (
         "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\n{body}\n$$ LANGUAGE plpgsql"
     )
@@ -263,25 +116,6 @@ def _postgres_functions() -> list[str]:
             name="analytics_mark_commits",
             body=f"""BEGIN
     {_mark("postgresql", "0", "'changes'", EPOCH["postgresql"])};
-    RETURN NULL;
-END""",
-        ),
-        function.format(
-            name="analytics_sync_inserted",
-            body=f"""BEGIN
-    {_add_inserted()};
-    RETURN NULL;
-END""",
-        ),
-        function.format(
-            name="analytics_sync_changed",
-            body=f"""BEGIN
-    IF {old} THEN
-        {recompute_old};
-    END IF;
-    IF TG_OP = 'UPDATE' AND {new} THEN
-        {recompute_new};
-    END IF;
     RETURN NULL;
 END""",
         ),
@@ -295,8 +129,6 @@ def postgres_triggers() -> list[str]:
     """The functions and triggers of PostgreSQL."""
     # (name, events, table, for each, function call)
     triggers = [
-        ("analytics_sync_inserted", "INSERT", "sync_operations", _INSERTED, "()"),
-        ("analytics_sync_changed", "UPDATE OR DELETE", "sync_operations", "FOR EACH ROW", "()"),
         # one mark per statement: a `record git` writes thousands of commits at once
         (
             "analytics_mark_commits",
@@ -311,7 +143,9 @@ def postgres_triggers() -> list[str]:
         triggers.append(("analytics_mark_inserted", "INSERT", table, _INSERTED, arguments))
         triggers.append(("analytics_mark", "UPDATE OR DELETE", table, "FOR EACH ROW", arguments))
     return [
+        *running.trigger_functions(),
         *_postgres_functions(),
+        *running.triggers(),
         *(
             f"CREATE TRIGGER {name} AFTER {events} ON {table} {each} "
             f"EXECUTE FUNCTION {name}{'' if arguments == '()' else '_' + table}{arguments}"
@@ -324,13 +158,13 @@ def sqlite_triggers() -> list[str]:
     """The triggers of SQLite."""
     new, old = sql.completed("NEW"), sql.completed("OLD")
     found = [
-        f"CREATE TRIGGER IF NOT EXISTS analytics_sync_daily_{name} AFTER {event} "
+        f"CREATE TRIGGER IF NOT EXISTS analytics_sync_totals_{name} AFTER {event} "
         f"ON sync_operations WHEN {condition} BEGIN {'; '.join(body)}; END"
         for name, event, condition, body in (
-            ("insert", "INSERT", new, _add("sqlite", "NEW")),
-            ("update_old", "UPDATE", old, _recompute("sqlite", "OLD")),
-            ("update_new", "UPDATE", new, _recompute("sqlite", "NEW")),
-            ("delete", "DELETE", old, _recompute("sqlite", "OLD")),
+            ("insert", "INSERT", new, [_add_totals("NEW")]),
+            ("update_old", "UPDATE", old, _recount("OLD")),
+            ("update_new", "UPDATE", new, _recount("NEW")),
+            ("delete", "DELETE", old, _recount("OLD")),
         )
     ]
     epoch = EPOCH["sqlite"]
