@@ -213,3 +213,36 @@ def test_app_of_apps_charts_and_value_files_of_another_source(
     assert oci["spec"]["ref"] == {"semver": ">=1.0.0"}
     (oci_release,) = _objects(conversion, "clusters/in-cluster/apps/oci-chart.yaml")
     assert oci_release["spec"]["chartRef"] == {"kind": "OCIRepository", "name": "web"}
+
+
+def test_an_application_applying_applicationsets_is_an_app_of_apps(tmp_path: Path) -> None:
+    """Its folder holds ApplicationSets: Flux cannot apply them, their Applications are
+    converted (from the ApplicationSets) instead of a Kustomization applying them."""
+    repo = tmp_path / "repo"
+    (repo / "argocd/appsets").mkdir(parents=True)
+    (repo / "apps/web").mkdir(parents=True)
+    (repo / "apps/web/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w}\n")
+    (repo / "argocd/appsets.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+        "metadata: {name: appsets, namespace: argocd}\nspec:\n  project: default\n"
+        "  source: {repoURL: 'https://git.example.com/r.git', path: argocd/appsets, "
+        "targetRevision: main}\n"
+        "  destination: {server: 'https://kubernetes.default.svc', namespace: argocd}\n"
+    )
+    (repo / "argocd/appsets/web.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\n"
+        "metadata: {name: web, namespace: argocd}\nspec:\n"
+        "  generators: [{list: {elements: [{env: dev}]}}]\n"
+        "  template:\n    metadata: {name: 'web-{{env}}'}\n    spec:\n      project: default\n"
+        "      source: {repoURL: 'https://git.example.com/r.git', path: apps/web, "
+        "targetRevision: main}\n"
+        "      destination: {server: 'https://kubernetes.default.svc', namespace: web}\n"
+    )
+    conversion = argocd_to_flux([repo], ConvertOptions(output=tmp_path / "out"))
+    parent = _item(conversion, "appsets")
+    assert parent.status is Status.UNSUPPORTED and not parent.outputs
+    assert "app of apps" in parent.losses[0].reason
+    assert "argocd/appsets" in parent.losses[0].reason
+    assert [o.name for o in _item(conversion, "web").outputs if o.kind == "Kustomization"] == [
+        "web-dev"
+    ]

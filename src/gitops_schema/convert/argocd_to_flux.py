@@ -43,6 +43,8 @@ from gitops_schema.render.inputs import kustomization_file
 __all__ = ["AppLink", "Conversion", "ConvertOptions", "argocd_to_flux", "load_objects"]
 
 _APPLICATION = re.compile(r"^kind:\s*Application\s*$", re.MULTILINE)
+# What an app of apps applies: Applications, or ApplicationSets that make them.
+_APPLIES = re.compile(r"^kind:\s*Application(Set)?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +316,7 @@ class _Converter:
         recurse = bool(directory and directory.recurse) if plain_folder else True
         candidates = folder.rglob("*.y*ml") if recurse else folder.glob("*.y*ml")
         for path in sorted(candidates):
-            if path.is_file() and _APPLICATION.search(path.read_text("utf-8", errors="replace")):
+            if path.is_file() and _APPLIES.search(path.read_text("utf-8", errors="replace")):
                 return f"its folder {folder.relative_to(self.root.resolve()).as_posix()}"
         return None
 
