@@ -157,3 +157,28 @@ def test_envdiff_unknown_application_is_a_usage_error(
     repo = flux_repository(tmp_path / "repo", {"dev": "debug", "prod": "warn"})
     result = cli("envdiff", str(repo), "--no-cache", "--app", "payments")
     assert result.code == 2 and "'payments'" in result.err
+
+
+def test_envdiff_envs_naming_no_environment_is_a_usage_error(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    """--envs dev,prod on a repository of staging and production compares nothing: said,
+    not a 100% consistency."""
+    repo = flux_repository(tmp_path / "repo", {"staging": "debug", "production": "warn"})
+    result = cli("envdiff", str(repo), "--no-cache", "--envs", "dev,production")
+    assert result.code == 2
+    assert "'dev'" in result.err and "environments there: production, staging" in result.err
+    assert cli("envdiff", str(repo), "--no-cache", "--envs", "staging,production").code == 0
+
+
+def test_diff_cluster_naming_no_cluster_is_a_usage_error(
+    tmp_path: Path, cli: Callable[..., Any], git: Callable[..., str]
+) -> None:
+    repo = flux_repository(tmp_path / "repo", {"dev": "debug", "prod": "warn"})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "init")
+    result = cli("diff", str(repo), "--no-cache", "--cluster", "staging")
+    assert result.code == 2
+    assert "--cluster 'staging'" in result.err and "'kind-dev', 'kind-prod'" in result.err
+    assert cli("diff", str(repo), "--no-cache", "--cluster", "kind-dev").code == 0

@@ -63,7 +63,8 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
     environment and reported in ``diffs.failures``.
 
     Raises:
-        UsageError: ``options.application`` names no application of the repository.
+        UsageError: ``options.application`` names no application of the repository, or
+            ``options.environments`` an environment no application is in.
         LoadError: the folder or the revision cannot be read.
         ToolNotFound: no kustomize engine is available.
     """
@@ -73,6 +74,7 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
     wanted = options.application
     if wanted is not None and wanted not in {application_key(a, names) for a in rendered.apps}:
         raise UsageError(f"envdiff --app {wanted!r}: no application of that name in {root}")
+    _known_environments(options.environments, rendered, root)
     failures = tuple(
         failure(app, environment, root)
         for app in rendered.apps
@@ -92,6 +94,27 @@ def envdiff(root: Path, options: EnvDiffOptions | None = None) -> EnvironmentDif
         apps = {name: envs for name, envs in apps.items() if name == wanted}
     diffs = envdiff_many(apps, expected=tuple(options.expected))
     return EnvironmentDiff(replace(diffs, failures=failures), told(rendered.report, root))
+
+
+def _known_environments(
+    wanted: Sequence[str] | None, rendered: RenderedRepository, root: Path
+) -> None:
+    """Refuse ``--envs`` naming an environment no application is in (nothing to compare).
+
+    Raises:
+        UsageError: naming those environments and the ones there are.
+    """
+    if not wanted or not rendered.apps:
+        return
+    names = tuple(dict.fromkeys([*wanted, *DEFAULT_ENVIRONMENTS]))
+    found = {environment_of(app, names) for app in rendered.apps} - {None}
+    absent = [e for e in wanted if e not in found]
+    if absent:
+        there = ", ".join(sorted(e for e in found if e is not None)) or "none"
+        raise UsageError(
+            f"envdiff --envs: no application in {', '.join(map(repr, absent))} in {root}; "
+            f"environments there: {there}"
+        )
 
 
 def _unreached(

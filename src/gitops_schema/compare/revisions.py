@@ -12,6 +12,7 @@ from gitops_schema.compare.diff import Diff, RenderFailure, Renders, diff_sets
 from gitops_schema.compare.failures import defined, failure, screen, told, unreached
 from gitops_schema.desired import RenderedApp, RenderedRepository, RenderOptions, render_repository
 from gitops_schema.diagnostics import Report
+from gitops_schema.errors import UsageError
 
 __all__ = ["DiffOptions", "RevisionDiff", "diff"]
 
@@ -51,6 +52,7 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
     its render said.
 
     Raises:
+        UsageError: ``options.cluster`` names a cluster the repository has on neither side.
         LoadError: the folder or a revision cannot be read.
         ToolNotFound: no kustomize engine is available.
     """
@@ -62,6 +64,7 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
         )
         sides.append((revision or "work tree", rendered))
     (old_side, old), (new_side, new) = sides
+    _known_cluster(options.cluster, old, new)
     broken = {(a.cluster, f"{a.kind}/{a.name}") for _, r in sides for a in r.apps if a.failed}
     # An application whose parent failed on the other side is not there: not removed.
     missed = [*_unreached(old, new, new_side, root), *_unreached(new, old, old_side, root)]
@@ -74,6 +77,21 @@ def diff(root: Path, options: DiffOptions | None = None) -> RevisionDiff:
         replace(compared, failures=failures),
         ((old_side, told(old.report, root)), (new_side, told(new.report, root))),
     )
+
+
+def _known_cluster(cluster: str | None, *sides: RenderedRepository) -> None:
+    """Refuse ``--cluster`` naming a cluster neither side has (it would show "no changes").
+
+    Raises:
+        UsageError: naming it and the clusters there are.
+    """
+    known = set().union(*(side.clusters for side in sides))
+    if cluster is None or cluster in known:
+        return
+    if not known and any(side.report for side in sides):
+        return  # Nothing could be read: the render's own diagnostics say why.
+    shown = ", ".join(repr(name) for name in sorted(known)) or "none"
+    raise UsageError(f"--cluster {cluster!r}: no such cluster in the repository; clusters: {shown}")
 
 
 def _unreached(
