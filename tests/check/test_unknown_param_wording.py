@@ -28,9 +28,21 @@ spec:
 def test_the_generator_that_does_not_emit_is_named(tmp_path: Path) -> None:
     (tmp_path / "appset.yaml").write_text(APPSET)
     messages = [f.message for f in check([tmp_path]).findings if f.rule == "appset-unknown-param"]
+    # With missingkey=error, Argo CD's template fails on it (map has no entry for key).
     assert messages == [
         "the template uses {{.region}}, a parameter generator 1 of ApplicationSet 'mixed' "
-        "does not emit: it renders as '<no value>'",
+        "does not emit: the template fails",
         "the template uses {{.zone}}, a parameter no generator of ApplicationSet 'mixed' "
-        "emits: it renders as '<no value>'",
+        "emits: the template fails",
     ]
+
+
+def test_without_missingkey_error_it_renders_no_value(tmp_path: Path) -> None:
+    (tmp_path / "appset.yaml").write_text(
+        APPSET.replace('  goTemplateOptions: ["missingkey=error"]\n', "")
+    )
+    messages = [f.message for f in check([tmp_path]).findings if f.rule == "appset-unknown-param"]
+    assert messages[-1] == (
+        "the template uses {{.zone}}, a parameter no generator of ApplicationSet 'mixed' "
+        "emits: it renders as '<no value>'"
+    )

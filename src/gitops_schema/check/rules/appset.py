@@ -70,6 +70,11 @@ def check_unknown_params(context: RuleContext) -> Iterator[Diagnostic]:
         if appset.template_patch is not None:
             texts.append((("spec", "templatePatch"), appset.template_patch))
         reported: set[tuple[tuple[str | int, ...], str]] = set()
+        # What Argo CD makes of it: with missingkey=error the template fails instead.
+        outcome = "it renders as the literal text"
+        if go_template:
+            strict = "missingkey=error" in appset.go_template_options
+            outcome = "the template fails" if strict else "it renders as '<no value>'"
         for path, text in texts:
             if "{{" not in text or (go_template and changes_scope(text)):
                 continue
@@ -91,8 +96,7 @@ def check_unknown_params(context: RuleContext) -> Iterator[Diagnostic]:
                     else f"generator {missing[0]} of {owner} does not emit"
                 )
                 yield UNKNOWN_PARAM.finding(
-                    f"the template uses {{{{{shown}}}}}, a parameter {which}: it renders as "
-                    + ("'<no value>'" if go_template else "the literal text"),
+                    f"the template uses {{{{{shown}}}}}, a parameter {which}: {outcome}",
                     at(obj, *path),
                 )
 
