@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import pygit2
 import typer
 import yaml
 from rich.table import Table
@@ -16,6 +15,7 @@ from rich.table import Table
 from gitops_schema.appset import Expansion, GenerateResult, OfflineInputs, generate
 from gitops_schema.cli._output import console, error_console, exit_code, print_diagnostic
 from gitops_schema.cli._params import MaxApplications, format_option, parse_repos
+from gitops_schema.load.git import work_tree
 
 app = typer.Typer(help="Expand Argo CD ApplicationSets offline.", no_args_is_help=True)
 
@@ -167,9 +167,7 @@ def _given_repository(paths: list[Path]) -> Path | None:
     folders = [p for p in paths if p.is_dir()] + [p.parent for p in paths if p.is_file()]
     if not folders:
         return None
-    found = pygit2.discover_repository(str(folders[0]))
-    workdir = pygit2.Repository(found).workdir if found else None
-    return Path(workdir) if workdir else folders[0]
+    return work_tree(folders[0]) or folders[0]
 
 
 def _destination(app: dict[str, Any]) -> str:

@@ -11,6 +11,13 @@ import pygit2
 from gitops_schema.errors import LoadError, RevisionNotFound
 
 
+def work_tree(path: Path) -> Path | None:
+    """The top of the git work tree holding ``path``; None outside one (or a bare one)."""
+    found = pygit2.discover_repository(str(path))
+    workdir = pygit2.Repository(found).workdir if found else None
+    return Path(workdir) if workdir else None
+
+
 @dataclass(frozen=True, slots=True)
 class GitFile:
     """One blob of the tree: its path relative to the requested folder, and its size."""

@@ -32,7 +32,13 @@ from gitops_schema.render.argocd_directory import render_directory
 from gitops_schema.render.argocd_helm import render_helm, render_repository_chart
 from gitops_schema.render.argocd_kustomize import kustomize_edits, render_kustomize
 from gitops_schema.render.cache import RenderCache
-from gitops_schema.render.confine import OUTSIDE, Confinement, OutsideRepository, escaping_links
+from gitops_schema.render.confine import (
+    OUTSIDE,
+    Confinement,
+    OutsideRepository,
+    escaping_links,
+    root_hint,
+)
 from gitops_schema.render.engines import HelmEngine, KustomizeEngine, KustomizeOptions
 from gitops_schema.render.inputs import kustomization_file
 from gitops_schema.render.kustomize import RenderResult
@@ -297,7 +303,8 @@ def _render_source(
             + (
                 ""
                 if normal_url(url) in context.repos
-                else f"; if {url} is another repository, give its folder: --repo {url}=DIR"
+                else root_hint(root, source.path or "")
+                or f"; if {url} is another repository, give its folder: --repo {url}=DIR"
             ),
             context.where,
         )

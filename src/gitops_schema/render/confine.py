@@ -153,6 +153,24 @@ class Confinement:
         return any(is_inside(path, top) for top in (self.root, *self.allowed))
 
 
+def root_hint(root: Path, path: str) -> str:
+    """What to say when ``path`` is not in ``root`` but is from the top of its work tree.
+
+    Then ``root`` was a subfolder of the repository (``render .`` in ``clusters/``),
+    while Argo CD and Flux read paths from the repository's root.
+    """
+    from gitops_schema.load.git import work_tree  # only for a path not found
+
+    top = work_tree(root)
+    if top is None or top.resolve() == root.resolve() or not (top / path).exists():
+        return ""
+    shown = os.path.relpath(top, root)
+    return (
+        "; the folder given is a subfolder of its git repository, whose paths start at its root: "
+        f"give {shown} (the path is at {shown}/{path.removeprefix('./')})"
+    )
+
+
 def resolve_inside(
     root: Path,
     reference: str,

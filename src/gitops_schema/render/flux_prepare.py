@@ -22,7 +22,7 @@ from gitops_schema.model import GitOpsObject
 from gitops_schema.model.flux_kustomize import Kustomization, KustomizationSpec
 from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.cache import RenderCache, text_key
-from gitops_schema.render.confine import Confinement, OutsideRepository
+from gitops_schema.render.confine import Confinement, OutsideRepository, root_hint
 from gitops_schema.render.engines import KustomizeEngine
 from gitops_schema.render.flux_postbuild import variables as post_build_variables
 from gitops_schema.render.flux_source import source_id, source_key, source_path, source_root
@@ -177,6 +177,8 @@ def _locate(
         )
         # A source mapped with --repo is named by its folder; otherwise it is the repository.
         shown = str(root) if source in settings.sources else "the repository"
+        if source not in settings.sources:
+            hint = root_hint(root, spec.path or "") or hint
         report.emit(
             "render-flux-path-not-found",
             Severity.ERROR,
