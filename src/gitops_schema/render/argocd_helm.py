@@ -25,7 +25,13 @@ from gitops_schema.load.plain import (
 from gitops_schema.model.argocd import ApplicationSource, ApplicationSourceHelm
 from gitops_schema.render.argocd_context import AppContext, outside
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
-from gitops_schema.render.charts import ChartError, cache_hint, prepared_chart, template_chart
+from gitops_schema.render.charts import (
+    ChartError,
+    ChartNotCached,
+    cache_hint,
+    prepared_chart,
+    template_chart,
+)
 from gitops_schema.render.confine import OUTSIDE, Confinement, OutsideRepository
 from gitops_schema.render.engines import kube_version_numbers
 from gitops_schema.render.helm_values import (
@@ -74,7 +80,9 @@ def render_helm(
     if kube_version is None:
         return []
     try:
-        with prepared_chart(chart, context.chart_cache) as folder:
+        with prepared_chart(
+            chart, context.chart_cache, allow_network=context.allow_network
+        ) as folder:
             if source.chart:
                 # A repository chart is its own repository: its value files are its files.
                 files = _Files(Confinement.of(folder, context.allowed), folder)
@@ -93,6 +101,9 @@ def render_helm(
                 kube_version=kube_version or None,
                 api_versions=list(helm.api_versions),
             )
+    except ChartNotCached as error:
+        report.emit("render-argocd-chart-not-cached", Severity.INFO, str(error), where)
+        return []
     except ChartError as error:
         report.emit("render-argocd-chart-unavailable", Severity.ERROR, str(error), where)
         return []

@@ -28,6 +28,7 @@ from gitops_schema.render.manifests import parse_stream
 
 __all__ = [
     "ChartError",
+    "ChartNotCached",
     "cache_hint",
     "cached_chart",
     "highest_admitted",
@@ -41,6 +42,10 @@ _T = TypeVar("_T")
 
 class ChartError(Exception):
     """A chart that cannot be rendered offline; the message says what is missing."""
+
+
+class ChartNotCached(ChartError):
+    """A dependency neither vendored nor in the chart cache: cannot verify offline."""
 
 
 def cached_chart(
@@ -109,7 +114,11 @@ def _cached_versions(cache: Path, chart: str) -> Iterator[tuple[str, Path]]:
 
 @contextmanager
 def prepared_chart(
-    chart: Path, cache: Path | None, *, defaults: Mapping[str, Any] | None = None
+    chart: Path,
+    cache: Path | None,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    allow_network: bool = False,
 ) -> Iterator[Path]:
     """A chart folder ready for Helm: unpacked, its dependencies present.
 
@@ -117,15 +126,19 @@ def prepared_chart(
         chart: a chart folder or a ``.tgz`` archive.
         cache: the chart cache that missing dependencies come from.
         defaults: values that replace the chart's ``values.yaml`` (Flux ``valuesFiles``).
+        allow_network: download a dependency the cache lacks into it, from its
+            repository, as the chart itself would be.
 
     Raises:
-        ChartError: a dependency is neither vendored in ``charts/`` nor in the cache.
+        ChartNotCached: a dependency is neither vendored in ``charts/`` nor in the cache
+            (the network not allowed).
+        ChartError: the chart cannot be read, or a dependency cannot be downloaded.
     """
     with tempfile.TemporaryDirectory(prefix="gitops-schema-chart-") as temporary:
         folder = chart
         if chart.is_file():
             folder = _unpack(chart, Path(temporary) / "unpacked")
-        missing = _missing_dependencies(folder, cache)
+        missing = _missing_dependencies(folder, cache, allow_network)
         if missing or defaults is not None:
             copy = Path(temporary) / "chart"
             # Links are kept as links: the engine refuses those that leave the chart.
@@ -225,11 +238,12 @@ def _unpack(archive: Path, target: Path) -> Path:
 
 class _ChartDependencies(KubeModel):
     # Only what is read here: Helm itself checks the rest of Chart.yaml, in its own words.
+    name: str = ""
     dependencies: list[ChartDependency] = Field(default_factory=list)
 
 
-def _missing_dependencies(chart: Path, cache: Path | None) -> list[Path]:
-    """Cached copies of the dependencies that ``charts/`` lacks."""
+def _missing_dependencies(chart: Path, cache: Path | None, allow_network: bool) -> list[Path]:
+    """Cached copies of the dependencies that ``charts/`` lacks (downloaded when allowed)."""
     metadata_file = chart / "Chart.yaml"
     if not metadata_file.is_file():
         raise ChartError(f"no Chart.yaml in {chart}")
@@ -241,18 +255,28 @@ def _missing_dependencies(chart: Path, cache: Path | None) -> list[Path]:
         first = error.errors()[0]
         where = ".".join(str(step) for step in first["loc"])
         raise ChartError(f"{metadata_file}: {where}: {first['msg']}") from error
+    shown = metadata.name or chart.name
     found: list[Path] = []
     for dependency in metadata.dependencies:
         name, version = dependency.name, dependency.version or ""
         repository = dependency.repository or ""
         if _vendored(chart / "charts", name) or repository.startswith("file://"):
             continue
-        cached = cached_chart(cache, name, version)
+        if allow_network and repository:
+            # chart_fetch reads this module: imported here, on a download only.
+            from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
+
+            try:
+                cached = repository_chart(cache, repository, name, version, allow_network=True)
+            except ChartFetchError as error:
+                raise ChartError(f"chart {shown} depends on {error}") from None
+        else:
+            cached = cached_chart(cache, name, version)
         if cached is None:
-            raise ChartError(
-                f"chart {chart.name} depends on {name} {version} from {repository}, which is "
-                f"not in charts/ nor in the chart cache ({name}-{version}.tgz or "
-                f"{name}/{version}/)"
+            raise ChartNotCached(
+                f"cannot verify offline: chart {shown} depends on {name} {version} from "
+                f"{repository}, which is not in charts/ nor in the chart cache "
+                f"({cache_hint(name, version)})"
             )
         found.append(cached)
     return found

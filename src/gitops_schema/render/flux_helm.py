@@ -29,6 +29,7 @@ from gitops_schema.model.identity import ObjectId
 from gitops_schema.render.cache import RenderCache, input_key
 from gitops_schema.render.charts import (
     ChartError,
+    ChartNotCached,
     prepared_chart,
     template_chart,
 )
@@ -132,7 +133,7 @@ def render_helm_release(
     key = _cache_key(install, spec) if cache is not None else None
     if cache is not None and key is not None and (entry := cache.get(key, manifests=list)):
         return RenderResult(entry["manifests"], Report(), cached=True)
-    manifests = _template(install, chart_cache, release.name, result.report, where)
+    manifests = _template(install, (chart_cache, allow_network), release.name, result.report, where)
     if manifests is None:
         return result
     for renderer in spec.post_renderers:
@@ -204,11 +205,21 @@ def _cache_key(install: _Install, spec: HelmReleaseSpec) -> str:
 
 
 def _template(
-    install: _Install, chart_cache: Path | None, name: str, report: Report, where: Location
+    install: _Install,
+    charts: tuple[Path | None, bool],
+    name: str,
+    report: Report,
+    where: Location,
 ) -> list[dict[str, Any]] | None:
-    """The objects ``helm template`` makes; None once a diagnostic says why it failed."""
+    """The objects ``helm template`` makes; None once a diagnostic says why it failed.
+
+    ``charts`` is the chart cache, and whether a dependency it lacks may be downloaded.
+    """
+    chart_cache, allow_network = charts
     try:
-        with prepared_chart(install.chart, chart_cache, defaults=install.defaults) as folder:
+        with prepared_chart(
+            install.chart, chart_cache, defaults=install.defaults, allow_network=allow_network
+        ) as folder:
             text = template_chart(
                 install.helm,
                 folder,
@@ -217,6 +228,9 @@ def _template(
                 namespace=install.namespace,
                 include_crds=install.include_crds,
             )
+    except ChartNotCached as error:
+        report.emit("render-flux-helm-chart-not-cached", Severity.INFO, str(error), where)
+        return None
     except ChartError as error:
         report.emit("render-flux-helm-chart-unavailable", Severity.ERROR, str(error), where)
         return None
