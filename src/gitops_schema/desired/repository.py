@@ -124,8 +124,11 @@ def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> Re
     from gitops_schema.desired.walk import Walk, load_objects
     from gitops_schema.render import ClusterArtifacts, is_generator, prestart_worker, scratch_folder
 
-    # Helm and Jsonnet calls go to an engine worker, which starts alongside the loading.
-    prestart_worker()
+    # Helm and Jsonnet calls go to an engine worker. Uncached, it starts alongside the
+    # loading; with the cache, most calls of a render are read back and a worker (~70 ms
+    # of CPU to start) may never be needed: it starts at the first call.
+    if options.cache is None:
+        prestart_worker()
     walk = Walk(root, options, cluster)
     objects = load_objects([root], options.exclude, walk.report, options.cache)
     render_argocd(walk, objects)

@@ -191,7 +191,8 @@ class RenderCache:
         return self.problems[0] if self.problems else None
 
     def _path(self, key: str) -> Path:
-        return self.directory / code_digest()[:16] / key[:2] / f"{key}.json"
+        # Joined as text, made a Path once: a render looks up hundreds of entries.
+        return Path(os.path.join(self.directory, code_digest()[:16], key[:2], f"{key}.json"))
 
 
 _KEY = "key"
