@@ -2,6 +2,10 @@
 folder, run as the ``postgres`` user (the server refuses root), listening only on a unix
 socket inside that folder. One server per test session; one fresh database per test.
 
+A server outlives a test run killed before it could stop it (pg_ctl detaches the server), so
+each folder names the process that started it, and :func:`start` first stops the servers of
+processes that are gone.
+
 Used by the store, server and analytics tests through the fixtures of ``tests/conftest.py``:
 ``postgres_server`` (session) and ``postgres_url`` (a new empty database per test).
 """
@@ -18,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 USER = "postgres"
+PREFIX = "gitops-schema-pg-"
+OWNER = "owner"
+"""The file of a server's folder naming the process that started it (pid and start time)."""
 
 
 def server_bin() -> Path:
@@ -89,9 +96,37 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _process(pid: int) -> str | None:
+    """A process's identity (pid and start time, as pids are reused), None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the fields after the command name, which may hold spaces, start after its ")"
+    return f"{pid} {stat.rpartition(')')[2].split()[19]}"
+
+
+def reap() -> None:
+    """Stop and remove the servers whose starting process is gone."""
+    for owner in Path(tempfile.gettempdir()).glob(f"{PREFIX}*/{OWNER}"):
+        pid, _, _ = owner.read_text().partition(" ")
+        if pid.isdigit() and _process(int(pid)) == owner.read_text():
+            continue
+        folder = owner.parent
+        if (folder / "data" / "postmaster.pid").exists():
+            server = PostgresServer(folder, itertools.count(1))
+            try:
+                server.pg_ctl("stop")
+            except subprocess.CalledProcessError:
+                continue  # not ours to remove while it may still run
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def start() -> PostgresServer:
     """initdb into a new temporary folder owned by ``postgres`` and start the server."""
-    folder = Path(tempfile.mkdtemp(prefix="gitops-schema-pg-"))
+    reap()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (folder / OWNER).write_text(_process(os.getpid()) or "")
     (folder / "socket").mkdir()
     if os.geteuid() == 0:
         shutil.chown(folder, USER)
