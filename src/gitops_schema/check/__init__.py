@@ -23,6 +23,7 @@ from gitops_schema.check.expansion import (
 )
 from gitops_schema.check.options import CheckFields, CheckOptions
 from gitops_schema.check.rendered import check_rendered
+from gitops_schema.check.repository_paths import repository_paths
 from gitops_schema.check.result import CheckResult
 from gitops_schema.check.rule import Rule, RuleContext
 from gitops_schema.check.rules import RULES
@@ -104,18 +105,20 @@ def check(
     suppressions = Suppressions.scan(loaded.texts, loaded.documents)
     kept, suppressed = _configured(findings, config, suppressions)
     root = _root(paths)
+    reported = sorted(
+        # The render loads and expands the repository again: what it says the same way
+        # (a file not read, a generator not expanded) is said once.
+        dict.fromkeys(_relative(f, root) for f in kept),
+        key=lambda d: (d.location.file, d.location.line, d.location.column, d.rule),
+    )
     return CheckResult(
-        findings=sorted(
-            # The render loads and expands the repository again: what it says the same way
-            # (a file not read, a generator not expanded) is said once.
-            dict.fromkeys(_relative(f, root) for f in kept),
-            key=lambda d: (d.location.file, d.location.line, d.location.column, d.rule),
-        ),
+        findings=reported,
         files=[_relative_path(f, root) for f in loaded.files],
         objects=len(parsed.objects),
         rules=enabled,
         sources={_relative_path(f, root): t for f, t in loaded.texts.items()},
         root=root,
+        repository_paths=repository_paths(root, {f.location.file for f in reported}),
         suppressed=suppressed,
     )
 

@@ -26,6 +26,9 @@ class CheckResult:
     """The text of each file read, by display path, to quote offending lines."""
     root: str = ""
     """The checked path that ``file`` values are relative to ('' when several)."""
+    repository_paths: dict[str, str] = field(default_factory=dict)
+    """Each finding's file as a path from the repository's root (the git work tree), for
+    reports read against the repository (SARIF); a file outside it has no entry."""
     suppressed: int = 0
     """Findings silenced by inline ``# gitops-schema: ignore[...]`` comments."""
 

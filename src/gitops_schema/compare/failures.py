@@ -69,9 +69,26 @@ def reason(diagnostic: Diagnostic, root: Path) -> str:
 
 
 def told(report: Report, root: Path) -> Report:
-    """``report`` with ``root``'s paths in its messages told relative to it, as the reasons."""
+    """``report`` with ``root``'s paths told relative to it, as the reasons.
+
+    In the messages and in the locations: a repository given as ``/abs/repo`` or ``..``
+    names its files as one given as ``.`` does.
+    """
     prefixes = list(_prefixes(root))
-    return Report([replace(d, message=_relative(d.message, prefixes)) for d in report])
+    return Report(
+        [
+            replace(d, message=_relative(d.message, prefixes), location=_located(d, prefixes))
+            for d in report
+        ]
+    )
+
+
+def _located(diagnostic: Diagnostic, prefixes: list[str]) -> Location:
+    where = diagnostic.location
+    for prefix in prefixes:
+        if where.file.startswith(prefix):
+            return replace(where, file=where.file[len(prefix) :])
+    return where
 
 
 def _prefixes(root: Path) -> Iterable[str]:

@@ -1,8 +1,9 @@
 """The SARIF 2.1.0 report, in the subset GitHub code scanning reads.
 
 GitHub resolves relative artifact URIs against the repository root and ignores
-``originalUriBaseIds``, so URIs are the paths as given on the command line (the checked
-path joined with each file), which are repository paths when the check runs at the root.
+``originalUriBaseIds``, so URIs are paths from the repository's root (the git work tree
+holding the checked folder), whatever form the folder was given in and wherever the check
+ran; a file outside the repository is a ``file:`` URI.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def render_sarif(result: CheckResult) -> str:
     seen: Counter[str] = Counter()
     results = []
     for finding in result.findings:
-        uri = _artifact_path(result.root, finding.location.file)
+        file = finding.location.file
+        uri = result.repository_paths.get(file) or _artifact_path(result.root, file)
         fingerprint = _fingerprint(finding, uri)
         seen[fingerprint] += 1
         results.append(
@@ -64,7 +66,8 @@ def render_sarif(result: CheckResult) -> str:
                 "originalUriBaseIds": {
                     SRCROOT: {
                         "description": {
-                            "text": "The folder gitops-schema ran in: the repository root in CI."
+                            "text": "The root of the repository: the git work tree holding the "
+                            "checked folder."
                         }
                     }
                 },
@@ -151,7 +154,7 @@ def _result(finding: Diagnostic, uri: str, rule_index: int, fingerprint: str) ->
 
 
 def _artifact_path(root: str, file: str) -> str:
-    """The file as a POSIX path from where the check ran (``root`` joined with ``file``)."""
+    """The file as given, when it is not in the repository: ``root`` joined with ``file``."""
     return str(PurePosixPath(root.replace("\\", "/"), file.replace("\\", "/")))
 
 
