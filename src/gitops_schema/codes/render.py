@@ -27,6 +27,19 @@ RENDER_DUPLICATE = _render(
     good="# one definition per cluster, or distinct names",
     explanation="Two definitions of one object on a cluster fight over it in the controller.",
 )
+RENDER_SHARED_OBJECT = Code(
+    "render-shared-object",
+    Severity.WARNING,
+    "One object (cluster, group, kind, namespace, name) deployed by two applications "
+    "(Applications, Kustomizations or HelmReleases): they fight over it.",
+    bad="# apps/a and apps/b both hold Deployment web in namespace web,\n"
+    "# deployed by Application a and Application b to one cluster",
+    good="# one owner per object: move it to a base only one of them deploys",
+    explanation="Argo CD marks both Applications with a SharedResourceWarning and each sync "
+    "overwrites the other's version (and prunes it when one stops deploying it); in Flux the "
+    "last Kustomization or HelmRelease to apply takes ownership, and garbage collection of "
+    "one deletes what the other still deploys. `render -o DIR` writes one file for it.",
+)
 RENDER_REVISION_UNAVAILABLE = _render(
     "render-revision-unavailable",
     "A source given as a revision of the rendered repository (--repo KEY=@REV) that git "
@@ -294,6 +307,7 @@ RENDER_CACHE_UNWRITABLE = Code(
 
 CODES = (
     RENDER_DUPLICATE,
+    RENDER_SHARED_OBJECT,
     RENDER_CACHE_UNWRITABLE,
     RENDER_INPUT_INVALID,
     RENDER_ARGOCD_INVALID,

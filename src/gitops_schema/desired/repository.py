@@ -121,6 +121,7 @@ def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> Re
     # Imported here: a render read back from the cache needs no model, engine nor walk.
     from gitops_schema.desired.argocd import render_argocd
     from gitops_schema.desired.flux import render_flux
+    from gitops_schema.desired.shared import shared_objects
     from gitops_schema.desired.walk import Walk, load_objects
     from gitops_schema.render import ClusterArtifacts, is_generator, prestart_worker, scratch_folder
 
@@ -139,6 +140,7 @@ def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> Re
     with scratch_folder("gitops-schema-artifacts-", size=size) as folder:
         artifacts = ClusterArtifacts(folder, repository=root, repos=options.repos, objects=objects)
         render_flux(walk, objects, artifacts)
+    walk.report.extend(shared_objects(walk.result.apps))
     # Clusters that share a definition say the same thing about it: once is enough.
     walk.report.diagnostics = list(dict.fromkeys(walk.report.diagnostics))
     return walk.result
