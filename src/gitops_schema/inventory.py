@@ -14,7 +14,7 @@ from typing import Any
 from gitops_schema.diagnostics import Report
 from gitops_schema.errors import UsageError
 from gitops_schema.load import LoadOptions, LoadResult, load_bytes, load_paths
-from gitops_schema.model import GitOpsObject, parse_documents
+from gitops_schema.model import GitOpsObject, Tool, parse_documents
 
 STDIN = "-"
 """The path that stands for the standard input stream."""
@@ -36,7 +36,8 @@ class Inventory:
                     "tool": o.tool.value,
                     "apiVersion": o.api_version,
                     "kind": o.kind,
-                    "namespace": o.namespace,
+                    "namespace": namespace_of(o),
+                    "targetNamespace": target_namespace(o),
                     "name": o.name,
                     "file": o.document.file,
                     "line": o.location.line,
@@ -45,6 +46,40 @@ class Inventory:
             ],
             "diagnostics": [d.to_dict() for d in self.report.sorted()],
         }
+
+
+_TARGETS: dict[tuple[Tool, str], tuple[str, ...]] = {
+    (Tool.ARGOCD, "Application"): ("spec", "destination", "namespace"),
+    (Tool.FLUX, "Kustomization"): ("spec", "targetNamespace"),
+    (Tool.FLUX, "HelmRelease"): ("spec", "targetNamespace"),
+}
+"""Where each kind that deploys names the namespace its objects go to."""
+
+
+def namespace_of(obj: GitOpsObject) -> str | None:
+    """The namespace the object itself lives in (``metadata.namespace``).
+
+    A ``kustomization.yaml`` is no object of a cluster: its ``namespace:`` is where it puts
+    the resources it builds, its target namespace.
+    """
+    return None if obj.tool is Tool.KUSTOMIZE else obj.namespace
+
+
+def target_namespace(obj: GitOpsObject) -> str | None:
+    """The namespace the object deploys to, for the kinds that deploy; None when unset.
+
+    An Application's destination namespace, a Flux Kustomization's or HelmRelease's
+    ``targetNamespace`` (a HelmRelease without one installs into its own namespace, as
+    helm-controller does), a ``kustomization.yaml``'s ``namespace:``.
+    """
+    if obj.tool is Tool.KUSTOMIZE:
+        return obj.namespace
+    value: Any = obj.document.data
+    for key in _TARGETS.get((obj.tool, obj.kind), ()):
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, str) and value:
+        return value
+    return obj.namespace if (obj.tool, obj.kind) == (Tool.FLUX, "HelmRelease") else None
 
 
 def inventory(

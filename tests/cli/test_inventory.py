@@ -36,7 +36,16 @@ def test_json_output_shape(cli: Callable) -> None:
     data = json.loads(result.out)
     assert set(data) == {"objects", "diagnostics"}
     first = data["objects"][0]
-    assert set(first) == {"tool", "apiVersion", "kind", "namespace", "name", "file", "line"}
+    assert set(first) == {
+        "tool",
+        "apiVersion",
+        "kind",
+        "namespace",
+        "targetNamespace",
+        "name",
+        "file",
+        "line",
+    }
     kinds = Counter((o["tool"], o["kind"]) for o in data["objects"])
     assert kinds[("argocd", "ApplicationSet")] >= 1
     assert kinds[("argocd", "Secret")] == 3
@@ -136,3 +145,60 @@ def test_console_script_entry_point() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["objects"]
+
+
+TARGETS = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://github.com/org/repo.git, path: apps/web}
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {interval: 10m, path: ./apps, prune: true, targetNamespace: team,
+       sourceRef: {kind: GitRepository, name: flux-system}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: infra, namespace: flux-system}
+spec: {interval: 10m, path: ./infra, prune: true,
+       sourceRef: {kind: GitRepository, name: flux-system}}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: podinfo, namespace: podinfo-system}
+spec:
+  interval: 10m
+  chart: {spec: {chart: podinfo, sourceRef: {kind: HelmRepository, name: podinfo}}}
+"""
+
+
+def test_namespace_is_where_the_object_lives_and_target_where_it_deploys(
+    cli: Callable, tmp_path: Path
+) -> None:
+    (tmp_path / "defs.yaml").write_text(TARGETS)
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "overlay/kustomization.yaml").write_text("namespace: shop\nresources: []\n")
+    result = cli("inventory", str(tmp_path), "-o", "json")
+    assert result.code == 0, result.err
+    found = {
+        (o["kind"], o["name"]): (o["namespace"], o["targetNamespace"])
+        for o in json.loads(result.out)["objects"]
+    }
+    assert found == {
+        ("Application", "web"): ("argocd", "web"),
+        ("Kustomization", "apps"): ("flux-system", "team"),
+        ("Kustomization", "infra"): ("flux-system", None),
+        # helm-controller installs into the HelmRelease's namespace without targetNamespace.
+        ("HelmRelease", "podinfo"): ("podinfo-system", "podinfo-system"),
+        # A kustomization.yaml lives in no namespace; its namespace: is where it puts things.
+        ("Kustomization", "overlay"): (None, "shop"),
+    }
+    table = cli("inventory", str(tmp_path)).out
+    row = next(line for line in table.splitlines() if "overlay" in line)
+    cells = [cell.strip() for cell in row.strip("│┃ ").split("│")]
+    assert cells[3:6] == ["", "overlay", "shop"]

@@ -12,18 +12,27 @@ from rich.table import Table
 
 from gitops_schema.cli._output import console, exit_code, print_diagnostic
 from gitops_schema.cli._params import Exclude, MaxFileSize, Revision, format_option, load_options
-from gitops_schema.inventory import STDIN, Inventory, inventory
+from gitops_schema.inventory import (
+    STDIN,
+    Inventory,
+    inventory,
+    namespace_of,
+    target_namespace,
+)
 
 
 def _print_table(result: Inventory) -> None:
-    table = Table("tool", "apiVersion", "kind", "namespace", "name", "file:line")
+    table = Table(
+        "tool", "apiVersion", "kind", "namespace", "name", "target namespace", "file:line"
+    )
     for o in result.objects:
         table.add_row(
             o.tool.value,
             o.api_version,
             o.kind,
-            o.namespace or "",
+            namespace_of(o) or "",
             o.name,
+            target_namespace(o) or "",
             f"{o.document.file}:{o.location.line}",
         )
     console.print(table)
@@ -55,7 +64,8 @@ def inventory_command(
     max_file_size: MaxFileSize = "10MiB",
     exclude: Exclude = None,
 ) -> None:
-    """List every GitOps object (tool, apiVersion, kind, namespace, name, file, line)."""
+    """List every GitOps object (tool, apiVersion, kind, namespace, name, target namespace,
+    file, line)."""
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     result = inventory(
         paths, revision=revision, options=load_options(max_file_size, exclude), stdin=stdin
