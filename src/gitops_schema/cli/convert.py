@@ -34,6 +34,7 @@ from gitops_schema.convert import (
 from gitops_schema.convert.flux_to_argocd import flux_to_argocd
 from gitops_schema.convert.verify import (
     VerifyOptions,
+    Verification,
     verify_argocd_to_flux,
     verify_flux_to_argocd,
 )
@@ -116,12 +117,13 @@ def progress_bar(total: int | None, what: str) -> Iterator[Callable[[str], None]
 
 
 def finish(
-    conversion: Conversion, fmt: ReportFormat, verify: Callable[[Conversion], None] | None
+    conversion: Conversion,
+    fmt: ReportFormat,
+    verify: Callable[[Conversion], Verification] | None,
 ) -> None:
     """Write the output tree, verify it when asked, print the report and exit."""
     count = conversion.tree.write()
-    if verify is not None:
-        verify(conversion)
+    verification = verify(conversion) if verify is not None else None
     render = {
         ReportFormat.TEXT: render_text,
         ReportFormat.JSON: render_json,
@@ -129,6 +131,8 @@ def finish(
     }[fmt]
     sys.stdout.write(render(conversion.fidelity))
     error_console.print(f"{count} files written under {conversion.tree.root}")
+    if verification is not None:
+        error_console.print(verification.summary(), markup=False, highlight=False)
     for diagnostic in dict.fromkeys(conversion.report.sorted()):
         error_console.print(str(diagnostic), markup=False, highlight=False)
     raise typer.Exit(Exit.OK if conversion.fidelity.exact else Exit.FINDINGS)
@@ -139,7 +143,7 @@ def convert(
     fmt: ReportFormat,
     options: ConvertOptions,
     run: Callable[[ConvertOptions], Conversion],
-    verify: Callable[[Conversion, VerifyOptions], None] | None,
+    verify: Callable[[Conversion, VerifyOptions], Verification] | None,
     checked: VerifyOptions,
 ) -> None:
     """Convert with a progress bar, verify with another when asked, then :func:`finish`."""
@@ -147,9 +151,11 @@ def convert(
     with progress_bar(None, "converting") as advance:
         conversion = run(replace(options, progress=advance))
 
-    def verified(done: Conversion, check: Callable[[Conversion, VerifyOptions], None]) -> None:
+    def verified(
+        done: Conversion, check: Callable[[Conversion, VerifyOptions], Verification]
+    ) -> Verification:
         with progress_bar(len(done.links), "verifying") as advance:
-            check(done, replace(checked, progress=advance))
+            return check(done, replace(checked, progress=advance))
 
     finish(conversion, fmt, None if verify is None else lambda done: verified(done, verify))
 

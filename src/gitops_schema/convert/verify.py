@@ -24,6 +24,7 @@ from gitops_schema.render import RenderCache, RenderResult, render_application
 
 __all__ = [
     "Difference",
+    "Verification",
     "VerifyOptions",
     "compared",
     "differences",
@@ -179,6 +180,43 @@ def _explaining(item: Item, difference: Difference, label: str) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class Verification:
+    """What ``--verify`` compared: applications rendering the same objects on both sides,
+    those that differ (each difference is in its item), and those not compared."""
+
+    same: int = 0
+    differ: int = 0
+    unverified: int = 0
+    """Applications whose chart is not in the chart cache, or whose source did not render."""
+
+    def count(self, differences: int) -> None:
+        """Count one compared application with this many differences."""
+        if differences:
+            self.differ += 1
+        else:
+            self.same += 1
+
+    def summary(self) -> str:
+        """One line saying what was verified, e.g. ``verified: 3 applications render ...``."""
+        compared = self.same + self.differ
+        if not compared and not self.unverified:
+            return "verified: no application to compare"
+        parts = [f"verified: {_applications(self.same)} of {compared} render the same objects"]
+        if self.differ:
+            parts.append(f"{self.differ} differ (named in the report)")
+        if self.unverified:
+            parts.append(
+                f"{_applications(self.unverified)} not verified (a chart not in the chart "
+                "cache, or a side that did not render)"
+            )
+        return "; ".join(parts)
+
+
+def _applications(count: int) -> str:
+    return f"{count} application" + ("" if count == 1 else "s")
+
+
 def _record(item: Item, label: str, found: list[Difference]) -> None:
     for difference in found:
         explained = _explaining(item, difference, label)
@@ -190,9 +228,11 @@ def _record(item: Item, label: str, found: list[Difference]) -> None:
         item.lose("$.spec", reason)
 
 
-def _malformed(item: Item, label: str, side: str, manifests: Sequence[Any]) -> None:
-    for problem in malformed(manifests):
+def _malformed(item: Item, label: str, side: str, manifests: Sequence[Any]) -> int:
+    problems = malformed(manifests)
+    for problem in problems:
         item.lose("$.spec", f"verify: {label}{side}: {problem}")
+    return len(problems)
 
 
 def _uncached(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -218,11 +258,14 @@ def _render_output(
     )
 
 
-def verify_argocd_to_flux(conversion: Conversion, options: VerifyOptions, report: Report) -> None:
+def verify_argocd_to_flux(
+    conversion: Conversion, options: VerifyOptions, report: Report
+) -> Verification:
     """Compare each Application's render with its Flux objects' render (written already).
 
     The Flux side reads every git source from the folder the Argo CD side read it from.
     """
+    verification = Verification()
     urls = {
         str(source.get("repoURL") or "")
         for link in conversion.links
@@ -241,20 +284,25 @@ def verify_argocd_to_flux(conversion: Conversion, options: VerifyOptions, report
         source = _render_application(link.definition, conversion.root, options)
         report.extend(source.report)
         if _uncached(source.report):
+            verification.unverified += 1
             continue
         converted = [
             m for kind, out in link.outputs for m in output.get((link.cluster, kind, out), [])
         ]
         label = f"Application {name}: " if item.source.kind == "ApplicationSet" else ""
-        _malformed(item, label, "source", source.manifests)
-        _malformed(item, label, "conversion", converted)
-        _record(item, label, compared(source.manifests, converted))
+        found = compared(source.manifests, converted)
+        bad = _malformed(item, label, "source", source.manifests)
+        bad += _malformed(item, label, "conversion", converted)
+        _record(item, label, found)
+        verification.count(bad + len(found))
+    return verification
 
 
 def verify_flux_to_argocd(
     conversion: Conversion, options: VerifyOptions, report: Report, source_root: Path
-) -> None:
+) -> Verification:
     """Compare each Flux object's render with its Application's render (written already)."""
+    verification = Verification()
     source = render_repository(
         source_root,
         RenderOptions(
@@ -273,14 +321,19 @@ def verify_flux_to_argocd(
             options.progress(link.source[1])
         app = rendered.get((link.cluster, *link.source))
         if app is None or app.location.file in uncached:
+            verification.unverified += 1
             continue
         converted = _render_application(link.definition, source_root, options)
         report.extend(converted.report)
         if _uncached(converted.report):
+            verification.unverified += 1
             continue
-        _malformed(item, "", "source", app.manifests)
-        _malformed(item, "", "conversion", converted.manifests)
-        _record(item, "", compared(app.manifests, converted.manifests))
+        found = compared(app.manifests, converted.manifests)
+        bad = _malformed(item, "", "source", app.manifests)
+        bad += _malformed(item, "", "conversion", converted.manifests)
+        _record(item, "", found)
+        verification.count(bad + len(found))
+    return verification
 
 
 def _render_application(
