@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gitops_schema.errors import UsageError
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -26,10 +28,51 @@ Db = Annotated[
 
 def open_store(url: str | None, *, migrate: bool = True) -> Engine:
     """An engine on the store at ``url``, migrated to the newest schema unless told not to."""
-    from gitops_schema.store import db
     from gitops_schema.store import migrate as migrations
 
-    engine = db.create(url)
+    engine = opened(url)
     if migrate:
         migrations.upgrade(engine)
+    return engine
+
+
+def opened(url: str | None) -> Engine:
+    """An engine on the database at ``url``, once it is known to answer.
+
+    Raises:
+        UsageError: naming the database (password hidden) and why it cannot be opened: a
+            server that does not answer or refuses the login, a file that is not an SQLite
+            database, a folder that cannot be created.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from gitops_schema.store import db
+
+    try:
+        engine = db.create(url)
+    except OSError as error:
+        reason = (
+            f"{error.filename} is a file, not a folder"
+            if isinstance(error, (FileExistsError, NotADirectoryError))
+            else f"{error.filename}: {error.strerror}"
+        )
+        raise UsageError(
+            f"--db {db.resolve_url(url)}: cannot create the database: {reason}"
+        ) from None
+    shown = make_url(db.resolve_url(url)).render_as_string(hide_password=True)
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        # Read without a transaction: an SQLite transaction here starts as a write.
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT count(*) FROM sqlite_master" if sqlite else "SELECT 1")
+            cursor.close()
+        finally:
+            connection.close()
+    except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error) as error:
+        engine.dispose()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise UsageError(f"--db {shown}: cannot open the database: {reason}") from None
     return engine

@@ -33,8 +33,8 @@ from gitops_schema.convert import (
 )
 from gitops_schema.convert.flux_to_argocd import flux_to_argocd
 from gitops_schema.convert.verify import (
-    VerifyOptions,
     Verification,
+    VerifyOptions,
     verify_argocd_to_flux,
     verify_flux_to_argocd,
 )

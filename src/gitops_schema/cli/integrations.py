@@ -5,9 +5,13 @@ It sends every sync and health change of the subscribed Applications to ``serve`
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
+
+from gitops_schema.errors import UsageError
 
 app = typer.Typer(help="Configuration for the tools that send events.", no_args_is_help=True)
 
@@ -40,6 +44,36 @@ TRIGGERS = {
         "app.status.operationState.syncResult.revision",
     ),
 }
+
+
+_NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+"""A Kubernetes namespace name (an RFC 1123 label)."""
+
+
+def _checked(url: str, namespace: str) -> None:
+    """Refuse what Argo CD could not use, or what would change the YAML printed.
+
+    Raises:
+        UsageError: a URL that is not http(s) with a host, or holds a space, a quote or a
+            line break; a namespace that is not a Kubernetes name.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks the port is a number in range
+    except ValueError as error:
+        raise UsageError(f"--url {url!r}: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--url {url!r}: give the http(s) address Argo CD reaches gitops-schema serve at, "
+            "e.g. http://gitops-schema.monitoring.svc:8080"
+        )
+    if re.search(r"[\s\"'#]", url):
+        raise UsageError(f"--url {url!r}: a URL has no spaces, quotes, '#' or line breaks")
+    if not _NAMESPACE.fullmatch(namespace):
+        raise UsageError(
+            f"--namespace {namespace!r}: not a Kubernetes namespace name (lower-case letters, "
+            "digits and '-', at most 63)"
+        )
 
 
 def argocd_notifications(url: str, namespace: str) -> str:
@@ -90,4 +124,5 @@ def argocd_command(
     namespace: Annotated[str, typer.Option("--namespace", help="Argo CD's namespace.")] = "argocd",
 ) -> None:
     """Print the argocd-notifications-cm service, template, triggers and subscription."""
+    _checked(url, namespace)
     typer.echo(argocd_notifications(url, namespace), nl=False)

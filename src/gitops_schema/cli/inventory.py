@@ -64,8 +64,7 @@ def inventory_command(
     max_file_size: MaxFileSize = "10MiB",
     exclude: Exclude = None,
 ) -> None:
-    """List every GitOps object (tool, apiVersion, kind, namespace, name, target namespace,
-    file, line)."""
+    """List every GitOps object (tool, apiVersion, kind, namespace, name, file, line)."""
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     result = inventory(
         paths, revision=revision, options=load_options(max_file_size, exclude), stdin=stdin

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gitops_schema.analytics.catalog import REPORTS, Extra, ReportSpec
-from gitops_schema.cli._db import Db
+from gitops_schema.cli._db import Db, opened
 from gitops_schema.cli._output import console
 
 app = typer.Typer(help="Reports over the recorded history.", no_args_is_help=True)
@@ -118,7 +118,6 @@ def _signature(spec: ReportSpec) -> inspect.Signature:
 def _run(spec: ReportSpec, options: dict[str, Any]) -> None:
     """Parse the options, read the report from the store and print it."""
     from gitops_schema.analytics import query
-    from gitops_schema.store import db as store_db
 
     request = query.ReportRequest.parse(
         spec.name,
@@ -130,7 +129,7 @@ def _run(spec: ReportSpec, options: dict[str, Any]) -> None:
         by=_value(options.get("by")),
         production=query.production_globs(options["config"], Path.cwd()),
     )
-    engine = store_db.create(options["db"])
+    engine = opened(options["db"])
     try:
         query.check_store(engine)
         if options.get("repo") is not None:

@@ -182,8 +182,11 @@ def _explaining(item: Item, difference: Difference, label: str) -> str | None:
 
 @dataclass(slots=True)
 class Verification:
-    """What ``--verify`` compared: applications rendering the same objects on both sides,
-    those that differ (each difference is in its item), and those not compared."""
+    """What ``--verify`` compared, in applications.
+
+    Those rendering the same objects on both sides, those that differ (each difference is
+    in its item), and those not compared.
+    """
 
     same: int = 0
     differ: int = 0

@@ -1,0 +1,72 @@
+"""Inputs a user can give the history and integration commands: a clear error (exit 2)
+naming what is wrong, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def not_a_database(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.db"
+    path.write_text("these are notes, not an SQLite database\n" * 20)
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "upgrade"],
+        ["report", "dora"],
+        ["report", "sync-stats", "--from", "2026-03-01"],
+        ["token", "create", "--role", "read", "--name", "x"],
+        ["record", "import", "events.json"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_a_file_that_is_not_a_database(
+    cli: Callable[..., Any], not_a_database: Path, command: list[str]
+) -> None:
+    run = cli(*command, "--db", f"sqlite:///{not_a_database}")
+    assert run.code == 2
+    assert run.err.strip() == (
+        f"error: --db sqlite:///{not_a_database}: cannot open the database: file is not a database"
+    )
+    assert "Traceback" not in run.err and "internal error" not in run.err
+
+
+def test_a_database_under_a_file(cli: Callable[..., Any], not_a_database: Path) -> None:
+    run = cli("db", "upgrade", "--db", f"sqlite:///{not_a_database}/history.db")
+    assert run.code == 2
+    assert f"{not_a_database} is a file, not a folder" in run.err
+
+
+def test_a_server_that_does_not_answer_hides_the_password(cli: Callable[..., Any]) -> None:
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    run = cli("report", "deployments", "--db", "postgresql://gitops:s3cret@127.0.0.1:1/history")
+    assert run.code == 2
+    assert run.err.startswith("error: --db postgresql://gitops:***@127.0.0.1:1/history: ")
+    assert "Connection refused" in run.err and "s3cret" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--url", "gitops-schema:8080", "give the http(s) address"),
+        ("--url", "ftp://history.example.com", "give the http(s) address"),
+        ("--url", "http://history:99999", "out of range"),
+        ("--url", "http://history:8080/\n  evil: true", "no spaces, quotes"),
+        ("--namespace", "Argo CD", "not a Kubernetes namespace name"),
+    ],
+)
+def test_integrations_argocd_refuses_what_argocd_cannot_use(
+    cli: Callable[..., Any], option: str, value: str, says: str
+) -> None:
+    run = cli("integrations", "argocd", option, value)
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.startswith(f"error: {option} {value!r}: ") and says in run.err
