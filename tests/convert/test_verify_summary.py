@@ -89,6 +89,11 @@ def test_differing_renders_are_counted_and_named(tmp_path: Path, cli: Callable[.
 
 def test_the_summary_counts_what_could_not_be_compared() -> None:
     assert Verification().summary() == "verified: no application to compare"
+    assert (
+        Verification(unverified=1)
+        .summary()
+        .startswith("verified: no application could be compared; 1 application not verified")
+    )
     verification = Verification(unverified=2)
     verification.count(0)
     assert verification.summary().startswith(

@@ -205,7 +205,11 @@ class Verification:
         compared = self.same + self.differ
         if not compared and not self.unverified:
             return "verified: no application to compare"
-        parts = [f"verified: {_applications(self.same)} of {compared} render the same objects"]
+        parts = [
+            f"verified: {_applications(self.same)} of {compared} render the same objects"
+            if compared
+            else "verified: no application could be compared"
+        ]
         if self.differ:
             parts.append(f"{self.differ} differ (named in the report)")
         if self.unverified:
