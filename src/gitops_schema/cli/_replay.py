@@ -28,6 +28,7 @@ import sys
 import zlib
 from typing import TYPE_CHECKING, Any
 
+from gitops_schema.cli._output_folder import Written, write_files
 from gitops_schema.render.cache_folder import cache_folder
 from gitops_schema.render.cache_snapshot import Snapshot
 
@@ -110,22 +111,29 @@ def play(outcome: RenderOutcome, output: str | Path | None) -> int:
     if output is None:
         sys.stdout.write(outcome.stdout)
     else:
-        made: set[str] = set()
-        for name, text in outcome.files:
-            path = os.path.join(output, name)
-            folder = os.path.dirname(path)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            with open(path, "w", encoding="utf-8") as file:
-                file.write(text)
+        written = write_files(str(output), outcome.files)
         sys.stderr.write(
             f"{len(outcome.files)} objects of {outcome.applications} applications "
-            f"written to {output}\n"
+            f"written to {output}{_changes(written)}\n"
         )
+        for path in written.kept:
+            sys.stderr.write(
+                f"{path}: kept: the previous render wrote it and this one does not, "
+                "but it was changed since\n"
+            )
     for line in outcome.diagnostics:
         sys.stderr.write(line + "\n")
     return outcome.code
+
+
+def _changes(written: Written) -> str:
+    """What the render changed in its folder besides writing, said after its count."""
+    said = []
+    if written.unchanged:
+        said.append(f"{written.unchanged} unchanged")
+    if written.removed:
+        said.append(f"{len(written.removed)} of the previous render removed")
+    return f" ({', '.join(said)})" if said else ""
 
 
 class Invocation:
