@@ -72,11 +72,11 @@ def _remember(folder: str, files: dict[str, list[int]]) -> None:
             json.dump({"for": [_FORMAT, folder], "files": files}, file, separators=(",", ":"))
         os.replace(written, path)
     except OSError:
+        import contextlib  # Only here: the replay imports as little as it can.
+
         # Not remembered: the next render removes nothing, and loses nothing.
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(written)
-        except OSError:
-            pass
 
 
 def _status(path: str) -> list[int] | None:
