@@ -38,6 +38,7 @@ from gitops_schema.cli._replay import (
     play,
     record,
 )
+from gitops_schema.compare.failures import told
 from gitops_schema.desired import RenderedRepository, RenderOptions, repository_inputs
 from gitops_schema.errors import UsageError
 from gitops_schema.model import identities
@@ -189,8 +190,10 @@ def render_command(
         )
     else:
         outcome.files = output_files(rendered, fmt, options.cache)
-    outcome.diagnostics = [str(diagnostic) for diagnostic in rendered.report.sorted()]
-    outcome.code = exit_code(rendered.report)
+    # Engines name files by absolute path: told relative to the repository, as check's are.
+    report = told(rendered.report, folder)
+    outcome.diagnostics = [str(diagnostic) for diagnostic in report.sorted()]
+    outcome.code = exit_code(report)
     if snapshot is not None and options.cache is not None and options.cache.problem() is None:
         record(output, snapshot, outcome)
     raise typer.Exit(play(outcome, output))
