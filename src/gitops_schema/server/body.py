@@ -32,6 +32,17 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+class _OutOfRange(ValueError):
+    """A number a float cannot hold (1e999): JSON allows it, no database column does."""
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _OutOfRange(text)
+    return number
+
+
 def parse_json(raw: bytes) -> Any:
     """The JSON document in ``raw``, or 400 naming why it is not one a database can store.
 
@@ -45,9 +56,11 @@ def parse_json(raw: bytes) -> Any:
     if not text.strip():
         raise HTTPException(400, "body is empty")
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
         raise HTTPException(400, "body nests deeper than 64 levels") from None
+    except _OutOfRange:
+        raise HTTPException(400, "body has a number out of range") from None
     except ValueError as error:
         raise HTTPException(400, f"body is not JSON: {error}") from None
     # A NUL or a lone surrogate can only be written as a \u escape (raw ones are not valid
@@ -60,24 +73,23 @@ _ESCAPES = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def _check(document: Any, *, strings: bool) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` (and bad strings when ``strings``)."""
     # A list around the document, so that a scalar document is checked as an item.
     stack: list[tuple[Any, int]] = [([document], -1)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise HTTPException(400, f"body nests deeper than {MAX_DEPTH} levels")
-        children = value.values() if isinstance(value, dict) else value
-        if strings and isinstance(value, dict):
+        children = value.values() if type(value) is dict else value
+        if strings and type(value) is dict:
             for key in value:
                 _check_string(key)
         for item in children:
-            if isinstance(item, dict | list):
+            kind = type(item)
+            if kind is dict or kind is list:
                 stack.append((item, depth + 1))
-            elif isinstance(item, str):
-                if strings:
-                    _check_string(item)
-            elif isinstance(item, float) and not math.isfinite(item):
-                raise HTTPException(400, "body has a number out of range")
+            elif strings and kind is str:
+                _check_string(item)
 
 
 def _check_string(value: str) -> None:

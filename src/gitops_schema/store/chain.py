@@ -9,7 +9,7 @@ land after the newest stored one (the usual case) extend the chain in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from itertools import groupby
 from typing import Any, NamedTuple
@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, bindparam, delete, select, tuple_, update
 
 from gitops_schema.store.records import Phase
-from gitops_schema.store.tables import deployments, objects, sync_operations
+from gitops_schema.store.tables import deployments, sync_operations
 from gitops_schema.store.writing import (
     ChainKey,
     Context,
@@ -51,28 +51,6 @@ def neighbour(ctx: Context, object_id: int, key: ChainKey, *, after: bool) -> Ro
     else:
         query = query.where(tuple_(*_IN_ORDER) < bound(key)).order_by(*_NEWEST_FIRST)
     return ctx.connection.execute(query.limit(1)).first()
-
-
-def latest_successes(ctx: Context, object_ids: Iterable[int]) -> dict[int, Row[Any]]:
-    """The newest stored success of each object (objects without one are absent).
-
-    One query per :data:`CHUNK` objects.
-    """
-    newest = (
-        select(_OPS.id)
-        .where(_OPS.object_id == objects.c.id, _OPS.phase == _SUCCESS)
-        .order_by(*_NEWEST_FIRST)
-        .limit(1)
-        .correlate(objects)
-        .scalar_subquery()
-    )
-    ids = sorted(set(object_ids))
-    found: dict[int, Row[Any]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chosen = select(newest).where(objects.c.id.in_(ids[start : start + CHUNK]))
-        for row in ctx.connection.execute(select(sync_operations).where(_OPS.id.in_(chosen))):
-            found[row.object_id] = row
-    return found
 
 
 def extend(latest: Any, added: Sequence[Any]) -> list[dict[str, Any]]:

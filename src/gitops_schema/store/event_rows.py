@@ -16,7 +16,6 @@ from typing import Any
 
 from gitops_schema.store import chain
 from gitops_schema.store.event_sql import (
-    Newest,
     derived_states,
     insert_operations,
     newest_stored,
@@ -46,6 +45,7 @@ def write_events(
     """
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     total = 0
+    origin = ctx.origin.value
     for object_id, observation in events:
         for operation in observation.operations:
             total += 1
@@ -53,20 +53,13 @@ def write_events(
             if key not in rows:
                 rows[key] = {
                     "object_id": object_id,
-                    "origin": ctx.origin.value,
+                    "origin": origin,
                     "received_at": ctx.now,
                     **operation_values(operation),
                 }
     succeeded = Phase.SUCCEEDED.value
-    postgres = ctx.connection.dialect.name == "postgresql"
-    newest: dict[int, Newest] = {}
-    latest: dict[int, Any]
-    if postgres:
-        newest = newest_stored(ctx, {row["object_id"] for row in rows.values()})
-        latest = {i: n.success for i, n in newest.items() if n.success is not None}
-    else:
-        wanted = (row["object_id"] for row in rows.values() if row["phase"] == succeeded)
-        latest = chain.latest_successes(ctx, wanted)
+    newest = newest_stored(ctx, {row["object_id"] for row in rows.values()})
+    latest = {i: n.success for i, n in newest.items() if n.success is not None}
     inserted = insert_operations(ctx, [rows[key] for key in sorted(rows)])
     ctx.counts.operations_inserted += len(inserted)
     ctx.counts.operations_unchanged += total - len(inserted)
@@ -85,9 +78,5 @@ def write_events(
             late[object_id] = chain.key_of(successes[0])
     chain.insert_deployments(ctx, derived)
     chain.rederive(ctx, late)
-    refreshed: dict[int, tuple[str | None, str] | None] = (
-        dict(derived_states(newest, inserted))
-        if postgres
-        else dict.fromkeys({row.object_id for row in inserted})
-    )
-    update_objects(ctx, changes, refreshed)
+    postgres = ctx.connection.dialect.name == "postgresql"
+    update_objects(ctx, changes, derived_states(postgres, newest, inserted))

@@ -50,6 +50,10 @@ _TIMES = frozenset(name for name, kind in OPERATION_COLUMNS.items() if kind == "
 _RETURNED = "id, object_id, phase, revision, started_at, finished_at, digest"
 
 
+# What RETURNING gives of an inserted row: its id and key (the rest is what was sent).
+_INSERTED = "id, object_id, started_at, digest"
+
+
 def insert_operations(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Stored]:
     """Insert ``rows`` (in this order) unless stored; the rows inserted."""
     if not rows:
@@ -59,7 +63,18 @@ def insert_operations(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[S
         if ctx.connection.dialect.name == "postgresql"
         else _insert_sqlite(ctx, rows)
     )
-    return [stored(row) for row in found]
+    return [
+        Stored(
+            int(row_id),
+            row["object_id"],
+            row["phase"],
+            row["revision"],
+            row["started_at"],
+            row["finished_at"],
+            row["digest"],
+        )
+        for row_id, row in found
+    ]
 
 
 class Newest(NamedTuple):
@@ -69,29 +84,50 @@ class Newest(NamedTuple):
     outcome: tuple[Any, ...] | None  # (newest key, phase)
 
 
-# Newest first, as PostgreSQL orders (a NULL finish first, DESC being NULLS FIRST).
+# Newest first, as each engine orders a NULL finish: first on PostgreSQL (DESC is NULLS
+# FIRST there), last on SQLite (NULL is its smallest value).
 _NEWEST = "ORDER BY s.finished_at DESC, s.started_at DESC, s.digest DESC LIMIT 1"
-_NEWEST_STORED = (
+_NEWEST_COLUMNS = (
     "SELECT o.id, w.id, w.phase, w.revision, w.started_at, w.finished_at, w.digest, "
-    "a.phase, a.started_at, a.finished_at, a.digest FROM unnest(%(ids)s::bigint[]) AS o(id) "
+    "a.phase, a.started_at, a.finished_at, a.digest FROM "
+)
+_NEWEST_POSTGRES = (
+    _NEWEST_COLUMNS + "unnest(%(ids)s::bigint[]) AS o(id) "
     f"LEFT JOIN LATERAL (SELECT {_RETURNED} FROM sync_operations s WHERE s.object_id = o.id "
     f"AND s.phase = '{Phase.SUCCEEDED.value}' {_NEWEST}) w ON true "
     "LEFT JOIN LATERAL (SELECT phase, started_at, finished_at, digest FROM sync_operations s "
     f"WHERE s.object_id = o.id {_NEWEST}) a ON true"
 )
+_NEWEST_SQLITE = (
+    _NEWEST_COLUMNS + "(SELECT o.id, "
+    f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id "
+    f"AND s.phase = '{Phase.SUCCEEDED.value}' {_NEWEST}) AS success, "
+    f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id {_NEWEST}) AS outcome "
+    "FROM objects o WHERE o.id IN ({ids})) AS o "
+    "LEFT JOIN sync_operations w ON w.id = o.success "
+    "LEFT JOIN sync_operations a ON a.id = o.outcome"
+)
 
 
 def newest_stored(ctx: Context, object_ids: set[int]) -> dict[int, Newest]:
-    """Per object, its newest stored success and outcome (PostgreSQL: one statement)."""
+    """Per object, its newest stored success and newest outcome, in one statement."""
+    ids = sorted(object_ids)
+    if not ids:
+        return {}
+    postgres = ctx.connection.dialect.name == "postgresql"
+    if postgres:
+        result = ctx.connection.exec_driver_sql(_NEWEST_POSTGRES, {"ids": pg_array(ids)})
+    else:  # ids are integers the store made: written into the statement
+        result = ctx.connection.exec_driver_sql(_NEWEST_SQLITE.format(ids=",".join(map(str, ids))))
     found: dict[int, Newest] = {}
-    ids = pg_array(sorted(object_ids))
-    for row in ctx.connection.exec_driver_sql(_NEWEST_STORED, {"ids": ids}).all():
+    for row in result.all():
         success = None
         if row[1] is not None:
             success = stored((row[1], row[0], *row[2:7]))
         outcome = None
         if row[7] is not None:
-            outcome = (newest_key(read_time(row[9]), read_time(row[8]), row[10]), row[7])
+            key = newest_key(postgres, read_time(row[9]), read_time(row[8]), row[10])
+            outcome = (key, row[7])
         found[int(row[0])] = Newest(success, outcome)
     return found
 
@@ -99,13 +135,15 @@ def newest_stored(ctx: Context, object_ids: set[int]) -> dict[int, Newest]:
 _FIRST = datetime.min.replace(tzinfo=UTC)
 
 
-def newest_key(finished: datetime | None, started: datetime, digest: str) -> tuple[Any, ...]:
-    """The order of :data:`_NEWEST` as a key (the largest is the newest)."""
-    return (finished is None, finished or _FIRST, started, digest)
+def newest_key(
+    postgres: bool, finished: datetime | None, started: datetime, digest: str
+) -> tuple[Any, ...]:
+    """The order of :data:`_NEWEST` on the engine as a key (the largest is the newest)."""
+    return ((finished is None) == postgres, finished or _FIRST, started, digest)
 
 
 def derived_states(
-    newest: Mapping[int, Newest], inserted: Sequence[Stored]
+    postgres: bool, newest: Mapping[int, Newest], inserted: Sequence[Stored]
 ) -> dict[int, tuple[str | None, str]]:
     """Per object with inserted operations: its revision and sync status now.
 
@@ -117,12 +155,12 @@ def derived_states(
     for object_id, known in newest.items():
         if known.success is not None:
             row = known.success
-            key = newest_key(row.finished_at, row.started_at, row.digest)
+            key = newest_key(postgres, row.finished_at, row.started_at, row.digest)
             success[object_id] = (key, row.revision)
         if known.outcome is not None:
             outcome[object_id] = known.outcome
     for row in inserted:
-        key = newest_key(row.finished_at, row.started_at, row.digest)
+        key = newest_key(postgres, row.finished_at, row.started_at, row.digest)
         if row.object_id not in outcome or key > outcome[row.object_id][0]:
             outcome[row.object_id] = (key, row.phase)
         if row.phase == _SUCCESS:
@@ -149,11 +187,14 @@ _NAMES = ", ".join(OPERATION_COLUMNS)
 _FROM_STAGING = (
     f"INSERT INTO sync_operations ({_NAMES}) SELECT {_NAMES} FROM {_STAGING} "
     # Inserted in key order, so that concurrent writers take the index locks in one order.
-    f"ORDER BY object_id, started_at, digest ON CONFLICT DO NOTHING RETURNING {_RETURNED}"
+    f"ORDER BY object_id, started_at, digest ON CONFLICT DO NOTHING RETURNING {_INSERTED}"
 )
 
 
-def _insert_postgres(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+Inserted = list[tuple[Any, Mapping[str, Any]]]  # (id, the row sent)
+
+
+def _insert_postgres(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> Inserted:
     driver = ctx.connection.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
@@ -162,7 +203,10 @@ def _insert_postgres(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[An
             for row in rows:
                 copy.write_row([_copy_value(name, row[name]) for name in OPERATION_COLUMNS])
         cursor.execute(_FROM_STAGING)
-        return list(cursor.fetchall())
+        returned = cursor.fetchall()
+    # Aware datetimes are equal (and hash alike) whatever their zone.
+    sent = {(row["object_id"], row["started_at"], row["digest"]): row for row in rows}
+    return [(found[0], sent[found[1], found[2], found[3]]) for found in returned]
 
 
 def _copy_value(name: str, value: Any) -> Any:
@@ -175,11 +219,12 @@ def _copy_value(name: str, value: Any) -> Any:
 _SQLITE_ROWS = 500
 
 
-def _insert_sqlite(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-    found: list[Any] = []
+def _insert_sqlite(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> Inserted:
+    found: Inserted = []
     for start in range(0, len(rows), _SQLITE_ROWS):
         chunk = rows[start : start + _SQLITE_ROWS]
         values: list[Any] = []
+        sent: dict[tuple[Any, ...], Mapping[str, Any]] = {}
         for row in chunk:
             for name in OPERATION_COLUMNS:
                 value = row[name]
@@ -188,8 +233,13 @@ def _insert_sqlite(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Any]
                 elif name == "resources" and value is not None:
                     value = json.dumps(value)
                 values.append(value)
-        found += ctx.connection.exec_driver_sql(_sqlite_insert(len(chunk)), tuple(values)).all()
+            sent[row["object_id"], values[-len(OPERATION_COLUMNS) + _STARTED], row["digest"]] = row
+        returned = ctx.connection.exec_driver_sql(_sqlite_insert(len(chunk)), tuple(values))
+        found += [(r[0], sent[r[1], r[2], r[3]]) for r in returned.all()]
     return found
+
+
+_STARTED = list(OPERATION_COLUMNS).index("started_at")
 
 
 @lru_cache(maxsize=8)
@@ -197,7 +247,7 @@ def _sqlite_insert(count: int) -> str:
     one = "(" + ", ".join("?" for _ in OPERATION_COLUMNS) + ")"
     return (
         f"INSERT INTO sync_operations ({_NAMES}) VALUES {', '.join([one] * count)} "
-        f"ON CONFLICT DO NOTHING RETURNING {_RETURNED}"
+        f"ON CONFLICT DO NOTHING RETURNING {_INSERTED}"
     )
 
 
@@ -218,34 +268,20 @@ STATE_COLUMNS = {
     "created_at": "timestamptz",
     "observed_at": "timestamptz",
 }
-# Derived from the stored operations, whatever the order they arrived in: the revision is
-# the newest success's, the sync status the newest outcome's (on SQLite by these subqueries,
-# on PostgreSQL by :func:`derived_states`).
 _SUCCESS = Phase.SUCCEEDED.value
-_DERIVED = {
-    "revision": (
-        f"(SELECT s.revision FROM sync_operations s WHERE s.object_id = o.id "
-        f"AND s.phase = '{_SUCCESS}' {_NEWEST})"
-    ),
-    "sync_status": (
-        f"CASE WHEN (SELECT s.phase FROM sync_operations s WHERE s.object_id = o.id {_NEWEST}) "
-        f"= '{_SUCCESS}' THEN 'Ready' ELSE 'NotReady' END"
-    ),
-}
 
 
 def update_objects(
     ctx: Context,
     changes: Mapping[int, Mapping[str, Any]],
-    refreshed: Mapping[int, tuple[str | None, str] | None],
+    refreshed: Mapping[int, tuple[str | None, str]],
 ) -> None:
-    """Write the objects' state changes and re-derive the revision and sync status.
+    """Write the objects' state changes and their derived revision and sync status.
 
-    The derived columns are those of the objects in ``refreshed`` (whose operations this
-    batch inserted): their revision and sync status (from :func:`derived_states`), or None
-    to have the database derive them.
-    ``changes`` hold non-null values only (a state never clears a column), so a column an
-    object's change does not set is written as NULL and kept by ``COALESCE``.
+    ``refreshed`` holds the revision and sync status of the objects whose operations this
+    batch inserted (from :func:`derived_states`). ``changes`` hold non-null values only (a
+    state never clears a column), so a column an object's change does not set is written as
+    NULL and kept by ``COALESCE``.
     """
     ids = sorted(set(changes) | set(refreshed))
     if not ids:
@@ -253,9 +289,8 @@ def update_objects(
     columns = tuple(name for name in STATE_COLUMNS if any(name in c for c in changes.values()))
     postgres = ctx.connection.dialect.name == "postgresql"
     table: list[list[Any]] = [ids, [i in changes for i in ids], [i in refreshed for i in ids]]
-    if postgres:
-        derived = [refreshed.get(i) or (None, None) for i in ids]
-        table += [[pair[0] for pair in derived], [pair[1] for pair in derived]]
+    derived = [refreshed.get(i, (None, None)) for i in ids]
+    table += [[pair[0] for pair in derived], [pair[1] for pair in derived]]
     for name in columns:
         values = [changes.get(i, {}).get(name) for i in ids]
         if not postgres and STATE_COLUMNS[name] == "timestamptz":
@@ -270,22 +305,27 @@ def update_objects(
         ctx.connection.exec_driver_sql(_sqlite_update(columns), rows)
 
 
-def _assignments(columns: tuple[str, ...], value: Any, derived: Mapping[str, str]) -> str:
-    """``SET`` items: each changed column, ``updated_at``, the ``derived`` columns."""
+def _assignments(columns: tuple[str, ...], value: Any) -> str:
+    """``SET`` items: each changed column, ``updated_at``, the derived columns."""
     items = [
-        f"{name} = COALESCE({value(name)}, o.{name})" for name in columns if name not in _DERIVED
+        f"{name} = COALESCE({value(name)}, o.{name})" for name in columns if name not in _GIVEN
     ]
     changed, now = value("changed"), value("now")
     items.append(f"updated_at = CASE WHEN {changed} THEN {now} ELSE o.updated_at END")
-    for name, expression in derived.items():
+    for name, given in _GIVEN.items():
         kept = f"COALESCE({value(name)}, o.{name})" if name in columns else f"o.{name}"
-        items.append(f"{name} = CASE WHEN {value('refresh')} THEN {expression} ELSE {kept} END")
+        items.append(f"{name} = CASE WHEN {value('refresh')} THEN {value(given)} ELSE {kept} END")
     return ", ".join(items)
+
+
+# The derived columns and the names of their given values.
+_GIVEN = {"revision": "new_revision", "sync_status": "new_sync_status"}
+_FIXED = ("id", "changed", "refresh", "new_revision", "new_sync_status")
 
 
 @lru_cache(maxsize=32)
 def _postgres_update(columns: tuple[str, ...]) -> str:
-    names = ("id", "changed", "refresh", "new_revision", "new_sync_status", *columns)
+    names = (*_FIXED, *columns)
     kinds: tuple[str, ...] = ("bigint", "boolean", "boolean", "text", "text")
     kinds += tuple(STATE_COLUMNS[name] for name in columns)
     arrays = ", ".join(f"%(c{index})s::{kind}[]" for index, kind in enumerate(kinds))
@@ -294,19 +334,16 @@ def _postgres_update(columns: tuple[str, ...]) -> str:
         return "%(now)s" if name == "now" else f"v.{name}"
 
     return (
-        f"UPDATE objects AS o SET {_assignments(columns, value, _GIVEN)} "
+        f"UPDATE objects AS o SET {_assignments(columns, value)} "
         f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE o.id = v.id"
     )
 
 
 @lru_cache(maxsize=32)
 def _sqlite_update(columns: tuple[str, ...]) -> str:
-    order = ("now", "id", "changed", "refresh", *columns)
+    order = ("now", *_FIXED, *columns)
 
     def value(name: str) -> str:
         return f"?{order.index(name) + 1}"
 
-    return f"UPDATE objects AS o SET {_assignments(columns, value, _DERIVED)} WHERE o.id = ?2"
-
-
-_GIVEN = {"revision": "v.new_revision", "sync_status": "v.new_sync_status"}
+    return f"UPDATE objects AS o SET {_assignments(columns, value)} WHERE o.id = ?2"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -20,7 +20,7 @@ from sqlalchemy import Engine, bindparam, case, select, tuple_, update
 from gitops_schema.store.chain import CHUNK
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
 from gitops_schema.store.tables import objects, sync_operations
-from gitops_schema.store.writing import Context, pg_array
+from gitops_schema.store.writing import Context, pg_array, read_time
 
 _KEY = (objects.c.tool, objects.c.cluster, objects.c.kind, objects.c.namespace, objects.c.name)
 
@@ -89,19 +89,19 @@ def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectK
     ids = sorted(wanted)
     if ctx.connection.dialect.name == "postgresql":
         result = ctx.connection.exec_driver_sql(_LOCK_BY_ID, {"ids": pg_array(ids)})
-    else:
-        result = ctx.connection.execute(
-            select(objects.c.id, objects.c.observed_at, *_KEY).where(objects.c.id.in_(ids))
-        )
+    else:  # ids are integers the store made: written into the statement
+        result = ctx.connection.exec_driver_sql(_BY_ID.format(ids=",".join(map(str, ids))))
     found: dict[ObjectKey, Locked] = {}
     for row in result.all():
-        key = _key_of(row)
-        if wanted.get(int(row.id)) == key:
-            observed = row.observed_at
-            found[key] = Locked(int(row.id), None if observed is None else observed.astimezone(UTC))
+        key = ObjectKey(Tool(row[2]), *row[3:7])
+        if wanted.get(int(row[0])) == key:
+            found[key] = Locked(int(row[0]), read_time(row[1]))
     return found
 
 
+_BY_ID = (
+    "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects WHERE id IN ({ids})"
+)
 _LOCK_BY_ID = (
     "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects "
     "WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR UPDATE"

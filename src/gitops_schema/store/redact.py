@@ -11,7 +11,6 @@ Revisions (hex digests) never look like credentials, so they survive.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 REDACTED = "<redacted>"
@@ -68,27 +67,41 @@ _MAYBE_SECRET = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
     """Whether a mapping key names a credential (not a reference to one)."""
-    folded = key.lower().replace("-", "").replace("_", "").replace(".", "")
-    if folded.endswith(_REFERENCE_ENDINGS):
-        return False
-    return any(word in folded for word in _SECRET_WORDS)
+    known = _SECRET_KEYS.get(key)
+    if known is None:
+        folded = key.lower().replace("-", "").replace("_", "").replace(".", "")
+        known = not folded.endswith(_REFERENCE_ENDINGS) and any(
+            word in folded for word in _SECRET_WORDS
+        )
+        _remember(_SECRET_KEYS, key, known)
+    return known
 
 
 def redact_text(text: str) -> str:
     """``text`` with every credential-looking part replaced."""
     # Payloads repeat their names, kinds and messages: short strings are remembered.
-    return _redact_short(text) if len(text) <= _SHORT else _redact_text(text)
+    known = _SHORT_TEXTS.get(text)
+    if known is None:
+        known = _redact_text(text)
+        if len(text) <= _SHORT:
+            _remember(_SHORT_TEXTS, text, known)
+    return known
 
 
 _SHORT = 256
+# Remembered answers (plain dicts: cheaper to consult than a cached function), emptied
+# when full.
+_SECRET_KEYS: dict[str, bool] = {}
+_SHORT_TEXTS: dict[str, str] = {}
+_REMEMBERED = 1 << 16
 
 
-@lru_cache(maxsize=1 << 16)
-def _redact_short(text: str) -> str:
-    return _redact_text(text)
+def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    if len(cache) >= _REMEMBERED:
+        cache.clear()
+    cache[key] = value
 
 
 def _redact_text(text: str) -> str:
@@ -110,26 +123,45 @@ def _redact_assignment(match: re.Match[str]) -> str:
 def redact(value: Any) -> Any:
     """A copy of a JSON-like value with every secret replaced by :data:`REDACTED`."""
     if isinstance(value, dict):
-        if value.get("kind") == "Secret" and isinstance(value.get("apiVersion"), str):
-            return _redact_secret_object(value)
-        named = value.get("name")
-        secret_pair = isinstance(named, str) and is_secret_key(named)
-        result: dict[str, Any] = {}
-        for key, item in value.items():
-            key_text = str(key)
-            if item is not None and (
-                (is_secret_key(key_text) and not isinstance(item, dict | list))
-                or (secret_pair and key_text == "value")
-            ):
-                result[key] = REDACTED
-            else:
-                result[key] = redact(item)
-        return result
+        return _redact_mapping(value)
     if isinstance(value, list):
         return [redact(item) for item in value]
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def _redact_mapping(value: dict[Any, Any]) -> dict[Any, Any]:
+    if value.get("kind") == "Secret" and isinstance(value.get("apiVersion"), str):
+        return _redact_secret_object(value)
+    named = value.get("name")
+    secret_pair = isinstance(named, str) and is_secret_key(named)
+    result: dict[Any, Any] = {}
+    # The common shapes first (every payload is walked whole, so this is a hot loop).
+    for key, item in value.items():
+        if item is None:
+            result[key] = None
+            continue
+        if secret_pair and key == "value":
+            result[key] = REDACTED
+            continue
+        kind = type(item)
+        if kind is dict:
+            result[key] = _redact_mapping(item)
+        elif kind is str:
+            secret = _SECRET_KEYS.get(key)
+            if secret is None:
+                secret = is_secret_key(str(key))
+            if secret:
+                result[key] = REDACTED
+            else:
+                cached = _SHORT_TEXTS.get(item)
+                result[key] = cached if cached is not None else redact_text(item)
+        elif isinstance(item, dict | list):
+            result[key] = redact(item)
+        else:
+            result[key] = REDACTED if is_secret_key(str(key)) else redact(item)
+    return result
 
 
 def _redact_secret_object(secret: dict[str, Any]) -> dict[str, Any]:

@@ -95,6 +95,14 @@ def sqlite_time(moment: datetime | None) -> str | None:
     """``moment`` as SQLite holds a ``UtcTime``: naive UTC text with microseconds."""
     if moment is None:
         return None
+    known = _WRITTEN.get(moment)  # a batch writes the same few times many times
+    if known is not None:
+        return known
+    if moment.tzinfo is UTC:  # as the parsers give times: "+00:00" cut
+        if len(_WRITTEN) >= _READ_MAX:
+            _WRITTEN.clear()
+        known = _WRITTEN[moment] = moment.isoformat(" ", "microseconds")[:26]
+        return known
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: the store keeps UTC instants only")
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
@@ -105,8 +113,19 @@ def read_time(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        # A batch reads the same few times back many times (events of one round).
+        known = _READ.get(value)
+        if known is None:
+            if len(_READ) >= _READ_MAX:
+                _READ.clear()
+            known = _READ[value] = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return known
     return value.astimezone(UTC)
+
+
+_READ: dict[str, datetime] = {}
+_WRITTEN: dict[datetime, str] = {}
+_READ_MAX = 1 << 14
 
 
 def pg_array(values: Iterable[Any]) -> str:

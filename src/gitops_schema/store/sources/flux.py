@@ -90,6 +90,7 @@ def _same_as_json(encoded: str) -> bool:
     return _EXPONENT.search("".join(encoded.split('"')[0::2])) is None
 
 
+@lru_cache(maxsize=4096)
 def commit_of(revision: str) -> str:
     """The commit sha of a Flux revision.
 
@@ -124,8 +125,8 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
     involved = mapping(event, "involvedObject")
     if not involved:
         raise PayloadError("involvedObject: required")
-    kind = text(event, "involvedObject.kind", required=True)
-    name = text(event, "involvedObject.name", required=True)
+    kind = text(involved, "kind", required=True, where="involvedObject.kind")
+    name = text(involved, "name", required=True, where="involvedObject.name")
     assert kind is not None and name is not None
     severity = text(event, "severity", required=True)
     if severity not in SEVERITIES:
@@ -136,7 +137,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
     clean = redact(event)
     message = text(clean, "message") or ""
     reason = text(event, "reason") or ""
-    api_version = text(event, "involvedObject.apiVersion") or ""
+    api_version = text(involved, "apiVersion", where="involvedObject.apiVersion") or ""
     revision = _revision(mapping(event, "metadata"), api_version)
 
     operations: list[Operation] = []
@@ -157,11 +158,15 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
         )
     state = ObjectState(
         key=ObjectKey(
-            Tool.FLUX, cluster, kind, text(event, "involvedObject.namespace") or "", name
+            Tool.FLUX,
+            cluster,
+            kind,
+            text(involved, "namespace", where="involvedObject.namespace") or "",
+            name,
         ),
         api_version=api_version,
         definition={"involvedObject": clean["involvedObject"]},
-        uid=text(event, "involvedObject.uid"),
+        uid=text(involved, "uid", where="involvedObject.uid"),
         message=message,
         observed_at=timestamp,
         partial=True,
@@ -180,10 +185,12 @@ def _phase(severity: str, reason: str) -> Phase | None:
 def _revision(metadata: dict[str, Any], api_version: str) -> str | None:
     """``<group>/revision`` of the object's API group, else any ``.../revision`` key."""
     group = api_version.split("/")[0]
-    candidates = [f"{group}/revision", "revision"]
-    candidates += sorted(k for k in metadata if isinstance(k, str) and k.endswith("/revision"))
-    for key in candidates:
+    for key in (f"{group}/revision", "revision"):
         value = metadata.get(key)
+        if isinstance(value, str) and value:
+            return commit_of(value)
+    for key in sorted(k for k in metadata if isinstance(k, str) and k.endswith("/revision")):
+        value = metadata[key]
         if isinstance(value, str) and value:
             return commit_of(value)
     return None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gitops_schema.errors import UsageError
-from gitops_schema.store.records import Observation
+from gitops_schema.store.records import ObjectKey, Observation
 
 
 class PayloadError(UsageError):
@@ -25,17 +25,24 @@ def field(value: Any, path: str) -> Any:
     return value
 
 
-def text(value: Any, path: str, *, required: bool = False) -> str | None:
-    """The string at ``path`` (None when absent and not required)."""
+def text(value: Any, path: str, *, required: bool = False, where: str = "") -> str | None:
+    """The string at ``path`` (None when absent and not required).
+
+    Errors name ``where`` when given (the path from the payload's root, when ``value`` is
+    a part of it), else ``path``.
+    """
     found = field(value, path)
+    if type(found) is str and found:  # the common case, checked once
+        return found
+    where = where or path
     if found is None:
         if required:
-            raise PayloadError(f"{path}: required")
+            raise PayloadError(f"{where}: required")
         return None
     if not isinstance(found, str):
-        raise PayloadError(f"{path}: expected a string, got {type(found).__name__}")
+        raise PayloadError(f"{where}: expected a string, got {type(found).__name__}")
     if required and not found:
-        raise PayloadError(f"{path}: must not be empty")
+        raise PayloadError(f"{where}: must not be empty")
     return found
 
 
@@ -108,11 +115,11 @@ _OPERATION_LIMITS = {"reason": 128, "initiated_by": 253}
 def check_lengths(observation: Observation) -> Observation:
     """``observation`` unchanged, or a PayloadError naming a value longer than its column."""
     state = observation.state
-    values: dict[str, object] = {**state.key._asdict(), **vars(state)}
-    for name, limit in _LIMITS.items():
-        value = values.get(name)
-        if isinstance(value, str) and len(value) > limit:
-            raise PayloadError(f"{name}: longer than {limit} characters")
+    for holder, limits in ((state.key, _KEY_LIMITS), (state, _STATE_LIMITS)):
+        for name, limit in limits:
+            value = getattr(holder, name)
+            if isinstance(value, str) and len(value) > limit:
+                raise PayloadError(f"{name}: longer than {limit} characters")
     for operation in observation.operations:
         for name, limit in _OPERATION_LIMITS.items():
             value = getattr(operation, name)
@@ -122,3 +129,7 @@ def check_lengths(observation: Observation) -> Observation:
         if len(sample.status) > _LIMITS["health_status"]:
             raise PayloadError("health.status: longer than 32 characters")
     return observation
+
+
+_KEY_LIMITS = [(name, limit) for name, limit in _LIMITS.items() if name in ObjectKey._fields]
+_STATE_LIMITS = [(n, limit) for n, limit in _LIMITS.items() if n not in ObjectKey._fields]
