@@ -12,6 +12,9 @@ baseline writes the already-parsed rows, so it measures the database alone.
 With ``--rollups`` both stores have the analytics rollups installed first (their triggers
 then run on every write, the baseline's too); the output says which.
 
+Each measurement runs ``--repeat`` times (3), HTTP and baseline alternated on fresh
+databases; the medians are compared, and each run's ratio is printed too.
+
     python benchmarks/ingest.py [--events 20000] [--senders 4] [--workers 1] [--rollups]
 """
 
@@ -25,6 +28,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import httpx
@@ -173,35 +177,50 @@ def main() -> int:
     parser.add_argument(
         "--rollups", action="store_true", help="install the analytics rollups (triggers) first"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each, alternated; medians are compared"
+    )
     arguments = parser.parse_args()
     count, senders, workers = arguments.events, arguments.senders, arguments.workers
-    rollups = arguments.rollups
+    rollups, repeat = arguments.rollups, arguments.repeat
     bodies = events(count)
+    pg_runs: list[tuple[float, float]] = []
     server = postgres.start()
     try:
-        http_pg = through_http(server.create_database(), bodies, senders, workers, rollups)
-        copy = copy_baseline(server.create_database(), bodies, rollups)
+        for _ in range(repeat):
+            http = through_http(server.create_database(), bodies, senders, workers, rollups)
+            pg_runs.append((http, copy_baseline(server.create_database(), bodies, rollups)))
     finally:
         server.stop()
-    folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
-    sqlite_url = f"sqlite:///{folder / 'http.db'}"
-    http_sqlite = through_http(sqlite_url, bodies, senders, workers, rollups)
-    bulk_sqlite = executemany_baseline(f"sqlite:///{folder / 'bulk.db'}", bodies, rollups)
+    sqlite_runs: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
+        http = through_http(f"sqlite:///{folder / 'http.db'}", bodies, senders, workers, rollups)
+        bulk = executemany_baseline(f"sqlite:///{folder / 'bulk.db'}", bodies, rollups)
+        sqlite_runs.append((http, bulk))
     result = {
         "events": count,
         "senders": senders,
         "workers": workers,
         "rollup_triggers": "installed" if rollups else "not installed",
-        "postgresql_http_events_per_second": round(http_pg),
-        "postgresql_copy_rows_per_second": round(copy),
-        "postgresql_ratio": round(http_pg / copy, 3),
-        "sqlite_http_events_per_second": round(http_sqlite),
-        "sqlite_executemany_rows_per_second": round(bulk_sqlite),
-        "sqlite_ratio": round(http_sqlite / bulk_sqlite, 3),
+        "runs": repeat,
+        **summary("postgresql", "copy_rows", pg_runs),
+        **summary("sqlite", "executemany_rows", sqlite_runs),
         "goal_ratio": 0.3,
     }
     print(json.dumps(result, indent=2))
     return 0
+
+
+def summary(engine: str, baseline: str, runs: list[tuple[float, float]]) -> dict[str, Any]:
+    """Medians of the runs (the machine is shared: single runs vary) and each run's ratio."""
+    http, base = median(r[0] for r in runs), median(r[1] for r in runs)
+    return {
+        f"{engine}_http_events_per_second": round(http),
+        f"{engine}_{baseline}_per_second": round(base),
+        f"{engine}_ratio": round(http / base, 3),
+        f"{engine}_ratio_per_run": [round(h / b, 3) for h, b in runs],
+    }
 
 
 if __name__ == "__main__":
