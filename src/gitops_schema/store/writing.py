@@ -120,7 +120,7 @@ def read_time(value: Any) -> Any:
                 _READ.clear()
             known = _READ[value] = datetime.fromisoformat(value).replace(tzinfo=UTC)
         return known
-    return value.astimezone(UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 _READ: dict[str, datetime] = {}
@@ -134,7 +134,10 @@ def pg_array(values: Iterable[Any]) -> str:
     Sent as one text parameter and cast (``%(x)s::text[]``): building the literal here
     costs a fraction of the driver's element-by-element adaptation of a list.
     """
-    return "{" + ",".join(map(_element, values)) + "}"
+    listed = list(values)
+    if all(type(value) is int for value in listed):  # ids, the most common arrays
+        return "{" + ",".join(map(str, listed)) + "}"
+    return "{" + ",".join(map(_element, listed)) + "}"
 
 
 def _element(value: Any) -> str:
