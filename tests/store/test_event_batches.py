@@ -13,9 +13,11 @@ import random
 from datetime import timedelta
 from typing import Any
 
+import psycopg
+import pytest
 from sqlalchemy import Engine, select
 
-from gitops_schema.store import db, migrate
+from gitops_schema.store import db, event_sql, migrate
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
 from gitops_schema.store.sources import flux
@@ -90,3 +92,27 @@ def test_revision_and_status_are_the_newest_outcomes_whatever_the_order(
     assert dump(engine) == dump(reference)
     engine.dispose()
     reference.dispose()
+
+
+def test_a_deadlock_while_copying_is_retried_like_any_other(
+    postgres_server: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = db.create(postgres_server.create_database())  # type: ignore[attr-defined]
+    migrate.upgrade(engine)
+    real = event_sql._copy_value
+    failures = [psycopg.errors.DeadlockDetected("deadlock detected")]
+
+    def copy_value(name: str, value: Any) -> Any:
+        if failures:  # the first attempt's COPY fails as a deadlock would
+            raise failures.pop()
+        return real(name, value)
+
+    monkeypatch.setattr(event_sql, "_copy_value", copy_value)
+    events = _events(seed=2)
+    _feed(engine, events, batch=len(events))
+    assert not failures
+    with engine.connect() as connection:
+        stored = connection.execute(select(sync_operations)).all()
+    outcomes = [flux.parse_event(event, cluster="c").operations for event in events]
+    assert len(stored) == len({operations[0].digest for operations in outcomes if operations})
+    engine.dispose()

@@ -110,12 +110,14 @@ def serve_command(
     )
     if spool_dir is not None:
         settings.spool_dir = spool_dir
+    from gitops_schema.server import workers as worker_processes
+
     if workers == 1:
+        worker_processes.share_the_interpreter()
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
     import os
 
-    from gitops_schema.server import workers as worker_processes
     from gitops_schema.store import migrate
 
     # Once, before the workers start (each would otherwise race to create the tables).

@@ -2,12 +2,14 @@
 
 A batch is a few set-based statements, without SQLAlchemy's compiler and type processing.
 
-Per batch: the operations are inserted in one statement (on PostgreSQL ``COPY`` into a
-temporary staging table, then ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``;
-on SQLite multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING``), and the objects' state
-and derived revision / sync status are set by one ``UPDATE`` (``FROM unnest(...)`` on
-PostgreSQL, one prepared statement on SQLite). Times go to SQLite as the text the store's
-``UtcTime`` columns hold (naive UTC, microseconds), and come back from both as aware UTC.
+Per batch: one statement reads each object's newest stored success and outcome; the
+operations are inserted in one statement (on PostgreSQL ``COPY`` into a temporary staging
+table, then ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``; on SQLite multi-row
+``INSERT ... ON CONFLICT DO NOTHING RETURNING``; only ids and keys are returned); the
+objects' state and derived revision / sync status are set by one ``UPDATE`` (``FROM
+unnest(...)`` on PostgreSQL, one prepared statement on SQLite). Times go to SQLite as the
+text the store's ``UtcTime`` columns hold (naive UTC, microseconds), and come back from both
+as aware UTC.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
+
+import psycopg
+from sqlalchemy.exc import DBAPIError
 
 from gitops_schema.store.records import Phase
 from gitops_schema.store.writing import (
@@ -47,9 +52,8 @@ OPERATION_COLUMNS = {
     "resources": "json",
 }
 _TIMES = frozenset(name for name, kind in OPERATION_COLUMNS.items() if kind == "timestamptz")
-_RETURNED = "id, object_id, phase, revision, started_at, finished_at, digest"
-
-
+# The columns of a stored operation the chain reads (:class:`Stored`).
+_CHAIN_COLUMNS = "id, object_id, phase, revision, started_at, finished_at, digest"
 # What RETURNING gives of an inserted row: its id and key (the rest is what was sent).
 _INSERTED = "id, object_id, started_at, digest"
 
@@ -93,7 +97,7 @@ _NEWEST_COLUMNS = (
 )
 _NEWEST_POSTGRES = (
     _NEWEST_COLUMNS + "unnest(%(ids)s::bigint[]) AS o(id) "
-    f"LEFT JOIN LATERAL (SELECT {_RETURNED} FROM sync_operations s WHERE s.object_id = o.id "
+    f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE s.object_id = o.id "
     f"AND s.phase = '{Phase.SUCCEEDED.value}' {_NEWEST}) w ON true "
     "LEFT JOIN LATERAL (SELECT phase, started_at, finished_at, digest FROM sync_operations s "
     f"WHERE s.object_id = o.id {_NEWEST}) a ON true"
@@ -195,18 +199,31 @@ Inserted = list[tuple[Any, Mapping[str, Any]]]  # (id, the row sent)
 
 
 def _insert_postgres(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> Inserted:
-    driver = ctx.connection.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        cursor.execute(_CREATE_STAGING)
-        with cursor.copy(f"COPY {_STAGING} ({_NAMES}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([_copy_value(name, row[name]) for name in OPERATION_COLUMNS])
-        cursor.execute(_FROM_STAGING)
-        returned = cursor.fetchall()
+    ctx.connection.exec_driver_sql(_CREATE_STAGING)
+    _copy(ctx, rows)
+    returned = ctx.connection.exec_driver_sql(_FROM_STAGING).all()
     # Aware datetimes are equal (and hash alike) whatever their zone.
     sent = {(row["object_id"], row["started_at"], row["digest"]): row for row in rows}
     return [(found[0], sent[found[1], found[2], found[3]]) for found in returned]
+
+
+def _copy(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``COPY`` the rows into the staging table, on the transaction's own connection.
+
+    The driver's errors are raised as SQLAlchemy's, as every other statement's are: ingest
+    retries deadlocks by them and the server spools on an unreachable database by them.
+    """
+    driver = ctx.connection.connection.driver_connection
+    assert driver is not None
+    statement = f"COPY {_STAGING} ({_NAMES}) FROM STDIN"
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([_copy_value(name, row[name]) for name in OPERATION_COLUMNS])
+    except psycopg.Error as error:
+        raise DBAPIError.instance(
+            statement, None, error, psycopg.Error, dialect=ctx.connection.dialect
+        ) from error
 
 
 def _copy_value(name: str, value: Any) -> Any:
