@@ -125,13 +125,15 @@ def test_two_spans_cover_the_whole_days() -> None:
         datetime(2025, 12, 1, 18, 43, tzinfo=UTC), datetime(2025, 12, 31, 21, tzinfo=UTC)
     )
     assert windowed.full_days(window) == (day("2025-12-02"), day("2025-12-31"))
-    assert windowed.edges(window) == [
-        (window.start, datetime(2025, 12, 2, tzinfo=UTC)),
-        (datetime(2025, 12, 31, tzinfo=UTC), window.end),
-    ]
+    # 5 h 17 of the first day are read; of the last day, the whole day less its last 3 h
+    assert windowed.parts(window) == windowed.Parts(
+        (day("2025-12-02"), day("2026-01-01")),
+        [(window.start, datetime(2025, 12, 2, tzinfo=UTC))],
+        [(window.end, datetime(2026, 1, 1, tzinfo=UTC))],
+    )
     inside = d.Window(datetime(2025, 12, 2, 1, tzinfo=UTC), datetime(2025, 12, 2, 5, tzinfo=UTC))
     assert windowed.full_days(inside) is None
-    assert windowed.edges(inside) == [(inside.start, inside.end)]
+    assert windowed.parts(inside) == windowed.Parts(None, [(inside.start, inside.end)], [])
 
 
 def _operations(
@@ -213,6 +215,11 @@ def test_running_rollup_through_late_batches_merges_and_deletes(db_url: str) -> 
         row["finished_at"] = midnight + (last - midnight) * rng.random()
         row["digest"] = f"today-{index}"
     today[0]["phase"] = "Running"
+    # late, and the only extremes of object 1: in the part of a day a window leaves out
+    extremes = _operations(rng, 1, (2.05, 2.25), 2)
+    for index, (row, seconds) in enumerate(zip(extremes, (99_999.0, 0.0005), strict=True)):
+        row.update(digest=f"extreme-{index}", phase="Succeeded", duration_seconds=seconds)
+    today += extremes
     with engine.begin() as connection:
         connection.execute(tables.sync_operations.insert().values(today))
     with engine.begin() as connection:

@@ -76,9 +76,8 @@ def test_the_decimal_form_sums_as_the_counts_do() -> None:
     rest = sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in everything[10:])
     assert dict(sketch.descending(_sent(rest), half)) == counts
     summary = _summary(everything)
-    assert sketched_p95(sketch.descending(window, {}), summary) == sketched_p95(
-        sketch.descending(None, counts), summary
-    )
+    assert sketched_p95(window, {}, summary) == sketched_p95(None, counts, summary)
+    assert sketched_p95(_sent(rest), half, summary) == sketched_p95(window, {}, summary)
     # counts past one 16-bit digit, and a zero duration's bucket
     many = [7.0] * 12_345 + [0.0] * 3
     assert dict(

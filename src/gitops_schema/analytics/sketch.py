@@ -71,8 +71,8 @@ _NBASE: Final = 10_000
 """The base of ``NUMERIC``'s digits; a bucket's count is two of them."""
 
 
-def _pairs(sent: bytes | None) -> tuple[int, tuple[int, ...]]:
-    """The top position and the counts from it down, of a histogram ``numeric_send`` gave."""
+def _digits(sent: bytes | None) -> tuple[int, tuple[int, ...]]:
+    """The top position and, from it down, its digits in pairs (high, low), as sent."""
     if not sent:
         return -1, ()
     count, weight = struct.unpack_from(">hh", sent)
@@ -82,10 +82,7 @@ def _pairs(sent: bytes | None) -> tuple[int, tuple[int, ...]]:
         digits, weight = (0, *digits), weight + 1
     if len(digits) % 2:
         digits = (*digits, 0)
-    counts = tuple(
-        high * _NBASE + low for high, low in zip(digits[0::2], digits[1::2], strict=True)
-    )
-    return weight // 2, counts
+    return weight // 2, digits
 
 
 def descending(sent: bytes | None, extra: Mapping[int, int]) -> Iterator[tuple[int, int]]:
@@ -94,14 +91,19 @@ def descending(sent: bytes | None, extra: Mapping[int, int]) -> Iterator[tuple[i
     ``sent`` is a histogram as ``numeric_send`` gives it (``None`` for none), ``extra`` counts
     to add per position.
     """
-    top, counts = _pairs(sent)
-    lowest = top - len(counts) + 1
-    for bucket in range(max(top, max(extra, default=-1)), -1, -1):
-        found = extra.get(bucket, 0) if extra else 0
+    top, digits = _digits(sent)
+    if not extra:  # the usual case, read lazily: the p95 needs the top few buckets
+        for index in range(0, len(digits), 2):
+            found = digits[index] * _NBASE + digits[index + 1]
+            if found:
+                yield top - index // 2, found
+        return
+    lowest = top - len(digits) // 2 + 1
+    for bucket in range(max(top, max(extra)), -1, -1):
+        found = extra.get(bucket, 0)
         if lowest <= bucket <= top:
-            found += counts[top - bucket]
-        elif not extra and bucket < lowest:
-            return
+            index = 2 * (top - bucket)
+            found += digits[index] * _NBASE + digits[index + 1]
         if found:
             yield bucket, found
 
@@ -129,6 +131,29 @@ def ranked(buckets: Iterable[tuple[int, int]], n: int, ranks: tuple[int, ...]) -
         lowest_here = n - above  # the ascending rank of this bucket's lowest duration
         while wanted and wanted[0] >= lowest_here:
             found[wanted.pop(0)] = value(bucket)
+        if not wanted:
+            break
+    return found
+
+
+def ranked_in(
+    sent: bytes | None, extra: Mapping[int, int], n: int, ranks: tuple[int, ...]
+) -> dict[int, float]:
+    """:func:`ranked` of the histogram ``sent`` plus ``extra`` (:func:`descending`'s)."""
+    if extra or not sent:
+        return ranked(descending(sent, extra), n, ranks)
+    # the usual case in one loop: a report reads thousands of these
+    top, digits = _digits(sent)
+    wanted = sorted(ranks, reverse=True)
+    found: dict[int, float] = {}
+    above = 0
+    for index in range(0, len(digits), 2):
+        count = digits[index] * _NBASE + digits[index + 1]
+        if not count:
+            continue
+        above += count
+        while wanted and wanted[0] >= n - above:
+            found[wanted.pop(0)] = value(top - index // 2)
         if not wanted:
             break
     return found

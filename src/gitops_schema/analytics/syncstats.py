@@ -15,7 +15,7 @@ rank are read from the duration histogram
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -82,10 +82,13 @@ def top_p95(top: Sequence[float], n: int) -> float:
     return _interpolate(top[n - 1 - low], top[n - 1 - high], remainder)
 
 
-def sketched_p95(buckets: Iterable[tuple[int, int]], summary: Summary) -> float:
-    """The p95 from a histogram (buckets from the highest down), within the exact min / max."""
+def sketched_p95(sent: bytes | None, extra: Mapping[int, int], summary: Summary) -> float:
+    """The p95 from a histogram, within the exact min / max.
+
+    The histogram is ``numeric_send``'s (``None`` for none) plus counts by bucket position.
+    """
     low, high, remainder = _ranks(summary.timed)
-    found = sketch.ranked(buckets, summary.timed, (low, high))
+    found = sketch.ranked_in(sent, extra, summary.timed, (low, high))
     estimate = _interpolate(found[low], found[high], remainder)
     lowest = summary.min_seconds if summary.min_seconds is not None else estimate
     highest = summary.max_seconds if summary.max_seconds is not None else estimate
@@ -101,7 +104,7 @@ def p95_of_values(values: Sequence[float], summary: Summary) -> float:
     """The p95 as defined above, from all the known durations of a group."""
     if needs_values(len(values)):
         return exact_p95(values)
-    return sketched_p95(sketch.descending(None, sketch.counts(values)), summary)
+    return sketched_p95(None, sketch.counts(values), summary)
 
 
 def stat(key: GroupKey, summary: Summary, p95: float | None) -> SyncStat:
@@ -126,7 +129,8 @@ FROM sync_operations s
 WHERE {sql.completed("s")} AND s.finished_at >= :start AND s.finished_at < :end AND {{ids}}
 GROUP BY s.object_id, {sql.status("s")}"""
 
-_PHASES: Final = {"Succeeded": "s.phase = 'Succeeded'", "Failed": "s.phase IN ('Failed', 'Error')"}
+PHASES: Final = {"Succeeded": "s.phase = 'Succeeded'", "Failed": "s.phase IN ('Failed', 'Error')"}
+"""SQL selecting the operations of each status (as the partial indexes are written)."""
 _DURATIONS: Final = """
 SELECT s.object_id AS object_id, s.duration_seconds AS duration
 FROM sync_operations s
@@ -161,7 +165,7 @@ def durations(
 ) -> dict[GroupKey, list[float]]:
     """Every known duration of some groups in the window (one query per status)."""
     found: dict[GroupKey, list[float]] = {key: [] for key in groups}
-    for status, phase in _PHASES.items():
+    for status, phase in PHASES.items():
         ids = {object_id for object_id, wanted in groups if wanted == status}
         if not ids:
             continue
@@ -182,7 +186,7 @@ def tops(
 ) -> dict[GroupKey, list[float]]:
     """PostgreSQL: the :data:`TOP` largest known durations of some groups in the window."""
     found: dict[GroupKey, list[float]] = {}
-    for status, phase in _PHASES.items():
+    for status, phase in PHASES.items():
         ids = sorted({object_id for object_id, wanted in groups if wanted == status})
         if not ids:
             continue
@@ -238,7 +242,7 @@ def finish(
             p95 = p95_of_values(values[key], summary)
         elif summary.timed:
             sent, extra = histograms[key]
-            p95 = sketched_p95(sketch.descending(sent, extra), summary)
+            p95 = sketched_p95(sent, extra, summary)
         stats.append(stat(key, summary, p95))
     return stats
 

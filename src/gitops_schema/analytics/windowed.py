@@ -4,10 +4,13 @@ The whole UTC days ``[first, end)`` of the window come from
 :mod:`gitops_schema.analytics.running`: per object and status, the row of ``end - 1`` minus
 the row of ``first - 1`` gives the counts, the sum of durations and their histogram; with
 ``2^k <= end - first < 2^(k+1)``, the spans of ``2^k`` days ending at ``first - 1 + 2^k`` and at
-``end - 1`` give minimum and maximum: every object's rows at three days, read by day. The
-partial days at the window's edges come from the raw rows. Groups of at most
+``end - 1`` give minimum and maximum: every object's rows at three days, read by day. A
+partial day at an edge of the window is read from its raw rows, or, when the part of that day
+outside the window is smaller, the whole day is read from the rollup and that part's raw rows
+taken away (its counts, sum and histogram subtract; a minimum or maximum equal to that part's
+is read again from the raw rows). Groups of at most
 :data:`~gitops_schema.analytics.syncstats.EXACT_LIMIT` known durations get their exact p95 from
-their raw durations (:func:`~gitops_schema.analytics.syncstats.finish`).
+their largest durations (:func:`~gitops_schema.analytics.syncstats.finish`).
 
 Elsewhere (SQLite) the raw rows give the same figures.
 """
@@ -26,6 +29,7 @@ from gitops_schema.analytics.definitions import Window
 from gitops_schema.analytics.running import LEVELS
 from gitops_schema.analytics.syncstats import (
     EXACT_LIMIT,
+    PHASES,
     GroupKey,
     Summary,
     SyncStat,
@@ -50,6 +54,15 @@ class _Group:
     extra: dict[int, int] = field(default_factory=dict)
     """Bucket counts of the partial days."""
 
+    def take(self, row: Any) -> None:
+        """Take away the figures of raw rows the rollup's days counted.
+
+        Minimum and maximum stay: the caller checks them.
+        """
+        self.operations -= int(row.operations)
+        self.timed -= int(row.timed)
+        self.total -= float(row.total or 0)
+
     def add(self, row: Any) -> None:
         self.operations += int(row.operations)
         self.timed += int(row.timed)
@@ -70,14 +83,55 @@ def full_days(window: Window) -> tuple[date, date] | None:
     return (first, end) if first < end else None
 
 
-def edges(window: Window) -> list[tuple[datetime, datetime]]:
-    """The partial days at the window's ends (the whole window when it holds no whole day)."""
+Span = tuple[datetime, datetime]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """How a window is read: whole days from the rollup, plus and minus raw rows."""
+
+    days: tuple[date, date] | None
+    added: list[Span]
+    """Partial days inside the window."""
+    removed: list[Span]
+    """Parts of the rollup's days outside the window (read when smaller than the rest)."""
+
+
+def parts(window: Window) -> Parts:
+    """The whole days, the partial days to add and the parts of days to take away.
+
+    A partial day at an end of the window is read from its raw rows, or, when the part of
+    that day outside the window is the smaller one, the whole day is read from the rollup
+    and that part taken away.
+    """
     days = full_days(window)
     if days is None:
-        return [(window.start, window.end)]
-    first = datetime.combine(days[0], datetime.min.time(), UTC)
-    end = datetime.combine(days[1], datetime.min.time(), UTC)
-    return [(low, high) for low, high in ((window.start, first), (end, window.end)) if low < high]
+        return Parts(None, [(window.start, window.end)], [])
+    first, end = days
+    added: list[Span] = []
+    removed: list[Span] = []
+    inside, outside = (
+        (window.start, _midnight(first)),
+        (_midnight(first - timedelta(days=1)), window.start),
+    )
+    if inside[0] < inside[1]:
+        if outside[1] - outside[0] < inside[1] - inside[0]:
+            first -= timedelta(days=1)
+            removed.append(outside)
+        else:
+            added.append(inside)
+    inside, outside = (_midnight(end), window.end), (window.end, _midnight(end + timedelta(days=1)))
+    if inside[0] < inside[1]:
+        if outside[1] - outside[0] < inside[1] - inside[0]:
+            end += timedelta(days=1)
+            removed.append(outside)
+        else:
+            added.append(inside)
+    return Parts((first, end), added, removed)
 
 
 def cover(first: date, end: date) -> tuple[int, date, date, date] | None:
@@ -162,18 +216,64 @@ def _whole_days(
 def _edges(
     connection: Connection,
     groups: dict[GroupKey, _Group],
-    window: Window,
+    found: Parts,
     ids: Collection[int] | None,
-) -> None:
-    """Add the partial days' figures and bucket counts from the raw rows."""
+) -> set[GroupKey]:
+    """Add the partial days' figures and take away the parts outside, from the raw rows.
+
+    Returns the groups whose minimum or maximum may lie in a part taken away (equal to it):
+    those are read again from the raw rows.
+    """
     query, extra = _scoped(_EDGE, "s.object_id", ids)
     clause = text(query).bindparams(*(bindparam(name, type_=UtcTime()) for name in ("low", "high")))
-    for low, high in edges(window):
-        for row in connection.execute(clause, {"low": low, "high": high, **extra}):
-            group = groups.setdefault((int(row.object_id), str(row.status)), _Group())
-            group.add(row)
-            for bucket in row.buckets or ():
-                group.extra[bucket] = group.extra.get(bucket, 0) + 1
+    unsure: set[GroupKey] = set()
+    for sign, spans in ((1, found.added), (-1, found.removed)):
+        for low, high in spans:
+            for row in connection.execute(clause, {"low": low, "high": high, **extra}):
+                key = (int(row.object_id), str(row.status))
+                group = groups.setdefault(key, _Group())
+                if sign > 0:
+                    group.add(row)
+                else:
+                    group.take(row)
+                    # the window's extreme may be this part's only: read it again
+                    if (row.min_seconds is not None and row.min_seconds == group.lowest) or (
+                        row.max_seconds is not None and row.max_seconds == group.highest
+                    ):
+                        unsure.add(key)
+                for bucket in row.buckets or ():
+                    group.extra[bucket] = group.extra.get(bucket, 0) + sign
+    return unsure
+
+
+# per status, so that each reads its partial index (which holds the durations)
+_EXTREMES: Final = """
+SELECT s.object_id AS object_id, MIN(s.duration_seconds) AS min_seconds,
+       MAX(s.duration_seconds) AS max_seconds
+FROM sync_operations s
+WHERE {phase} AND s.finished_at >= :start AND s.finished_at < :end
+  AND s.object_id = ANY(:ids)
+GROUP BY 1"""
+
+
+def _extremes(
+    connection: Connection,
+    groups: dict[GroupKey, _Group],
+    window: Window,
+    unsure: set[GroupKey],
+) -> None:
+    """Read again from the raw rows the minimum and maximum of some groups."""
+    for status, phase in PHASES.items():
+        ids = sorted({object_id for object_id, wanted in unsure if wanted == status})
+        if not ids:
+            continue
+        clause = text(_EXTREMES.replace("{phase}", phase)).bindparams(
+            *(bindparam(name, type_=UtcTime()) for name in ("start", "end"))
+        )
+        params = {"start": window.start, "end": window.end, "ids": ids}
+        for row in connection.execute(clause, params):
+            group = groups[(int(row.object_id), status)]
+            group.lowest, group.highest = row.min_seconds, row.max_seconds
 
 
 def sync_statistics_rolled(
@@ -186,10 +286,10 @@ def sync_statistics_rolled(
     connection.exec_driver_sql("SET LOCAL jit = off")
     connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     groups: dict[GroupKey, _Group] = {}
-    days = full_days(window)
-    if days is not None and not _whole_days(connection, groups, days, ids):
+    found = parts(window)
+    if found.days is not None and not _whole_days(connection, groups, found.days, ids):
         return sync_statistics(connection, window, ids)
-    _edges(connection, groups, window, ids)
+    _extremes(connection, groups, window, _edges(connection, groups, found, ids))
     summaries: dict[GroupKey, Summary] = {}
     histograms: dict[GroupKey, tuple[bytes | None, dict[int, int]]] = {}
     for key, group in groups.items():
