@@ -80,10 +80,11 @@ def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict
     # the rollup when this database has it (same figures), else the raw rows
     rolled = rollups.installed(connection)
     compute = windowed.sync_statistics_rolled if rolled else syncstats.sync_statistics
+    named = {object_id: names(row) for object_id, row in objects.items()}
     for stat in compute(connection, window, ids):
         rows.append(
             {
-                **names(objects[stat.object_id]),
+                **named[stat.object_id],
                 "status": stat.status,
                 "count": stat.count,
                 "avg_seconds": stat.avg_seconds,
