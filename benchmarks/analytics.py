@@ -9,8 +9,9 @@ is timed as ``gitops-schema report`` and ``GET /api/v1/reports`` run it (rollups
 date, then read), with its figures checked against the naive ones:
 
 - sync-stats over 30 days (and cut mid-day, and the whole year): the naive query groups the raw
-  operations with ``percentile_cont(0.95)``; the report reads per-day rollups and histograms
-  (counts, average, min and max equal; p95 within the histogram's 2%);
+  operations with ``percentile_cont(0.95)``; the report reads three rows of the running
+  rollup per object and status, plus the raw rows of the partial days' smaller parts (counts,
+  average, min and max equal; p95 within the histogram's 2%);
 - deployments over 30 days: deployments and failures derived from the raw events by window
   functions vs the deployment outcomes kept up to date;
 - dora over 30 days: the definitions over the raw rows (with the rollups' indexes) vs the kept
@@ -18,8 +19,9 @@ date, then read), with its figures checked against the naive ones:
 - audit and compliance: listings of their own indexed tables (no naive variant);
 - /metrics: a scrape's figures from the raw rows vs from the rollups.
 
-Also printed: what keeping the rollups costs: per ingested row (the triggers), and the refresh
-a report pays after new events arrived.
+Also printed: what keeping the rollups costs: per ingested row (the triggers: a statement
+of many rows starting new days, and rows of the last day one statement each, as the store
+writes them), and the refresh a report pays after new events arrived.
 
     python benchmarks/analytics.py [--events 10000000] [--objects 2000]
 """
