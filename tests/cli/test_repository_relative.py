@@ -120,3 +120,19 @@ def test_diff_and_envdiff_name_files_from_the_repository(
             assert "argocd/broken.yaml:" in run.err + run.out
             assert str(repository) not in run.err + run.out
             assert "../argocd" not in run.err + run.out
+
+
+def test_files_named_one_by_one_are_told_alike_absolute_or_relative(
+    repository: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repository)
+    relative = ["apps/web/deploy.yaml", "apps/web/secret.yaml"]
+    outs = {
+        fmt: {
+            cli("check", *files, "-o", fmt).out
+            for files in (relative, [str(repository / f) for f in relative])
+        }
+        for fmt in ("text", "json", "junit", "sarif")
+    }
+    assert all(len(out) == 1 for out in outs.values()), outs
+    assert sorted(f["file"] for f in json.loads(outs["json"].pop())["findings"]) == relative

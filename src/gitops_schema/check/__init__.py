@@ -9,6 +9,7 @@ suppressions, and returns a :class:`CheckResult` that the reporters in
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -239,6 +240,12 @@ def _root(paths: Sequence[str | Path]) -> str:
 def _relative_path(file: str, root: str) -> str:
     if root and file.startswith(root + "/"):
         return file[len(root) + 1 :]
+    if not root and os.path.isabs(file):
+        # Files named one by one: an absolute path under the current folder is told as
+        # its relative form would be, so the report does not depend on the form given.
+        here = os.getcwd().rstrip("/") + "/"
+        if file.startswith(here):
+            return file[len(here) :]
     return file
 
 
