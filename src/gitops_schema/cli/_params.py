@@ -79,6 +79,23 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * _UNITS[unit])
 
 
+_RELEASE = re.compile(r"v?\d+\.\d+(\.\d+)?")
+
+
+def release(option: str, value: str | None) -> str | None:
+    """``value`` of ``option`` when it is a release such as ``1.33``, ``v2.6`` or ``3.1.4``.
+
+    A release that is not of this form would compare as no release at all, so every API
+    would look current: it is refused.
+
+    Raises:
+        UsageError: naming the option and the value.
+    """
+    if value is not None and not _RELEASE.fullmatch(value.strip()):
+        raise UsageError(f'{option} {value!r}: not a release such as "1.33" (major.minor)')
+    return value
+
+
 def load_options(max_file_size: str, exclude: list[str] | None = None) -> LoadOptions:
     """Loader limits and exclusions from the command-line options."""
     from gitops_schema.load import LoadOptions  # the loader: only for commands that load

@@ -18,6 +18,7 @@ from gitops_schema.cli._params import (
     Revision,
     format_option,
     load_options,
+    release,
 )
 from gitops_schema.cli._render_options import (
     AllowNetwork,
@@ -123,8 +124,8 @@ def check_command(
         config=resolve_config(paths, config_file).with_overrides(
             strict=strict,
             kubernetes_version=kubernetes_version,
-            flux_version=flux_version,
-            argocd_version=argocd_version,
+            flux_version=release("--flux-version", flux_version),
+            argocd_version=release("--argocd-version", argocd_version),
         ),
         load=load_options(max_file_size, exclude),
         clusters=tuple(clusters or ()),

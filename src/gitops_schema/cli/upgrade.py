@@ -10,7 +10,7 @@ import typer
 
 from gitops_schema.check.config import DEFAULT_FLUX_VERSION, DEFAULT_KUBERNETES_VERSION
 from gitops_schema.cli._output import Exit, error_console
-from gitops_schema.cli._params import Exclude
+from gitops_schema.cli._params import Exclude, release
 from gitops_schema.cli.convert import existing, progress_bar
 from gitops_schema.convert.upgrade import upgrade_paths
 
@@ -35,6 +35,8 @@ def upgrade_command(
     step left to do by hand, 2 on usage errors.
     """
     existing(paths)
+    release("--kubernetes-version", kubernetes_version)
+    release("--flux-version", flux_version)
     with progress_bar(None, "upgrading") as advance:
         result = upgrade_paths(
             paths,
@@ -61,4 +63,5 @@ def upgrade_command(
     if write:
         error_console.print(f"{result.write()} files rewritten")
         pending = False
-    raise typer.Exit(Exit.FINDINGS if pending or manual else Exit.OK)
+    failed = pending or manual or not result.report.ok
+    raise typer.Exit(Exit.FINDINGS if failed else Exit.OK)
