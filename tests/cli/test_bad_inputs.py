@@ -70,3 +70,39 @@ def test_integrations_argocd_refuses_what_argocd_cannot_use(
     assert run.code == 2
     assert run.out == ""
     assert run.err.startswith(f"error: {option} {value!r}: ") and says in run.err
+
+
+APPLICATION = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://github.com/org/repo.git, path: apps/web, targetRevision: main}
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+"""
+
+
+@pytest.mark.parametrize(
+    ("output", "says"),
+    [
+        ("notes.txt", "a file, not a folder to write under"),
+        ("notes.txt/converted", "cannot write notes.txt/converted/clusters"),
+    ],
+)
+def test_convert_to_a_folder_that_cannot_be_written(
+    tmp_path: Path,
+    cli: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    output: str,
+    says: str,
+) -> None:
+    (tmp_path / "apps/web").mkdir(parents=True)
+    (tmp_path / "apps/web/kustomization.yaml").write_text("resources: []\n")
+    (tmp_path / "web.yaml").write_text(APPLICATION)
+    (tmp_path / "notes.txt").write_text("notes\n")
+    monkeypatch.chdir(tmp_path)
+    run = cli("convert", "argocd-to-flux", "web.yaml", "-o", output)
+    assert run.code == 2
+    assert run.err.startswith(f"error: -o {output}: ") and says in run.err
+    assert "internal error" not in run.err

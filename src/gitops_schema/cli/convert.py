@@ -121,8 +121,18 @@ def finish(
     fmt: ReportFormat,
     verify: Callable[[Conversion], Verification] | None,
 ) -> None:
-    """Write the output tree, verify it when asked, print the report and exit."""
-    count = conversion.tree.write()
+    """Write the output tree, verify it when asked, print the report and exit.
+
+    Raises:
+        UsageError: a file of the tree that cannot be written (a read-only folder, a
+            file where a folder belongs), naming it.
+    """
+    try:
+        count = conversion.tree.write()
+    except OSError as error:
+        raise UsageError(
+            f"-o {conversion.tree.root}: cannot write {error.filename}: {error.strerror}"
+        ) from None
     verification = verify(conversion) if verify is not None else None
     render = {
         ReportFormat.TEXT: render_text,
@@ -148,6 +158,8 @@ def convert(
 ) -> None:
     """Convert with a progress bar, verify with another when asked, then :func:`finish`."""
     existing(paths)
+    if options.output.exists() and not options.output.is_dir():
+        raise UsageError(f"-o {options.output}: a file, not a folder to write under")
     with progress_bar(None, "converting") as advance:
         conversion = run(replace(options, progress=advance))
 
