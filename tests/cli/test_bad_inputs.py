@@ -106,3 +106,17 @@ def test_convert_to_a_folder_that_cannot_be_written(
     assert run.code == 2
     assert run.err.startswith(f"error: -o {output}: ") and says in run.err
     assert "internal error" not in run.err
+
+
+def test_check_output_file_that_cannot_be_written(
+    tmp_path: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "web.yaml").write_text(APPLICATION)
+    (tmp_path / "notes.txt").write_text("notes\n")
+    monkeypatch.chdir(tmp_path)
+    run = cli("check", "web.yaml", "--output-file", "notes.txt/report.sarif", "-o", "sarif")
+    assert run.code == 2
+    assert (
+        run.err.strip()
+        == "error: --output-file notes.txt/report.sarif: cannot write: Not a directory"
+    )

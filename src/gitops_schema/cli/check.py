@@ -33,6 +33,7 @@ from gitops_schema.cli._render_options import (
     render_options,
 )
 from gitops_schema.diagnostics import Severity
+from gitops_schema.errors import UsageError
 from gitops_schema.inventory import STDIN
 from gitops_schema.render import DEFAULT_TIMEOUT
 
@@ -149,5 +150,10 @@ def check_command(
     if output_file is None:
         sys.stdout.write(report)
     else:
-        output_file.write_text(report, encoding="utf-8")
+        try:
+            output_file.write_text(report, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(
+                f"--output-file {output_file}: cannot write: {error.strerror}"
+            ) from None
     raise typer.Exit(1 if result.failed(Severity(fail_on.value)) else 0)
