@@ -4,6 +4,8 @@ read fails the run instead of passing in silence."""
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,3 +58,33 @@ def test_a_file_that_cannot_be_read_fails_the_run(tmp_path: Path, cli: Callable[
     run = cli("upgrade", str(tmp_path))
     assert run.code == 1
     assert "broken.yaml:2:1: error:" in run.err and "[yaml-syntax]" in run.err
+
+
+def test_a_write_that_fails_leaves_every_file_as_it_was(
+    tmp_path: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ingress.yaml").write_text(INGRESS)
+
+    def full(source: str, target: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", source)
+
+    monkeypatch.setattr(os, "replace", full)
+    run = cli("upgrade", str(tmp_path / "ingress.yaml"), "--write")
+    assert run.code == 2
+    assert f"{tmp_path / 'ingress.yaml'}: cannot write: No space left on device" in run.err
+    assert (tmp_path / "ingress.yaml").read_text() == INGRESS
+    assert [p.name for p in tmp_path.iterdir()] == ["ingress.yaml"]
+
+
+def test_write_keeps_the_mode_and_writes_through_a_symlink(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    real = tmp_path / "real.yaml"
+    real.write_text(INGRESS)
+    real.chmod(0o640)
+    (tmp_path / "link.yaml").symlink_to(real)
+    run = cli("upgrade", str(tmp_path / "link.yaml"), "--write")
+    assert run.code == 0, run.err
+    assert (tmp_path / "link.yaml").is_symlink()
+    assert real.read_text().startswith("apiVersion: networking.k8s.io/v1\n")
+    assert real.stat().st_mode & 0o777 == 0o640

@@ -13,6 +13,7 @@ from gitops_schema.cli._output import Exit, error_console
 from gitops_schema.cli._params import Exclude, release
 from gitops_schema.cli.convert import existing, progress_bar
 from gitops_schema.convert.upgrade import upgrade_paths
+from gitops_schema.errors import UsageError
 
 
 def upgrade_command(
@@ -61,7 +62,13 @@ def upgrade_command(
         error_console.print(str(diagnostic), markup=False, highlight=False)
     pending = any(upgrade.changed for upgrade in result.files)
     if write:
-        error_console.print(f"{result.write()} files rewritten")
+        try:
+            error_console.print(f"{result.write()} files rewritten")
+        except OSError as error:
+            raise UsageError(
+                f"{error.filename}: cannot write: {error.strerror}; that file and the ones "
+                "after it are left as they were"
+            ) from None
         pending = False
     failed = pending or manual or not result.report.ok
     raise typer.Exit(Exit.FINDINGS if failed else Exit.OK)

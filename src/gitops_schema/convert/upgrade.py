@@ -9,10 +9,14 @@ order, quoting and indentation stay; a file with nothing to upgrade is never rew
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import itertools
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,13 +93,38 @@ class UpgradeResult:
     report: Report = field(default_factory=Report)
 
     def write(self) -> int:
-        """Rewrite the changed files in place; the number written."""
+        """Rewrite the changed files in place; the number written.
+
+        Each file is replaced whole or not at all: a write that fails (a full disk, a
+        read-only folder) leaves it as it was.
+
+        Raises:
+            OSError: a file could not be written; the files before it were.
+        """
         written = 0
         for upgrade in self.files:
             if upgrade.changed:
-                upgrade.path.write_text(upgrade.after, "utf-8")
+                _replace(upgrade.path, upgrade.after)
                 written += 1
         return written
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` over the file ``path`` (through its symlinks), keeping its mode."""
+    target = path.resolve()
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            # Named by the file the user gave, not the temporary one beside it.
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
 
 
 def _release(text: str) -> tuple[int, ...]:
