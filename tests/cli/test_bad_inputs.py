@@ -120,3 +120,27 @@ def test_check_output_file_that_cannot_be_written(
         run.err.strip()
         == "error: --output-file notes.txt/report.sarif: cannot write: Not a directory"
     )
+
+
+@pytest.mark.parametrize(
+    ("direction", "what"),
+    [
+        ("argocd-to-flux", "no Argo CD Application, ApplicationSet or AppProject"),
+        ("flux-to-argocd", "no Flux Kustomization or HelmRelease that reaches a cluster"),
+    ],
+)
+def test_convert_says_when_there_is_nothing_to_convert(
+    tmp_path: Path,
+    cli: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    direction: str,
+    what: str,
+) -> None:
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo/settings.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    run = cli("convert", direction, "repo", "-o", "out")
+    assert run.code == 0
+    assert f"nothing to convert: {what} in repo" in run.err

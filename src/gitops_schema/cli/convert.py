@@ -120,6 +120,7 @@ def finish(
     conversion: Conversion,
     fmt: ReportFormat,
     verify: Callable[[Conversion], Verification] | None,
+    nothing: str,
 ) -> None:
     """Write the output tree, verify it when asked, print the report and exit.
 
@@ -141,6 +142,8 @@ def finish(
     }[fmt]
     sys.stdout.write(render(conversion.fidelity))
     error_console.print(f"{count} files written under {conversion.tree.root}")
+    if not conversion.fidelity.items:
+        error_console.print(f"nothing to convert: {nothing}", markup=False, highlight=False)
     if verification is not None:
         error_console.print(verification.summary(), markup=False, highlight=False)
     for diagnostic in dict.fromkeys(conversion.report.sorted()):
@@ -155,6 +158,7 @@ def convert(
     run: Callable[[ConvertOptions], Conversion],
     verify: Callable[[Conversion, VerifyOptions], Verification] | None,
     checked: VerifyOptions,
+    nothing: str,
 ) -> None:
     """Convert with a progress bar, verify with another when asked, then :func:`finish`."""
     existing(paths)
@@ -169,7 +173,8 @@ def convert(
         with progress_bar(len(done.links), "verifying") as advance:
             return check(done, replace(checked, progress=advance))
 
-    finish(conversion, fmt, None if verify is None else lambda done: verified(done, verify))
+    check = None if verify is None else lambda done: verified(done, verify)
+    finish(conversion, fmt, check, f"{nothing} in {', '.join(map(str, paths))}")
 
 
 @app.command("argocd-to-flux")
@@ -202,6 +207,7 @@ def argocd_to_flux_command(
         lambda given: argocd_to_flux(paths, given),
         (lambda done, how: verify_argocd_to_flux(done, how, done.report)) if verify else None,
         checked,
+        "no Argo CD Application, ApplicationSet or AppProject",
     )
 
 
@@ -231,4 +237,5 @@ def flux_to_argocd_command(
             else None
         ),
         checked,
+        "no Flux Kustomization or HelmRelease that reaches a cluster",
     )
