@@ -126,3 +126,37 @@ def test_render_says_so_on_standard_error_and_check_reports_it(
     checked = cli("check", "--render", "--no-cache", str(root), "-o", "json")
     assert '"rule": "render-shared-object"' in checked.out
     assert '"file": "argocd/b.yaml"' in checked.out
+
+
+CHART = {
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    "charts/web/templates/cm.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: '1'}\n"
+    ),
+}
+RELEASE = """\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {{name: {name}, namespace: web}}
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {{kind: GitRepository, name: flux-system, namespace: flux-system}}
+"""
+
+
+def test_two_helm_releases_making_one_object(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            **CHART,
+            "clusters/prod/one.yaml": RELEASE.format(name="one"),
+            "clusters/prod/two.yaml": RELEASE.format(name="two"),
+        },
+    )
+    [message] = shared(root)
+    assert f"HelmRelease two ({root}/clusters/prod/two.yaml:1:1)" in message
+    assert f"HelmRelease one ({root}/clusters/prod/one.yaml:1:1)" in message
+    assert "ConfigMap web/settings" in message and "invalid ownership metadata" in message

@@ -37,8 +37,9 @@ RENDER_SHARED_OBJECT = Code(
     good="# one owner per object: move it to a base only one of them deploys",
     explanation="Argo CD marks both Applications with a SharedResourceWarning and each sync "
     "overwrites the other's version (and prunes it when one stops deploying it); in Flux the "
-    "last Kustomization or HelmRelease to apply takes ownership, and garbage collection of "
-    "one deletes what the other still deploys. `render -o DIR` writes one file for it.",
+    "last Kustomization to apply takes ownership, and garbage collection of one deletes what "
+    "the other still deploys; Helm refuses to install an object another owner made (invalid "
+    "ownership metadata). `render -o DIR` writes one file for it.",
 )
 RENDER_REVISION_UNAVAILABLE = _render(
     "render-revision-unavailable",

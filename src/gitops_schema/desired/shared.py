@@ -1,7 +1,8 @@
 """Objects that two applications of one cluster deploy: their controllers fight over them.
 
 Argo CD marks such Applications with a SharedResourceWarning; in Flux the last
-Kustomization or HelmRelease to apply takes the object over. Either way the desired state
+Kustomization to apply takes the object over, and Helm refuses to install an object
+another owner made. Either way the desired state
 of the object depends on which synced last, and ``render -o DIR`` can write only one.
 """
 
@@ -36,17 +37,25 @@ def shared_objects(apps: list[RenderedApp]) -> list[Diagnostic]:
     return [_warning(apps[first], apps[second], keys) for (first, second), keys in shared.items()]
 
 
+def _consequence(tools: set[Tool], kinds: set[str]) -> str:
+    """What the controllers do with an object two of them deploy."""
+    if tools == {Tool.ARGOCD}:
+        return "Argo CD reports a SharedResourceWarning and each sync overwrites the other's"
+    if "HelmRelease" in kinds:
+        # Helm adopts only objects whose ownership annotations name its own release.
+        return (
+            "Helm refuses to install an object another owner made (invalid ownership "
+            "metadata), so the HelmRelease fails, or the other overwrites the release's"
+        )
+    if Tool.ARGOCD in tools:
+        return "each sync or reconciliation overwrites the other's"
+    return "the last to apply takes it over from the other"
+
+
 def _warning(first: RenderedApp, second: RenderedApp, keys: list[ObjectId]) -> Diagnostic:
     named = ", ".join(str(key) for key in keys[:_LISTED])
     more = f" and {len(keys) - _LISTED} more" if len(keys) > _LISTED else ""
-    tools = {first.tool, second.tool}
-    consequence = (
-        "Argo CD reports a SharedResourceWarning and each sync overwrites the other's"
-        if tools == {Tool.ARGOCD}
-        else "the last to apply takes it over from the other"
-        if Tool.ARGOCD not in tools
-        else "each sync or reconciliation overwrites the other's"
-    )
+    consequence = _consequence({first.tool, second.tool}, {first.kind, second.kind})
     return RENDER_SHARED_OBJECT.at(
         f"{second.kind} {second.name} ({second.location}) and {first.kind} {first.name} "
         f"({first.location}) both deploy {named}{more} on cluster {second.cluster!r}: "
