@@ -144,3 +144,11 @@ def test_convert_says_when_there_is_nothing_to_convert(
     run = cli("convert", direction, "repo", "-o", "out")
     assert run.code == 0
     assert f"nothing to convert: {what} in repo" in run.err
+
+
+def test_a_token_needs_a_name(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    run = cli("token", "create", "--role", "read", "--name", " ", "--db", db)
+    assert run.code == 2
+    assert run.err.strip() == "error: --name: give the token a unique name, not an empty one"
+    assert run.out == ""

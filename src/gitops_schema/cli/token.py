@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from gitops_schema.cli._db import Db, open_store
+from gitops_schema.errors import UsageError
 
 app = typer.Typer(help="API tokens of the service.", no_args_is_help=True)
 
@@ -32,6 +33,8 @@ def create_command(
     """Create a token; it is printed on the last line, only its hash is stored."""
     from gitops_schema.store.tokens import Role, create_token
 
+    if not name.strip():
+        raise UsageError("--name: give the token a unique name, not an empty one")
     engine = open_store(db)
     token = create_token(engine, name=name, role=Role(role.value))
     engine.dispose()
