@@ -5,10 +5,12 @@ days, and for objects whose operations stop inside the window."""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
+from tests import postgres
 
 from gitops_schema.analytics import definitions as d
 from gitops_schema.analytics import leadtime, outcomes, rollups, windowed
@@ -238,4 +240,54 @@ def test_running_rollup_through_late_batches_merges_and_deletes(db_url: str) -> 
     ]
     for window in windows:
         _same(engine, window)
+    engine.dispose()
+
+
+def test_writers_starting_a_day_at_once(postgres_server: postgres.PostgresServer) -> None:
+    """Two transactions reaching a new day together: the second waits for the first."""
+    engine = db.create(postgres_server.create_database())
+    migrate.upgrade(engine)
+    rng = random.Random(5)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            tables.objects.insert(),
+            [
+                {
+                    "tool": "flux",
+                    "cluster": "c",
+                    "namespace": "flux-system",
+                    "name": f"k-{i}",
+                    "kind": "Kustomization",
+                    "api_version": "kustomize.toolkit.fluxcd.io/v1",
+                    "definition": {},
+                    "updated_at": now,
+                }
+                for i in range(2)
+            ],
+        )
+        connection.execute(tables.sync_operations.insert().values(_operations(rng, 1, (0, 3), 20)))
+    rollups.ensure(engine)
+    first, second = _operations(rng, 1, (5, 5.5), 3), _operations(rng, 2, (5, 5.5), 3)
+    for index, row in enumerate(first + second):
+        row["digest"] = f"new-day-{index}"
+
+    failures: list[BaseException] = []
+
+    def later() -> None:
+        try:
+            with engine.begin() as connection:
+                connection.execute(tables.sync_operations.insert().values(second))
+        except BaseException as error:  # reported by the test's thread below
+            failures.append(error)
+
+    with engine.begin() as connection:
+        connection.execute(tables.sync_operations.insert().values(first))
+        writer = threading.Thread(target=later)
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive()  # waiting for this transaction
+    writer.join()
+    assert not failures
+    _same(engine, d.Window(now, now + timedelta(days=10)))
     engine.dispose()

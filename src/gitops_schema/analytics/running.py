@@ -158,6 +158,10 @@ $$ LANGUAGE plpgsql SET jit = off"""
 
 
 _LAST: Final = "(SELECT MAX(day) FROM analytics_sync_running)"
+_SERIAL: Final = "PERFORM pg_advisory_xact_lock(7202606)"
+"""One writer of the running rollup at a time, until it commits: two statements starting a
+day would both add its rows, and a rebuild reading the raw rows would miss the operations
+another transaction adds to a row it replaces."""
 _ADDED: Final = ", ".join(
     [
         *(f"{column} = r.{column} + n.{column}" for column in ("operations", "timed", "total")),
@@ -204,13 +208,15 @@ def trigger_functions() -> list[str]:
     starts a new day extends them all, so the last day of any window is a row of each.
     """
     inserted = f"""DECLARE
-    until DATE := {_LAST};
+    until DATE;
     reached DATE;
 BEGIN
     SELECT MAX({_DAY}) INTO reached FROM new_rows s WHERE {sql.completed("s")};
     IF reached IS NULL THEN
         RETURN NULL;
     END IF;
+    {_SERIAL};
+    until := {_LAST};
     IF reached = until THEN
         -- operations of the last day, the usual case: added to it; others rebuilt
         {_same_day()};
@@ -259,8 +265,10 @@ END"""
         function.format(
             name="analytics_running_changed",
             body=f"""DECLARE
-    until DATE := {_LAST};
+    until DATE;
 BEGIN
+    {_SERIAL};
+    until := {_LAST};
     IF NOT {sql.completed("OLD")} AND {sql.completed("NEW")} AND {new_day} = until
        AND EXISTS (SELECT 1 FROM analytics_sync_totals t
                    WHERE t.object_id = NEW.object_id AND t.status = {sql.status("NEW")}) THEN
