@@ -29,8 +29,14 @@ def not_a_database(tmp_path: Path) -> Path:
     ids=lambda c: " ".join(c[:2]),
 )
 def test_a_file_that_is_not_a_database(
-    cli: Callable[..., Any], not_a_database: Path, command: list[str]
+    cli: Callable[..., Any],
+    not_a_database: Path,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "events.json").write_text("")
     run = cli(*command, "--db", f"sqlite:///{not_a_database}")
     assert run.code == 2
     assert run.err.strip() == (
@@ -152,3 +158,26 @@ def test_a_token_needs_a_name(tmp_path: Path, cli: Callable[..., Any]) -> None:
     assert run.code == 2
     assert run.err.strip() == "error: --name: give the token a unique name, not an empty one"
     assert run.out == ""
+
+
+def test_record_import_of_a_file_that_is_not_there_records_nothing(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    history = tmp_path / "history.db"
+    run = cli("record", "import", str(tmp_path / "nosuch.json"), "--db", f"sqlite:///{history}")
+    assert run.code == 2
+    assert run.err.strip() == f"error: {tmp_path / 'nosuch.json'}: no such file"
+    assert not history.exists()
+
+
+def test_a_kubeconfig_that_is_not_yaml_is_named_with_its_line(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text("apiVersion: v1\nclusters: [\n")
+    run = cli(
+        "record", "cluster", "--kubeconfig", str(kubeconfig), "--db", f"sqlite:///{tmp_path}/h.db"
+    )
+    assert run.code == 2
+    assert run.err.startswith(f"error: {kubeconfig}:3:1: not a valid kubeconfig: ")
+    assert "internal error" not in run.err

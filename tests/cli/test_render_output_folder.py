@@ -98,3 +98,31 @@ def test_an_empty_folder_left_by_removed_objects_is_removed(
 
     assert not (tmp_path / "out/in-cluster").exists()
     assert (tmp_path / "out").is_dir()
+
+
+def test_an_output_that_is_a_file_is_a_usage_error(
+    repository: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    (tmp_path / "out").write_text("mine\n")
+
+    run = cli("render", "repo", "-o", "out")
+
+    assert run.code == 2
+    assert run.err.strip().endswith("error: --output out: is a file, not a folder")
+    assert (tmp_path / "out").read_text() == "mine\n"
+
+
+def test_an_object_two_applications_make_is_counted_once_as_a_file(
+    repository: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    second = APPLICATION.replace("name: web,", "name: web-copy,")
+    (repository / "copy.yaml").write_text(second)
+
+    run = cli("render", "repo", "-o", "out")
+
+    assert set(files(tmp_path / "out")) == set(OBJECTS)
+    assert (
+        "4 objects of 2 applications written to out "
+        "(2 in the file of the same object of another application)"
+    ) in run.err
+    assert "render-shared-object" in run.err

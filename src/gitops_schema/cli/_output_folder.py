@@ -27,7 +27,7 @@ _FOLDER = "outputs"
 class Written:
     """How writing the files went: how many were left as they were, which were removed."""
 
-    __slots__ = ("kept", "removed", "unchanged")
+    __slots__ = ("kept", "removed", "shared", "unchanged")
 
     def __init__(self) -> None:
         self.unchanged = 0
@@ -36,6 +36,9 @@ class Written:
         """Files of the previous render that this one no longer makes, removed."""
         self.kept: list[str] = []
         """Files of the previous render, no longer made, changed since: left in place."""
+        self.shared = 0
+        """Objects whose file is another application's object's (the same object, which
+        two applications make: the later one's is written)."""
 
 
 def _record_path(folder: str) -> str:
@@ -104,7 +107,9 @@ def write_files(output: str, files: list[tuple[str, str]]) -> Written:
     written = Written()
     made: set[str] = set()
     now: dict[str, list[int]] = {}
-    for name, text in files:
+    last = dict(files)
+    written.shared = len(files) - len(last)
+    for name, text in last.items():
         path = os.path.join(output, name)
         data = text.encode("utf-8")
         if _same_text(path, data):

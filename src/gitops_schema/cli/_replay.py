@@ -42,6 +42,8 @@ _FORMAT = "render-replay-1"
 _VOLATILE = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "COLUMNS", "LINES"})
 """Environment variables a shell changes between commands, which no render reads; any
 other difference in the environment is another command line."""
+_USAGE = 2
+"""The exit code of a command line that cannot be run as given (as ``errors.UsageError``'s)."""
 _FOLDER = "replays"
 """Records' folder in the cache folder (a folder of buckets, as the render cache's)."""
 
@@ -111,7 +113,16 @@ def play(outcome: RenderOutcome, output: str | Path | None) -> int:
     if output is None:
         sys.stdout.write(outcome.stdout)
     else:
-        written = write_files(str(output), outcome.files)
+        if os.path.exists(output) and not os.path.isdir(output):
+            sys.stderr.write(f"error: --output {output}: is a file, not a folder\n")
+            return _USAGE
+        try:
+            written = write_files(str(output), outcome.files)
+        except OSError as error:
+            sys.stderr.write(
+                f"error: --output {output}: cannot write {error.filename}: {error.strerror}\n"
+            )
+            return _USAGE
         sys.stderr.write(
             f"{len(outcome.files)} objects of {outcome.applications} applications "
             f"written to {output}{_changes(written)}\n"
@@ -133,6 +144,8 @@ def _changes(written: Written) -> str:
         said.append(f"{written.unchanged} unchanged")
     if written.removed:
         said.append(f"{len(written.removed)} of the previous render removed")
+    if written.shared:
+        said.append(f"{written.shared} in the file of the same object of another application")
     return f" ({', '.join(said)})" if said else ""
 
 

@@ -12,6 +12,7 @@ import typer
 
 from gitops_schema.cli._db import Db, open_store
 from gitops_schema.cli._output import Exit, error_console, print_error
+from gitops_schema.errors import UsageError
 
 app = typer.Typer(help="Record history into the store.", no_args_is_help=True)
 
@@ -48,6 +49,10 @@ def import_command(
     from gitops_schema.store.records import Origin
     from gitops_schema.store.sources.files import read_files
 
+    missing = [path for path in files if not path.exists()]
+    if missing:
+        # Nothing is recorded from a command line naming a file that is not there.
+        raise UsageError(f"{missing[0]}: no such file")
     found = read_files(files, cluster=cluster or "in-cluster")
     engine = open_store(db)
     counts = ingest(engine, found.observations, origin=Origin.IMPORT)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import yaml
 from lightkube import ApiError, Client, ConfigError, KubeConfig
 from lightkube.generic_resource import create_namespaced_resource
 
@@ -39,12 +40,23 @@ class Polled:
     not_served: list[str] = field(default_factory=list)
 
 
+def _yaml_problem(kubeconfig: Path | None, error: yaml.YAMLError) -> str:
+    """``FILE:LINE:COLUMN: not a valid kubeconfig: PROBLEM`` for a kubeconfig that is not YAML."""
+    mark = getattr(error, "problem_mark", None)
+    where = str(kubeconfig) if kubeconfig else "kubeconfig"
+    if mark is not None and kubeconfig:
+        where += f":{mark.line + 1}:{mark.column + 1}"
+    return f"{where}: not a valid kubeconfig: {getattr(error, 'problem', None) or error}"
+
+
 def _client(kubeconfig: Path | None, context: str | None) -> tuple[Client, str]:
     try:
         config = KubeConfig.from_file(kubeconfig) if kubeconfig else KubeConfig.from_env()
         single = config.get(context_name=context)
     except (ConfigError, OSError, ValueError) as error:
         raise UsageError(f"kubeconfig: {error}") from None
+    except yaml.YAMLError as error:
+        raise UsageError(_yaml_problem(kubeconfig, error)) from None
     if single is None:
         raise UsageError(f"kubeconfig: no context {context!r}" if context else "no kubeconfig")
     return Client(config=single, trust_env=False), single.context_name
