@@ -181,3 +181,13 @@ def test_a_kubeconfig_that_is_not_yaml_is_named_with_its_line(
     assert run.code == 2
     assert run.err.startswith(f"error: {kubeconfig}:3:1: not a valid kubeconfig: ")
     assert "internal error" not in run.err
+
+
+def test_a_report_on_a_database_that_is_not_there_creates_nothing(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    history = tmp_path / "new" / "history.db"
+    run = cli("report", "deployments", "--db", f"sqlite:///{history}", "--from", "2026-01-01")
+    assert run.code == 2
+    assert "no history store here; create it with `gitops-schema db upgrade" in run.err
+    assert not (tmp_path / "new").exists()

@@ -36,8 +36,11 @@ def open_store(url: str | None, *, migrate: bool = True) -> Engine:
     return engine
 
 
-def opened(url: str | None) -> Engine:
+def opened(url: str | None, *, existing: bool = False) -> Engine:
     """An engine on the database at ``url``, once it is known to answer.
+
+    With ``existing`` (a command that only reads), an SQLite file that is not there is
+    not created: there is no history store to read.
 
     Raises:
         UsageError: naming the database (password hidden) and why it cannot be opened: a
@@ -49,6 +52,8 @@ def opened(url: str | None) -> Engine:
 
     from gitops_schema.store import db
 
+    if existing:
+        _refuse_missing_file(db.resolve_url(url))
     try:
         engine = db.create(url)
     except OSError as error:
@@ -76,3 +81,20 @@ def opened(url: str | None) -> Engine:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise UsageError(f"--db {shown}: cannot open the database: {reason}") from None
     return engine
+
+
+def _refuse_missing_file(url: str) -> None:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from gitops_schema.store import db
+
+    parsed = make_url(db.sqlalchemy_url(url))
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+        if not Path(database).expanduser().exists():
+            raise UsageError(
+                f"--db {url}: no history store here; create it with "
+                "`gitops-schema db upgrade --db URL`"
+            )

@@ -129,7 +129,7 @@ def _run(spec: ReportSpec, options: dict[str, Any]) -> None:
         by=_value(options.get("by")),
         production=query.production_globs(options["config"], Path.cwd()),
     )
-    engine = opened(options["db"])
+    engine = opened(options["db"], existing=True)
     try:
         query.check_store(engine)
         if options.get("repo") is not None:
