@@ -92,9 +92,8 @@ def _refuse_missing_file(url: str) -> None:
 
     parsed = make_url(db.sqlalchemy_url(url))
     database = parsed.database
-    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
-        if not Path(database).expanduser().exists():
-            raise UsageError(
-                f"--db {url}: no history store here; create it with "
-                "`gitops-schema db upgrade --db URL`"
-            )
+    sqlite_file = parsed.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
+    if sqlite_file and not Path(str(database)).expanduser().exists():
+        raise UsageError(
+            f"--db {url}: no history store here; create it with `gitops-schema db upgrade --db URL`"
+        )
