@@ -194,3 +194,37 @@ def test_record_git(
     assert revisions["deleted"].definition is None
     again = cli("record", "git", str(repo), "--db", db_url)
     assert "0 new commits" in again.out and "0 new config revisions" in again.out
+
+
+@pytest.mark.parametrize(
+    ("escaped", "problem"),
+    [
+        ('"message": "done \\ud800"', "a string holds an unpaired surrogate"),
+        ('"message": "done \\u0000"', "a string holds a NUL character"),
+        ('"message": "done", "took": NaN', "a number is not finite"),
+    ],
+    ids=["surrogate", "nul", "nan"],
+)
+def test_record_import_names_what_no_database_stores(
+    cli: Callable[..., Any], db_url: str, tmp_path: Path, escaped: str, problem: str
+) -> None:
+    event = json.dumps(
+        flux_event(
+            "infra",
+            START,
+            revision=sha("i"),
+            severity="info",
+            reason="ReconciliationSucceeded",
+            message="done",
+        )  # fmt: skip
+    )
+    lines = tmp_path / "events.jsonl"
+    lines.write_text(event.replace('"message": "done"', escaped) + "\n" + event + "\n")
+
+    run = cli("record", "import", str(lines), "--db", db_url, "--cluster", "eu")
+
+    assert run.code == 1
+    assert f"{lines}:1: {problem}" in run.err
+    assert "internal error" not in run.err
+    with db.create(db_url).connect() as connection:
+        assert len(connection.execute(select(sync_operations)).all()) == 1

@@ -11,6 +11,7 @@ readable records are kept.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,10 @@ def _add(
     cluster: str,
     cluster_names: Mapping[str, str] | None,
 ) -> None:
+    problem = _unstorable(document)
+    if problem is not None:
+        result.problems.append(f"{where}: {problem}")
+        return
     try:
         result.observations += parse_document(
             document, cluster=cluster, cluster_names=cluster_names
@@ -123,3 +128,30 @@ def _add(
         result.problems.append(f"{where}: {error.message}")
     except RecursionError:
         result.problems.append(f"{where}: nested too deeply")
+
+
+def _unstorable(document: Any) -> str | None:
+    """Why ``document`` cannot be stored as it is, if it cannot.
+
+    A database stores no NUL character nor unpaired surrogate in a string (JSON and YAML
+    can write both as escapes) and no NaN or infinite number in a JSON column; such a
+    document is named as a problem, as the webhook receivers refuse it.
+    """
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return "a string holds a NUL character"
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a string holds an unpaired surrogate"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return "a number is not finite"
+    return None
