@@ -216,7 +216,7 @@ def test_record_import_names_what_no_database_stores(
             severity="info",
             reason="ReconciliationSucceeded",
             message="done",
-        )  # fmt: skip
+        )
     )
     lines = tmp_path / "events.jsonl"
     lines.write_text(event.replace('"message": "done"', escaped) + "\n" + event + "\n")
