@@ -221,3 +221,29 @@ def test_a_remote_resource_is_named_not_fetched(tmp_path: Path) -> None:
     [diagnostic] = result.report
     assert diagnostic.rule == "render-remote-resource" and remote in diagnostic.message
     assert result.manifests == []
+
+
+def test_a_build_whose_variables_are_missing_is_not_run_again(
+    tmp_path: Path, counting_engine: KustomizeEngine
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    cache = RenderCache(tmp_path / "cache")
+    missing = (
+        SPEC + "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: gone\n"
+    )
+    runner = counting_engine.runner
+
+    def render() -> list[str]:
+        result = render_flux_kustomization(
+            one(missing, tmp_path), repository=repo, cache=cache, engine=counting_engine
+        )
+        return [diagnostic.rule for diagnostic in result.report]
+
+    assert render() == ["render-flux-substitute-from-missing"]
+    assert len(runner.builds) == 1
+    assert render() == ["render-flux-substitute-from-missing"]
+    assert len(runner.builds) == 1
+    # A build that fails is still reported as such, before the missing variables.
+    (repo / "apps" / "kustomization.yaml").write_text("resources: [deploy.yaml, gone.yaml]\n")
+    assert render() == ["render-flux-build-failed"]
+    assert len(runner.builds) == 2

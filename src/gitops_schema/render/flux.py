@@ -20,7 +20,7 @@ from gitops_schema.model import GitOpsObject
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.engines import KustomizeEngine, find_kustomize
 from gitops_schema.render.envsubst import SubstitutionError
-from gitops_schema.render.flux_build import build_all
+from gitops_schema.render.flux_build import BUILT, build_all
 from gitops_schema.render.flux_postbuild import finish, substitute
 from gitops_schema.render.flux_prepare import FluxJob, FluxOptions, prepare
 from gitops_schema.render.flux_source import SourceFolders, source_keyed
@@ -125,6 +125,9 @@ def _complete(
         return
     result.report.extend(job.variables_report)
     if job.variables is None:
+        if job.build_key is not None and cache is not None and outcome:
+            # Until the variables appear only that the build succeeds matters: no rebuild.
+            cache.put(job.build_key, {BUILT: True})
         return
     rendered: list[dict[str, Any]] = []
     for document in split_stream(outcome):

@@ -23,7 +23,10 @@ from gitops_schema.render.openapi import EMPTY_SCHEMA, builtin_schema_needed
 from gitops_schema.render.parallel import in_parallel, max_workers
 from gitops_schema.render.scratch import scratch_folder
 
-__all__ = ["build_all"]
+__all__ = ["BUILT", "build_all"]
+
+BUILT = "built"
+"""The cache entry's field saying that a build succeeded (when its output is not kept)."""
 
 _OPTIONS = KustomizeOptions(load_restrictor="LoadRestrictionsNone")
 _ROOT_MARK = "\x00root\x00"
@@ -37,7 +40,7 @@ def build_all(
 
     Builds share runs where they can (:mod:`.batch`); the rest run alone.
     """
-    outcomes = _cached_failures(jobs, cache)
+    outcomes = _known_outcomes(jobs, cache)
     outcomes.update(_shared(jobs, engine, outcomes))
 
     def build_alone(index: int) -> str | ToolFailed:
@@ -54,18 +57,26 @@ def build_all(
     return [outcomes[index] for index in range(len(jobs))]
 
 
-def _cached_failures(
+def _known_outcomes(
     jobs: Sequence[FluxJob], cache: RenderCache | None
 ) -> dict[int, str | ToolFailed]:
-    """The jobs whose build failed before with the same inputs: the failure, again."""
+    """The jobs whose build outcome is known from before, with the same inputs.
+
+    A failure, again; or, for a job whose post-build variables are missing (its output
+    would not be used: only the missing variables are reported), that its build succeeds.
+    """
     outcomes: dict[int, str | ToolFailed] = {}
     for index, job in enumerate(jobs):
         if job.build_key is not None and cache is not None:
-            entry = cache.get(job.build_key, error=str)
-            if entry is not None:
+            entry = cache.get(job.build_key)
+            if entry is None:
+                continue
+            if isinstance(entry.get("error"), str):
                 # Outputs are cached finished (by the post-build step), failures here.
                 message = str(entry["error"]).replace(_ROOT_MARK, str(job.root))
                 outcomes[index] = ToolFailed(message)
+            elif job.variables is None and entry.get(BUILT) is True:
+                outcomes[index] = ""
     return outcomes
 
 
