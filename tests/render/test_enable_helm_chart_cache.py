@@ -110,3 +110,36 @@ def test_with_allow_network_the_chart_is_downloaded_into_the_cache(
     assert app.manifests[0]["data"] == {"version": "1.2.0"}
     assert (cache / "mini-1.2.0.tgz").is_file()
     assert files_of(repo) == before
+
+
+def test_a_chart_name_or_version_that_is_a_path_reads_and_removes_nothing_outside(
+    tmp_path: Path,
+) -> None:
+    # A folder beside the chart cache, shaped as a cached chart: what an escape would reach.
+    victim = tmp_path / "victim"
+    (victim / "templates").mkdir(parents=True)
+    (victim / "Chart.yaml").write_text("apiVersion: v2\nname: victim\nversion: 1.2.0\n")
+    (victim / "values.yaml").write_text("{}\n")
+    (victim / "templates/cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stolen}\n"
+    )
+    cache = tmp_path / "cache"
+    (cache / "mini").mkdir(parents=True)
+    before = files_of(tmp_path / "victim")
+    cases = (
+        ("../../../../../../../../victim", "1.2.0", "is not a chart name: it names a path"),
+        ("mini", "../../victim", "is not in the chart home"),
+    )
+    for name, version, says in cases:
+        repo = repository(tmp_path / f"repo-{len(version)}", "https://charts.example.com")
+        kustomization = repo / "app/kustomization.yaml"
+        kustomization.write_text(
+            kustomization.read_text()
+            .replace("name: mini", f"name: '{name}'")
+            .replace("version: 1.2.0", f"version: '{version}'")
+        )
+        [app] = render_repository(repo, RenderOptions(cache=None, chart_cache=cache)).apps
+        assert app.manifests == []
+        [problem] = app.problems
+        assert says in problem.message
+        assert files_of(tmp_path / "victim") == before

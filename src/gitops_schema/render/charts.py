@@ -32,6 +32,7 @@ __all__ = [
     "cache_hint",
     "cached_chart",
     "highest_admitted",
+    "plain_name",
     "prepared_chart",
     "template_chart",
     "unpack_chart",
@@ -57,14 +58,20 @@ def cached_chart(
     and Flux accept: the highest cached version it admits is taken, as a repository
     index would give it. Paths in ``ignore`` are not taken.
     """
-    if cache is None:
-        return None
     short = name.rsplit("/", 1)[-1]
+    if cache is None or not plain_name(short) or (version and not plain_name(version)):
+        # Both come from the repository: a name that is a path would read outside the cache.
+        return None
     for candidate in (cache / f"{short}-{version}.tgz", cache / short / version):
         if version and candidate.exists() and candidate not in ignore:
             return candidate
     cached = ((found, path) for found, path in _cached_versions(cache, short) if path not in ignore)
     return highest_admitted(version, cached)
+
+
+def plain_name(text: str) -> bool:
+    """Whether ``text`` names one entry of a folder (no separator, not ``.`` or ``..``)."""
+    return text not in ("", ".", "..") and not any(c in text for c in "/\\\x00")
 
 
 def highest_admitted(constraint: str, candidates: Iterable[tuple[str, _T]]) -> _T | None:

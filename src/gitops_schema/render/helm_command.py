@@ -25,7 +25,13 @@ from typing import Any
 from gitops_schema.errors import ToolFailed
 from gitops_schema.load.plain import InputError, read_yaml_mapping
 from gitops_schema.render.chart_fetch import ChartFetchError, repository_chart
-from gitops_schema.render.charts import ChartError, cache_hint, cached_chart, unpack_chart
+from gitops_schema.render.charts import (
+    ChartError,
+    cache_hint,
+    cached_chart,
+    plain_name,
+    unpack_chart,
+)
 from gitops_schema.render.engines import HelmEngine
 from gitops_schema.render.helm_values import merge_values
 from gitops_schema.render.manifests import dump_stream, parse_stream
@@ -124,6 +130,9 @@ def _pull(args: Sequence[str], chart_cache: Path | None, fetch: bool) -> None:
     repository, chart = parsed.repo, name
     if name.startswith("oci://"):
         repository, _, chart = name.rpartition("/")
+    if not plain_name(chart):
+        # The name comes from the repository; it is unpacked, then removed, under untardir.
+        raise ToolFailed(f"helmCharts name {name!r} is not a chart name: it names a path")
     if fetch:
         try:
             found = repository_chart(
