@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from gitops_schema.store.sources.payload import string_problem
+
 # Deeper documents are refused before any recursive code (redaction, storage) sees them.
 MAX_DEPTH = 64
 
@@ -93,9 +95,6 @@ def _check(document: Any, *, strings: bool) -> None:
 
 
 def _check_string(value: str) -> None:
-    if "\x00" in value:
-        raise HTTPException(400, "body has a NUL character in a string")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise HTTPException(400, "body has an unpaired surrogate in a string") from None
+    problem = string_problem(value)
+    if problem is not None:
+        raise HTTPException(400, f"body has {problem} in a string")

@@ -20,7 +20,7 @@ from typing import Any
 from gitops_schema.load import LoadOptions, load_bytes
 from gitops_schema.store.records import Observation
 from gitops_schema.store.sources import argocd, flux
-from gitops_schema.store.sources.payload import PayloadError
+from gitops_schema.store.sources.payload import PayloadError, string_problem
 
 FLUX_KINDS = ("Kustomization", "HelmRelease")
 # Exports of thousands of objects are large; they are read whole all the same.
@@ -146,12 +146,9 @@ def _unstorable(document: Any) -> str | None:
         elif isinstance(value, list):
             stack.extend(value)
         elif isinstance(value, str):
-            if "\x00" in value:
-                return "a string holds a NUL character"
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return "a string holds an unpaired surrogate"
+            problem = string_problem(value)
+            if problem is not None:
+                return f"a string holds {problem}"
         elif isinstance(value, float) and not math.isfinite(value):
             return "a number is not finite"
     return None

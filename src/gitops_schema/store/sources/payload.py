@@ -14,6 +14,17 @@ class PayloadError(UsageError):
     """A payload that does not have the shape its source sends (the reason names the field)."""
 
 
+def string_problem(value: str) -> str | None:
+    """What in ``value`` no database stores ("a NUL character", "an unpaired surrogate")."""
+    if "\x00" in value:
+        return "a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "an unpaired surrogate"
+    return None
+
+
 def field(value: Any, path: str) -> Any:
     """The value at dotted ``path`` below ``value``, or None when any step is absent."""
     if "." not in path:  # the common case, without splitting
