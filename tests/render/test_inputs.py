@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops_schema.render.confine import Confinement
-from gitops_schema.render.inputs import collect_inputs
+from gitops_schema.render.inputs import collect_inputs, inputs_read_once
 
 
 def write(path: Path, text: str) -> Path:
@@ -63,3 +63,39 @@ def test_named_files_resolve_through_links_and_parents(tmp_path: Path) -> None:
         (tmp_path / "shared.yaml").resolve(),
     }
     assert inputs.escapes
+
+
+def test_the_key_of_missing_files_does_not_name_the_copy(tmp_path: Path) -> None:
+    # A revision's copy is rendered in a new folder each time: a build that fails on a
+    # missing file must be found again by its key, not rebuilt at every diff.
+    keys = []
+    for copy in ("copy-1", "copy-2"):
+        folder = tmp_path / copy / "app"
+        write(folder / "kustomization.yaml", "configMapGenerator: [{name: c, files: [gone.sh]}]\n")
+        inputs = collect_inputs(folder, confinement=Confinement.of(tmp_path / copy))
+        assert inputs.missing == {(folder / "gone.sh").resolve()}
+        keys.append(inputs.key("flux", "v5"))
+    assert keys[0] == keys[1]
+    write(tmp_path / "copy-2" / "app" / "gone.sh", "#!/bin/sh\n")
+    appeared = collect_inputs(tmp_path / "copy-2" / "app", confinement=Confinement.of(tmp_path))
+    assert appeared.key("flux", "v5") != keys[0]
+
+
+def test_inputs_are_read_once_within_one_render(tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    write(folder / "kustomization.yaml", "resources: [a.yaml]\n")
+    write(folder / "a.yaml", "kind: ConfigMap\n")
+    confinement = Confinement.of(tmp_path)
+    with inputs_read_once():
+        first = collect_inputs(folder, confinement=confinement)
+        # The same folder, however it is spelled: the walk and the build name it differently.
+        again = collect_inputs(tmp_path / "app" / ".." / "app", confinement=confinement)
+        assert again is first
+        other = collect_inputs(folder, ["../component"], confinement=confinement)
+        assert other is not first
+    write(folder / "kustomization.yaml", "resources: [a.yaml, b.yaml]\n")
+    write(folder / "b.yaml", "kind: ConfigMap\n")
+    # Outside a render the files may change between calls: each call reads them.
+    after = collect_inputs(folder, confinement=confinement)
+    assert (folder / "b.yaml").resolve() in after.files
+    assert (folder / "b.yaml").resolve() not in first.files

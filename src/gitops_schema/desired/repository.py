@@ -118,18 +118,26 @@ def _reused_or_rendered(
 
 
 def _render_fresh(root: Path, options: RenderOptions, cluster: str | None) -> RenderedRepository:
-    # Imported here: a render read back from the cache needs no model, engine nor walk.
-    from gitops_schema.desired.argocd import render_argocd
-    from gitops_schema.desired.flux import render_flux
-    from gitops_schema.desired.shared import shared_objects
-    from gitops_schema.desired.walk import Walk, load_objects
-    from gitops_schema.render import ClusterArtifacts, is_generator, prestart_worker, scratch_folder
+    # Imported here (and in _walked): a render read back from the cache needs no model,
+    # engine nor walk.
+    from gitops_schema.render import inputs_read_once, prestart_worker
 
     # Helm and Jsonnet calls go to an engine worker. Uncached, it starts alongside the
     # loading; with the cache, most calls of a render are read back and a worker (~70 ms
     # of CPU to start) may never be needed: it starts at the first call.
     if options.cache is None:
         prestart_worker()
+    with inputs_read_once():
+        return _walked(root, options, cluster)
+
+
+def _walked(root: Path, options: RenderOptions, cluster: str | None) -> RenderedRepository:
+    from gitops_schema.desired.argocd import render_argocd
+    from gitops_schema.desired.flux import render_flux
+    from gitops_schema.desired.shared import shared_objects
+    from gitops_schema.desired.walk import Walk, load_objects
+    from gitops_schema.render import ClusterArtifacts, is_generator, scratch_folder
+
     walk = Walk(root, options, cluster)
     objects = load_objects([root], options.exclude, walk.report, options.cache)
     render_argocd(walk, objects)

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from gitops_schema.render.flux_source import source_keyed as source_keyed
     from gitops_schema.render.inputs import Inputs as Inputs
     from gitops_schema.render.inputs import collect_inputs as collect_inputs
+    from gitops_schema.render.inputs import inputs_read_once as inputs_read_once
     from gitops_schema.render.kustomize import RenderResult as RenderResult
     from gitops_schema.render.kustomize import build_kustomization as build_kustomization
     from gitops_schema.render.kustomize import build_kustomizations as build_kustomizations
@@ -122,6 +123,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".inputs": (
             "Inputs",
             "collect_inputs",
+            "inputs_read_once",
         ),
         ".kustomize": (
             "RenderResult",

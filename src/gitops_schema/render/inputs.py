@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,13 @@ from gitops_schema.load.plain import InputError, first_yaml_value, read_text, ya
 from gitops_schema.render.cache import input_key
 from gitops_schema.render.confine import OUTSIDE, Confinement, OutsideRepository
 
-__all__ = ["KUSTOMIZATION_FILES", "Inputs", "collect_inputs", "kustomization_file"]
+__all__ = [
+    "KUSTOMIZATION_FILES",
+    "Inputs",
+    "collect_inputs",
+    "inputs_read_once",
+    "kustomization_file",
+]
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 """The names kustomize looks for, in its order."""
@@ -69,7 +77,8 @@ class Inputs:
         The files that were missing count: a build that failed on them succeeds once they
         appear.
         """
-        absent = sorted(f"missing:{path}" for path in self.missing)
+        # Relative, as the files are: a revision's copy is rendered in a new folder each time.
+        absent = sorted(f"missing:{os.path.relpath(path, self.root)}" for path in self.missing)
         return input_key(self.root, self.files, *parts, *absent)
 
 
@@ -80,6 +89,24 @@ def kustomization_file(folder: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+_Key = tuple[Path, tuple[str, ...], Confinement]
+_COLLECTED: ContextVar[dict[_Key, Inputs] | None] = ContextVar("collected", default=None)
+
+
+@contextmanager
+def inputs_read_once() -> Iterator[None]:
+    """Within it, a folder's inputs (with the same components and confinement) are read once.
+
+    For one render, during which the files do not change: its walk reads a Kustomization's
+    inputs to know what the Kustomization reaches, its build to know what to hash.
+    """
+    token = _COLLECTED.set({})
+    try:
+        yield
+    finally:
+        _COLLECTED.reset(token)
 
 
 def collect_inputs(
@@ -102,10 +129,28 @@ def collect_inputs(
             :attr:`Inputs.outside`, not read.
     """
     confinement = confinement or Confinement.around(root)
-    inputs = Inputs(root.resolve())
     if not confinement.contains(root):
+        inputs = Inputs(root.resolve())
         inputs.outside.append(f"the kustomization folder {root} is {OUTSIDE}")
         return inputs
+    names = tuple(components)
+    collected = _COLLECTED.get()
+    if collected is None or not all(isinstance(name, str) for name in names):
+        return _collected(root, names, known, confinement)
+    key = (root.resolve(), names, confinement)
+    found = collected.get(key)
+    if found is None:
+        found = collected[key] = _collected(root, names, known, confinement)
+    return found
+
+
+def _collected(
+    root: Path,
+    components: tuple[str, ...],
+    known: dict[Path, Inputs] | None,
+    confinement: Confinement,
+) -> Inputs:
+    inputs = Inputs(root.resolve())
     _add_folder(inputs, root.resolve(), set(), confinement)
     for component in components:
         try:
