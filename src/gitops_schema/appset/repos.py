@@ -73,7 +73,7 @@ class LocalRepos:
                     raise GeneratorError(str(error)) from error
             else:
                 tree, blob = source
-                found[path] = tree.repository[blob].data  # type: ignore[attr-defined]
+                found[path] = tree.read_blob(blob)
         return found
 
 

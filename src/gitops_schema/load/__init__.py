@@ -144,7 +144,7 @@ def list_files(
     for raw in paths:
         base, path = str(raw), Path(raw)
         if revision is not None:
-            from gitops_schema.load.git import GitTree  # pygit2: only to read a revision
+            from gitops_schema.load.git import GitTree  # only to read a revision
 
             tree = GitTree(path if path.is_dir() else path.parent, revision)
             names = [f.path for f in tree.files()]
@@ -188,7 +188,7 @@ def _load_revision(
 ) -> None:
     if not path.exists() and not path.parent.exists():
         raise LoadError(f"{base}: no such file or folder")
-    from gitops_schema.load.git import GitTree  # pygit2: only to read a revision
+    from gitops_schema.load.git import GitTree  # only to read a revision
 
     tree = GitTree(path if path.is_dir() else path.parent, revision)
     wanted = {path.name} if path.exists() and not path.is_dir() else None

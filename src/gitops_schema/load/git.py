@@ -1,21 +1,75 @@
-"""Reading a tree at any git revision, without a checkout."""
+"""Reading a tree at any git revision, without a checkout.
+
+Through the ``git`` program, which every repository these commands read comes with: one
+``ls-tree`` lists a tree, and one ``cat-file --batch`` process, started on first use, reads
+its objects. (A binding to libgit2 costs a command more to import than git takes to list
+and read a whole repository.)
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-import pygit2
+from typing import IO
 
 from gitops_schema.errors import LoadError, RevisionNotFound
+
+_REPOSITORY_VARIABLES = (
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_CONFIG",
+    "GIT_DIR",
+    "GIT_GRAFT_FILE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_NAMESPACE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_PREFIX",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_SHALLOW_FILE",
+    "GIT_WORK_TREE",
+)
+"""What names a repository other than the one asked for: a git hook (pre-commit) sets
+some of them for its own repository, which is not necessarily the one read here."""
+
+_LINK_MODE = "120000"
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _REPOSITORY_VARIABLES}
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, env=_environment(), check=False
+        )
+    except FileNotFoundError as error:
+        raise LoadError("reading a git revision needs the git program, not found") from error
+
+
+def _existing_folder(path: Path) -> Path:
+    folder = path if path.is_dir() else path.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def work_tree(path: Path) -> Path | None:
     """The top of the git work tree holding ``path``; None outside one (or a bare one)."""
-    found = pygit2.discover_repository(str(path))
-    workdir = pygit2.Repository(found).workdir if found else None
-    return Path(workdir) if workdir else None
+    try:
+        found = _git(_existing_folder(path), "rev-parse", "--show-toplevel")
+    except LoadError:
+        return None
+    top = found.stdout.decode(errors="surrogateescape").rstrip("\n")
+    return Path(top) if found.returncode == 0 and top else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,53 +87,122 @@ class GitTree:
     """The files under one folder of a repository, as of one revision."""
 
     def __init__(self, path: Path, revision: str) -> None:
-        found = pygit2.discover_repository(str(path))
-        if found is None:
+        """Resolve ``revision`` and find ``path`` in it.
+
+        Raises:
+            LoadError: ``path`` is not in a git work tree, or not in the revision.
+            RevisionNotFound: the revision does not name a commit.
+        """
+        folder = _existing_folder(path)
+        top = work_tree(folder)
+        if top is None:
+            if _git(folder, "rev-parse", "--git-dir").returncode == 0:
+                raise LoadError(f"{path} is in a bare repository; give a path inside a work tree")
             raise LoadError(f"{path} is not inside a git repository (needed for --revision)")
-        self.repository = pygit2.Repository(found)
-        workdir = self.repository.workdir
-        if workdir is None:
-            raise LoadError(f"{found} is a bare repository; give a path inside a work tree")
+        self._top = top
+        self._reader: _ObjectReader | None = None
+        self._lock = threading.Lock()
         self.revision = revision
-        try:
-            commit = self.repository.revparse_single(revision).peel(pygit2.Commit)
-        except (KeyError, ValueError, pygit2.GitError) as error:
-            raise RevisionNotFound(f"revision {revision!r} not found in {workdir}") from error
-        self.commit_id = str(commit.id)
-        subpath = path.resolve().relative_to(Path(workdir).resolve()).as_posix()
-        tree: pygit2.Object = commit.tree
-        if subpath != ".":
-            try:
-                tree = commit.tree[subpath]
-            except KeyError as error:
-                raise LoadError(f"{subpath} does not exist at revision {revision}") from error
+        commit = self._object(f"{revision}^{{commit}}") if "\n" not in revision else None
+        if commit is None:
+            raise RevisionNotFound(f"revision {revision!r} not found in {top}/")
+        self.commit_id = commit[0]
+        subpath = path.resolve().relative_to(top.resolve()).as_posix()
+        found = self._object(
+            f"{self.commit_id}^{{tree}}" if subpath == "." else f"{self.commit_id}:{subpath}"
+        )
+        if found is None:
+            raise LoadError(f"{subpath} does not exist at revision {revision}")
         self.subpath = subpath
-        self.root = tree
+        self.object_id, self._type, self._size, _ = found
+
+    @property
+    def tree_id(self) -> str | None:
+        """The git id of the folder's tree; None when the path is a file."""
+        return self.object_id if self._type == "tree" else None
 
     def is_file(self) -> bool:
         """True when the requested path is a single file at this revision."""
-        return isinstance(self.root, pygit2.Blob)
+        return self._type == "blob"
 
     def files(self) -> Iterator[GitFile]:
-        """Every blob under the requested folder (or the file itself)."""
-        if isinstance(self.root, pygit2.Blob):
-            yield GitFile(PurePosixPath(self.subpath).name, self.root.size, str(self.root.id))
+        """Every blob under the requested folder (or the file itself); hidden folders aside."""
+        if self._type == "blob":
+            yield GitFile(PurePosixPath(self.subpath).name, self._size, self.object_id)
             return
-        assert isinstance(self.root, pygit2.Tree)
-        yield from self._walk(self.root, "")
-
-    def _walk(self, tree: pygit2.Tree, prefix: str) -> Iterator[GitFile]:
-        for entry in tree:
-            name = f"{prefix}{entry.name}"
-            if isinstance(entry, pygit2.Tree):
-                if not (entry.name or "").startswith("."):
-                    yield from self._walk(entry, f"{name}/")
-            elif isinstance(entry, pygit2.Blob):
-                link = entry.filemode == pygit2.enums.FileMode.LINK
-                yield GitFile(name, entry.size, str(entry.id), link)
+        listed = _git(self._top, "ls-tree", "-r", "-l", "-z", self.object_id)
+        if listed.returncode != 0:
+            raise LoadError(
+                f"cannot list {self.subpath} at revision {self.revision}: {_said(listed)}"
+            )
+        for entry in listed.stdout.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, raw = entry.partition(b"\t")
+            mode, kind, blob_id, size = meta.decode().split()
+            name = os.fsdecode(raw)
+            if kind != "blob" or any(part.startswith(".") for part in name.split("/")[:-1]):
+                continue
+            yield GitFile(name, int(size), blob_id, mode == _LINK_MODE)
 
     def read(self, file: GitFile) -> bytes:
         """The content of one blob."""
-        blob = self.repository[file.blob_id]
-        assert isinstance(blob, pygit2.Blob)
-        return blob.data
+        return self.read_blob(file.blob_id)
+
+    def read_blob(self, blob_id: str) -> bytes:
+        """The content of the blob ``blob_id``."""
+        found = self._object(blob_id, content=True)
+        if found is None:
+            raise LoadError(f"blob {blob_id} is missing from the repository {self._top}")
+        return found[3]
+
+    def _object(self, name: str, *, content: bool = False) -> tuple[str, str, int, bytes] | None:
+        with self._lock:
+            if self._reader is None:
+                self._reader = _ObjectReader(self._top)
+                weakref.finalize(self, self._reader.close)
+            return self._reader.get(name, content=content)
+
+
+class _ObjectReader:
+    """A ``git cat-file --batch`` process: object names in, ids, types and contents out."""
+
+    def __init__(self, top: Path) -> None:
+        try:
+            self._process = subprocess.Popen(
+                ["git", "-C", str(top), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_environment(),
+            )
+        except FileNotFoundError as error:
+            raise LoadError("reading a git revision needs the git program, not found") from error
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._in: IO[bytes] = self._process.stdin
+        self._out: IO[bytes] = self._process.stdout
+
+    def get(self, name: str, *, content: bool) -> tuple[str, str, int, bytes] | None:
+        """The id, type, size and (when asked) content of ``name``; None when missing."""
+        try:
+            self._in.write(os.fsencode(name) + b"\n")
+            self._in.flush()
+        except OSError as error:
+            raise LoadError(f"git stopped reading the repository: {error}") from error
+        header = self._out.readline().split()
+        if len(header) != 3:
+            # "<name> missing", "<name> ambiguous", or git gone.
+            return None
+        object_id, kind, size = header[0].decode(), header[1].decode(), int(header[2])
+        data = self._out.read(size + 1)[:size]
+        return object_id, kind, size, data if content else b""
+
+    def close(self) -> None:
+        """Ends the process."""
+        self._in.close()
+        self._process.wait()
+        self._out.close()
+
+
+def _said(completed: subprocess.CompletedProcess[bytes]) -> str:
+    return completed.stderr.decode(errors="replace").strip() or f"git exited {completed.returncode}"

@@ -24,7 +24,7 @@ class Revision:
             LoadError: the path is not in a git repository, or the revision does not
                 resolve.
         """
-        from gitops_schema.load.git import GitTree  # pygit2: only when a revision is asked for
+        from gitops_schema.load.git import GitTree  # only when a revision is asked for
 
         self._tree = GitTree(path, revision)
         self._files = list(self._tree.files())
@@ -38,16 +38,17 @@ class Revision:
         """
         if any(file.link for file in self._files):
             return None
-        return str(self._tree.root.id)
+        return self._tree.tree_id
 
     @contextmanager
     def copy(self) -> Iterator[Path]:
         """A temporary folder holding the files, removed on exit."""
         size = sum(file.size for file in self._files)
         with scratch_folder("gitops-schema-rev-", size=size) as root:
+            for folder in sorted({os.path.dirname(file.path) for file in self._files}):
+                (root / folder).mkdir(parents=True, exist_ok=True)
             for file in self._files:
                 target = root / file.path
-                target.parent.mkdir(parents=True, exist_ok=True)
                 if file.link:
                     # A link stays a link, as in a checkout: where it points is then
                     # checked like any other, never read as the text of a file.

@@ -1,0 +1,79 @@
+"""A git revision's tree read through the git program: what it lists, reads and refuses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gitops_schema.errors import LoadError, RevisionNotFound
+from gitops_schema.load.git import GitTree, work_tree
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git: Callable[..., str]) -> Path:
+    root = tmp_path / "repo"
+    (root / "apps" / ".hidden").mkdir(parents=True)
+    (root / "apps" / "app.yaml").write_text("name: app\n")
+    (root / "apps" / ".sops.yaml").write_text("creation_rules: []\n")
+    (root / "apps" / ".hidden" / "secret.yaml").write_text("kind: Secret\n")
+    (root / "apps" / "with space.yaml").write_text("name: spaced\n")
+    os.symlink("app.yaml", root / "apps" / "link.yaml")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "first")
+    (root / "apps" / "app.yaml").write_text("name: changed\n")
+    git(root, "commit", "-qam", "second")
+    return root
+
+
+def test_lists_the_files_of_a_folder_hidden_folders_aside(repo: Path) -> None:
+    tree = GitTree(repo / "apps", "HEAD~1")
+    files = {file.path: file for file in tree.files()}
+    assert sorted(files) == [".sops.yaml", "app.yaml", "link.yaml", "with space.yaml"]
+    assert files["link.yaml"].link and not files["app.yaml"].link
+    assert tree.read(files["app.yaml"]) == b"name: app\n"
+    assert tree.read(files["link.yaml"]) == b"app.yaml"
+    assert files["app.yaml"].size == len(b"name: app\n")
+    assert GitTree(repo / "apps", "HEAD").read(files["app.yaml"]) == b"name: app\n"
+    assert tree.read_blob(files["with space.yaml"].blob_id) == b"name: spaced\n"
+
+
+def test_the_tree_id_is_git_s(repo: Path, git: Callable[..., str]) -> None:
+    assert GitTree(repo / "apps", "main").tree_id == git(repo, "rev-parse", "main:apps").strip()
+    assert GitTree(repo, "main").tree_id == git(repo, "rev-parse", "main^{tree}").strip()
+
+
+def test_a_hook_s_repository_variables_do_not_redirect_it(
+    repo: Path, tmp_path: Path, git: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pre-commit hook runs with GIT_DIR and GIT_INDEX_FILE of its own repository.
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q")
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other / ".git" / "index"))
+    tree = GitTree(repo / "apps", "HEAD")
+    assert "app.yaml" in {file.path for file in tree.files()}
+    assert work_tree(repo / "apps" / "nowhere") == repo.resolve()
+
+
+def test_what_it_refuses(repo: Path, tmp_path: Path, git: Callable[..., str]) -> None:
+    with pytest.raises(RevisionNotFound, match="no-such"):
+        GitTree(repo, "no-such")
+    with pytest.raises(RevisionNotFound):
+        GitTree(repo, "HEAD\nHEAD")
+    (repo / "later").mkdir()
+    with pytest.raises(LoadError, match="later does not exist at revision HEAD"):
+        GitTree(repo / "later", "HEAD")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(LoadError, match="not inside a git repository"):
+        GitTree(plain, "HEAD")
+    assert work_tree(plain) is None
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    with pytest.raises(LoadError, match="bare repository"):
+        GitTree(bare, "HEAD")
