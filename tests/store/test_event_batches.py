@@ -13,7 +13,6 @@ import random
 from datetime import timedelta
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, select
 
@@ -94,20 +93,21 @@ def test_revision_and_status_are_the_newest_outcomes_whatever_the_order(
     reference.dispose()
 
 
-def test_a_deadlock_while_copying_is_retried_like_any_other(
+def test_a_deadlock_while_inserting_is_retried_like_any_other(
     postgres_server: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = db.create(postgres_server.create_database())  # type: ignore[attr-defined]
     migrate.upgrade(engine)
-    real = event_sql._copy_value
-    failures = [psycopg.errors.DeadlockDetected("deadlock detected")]
+    real = event_sql._insert_postgres
+    failures = ["40P01"]
 
-    def copy_value(name: str, value: Any) -> Any:
-        if failures:  # the first attempt's COPY fails as a deadlock would
-            raise failures.pop()
-        return real(name, value)
+    def insert(ctx: Any, origin: str, rows: Any) -> Any:
+        if failures:  # the first attempt's INSERT fails as a deadlock would
+            raise_deadlock = "DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '{}'; END $$"
+            ctx.connection.exec_driver_sql(raise_deadlock.format(failures.pop()))
+        return real(ctx, origin, rows)
 
-    monkeypatch.setattr(event_sql, "_copy_value", copy_value)
+    monkeypatch.setattr(event_sql, "_insert_postgres", insert)
     events = _events(seed=2)
     _feed(engine, events, batch=len(events))
     assert not failures

@@ -3,7 +3,6 @@ from __future__ import annotations
 import itertools
 import socket
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,14 +18,6 @@ from gitops_schema.store.tables import deployments, health_transitions, sync_ope
 from .dump import dump
 from .simulate import Delivery, application, flux_event, history, replayed, sha, stamp
 from .test_sources import helm_event
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = db.create(db_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def observe(delivery: Delivery) -> Observation:

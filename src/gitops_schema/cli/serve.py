@@ -113,8 +113,9 @@ def serve_command(
     from gitops_schema.server import workers as worker_processes
 
     if workers == 1:
+        app = create_app(settings)
         worker_processes.share_the_interpreter()
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info")
         return
     import os
 

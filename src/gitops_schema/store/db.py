@@ -72,7 +72,18 @@ def create(url: str | None = None, **options: Any) -> Engine:
         # libpq waits for ever by default: a database behind a dead network would hold
         # every request instead of letting it spool.
         options.setdefault("connect_args", {"connect_timeout": CONNECT_SECONDS})
-    return create_engine(target, **options)
+    engine = create_engine(target, **options)
+
+    @event.listens_for(engine, "connect")
+    def _utc(connection: Any, _record: Any) -> None:
+        # The session's zone is the zone of the times read back: in UTC the driver gives
+        # them as datetime.UTC, which the store's readers then take as they are.
+        autocommit = connection.autocommit
+        connection.autocommit = True
+        connection.execute("SET TIME ZONE 'UTC'")
+        connection.autocommit = autocommit
+
+    return engine
 
 
 def _sqlite_engine(url: str, **options: Any) -> Engine:

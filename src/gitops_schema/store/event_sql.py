@@ -2,83 +2,81 @@
 
 A batch is a few set-based statements, without SQLAlchemy's compiler and type processing.
 
-Per batch: one statement reads each object's newest stored success and outcome; the
-operations are inserted in one statement (on PostgreSQL ``COPY`` into a temporary staging
-table, then ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``; on SQLite multi-row
-``INSERT ... ON CONFLICT DO NOTHING RETURNING``; only ids and keys are returned); the
-objects' state and derived revision / sync status are set by one ``UPDATE`` (``FROM
-unnest(...)`` on PostgreSQL, one prepared statement on SQLite). Times go to SQLite as the
-text the store's ``UtcTime`` columns hold (naive UTC, microseconds), and come back from both
-as aware UTC.
+Per batch: one statement reads each object's newest stored outcome (and its newest success
+when that outcome is no success); the operations are inserted in one statement (on
+PostgreSQL ``INSERT ... SELECT ... FROM json_to_recordset(...) ON CONFLICT DO NOTHING
+RETURNING``, the rows sent as one JSON text; on SQLite multi-row ``INSERT ... ON CONFLICT DO
+NOTHING RETURNING``; only ids and keys are returned); the objects' state and derived
+revision / sync status are set by one ``UPDATE`` (``FROM json_to_recordset(...)`` on
+PostgreSQL, one prepared statement on SQLite). Times go to SQLite as the text the store's
+``UtcTime`` columns hold (naive UTC, microseconds), and come back from both as aware UTC.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import psycopg
-from sqlalchemy.exc import DBAPIError
+import msgspec
 
 from gitops_schema.store.records import Phase
 from gitops_schema.store.writing import (
     Context,
     Stored,
     pg_array,
-    read_time,
     sqlite_time,
     stored,
 )
 
-# The columns of an inserted operation and their PostgreSQL types.
-OPERATION_COLUMNS = {
-    "object_id": "bigint",
-    "origin": "text",
-    "received_at": "timestamptz",
-    "digest": "text",
-    "revision": "text",
-    "phase": "text",
-    "reason": "text",
-    "message": "text",
-    "started_at": "timestamptz",
-    "started_at_exact": "boolean",
-    "finished_at": "timestamptz",
-    "duration_seconds": "float8",
-    "deployed_at": "timestamptz",
-    "initiated_by": "text",
-    "resources": "json",
+# The columns of an event's operation, in the order of :data:`EventRow` (the others are the
+# columns' defaults: started_at_exact true, no deployed_at, initiated_by or resources), with
+# their PostgreSQL types and the keys of their JSON rows.
+EVENT_COLUMNS = {
+    "object_id": ("bigint", "o"),
+    "digest": ("text", "d"),
+    "revision": ("text", "r"),
+    "phase": ("text", "p"),
+    "reason": ("text", "e"),
+    "message": ("text", "m"),
+    "started_at": ("timestamptz", "s"),
+    "finished_at": ("timestamptz", "f"),
+    "duration_seconds": ("float8", "u"),
+    "received_at": ("timestamptz", "t"),
 }
-_TIMES = frozenset(name for name, kind in OPERATION_COLUMNS.items() if kind == "timestamptz")
+# (object_id, digest, revision, phase, reason, message, started_at, finished_at,
+# duration_seconds, received_at)
+EventRow = tuple[
+    int, str, str | None, str, str | None, str | None, datetime, datetime | None,
+    float | None, datetime,
+]  # fmt: skip
+_NAMES = ", ".join(EVENT_COLUMNS)
+_KEYS = tuple(key for _, key in EVENT_COLUMNS.values())
 # The columns of a stored operation the chain reads (:class:`Stored`).
 _CHAIN_COLUMNS = "id, object_id, phase, revision, started_at, finished_at, digest"
-# What RETURNING gives of an inserted row: its id and key (the rest is what was sent).
-_INSERTED = "id, object_id, started_at, digest"
+# What RETURNING gives of an inserted row: its id and its key within a batch (a Flux event's
+# digest is the sha256 of its whole content, from which its times are read: one object's
+# rows of one digest are one row).
+_INSERTED = "id, object_id, digest"
 
 
-def insert_operations(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> list[Stored]:
-    """Insert ``rows`` (in this order) unless stored; the rows inserted."""
+def insert_operations(ctx: Context, origin: str, rows: Sequence[EventRow]) -> list[Stored]:
+    """Insert the event rows ``rows`` (in this order) unless stored; the rows inserted."""
     if not rows:
         return []
-    found = (
-        _insert_postgres(ctx, rows)
-        if ctx.connection.dialect.name == "postgresql"
-        else _insert_sqlite(ctx, rows)
-    )
-    return [
-        Stored(
-            int(row_id),
-            row["object_id"],
-            row["phase"],
-            row["revision"],
-            row["started_at"],
-            row["finished_at"],
-            row["digest"],
-        )
-        for row_id, row in found
-    ]
+    if ctx.connection.dialect.name == "postgresql":
+        returned = _insert_postgres(ctx, origin, rows)
+    else:
+        returned = _insert_sqlite(ctx, origin, rows)
+    sent = {(row[0], row[1]): row for row in rows}
+    if len(sent) != len(rows):
+        raise ValueError("two event rows of one object share a digest but not their times")
+    found = []
+    for row_id, object_id, digest in returned:
+        row = sent[object_id, digest]
+        found.append(Stored(int(row_id), row[0], row[3], row[2], row[6], row[7], row[1]))
+    return found
 
 
 class Newest(NamedTuple):
@@ -91,25 +89,28 @@ class Newest(NamedTuple):
 # Newest first, as each engine orders a NULL finish: first on PostgreSQL (DESC is NULLS
 # FIRST there), last on SQLite (NULL is its smallest value).
 _NEWEST = "ORDER BY s.finished_at DESC, s.started_at DESC, s.digest DESC LIMIT 1"
+_SUCCESS = Phase.SUCCEEDED.value
+# Per object: its newest outcome (a) and, only when that is no success, its newest success
+# (w): an object whose newest outcome succeeded (the usual case) costs one index descent.
 _NEWEST_COLUMNS = (
-    "SELECT o.id, w.id, w.phase, w.revision, w.started_at, w.finished_at, w.digest, "
-    "a.phase, a.started_at, a.finished_at, a.digest FROM "
+    "SELECT o.id, a.id, a.phase, a.revision, a.started_at, a.finished_at, a.digest, "
+    "w.id, w.phase, w.revision, w.started_at, w.finished_at, w.digest FROM "
 )
 _NEWEST_POSTGRES = (
     _NEWEST_COLUMNS + "unnest(%(ids)s::bigint[]) AS o(id) "
+    f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s "
+    f"WHERE s.object_id = o.id {_NEWEST}) a ON true "
     f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE s.object_id = o.id "
-    f"AND s.phase = '{Phase.SUCCEEDED.value}' {_NEWEST}) w ON true "
-    "LEFT JOIN LATERAL (SELECT phase, started_at, finished_at, digest FROM sync_operations s "
-    f"WHERE s.object_id = o.id {_NEWEST}) a ON true"
+    f"AND s.phase = '{_SUCCESS}' AND a.phase <> '{_SUCCESS}' {_NEWEST}) w ON true"
 )
 _NEWEST_SQLITE = (
     _NEWEST_COLUMNS + "(SELECT o.id, "
-    f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id "
-    f"AND s.phase = '{Phase.SUCCEEDED.value}' {_NEWEST}) AS success, "
     f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id {_NEWEST}) AS outcome "
     "FROM objects o WHERE o.id IN ({ids})) AS o "
-    "LEFT JOIN sync_operations w ON w.id = o.success "
-    "LEFT JOIN sync_operations a ON a.id = o.outcome"
+    "LEFT JOIN sync_operations a ON a.id = o.outcome "
+    f"LEFT JOIN sync_operations w ON w.id = CASE WHEN a.phase <> '{_SUCCESS}' THEN "
+    f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id AND s.phase = '{_SUCCESS}' "
+    f"{_NEWEST}) END"
 )
 
 
@@ -125,14 +126,19 @@ def newest_stored(ctx: Context, object_ids: set[int]) -> dict[int, Newest]:
         result = ctx.connection.exec_driver_sql(_NEWEST_SQLITE.format(ids=",".join(map(str, ids))))
     found: dict[int, Newest] = {}
     for row in result.all():
-        success = None
+        object_id = int(row[0])
+        success = outcome = None
         if row[1] is not None:
-            success = stored((row[1], row[0], *row[2:7]))
-        outcome = None
+            newest = stored((row[1], object_id, *row[2:7]))
+            outcome = (
+                newest_key(postgres, newest.finished_at, newest.started_at, newest.digest),
+                newest.phase,
+            )
+            if newest.phase == _SUCCESS:
+                success = newest
         if row[7] is not None:
-            key = newest_key(postgres, read_time(row[9]), read_time(row[8]), row[10])
-            outcome = (key, row[7])
-        found[int(row[0])] = Newest(success, outcome)
+            success = stored((row[7], object_id, *row[8:13]))
+        found[object_id] = Newest(success, outcome)
     return found
 
 
@@ -179,92 +185,52 @@ def derived_states(
     return result
 
 
-_STAGING = "gitops_schema_ingest_operations"
-# One staging table per session, emptied at every commit (one batch per transaction); its
-# column types are the target's.
-_CREATE_STAGING = (
-    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ("
-    + ", ".join(f"{name} {kind}" for name, kind in OPERATION_COLUMNS.items())
-    + ") ON COMMIT DELETE ROWS"
+# One statement per batch: the rows are one JSON parameter (written by msgspec, which costs
+# a fraction of the driver's adaptation of each value), expanded by the server. Inserted in
+# key order, so that concurrent writers take the index locks in one order.
+_POSTGRES_INSERT = (
+    f"INSERT INTO sync_operations ({_NAMES}, origin, started_at_exact) SELECT "
+    + ", ".join(f"{key} AS {name}" for name, (_, key) in EVENT_COLUMNS.items())
+    + ", %(origin)s, true FROM json_to_recordset(%(rows)s::json) AS x("
+    + ", ".join(f"{key} {kind}" for kind, key in EVENT_COLUMNS.values())
+    + f") ORDER BY o, s, d ON CONFLICT DO NOTHING RETURNING {_INSERTED}"
 )
-_NAMES = ", ".join(OPERATION_COLUMNS)
-_FROM_STAGING = (
-    f"INSERT INTO sync_operations ({_NAMES}) SELECT {_NAMES} FROM {_STAGING} "
-    # Inserted in key order, so that concurrent writers take the index locks in one order.
-    f"ORDER BY object_id, started_at, digest ON CONFLICT DO NOTHING RETURNING {_INSERTED}"
-)
+_ROWS = msgspec.json.Encoder()
 
 
-Inserted = list[tuple[Any, Mapping[str, Any]]]  # (id, the row sent)
+def _insert_postgres(ctx: Context, origin: str, rows: Sequence[EventRow]) -> list[Any]:
+    text = _ROWS.encode([dict(zip(_KEYS, row, strict=True)) for row in rows]).decode()
+    parameters = {"origin": origin, "rows": text}
+    return list(ctx.connection.exec_driver_sql(_POSTGRES_INSERT, parameters).all())
 
 
-def _insert_postgres(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> Inserted:
-    ctx.connection.exec_driver_sql(_CREATE_STAGING)
-    _copy(ctx, rows)
-    returned = ctx.connection.exec_driver_sql(_FROM_STAGING).all()
-    # Aware datetimes are equal (and hash alike) whatever their zone.
-    sent = {(row["object_id"], row["started_at"], row["digest"]): row for row in rows}
-    return [(found[0], sent[found[1], found[2], found[3]]) for found in returned]
-
-
-def _copy(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> None:
-    """``COPY`` the rows into the staging table, on the transaction's own connection.
-
-    The driver's errors are raised as SQLAlchemy's, as every other statement's are: ingest
-    retries deadlocks by them and the server spools on an unreachable database by them.
-    """
-    driver = ctx.connection.connection.driver_connection
-    assert driver is not None
-    statement = f"COPY {_STAGING} ({_NAMES}) FROM STDIN"
-    try:
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([_copy_value(name, row[name]) for name in OPERATION_COLUMNS])
-    except psycopg.Error as error:
-        raise DBAPIError.instance(
-            statement, None, error, psycopg.Error, dialect=ctx.connection.dialect
-        ) from error
-
-
-def _copy_value(name: str, value: Any) -> Any:
-    if name == "resources" and value is not None:
-        return json.dumps(value)
-    return value
-
-
-# Rows per multi-row INSERT on SQLite (15 parameters each, under its limit of 32,766).
+# Rows per multi-row INSERT on SQLite (11 parameters each, under its limit of 32,766).
 _SQLITE_ROWS = 500
+_TIMES = (6, 7, 9)  # the places of the times in an EventRow
 
 
-def _insert_sqlite(ctx: Context, rows: Sequence[Mapping[str, Any]]) -> Inserted:
-    found: Inserted = []
+def _insert_sqlite(ctx: Context, origin: str, rows: Sequence[EventRow]) -> list[Any]:
+    found: list[Any] = []
     for start in range(0, len(rows), _SQLITE_ROWS):
         chunk = rows[start : start + _SQLITE_ROWS]
         values: list[Any] = []
-        sent: dict[tuple[Any, ...], Mapping[str, Any]] = {}
         for row in chunk:
-            for name in OPERATION_COLUMNS:
-                value = row[name]
-                if name in _TIMES:
-                    value = sqlite_time(value)
-                elif name == "resources" and value is not None:
-                    value = json.dumps(value)
-                values.append(value)
-            sent[row["object_id"], values[-len(OPERATION_COLUMNS) + _STARTED], row["digest"]] = row
+            values += row
+            values[-4] = sqlite_time(row[6])
+            values[-3] = sqlite_time(row[7])
+            values[-1] = sqlite_time(row[9])
+            values.append(origin)
         returned = ctx.connection.exec_driver_sql(_sqlite_insert(len(chunk)), tuple(values))
-        found += [(r[0], sent[r[1], r[2], r[3]]) for r in returned.all()]
+        found += returned.all()
     return found
-
-
-_STARTED = list(OPERATION_COLUMNS).index("started_at")
 
 
 @lru_cache(maxsize=8)
 def _sqlite_insert(count: int) -> str:
-    one = "(" + ", ".join("?" for _ in OPERATION_COLUMNS) + ")"
+    one = "(" + ", ".join("?" for _ in range(len(EVENT_COLUMNS) + 1)) + ", 1)"
     return (
-        f"INSERT INTO sync_operations ({_NAMES}) VALUES {', '.join([one] * count)} "
-        f"ON CONFLICT DO NOTHING RETURNING {_INSERTED}"
+        f"INSERT INTO sync_operations ({_NAMES}, origin, started_at_exact) "
+        f"VALUES {', '.join([one] * count)} ON CONFLICT DO NOTHING RETURNING {_INSERTED}"
     )
 
 
@@ -285,7 +251,6 @@ STATE_COLUMNS = {
     "created_at": "timestamptz",
     "observed_at": "timestamptz",
 }
-_SUCCESS = Phase.SUCCEEDED.value
 
 
 def update_objects(
@@ -304,22 +269,31 @@ def update_objects(
     if not ids:
         return
     columns = tuple(name for name in STATE_COLUMNS if any(name in c for c in changes.values()))
-    postgres = ctx.connection.dialect.name == "postgresql"
+    if ctx.connection.dialect.name == "postgresql":
+        rows = []
+        for i in ids:
+            derived = refreshed.get(i, (None, None))
+            row: dict[str, Any] = {"id": i, "changed": i in changes, "refresh": i in refreshed}
+            row["new_revision"], row["new_sync_status"] = derived
+            change = changes.get(i)
+            if change:
+                row.update((name, change[name]) for name in columns if name in change)
+            rows.append(row)
+        parameters = {"now": ctx.now, "rows": _ROWS.encode(rows).decode()}
+        ctx.connection.exec_driver_sql(_postgres_update(columns), parameters)
+        return
     table: list[list[Any]] = [ids, [i in changes for i in ids], [i in refreshed for i in ids]]
-    derived = [refreshed.get(i, (None, None)) for i in ids]
-    table += [[pair[0] for pair in derived], [pair[1] for pair in derived]]
+    pairs = [refreshed.get(i, (None, None)) for i in ids]
+    table += [[pair[0] for pair in pairs], [pair[1] for pair in pairs]]
     for name in columns:
         values = [changes.get(i, {}).get(name) for i in ids]
-        if not postgres and STATE_COLUMNS[name] == "timestamptz":
+        if STATE_COLUMNS[name] == "timestamptz":
             values = [sqlite_time(value) for value in values]
         table.append(values)
-    now = ctx.now if postgres else sqlite_time(ctx.now)
-    if postgres:
-        parameters = {"now": now, **{f"c{i}": pg_array(values) for i, values in enumerate(table)}}
-        ctx.connection.exec_driver_sql(_postgres_update(columns), parameters)
-    else:
-        rows = [(now, *row) for row in zip(*table, strict=True)]
-        ctx.connection.exec_driver_sql(_sqlite_update(columns), rows)
+    now = sqlite_time(ctx.now)
+    ctx.connection.exec_driver_sql(
+        _sqlite_update(columns), [(now, *row) for row in zip(*table, strict=True)]
+    )
 
 
 def _assignments(columns: tuple[str, ...], value: Any) -> str:
@@ -342,17 +316,17 @@ _FIXED = ("id", "changed", "refresh", "new_revision", "new_sync_status")
 
 @lru_cache(maxsize=32)
 def _postgres_update(columns: tuple[str, ...]) -> str:
-    names = (*_FIXED, *columns)
-    kinds: tuple[str, ...] = ("bigint", "boolean", "boolean", "text", "text")
-    kinds += tuple(STATE_COLUMNS[name] for name in columns)
-    arrays = ", ".join(f"%(c{index})s::{kind}[]" for index, kind in enumerate(kinds))
+    kinds = ("bigint", "boolean", "boolean", "text", "text", *(STATE_COLUMNS[n] for n in columns))
+    record = ", ".join(
+        f"{name} {kind}" for name, kind in zip((*_FIXED, *columns), kinds, strict=True)
+    )
 
     def value(name: str) -> str:
         return "%(now)s" if name == "now" else f"v.{name}"
 
     return (
         f"UPDATE objects AS o SET {_assignments(columns, value)} "
-        f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE o.id = v.id"
+        f"FROM json_to_recordset(%(rows)s::json) AS v({record}) WHERE o.id = v.id"
     )
 
 

@@ -22,13 +22,14 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from gitops_schema.store.event_rows import is_event, write_events
 from gitops_schema.store.health_rows import write_health
@@ -45,7 +46,7 @@ from gitops_schema.store.partitions import ensure_months
 from gitops_schema.store.records import Observation, Origin
 from gitops_schema.store.writing import Context, IngestCounts
 
-__all__ = ["IngestCounts", "ingest"]
+__all__ = ["IngestCounts", "ingest", "ingest_together"]
 
 # PostgreSQL serialization failures and deadlocks are retried this many times.
 RETRIES = 5
@@ -59,22 +60,57 @@ def ingest(
     origin: Origin,
     received_at: datetime | None = None,
 ) -> IngestCounts:
-    """Write ``observations`` in one transaction (retried on PostgreSQL conflicts)."""
-    ordered = sorted(observations, key=lambda o: sort_key(o.state.key))
+    """Write ``observations`` in one transaction (retried on PostgreSQL conflicts).
+
+    Flux events (:func:`~.event_rows.is_event`) that other threads of this process are
+    writing to the same ``engine`` at the same time may be written in the same transaction
+    as theirs (:func:`ingest_together`); each call still returns once its observations are
+    committed, with its own counts.
+    """
     now = received_at or datetime.now(UTC)
+    if observations and all(is_event(observation) for observation in observations):
+        return _combined(engine, _Delivery(observations, origin, now))
+    with _writer_turn(engine):
+        return ingest_together(engine, [observations], origin=origin, received_at=[now])[0]
+
+
+def ingest_together(
+    engine: Engine,
+    deliveries: Sequence[Sequence[Observation]],
+    *,
+    origin: Origin,
+    received_at: Sequence[datetime],
+) -> list[IngestCounts]:
+    """Write several deliveries in one transaction; the counts of each.
+
+    Each delivery's rows take its own time of arrival (``received_at``, one per delivery);
+    an object's state written for several takes the newest.
+    """
+    tagged = sorted(
+        ((observation, index) for index, batch in enumerate(deliveries) for observation in batch),
+        key=lambda item: sort_key(item[0].state.key),
+    )
     ensure_months(
         engine,
         {
-            "sync_operations": [op.started_at for o in ordered for op in o.operations],
-            "health_transitions": [sample.since for o in ordered for sample in o.health],
+            "sync_operations": [op.started_at for o, _ in tagged for op in o.operations],
+            "health_transitions": [sample.since for o, _ in tagged for sample in o.health],
         },
     )
     for attempt in range(RETRIES):
         try:
-            with _writer_turn(engine), engine.begin() as connection:
-                context = Context(connection, origin, now)
-                _write(context, ordered)
-                return context.counts
+            with engine.begin() as connection:
+                tallies = [IngestCounts(objects=len(batch)) for batch in deliveries]
+                context = Context(
+                    connection,
+                    origin,
+                    max(received_at),
+                    tallies[0],
+                    arrivals=list(received_at),
+                    tallies=tallies,
+                )
+                _write(context, tagged)
+                return tallies
         except DBAPIError as error:
             state = getattr(error.orig, "sqlstate", None)
             if state not in _RETRY_STATES or attempt == RETRIES - 1:
@@ -83,11 +119,43 @@ def ingest(
     raise AssertionError("unreachable: the last attempt re-raises")
 
 
-_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
-_WRITERS_LOCK = threading.Lock()
+@dataclass(eq=False)
+class _Delivery:
+    """Flux events waiting for their writer's turn (and what writing them gave)."""
+
+    observations: Sequence[Observation]
+    origin: Origin
+    received_at: datetime
+    taken: bool = False
+    counts: IngestCounts | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class _Turn:
+    """The writers' turn of one engine, and the deliveries of events waiting for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting: list[_Delivery] = []
+        self.waiting_lock = threading.Lock()
+
+
+_TURNS: WeakKeyDictionary[Engine, _Turn] = WeakKeyDictionary()
+_TURNS_LOCK = threading.Lock()
 # A writer waits this long for its turn, then writes alongside the others: a turn held by a
 # writer stuck on an unreachable database must not stop the rest from spooling.
 TURN_SECONDS = 5.0
+# Events written together at most (the deliveries that waited, in the order they came).
+TOGETHER_EVENTS = 5_000
+
+
+def _turn(engine: Engine) -> _Turn:
+    with _TURNS_LOCK:
+        turn = _TURNS.get(engine)
+        if turn is None:
+            turn = _TURNS[engine] = _Turn()
+        return turn
 
 
 @contextmanager
@@ -100,8 +168,7 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
     a time anyway, and a writer that finds it busy sleeps in steps of up to 100 ms. Several
     processes still write at once; the database's locks and unique keys keep them apart.
     """
-    with _WRITERS_LOCK:
-        turn = _WRITERS.setdefault(engine, threading.Lock())
+    turn = _turn(engine).lock
     mine = turn.acquire(timeout=TURN_SECONDS)
     try:
         yield
@@ -110,23 +177,114 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
             turn.release()
 
 
-def _write(ctx: Context, observations: Sequence[Observation]) -> None:
-    groups = [list(group) for _, group in groupby(observations, key=lambda o: o.state.key)]
+def _combined(engine: Engine, delivery: _Delivery) -> IngestCounts:
+    """Write ``delivery`` in this thread's turn, with the deliveries that waited for it.
+
+    The writer whose turn comes takes every delivery of events waiting (up to
+    :data:`TOGETHER_EVENTS` events) and writes them in one transaction: the objects they
+    share are locked, read and updated once, and their events come in one chain instead of
+    late ones re-deriving what another delivery wrote a moment before. Each waiting thread
+    returns when its delivery is committed (or raises what writing it raised).
+    """
+    turn = _turn(engine)
+    with turn.waiting_lock:
+        turn.waiting.append(delivery)
+    with _writer_turn(engine):
+        with turn.waiting_lock:
+            taken = _take(turn.waiting, delivery)
+        if taken:
+            _write_taken(engine, taken)
+    delivery.done.wait()
+    if delivery.error is not None:
+        raise delivery.error
+    assert delivery.counts is not None
+    return delivery.counts
+
+
+def _take(waiting: list[_Delivery], mine: _Delivery) -> list[_Delivery]:
+    """The deliveries to write now, in the order they came, taken out of ``waiting``.
+
+    They are ``mine`` and those of the same origin that fit in :data:`TOGETHER_EVENTS`
+    events; none when another writer took ``mine``.
+    """
+    if mine.taken:
+        return []
+    events = len(mine.observations)
+    chosen = {id(mine)}
+    for delivery in waiting:
+        size = len(delivery.observations)
+        fits = events + size <= TOGETHER_EVENTS
+        if fits and delivery.origin == mine.origin and id(delivery) not in chosen:
+            chosen.add(id(delivery))
+            events += size
+    taken = [delivery for delivery in waiting if id(delivery) in chosen]
+    waiting[:] = [delivery for delivery in waiting if id(delivery) not in chosen]
+    for delivery in taken:
+        delivery.taken = True
+    return taken
+
+
+def _write_taken(engine: Engine, taken: list[_Delivery]) -> None:
+    """Write the deliveries together, else each one alone.
+
+    Alone when writing them together fails otherwise than by an unreachable database, so
+    that one refused delivery does not refuse the others.
+    """
+    try:
+        try:
+            counts = ingest_together(
+                engine,
+                [delivery.observations for delivery in taken],
+                origin=taken[0].origin,
+                received_at=[delivery.received_at for delivery in taken],
+            )
+        except OperationalError as error:
+            for delivery in taken:
+                delivery.error = error
+            return
+        except Exception as error:
+            if len(taken) == 1:
+                taken[0].error = error
+                return
+            for delivery in taken:
+                _write_alone(engine, delivery)
+            return
+        for delivery, count in zip(taken, counts, strict=True):
+            delivery.counts = count
+    finally:
+        for delivery in taken:
+            delivery.done.set()
+
+
+def _write_alone(engine: Engine, delivery: _Delivery) -> None:
+    try:
+        delivery.counts = ingest_together(
+            engine,
+            [delivery.observations],
+            origin=delivery.origin,
+            received_at=[delivery.received_at],
+        )[0]
+    except Exception as error:
+        delivery.error = error
+
+
+def _write(ctx: Context, tagged: Sequence[tuple[Observation, int]]) -> None:
+    groups = [list(group) for _, group in groupby(tagged, key=lambda item: item[0].state.key)]
     if not groups:
         return
-    locked = lock(ctx, {group[0].state.key: group[0].state for group in groups})
-    ctx.counts.objects += len(observations)
-    events: list[tuple[int, Observation]] = []
+    locked = lock(ctx, {group[0][0].state.key: group[0][0].state for group in groups})
+    events: list[tuple[int, Observation, int]] = []
     changes: dict[int, dict[str, Any]] = {}
     for group in groups:
-        row = locked[group[0].state.key]
-        if all(is_event(observation) for observation in group):
-            folded = _fold_states(row, group)
+        row = locked[group[0][0].state.key]
+        if all(is_event(observation) for observation, _ in group):
+            folded = _fold_states(row, [observation for observation, _ in group])
             if folded is not None:
                 changes[row.id] = folded
-            events.extend((row.id, observation) for observation in group)
+            events.extend((row.id, observation, index) for observation, index in group)
         else:
             _write_each(ctx, row, group)
+            ctx.use_all()
     write_events(ctx, events, changes)
 
 
@@ -140,10 +298,11 @@ def _fold_states(row: Locked, group: list[Observation]) -> dict[str, Any] | None
     return folded
 
 
-def _write_each(ctx: Context, row: Locked, group: list[Observation]) -> None:
-    """Write one object's observations one after the other."""
-    for index, observation in enumerate(group):
-        if index > 0 or not row.created:
+def _write_each(ctx: Context, row: Locked, group: list[tuple[Observation, int]]) -> None:
+    """Write one object's observations one after the other (each for its delivery)."""
+    for position, (observation, index) in enumerate(group):
+        ctx.use(index)
+        if position > 0 or not row.created:
             changes = state_changes(row, observation.state)
             if changes is not None:
                 write_states(ctx, {row.id: changes})

@@ -93,12 +93,13 @@ def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectK
         result = ctx.connection.exec_driver_sql(_BY_ID.format(ids=",".join(map(str, ids))))
     found: dict[ObjectKey, Locked] = {}
     for row in result.all():
-        key = ObjectKey(Tool(row[2]), *row[3:7])
+        key = ObjectKey(_TOOLS[row[2]], *row[3:7])
         if wanted.get(int(row[0])) == key:
             found[key] = Locked(int(row[0]), read_time(row[1]))
     return found
 
 
+_TOOLS = {tool.value: tool for tool in Tool}  # a dict look-up costs less than Tool(value)
 _BY_ID = (
     "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects WHERE id IN ({ids})"
 )

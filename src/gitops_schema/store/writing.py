@@ -40,12 +40,31 @@ class IngestCounts:
 
 @dataclass
 class Context:
-    """One ingest transaction."""
+    """One ingest transaction, of one delivery or of several written together.
+
+    ``now`` and ``counts`` are those of the delivery being written (:meth:`use`); rows
+    written for several deliveries at once take the newest time of arrival.
+    """
 
     connection: Connection
     origin: Origin
     now: datetime
     counts: IngestCounts = field(default_factory=IngestCounts)
+    # Per delivery of the transaction: its time of arrival and its counts.
+    arrivals: list[datetime] = field(default_factory=list)
+    tallies: list[IngestCounts] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tallies:
+            self.arrivals, self.tallies = [self.now], [self.counts]
+
+    def use(self, delivery: int) -> None:
+        """Write for delivery number ``delivery``: its time of arrival, its counts."""
+        self.now, self.counts = self.arrivals[delivery], self.tallies[delivery]
+
+    def use_all(self) -> None:
+        """Write for every delivery: the newest time of arrival, the first one's counts."""
+        self.now, self.counts = max(self.arrivals), self.tallies[0]
 
     def insert(self, table: Table) -> Any:
         """The dialect's INSERT of ``table`` (it has ON CONFLICT)."""

@@ -64,30 +64,30 @@ def event_digest(event: dict[str, Any], cluster: str) -> str:
     wrapped = {"cluster": cluster, "event": event}
     try:
         # msgspec writes the same text 7 times faster, unless the text needs the care below.
-        canonical = _SORTED.encode(wrapped).decode()
+        canonical = _SORTED.encode(wrapped)
     except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
-        canonical = ""  # not JSON data: json says why
+        canonical = b""  # not JSON data: json says why
     if not _same_as_json(canonical):
-        canonical = _CANONICAL.encode(wrapped)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+        canonical = _CANONICAL.encode(wrapped).encode()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 _SORTED = msgspec.json.Encoder(order="sorted")
 # A float written with an exponent (json writes 1e+16 where msgspec writes 1e16).
-_EXPONENT = re.compile(r"[0-9][eE]")
+_EXPONENT = re.compile(rb"[0-9][eE]")
 
 
-def _same_as_json(encoded: str) -> bool:
+def _same_as_json(encoded: bytes) -> bool:
     """Whether msgspec's sorted ``encoded`` text is also the canonical one.
 
     It is when it is not empty, escapes nothing (json escapes every non-ASCII character and
     DEL, msgspec writes them as they are) and has no float with an exponent: without a
     backslash, the text between quotes is the strings' and the rest holds the numbers.
     """
-    if not encoded or not encoded.isascii() or "\\" in encoded or "\x7f" in encoded:
+    if not encoded or not encoded.isascii() or b"\\" in encoded or b"\x7f" in encoded:
         return False
-    return _EXPONENT.search("".join(encoded.split('"')[0::2])) is None
+    return _EXPONENT.search(b"".join(encoded.split(b'"')[0::2])) is None
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,153 @@
+"""Deliveries of Flux events written together (one transaction for the deliveries that waited
+for the same writer's turn): the same store as writing them one by one, each delivery's own
+counts and time of arrival, and one refused delivery refusing no other."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from gitops_schema.store import db, migrate
+from gitops_schema.store import ingest as module
+from gitops_schema.store.ingest import ingest, ingest_together
+from gitops_schema.store.records import Observation, Origin
+from gitops_schema.store.sources import flux
+from gitops_schema.store.tables import sync_operations
+
+from .dump import dump
+from .simulate import flux_history
+
+ARRIVED = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+
+
+def _reference(tmp_path: Any) -> Engine:
+    reference = db.create(f"sqlite:///{tmp_path}/reference.db")
+    migrate.upgrade(reference)
+    return reference
+
+
+def _deliveries(seed: int, size: int) -> list[list[Observation]]:
+    """Flux event deliveries of three objects, a third retried, shuffled, ``size`` each."""
+    rng = random.Random(seed)
+    events = [
+        flux.parse_event(delivery.body, cluster=delivery.cluster)
+        for name in ("a", "b", "c")
+        for delivery in flux_history(f"kust-{name}", rng, 10)
+    ]
+    mixed = events + [event for event in events if rng.random() < 0.3]
+    rng.shuffle(mixed)
+    return [mixed[start : start + size] for start in range(0, len(mixed), size)]
+
+
+def test_written_together_equals_written_one_by_one(engine: Engine, tmp_path: Any) -> None:
+    deliveries = _deliveries(seed=5, size=7)
+    arrivals = [ARRIVED + timedelta(seconds=index) for index in range(len(deliveries))]
+    counts = ingest_together(engine, deliveries, origin=Origin.WEBHOOK, received_at=arrivals)
+    reference = _reference(tmp_path)
+    alone = [
+        ingest(reference, delivery, origin=Origin.WEBHOOK, received_at=arrived)
+        for delivery, arrived in zip(deliveries, arrivals, strict=True)
+    ]
+    assert dump(engine) == dump(reference)
+    # Each delivery has its own counts: what it sent, inserted or already there.
+    for together, one_by_one, delivery in zip(counts, alone, deliveries, strict=True):
+        assert together.objects == len(delivery)
+        sent = sum(len(observation.operations) for observation in delivery)
+        assert together.operations_inserted + together.operations_unchanged == sent
+        assert together.operations_inserted == one_by_one.operations_inserted
+    assert sum(c.deployments for c in counts) > 0
+    # A row keeps the time of arrival of the delivery that brought it first.
+    with engine.connect() as connection:
+        arrived = {
+            (row.digest, row.received_at) for row in connection.execute(select(sync_operations))
+        }
+    first: dict[str, datetime] = {}
+    for delivery, moment in zip(deliveries, arrivals, strict=True):
+        for observation in delivery:
+            for operation in observation.operations:
+                first.setdefault(operation.digest, moment)
+    assert arrived == set(first.items())
+    reference.dispose()
+
+
+def test_concurrent_writers_store_everything_once(engine: Engine, tmp_path: Any) -> None:
+    deliveries = _deliveries(seed=9, size=5)
+    start = threading.Barrier(len(deliveries))
+    failures: list[BaseException] = []
+
+    def send(delivery: list[Observation]) -> None:
+        start.wait()
+        try:
+            ingest(engine, delivery, origin=Origin.WEBHOOK, received_at=ARRIVED)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=send, args=(delivery,)) for delivery in deliveries]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    reference = _reference(tmp_path)
+    for delivery in deliveries:
+        ingest(reference, delivery, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    assert dump(engine) == dump(reference)
+    reference.dispose()
+
+
+def test_one_refused_delivery_refuses_no_other(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good, bad, other = _deliveries(seed=3, size=4)[:3]
+    real = module.ingest_together
+
+    def refusing(engine: Engine, deliveries: Any, **options: Any) -> Any:
+        if any(delivery is bad for delivery in deliveries):
+            raise ValueError("refused")
+        return real(engine, deliveries, **options)
+
+    monkeypatch.setattr(module, "ingest_together", refusing)
+    taken = [module._Delivery(d, Origin.WEBHOOK, ARRIVED) for d in (good, bad, other)]
+    module._write_taken(engine, taken)
+    assert all(delivery.done.is_set() for delivery in taken)
+    assert isinstance(taken[1].error, ValueError)
+    assert taken[0].error is None and taken[2].error is None
+    assert taken[0].counts is not None and taken[2].counts is not None
+    with engine.connect() as connection:
+        stored = {row.digest for row in connection.execute(select(sync_operations))}
+    expected = {op.digest for o in good + other for op in o.operations}
+    assert stored == expected
+
+
+def test_a_writer_takes_the_waiting_deliveries_of_its_origin_that_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(module, "TOGETHER_EVENTS", 10)
+    event = flux.parse_event(
+        {
+            "involvedObject": {"kind": "Kustomization", "name": "a", "namespace": "n"},
+            "severity": "info",
+            "timestamp": "2026-03-02T10:00:00Z",
+            "reason": "ReconciliationSucceeded",
+            "message": "ok",
+        },
+        cluster="c",
+    )
+
+    def delivery(size: int, origin: Origin = Origin.WEBHOOK) -> Any:
+        return module._Delivery([event] * size, origin, ARRIVED)
+
+    first, polled, large, mine, small = (
+        delivery(3), delivery(1, Origin.POLL), delivery(8), delivery(4), delivery(3),
+    )  # fmt: skip
+    waiting = [first, polled, large, mine, small]
+    taken = module._take(waiting, mine)
+    assert taken == [first, mine, small]  # in the order they came; 10 events at most
+    assert waiting == [polled, large]
+    assert all(d.taken for d in taken)
+    assert module._take(waiting, mine) == []  # taken already: another writer writes it
