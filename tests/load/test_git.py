@@ -77,3 +77,14 @@ def test_what_it_refuses(repo: Path, tmp_path: Path, git: Callable[..., str]) ->
     git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
     with pytest.raises(LoadError, match="bare repository"):
         GitTree(bare, "HEAD")
+
+
+def test_contents_streams_every_file_and_stops_cleanly(repo: Path) -> None:
+    tree = GitTree(repo / "apps", "HEAD")
+    files = list(tree.files()) * 500  # more than a pipe holds, each way
+    read = list(tree.contents(files))
+    assert [file for file, _ in read] == files
+    assert dict(read)[next(f for f in files if f.path == "app.yaml")] == b"name: changed\n"
+    stream = tree.contents(files)
+    next(stream)
+    stream.close()  # stopped early: neither git nor the feeder is left waiting

@@ -12,7 +12,8 @@ import os
 import subprocess
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -149,6 +150,32 @@ class GitTree:
         """The content of one blob."""
         return self.read_blob(file.blob_id)
 
+    def contents(self, files: Sequence[GitFile]) -> Iterator[tuple[GitFile, bytes]]:
+        """Each file with its content, read by one process streaming them all."""
+        names = b"".join(file.blob_id.encode() + b"\n" for file in files)
+        reader = _ObjectReader(self._top)
+        # Fed from a thread: git answers while it reads, and a full pipe each way would
+        # block both.
+        feeder = threading.Thread(target=reader.feed, args=(names,), daemon=True)
+        feeder.start()
+        finished = False
+        try:
+            for file in files:
+                found = reader.answer(content=True)
+                if found is None:
+                    raise LoadError(
+                        f"blob {file.blob_id} is missing from the repository {self._top}"
+                    )
+                yield file, found[3]
+            finished = True
+        finally:
+            if not finished:
+                # Stopped early: git may be blocked on answers nobody reads, and the
+                # feeder on git.
+                reader.kill()
+            feeder.join()
+            reader.close()
+
     def read_blob(self, blob_id: str) -> bytes:
         """The content of the blob ``blob_id``."""
         found = self._object(blob_id, content=True)
@@ -189,6 +216,16 @@ class _ObjectReader:
             self._in.flush()
         except OSError as error:
             raise LoadError(f"git stopped reading the repository: {error}") from error
+        return self.answer(content=content)
+
+    def feed(self, names: bytes) -> None:
+        """Asks for many objects at once (one name a line); their answers follow in order."""
+        with suppress(OSError):  # git ended early: the answers say so
+            self._in.write(names)
+            self._in.flush()
+
+    def answer(self, *, content: bool) -> tuple[str, str, int, bytes] | None:
+        """The answer to the next question: as :meth:`get`'s."""
         header = self._out.readline().split()
         if len(header) != 3:
             # "<name> missing", "<name> ambiguous", or git gone.
@@ -197,9 +234,14 @@ class _ObjectReader:
         data = self._out.read(size + 1)[:size]
         return object_id, kind, size, data if content else b""
 
+    def kill(self) -> None:
+        """Stops the process now."""
+        self._process.kill()
+
     def close(self) -> None:
         """Ends the process."""
-        self._in.close()
+        with suppress(OSError):
+            self._in.close()
         self._process.wait()
         self._out.close()
 

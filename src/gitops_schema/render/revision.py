@@ -47,14 +47,14 @@ class Revision:
         with scratch_folder("gitops-schema-rev-", size=size) as root:
             for folder in sorted({os.path.dirname(file.path) for file in self._files}):
                 (root / folder).mkdir(parents=True, exist_ok=True)
-            for file in self._files:
+            for file, content in self._tree.contents(self._files):
                 target = root / file.path
                 if file.link:
                     # A link stays a link, as in a checkout: where it points is then
                     # checked like any other, never read as the text of a file.
-                    target.symlink_to(os.fsdecode(self._tree.read(file)))
+                    target.symlink_to(os.fsdecode(content))
                 else:
-                    target.write_bytes(self._tree.read(file))
+                    target.write_bytes(content)
             yield root
 
 
