@@ -68,3 +68,17 @@ def test_objects_of_an_envelope_tool_are_kept_untyped_with_their_identity() -> N
         (o.tool, o.kind, o.name, o.namespace) for o in typed
     ]
     assert enveloped[1].typed
+
+
+def test_kustomization_and_chart_files_of_an_envelope_tool_are_kept_untyped() -> None:
+    kustomization = load_bytes(
+        b"resources: [a.yaml]\nnamespace: web\n", "apps/web/kustomization.yaml"
+    ).documents
+    chart = load_bytes(b"apiVersion: v2\nname: web\nversion: 1.0.0\n", "charts/web/Chart.yaml")
+    documents = [*kustomization, *chart.documents]
+    typed = parse_documents(documents).objects
+    enveloped = parse_documents(documents, envelopes=frozenset({Tool.KUSTOMIZE, Tool.HELM})).objects
+    assert all(o.typed for o in typed) and not any(o.typed for o in enveloped)
+    assert [(o.tool, o.kind, o.name, o.namespace) for o in enveloped] == [
+        (o.tool, o.kind, o.name, o.namespace) for o in typed
+    ]

@@ -69,6 +69,9 @@ class Walk:
         return self.only is None or cluster == self.only
 
 
+_UNREAD = frozenset({Tool.PROMETHEUS, Tool.KUSTOMIZE, Tool.HELM})
+
+
 def load_objects(
     paths: Iterable[Path],
     exclude: tuple[str, ...],
@@ -81,8 +84,9 @@ def load_objects(
     """
     loaded = load_paths(list(paths), options=LoadOptions(exclude=exclude, parsed=cache))
     report.extend(loaded.report)
-    # A render reads no Prometheus-operator object: their models are not worth building.
-    return parse_documents(loaded.documents, envelopes=frozenset({Tool.PROMETHEUS})).objects
+    # A render reads no Prometheus-operator object, and kustomization and Chart.yaml files
+    # as their engines do: their models are not worth building.
+    return parse_documents(loaded.documents, envelopes=_UNREAD).objects
 
 
 def rendered_objects(result: RenderResult, origin: str, kinds: Set[str]) -> list[GitOpsObject]:

@@ -114,10 +114,11 @@ def parse_document(
 ) -> tuple[GitOpsObject | None, list[Diagnostic]]:
     """Type one document (``patch``: a partial object, missing fields allowed).
 
-    An object whose apiVersion belongs to a tool in ``envelopes`` is a
+    An object whose apiVersion belongs to a tool in ``envelopes`` (or a kustomization or
+    ``Chart.yaml`` file, for :attr:`Tool.KUSTOMIZE` and :attr:`Tool.HELM`) is a
     :class:`GenericResource` (its tool, kind and name as ever): for a reader that never
-    looks into those kinds (a render reads no Prometheus-operator object), their models
-    are neither loaded nor built.
+    looks into those kinds (a render reads no Prometheus-operator object, and reads
+    kustomization files as kustomize does), their models are neither loaded nor built.
 
     Returns None for documents that are not objects: mappings without ``apiVersion`` and
     ``kind`` (values files, other configuration) and non-mappings.
@@ -128,9 +129,9 @@ def parse_document(
     # rpartition, not PurePosixPath: this runs for every document.
     file_name = document.file.rpartition("/")[2]
     if file_name in kustomize.FILE_NAMES:
-        return _parse_file_kind(document, data, Tool.KUSTOMIZE)
+        return _parse_file_kind(document, data, Tool.KUSTOMIZE, envelopes)
     if file_name in helm.FILE_NAMES and "kind" not in data:
-        return _parse_file_kind(document, data, Tool.HELM)
+        return _parse_file_kind(document, data, Tool.HELM, envelopes)
     api_version, kind = data.get("apiVersion"), data.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None, _envelope_problems(document, data)
@@ -189,7 +190,7 @@ def _envelope_problems(document: Document, data: YamlMap) -> list[Diagnostic]:
 
 
 def _parse_file_kind(
-    document: Document, data: YamlMap, tool: Tool
+    document: Document, data: YamlMap, tool: Tool, envelopes: frozenset[Tool]
 ) -> tuple[GitOpsObject, list[Diagnostic]]:
     folder = PurePosixPath(document.file).parent.name
     if tool is Tool.KUSTOMIZE:
@@ -205,7 +206,11 @@ def _parse_file_kind(
         api_version = data.get("apiVersion") or "v1"
         name = data.get("name")
         namespace = None
-    model, diagnostics = _validate(model_type, document, data)
+    diagnostics: list[Diagnostic] = []
+    if tool in envelopes:
+        model = _envelope(document, data, {"document": document})
+    else:
+        model, diagnostics = _validate(model_type, document, data)
     return (
         GitOpsObject(
             document,
