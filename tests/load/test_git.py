@@ -88,3 +88,22 @@ def test_contents_streams_every_file_and_stops_cleanly(repo: Path) -> None:
     stream = tree.contents(files)
     next(stream)
     stream.close()  # stopped early: neither git nor the feeder is left waiting
+
+
+def test_the_work_tree_is_found_as_git_finds_it(
+    repo: Path, tmp_path: Path, git: Callable[..., str]
+) -> None:
+    assert work_tree(repo / "apps") == repo.resolve()
+    assert work_tree(repo / "apps" / "app.yaml") == repo.resolve()
+    # Through a link, from where the folder really is.
+    os.symlink(repo / "apps", tmp_path / "linked")
+    assert work_tree(tmp_path / "linked") == repo.resolve()
+    # A linked work tree has a .git file, not a folder.
+    git(repo, "worktree", "add", "-q", str(tmp_path / "other-tree"))
+    assert work_tree(tmp_path / "other-tree" / "apps") == (tmp_path / "other-tree").resolve()
+    assert (
+        GitTree(tmp_path / "other-tree" / "apps", "HEAD~1").read_blob(
+            git(repo, "rev-parse", "HEAD~1:apps/app.yaml")
+        )
+        == b"name: app\n"
+    )

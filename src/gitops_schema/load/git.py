@@ -64,13 +64,19 @@ def _existing_folder(path: Path) -> Path:
 
 
 def work_tree(path: Path) -> Path | None:
-    """The top of the git work tree holding ``path``; None outside one (or a bare one)."""
-    try:
-        found = _git(_existing_folder(path), "rev-parse", "--show-toplevel")
-    except LoadError:
-        return None
-    top = found.stdout.decode(errors="surrogateescape").rstrip("\n")
-    return Path(top) if found.returncode == 0 and top else None
+    """The top of the git work tree holding ``path``; None outside one (or a bare one).
+
+    The nearest folder holding a ``.git`` (a folder, or a file in a linked work tree or a
+    submodule), as git finds it: reports ask this for every folder they name, so no git
+    process is started for it.
+    """
+    # Upwards from where the path really is, as git (which starts from its working
+    # folder, links resolved) does.
+    folder = Path(os.path.realpath(_existing_folder(path)))
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
 
 
 @dataclass(frozen=True, slots=True)
