@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,23 @@ def test_kustomize_entries_outside_the_checked_folder_are_looked_up_on_disk(
     write(tmp_path, OVERLAY)
     monkeypatch.chdir(tmp_path)
     result = check([checked])
+    missing = [f.message for f in result.findings if f.rule == "kustomize-missing-resource"]
+    assert len(missing) == 1
+    assert "'../../gone'" in missing[0]
+
+
+def test_at_a_revision_entries_outside_the_checked_folder_are_looked_up_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git: Callable[..., str]
+) -> None:
+    write(tmp_path, OVERLAY)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "overlay")
+    # The work tree has moved on: the base is gone from it, "gone" appeared.
+    shutil.rmtree(tmp_path / "base")
+    write(tmp_path, {"gone/kustomization.yaml": "resources: []\n"})
+    monkeypatch.chdir(tmp_path)
+    result = check(["overlays/prod"], revision="HEAD")
     missing = [f.message for f in result.findings if f.rule == "kustomize-missing-resource"]
     assert len(missing) == 1
     assert "'../../gone'" in missing[0]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from gitops_schema.codes import Code
 from gitops_schema.diagnostics import Diagnostic, Severity
 from gitops_schema.errors import LoadError
-from gitops_schema.load.git import GitTree
+from gitops_schema.load.git import GitTree, work_tree
 from gitops_schema.location import Location
 from gitops_schema.model import GitOpsObject
 
@@ -61,7 +61,19 @@ class RuleContext:
             return True
         if not self.roots:
             return False
-        return _exists(Path(path), self.revision)
+        if self.revision is None:
+            return Path(path).exists()
+        revision = self.revision
+        top = work_tree(Path(path))
+        if top is None:
+            return False
+        # Rules ask for many paths: the revision's tree is listed once per check.
+        paths = self.remember(f"revision-paths:{top}", lambda: _revision_paths(top, revision))
+        try:
+            relative = Path(path).resolve().relative_to(top.resolve()).as_posix()
+        except ValueError:
+            return False
+        return relative in paths
 
     def of_kind(self, *kinds: str) -> Iterator[GitOpsObject]:
         """The objects of the given kinds, whatever their apiVersion."""
@@ -78,18 +90,16 @@ class RuleContext:
         return index
 
 
-def _exists(path: Path, revision: str | None) -> bool:
-    if revision is None:
-        return path.exists()
-    folder = path.parent
-    while not folder.is_dir() and folder != folder.parent:
-        folder = folder.parent  # the revision may hold folders the work tree lacks
+def _revision_paths(top: Path, revision: str) -> frozenset[str]:
+    """Every file of the repository at ``revision``, and every folder holding one."""
     try:
-        tree = GitTree(folder, revision)
+        files = [file.path for file in GitTree(top, revision).files()]
     except LoadError:
-        return False
-    relative = path.resolve().relative_to(folder.resolve()).as_posix()
-    return any(f.path == relative or f.path.startswith(relative + "/") for f in tree.files())
+        return frozenset()
+    found = set(files)
+    for file in files:
+        found.update(str(parent) for parent in PurePosixPath(file).parents if str(parent) != ".")
+    return frozenset(found)
 
 
 Check = Callable[[RuleContext], Iterable[Diagnostic]]
