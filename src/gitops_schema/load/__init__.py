@@ -196,12 +196,15 @@ def _load_revision(
     names = sorted(wanted & files.keys()) if wanted else select(files, options.exclude)
     if wanted and not names:
         raise LoadError(f"{base} does not exist at revision {revision}")
+    shown = {name: base if wanted else display_path(base, name) for name in names}
+    problems = {name: too_large(shown[name], files[name].size, options) for name in names}
+    # Read by one streaming git process, in the order they are added.
+    contents = tree.contents([files[name] for name in names if problems[name] is None])
     for name in names:
-        file = files[name]
-        shown = base if wanted else display_path(base, name)
-        problem = too_large(shown, file.size, options)
+        problem = problems[name]
         if problem is not None:
-            result.files.append(shown)
+            result.files.append(shown[name])
             result.report.add(problem)
             continue
-        result.add(shown, tree.read(file), options, name=name)
+        _, content = next(contents)
+        result.add(shown[name], content, options, name=name)
