@@ -83,3 +83,17 @@ def test_the_decimal_form_sums_as_the_counts_do() -> None:
     assert dict(
         sketch.descending(_sent(sum(10 ** (sketch.DIGITS * sketch.position(d)) for d in many)), {})
     ) == sketch.counts(many)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_top_ranks_read_from_the_highest_bucket_down(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(50):
+        # narrow and wide spreads: the ranks among the first buckets sent, or past them
+        sigma = rng.choice([0.2, 1.0, 3.0])
+        values = [rng.lognormvariate(3, sigma) for _ in range(rng.randint(1, 2000))]
+        number = sum(c * 10 ** (sketch.DIGITS * b) for b, c in sketch.counts(values).items())
+        n = len(values)
+        low, high = (19 * (n - 1)) // 20, min((19 * (n - 1)) // 20 + 1, n - 1)
+        found = sketch.ranked_in(_sent(number), {}, n, (low, high))
+        assert sketch.top_ranked(_sent(number), n, low, high) == (found[low], found[high])

@@ -111,6 +111,9 @@ def _changes(connection: Connection, ids: Collection[int] | None) -> None:
 
 def refresh(engine: Engine) -> None:
     """Recompute what the marks in ``analytics_dirty`` say is stale, and clear those marks."""
+    with engine.connect() as connection:  # the usual case, after a quiet period: one look
+        if connection.execute(select(dirty.c.object_id).limit(1)).first() is None:
+            return
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # one refresher at a time: two would do the same work and race on the marks

@@ -8,7 +8,7 @@ Each report is one function ``(connection, window, scope, ...) -> dict`` over th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
@@ -75,26 +75,36 @@ def changes_in(
 
 def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
     """``{"rows": [...]}``: per object and status, the count and duration statistics."""
+    # the rollup when this database has it (same figures, with the objects' names), else the
+    # raw rows
+    if connection.dialect.name == "postgresql" and rollups.installed(connection):
+        everything = scope.env == "all" and scope.tool is None and scope.cluster is None
+        ids = None if everything else _scope_ids(connection, scope)[1]
+        rows = windowed.report_rows(connection, window, ids)
+        if rows is not None:
+            return {"rows": rows}
     objects, ids = _scope_ids(connection, scope)
-    rows = []
-    # the rollup when this database has it (same figures), else the raw rows
-    rolled = rollups.installed(connection)
-    compute = windowed.sync_statistics_rolled if rolled else syncstats.sync_statistics
-    named = {object_id: names(row) for object_id, row in objects.items()}
-    for stat in compute(connection, window, ids):
-        rows.append(
-            {
-                **named[stat.object_id],
-                "status": stat.status,
-                "count": stat.count,
-                "avg_seconds": stat.avg_seconds,
-                "min_seconds": stat.min_seconds,
-                "max_seconds": stat.max_seconds,
-                "p95_seconds": stat.p95_seconds,
-            }
-        )
+    return {"rows": sync_stat_rows(objects, syncstats.sync_statistics(connection, window, ids))}
+
+
+def sync_stat_rows(
+    objects: Mapping[int, d.ObjectRow], stats: Iterable[syncstats.SyncStat]
+) -> list[dict[str, Any]]:
+    """The ``sync-stats`` rows of some statistics, in report order."""
+    rows = [
+        {
+            **names(objects[stat.object_id]),
+            "status": stat.status,
+            "count": stat.count,
+            "avg_seconds": stat.avg_seconds,
+            "min_seconds": stat.min_seconds,
+            "max_seconds": stat.max_seconds,
+            "p95_seconds": stat.p95_seconds,
+        }
+        for stat in stats
+    ]
     rows.sort(key=lambda r: (r["tool"], r["cluster"], r["namespace"], r["name"], r["status"]))
-    return {"rows": rows}
+    return rows
 
 
 def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:

@@ -69,6 +69,8 @@ def one_sql(duration: str) -> str:
 
 _NBASE: Final = 10_000
 """The base of ``NUMERIC``'s digits; a bucket's count is two of them."""
+_VALUES: Final = tuple(value(bucket) for bucket in range(HIGHEST - LOWEST + 2))
+_HEAD: Final = struct.Struct(">hh")
 
 
 def _digits(sent: bytes | None) -> tuple[int, tuple[int, ...]]:
@@ -157,3 +159,48 @@ def ranked_in(
         if not wanted:
             break
     return found
+
+
+_PREFIX: Final = struct.Struct(">24h")
+"""The first 12 buckets' digits: the p95 of a report's groups is most often among them."""
+
+
+def top_ranked(sent: bytes, n: int, low: int, high: int) -> tuple[float, float]:
+    """The values at the ascending ranks ``low <= high`` of the ``n`` durations of a histogram.
+
+    ``sent`` is the histogram as ``numeric_send`` gives it; it is read from its highest bucket
+    down only as far as the rank ``low`` (the p95's ranks are near the top).
+    """
+    count, weight = _HEAD.unpack_from(sent)
+    wanted_high, wanted_low = n - 1 - high, n - 1 - low  # ranks from the top
+    if count > _PREFIX.size // 2:  # the first buckets are usually enough
+        found = _from_top(_PREFIX.unpack_from(sent, 8), weight, wanted_high, wanted_low)
+        if found is not None:
+            return found
+    found = _from_top(struct.unpack_from(f">{count}h", sent, 8), weight, wanted_high, wanted_low)
+    if found is None:
+        raise ValueError("a histogram holding fewer durations than counted")
+    return found
+
+
+def _from_top(
+    digits: tuple[int, ...], weight: int, wanted_high: int, wanted_low: int
+) -> tuple[float, float] | None:
+    """:func:`top_ranked` over some leading digits; ``None`` when they are not enough."""
+    # digit i has weight `weight - i`: bucket (weight - i) // 2, its high half when that is
+    # odd; a top bucket's zero high half is not sent
+    bucket = weight // 2
+    if weight % 2 == 0:
+        digits = (0, *digits)
+    if len(digits) % 2:
+        digits = (*digits, 0)
+    found_high = -1.0
+    above = 0
+    for index in range(0, len(digits), 2):
+        above += digits[index] * _NBASE + digits[index + 1]
+        if found_high < 0 and above > wanted_high:
+            found_high = _VALUES[bucket]
+        if above > wanted_low:
+            return _VALUES[bucket], found_high
+        bucket -= 1
+    return None

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 
 from gitops_schema.analytics import sketch, sql
 from gitops_schema.analytics.definitions import Window, rounded
-from gitops_schema.store.tables import UtcTime
 
 PERCENTILE: Final = (19, 20)
 """p95 as a fraction, so ranks are found with integer arithmetic."""
@@ -89,10 +88,30 @@ def sketched_p95(sent: bytes | None, extra: Mapping[int, int], summary: Summary)
     """
     low, high, remainder = _ranks(summary.timed)
     found = sketch.ranked_in(sent, extra, summary.timed, (low, high))
-    estimate = _interpolate(found[low], found[high], remainder)
-    lowest = summary.min_seconds if summary.min_seconds is not None else estimate
-    highest = summary.max_seconds if summary.max_seconds is not None else estimate
-    return min(max(estimate, lowest), highest)
+    return _within(
+        _interpolate(found[low], found[high], remainder), summary.min_seconds, summary.max_seconds
+    )
+
+
+def histogram_p95(sent: bytes, timed: int, lowest: float | None, highest: float | None) -> float:
+    """:func:`sketched_p95` of a histogram as ``numeric_send`` gives it, alone."""
+    # _ranks, _interpolate and _within inline: a report reads thousands of these
+    low, remainder = divmod(PERCENTILE[0] * (timed - 1), PERCENTILE[1])
+    at_low, at_high = sketch.top_ranked(sent, timed, low, low + 1 if low + 1 < timed else low)
+    estimate = at_low + (at_high - at_low) * remainder / PERCENTILE[1] if remainder else at_low
+    if lowest is not None and estimate < lowest:
+        return lowest
+    if highest is not None and estimate > highest:
+        return highest
+    return estimate
+
+
+def _within(estimate: float, lowest: float | None, highest: float | None) -> float:
+    if lowest is not None and estimate < lowest:
+        return lowest
+    if highest is not None and estimate > highest:
+        return highest
+    return estimate
 
 
 def needs_values(timed: int) -> bool:
@@ -140,13 +159,6 @@ WHERE {phase} AND s.finished_at >= :start AND s.finished_at < :end
 
 TOP: Final = 4
 """The largest durations that give the p95 of up to :data:`EXACT_LIMIT` (ranks from the top)."""
-_TOPS: Final = f"""
-SELECT s.object_id AS object_id,
-       (array_agg(s.duration_seconds ORDER BY s.duration_seconds DESC))[1:{TOP}] AS top
-FROM sync_operations s
-WHERE {{phase}} AND s.finished_at >= :start AND s.finished_at < :end
-  AND s.duration_seconds IS NOT NULL AND s.object_id = ANY(:ids)
-GROUP BY 1"""
 
 
 def summary_of(row: Any) -> Summary:
@@ -181,24 +193,6 @@ def durations(
     return found
 
 
-def tops(
-    connection: Connection, window: Window, groups: Collection[GroupKey]
-) -> dict[GroupKey, list[float]]:
-    """PostgreSQL: the :data:`TOP` largest known durations of some groups in the window."""
-    found: dict[GroupKey, list[float]] = {}
-    for status, phase in PHASES.items():
-        ids = sorted({object_id for object_id, wanted in groups if wanted == status})
-        if not ids:
-            continue
-        params = {"start": window.start, "end": window.end, "ids": ids}
-        clause = text(_TOPS.replace("{phase}", phase)).bindparams(
-            bindparam("start", type_=UtcTime()), bindparam("end", type_=UtcTime())
-        )
-        for row in connection.execute(clause, params):
-            found[(int(row.object_id), status)] = [float(value) for value in row.top]
-    return found
-
-
 def sync_statistics(
     connection: Connection, window: Window, ids: Collection[int] | None
 ) -> list[SyncStat]:
@@ -211,40 +205,6 @@ def sync_statistics(
         stat(key, summary, p95_of_values(values[key], summary) if summary.timed else None)
         for key, summary in summaries.items()
     ]
-
-
-def finish(
-    connection: Connection,
-    window: Window,
-    summaries: Mapping[GroupKey, Summary],
-    histograms: Mapping[GroupKey, tuple[bytes | None, Mapping[int, int]]],
-) -> list[SyncStat]:
-    """PostgreSQL: the statistics from summaries and the histograms the database keeps.
-
-    ``histograms`` are a group's histogram as ``numeric_send`` gives it plus counts to add
-    (the window's partial days). Small groups' p95 come from their largest durations, those
-    without a histogram or too large for one from all their durations.
-    """
-    small = [key for key, summary in summaries.items() if 0 < summary.timed <= EXACT_LIMIT]
-    raw = [
-        key
-        for key, summary in summaries.items()
-        if summary.timed > EXACT_LIMIT and (key not in histograms or summary.timed >= sketch.LIMIT)
-    ]
-    largest = tops(connection, window, small)
-    values = durations(connection, window, raw)
-    stats = []
-    for key, summary in summaries.items():
-        p95: float | None = None
-        if key in largest:
-            p95 = top_p95(largest[key], summary.timed)
-        elif key in values:
-            p95 = p95_of_values(values[key], summary)
-        elif summary.timed:
-            sent, extra = histograms[key]
-            p95 = sketched_p95(sent, extra, summary)
-        stats.append(stat(key, summary, p95))
-    return stats
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Sync statistics of a window from the running rollup of PostgreSQL.
+"""Sync statistics of a window from the running rollup of PostgreSQL, in one statement.
 
 The whole UTC days ``[first, end)`` of the window come from
 :mod:`gitops_schema.analytics.running`: per object and status, the row of ``end - 1`` minus
@@ -8,9 +8,13 @@ the row of ``first - 1`` gives the counts, the sum of durations and their histog
 partial day at an edge of the window is read from its raw rows, or, when the part of that day
 outside the window is smaller, the whole day is read from the rollup and that part's raw rows
 taken away (its counts, sum and histogram subtract; a minimum or maximum equal to that part's
-is read again from the raw rows). Groups of at most
-:data:`~gitops_schema.analytics.syncstats.EXACT_LIMIT` known durations get their exact p95 from
-their largest durations (:func:`~gitops_schema.analytics.syncstats.finish`).
+is read again from the raw rows of the window).
+
+One statement adds these parts up per group, in the database, and returns the report's rows
+in order, with the object's names: the figures, and what the p95 is read from: the 4
+largest durations of a group of at most
+:data:`~gitops_schema.analytics.syncstats.EXACT_LIMIT` known durations (exact), else the
+group's histogram as ``numeric_send`` gives it (:mod:`gitops_schema.analytics.sketch`).
 
 Elsewhere (SQLite) the raw rows give the same figures.
 """
@@ -18,61 +22,39 @@ Elsewhere (SQLite) the raw rows give the same figures.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, Final
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 
 from gitops_schema.analytics import sketch, sql
-from gitops_schema.analytics.definitions import Window
+from gitops_schema.analytics.definitions import Window, rounded
 from gitops_schema.analytics.running import LEVELS
 from gitops_schema.analytics.syncstats import (
     EXACT_LIMIT,
     PHASES,
     GroupKey,
     Summary,
-    SyncStat,
-    finish,
-    sync_statistics,
+    histogram_p95,
+    p95_of_values,
+    sketched_p95,
 )
-from gitops_schema.store.tables import UtcTime
 
-
-@dataclass(slots=True)
-class _Group:
-    """What the parts of a window add up to for one object and status."""
-
-    operations: int = 0
-    timed: int = 0
-    total: float = 0.0
-    lowest: float | None = None
-    highest: float | None = None
-    sent: bytes | None = None
-    """The whole days' histogram as ``numeric_send`` gives it."""
-    rolled_timed: int = 0
-    extra: dict[int, int] = field(default_factory=dict)
-    """Bucket counts of the partial days."""
-
-    def take(self, row: Any) -> None:
-        """Take away the figures of raw rows the rollup's days counted.
-
-        Minimum and maximum stay: the caller checks them.
-        """
-        self.operations -= int(row.operations)
-        self.timed -= int(row.timed)
-        self.total -= float(row.total or 0)
-
-    def add(self, row: Any) -> None:
-        self.operations += int(row.operations)
-        self.timed += int(row.timed)
-        self.total += float(row.total or 0)
-        if row.min_seconds is not None:
-            low = float(row.min_seconds)
-            self.lowest = low if self.lowest is None else min(self.lowest, low)
-        if row.max_seconds is not None:
-            high = float(row.max_seconds)
-            self.highest = high if self.highest is None else max(self.highest, high)
+FIELDS: Final = (
+    "tool",
+    "cluster",
+    "namespace",
+    "name",
+    "status",
+    "count",
+    "avg_seconds",
+    "min_seconds",
+    "max_seconds",
+    "p95_seconds",
+)
+"""The fields of a ``sync-stats`` row, in order."""
 
 
 def full_days(window: Window) -> tuple[date, date] | None:
@@ -148,158 +130,250 @@ def cover(first: date, end: date) -> tuple[int, date, date, date] | None:
     return level, before, before + timedelta(days=2**level), end - timedelta(days=1)
 
 
-_FIGURES: Final = """
-e.operations - COALESCE(s.operations, 0) AS operations,
-e.timed - COALESCE(s.timed, 0) AS timed,
-CAST(e.total - COALESCE(s.total, 0) AS DOUBLE PRECISION) AS total,
-LEAST(e.lows[{level}], m.lows[{level}]) AS min_seconds,
-GREATEST(e.highs[{level}], m.highs[{level}]) AS max_seconds,
-CASE WHEN e.timed - COALESCE(s.timed, 0) > {exact}
-     THEN numeric_send(e.histogram - COALESCE(s.histogram, 0)) END AS histogram"""
-_SAME: Final = "{a}.object_id = {b}.object_id AND {a}.status = {b}.status"
-# every row of a few days, read by day
-_ENDING: Final = f"""
-SELECT e.object_id AS object_id, e.status AS status,
-{_FIGURES.format(level=":level", exact=EXACT_LIMIT)}
-FROM analytics_sync_running e
-LEFT JOIN analytics_sync_running s ON {_SAME.format(a="s", b="e")} AND s.day = :before
-LEFT JOIN analytics_sync_running m ON {_SAME.format(a="m", b="e")} AND m.day = :middle
-WHERE e.day = :last AND e.operations > COALESCE(s.operations, 0) AND {{ids}}"""
-_EDGE: Final = f"""
-SELECT s.object_id AS object_id, {sql.status("s")} AS status, COUNT(*) AS operations,
-       COUNT(s.duration_seconds) AS timed, COALESCE(SUM(s.duration_seconds), 0) AS total,
-       MIN(s.duration_seconds) AS min_seconds, MAX(s.duration_seconds) AS max_seconds,
-       array_agg({sketch.position_sql("s.duration_seconds")})
-           FILTER (WHERE s.duration_seconds IS NOT NULL) AS buckets
-FROM sync_operations s
-WHERE {sql.completed("s")} AND s.finished_at >= :low AND s.finished_at < :high AND {{ids}}
-GROUP BY 1, 2"""
+# Every group's rows of three days, read by day: the last day's running figures less the
+# day's before the window, and the minimum and maximum of the two spans.
+_ROLLED: Final = """
+    SELECT e.object_id AS o, e.status AS s,
+           e.operations - COALESCE(b.operations, 0) AS operations,
+           e.timed - COALESCE(b.timed, 0) AS timed, e.total - COALESCE(b.total, 0) AS total,
+           COALESCE(e.histogram - b.histogram, e.histogram) AS histogram,
+           CAST(NULL AS INTEGER[]) AS buckets,
+           LEAST(e.lows[%(level)s], m.lows[%(level)s]) AS lo,
+           GREATEST(e.highs[%(level)s], m.highs[%(level)s]) AS hi,
+           CAST(NULL AS DOUBLE PRECISION) AS lo_out, CAST(NULL AS DOUBLE PRECISION) AS hi_out
+    FROM analytics_sync_running e
+    LEFT JOIN analytics_sync_running b
+      ON b.object_id = e.object_id AND b.status = e.status AND b.day = %(before)s
+    LEFT JOIN analytics_sync_running m
+      ON m.object_id = e.object_id AND m.status = e.status AND m.day = %(middle)s
+    WHERE e.day = %(last)s AND {ids}"""
+_NOTHING: Final = """
+    SELECT CAST(NULL AS BIGINT) AS o, CAST(NULL AS VARCHAR) AS s,
+           CAST(NULL AS BIGINT) AS operations, CAST(NULL AS BIGINT) AS timed,
+           CAST(NULL AS NUMERIC) AS total, CAST(NULL AS NUMERIC) AS histogram,
+           CAST(NULL AS INTEGER[]) AS buckets, CAST(NULL AS DOUBLE PRECISION) AS lo,
+           CAST(NULL AS DOUBLE PRECISION) AS hi, CAST(NULL AS DOUBLE PRECISION) AS lo_out,
+           CAST(NULL AS DOUBLE PRECISION) AS hi_out
+    WHERE FALSE"""
+_PART: Final = f"""
+    SELECT s.object_id AS o, {sql.status("s")} AS s, {{sign}} AS sign, s.duration_seconds AS d
+    FROM sync_operations s
+    WHERE {sql.completed("s")} AND s.finished_at >= %(low{{n}})s
+      AND s.finished_at < %(high{{n}})s AND {{ids}}"""
+# the raw rows of the partial days, signed: +1 in the window, -1 outside it; their durations'
+# buckets as signed positions + 1 (summing them into a histogram here costs more than adding
+# their few counts where the histogram is read)
+_EDGES: Final = f"""
+    SELECT p.o, p.s, SUM(p.sign) AS operations,
+           COALESCE(SUM(p.sign) FILTER (WHERE p.d IS NOT NULL), 0) AS timed,
+           COALESCE(SUM(p.sign * CAST(p.d AS NUMERIC)), 0) AS total,
+           CAST(NULL AS NUMERIC) AS histogram,
+           array_agg(p.sign * ({sketch.position_sql("p.d")} + 1))
+               FILTER (WHERE p.d IS NOT NULL) AS buckets,
+           MIN(p.d) FILTER (WHERE p.sign > 0) AS lo, MAX(p.d) FILTER (WHERE p.sign > 0) AS hi,
+           MIN(p.d) FILTER (WHERE p.sign < 0) AS lo_out,
+           MAX(p.d) FILTER (WHERE p.sign < 0) AS hi_out
+    FROM ({{parts}}) p GROUP BY 1, 2"""
+# both: the partial days' figures added to the whole days', and the extremes that may have
+# been only in a part taken away (equal to that part's)
+_BOTH: Final = """
+    SELECT COALESCE(r.o, e.o) AS o, COALESCE(r.s, e.s) AS s,
+           COALESCE(r.operations, 0) + COALESCE(e.operations, 0) AS operations,
+           COALESCE(r.timed, 0) + COALESCE(e.timed, 0) AS timed,
+           COALESCE(r.total, 0) + COALESCE(e.total, 0) AS total,
+           r.histogram, e.buckets,
+           LEAST(r.lo, e.lo) AS lo, GREATEST(r.hi, e.hi) AS hi,
+           CASE WHEN e.lo_out = r.lo THEN e.lo_out END AS lo_out,
+           CASE WHEN e.hi_out = r.hi THEN e.hi_out END AS hi_out
+    FROM ({rolled}) r FULL JOIN ({edges}) e ON e.o = r.o AND e.s = r.s"""
+_REPORT: Final = f"""
+SELECT o.tool, o.cluster, o.namespace, o.name, g.s, CAST(g.operations AS BIGINT),
+       CAST(g.timed AS BIGINT), CAST(g.total AS DOUBLE PRECISION), g.lo, g.hi,
+       g.lo_out IS NOT NULL OR g.hi_out IS NOT NULL,
+       g.timed > {EXACT_LIMIT} AND g.timed < {sketch.LIMIT},
+       CASE WHEN g.timed > {EXACT_LIMIT} AND g.timed < {sketch.LIMIT}
+            THEN numeric_send(g.histogram) END,
+       g.buckets,
+       g.o
+FROM ({{groups}}) g JOIN objects o ON o.id = g.o
+WHERE g.operations > 0"""
 
 
-def _scoped(query: str, column: str, ids: Collection[int] | None) -> tuple[str, dict[str, Any]]:
-    if ids is None:
-        return query.replace("{ids}", "TRUE"), {}
-    return query.replace("{ids}", f"{column} = ANY(:ids)"), {"ids": sorted(ids)}
-
-
-def _whole_days(
-    connection: Connection,
-    groups: dict[GroupKey, _Group],
-    days: tuple[date, date],
-    ids: Collection[int] | None,
-) -> bool:
-    """Add the whole days' figures; ``False`` when the window is too long for the spans.
-
-    The days are first narrowed to those the rollup has (it has no operation outside).
-    """
-    stored = connection.exec_driver_sql(
+def _stored_days(connection: Connection) -> tuple[date, date] | None:
+    """The first and last day the rollup has (it has no operation outside)."""
+    first, last = connection.exec_driver_sql(
         "SELECT MIN(day), MAX(day) FROM analytics_sync_running"
     ).one()
-    if stored[0] is None:
-        return True
-    first, end = max(days[0], stored[0]), min(days[1], stored[1] + timedelta(days=1))
-    if first >= end:
-        return True
-    found = cover(first, end)
-    if found is None:
-        return False
-    level, before, middle, last = found
-    params = {"level": level + 1, "before": before, "middle": middle, "last": last}
-    clause, extra = _scoped(_ENDING, "e.object_id", ids)
-    # one row per group, before any other part: taken as it is (thousands of them)
-    for object_id, status, operations, timed, total, low, high, sent in connection.execute(
-        text(clause), {**params, **extra}
-    ):
-        groups[(object_id, status)] = _Group(operations, timed, total, low, high, sent, timed, {})
-    return True
+    return None if first is None else (first, last)
 
 
-def _edges(
-    connection: Connection,
-    groups: dict[GroupKey, _Group],
-    found: Parts,
-    ids: Collection[int] | None,
-) -> set[GroupKey]:
-    """Add the partial days' figures and take away the parts outside, from the raw rows.
+def _statement(
+    connection: Connection, window: Window, ids: Collection[int] | None
+) -> tuple[str, dict[str, Any]] | None:
+    """The report's statement and parameters; ``None`` when the spans cannot cover it."""
+    found = parts(window)
+    params: dict[str, Any] = {"start": window.start, "end": window.end}
+    where = "TRUE"
+    if ids is not None:
+        where = "{column} = ANY(%(ids)s)"
+        params["ids"] = sorted(ids)
+    rolled = None
+    stored = _stored_days(connection) if found.days is not None else None
+    if found.days is not None and stored is not None:
+        first = max(found.days[0], stored[0])
+        end = min(found.days[1], stored[1] + timedelta(days=1))
+        if first < end:
+            covered = cover(first, end)
+            if covered is None:
+                return None
+            level, before, middle, last = covered
+            params.update(level=level + 1, before=before, middle=middle, last=last)
+            rolled = _ROLLED.replace("{ids}", where.format(column="e.object_id"))
+    spans = [(1, span) for span in found.added] + [(-1, span) for span in found.removed]
+    edges = None
+    if spans:
+        selects = []
+        for index, (sign, (low, high)) in enumerate(spans):
+            params[f"low{index}"], params[f"high{index}"] = low, high
+            part = _PART.replace("{ids}", where.format(column="s.object_id"))
+            selects.append(part.replace("{sign}", str(sign)).replace("{n}", str(index)))
+        edges = _EDGES.replace("{parts}", "\n    UNION ALL".join(selects))
+    if rolled is not None and edges is not None:
+        groups = _BOTH.format(rolled=rolled, edges=edges)
+    else:
+        # with no whole day stored in the window, the rollup is read for none
+        groups = edges or rolled or _NOTHING
+    return _REPORT.replace("{groups}", groups), params
 
-    Returns the groups whose minimum or maximum may lie in a part taken away (equal to it):
-    those are read again from the raw rows.
+
+def _rounded(value: float | None) -> float | None:
+    # most durations are whole seconds: rounding them changes nothing
+    if value is None or value.is_integer():
+        return value
+    return round(value, 9)
+
+
+_ORDER: Final = itemgetter(0, 1, 2, 3, 4)
+"""Rows in report order: tool, cluster, namespace, name, status (as Python sorts text)."""
+
+
+def report_rows(
+    connection: Connection, window: Window, ids: Collection[int] | None
+) -> list[dict[str, Any]] | None:
+    """The ``sync-stats`` rows of the objects ``ids`` (``None``: all), in report order.
+
+    ``None`` when the window is longer than the rollup's spans cover (the caller reads the
+    raw rows).
     """
-    query, extra = _scoped(_EDGE, "s.object_id", ids)
-    clause = text(query).bindparams(*(bindparam(name, type_=UtcTime()) for name in ("low", "high")))
-    unsure: set[GroupKey] = set()
-    for sign, spans in ((1, found.added), (-1, found.removed)):
-        for low, high in spans:
-            for row in connection.execute(clause, {"low": low, "high": high, **extra}):
-                key = (int(row.object_id), str(row.status))
-                group = groups.setdefault(key, _Group())
-                if sign > 0:
-                    group.add(row)
-                else:
-                    group.take(row)
-                    # the window's extreme may be this part's only: read it again
-                    if (row.min_seconds is not None and row.min_seconds == group.lowest) or (
-                        row.max_seconds is not None and row.max_seconds == group.highest
-                    ):
-                        unsure.add(key)
-                for bucket in row.buckets or ():
-                    group.extra[bucket] = group.extra.get(bucket, 0) + sign
-    return unsure
+    statement = _statement(connection, window, ids)
+    if statement is None:
+        return None
+    # a statement over a few thousand rows: compiling or parallel workers cost more; its
+    # joins hold every group's histograms in memory
+    connection.exec_driver_sql(
+        "SELECT set_config('jit', 'off', true), "
+        "set_config('max_parallel_workers_per_gather', '0', true), "
+        "set_config('work_mem', '64MB', true)"
+    )
+    rows = _fetched(connection, *statement)
+    unsure = [(row[-1], row[4]) for row in rows if row[10]]
+    if unsure:
+        rows = _exact_extremes(connection, window, rows, unsure)
+    # the groups whose p95 is read from their durations: few durations, or too many for a
+    # histogram; the database reads them while the other rows are made here
+    exact = [(row[-1], row[4]) for row in rows if row[6] and not row[11]]
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection
+    with driver.pipeline(), driver.cursor(binary=True) as cursor:
+        if exact:
+            cursor.execute(*_per_status(_DURATIONS, window, exact))
+        found, summaries = _rows(rows)
+        known = cursor.fetchall() if exact else []
+    for o, status, values in known:
+        row, summary = summaries[(o, status)]
+        row["p95_seconds"] = _rounded(p95_of_values(values, summary))
+    return found
+
+
+def _rows(
+    rows: list[tuple[Any, ...]],
+) -> tuple[list[dict[str, Any]], dict[GroupKey, tuple[dict[str, Any], Summary]]]:
+    """The report's rows in order, and the summaries of those without a p95 yet."""
+    rows.sort(key=_ORDER)
+    found: list[dict[str, Any]] = []
+    pending: dict[GroupKey, tuple[dict[str, Any], Summary]] = {}
+    for (
+        tool, cluster, namespace, name, status, count, timed, total, low, high, _,
+        sketched, sent, buckets, o,
+    ) in rows:  # fmt: skip
+        figures = (count, None, _rounded(low), _rounded(high), None)
+        row = dict(zip(FIELDS, (tool, cluster, namespace, name, status, *figures), strict=True))
+        if timed:
+            row["avg_seconds"] = rounded(total / timed)
+            if not sketched:
+                pending[(o, status)] = (row, Summary(count, timed, total, low, high))
+            elif buckets is None:
+                row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high))
+            else:
+                extra: dict[int, int] = {}
+                for signed in buckets:  # the partial days' buckets, added or taken away
+                    bucket = abs(signed) - 1
+                    extra[bucket] = extra.get(bucket, 0) + (1 if signed > 0 else -1)
+                summary = Summary(count, timed, total, low, high)
+                row["p95_seconds"] = _rounded(sketched_p95(sent, extra, summary))
+        found.append(row)
+    return found, pending
 
 
 # per status, so that each reads its partial index (which holds the durations)
 _EXTREMES: Final = """
-SELECT s.object_id AS object_id, MIN(s.duration_seconds) AS min_seconds,
-       MAX(s.duration_seconds) AS max_seconds
-FROM sync_operations s
-WHERE {phase} AND s.finished_at >= :start AND s.finished_at < :end
-  AND s.object_id = ANY(:ids)
-GROUP BY 1"""
+    SELECT s.object_id, CAST('{status}' AS VARCHAR), MIN(s.duration_seconds),
+           MAX(s.duration_seconds)
+    FROM sync_operations s
+    WHERE {phase} AND s.finished_at >= %(start)s AND s.finished_at < %(end)s
+      AND s.object_id = ANY(%({status})s)
+    GROUP BY 1"""
+_DURATIONS: Final = """
+    SELECT s.object_id, CAST('{status}' AS VARCHAR), array_agg(s.duration_seconds)
+    FROM sync_operations s
+    WHERE {phase} AND s.finished_at >= %(start)s AND s.finished_at < %(end)s
+      AND s.duration_seconds IS NOT NULL AND s.object_id = ANY(%({status})s)
+    GROUP BY 1"""
 
 
-def _extremes(
-    connection: Connection,
-    groups: dict[GroupKey, _Group],
-    window: Window,
-    unsure: set[GroupKey],
-) -> None:
-    """Read again from the raw rows the minimum and maximum of some groups."""
+def _per_status(
+    query: str, window: Window, groups: Collection[GroupKey]
+) -> tuple[str, dict[str, Any]]:
+    """``query`` (per status) over the raw rows of some groups in the window."""
+    params: dict[str, Any] = {"start": window.start, "end": window.end}
+    selects = []
     for status, phase in PHASES.items():
-        ids = sorted({object_id for object_id, wanted in unsure if wanted == status})
-        if not ids:
-            continue
-        clause = text(_EXTREMES.replace("{phase}", phase)).bindparams(
-            *(bindparam(name, type_=UtcTime()) for name in ("start", "end"))
-        )
-        params = {"start": window.start, "end": window.end, "ids": ids}
-        for row in connection.execute(clause, params):
-            group = groups[(int(row.object_id), status)]
-            group.lowest, group.highest = row.min_seconds, row.max_seconds
+        wanted = sorted(object_id for object_id, of in groups if of == status)
+        if wanted:
+            params[status] = wanted
+            selects.append(query.format(status=status, phase=phase))
+    return "\nUNION ALL".join(selects), params
 
 
-def sync_statistics_rolled(
-    connection: Connection, window: Window, ids: Collection[int] | None
-) -> list[SyncStat]:
-    """:func:`~gitops_schema.analytics.syncstats.sync_statistics`, from the running rollup."""
-    if connection.dialect.name != "postgresql":
-        return sync_statistics(connection, window, ids)
-    # a few thousand rows per query: compiling or parallel workers cost more than they save
-    connection.exec_driver_sql("SET LOCAL jit = off")
-    connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
-    groups: dict[GroupKey, _Group] = {}
-    found = parts(window)
-    if found.days is not None and not _whole_days(connection, groups, found.days, ids):
-        return sync_statistics(connection, window, ids)
-    _extremes(connection, groups, window, _edges(connection, groups, found, ids))
-    summaries: dict[GroupKey, Summary] = {}
-    histograms: dict[GroupKey, tuple[bytes | None, dict[int, int]]] = {}
-    for key, group in groups.items():
-        if not group.operations:
-            continue
-        summaries[key] = Summary(
-            group.operations, group.timed, group.total, group.lowest, group.highest
-        )
-        # the whole days' histogram is read only for groups large there
-        if group.sent is not None or not group.rolled_timed:
-            histograms[key] = (group.sent, group.extra)
-    return finish(connection, window, summaries, histograms)
+def _exact_extremes(
+    connection: Connection,
+    window: Window,
+    rows: list[tuple[Any, ...]],
+    unsure: Collection[GroupKey],
+) -> list[tuple[Any, ...]]:
+    """The rows with the minimum and maximum of some groups read again from the raw rows."""
+    found = _fetched(connection, *_per_status(_EXTREMES, window, unsure))
+    extremes = {(o, status): (low, high) for o, status, low, high in found}
+    return [(*row[:8], *extremes[(row[-1], row[4])], *row[10:]) if row[10] else row for row in rows]
+
+
+def _fetched(connection: Connection, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a statement, in PostgreSQL's binary form.
+
+    Thousands of histograms and floats are several times cheaper to take in than their text.
+    """
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(query, params)
+        return list(cursor.fetchall())
