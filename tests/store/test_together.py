@@ -151,3 +151,34 @@ def test_a_writer_takes_the_waiting_deliveries_of_its_origin_that_fit(
     assert waiting == [polled, large]
     assert all(d.taken for d in taken)
     assert module._take(waiting, mine) == []  # taken already: another writer writes it
+
+
+def _success(name: str, minute: int, revision: str) -> Observation:
+    return flux.parse_event(
+        {
+            "involvedObject": {"kind": "Kustomization", "name": name, "namespace": "flux"},
+            "severity": "info",
+            "timestamp": f"2026-03-02T10:{minute:02d}:00Z",
+            "reason": "ReconciliationSucceeded",
+            "message": "Reconciliation finished in 2s, next run in 10m0s",
+            "metadata": {"kustomize.toolkit.fluxcd.io/revision": f"main@sha1:{revision * 40}"},
+        },
+        cluster="c",
+    )
+
+
+def test_a_late_batch_moves_changes_and_drops_deployments(engine: Engine, tmp_path: Any) -> None:
+    # x: A, C (deployed after A) then B late: B is deployed, C's previous revision changes.
+    # y: A, B, B then a late B between the two Bs' predecessor and them: the deployment
+    # moves to the late one.
+    early = [_success("x", 1, "a"), _success("x", 5, "c"), _success("y", 1, "a")]
+    early += [_success("y", 5, "b"), _success("y", 7, "b")]
+    late = [_success("x", 3, "b"), _success("y", 3, "b"), _success("y", 6, "b")]
+    ingest(engine, early, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    counts = ingest(engine, late, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    assert counts.deployments == 2  # x's B and y's moved one
+    reference = _reference(tmp_path)
+    for observation in sorted(early + late, key=lambda o: o.operations[0].started_at):
+        ingest(reference, [observation], origin=Origin.WEBHOOK, received_at=ARRIVED)
+    assert dump(engine) == dump(reference)
+    reference.dispose()

@@ -1,12 +1,13 @@
 """Flux events written in bulk: operations keyed by their content, one INSERT per batch.
 
 A Flux event has no id; its operation's key is object + start + the digest of its content,
-so a retried event is the same row. The operations of every event of a batch are inserted in
-one statement (``ON CONFLICT DO NOTHING RETURNING``, :mod:`.event_sql`); the successes it
-adds after their object's newest stored one extend the chain of deployments in one pass, and
-a success that lands inside the chain (a late event) re-derives that object's chain from
-there. The objects' states are written last, in one statement with what the new operations
-derive (revision, sync status).
+so a retried event is the same row. Per batch, one statement reads what each object's chain
+needs (:mod:`.event_sql`): its newest outcome, the stored success before the batch's first
+success and the stored successes from there on (none unless the batch is late); the
+operations of every event are inserted in one statement (``ON CONFLICT DO NOTHING
+RETURNING``); the chain from the batch's first success on is derived again in Python, and
+the deployments it adds, moves or drops are written with the objects' states and what the
+new operations derive (revision, sync status) in one statement.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_schema.store import chain
+from gitops_schema.store.chain import Deployment
 from gitops_schema.store.event_sql import (
+    Derived,
     EventRow,
     derived_states,
+    finish,
     insert_operations,
     newest_stored,
-    update_objects,
 )
 from gitops_schema.store.records import Observation, Phase
-from gitops_schema.store.writing import ChainKey, Context, IngestCounts
+from gitops_schema.store.writing import ChainKey, Context, Stored, chain_key
 
 
 def is_event(observation: Observation) -> bool:
@@ -72,8 +75,17 @@ def write_events(
                 )  # fmt: skip
                 owners[key] = delivery
     succeeded = Phase.SUCCEEDED.value
-    newest = newest_stored(ctx, {key[0] for key in rows})
-    latest = {i: n.success for i, n in newest.items() if n.success is not None}
+    # Per object, the chain key of its batch's first success (None: no success).
+    firsts: dict[int, ChainKey | None] = {}
+    for object_id, _, _ in rows:
+        firsts[object_id] = None
+    for sent_row in rows.values():
+        if sent_row[3] == succeeded:
+            mine = chain_key(sent_row[7], sent_row[6], sent_row[1])
+            first = firsts[sent_row[0]]
+            if first is None or mine < first:
+                firsts[sent_row[0]] = mine
+    newest = newest_stored(ctx, firsts)
     inserted = insert_operations(ctx, ctx.origin.value, [rows[key] for key in sorted(rows)])
     owner_of: dict[int, int] = {}
     for row in inserted:
@@ -83,30 +95,37 @@ def write_events(
         sent[delivery] -= 1
     for delivery, unchanged in enumerate(sent):
         ctx.tallies[delivery].operations_unchanged += unchanged
-    added: dict[int, list[Any]] = {}
+    added: dict[int, list[Stored]] = {}
     for row in inserted:
         if row.phase == succeeded:
             added.setdefault(row.object_id, []).append(row)
-    derived: list[dict[str, Any]] = []
-    late: dict[int, ChainKey] = {}
-    late_owner: int | None = None
-    for object_id, successes in sorted(added.items()):
-        successes.sort(key=chain.key_of)
-        last = latest.get(object_id)
-        if last is None or chain.key_of(successes[0]) > chain.key_of(last):
-            derived.extend(chain.extend(last, successes))
-        else:
-            late[object_id] = chain.key_of(successes[0])
-            if late_owner is None:
-                late_owner = owner_of[successes[0].id]
-    for deployment in derived:
-        ctx.tallies[owner_of[deployment["sync_operation_id"]]].deployments += 1
-    ctx.counts = IngestCounts()  # counted above
-    chain.insert_deployments(ctx, derived)
-    ctx.use_all()
-    if late_owner is not None:
-        ctx.counts = ctx.tallies[late_owner]
-    chain.rederive(ctx, late)
-    ctx.use_all()
+    # The chain of each object from its batch's first success on: the stored success before
+    # it, then the new successes and the stored ones after it (a late batch), in order.
+    wanted: dict[int, dict[str, Any]] = {}
+    existing: dict[int, Deployment] = {}
+    for object_id, successes in added.items():
+        known = newest[object_id]
+        first_owner = owner_of[min(successes, key=chain.key_of).id]
+        for row, deployment in known.after:
+            owner_of.setdefault(row.id, first_owner)
+            if deployment is not None:
+                existing[row.id] = deployment
+        ordered = sorted([*successes, *(row for row, _ in known.after)], key=chain.key_of)
+        for deployment_row in chain.extend(known.before, ordered):
+            wanted[deployment_row["sync_operation_id"]] = deployment_row
+    gone = [d.id for operation, d in existing.items() if operation not in wanted]
+    changed = [
+        {"id": d.id, **wanted[operation]}
+        for operation, d in existing.items()
+        if operation in wanted and chain.differs(d, wanted[operation])
+    ]
+    new = [wanted_row for operation, wanted_row in wanted.items() if operation not in existing]
+    for wanted_row in new:
+        ctx.tallies[owner_of[wanted_row["sync_operation_id"]]].deployments += 1
     postgres = ctx.connection.dialect.name == "postgresql"
-    update_objects(ctx, changes, derived_states(postgres, newest, inserted))
+    finish(
+        ctx,
+        Derived(gone, changed, new),
+        changes,
+        derived_states(postgres, newest, inserted),
+    )

@@ -21,10 +21,13 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+from gitops_schema.store.chain import CHUNK, DEPLOYMENT_COLUMNS, Deployment
 from gitops_schema.store.records import Phase
 from gitops_schema.store.writing import (
+    ChainKey,
     Context,
     Stored,
+    chain_key,
     pg_array,
     sqlite_time,
     stored,
@@ -80,66 +83,149 @@ def insert_operations(ctx: Context, origin: str, rows: Sequence[EventRow]) -> li
 
 
 class Newest(NamedTuple):
-    """An object's newest stored success (its chain's last) and newest outcome's phase."""
+    """What one statement reads of an object's stored operations before a batch is written.
 
-    success: Stored | None
-    outcome: tuple[Any, ...] | None  # (newest key, phase)
+    ``outcome`` is the newest outcome's (newest key, phase). For an object whose batch has
+    successes, from its batch's first success on (its ``first`` key): ``before`` is the
+    stored success right before that key (the chain's last when nothing stored is later),
+    ``after`` the stored successes from that key on with their deployments (none unless the
+    batch is late); for an object without, ``before`` is its newest stored success.
+    """
+
+    outcome: tuple[Any, ...] | None
+    before: Stored | None
+    after: list[tuple[Stored, Deployment | None]]
+
+    @property
+    def success(self) -> Stored | None:
+        """The newest stored success."""
+        return self.after[-1][0] if self.after else self.before
 
 
 # Newest first, as each engine orders a NULL finish: first on PostgreSQL (DESC is NULLS
 # FIRST there), last on SQLite (NULL is its smallest value).
 _NEWEST = "ORDER BY s.finished_at DESC, s.started_at DESC, s.digest DESC LIMIT 1"
 _SUCCESS = Phase.SUCCEEDED.value
-# Per object: its newest outcome (a) and, only when that is no success, its newest success
-# (w): an object whose newest outcome succeeded (the usual case) costs one index descent.
-_NEWEST_COLUMNS = (
-    "SELECT o.id, a.id, a.phase, a.revision, a.started_at, a.finished_at, a.digest, "
-    "w.id, w.phase, w.revision, w.started_at, w.finished_at, w.digest FROM "
+_KEY = "(s.finished_at, s.started_at, s.digest) {} (b.f, b.s, b.d)"
+_SUCCESSES = f"s.object_id = b.id AND s.phase = '{_SUCCESS}'"
+# A stored success and its deployment, as JSON (only late batches have any).
+_AFTER_ROW = (
+    "s.id, s.revision, s.started_at, s.finished_at, s.digest, "
+    "d.id, d.revision, d.previous_revision, d.started_at, d.finished_at"
 )
+# Per object b(id, f, s, d) with its batch's first success key (f, s, d), or nulls: its
+# newest outcome (a); the success before the key (p), else, when the newest outcome is no
+# success, the newest success (w): one index descent for an object whose newest outcome
+# succeeded; the successes from the key on (n, JSON).
+_NEWEST_COLUMNS = (
+    "SELECT b.id, a.id, a.phase, a.revision, a.started_at, a.finished_at, a.digest, "
+    "p.id, p.phase, p.revision, p.started_at, p.finished_at, p.digest, n.rows FROM "
+)
+_P_COLUMNS = ("id", "phase", "revision", "started_at", "finished_at", "digest")
+# Each lateral's condition on b and a alone is checked once per object, before any scan.
 _NEWEST_POSTGRES = (
-    _NEWEST_COLUMNS + "unnest(%(ids)s::bigint[]) AS o(id) "
+    _NEWEST_COLUMNS.replace(
+        "p.id, p.phase, p.revision, p.started_at, p.finished_at, p.digest",
+        ", ".join(f"COALESCE(p.{name}, w.{name})" for name in _P_COLUMNS),
+    )
+    + "json_to_recordset(%(objects)s::json) AS b(id bigint, f timestamptz, s timestamptz, d text) "
     f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s "
-    f"WHERE s.object_id = o.id {_NEWEST}) a ON true "
-    f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE s.object_id = o.id "
-    f"AND s.phase = '{_SUCCESS}' AND a.phase <> '{_SUCCESS}' {_NEWEST}) w ON true"
+    f"WHERE s.object_id = b.id {_NEWEST}) a ON true "
+    f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE b.d IS NOT NULL "
+    f"AND {_SUCCESSES} AND s.finished_at <= b.f AND {_KEY.format('<')} {_NEWEST}) p ON true "
+    f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE b.d IS NULL "
+    f"AND a.phase <> '{_SUCCESS}' AND {_SUCCESSES} {_NEWEST}) w ON true "
+    f"LEFT JOIN LATERAL (SELECT json_agg(json_build_array({_AFTER_ROW}))::text AS rows "
+    f"FROM sync_operations s LEFT JOIN deployments d ON d.sync_operation_id = s.id "
+    f"WHERE b.d IS NOT NULL AND {_SUCCESSES} AND s.finished_at >= b.f "
+    f"AND {_KEY.format('>=')}) n ON true"
 )
 _NEWEST_SQLITE = (
-    _NEWEST_COLUMNS + "(SELECT o.id, "
-    f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id {_NEWEST}) AS outcome "
-    "FROM objects o WHERE o.id IN ({ids})) AS o "
-    "LEFT JOIN sync_operations a ON a.id = o.outcome "
-    f"LEFT JOIN sync_operations w ON w.id = CASE WHEN a.phase <> '{_SUCCESS}' THEN "
-    f"(SELECT s.id FROM sync_operations s WHERE s.object_id = o.id AND s.phase = '{_SUCCESS}' "
-    f"{_NEWEST}) END"
+    _NEWEST_COLUMNS + "(SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
+    "FROM (VALUES {values})) AS b "
+    f"LEFT JOIN sync_operations a ON a.id = (SELECT s.id FROM sync_operations s "
+    f"WHERE s.object_id = b.id {_NEWEST}) "
+    "LEFT JOIN sync_operations p ON p.id = CASE "
+    f"WHEN b.d IS NOT NULL THEN (SELECT s.id FROM sync_operations s WHERE {_SUCCESSES} "
+    f"AND {_KEY.format('<')} {_NEWEST}) "
+    f"WHEN a.phase <> '{_SUCCESS}' THEN (SELECT s.id FROM sync_operations s "
+    f"WHERE {_SUCCESSES} {_NEWEST}) END "
+    f"LEFT JOIN (SELECT b.id, json_group_array(json_array({_AFTER_ROW})) AS rows "
+    "FROM (SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
+    "FROM (VALUES {values})) AS b JOIN sync_operations s "
+    f"ON b.d IS NOT NULL AND {_SUCCESSES} AND {_KEY.format('>=')} "
+    "LEFT JOIN deployments d ON d.sync_operation_id = s.id GROUP BY b.id) n ON n.id = b.id"
 )
+_READ_ROWS = msgspec.json.Decoder()
 
 
-def newest_stored(ctx: Context, object_ids: set[int]) -> dict[int, Newest]:
-    """Per object, its newest stored success and newest outcome, in one statement."""
-    ids = sorted(object_ids)
-    if not ids:
-        return {}
+def newest_stored(ctx: Context, firsts: Mapping[int, ChainKey | None]) -> dict[int, Newest]:
+    """Per object (id -> its batch's first success key, if any): what :class:`Newest` holds.
+
+    One statement per :data:`~.chain.CHUNK` objects.
+    """
+    items = sorted(firsts.items())
     postgres = ctx.connection.dialect.name == "postgresql"
-    if postgres:
-        result = ctx.connection.exec_driver_sql(_NEWEST_POSTGRES, {"ids": pg_array(ids)})
-    else:  # ids are integers the store made: written into the statement
-        result = ctx.connection.exec_driver_sql(_NEWEST_SQLITE.format(ids=",".join(map(str, ids))))
     found: dict[int, Newest] = {}
-    for row in result.all():
-        object_id = int(row[0])
-        success = outcome = None
-        if row[1] is not None:
-            newest = stored((row[1], object_id, *row[2:7]))
-            outcome = (
-                newest_key(postgres, newest.finished_at, newest.started_at, newest.digest),
-                newest.phase,
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        if postgres:
+            objects = [
+                {"id": i, "f": k[0], "s": k[1], "d": k[2]} if k else {"id": i} for i, k in chunk
+            ]
+            parameters = {"objects": _ROWS.encode(objects).decode()}
+            result = ctx.connection.exec_driver_sql(_NEWEST_POSTGRES, parameters)
+        else:
+            values = tuple(
+                value
+                for object_id, key in chunk
+                for value in (
+                    (object_id, sqlite_time(key[0]), sqlite_time(key[1]), key[2])
+                    if key
+                    else (object_id, None, None, None)
+                )
             )
-            if newest.phase == _SUCCESS:
-                success = newest
-        if row[7] is not None:
-            success = stored((row[7], object_id, *row[8:13]))
-        found[object_id] = Newest(success, outcome)
+            rows = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            statement = _NEWEST_SQLITE.format(values=rows)
+            result = ctx.connection.exec_driver_sql(statement, values + values)
+        for row in result.all():
+            object_id = int(row[0])
+            outcome = None
+            before = None
+            if row[1] is not None:
+                newest = stored((row[1], object_id, *row[2:7]))
+                key = newest_key(postgres, newest.finished_at, newest.started_at, newest.digest)
+                outcome = (key, newest.phase)
+                if newest.phase == _SUCCESS and firsts[object_id] is None:
+                    before = newest
+            if row[7] is not None:
+                before = stored((row[7], object_id, *row[8:13]))
+            found[object_id] = Newest(outcome, before, _after(object_id, row[13]))
     return found
+
+
+def _after(object_id: int, text: str | None) -> list[tuple[Stored, Deployment | None]]:
+    """The stored successes (JSON rows of :data:`_AFTER_ROW`) in chain order."""
+    if text is None:
+        return []
+    found = []
+    for item in _READ_ROWS.decode(text):
+        started, finished = _text_time(item[2]), _text_time(item[3])
+        row = Stored(int(item[0]), object_id, _SUCCESS, item[1], started, finished, item[4])
+        deployment = None
+        if item[5] is not None:
+            deployment = Deployment(
+                int(item[5]), item[6], item[7], _text_time(item[8]), _text_time(item[9])
+            )
+        found.append((row, deployment))
+    found.sort(key=lambda pair: chain_key(pair[0].finished_at, pair[0].started_at, pair[0].digest))
+    return found
+
+
+def _text_time(text: str) -> datetime:
+    """A time as JSON holds it: ISO 8601 with its offset (PostgreSQL), naive UTC (SQLite)."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 _FIRST = datetime.min.replace(tzinfo=UTC)
@@ -253,12 +339,26 @@ STATE_COLUMNS = {
 }
 
 
-def update_objects(
+class Derived(NamedTuple):
+    """The changes to the deployments a batch derives."""
+
+    gone: list[int]  # ids of deployments to delete
+    changed: list[dict[str, Any]]  # id and the columns of :data:`DEPLOYMENT_COLUMNS` but two
+    new: list[dict[str, Any]]  # the columns of :data:`DEPLOYMENT_COLUMNS`
+
+
+_REDERIVED = ("revision", "previous_revision", "started_at", "finished_at")
+
+
+def finish(
     ctx: Context,
+    derived: Derived,
     changes: Mapping[int, Mapping[str, Any]],
     refreshed: Mapping[int, tuple[str | None, str]],
 ) -> None:
-    """Write the objects' state changes and their derived revision and sync status.
+    """Write the deployments' changes and the objects' states (one statement on PostgreSQL).
+
+    The objects' states are their state changes and their derived revision and sync status.
 
     ``refreshed`` holds the revision and sync status of the objects whose operations this
     batch inserted (from :func:`derived_states`). ``changes`` hold non-null values only (a
@@ -266,21 +366,12 @@ def update_objects(
     NULL and kept by ``COALESCE``.
     """
     ids = sorted(set(changes) | set(refreshed))
-    if not ids:
-        return
     columns = tuple(name for name in STATE_COLUMNS if any(name in c for c in changes.values()))
     if ctx.connection.dialect.name == "postgresql":
-        rows = []
-        for i in ids:
-            derived = refreshed.get(i, (None, None))
-            row: dict[str, Any] = {"id": i, "changed": i in changes, "refresh": i in refreshed}
-            row["new_revision"], row["new_sync_status"] = derived
-            change = changes.get(i)
-            if change:
-                row.update((name, change[name]) for name in columns if name in change)
-            rows.append(row)
-        parameters = {"now": ctx.now, "rows": _ROWS.encode(rows).decode()}
-        ctx.connection.exec_driver_sql(_postgres_update(columns), parameters)
+        _finish_postgres(ctx, derived, ids, columns, changes, refreshed)
+        return
+    _deployments_sqlite(ctx, derived)
+    if not ids:
         return
     table: list[list[Any]] = [ids, [i in changes for i in ids], [i in refreshed for i in ids]]
     pairs = [refreshed.get(i, (None, None)) for i in ids]
@@ -293,6 +384,93 @@ def update_objects(
     now = sqlite_time(ctx.now)
     ctx.connection.exec_driver_sql(
         _sqlite_update(columns), [(now, *row) for row in zip(*table, strict=True)]
+    )
+
+
+def _finish_postgres(
+    ctx: Context,
+    derived: Derived,
+    ids: list[int],
+    columns: tuple[str, ...],
+    changes: Mapping[int, Mapping[str, Any]],
+    refreshed: Mapping[int, tuple[str | None, str]],
+) -> None:
+    rows = []
+    for i in ids:
+        pair = refreshed.get(i, (None, None))
+        row: dict[str, Any] = {"id": i, "changed": i in changes, "refresh": i in refreshed}
+        row["new_revision"], row["new_sync_status"] = pair
+        change = changes.get(i)
+        if change:
+            row.update((name, change[name]) for name in columns if name in change)
+        rows.append(row)
+    parameters: dict[str, Any] = {"now": ctx.now, "rows": _ROWS.encode(rows).decode()}
+    shape = (bool(derived.gone), bool(derived.changed), bool(derived.new), bool(ids))
+    if not any(shape):
+        return
+    if derived.gone:
+        parameters["gone"] = pg_array(derived.gone)
+    if derived.changed:
+        parameters["changed"] = _ROWS.encode(derived.changed).decode()
+    if derived.new:
+        parameters["new"] = _ROWS.encode(derived.new).decode()
+    ctx.connection.exec_driver_sql(_postgres_finish(columns, *shape), parameters)
+
+
+_DEPLOYMENT_RECORD = ", ".join(f"{name} {kind}" for name, kind in DEPLOYMENT_COLUMNS.items())
+_DEPLOYMENT_NAMES = ", ".join(DEPLOYMENT_COLUMNS)
+
+
+@lru_cache(maxsize=64)
+def _postgres_finish(
+    columns: tuple[str, ...], gone: bool, changed: bool, new: bool, objects: bool
+) -> str:
+    """One statement: the deployments' changes, then the objects' ``UPDATE``.
+
+    The changes are data-modifying ``WITH`` queries, each on rows no other one touches.
+    """
+    steps = []
+    if gone:
+        steps.append("gone AS (DELETE FROM deployments WHERE id = ANY(%(gone)s::bigint[]))")
+    if changed:
+        steps.append(
+            "changed AS (UPDATE deployments AS t SET "
+            + ", ".join(f"{name} = v.{name}" for name in _REDERIVED)
+            + f" FROM json_to_recordset(%(changed)s::json) AS v(id bigint, {_DEPLOYMENT_RECORD}) "
+            "WHERE t.id = v.id)"
+        )
+    if new:
+        steps.append(
+            f"new AS (INSERT INTO deployments ({_DEPLOYMENT_NAMES}) SELECT {_DEPLOYMENT_NAMES} "
+            f"FROM json_to_recordset(%(new)s::json) AS v({_DEPLOYMENT_RECORD}))"
+        )
+    main = _postgres_update(columns) if objects else "SELECT 1"
+    return ("WITH " + ", ".join(steps) + " " if steps else "") + main
+
+
+def _deployments_sqlite(ctx: Context, derived: Derived) -> None:
+    if derived.gone:
+        marks = ", ".join("?" for _ in derived.gone)
+        statement = f"DELETE FROM deployments WHERE id IN ({marks})"
+        ctx.connection.exec_driver_sql(statement, tuple(derived.gone))
+    if derived.changed:
+        assignments = ", ".join(f"{name} = ?" for name in _REDERIVED)
+        ctx.connection.exec_driver_sql(
+            f"UPDATE deployments SET {assignments} WHERE id = ?",
+            [(*_sqlite_values(row, _REDERIVED), row["id"]) for row in derived.changed],
+        )
+    if derived.new:
+        marks = ", ".join("?" for _ in DEPLOYMENT_COLUMNS)
+        ctx.connection.exec_driver_sql(
+            f"INSERT INTO deployments ({_DEPLOYMENT_NAMES}) VALUES ({marks})",
+            [_sqlite_values(row, tuple(DEPLOYMENT_COLUMNS)) for row in derived.new],
+        )
+
+
+def _sqlite_values(row: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(
+        sqlite_time(row[name]) if DEPLOYMENT_COLUMNS[name] == "timestamptz" else row[name]
+        for name in names
     )
 
 
