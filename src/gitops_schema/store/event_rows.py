@@ -25,7 +25,7 @@ from gitops_schema.store.event_sql import (
     insert_operations,
     newest_stored,
 )
-from gitops_schema.store.records import Observation, Phase
+from gitops_schema.store.records import HISTORY_DIGEST, Observation, Phase
 from gitops_schema.store.writing import ChainKey, Context, Stored, chain_key
 
 
@@ -34,14 +34,22 @@ def is_event(observation: Observation) -> bool:
 
     Its operations carry only the columns of an :data:`~.event_sql.EventRow`.
     """
-    return observation.state.partial and all(
-        operation.keyed_by_content
-        and operation.started_at_exact
-        and operation.deployed_at is None
-        and operation.initiated_by is None
-        and operation.resources is None
-        for operation in observation.operations
-    )
+    if not observation.state.partial:
+        return False
+    for operation in observation.operations:  # a loop: called for every event, twice
+        if (
+            operation.digest in _NOT_CONTENT
+            or not operation.started_at_exact
+            or operation.deployed_at is not None
+            or operation.initiated_by is not None
+            or operation.resources is not None
+        ):
+            return False
+    return True
+
+
+# The digests of operations keyed otherwise than by their content (Operation.keyed_by_content).
+_NOT_CONTENT = frozenset({"", HISTORY_DIGEST})
 
 
 def write_events(

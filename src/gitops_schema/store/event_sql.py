@@ -115,11 +115,15 @@ _AFTER_ROW = (
 )
 # Per object b(id, f, s, d) with its batch's first success key (f, s, d), or nulls: its
 # newest outcome (a); the success before the key (p), else, when the newest outcome is no
-# success, the newest success (w): one index descent for an object whose newest outcome
-# succeeded; the successes from the key on (n, JSON).
+# success, the newest success (w); the successes from the key on (n, JSON). When the newest
+# outcome is a success before the key (a batch in order, the usual case), it is p and
+# nothing is after the key: the object costs one index descent (:data:`_A_BEFORE_KEY`).
 _NEWEST_COLUMNS = (
     "SELECT b.id, a.id, a.phase, a.revision, a.started_at, a.finished_at, a.digest, "
     "p.id, p.phase, p.revision, p.started_at, p.finished_at, p.digest, n.rows FROM "
+)
+_A_BEFORE_KEY = (
+    "a.finished_at IS NOT NULL AND (a.finished_at, a.started_at, a.digest) < (b.f, b.s, b.d)"
 )
 _P_COLUMNS = ("id", "phase", "revision", "started_at", "finished_at", "digest")
 # Each lateral's condition on b and a alone is checked once per object, before any scan.
@@ -132,13 +136,14 @@ _NEWEST_POSTGRES = (
     f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s "
     f"WHERE s.object_id = b.id {_NEWEST}) a ON true "
     f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE b.d IS NOT NULL "
+    f"AND NOT (a.phase = '{_SUCCESS}' AND {_A_BEFORE_KEY}) "
     f"AND {_SUCCESSES} AND s.finished_at <= b.f AND {_KEY.format('<')} {_NEWEST}) p ON true "
     f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE b.d IS NULL "
     f"AND a.phase <> '{_SUCCESS}' AND {_SUCCESSES} {_NEWEST}) w ON true "
     f"LEFT JOIN LATERAL (SELECT json_agg(json_build_array({_AFTER_ROW}))::text AS rows "
     f"FROM sync_operations s LEFT JOIN deployments d ON d.sync_operation_id = s.id "
-    f"WHERE b.d IS NOT NULL AND {_SUCCESSES} AND s.finished_at >= b.f "
-    f"AND {_KEY.format('>=')}) n ON true"
+    f"WHERE b.d IS NOT NULL AND a.id IS NOT NULL AND NOT ({_A_BEFORE_KEY}) AND {_SUCCESSES} "
+    f"AND s.finished_at >= b.f AND {_KEY.format('>=')}) n ON true"
 )
 _NEWEST_SQLITE = (
     _NEWEST_COLUMNS + "(SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
@@ -146,9 +151,10 @@ _NEWEST_SQLITE = (
     f"LEFT JOIN sync_operations a ON a.id = (SELECT s.id FROM sync_operations s "
     f"WHERE s.object_id = b.id {_NEWEST}) "
     "LEFT JOIN sync_operations p ON p.id = CASE "
-    f"WHEN b.d IS NOT NULL THEN (SELECT s.id FROM sync_operations s WHERE {_SUCCESSES} "
+    f"WHEN b.d IS NOT NULL AND NOT (a.phase = '{_SUCCESS}' AND {_A_BEFORE_KEY}) "
+    f"THEN (SELECT s.id FROM sync_operations s WHERE {_SUCCESSES} "
     f"AND {_KEY.format('<')} {_NEWEST}) "
-    f"WHEN a.phase <> '{_SUCCESS}' THEN (SELECT s.id FROM sync_operations s "
+    f"WHEN b.d IS NULL AND a.phase <> '{_SUCCESS}' THEN (SELECT s.id FROM sync_operations s "
     f"WHERE {_SUCCESSES} {_NEWEST}) END "
     f"LEFT JOIN (SELECT b.id, json_group_array(json_array({_AFTER_ROW})) AS rows "
     "FROM (SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
@@ -192,11 +198,19 @@ def newest_stored(ctx: Context, firsts: Mapping[int, ChainKey | None]) -> dict[i
             object_id = int(row[0])
             outcome = None
             before = None
+            first = firsts[object_id]
             if row[1] is not None:
                 newest = stored((row[1], object_id, *row[2:7]))
                 key = newest_key(postgres, newest.finished_at, newest.started_at, newest.digest)
                 outcome = (key, newest.phase)
-                if newest.phase == _SUCCESS and firsts[object_id] is None:
+                # The newest outcome, a success, is the one before the key (see _NEWEST_*).
+                if newest.phase == _SUCCESS and (
+                    first is None
+                    or (
+                        newest.finished_at is not None
+                        and (newest.finished_at, newest.started_at, newest.digest) < first
+                    )
+                ):
                     before = newest
             if row[7] is not None:
                 before = stored((row[7], object_id, *row[8:13]))

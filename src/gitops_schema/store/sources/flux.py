@@ -67,27 +67,32 @@ def event_digest(event: dict[str, Any], cluster: str) -> str:
         canonical = _SORTED.encode(wrapped)
     except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
         canonical = b""  # not JSON data: json says why
-    if not _same_as_json(canonical):
+    if not _same_as_json(canonical, event):
         canonical = _CANONICAL.encode(wrapped).encode()
     return hashlib.sha256(canonical).hexdigest()
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 _SORTED = msgspec.json.Encoder(order="sorted")
-# A float written with an exponent (json writes 1e+16 where msgspec writes 1e16).
-_EXPONENT = re.compile(rb"[0-9][eE]")
+_PACKED = msgspec.msgpack.Encoder()
+_FLOAT = b"\xcb"  # msgpack's mark of a float (msgspec writes every float as a float 64)
 
 
-def _same_as_json(encoded: bytes) -> bool:
-    """Whether msgspec's sorted ``encoded`` text is also the canonical one.
+def _same_as_json(encoded: bytes, value: Any) -> bool:
+    """Whether msgspec's sorted ``encoded`` text of ``value`` is also the canonical one.
 
     It is when it is not empty, escapes nothing (json escapes every non-ASCII character and
-    DEL, msgspec writes them as they are) and has no float with an exponent: without a
-    backslash, the text between quotes is the strings' and the rest holds the numbers.
+    DEL, msgspec writes them as they are) and ``value`` holds no float (json writes 1e+16
+    where msgspec writes 1e16). Floats are found by their mark in ``value``'s msgpack bytes,
+    in C: a string or a length may hold the same byte, and then json writes the text
+    (slower, never different).
     """
     if not encoded or not encoded.isascii() or b"\\" in encoded or b"\x7f" in encoded:
         return False
-    return _EXPONENT.search(b"".join(encoded.split(b'"')[0::2])) is None
+    try:
+        return _FLOAT not in _PACKED.encode(value)
+    except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
+        return False
 
 
 @lru_cache(maxsize=4096)
@@ -118,26 +123,29 @@ def _seconds(duration: str) -> float | None:
 
 def parse_event(event: Any, *, cluster: str) -> Observation:
     """One notification-controller event from ``cluster``."""
-    if not cluster or _CONTROL.search(cluster):
-        raise PayloadError("cluster: expected a name without control characters")
+    if cluster not in _CLUSTERS:
+        if not cluster or _CONTROL.search(cluster):
+            raise PayloadError("cluster: expected a name without control characters")
+        if len(_CLUSTERS) < 1024:  # a service receives from a few clusters
+            _CLUSTERS.add(cluster)
     if not isinstance(event, dict):
         raise PayloadError(f"body: expected an event object, got {type(event).__name__}")
     involved = mapping(event, "involvedObject")
     if not involved:
         raise PayloadError("involvedObject: required")
-    kind = text(involved, "kind", required=True, where="involvedObject.kind")
-    name = text(involved, "name", required=True, where="involvedObject.name")
+    kind = _string(involved, "kind", "involvedObject.kind", required=True)
+    name = _string(involved, "name", "involvedObject.name", required=True)
     assert kind is not None and name is not None
-    severity = text(event, "severity", required=True)
+    severity = _string(event, "severity", "severity", required=True)
     if severity not in SEVERITIES:
         raise PayloadError(f"severity: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
     timestamp = time_at(event, "timestamp", required=True)
     assert timestamp is not None
     # Redacted once: the event's digest, definition and message are all taken from it.
     clean = redact(event)
-    message = text(clean, "message") or ""
-    reason = text(event, "reason") or ""
-    api_version = text(involved, "apiVersion", where="involvedObject.apiVersion") or ""
+    message = _string(clean, "message", "message") or ""
+    reason = _string(event, "reason", "reason") or ""
+    api_version = _string(involved, "apiVersion", "involvedObject.apiVersion") or ""
     revision = _revision(mapping(event, "metadata"), api_version)
 
     operations: list[Operation] = []
@@ -161,17 +169,28 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
             Tool.FLUX,
             cluster,
             kind,
-            text(involved, "namespace", where="involvedObject.namespace") or "",
+            _string(involved, "namespace", "involvedObject.namespace") or "",
             name,
         ),
         api_version=api_version,
         definition={"involvedObject": clean["involvedObject"]},
-        uid=text(involved, "uid", where="involvedObject.uid"),
+        uid=_string(involved, "uid", "involvedObject.uid"),
         message=message,
         observed_at=timestamp,
         partial=True,
     )
     return check_lengths(Observation(state, operations))
+
+
+_CLUSTERS: set[str] = set()  # cluster names found valid
+
+
+def _string(holder: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    """:func:`~.payload.text` of a key of ``holder``, a non-empty string found at once."""
+    value = holder.get(key)
+    if type(value) is str and value:
+        return value
+    return text(holder, key, required=required, where=where)
 
 
 def _phase(severity: str, reason: str) -> Phase | None:
