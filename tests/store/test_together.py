@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
 from gitops_schema.store import db, migrate
 from gitops_schema.store import ingest as module
@@ -182,3 +183,31 @@ def test_a_late_batch_moves_changes_and_drops_deployments(engine: Engine, tmp_pa
         ingest(reference, [observation], origin=Origin.WEBHOOK, received_at=ARRIVED)
     assert dump(engine) == dump(reference)
     reference.dispose()
+
+
+def test_parsers_wait_while_the_writer_runs_python(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = module.PARSERS_MAY_RUN
+    seen: dict[str, list[bool]] = {"python": [], "statement": []}
+    real = module.write_events
+
+    def write_events(*args: Any) -> None:
+        seen["python"].append(gate.is_set())
+        real(*args)
+
+    monkeypatch.setattr(module, "write_events", write_events)
+    module._turn(engine)  # its listeners first, then this one
+
+    def statement(*_: Any) -> None:
+        seen["statement"].append(gate.is_set())
+
+    event.listen(engine, "before_cursor_execute", statement)
+    ingest(engine, _deliveries(seed=4, size=6)[0], origin=Origin.WEBHOOK)
+    event.remove(engine, "before_cursor_execute", statement)
+    assert seen["python"] == [False]  # parsers wait while the writer runs Python...
+    assert seen["statement"] and all(seen["statement"])  # ...and run while it waits
+    assert gate.is_set()
+    started = time.monotonic()
+    module.give_way()  # no writer: no wait
+    assert time.monotonic() - started < module.PARSER_WAIT_SECONDS

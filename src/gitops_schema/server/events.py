@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from gitops_schema.server.auth import check_signature, require
 from gitops_schema.server.body import parse_json, read_body
 from gitops_schema.server.spool import Spooled
-from gitops_schema.store.ingest import ingest
+from gitops_schema.store.ingest import give_way, ingest
 from gitops_schema.store.records import Observation, Origin
 from gitops_schema.store.redact import redact
 from gitops_schema.store.sources import argocd, flux
@@ -38,6 +38,8 @@ def observations(
     """The observations of a list of deliveries; PayloadError names the bad one."""
     found: list[Observation] = []
     for index, body in enumerate(bodies):
+        if index % _GIVE_WAY_EVERY == 0:
+            give_way()
         try:
             if tool == "argocd":
                 found.append(argocd.parse_webhook(body, cluster_names=cluster_names))
@@ -47,6 +49,10 @@ def observations(
             where = f"[{index}]." if len(bodies) > 1 else ""
             raise PayloadError(where + error.message) from None
     return found
+
+
+# Deliveries parsed between two chances for a writer to run first (store.ingest.give_way).
+_GIVE_WAY_EVERY = 32
 
 
 def write(
@@ -65,6 +71,12 @@ def write(
         app.state.engine, found, origin=Origin.WEBHOOK, received_at=delivery.received_at
     )
     return counts.to_dict()
+
+
+def _receive(app: FastAPI, tool: str, raw: bytes, cluster: str) -> JSONResponse:
+    """Parse and store a body (in a worker thread: the event loop only reads requests)."""
+    give_way()
+    return _accept(app, tool, parse_json(raw), cluster)
 
 
 def _accept(app: FastAPI, tool: str, document: Any, cluster: str) -> JSONResponse:
@@ -92,8 +104,7 @@ async def argocd_events(
 ) -> JSONResponse:
     """Store what an Argo CD Application says (Bearer token with role ingest or admin)."""
     raw = await read_body(request, request.app.state.settings.max_body_bytes)
-    document = parse_json(raw)
-    return await run_in_threadpool(_accept, request.app, "argocd", document, "")
+    return await run_in_threadpool(_receive, request.app, "argocd", raw, "")
 
 
 @router.post("/flux", summary="Flux notification-controller generic / generic-hmac webhook")
@@ -108,5 +119,4 @@ async def flux_events(
         check_signature(settings.flux_hmac_key, raw, request.headers.get("x-signature"))
     caller = request.client.host if request.client else "unknown"
     request.app.state.rate_limiter.take(f"flux:{caller}")
-    document = parse_json(raw)
-    return await run_in_threadpool(_accept, request.app, "flux", document, cluster)
+    return await run_in_threadpool(_receive, request.app, "flux", raw, cluster)

@@ -28,7 +28,7 @@ from itertools import groupby
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from gitops_schema.store.event_rows import is_event, write_events
@@ -46,7 +46,7 @@ from gitops_schema.store.partitions import ensure_months
 from gitops_schema.store.records import Observation, Origin
 from gitops_schema.store.writing import Context, IngestCounts
 
-__all__ = ["IngestCounts", "ingest", "ingest_together"]
+__all__ = ["IngestCounts", "give_way", "ingest", "ingest_together"]
 
 # PostgreSQL serialization failures and deadlocks are retried this many times.
 RETRIES = 5
@@ -135,10 +135,54 @@ class _Delivery:
 class _Turn:
     """The writers' turn of one engine, and the deliveries of events waiting for it."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.lock = threading.Lock()
         self.waiting: list[_Delivery] = []
         self.waiting_lock = threading.Lock()
+        event.listen(engine, "before_cursor_execute", _waiting_for_the_database)
+        event.listen(engine, "after_cursor_execute", _back_from_the_database)
+
+
+# Set while the threads that parse deliveries may run: cleared while a writer of events holds
+# its turn and runs Python (between its statements), set while it waits for the database.
+PARSERS_MAY_RUN = threading.Event()
+PARSERS_MAY_RUN.set()
+_WRITER = threading.local()
+# A parser waits this long at most for the writer to reach its next statement.
+PARSER_WAIT_SECONDS = 0.05
+
+
+def give_way() -> None:
+    """Wait while a writer of events runs Python (:data:`PARSER_WAIT_SECONDS` at most).
+
+    Called by threads that parse deliveries, every few events. The threads of one process
+    share one interpreter lock, which a thread that wants it gets after the holder ran a
+    switch interval: with parsers running, each stretch of Python the writer runs between
+    two statements takes turns with all of them, and every other writer waits for the turn
+    it holds. Parsers wait instead, and run while it waits for the database.
+    """
+    PARSERS_MAY_RUN.wait(PARSER_WAIT_SECONDS)
+
+
+@contextmanager
+def _writing_first() -> Iterator[None]:
+    _WRITER.active = True
+    PARSERS_MAY_RUN.clear()
+    try:
+        yield
+    finally:
+        _WRITER.active = False
+        PARSERS_MAY_RUN.set()
+
+
+def _waiting_for_the_database(*_: Any) -> None:
+    if getattr(_WRITER, "active", False):
+        PARSERS_MAY_RUN.set()
+
+
+def _back_from_the_database(*_: Any) -> None:
+    if getattr(_WRITER, "active", False):
+        PARSERS_MAY_RUN.clear()
 
 
 _TURNS: WeakKeyDictionary[Engine, _Turn] = WeakKeyDictionary()
@@ -154,7 +198,7 @@ def _turn(engine: Engine) -> _Turn:
     with _TURNS_LOCK:
         turn = _TURNS.get(engine)
         if turn is None:
-            turn = _TURNS[engine] = _Turn()
+            turn = _TURNS[engine] = _Turn(engine)
         return turn
 
 
@@ -232,12 +276,13 @@ def _write_taken(engine: Engine, taken: list[_Delivery]) -> None:
     """
     try:
         try:
-            counts = ingest_together(
-                engine,
-                [delivery.observations for delivery in taken],
-                origin=taken[0].origin,
-                received_at=[delivery.received_at for delivery in taken],
-            )
+            with _writing_first():
+                counts = ingest_together(
+                    engine,
+                    [delivery.observations for delivery in taken],
+                    origin=taken[0].origin,
+                    received_at=[delivery.received_at for delivery in taken],
+                )
         except OperationalError as error:
             for delivery in taken:
                 delivery.error = error
