@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from gitops_schema.analytics import reports, rollups
+from gitops_schema.analytics import reports, rollups, windowed
 from gitops_schema.analytics.definitions import Scope, Window
 from gitops_schema.store import db, migrate
 
@@ -54,18 +54,10 @@ def row(
     high: float | None,
     p95: float | None,
 ) -> dict[str, Any]:
-    return {
-        "tool": tool,
-        "cluster": cluster,
-        "namespace": namespace,
-        "name": name,
-        "status": status,
-        "count": count,
-        "avg_seconds": avg,
-        "min_seconds": low,
-        "max_seconds": high,
-        "p95_seconds": p95,
-    }
+    figures = (count, avg, low, high, p95)
+    return dict(
+        zip(windowed.FIELDS, (tool, cluster, namespace, name, status, *figures), strict=True)
+    )
 
 
 def test_sync_statistics(loaded: Engine) -> None:

@@ -49,6 +49,12 @@ def _same(engine: Engine, window: d.Window) -> list[SyncStat]:
         assert sorted(connection.exec_driver_sql(totals).all()) == sorted(
             connection.exec_driver_sql(counted).all()
         )
+        # DORA from what is kept (on PostgreSQL without a row per deployment) equals the raw
+        # rows' figures
+        derived = reports._Figures.of(
+            outcomes.derive(connection, window, None), leadtime.derive(connection, window, None)
+        )
+        assert reports.dora(connection, window, d.Scope()) == reports._dora_object(derived, window)
         # the deployment outcomes and revision ranges kept up to date equal the raw rows'
         for ids in (None, some):
             assert outcomes.deployments(connection, window, ids) == outcomes.derive(

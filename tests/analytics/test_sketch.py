@@ -97,3 +97,22 @@ def test_the_top_ranks_read_from_the_highest_bucket_down(seed: int) -> None:
         low, high = (19 * (n - 1)) // 20, min((19 * (n - 1)) // 20 + 1, n - 1)
         found = sketch.ranked_in(_sent(number), {}, n, (low, high))
         assert sketch.top_ranked(_sent(number), n, low, high) == (found[low], found[high])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_top_ranks_of_a_histogram_with_counts_added_and_taken_away(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(50):
+        kept = [rng.lognormvariate(3, 1) for _ in range(rng.randint(0, 300))]
+        removed = [rng.lognormvariate(3, 1) for _ in range(rng.randint(0, 20))]
+        added = [rng.lognormvariate(rng.choice([2, 6]), 1) for _ in range(rng.randint(1, 20))]
+        base = sketch.counts(kept + removed)
+        number = sum(c * 10 ** (sketch.DIGITS * b) for b, c in base.items())
+        extra = sketch.counts(added)
+        for bucket, count in sketch.counts(removed).items():
+            extra[bucket] = extra.get(bucket, 0) - count
+        n = len(kept) + len(added)
+        low, high = (19 * (n - 1)) // 20, min((19 * (n - 1)) // 20 + 1, n - 1)
+        found = sketch.ranked_in(_sent(number) if number else None, extra, n, (low, high))
+        sent = _sent(number) if number else None
+        assert sketch.top_ranked(sent, n, low, high, extra) == (found[low], found[high])

@@ -127,8 +127,14 @@ def _config(globs: tuple[str, ...]) -> CheckConfig:
 
 def is_production(row: ObjectRow, globs: tuple[str, ...]) -> bool:
     """Whether a word of the object's cluster, namespace or name matches a production glob."""
+    return _production(row.cluster, row.namespace, row.name, globs)
+
+
+@functools.lru_cache(maxsize=65536)
+def _production(cluster: str, namespace: str, name: str, globs: tuple[str, ...]) -> bool:
+    # every report and scrape classifies every object: once per name suffices
     config = _config(globs)
-    return any(config.is_production(word) for word in words({row.cluster, row.namespace, row.name}))
+    return any(config.is_production(word) for word in words({cluster, namespace, name}))
 
 
 _OBJECTS: Final = text(

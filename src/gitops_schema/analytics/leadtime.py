@@ -154,6 +154,31 @@ def changes(connection: Connection, window: Window, ids: Collection[int] | None)
     return [Change(*row) for row in rows]
 
 
+# PostgreSQL: the lead times alone, as whole microseconds (divided as timedelta does)
+_FIRST_IN_WINDOW_LEADS: Final = """
+SELECT array_agg(CAST(EXTRACT(EPOCH FROM c.finished_at - c.committed_at) * 1000000 AS BIGINT))
+FROM analytics_changes c
+WHERE c.finished_at >= %(start)s AND c.finished_at < %(end)s AND {ids}
+  AND NOT EXISTS (
+      SELECT 1 FROM analytics_changes e
+      WHERE e.sha = c.sha AND e.finished_at <= c.finished_at AND {earlier_ids}
+        AND (e.finished_at < c.finished_at
+             OR (e.finished_at = c.finished_at AND e.deployment_id < c.deployment_id)))"""
+
+
+def kept_leads(connection: Connection, window: Window, ids: Collection[int] | None) -> list[float]:
+    """PostgreSQL: the lead times (minutes) of :func:`changes`, without their rows."""
+    params: dict[str, Any] = {"start": window.start, "end": window.end}
+    query = _FIRST_IN_WINDOW_LEADS.replace("{ids}", "TRUE").replace("{earlier_ids}", "TRUE")
+    if ids is not None:
+        params["ids"] = sorted(ids)
+        query = _FIRST_IN_WINDOW_LEADS.replace("{ids}", "c.object_id = ANY(%(ids)s)").replace(
+            "{earlier_ids}", "e.object_id = ANY(%(ids)s)"
+        )
+    found = connection.exec_driver_sql(query, params).scalar()
+    return [microseconds / 10**6 / 60 for microseconds in found or ()]
+
+
 def ranges(graph: CommitGraph, deployed: Sequence[Deployed]) -> list[dict[str, Any]]:
     """Rows of ``analytics_changes``: per object, the commits each deployment shipped first.
 

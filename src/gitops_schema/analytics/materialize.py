@@ -1,4 +1,4 @@
-"""Keeping the deployment outcomes and revision ranges up to date, object by object.
+"""Keeping the deployment outcomes, revision ranges and last syncs up to date, object by object.
 
 The database marks an object in ``analytics_dirty`` whenever a write may change what followed
 its deployments (``outcomes``: sync operations, health, deployments) or what they shipped
@@ -6,8 +6,10 @@ its deployments (``outcomes``: sync operations, health, deployments) or what the
 recomputes what is marked from the raw rows, with the definitions' own queries
 (:func:`gitops_schema.analytics.outcomes.derive`, :func:`gitops_schema.analytics.leadtime.ranges`),
 and clears the marks it handled: a mark set again meanwhile (its stamp moved) stays for the
-next refresh. Reports call it first, so they read state as fresh as the raw rows, at the cost
-of the objects written since the last report.
+next refresh. An object marked for its outcomes also gets its last operations read again
+(``analytics_sync_last``, what ``/metrics`` exports per object). Reports call it first, so
+they read state as fresh as the raw rows, at the cost of the objects written since the last
+report.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select, text
 
 from gitops_schema.analytics import leadtime, outcomes
 from gitops_schema.analytics.definitions import Window
-from gitops_schema.analytics.tables import changes, deployment_outcomes, dirty
+from gitops_schema.analytics.tables import changes, deployment_outcomes, dirty, last_syncs
 from gitops_schema.store.tables import UtcTime
 
 ALL_TIME: Final = Window(datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
@@ -93,6 +95,30 @@ def _outcomes_since(connection: Connection, object_id: int, since: datetime) -> 
     _insert_outcomes(connection, Window(first, ALL_TIME.end), [object_id])
 
 
+# One index probe each per object (sync_operations (object_id, finished_at)), newest first;
+# of operations finishing together, the longest is the last
+_LAST: Final = """
+INSERT INTO analytics_sync_last (object_id, succeeded_at, failed_at, duration_seconds)
+SELECT o.id,
+       (SELECT MAX(s.finished_at) FROM sync_operations s
+        WHERE s.object_id = o.id AND s.phase = 'Succeeded'),
+       (SELECT MAX(s.finished_at) FROM sync_operations s
+        WHERE s.object_id = o.id AND s.phase IN ('Failed', 'Error')),
+       (SELECT s.duration_seconds FROM sync_operations s
+        WHERE s.object_id = o.id AND s.phase IN ('Succeeded', 'Failed', 'Error')
+          AND s.finished_at IS NOT NULL AND s.duration_seconds IS NOT NULL
+        ORDER BY s.finished_at DESC, s.duration_seconds DESC LIMIT 1)
+FROM objects o WHERE o.id IN :ids"""
+
+
+def _last_syncs(connection: Connection, ids: Sequence[int]) -> None:
+    """Recompute the last operations of the objects ``ids``."""
+    insert = text(_LAST).bindparams(bindparam("ids", expanding=True))
+    for chunk in _chunks(ids):
+        connection.execute(delete(last_syncs).where(last_syncs.c.object_id.in_(chunk)))
+        connection.execute(insert, {"ids": list(chunk)})
+
+
 def _changes(connection: Connection, ids: Collection[int] | None) -> None:
     """Recompute the revision ranges of the objects ``ids`` (``None``: every object)."""
     graph = leadtime.CommitGraph.read(connection)
@@ -124,6 +150,7 @@ def refresh(engine: Engine) -> None:
         if not marks:
             return
         stale: dict[str, set[int]] = {"outcomes": set(), "changes": set()}
+        _last_syncs(connection, sorted({o for o, kind, _, _ in marks if kind == "outcomes"}))
         for object_id, kind, _, since in marks:
             if kind == "outcomes" and since > ALL_TIME.start:
                 _outcomes_since(connection, int(object_id), since)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy import Connection, bindparam, text
@@ -44,9 +44,15 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def _scope_ids(
-    connection: Connection, scope: d.Scope, *, labels: bool = False
+    connection: Connection,
+    scope: d.Scope,
+    *,
+    labels: bool = False,
+    objects: Sequence[d.ObjectRow] | None = None,
 ) -> tuple[dict[int, d.ObjectRow], list[int] | None]:
-    objects = d.read_objects(connection, labels=labels)
+    """The objects of a scope by id, and their ids (``None``: every object)."""
+    if objects is None:
+        objects = d.read_objects(connection, labels=labels)
     scoped = d.scoped_objects(objects, scope)
     everything = len(scoped) == len(objects)
     return {row.id: row for row in scoped}, None if everything else [row.id for row in scoped]
@@ -126,21 +132,67 @@ def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dic
 
 @dataclass(frozen=True)
 class _Figures:
-    deployments: list[Deployment]
-    changes: list[Change]
+    """What the four keys are computed from.
+
+    The deployments' UTC days, their count, how many failed, their recoveries and the
+    changes' lead times (minutes).
+    """
+
+    days: set[date]
+    deployments: int
+    failed: int
+    recoveries: list[float]
+    leads: list[float]
+
+    @classmethod
+    def of(cls, deployed: Sequence[Deployment], changes: Sequence[Change]) -> _Figures:
+        """The figures of some deployments and changes."""
+        return cls(
+            d.deployment_days(item.finished_at for item in deployed),
+            len(deployed),
+            sum(1 for item in deployed if item.failed),
+            [minutes for item in deployed if (minutes := item.recovery_minutes) is not None],
+            [change.lead_minutes for change in changes],
+        )
+
+
+# PostgreSQL: the same figures from what is kept, without a row per deployment or change;
+# durations as whole microseconds, divided as timedelta.total_seconds() does
+_KEPT_DEPLOYMENTS: Final = """
+SELECT COUNT(*), COUNT(k.failed_at),
+       array_agg(DISTINCT CAST(d.finished_at AT TIME ZONE 'UTC' AS DATE)),
+       array_agg(CAST(EXTRACT(EPOCH FROM k.recovered_at - k.failed_at) * 1000000 AS BIGINT))
+           FILTER (WHERE k.recovered_at IS NOT NULL AND k.failed_at IS NOT NULL)
+FROM deployments d JOIN analytics_deployment_outcomes k ON k.deployment_id = d.id
+WHERE d.finished_at >= %(start)s AND d.finished_at < %(end)s AND {ids}"""
+
+
+def _kept_figures(
+    connection: Connection, window: d.Window, ids: Collection[int] | None
+) -> _Figures:
+    params: dict[str, Any] = {"start": window.start, "end": window.end}
+    if ids is not None:
+        params["ids"] = sorted(ids)
+    scoped = "TRUE" if ids is None else "d.object_id = ANY(%(ids)s)"
+    deployed = _KEPT_DEPLOYMENTS.replace("{ids}", scoped)
+    total, failed, days, recoveries = connection.exec_driver_sql(deployed, params).one()
+    leads = leadtime.kept_leads(connection, window, ids)
+    return _Figures(
+        set(days or ()),
+        int(total),
+        int(failed),
+        [microseconds / 10**6 / 60 for microseconds in recoveries or ()],
+        leads,
+    )
 
 
 def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
-    days = d.deployment_days(item.finished_at for item in figures.deployments)
+    days = figures.days
     per_week = d.median_days_per_week(days, window)
     per_month = d.median_days_per_month(days, window)
-    lead = d.median([change.lead_minutes for change in figures.changes])
-    failed = sum(1 for item in figures.deployments if item.failed)
-    total = len(figures.deployments)
-    recoveries = [
-        minutes for item in figures.deployments if (minutes := item.recovery_minutes) is not None
-    ]
-    recovery = d.median(recoveries)
+    lead = d.median(figures.leads)
+    failed, total = figures.failed, figures.deployments
+    recovery = d.median(figures.recoveries)
     return {
         "deployments": total,
         "deployment_days": len(days),
@@ -150,7 +202,7 @@ def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
         },
         "lead_time": {
             "median_minutes": d.rounded(lead),
-            "changes": len(figures.changes),
+            "changes": len(figures.leads),
             "level": lead_time_level(lead),
         },
         "change_failure_rate": {
@@ -160,7 +212,7 @@ def _dora_object(figures: _Figures, window: d.Window) -> dict[str, Any]:
         },
         "recovery_time": {
             "median_minutes": d.rounded(recovery),
-            "recoveries": len(recoveries),
+            "recoveries": len(figures.recoveries),
             "level": recovery_level(recovery),
         },
     }
@@ -186,28 +238,34 @@ def dora(
     window: d.Window,
     scope: d.Scope,
     by: GroupBy | None = None,
+    *,
+    objects: Sequence[d.ObjectRow] | None = None,
 ) -> dict[str, Any]:
-    """The four DORA keys over the scope's deployments in the window (and per group)."""
-    objects, ids = _scope_ids(connection, scope, labels=by == "team")
-    figures = _Figures(deployments_in(connection, window, ids), changes_in(connection, window, ids))
-    report = _dora_object(figures, window)
+    """The four DORA keys over the scope's deployments in the window (and per group).
+
+    ``objects``: the store's objects when the caller has read them already.
+    """
+    scoped, ids = _scope_ids(connection, scope, labels=by == "team", objects=objects)
+    if by is None and connection.dialect.name == "postgresql" and rollups.installed(connection):
+        return _dora_object(_kept_figures(connection, window, ids), window)
+    deployed = deployments_in(connection, window, ids)
+    report = _dora_object(_Figures.of(deployed, changes_in(connection, window, ids)), window)
     if by is None:
         return report
     key_of = _GROUP_KEYS[by]
     groups: dict[tuple[str, ...], list[int]] = {}
-    for row in objects.values():
+    for row in scoped.values():
         groups.setdefault(tuple(key_of(row).values()), []).append(row.id)
     listed = []
     for key in sorted(groups):
         members = set(groups[key])
-        group = _Figures(
-            [item for item in figures.deployments if item.object_id in members],
-            # a change's first deployment within the group: computed on the group alone
-            changes_in(connection, window, sorted(members)),
-        )
-        if not group.deployments and not group.changes:
+        mine = [item for item in deployed if item.object_id in members]
+        # a change's first deployment within the group: computed on the group alone
+        shipped = changes_in(connection, window, sorted(members))
+        if not mine and not shipped:
             continue
-        listed.append({**key_of(objects[next(iter(members))]), **_dora_object(group, window)})
+        figures = _Figures.of(mine, shipped)
+        listed.append({**key_of(scoped[next(iter(members))]), **_dora_object(figures, window)})
     return {**report, "by": by, "groups": listed}
 
 

@@ -165,22 +165,52 @@ _PREFIX: Final = struct.Struct(">24h")
 """The first 12 buckets' digits: the p95 of a report's groups is most often among them."""
 
 
-def top_ranked(sent: bytes, n: int, low: int, high: int) -> tuple[float, float]:
+def top_ranked(
+    sent: bytes | None, n: int, low: int, high: int, extra: Mapping[int, int] | None = None
+) -> tuple[float, float]:
     """The values at the ascending ranks ``low <= high`` of the ``n`` durations of a histogram.
 
-    ``sent`` is the histogram as ``numeric_send`` gives it; it is read from its highest bucket
-    down only as far as the rank ``low`` (the p95's ranks are near the top).
+    ``sent`` is the histogram as ``numeric_send`` gives it (``None`` for none), ``extra``
+    counts to add per position; it is read from its highest bucket down only as far as the
+    rank ``low`` (the p95's ranks are near the top).
     """
-    count, weight = _HEAD.unpack_from(sent)
     wanted_high, wanted_low = n - 1 - high, n - 1 - low  # ranks from the top
-    if count > _PREFIX.size // 2:  # the first buckets are usually enough
-        found = _from_top(_PREFIX.unpack_from(sent, 8), weight, wanted_high, wanted_low)
-        if found is not None:
-            return found
-    found = _from_top(struct.unpack_from(f">{count}h", sent, 8), weight, wanted_high, wanted_low)
+    found: tuple[float, float] | None
+    if extra:
+        found = _with_extra(sent, extra, wanted_high, wanted_low)
+    else:
+        if sent is None:
+            raise ValueError("no histogram")
+        count, weight = _HEAD.unpack_from(sent)
+        found = None
+        if count > _PREFIX.size // 2:  # the first buckets are usually enough
+            found = _from_top(_PREFIX.unpack_from(sent, 8), weight, wanted_high, wanted_low)
+        if found is None:
+            digits = struct.unpack_from(f">{count}h", sent, 8)
+            found = _from_top(digits, weight, wanted_high, wanted_low)
     if found is None:
         raise ValueError("a histogram holding fewer durations than counted")
     return found
+
+
+def _with_extra(
+    sent: bytes | None, extra: Mapping[int, int], wanted_high: int, wanted_low: int
+) -> tuple[float, float] | None:
+    """:func:`top_ranked` of a histogram plus counts by position (some may lie above it)."""
+    top, digits = _digits(sent)
+    found_high = -1.0
+    above = 0
+    for bucket in range(max(top, max(extra)), -1, -1):
+        index = 2 * (top - bucket)
+        count = extra.get(bucket, 0)
+        if 0 <= index < len(digits):
+            count += digits[index] * _NBASE + digits[index + 1]
+        above += count
+        if found_high < 0 and above > wanted_high:
+            found_high = _VALUES[bucket]
+        if above > wanted_low:
+            return _VALUES[bucket], found_high
+    return None
 
 
 def _from_top(

@@ -64,18 +64,11 @@ _OPERATIONS: Final = """
 SELECT t.object_id AS object_id, t.status AS status, t.operations AS operations
 FROM analytics_sync_totals t"""
 
-# One index probe per object (sync_operations (object_id, finished_at)), newest first.
+# kept up to date by analytics.materialize
 _LAST: Final = """
-SELECT o.id AS object_id,
-       (SELECT MAX(s.finished_at) FROM sync_operations s
-        WHERE s.object_id = o.id AND s.phase = 'Succeeded') AS succeeded,
-       (SELECT MAX(s.finished_at) FROM sync_operations s
-        WHERE s.object_id = o.id AND s.phase IN ('Failed', 'Error')) AS failed,
-       (SELECT s.duration_seconds FROM sync_operations s
-        WHERE s.object_id = o.id AND s.phase IN ('Succeeded', 'Failed', 'Error')
-          AND s.finished_at IS NOT NULL AND s.duration_seconds IS NOT NULL
-        ORDER BY s.finished_at DESC LIMIT 1) AS duration
-FROM objects o"""
+SELECT l.object_id AS object_id, l.succeeded_at AS succeeded, l.failed_at AS failed,
+       l.duration_seconds AS duration
+FROM analytics_sync_last l"""
 
 
 # every deployment with its outcome, kept up to date by analytics.materialize
@@ -130,13 +123,14 @@ def read_snapshot(
         )
         for row in objects
     ]
+    scope = d.Scope(env="production", production=production)
+    productive = {row.id for row in d.scoped_objects(objects, scope)}
     deployed: dict[tuple[AppKey, str], tuple[int, int]] = {}
     for row in connection.execute(text(_DEPLOYED)):
-        owner = by_id[row.object_id]
-        environment = "production" if d.is_production(owner, production) else "other"
-        deployed[(owner.key, environment)] = (int(row.deployments), int(row.failed))
+        environment = "production" if row.object_id in productive else "other"
+        deployed[(by_id[row.object_id].key, environment)] = (int(row.deployments), int(row.failed))
     window = d.Window(until - TRAILING, until)
-    dora = reports.dora(connection, window, d.Scope(env="production", production=production))
+    dora = reports.dora(connection, window, scope, objects=objects)
     gauges = DoraGauges(
         window=f"{TRAILING.days}d",
         deployment_days_per_week=dora["deployment_frequency"]["median_days_per_week"],

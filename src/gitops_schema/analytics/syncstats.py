@@ -93,11 +93,22 @@ def sketched_p95(sent: bytes | None, extra: Mapping[int, int], summary: Summary)
     )
 
 
-def histogram_p95(sent: bytes, timed: int, lowest: float | None, highest: float | None) -> float:
-    """:func:`sketched_p95` of a histogram as ``numeric_send`` gives it, alone."""
+def histogram_p95(
+    sent: bytes | None,
+    timed: int,
+    lowest: float | None,
+    highest: float | None,
+    extra: Mapping[int, int] | None = None,
+) -> float:
+    """:func:`sketched_p95` of ``timed`` durations.
+
+    They are a histogram as ``numeric_send`` gives it (``None`` for none) plus ``extra``
+    counts by position.
+    """
     # _ranks, _interpolate and _within inline: a report reads thousands of these
     low, remainder = divmod(PERCENTILE[0] * (timed - 1), PERCENTILE[1])
-    at_low, at_high = sketch.top_ranked(sent, timed, low, low + 1 if low + 1 < timed else low)
+    high = low + 1 if low + 1 < timed else low
+    at_low, at_high = sketch.top_ranked(sent, timed, low, high, extra)
     estimate = at_low + (at_high - at_low) * remainder / PERCENTILE[1] if remainder else at_low
     if lowest is not None and estimate < lowest:
         return lowest

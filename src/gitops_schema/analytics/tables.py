@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -99,3 +100,14 @@ changes = Table(
     Index(None, "sha", "finished_at"),
     Index(None, "object_id"),
 )
+
+last_syncs = Table(
+    "analytics_sync_last",
+    incremental,
+    Column("object_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("succeeded_at", UtcTime()),
+    Column("failed_at", UtcTime()),
+    Column("duration_seconds", Float),
+)
+"""Per object: when its last Succeeded and last Failed operation finished, and the duration of
+the last operation with a known one (what ``/metrics`` exports per object)."""

@@ -21,10 +21,9 @@ Elsewhere (SQLite) the raw rows give the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from operator import itemgetter
 from typing import Any, Final
 
 from sqlalchemy import Connection
@@ -37,9 +36,9 @@ from gitops_schema.analytics.syncstats import (
     PHASES,
     GroupKey,
     Summary,
+    exact_p95,
     histogram_p95,
     p95_of_values,
-    sketched_p95,
 )
 
 FIELDS: Final = (
@@ -186,17 +185,17 @@ _BOTH: Final = """
            CASE WHEN e.lo_out = r.lo THEN e.lo_out END AS lo_out,
            CASE WHEN e.hi_out = r.hi THEN e.hi_out END AS hi_out
     FROM ({rolled}) r FULL JOIN ({edges}) e ON e.o = r.o AND e.s = r.s"""
+# what is sent back costs more than what is computed: a row per group, its names apart
 _REPORT: Final = f"""
-SELECT o.tool, o.cluster, o.namespace, o.name, g.s, CAST(g.operations AS BIGINT),
-       CAST(g.timed AS BIGINT), CAST(g.total AS DOUBLE PRECISION), g.lo, g.hi,
-       g.lo_out IS NOT NULL OR g.hi_out IS NOT NULL,
-       g.timed > {EXACT_LIMIT} AND g.timed < {sketch.LIMIT},
+SELECT g.o, g.s, CAST(g.operations AS BIGINT), CAST(g.timed AS BIGINT),
+       CAST(g.total AS DOUBLE PRECISION), g.lo, g.hi,
+       CASE WHEN g.lo_out IS NOT NULL OR g.hi_out IS NOT NULL THEN TRUE END,
        CASE WHEN g.timed > {EXACT_LIMIT} AND g.timed < {sketch.LIMIT}
             THEN numeric_send(g.histogram) END,
-       g.buckets,
-       g.o
-FROM ({{groups}}) g JOIN objects o ON o.id = g.o
+       g.buckets
+FROM ({{groups}}) g
 WHERE g.operations > 0"""
+_NAMES: Final = "SELECT id, tool, cluster, namespace, name FROM objects"
 
 
 def _stored_days(connection: Connection) -> tuple[date, date] | None:
@@ -253,10 +252,6 @@ def _rounded(value: float | None) -> float | None:
     return round(value, 9)
 
 
-_ORDER: Final = itemgetter(0, 1, 2, 3, 4)
-"""Rows in report order: tool, cluster, namespace, name, status (as Python sorts text)."""
-
-
 def report_rows(
     connection: Connection, window: Window, ids: Collection[int] | None
 ) -> list[dict[str, Any]] | None:
@@ -276,42 +271,58 @@ def report_rows(
         "set_config('work_mem', '64MB', true)"
     )
     rows = _fetched(connection, *statement)
-    unsure = [(row[-1], row[4]) for row in rows if row[10]]
+    unsure = [(row[0], row[1]) for row in rows if row[7]]
     if unsure:
         rows = _exact_extremes(connection, window, rows, unsure)
     # the groups whose p95 is read from their durations: few durations, or too many for a
     # histogram; the database reads them while the other rows are made here
-    exact = [(row[-1], row[4]) for row in rows if row[6] and not row[11]]
+    exact = [(row[0], row[1]) for row in rows if row[3] and row[8] is None]
+    names = {row[0]: row[1:] for row in _fetched(connection, _NAMES, {})}
     driver = connection.connection.driver_connection
     assert driver is not None  # an open connection
     with driver.pipeline(), driver.cursor(binary=True) as cursor:
         if exact:
-            cursor.execute(*_per_status(_DURATIONS, window, exact))
-        found, summaries = _rows(rows)
+            cursor.execute(*_per_status(_DURATIONS, window, exact), prepare=True)
+        found, pending = _rows(rows, names)
         known = cursor.fetchall() if exact else []
     for o, status, values in known:
-        row, summary = summaries[(o, status)]
-        row["p95_seconds"] = _rounded(p95_of_values(values, summary))
+        row, summary = pending[(o, status)]
+        if len(values) <= EXACT_LIMIT:  # the usual case: no summary needed
+            row["p95_seconds"] = _rounded(exact_p95(values))
+        else:
+            row["p95_seconds"] = _rounded(p95_of_values(values, Summary(*summary)))
     return found
 
 
+Pending = dict[GroupKey, tuple[dict[str, Any], tuple[int, int, float, float | None, float | None]]]
+"""Rows whose p95 is read from their durations, with what sums them up (a :class:`Summary`)."""
+
+
 def _rows(
-    rows: list[tuple[Any, ...]],
-) -> tuple[list[dict[str, Any]], dict[GroupKey, tuple[dict[str, Any], Summary]]]:
-    """The report's rows in order, and the summaries of those without a p95 yet."""
-    rows.sort(key=_ORDER)
+    rows: list[tuple[Any, ...]], names: Mapping[int, tuple[str, str, str, str]]
+) -> tuple[list[dict[str, Any]], Pending]:
+    """The report's rows in order, and those whose p95 is read from their durations."""
+    rows.sort(key=lambda row: (names[row[0]], row[1]))
     found: list[dict[str, Any]] = []
-    pending: dict[GroupKey, tuple[dict[str, Any], Summary]] = {}
-    for (
-        tool, cluster, namespace, name, status, count, timed, total, low, high, _,
-        sketched, sent, buckets, o,
-    ) in rows:  # fmt: skip
-        figures = (count, None, _rounded(low), _rounded(high), None)
-        row = dict(zip(FIELDS, (tool, cluster, namespace, name, status, *figures), strict=True))
+    pending: Pending = {}
+    for o, status, count, timed, total, low, high, _, sent, buckets in rows:
+        tool, cluster, namespace, name = names[o]
+        row = {
+            "tool": tool,
+            "cluster": cluster,
+            "namespace": namespace,
+            "name": name,
+            "status": status,
+            "count": count,
+            "avg_seconds": None,
+            "min_seconds": _rounded(low),
+            "max_seconds": _rounded(high),
+            "p95_seconds": None,
+        }
         if timed:
             row["avg_seconds"] = rounded(total / timed)
-            if not sketched:
-                pending[(o, status)] = (row, Summary(count, timed, total, low, high))
+            if sent is None:
+                pending[(o, status)] = (row, (count, timed, total, low, high))
             elif buckets is None:
                 row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high))
             else:
@@ -319,8 +330,7 @@ def _rows(
                 for signed in buckets:  # the partial days' buckets, added or taken away
                     bucket = abs(signed) - 1
                     extra[bucket] = extra.get(bucket, 0) + (1 if signed > 0 else -1)
-                summary = Summary(count, timed, total, low, high)
-                row["p95_seconds"] = _rounded(sketched_p95(sent, extra, summary))
+                row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high, extra))
         found.append(row)
     return found, pending
 
@@ -364,16 +374,18 @@ def _exact_extremes(
     """The rows with the minimum and maximum of some groups read again from the raw rows."""
     found = _fetched(connection, *_per_status(_EXTREMES, window, unsure))
     extremes = {(o, status): (low, high) for o, status, low, high in found}
-    return [(*row[:8], *extremes[(row[-1], row[4])], *row[10:]) if row[10] else row for row in rows]
+    return [(*row[:5], *extremes[(row[0], row[1])], *row[7:]) if row[7] else row for row in rows]
 
 
 def _fetched(connection: Connection, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of a statement, in PostgreSQL's binary form.
 
-    Thousands of histograms and floats are several times cheaper to take in than their text.
+    Thousands of histograms and floats are several times cheaper to take in than their text;
+    the statement is prepared (its plan kept by the connection for the next report: planning
+    it reads every partition's indexes).
     """
     driver = connection.connection.driver_connection
     assert driver is not None  # an open connection
     with driver.cursor(binary=True) as cursor:
-        cursor.execute(query, params)
+        cursor.execute(query, params, prepare=True)
         return list(cursor.fetchall())
