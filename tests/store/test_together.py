@@ -211,3 +211,37 @@ def test_parsers_wait_while_the_writer_runs_python(
     started = time.monotonic()
     module.give_way()  # no writer: no wait
     assert time.monotonic() - started < module.PARSER_WAIT_SECONDS
+
+
+def test_a_writer_waits_for_the_deliveries_being_parsed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "GATHER_SECONDS", 5.0)
+    first, second = _deliveries(seed=6, size=5)[:2]
+    calls: list[int] = []
+    real = module.ingest_together
+
+    def counting(engine: Engine, deliveries: Any, **options: Any) -> Any:
+        calls.append(len(deliveries))
+        return real(engine, deliveries, **options)
+
+    monkeypatch.setattr(module, "ingest_together", counting)
+    parsing = threading.Event()
+
+    def parser() -> None:
+        with module.arriving():  # being parsed while the other delivery's writer waits
+            parsing.set()
+            time.sleep(0.2)
+            ingest(engine, second, origin=Origin.WEBHOOK, received_at=ARRIVED)
+
+    thread = threading.Thread(target=parser)
+    thread.start()
+    parsing.wait()
+    ingest(engine, first, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    thread.join()
+    assert calls == [2]  # one transaction for both
+    with module.arriving():  # a refused delivery is never waited for
+        pass
+    started = time.monotonic()
+    ingest(engine, first, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    assert time.monotonic() - started < 1

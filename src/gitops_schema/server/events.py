@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from gitops_schema.server.auth import check_signature, require
 from gitops_schema.server.body import parse_json, read_body
 from gitops_schema.server.spool import Spooled
-from gitops_schema.store.ingest import give_way, ingest
+from gitops_schema.store.ingest import arriving, give_way, ingest
 from gitops_schema.store.records import Observation, Origin
 from gitops_schema.store.redact import redact
 from gitops_schema.store.sources import argocd, flux
@@ -75,8 +75,9 @@ def write(
 
 def _receive(app: FastAPI, tool: str, raw: bytes, cluster: str) -> JSONResponse:
     """Parse and store a body (in a worker thread: the event loop only reads requests)."""
-    give_way()
-    return _accept(app, tool, parse_json(raw), cluster)
+    with arriving():
+        give_way()
+        return _accept(app, tool, parse_json(raw), cluster)
 
 
 def _accept(app: FastAPI, tool: str, document: Any, cluster: str) -> JSONResponse:

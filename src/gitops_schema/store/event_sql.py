@@ -146,21 +146,23 @@ _NEWEST_POSTGRES = (
     f"AND s.finished_at >= b.f AND {_KEY.format('>=')}) n ON true"
 )
 _NEWEST_SQLITE = (
-    _NEWEST_COLUMNS + "(SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
+    _NEWEST_COLUMNS.replace(
+        "n.rows",
+        f"CASE WHEN b.d IS NOT NULL AND a.id IS NOT NULL AND NOT ({_A_BEFORE_KEY}) THEN "
+        f"(SELECT json_group_array(json_array({_AFTER_ROW})) FROM sync_operations s "
+        f"LEFT JOIN deployments d ON d.sync_operation_id = s.id WHERE {_SUCCESSES} "
+        f"AND s.finished_at >= b.f AND {_KEY.format('>=')}) END",
+    )
+    + "(SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
     "FROM (VALUES {values})) AS b "
     f"LEFT JOIN sync_operations a ON a.id = (SELECT s.id FROM sync_operations s "
     f"WHERE s.object_id = b.id {_NEWEST}) "
     "LEFT JOIN sync_operations p ON p.id = CASE "
     f"WHEN b.d IS NOT NULL AND NOT (a.phase = '{_SUCCESS}' AND {_A_BEFORE_KEY}) "
     f"THEN (SELECT s.id FROM sync_operations s WHERE {_SUCCESSES} "
-    f"AND {_KEY.format('<')} {_NEWEST}) "
+    f"AND s.finished_at <= b.f AND {_KEY.format('<')} {_NEWEST}) "
     f"WHEN b.d IS NULL AND a.phase <> '{_SUCCESS}' THEN (SELECT s.id FROM sync_operations s "
-    f"WHERE {_SUCCESSES} {_NEWEST}) END "
-    f"LEFT JOIN (SELECT b.id, json_group_array(json_array({_AFTER_ROW})) AS rows "
-    "FROM (SELECT column1 AS id, column2 AS f, column3 AS s, column4 AS d "
-    "FROM (VALUES {values})) AS b JOIN sync_operations s "
-    f"ON b.d IS NOT NULL AND {_SUCCESSES} AND {_KEY.format('>=')} "
-    "LEFT JOIN deployments d ON d.sync_operation_id = s.id GROUP BY b.id) n ON n.id = b.id"
+    f"WHERE {_SUCCESSES} {_NEWEST}) END"
 )
 _READ_ROWS = msgspec.json.Decoder()
 
@@ -193,7 +195,7 @@ def newest_stored(ctx: Context, firsts: Mapping[int, ChainKey | None]) -> dict[i
             )
             rows = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
             statement = _NEWEST_SQLITE.format(values=rows)
-            result = ctx.connection.exec_driver_sql(statement, values + values)
+            result = ctx.connection.exec_driver_sql(statement, values)
         for row in result.all():
             object_id = int(row[0])
             outcome = None

@@ -46,7 +46,7 @@ from gitops_schema.store.partitions import ensure_months
 from gitops_schema.store.records import Observation, Origin
 from gitops_schema.store.writing import Context, IngestCounts
 
-__all__ = ["IngestCounts", "give_way", "ingest", "ingest_together"]
+__all__ = ["IngestCounts", "arriving", "give_way", "ingest", "ingest_together"]
 
 # PostgreSQL serialization failures and deadlocks are retried this many times.
 RETRIES = 5
@@ -70,6 +70,7 @@ def ingest(
     now = received_at or datetime.now(UTC)
     if observations and all(is_event(observation) for observation in observations):
         return _combined(engine, _Delivery(observations, origin, now))
+    _arrived()
     with _writer_turn(engine):
         return ingest_together(engine, [observations], origin=origin, received_at=[now])[0]
 
@@ -233,7 +234,10 @@ def _combined(engine: Engine, delivery: _Delivery) -> IngestCounts:
     turn = _turn(engine)
     with turn.waiting_lock:
         turn.waiting.append(delivery)
+    _arrived()  # once waiting, where a writer takes it
     with _writer_turn(engine):
+        if not delivery.taken:
+            _gather()
         with turn.waiting_lock:
             taken = _take(turn.waiting, delivery)
         if taken:
@@ -243,6 +247,55 @@ def _combined(engine: Engine, delivery: _Delivery) -> IngestCounts:
         raise delivery.error
     assert delivery.counts is not None
     return delivery.counts
+
+
+# Deliveries being parsed in this process (:func:`arriving`), and the condition a writer
+# waits on for them.
+_ARRIVING = threading.Condition()
+_arriving = 0
+_ARRIVING_HERE = threading.local()
+# A writer waits this long at most for the deliveries being parsed to join its transaction.
+GATHER_SECONDS = 0.02
+
+
+@contextmanager
+def arriving() -> Iterator[None]:
+    """Around the parsing of a delivery that will be ingested in this thread.
+
+    While it is parsed, a writer whose turn comes waits for it (:data:`GATHER_SECONDS` at
+    most) so that both go in one transaction: deliveries sent at once (retries, several
+    senders, a controller's burst) are written together, in the order of their events,
+    instead of a late one re-deriving what the other wrote a moment before.
+    """
+    global _arriving
+    with _ARRIVING:
+        _arriving += 1
+    _ARRIVING_HERE.active = True
+    try:
+        yield
+    finally:
+        _arrived()
+
+
+def _arrived() -> None:
+    """This thread's delivery is parsed (or refused): writers need not wait for it."""
+    global _arriving
+    if getattr(_ARRIVING_HERE, "active", False):
+        _ARRIVING_HERE.active = False
+        with _ARRIVING:
+            _arriving -= 1
+            _ARRIVING.notify_all()
+
+
+def _gather() -> None:
+    """Wait until no delivery is being parsed (:data:`GATHER_SECONDS` at most)."""
+    deadline = time.monotonic() + GATHER_SECONDS
+    with _ARRIVING:
+        while _arriving > 0:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            _ARRIVING.wait(left)
 
 
 def _take(waiting: list[_Delivery], mine: _Delivery) -> list[_Delivery]:
