@@ -125,33 +125,39 @@ def test_one_refused_delivery_refuses_no_other(
     assert stored == expected
 
 
-def test_a_writer_takes_the_waiting_deliveries_of_its_origin_that_fit(
+def test_a_writer_takes_the_oldest_waiting_deliveries_of_one_origin_that_fit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(module, "TOGETHER_EVENTS", 10)
-    event = flux.parse_event(
-        {
-            "involvedObject": {"kind": "Kustomization", "name": "a", "namespace": "n"},
-            "severity": "info",
-            "timestamp": "2026-03-02T10:00:00Z",
-            "reason": "ReconciliationSucceeded",
-            "message": "ok",
-        },
-        cluster="c",
-    )
 
-    def delivery(size: int, origin: Origin = Origin.WEBHOOK) -> Any:
-        return module._Delivery([event] * size, origin, ARRIVED)
+    def event(minute: int) -> Observation:
+        return flux.parse_event(
+            {
+                "involvedObject": {"kind": "Kustomization", "name": "a", "namespace": "n"},
+                "severity": "info",
+                "timestamp": f"2026-03-02T10:{minute:02d}:00Z",
+                "reason": "ReconciliationSucceeded",
+                "message": "ok",
+            },
+            cluster="c",
+        )
 
-    first, polled, large, mine, small = (
-        delivery(3), delivery(1, Origin.POLL), delivery(8), delivery(4), delivery(3),
+    def delivery(minute: int, size: int, origin: Origin = Origin.WEBHOOK) -> Any:
+        return module._Delivery([event(minute + i) for i in range(size)], origin, ARRIVED)
+
+    newest, polled, large, oldest, middle = (
+        delivery(50, 3), delivery(5, 1, Origin.POLL), delivery(30, 8), delivery(10, 4),
+        delivery(20, 3),
     )  # fmt: skip
-    waiting = [first, polled, large, mine, small]
-    taken = module._take(waiting, mine)
-    assert taken == [first, mine, small]  # in the order they came; 10 events at most
-    assert waiting == [polled, large]
-    assert all(d.taken for d in taken)
-    assert module._take(waiting, mine) == []  # taken already: another writer writes it
+    waiting = [newest, polled, large, oldest, middle]
+    # The oldest is the polled one: its origin only.
+    assert module._take(waiting) == [polled]
+    # Then the oldest of the webhooks and the next ones while 10 events at most.
+    assert module._take(waiting) == [oldest, middle]
+    assert waiting == [newest, large]
+    assert module._take(waiting) == [large]  # 8 + 3 > 10
+    assert module._take(waiting) == [newest]
+    assert module._take(waiting) == []
 
 
 def _success(name: str, minute: int, revision: str) -> Observation:

@@ -128,9 +128,15 @@ class _Delivery:
     origin: Origin
     received_at: datetime
     taken: bool = False
+    # The time of its oldest event: deliveries are written oldest first.
+    first: datetime = field(init=False)
     counts: IngestCounts | None = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        times = [o.state.observed_at for o in self.observations if o.state.observed_at]
+        self.first = min(times, default=self.received_at)
 
 
 class _Turn:
@@ -191,8 +197,9 @@ _TURNS_LOCK = threading.Lock()
 # A writer waits this long for its turn, then writes alongside the others: a turn held by a
 # writer stuck on an unreachable database must not stop the rest from spooling.
 TURN_SECONDS = 5.0
-# Events written together at most (the deliveries that waited, in the order they came).
-TOGETHER_EVENTS = 5_000
+# Events written together at most: enough to share each object's reads and updates among
+# several deliveries, few enough that the next ones are parsed while these are written.
+TOGETHER_EVENTS = 1_000
 
 
 def _turn(engine: Engine) -> _Turn:
@@ -225,23 +232,28 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
 def _combined(engine: Engine, delivery: _Delivery) -> IngestCounts:
     """Write ``delivery`` in this thread's turn, with the deliveries that waited for it.
 
-    The writer whose turn comes takes every delivery of events waiting (up to
-    :data:`TOGETHER_EVENTS` events) and writes them in one transaction: the objects they
-    share are locked, read and updated once, and their events come in one chain instead of
-    late ones re-deriving what another delivery wrote a moment before. Each waiting thread
-    returns when its delivery is committed (or raises what writing it raised).
+    The writer whose turn comes takes the oldest deliveries of events waiting (up to
+    :data:`TOGETHER_EVENTS` events; first waiting for those being parsed when fewer wait)
+    and writes them in one transaction: the objects they share are locked, read and updated
+    once, and their events come in one chain instead of late ones re-deriving what another
+    delivery wrote a moment before. It goes on until its own delivery is written. Each
+    waiting thread returns when its delivery is committed (or raises what writing it
+    raised).
     """
     turn = _turn(engine)
     with turn.waiting_lock:
         turn.waiting.append(delivery)
     _arrived()  # once waiting, where a writer takes it
     with _writer_turn(engine):
-        if not delivery.taken:
-            _gather()
-        with turn.waiting_lock:
-            taken = _take(turn.waiting, delivery)
-        if taken:
-            _write_taken(engine, taken)
+        while not delivery.taken:
+            with turn.waiting_lock:
+                waiting = sum(len(other.observations) for other in turn.waiting)
+            if waiting < TOGETHER_EVENTS:
+                _gather()
+            with turn.waiting_lock:
+                taken = _take(turn.waiting)
+            if taken:
+                _write_taken(engine, taken)
     delivery.done.wait()
     if delivery.error is not None:
         raise delivery.error
@@ -298,23 +310,27 @@ def _gather() -> None:
             _ARRIVING.wait(left)
 
 
-def _take(waiting: list[_Delivery], mine: _Delivery) -> list[_Delivery]:
-    """The deliveries to write now, in the order they came, taken out of ``waiting``.
+def _take(waiting: list[_Delivery]) -> list[_Delivery]:
+    """The deliveries to write next, taken out of ``waiting``, oldest first.
 
-    They are ``mine`` and those of the same origin that fit in :data:`TOGETHER_EVENTS`
-    events; none when another writer took ``mine``.
+    They are the oldest delivery and the next oldest of its origin while they fit in
+    :data:`TOGETHER_EVENTS` events (the oldest alone when it does not).
     """
-    if mine.taken:
+    if not waiting:
         return []
-    events = len(mine.observations)
-    chosen = {id(mine)}
-    for delivery in waiting:
+    ordered = sorted(waiting, key=lambda delivery: delivery.first)
+    origin = ordered[0].origin
+    taken: list[_Delivery] = []
+    events = 0
+    for delivery in ordered:
+        if delivery.origin != origin:
+            continue
         size = len(delivery.observations)
-        fits = events + size <= TOGETHER_EVENTS
-        if fits and delivery.origin == mine.origin and id(delivery) not in chosen:
-            chosen.add(id(delivery))
-            events += size
-    taken = [delivery for delivery in waiting if id(delivery) in chosen]
+        if taken and events + size > TOGETHER_EVENTS:
+            break
+        taken.append(delivery)
+        events += size
+    chosen = {id(delivery) for delivery in taken}
     waiting[:] = [delivery for delivery in waiting if id(delivery) not in chosen]
     for delivery in taken:
         delivery.taken = True
