@@ -296,3 +296,36 @@ def test_writers_starting_a_day_at_once(postgres_server: postgres.PostgresServer
     assert not failures
     _same(engine, d.Window(now, now + timedelta(days=10)))
     engine.dispose()
+
+
+def test_objects_sharing_a_name_are_listed_by_object(db_url: str) -> None:
+    """A Kustomization and a HelmRelease may share their name: rows stay in one order."""
+    engine = db.create(db_url)
+    migrate.upgrade(engine)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            tables.objects.insert(),
+            [
+                {
+                    "tool": "flux",
+                    "cluster": "c",
+                    "namespace": "flux-system",
+                    "name": "podinfo",
+                    "kind": kind,
+                    "api_version": "v1",
+                    "definition": {},
+                    "updated_at": now,
+                }
+                for kind in ("Kustomization", "HelmRelease")
+            ],
+        )
+    rng = random.Random(7)
+    rows = _operations(rng, 1, (0, 3), 30) + _operations(rng, 2, (0, 3), 30)
+    for index, row in enumerate(rows):
+        row["digest"] = f"shared-{index}"
+    with engine.begin() as connection:
+        connection.execute(tables.sync_operations.insert().values(rows))
+    listed = _same(engine, d.Window(now, now + timedelta(days=2, hours=5)))
+    assert len({stat.object_id for stat in listed}) == 2
+    engine.dispose()

@@ -96,8 +96,13 @@ def sync_stats(connection: Connection, window: d.Window, scope: d.Scope) -> dict
 def sync_stat_rows(
     objects: Mapping[int, d.ObjectRow], stats: Iterable[syncstats.SyncStat]
 ) -> list[dict[str, Any]]:
-    """The ``sync-stats`` rows of some statistics, in report order."""
-    rows = [
+    """The ``sync-stats`` rows of some statistics, in report order.
+
+    That is by tool, cluster, namespace and name, then object (two kinds of object may share
+    a name), then status.
+    """
+    ordered = sorted(stats, key=lambda s: (objects[s.object_id].key, s.object_id, s.status))
+    return [
         {
             **names(objects[stat.object_id]),
             "status": stat.status,
@@ -107,10 +112,8 @@ def sync_stat_rows(
             "max_seconds": stat.max_seconds,
             "p95_seconds": stat.p95_seconds,
         }
-        for stat in stats
+        for stat in ordered
     ]
-    rows.sort(key=lambda r: (r["tool"], r["cluster"], r["namespace"], r["name"], r["status"]))
-    return rows
 
 
 def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:

@@ -174,63 +174,48 @@ def top_ranked(
     counts to add per position; it is read from its highest bucket down only as far as the
     rank ``low`` (the p95's ranks are near the top).
     """
-    wanted_high, wanted_low = n - 1 - high, n - 1 - low  # ranks from the top
-    found: tuple[float, float] | None
-    if extra:
-        found = _with_extra(sent, extra, wanted_high, wanted_low)
-    else:
-        if sent is None:
-            raise ValueError("no histogram")
-        count, weight = _HEAD.unpack_from(sent)
-        found = None
-        if count > _PREFIX.size // 2:  # the first buckets are usually enough
-            found = _from_top(_PREFIX.unpack_from(sent, 8), weight, wanted_high, wanted_low)
-        if found is None:
-            digits = struct.unpack_from(f">{count}h", sent, 8)
-            found = _from_top(digits, weight, wanted_high, wanted_low)
+    wanted = n - 1 - high, n - 1 - low  # ranks from the top
+    count, weight = _HEAD.unpack_from(sent) if sent else (0, -2)
+    if count > _PREFIX.size // 2:  # the first buckets are usually enough
+        found = _scan(_PREFIX.unpack_from(sent or b"", 8), weight, False, extra, wanted)
+        if found is not None:
+            return found
+    digits = struct.unpack_from(f">{count}h", sent, 8) if sent else ()
+    found = _scan(digits, weight, True, extra, wanted)
     if found is None:
         raise ValueError("a histogram holding fewer durations than counted")
     return found
 
 
-def _with_extra(
-    sent: bytes | None, extra: Mapping[int, int], wanted_high: int, wanted_low: int
+def _scan(
+    digits: tuple[int, ...],
+    weight: int,
+    complete: bool,
+    extra: Mapping[int, int] | None,
+    wanted: tuple[int, int],
 ) -> tuple[float, float] | None:
-    """:func:`top_ranked` of a histogram plus counts by position (some may lie above it)."""
-    top, digits = _digits(sent)
+    """:func:`top_ranked` over the leading digits sent; ``None`` when they are not enough."""
+    # digit i has weight `weight - i`: bucket (weight - i) // 2, its high half when that is
+    # odd; a top bucket's zero high half is not sent
+    if weight % 2 == 0:
+        digits = (0, *digits)
+    if len(digits) % 2:
+        digits = (*digits, 0)  # a prefix cut in a bucket counts less: it only reads on
+    top = weight // 2
+    wanted_high, wanted_low = wanted
     found_high = -1.0
     above = 0
-    for bucket in range(max(top, max(extra)), -1, -1):
+    for bucket in range(max(top, max(extra)) if extra else top, -1, -1):
         index = 2 * (top - bucket)
-        count = extra.get(bucket, 0)
-        if 0 <= index < len(digits):
-            count += digits[index] * _NBASE + digits[index + 1]
+        count = extra.get(bucket, 0) if extra else 0
+        if index >= 0:  # above the histogram's top only added counts lie
+            if index < len(digits):
+                count += digits[index] * _NBASE + digits[index + 1]
+            elif not complete:
+                return None
         above += count
         if found_high < 0 and above > wanted_high:
             found_high = _VALUES[bucket]
         if above > wanted_low:
             return _VALUES[bucket], found_high
-    return None
-
-
-def _from_top(
-    digits: tuple[int, ...], weight: int, wanted_high: int, wanted_low: int
-) -> tuple[float, float] | None:
-    """:func:`top_ranked` over some leading digits; ``None`` when they are not enough."""
-    # digit i has weight `weight - i`: bucket (weight - i) // 2, its high half when that is
-    # odd; a top bucket's zero high half is not sent
-    bucket = weight // 2
-    if weight % 2 == 0:
-        digits = (0, *digits)
-    if len(digits) % 2:
-        digits = (*digits, 0)
-    found_high = -1.0
-    above = 0
-    for index in range(0, len(digits), 2):
-        above += digits[index] * _NBASE + digits[index + 1]
-        if found_high < 0 and above > wanted_high:
-            found_high = _VALUES[bucket]
-        if above > wanted_low:
-            return _VALUES[bucket], found_high
-        bucket -= 1
     return None
