@@ -143,6 +143,27 @@ def test_two_spans_cover_the_whole_days() -> None:
     assert windowed.parts(inside) == windowed.Parts(None, [(inside.start, inside.end)], [])
 
 
+def _objects(engine: Engine, named: list[tuple[str, str, str, str]]) -> None:
+    """Store objects ``(tool, namespace, name, kind)`` of cluster ``c``."""
+    with engine.begin() as connection:
+        connection.execute(
+            tables.objects.insert(),
+            [
+                {
+                    "tool": tool,
+                    "cluster": "c",
+                    "namespace": namespace,
+                    "name": name,
+                    "kind": kind,
+                    "api_version": "v1",
+                    "definition": {},
+                    "updated_at": datetime(2026, 3, 1, tzinfo=UTC),
+                }
+                for tool, namespace, name, kind in named
+            ],
+        )
+
+
 def _operations(
     rng: random.Random, object_id: int, days: tuple[int, int], count: int
 ) -> list[dict[str, object]]:
@@ -173,23 +194,7 @@ def test_running_rollup_through_late_batches_merges_and_deletes(db_url: str) -> 
     migrate.upgrade(engine)
     rng = random.Random(11)
     now = datetime(2026, 3, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        connection.execute(
-            tables.objects.insert(),
-            [
-                {
-                    "tool": "argocd",
-                    "cluster": "c",
-                    "namespace": "argocd",
-                    "name": f"app-{i}",
-                    "kind": "Application",
-                    "api_version": "argoproj.io/v1alpha1",
-                    "definition": {},
-                    "updated_at": now,
-                }
-                for i in range(3)
-            ],
-        )
+    _objects(engine, [("argocd", "argocd", f"app-{i}", "Application") for i in range(3)])
     # object 1 busy (histograms), 2 stopping on day 12, 3 starting on day 25 after a gap
     first = _operations(rng, 1, (0, 20), 300) + _operations(rng, 2, (0, 12), 40)
     rollups.ensure(engine)  # installed on an empty store: everything comes through triggers
@@ -254,23 +259,8 @@ def test_writers_starting_a_day_at_once(postgres_server: postgres.PostgresServer
     migrate.upgrade(engine)
     rng = random.Random(5)
     now = datetime(2026, 3, 1, tzinfo=UTC)
+    _objects(engine, [("flux", "flux-system", f"k-{i}", "Kustomization") for i in range(2)])
     with engine.begin() as connection:
-        connection.execute(
-            tables.objects.insert(),
-            [
-                {
-                    "tool": "flux",
-                    "cluster": "c",
-                    "namespace": "flux-system",
-                    "name": f"k-{i}",
-                    "kind": "Kustomization",
-                    "api_version": "kustomize.toolkit.fluxcd.io/v1",
-                    "definition": {},
-                    "updated_at": now,
-                }
-                for i in range(2)
-            ],
-        )
         connection.execute(tables.sync_operations.insert().values(_operations(rng, 1, (0, 3), 20)))
     rollups.ensure(engine)
     first, second = _operations(rng, 1, (5, 5.5), 3), _operations(rng, 2, (5, 5.5), 3)
@@ -303,23 +293,10 @@ def test_objects_sharing_a_name_are_listed_by_object(db_url: str) -> None:
     engine = db.create(db_url)
     migrate.upgrade(engine)
     now = datetime(2026, 3, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        connection.execute(
-            tables.objects.insert(),
-            [
-                {
-                    "tool": "flux",
-                    "cluster": "c",
-                    "namespace": "flux-system",
-                    "name": "podinfo",
-                    "kind": kind,
-                    "api_version": "v1",
-                    "definition": {},
-                    "updated_at": now,
-                }
-                for kind in ("Kustomization", "HelmRelease")
-            ],
-        )
+    _objects(
+        engine,
+        [("flux", "flux-system", "podinfo", kind) for kind in ("Kustomization", "HelmRelease")],
+    )
     rng = random.Random(7)
     rows = _operations(rng, 1, (0, 3), 30) + _operations(rng, 2, (0, 3), 30)
     for index, row in enumerate(rows):
