@@ -18,6 +18,7 @@ from sqlalchemy.types import String
 
 from gitops_schema.analytics import definitions as d
 from gitops_schema.analytics import leadtime, outcomes, rollups, syncstats, windowed
+from gitops_schema.analytics.bulk import collections_paused
 from gitops_schema.analytics.catalog import spec
 from gitops_schema.analytics.leadtime import Change
 from gitops_schema.analytics.levels import (
@@ -119,8 +120,15 @@ def sync_stat_rows(
 def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dict[str, Any]:
     """``{"deployments": [...]}``: what was deployed in the window, and whether it failed."""
     objects, ids = _scope_ids(connection, scope)
+    with collections_paused():
+        return {"deployments": _deployments(objects, deployments_in(connection, window, ids))}
+
+
+def _deployments(
+    objects: Mapping[int, d.ObjectRow], deployed: Iterable[Deployment]
+) -> list[dict[str, Any]]:
     listed = []
-    for deployment in deployments_in(connection, window, ids):
+    for deployment in deployed:
         listed.append(
             {
                 **names(objects[deployment.object_id]),
@@ -130,7 +138,7 @@ def deployments(connection: Connection, window: d.Window, scope: d.Scope) -> dic
                 "failed": deployment.failed,
             }
         )
-    return {"deployments": listed}
+    return listed
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Final
 
 from sqlalchemy import Connection, text
 
+from gitops_schema.analytics.bulk import collections_paused
 from gitops_schema.store.tables import UtcTime
 
 AppKey = tuple[str, str, str, str]
@@ -87,10 +88,16 @@ def read_snapshot(
 
     The rollups must be installed and up to date (:func:`gitops_schema.analytics.rollups.ensure`).
     """
+    with collections_paused():
+        return _read_snapshot(connection, production, now or datetime.now(UTC))
+
+
+def _read_snapshot(
+    connection: Connection, production: tuple[str, ...], until: datetime
+) -> MetricsSnapshot:
     from gitops_schema.analytics import definitions as d
     from gitops_schema.analytics import reports
 
-    until = now or datetime.now(UTC)
     objects = d.read_objects(connection)
     by_id = {row.id: row for row in objects}
     last: dict[int, dict[str, float]] = {}

@@ -30,6 +30,7 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from gitops_schema.analytics import sketch, sql
+from gitops_schema.analytics.bulk import collections_paused
 from gitops_schema.analytics.definitions import Window, rounded
 from gitops_schema.analytics.running import LEVELS
 from gitops_schema.analytics.syncstats import (
@@ -271,6 +272,13 @@ def report_rows(
         "set_config('max_parallel_workers_per_gather', '0', true), "
         "set_config('work_mem', '64MB', true)"
     )
+    with collections_paused():
+        return _report_rows(connection, window, statement)
+
+
+def _report_rows(
+    connection: Connection, window: Window, statement: tuple[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     rows = _fetched(connection, *statement)
     unsure = [(row[0], row[1]) for row in rows if row[7]]
     if unsure:
@@ -395,5 +403,5 @@ def _fetched(connection: Connection, query: str, params: dict[str, Any]) -> list
     driver = connection.connection.driver_connection
     assert driver is not None  # an open connection
     with driver.cursor(binary=True) as cursor:
-        cursor.execute(query, params, prepare=True)
+        cursor.execute(query, params)
         return list(cursor.fetchall())
