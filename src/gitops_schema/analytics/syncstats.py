@@ -75,12 +75,6 @@ def exact_p95(values: Sequence[float]) -> float:
     return _interpolate(ordered[low], ordered[high], remainder)
 
 
-def top_p95(top: Sequence[float], n: int) -> float:
-    """The exact p95 of ``n`` values from the largest of them (descending, enough of them)."""
-    low, high, remainder = _ranks(n)
-    return _interpolate(top[n - 1 - low], top[n - 1 - high], remainder)
-
-
 def sketched_p95(sent: bytes | None, extra: Mapping[int, int], summary: Summary) -> float:
     """The p95 from a histogram, within the exact min / max.
 
@@ -166,10 +160,6 @@ SELECT s.object_id AS object_id, s.duration_seconds AS duration
 FROM sync_operations s
 WHERE {phase} AND s.finished_at >= :start AND s.finished_at < :end
   AND s.duration_seconds IS NOT NULL AND {ids}"""
-
-
-TOP: Final = 4
-"""The largest durations that give the p95 of up to :data:`EXACT_LIMIT` (ranks from the top)."""
 
 
 def summary_of(row: Any) -> Summary:

@@ -10,11 +10,12 @@ outside the window is smaller, the whole day is read from the rollup and that pa
 taken away (its counts, sum and histogram subtract; a minimum or maximum equal to that part's
 is read again from the raw rows of the window).
 
-One statement adds these parts up per group, in the database, and returns the report's rows
-in order, with the object's names: the figures, and what the p95 is read from: the 4
-largest durations of a group of at most
-:data:`~gitops_schema.analytics.syncstats.EXACT_LIMIT` known durations (exact), else the
-group's histogram as ``numeric_send`` gives it (:mod:`gitops_schema.analytics.sketch`).
+One statement adds these parts up per group, in the database, and sends back a narrow row
+per group: the figures and the group's histogram as ``numeric_send`` gives it (the partial
+days' buckets beside it), from which the p95 is read here
+(:mod:`gitops_schema.analytics.sketch`); the objects' names are read apart. A group of at
+most :data:`~gitops_schema.analytics.syncstats.EXACT_LIMIT` known durations gets its exact
+p95 from its durations, read by a second statement while the rows are made.
 
 Elsewhere (SQLite) the raw rows give the same figures.
 """
