@@ -107,3 +107,13 @@ def test_the_work_tree_is_found_as_git_finds_it(
         )
         == b"name: app\n"
     )
+
+
+def test_a_repository_git_cannot_read_is_said_so(tmp_path: Path) -> None:
+    # Not "revision not found": what git said (here a broken .git file; in a container,
+    # often a repository another user owns).
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / ".git").write_text("not a gitdir line\n")
+    with pytest.raises(LoadError, match=r"git cannot read the repository .*broken: .+"):
+        GitTree(broken, "HEAD")

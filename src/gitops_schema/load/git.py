@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
@@ -201,15 +202,20 @@ class _ObjectReader:
     """A ``git cat-file --batch`` process: object names in, ids, types and contents out."""
 
     def __init__(self, top: Path) -> None:
+        self._top = top
+        # What git says when it cannot read the repository at all (a broken .git, a
+        # repository another user owns): a file, which git cannot fill and block on.
+        self._errors: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close)
         try:
             self._process = subprocess.Popen(
                 ["git", "-C", str(top), "cat-file", "--batch"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=self._errors,
                 env=_environment(),
             )
         except FileNotFoundError as error:
+            self._errors.close()
             raise LoadError("reading a git revision needs the git program, not found") from error
         assert self._process.stdin is not None and self._process.stdout is not None
         self._in: IO[bytes] = self._process.stdin
@@ -232,10 +238,18 @@ class _ObjectReader:
 
     def answer(self, *, content: bool) -> tuple[str, str, int, bytes] | None:
         """The answer to the next question: as :meth:`get`'s."""
-        header = self._out.readline().split()
+        line = self._out.readline()
+        if not line:
+            self._process.wait()
+            self._errors.seek(0)
+            said = self._errors.read().decode(errors="replace").strip()
+            raise LoadError(
+                f"git cannot read the repository {self._top}: "
+                f"{said or f'git exited {self._process.returncode}'}"
+            )
+        header = line.split()
         if len(header) != 3:
-            # "<name> missing", "<name> ambiguous", or git gone.
-            return None
+            return None  # "<name> missing" or "<name> ambiguous"
         object_id, kind, size = header[0].decode(), header[1].decode(), int(header[2])
         data = self._out.read(size + 1)[:size]
         return object_id, kind, size, data if content else b""
@@ -250,6 +264,7 @@ class _ObjectReader:
             self._in.close()
         self._process.wait()
         self._out.close()
+        self._errors.close()
 
 
 def _said(completed: subprocess.CompletedProcess[bytes]) -> str:
