@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, NoReturn
 
 from gitops_schema.errors import LoadError, RevisionNotFound
 
@@ -226,8 +226,8 @@ class _ObjectReader:
         try:
             self._in.write(os.fsencode(name) + b"\n")
             self._in.flush()
-        except OSError as error:
-            raise LoadError(f"git stopped reading the repository: {error}") from error
+        except OSError:
+            self._gone()
         return self.answer(content=content)
 
     def feed(self, names: bytes) -> None:
@@ -240,19 +240,23 @@ class _ObjectReader:
         """The answer to the next question: as :meth:`get`'s."""
         line = self._out.readline()
         if not line:
-            self._process.wait()
-            self._errors.seek(0)
-            said = self._errors.read().decode(errors="replace").strip()
-            raise LoadError(
-                f"git cannot read the repository {self._top}: "
-                f"{said or f'git exited {self._process.returncode}'}"
-            )
+            self._gone()
         header = line.split()
         if len(header) != 3:
             return None  # "<name> missing" or "<name> ambiguous"
         object_id, kind, size = header[0].decode(), header[1].decode(), int(header[2])
         data = self._out.read(size + 1)[:size]
         return object_id, kind, size, data if content else b""
+
+    def _gone(self) -> NoReturn:
+        """Raise what git said before it ended, unasked."""
+        self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read().decode(errors="replace").strip()
+        raise LoadError(
+            f"git cannot read the repository {self._top}: "
+            f"{said or f'git exited {self._process.returncode}'}"
+        )
 
     def kill(self) -> None:
         """Stops the process now."""
