@@ -64,6 +64,14 @@ def test_sync_stats_csv_table_and_html(cli: Callable[..., Any], store: str) -> N
     assert page.out.startswith("<!doctype html>") and "<td>web-prod</td>" in page.out
 
 
+def test_a_grouped_table_heads_its_columns_in_words(cli: Callable[..., Any], store: str) -> None:
+    done = cli("report", "dora", "--db", store, *_window(), "--by", "application")
+    assert done.code == 0, done.err
+    assert "median days per week" in done.out and "deployment frequency" in done.out
+    assert "deployment_frequency.median_days_per_week" not in done.out
+    assert "web-prod" in done.out
+
+
 def test_errors_name_the_option(cli: Callable[..., Any], store: str, tmp_path: Path) -> None:
     bad = cli("report", "dora", "--db", store, "--from", "last tuesday")
     assert bad.code == 2 and "--from 'last tuesday': not an ISO 8601 time" in bad.err

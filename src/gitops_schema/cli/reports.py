@@ -162,10 +162,19 @@ def _print(name: str, report: dict[str, Any], output: ReportFormat, request: Any
         typer.echo(formats.to_html(name, report, caption), nl=False)
         return
     columns, rows = formats.table(name, report)
-    table = Table(*columns, title=escape(caption))
+    table = Table(*(_heading(column) for column in columns), title=escape(caption))
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))
     console.print(table)
+
+
+def _heading(column: str) -> str:
+    """A column's name as a terminal table heads it: its group above its field, in words.
+
+    ``deployment_frequency.median_days_per_week`` is two short lines, not one line that
+    makes a grouped dora report wider than any terminal (CSV and HTML keep the names).
+    """
+    return escape(column.replace(".", "\n").replace("_", " "))
 
 
 def _register(spec: ReportSpec) -> None:
