@@ -73,8 +73,7 @@ def _known_outcomes(
                 continue
             if isinstance(entry.get("error"), str):
                 # Outputs are cached finished (by the post-build step), failures here.
-                message = str(entry["error"]).replace(_ROOT_MARK, str(job.root))
-                outcomes[index] = ToolFailed(message)
+                outcomes[index] = ToolFailed(_told(str(entry["error"]), job.root))
             elif job.variables is None and entry.get(BUILT) is True:
                 outcomes[index] = ""
     return outcomes
@@ -134,11 +133,21 @@ def _build(
         try:
             text = engine.build(mirror, _OPTIONS)
         except ToolFailed as error:
-            # The mirror is gone once this returns: name the repository's own paths.
-            message = error.message.replace(str(source), str(root))
+            # The mirror is gone once this returns: name the repository's own paths. Kept
+            # without the root: the same build fails alike from another copy (a revision's
+            # scratch tree), which must not be named by a later run.
+            marked = error.message.replace(str(source), _ROOT_MARK)
             if key is not None and cache is not None:
-                # Kept without the root: the same build fails alike from another copy (a
-                # revision's scratch tree), which must not be named by a later run.
-                cache.put(key, {"error": message.replace(str(root), _ROOT_MARK)})
-            raise ToolFailed(message) from error
+                cache.put(key, {"error": marked})
+            raise ToolFailed(_told(marked, root)) from error
     return text
+
+
+def _told(marked: str, root: Path) -> str:
+    """A build's message with its marked root told as ``root``.
+
+    Files under ``.`` (the folder the command runs in) are named from it, ``apps/web`` as in
+    every other message, not ``./apps/web``.
+    """
+    folder = "" if str(root) == "." else f"{root}/"
+    return marked.replace(f"{_ROOT_MARK}/", folder).replace(_ROOT_MARK, str(root))
