@@ -62,7 +62,10 @@ def test_a_cached_failure_at_a_revision_names_no_scratch_path(
     # The work tree's render names the repository's files by absolute path: told relative.
     result = cli("diff", str(repo), "--from", "HEAD", "-o", "json")
     assert result.code == 1
-    assert "[work tree]" in result.err and "kustomize build of apps/prod failed" in result.err
+    # The same failure on both sides is told once, with both labels.
+    [told] = [line for line in result.err.splitlines() if "kustomize build of" in line]
+    assert told.startswith("[HEAD, work tree] ")
+    assert "kustomize build of apps/prod failed" in told
     assert f"{repo}/apps" not in result.out + result.err
 
 
@@ -99,3 +102,37 @@ def test_an_application_with_kustomize_options_names_no_scratch_path(
     assert len(reasons) == 2
     assert all("kustomize build of apps/web failed" in r for r in reasons)
     assert "gitops-schema-" not in result.out + result.err
+
+
+def test_what_both_revisions_say_is_told_once_before_what_is_new(
+    tmp_path: Path,
+    cli: Callable[..., Any],
+    git: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    repo = tmp_path / "repo"
+    for name in ("prod", "dev"):
+        (repo / "clusters/kind" / name).mkdir(parents=True)
+        (repo / "apps" / name).mkdir(parents=True)
+        (repo / "clusters/kind" / name / "apps.yaml").write_text(
+            KUSTOMIZATION.replace("apps/prod", f"apps/{name}").replace(
+                "name: apps", f"name: {name}"
+            )
+        )
+        (repo / "apps" / name / "cm.yaml").write_text(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"
+        )
+    (repo / "apps/prod/kustomization.yaml").write_text(PATCHED)  # broken on both sides
+    (repo / "apps/dev/kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "init")
+    (repo / "apps/dev/kustomization.yaml").write_text(PATCHED)  # broken by the change
+    git(repo, "commit", "-qam", "break dev")
+
+    result = cli("diff", str(repo), "--from", "HEAD~1", "--to", "HEAD")
+    told = [line for line in result.err.splitlines() if "kustomize build of" in line]
+    assert len(told) == 2
+    assert told[0].startswith("[HEAD~1, HEAD] ") and "apps/prod" in told[0]
+    assert told[1].startswith("[HEAD] ") and "apps/dev" in told[1]

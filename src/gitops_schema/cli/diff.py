@@ -24,13 +24,23 @@ from gitops_schema.compare import (
     envdiff,
     render_text,
 )
-from gitops_schema.diagnostics import Report
+from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.render import DEFAULT_TIMEOUT
 
 
-def _report(report: Report, label: str) -> None:
-    for diagnostic in report.sorted():
-        sys.stderr.write(f"[{label}] {diagnostic}\n")
+def _report(*sides: tuple[str, Report]) -> None:
+    """Each diagnostic once, labelled with the sides that have it.
+
+    What both revisions say (a chart not cached on either side) is told once, as
+    ``[HEAD~1, HEAD]``, before what only one of them says: the lines of a one-file change
+    are not lost among two copies of the repository's standing findings.
+    """
+    labels: dict[Diagnostic, list[str]] = {}
+    for label, report in sides:
+        for diagnostic in report.sorted():
+            labels.setdefault(diagnostic, []).append(label)
+    for diagnostic, told in sorted(labels.items(), key=lambda item: -len(item[1])):
+        sys.stderr.write(f"[{', '.join(dict.fromkeys(told))}] {diagnostic}\n")
 
 
 def diff_command(
@@ -79,8 +89,7 @@ def diff_command(
     )
     with rendering.with_progress(render) as shown:
         result = diff(folder, DiffOptions(from_revision, to_revision, cluster, shown))
-    for label, report in result.reports:
-        _report(report, label)
+    _report(*result.reports)
     if output == "text" and sys.stdout.isatty():
         sys.stdout.write(render_text(result.diff, color=True))
     else:
@@ -136,6 +145,6 @@ def envdiff_command(
     with rendering.with_progress(render) as shown:
         options = EnvDiffOptions(revision, app, wanted, tuple(expected or ()), shown)
         result = envdiff(folder, options)
-    _report(result.report, revision or "work tree")
+    _report((revision or "work tree", result.report))
     sys.stdout.write(ENVDIFF_REPORTERS[output](result.diffs))
     raise typer.Exit(Exit.OK if result.ok else Exit.FINDINGS)

@@ -9,6 +9,7 @@ cached, or that fails before kustomize runs, comes out finished instead.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,7 +226,10 @@ def _job(
     root, folder = located
     # Remote content is not hashed, so a build that fetches it is never cached.
     cached = settings.cache is not None and not inputs.remote
-    build_key = inputs.key("flux", settings.engine.version, content) if cached else None
+    # Where the folder is counts too: a failure's message names it, and two folders of one
+    # content must not share a message naming the first.
+    where = os.path.relpath(folder.resolve(), root.resolve())
+    build_key = inputs.key("flux", settings.engine.version, content, where) if cached else None
     shareable = not (
         inputs.missing
         or inputs.remote
