@@ -34,10 +34,10 @@ def test_lists_the_files_of_a_folder_hidden_folders_aside(repo: Path) -> None:
     files = {file.path: file for file in tree.files()}
     assert sorted(files) == [".sops.yaml", "app.yaml", "link.yaml", "with space.yaml"]
     assert files["link.yaml"].link and not files["app.yaml"].link
-    assert tree.read(files["app.yaml"]) == b"name: app\n"
-    assert tree.read(files["link.yaml"]) == b"app.yaml"
+    assert tree.read_blob(files["app.yaml"].blob_id) == b"name: app\n"
+    assert tree.read_blob(files["link.yaml"].blob_id) == b"app.yaml"
     assert files["app.yaml"].size == len(b"name: app\n")
-    assert GitTree(repo / "apps", "HEAD").read(files["app.yaml"]) == b"name: app\n"
+    assert GitTree(repo / "apps", "HEAD").read_blob(files["app.yaml"].blob_id) == b"name: app\n"
     assert tree.read_blob(files["with space.yaml"].blob_id) == b"name: spaced\n"
 
 

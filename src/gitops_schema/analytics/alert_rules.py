@@ -8,7 +8,7 @@ Prometheus rule file (``prometheus``) or as a Prometheus-operator ``PrometheusRu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from gitops_schema.analytics.metric_names import (
     APP_HEALTH_STATUS,
@@ -18,7 +18,6 @@ from gitops_schema.analytics.metric_names import (
 )
 
 RulesFormat = Literal["prometheus", "prometheusrule"]
-RULES_FORMATS: Final[tuple[RulesFormat, ...]] = ("prometheus", "prometheusrule")
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,3 @@ def change_failure_level(failed: int, deployments: int) -> Level | None:
         if rate <= limit:
             return level
     return "low"
-
-
-def level_rank(level: Level | None) -> int | None:
-    """0 for elite ... 3 for low (what the DORA gauges export), ``None`` for no level."""
-    return None if level is None else LEVELS.index(level)

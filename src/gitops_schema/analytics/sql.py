@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text
 
 from gitops_schema.store.tables import UtcTime
-
-COMPLETED_PHASES: Final = ("Succeeded", "Failed", "Error")
 
 
 def status(row: str) -> str:
@@ -28,14 +26,6 @@ def utc_day(dialect: str, column: str) -> str:
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
     # SQLite holds UTC times as text, date first
     return f"substr({column}, 1, 10)"
-
-
-def utc_week(dialect: str, column: str) -> str:
-    """SQL for the Monday (``YYYY-MM-DD``) of the ISO week (UTC) of a time column."""
-    if dialect == "postgresql":
-        return f"to_char(date_trunc('week', {column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
-    # 'weekday 0' moves on to the Sunday ending the week (or stays on it)
-    return f"date(substr({column}, 1, 10), 'weekday 0', '-6 days')"
 
 
 def scoped(

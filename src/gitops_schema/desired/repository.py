@@ -18,6 +18,7 @@ from gitops_schema.desired.stored import repository_key, restored, revision_key,
 from gitops_schema.desired.types import RenderedRepository, RenderOptions
 from gitops_schema.diagnostics import Diagnostic
 from gitops_schema.errors import LoadError
+from gitops_schema.load.files import folder_prefix
 from gitops_schema.location import Location
 from gitops_schema.render import Revision, bounded, materialized
 
@@ -195,7 +196,7 @@ def _relocated(rendered: RenderedRepository, copy: Path, root: Path) -> Rendered
     Engines name the files they read (kustomize: absolute paths), so the copy's paths are
     in messages as well as in locations.
     """
-    folder = "" if str(root) == "." else f"{root}/"
+    folder = folder_prefix(str(root))
     copies = sorted({str(copy), str(copy.resolve())}, key=len, reverse=True)
 
     def told(text: str) -> str:

@@ -85,13 +85,21 @@ def _raise(error: OSError) -> None:
     raise LoadError(f"cannot read folder {error.filename}: {error.strerror}")
 
 
+def folder_prefix(base: str) -> str:
+    """What a file's shown path starts with under the folder given as ``base``.
+
+    Nothing under ``.`` (``apps/web``, not ``./apps/web``), else the folder and a slash.
+    """
+    return "" if base in ("", ".") else f"{base.rstrip('/')}/"
+
+
 def display_path(base: str, relative: str) -> str:
     r"""The path shown to users: the argument they gave joined with the file's path.
 
     Bytes of a name that are not UTF-8 are shown as ``\xNN``: the name stays readable
     and every report it goes into stays valid UTF-8.
     """
-    shown = relative if base in ("", ".") else f"{base.rstrip('/')}/{relative}"
+    shown = folder_prefix(base) + relative
     if shown.isascii():
         return shown
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

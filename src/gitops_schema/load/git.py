@@ -129,10 +129,6 @@ class GitTree:
         """The git id of the folder's tree; None when the path is a file."""
         return self.object_id if self._type == "tree" else None
 
-    def is_file(self) -> bool:
-        """True when the requested path is a single file at this revision."""
-        return self._type == "blob"
-
     def files(self) -> Iterator[GitFile]:
         """Every blob under the requested folder (or the file itself); hidden folders aside."""
         if self._type == "blob":
@@ -152,10 +148,6 @@ class GitTree:
             if kind != "blob" or any(part.startswith(".") for part in name.split("/")[:-1]):
                 continue
             yield GitFile(name, int(size), blob_id, mode == _LINK_MODE)
-
-    def read(self, file: GitFile) -> bytes:
-        """The content of one blob."""
-        return self.read_blob(file.blob_id)
 
     def contents(self, files: Sequence[GitFile]) -> Iterator[tuple[GitFile, bytes]]:
         """Each file with its content, read by one process streaming them all."""

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from gitops_schema.errors import ToolFailed
+from gitops_schema.load.files import folder_prefix
 from gitops_schema.render.batch import SharedBuild, run_shared
 from gitops_schema.render.cache import RenderCache
 from gitops_schema.render.engines import KustomizeEngine, KustomizeOptions
@@ -146,8 +147,6 @@ def _build(
 def _told(marked: str, root: Path) -> str:
     """A build's message with its marked root told as ``root``.
 
-    Files under ``.`` (the folder the command runs in) are named from it, ``apps/web`` as in
-    every other message, not ``./apps/web``.
+    Files are named as every other message names them (:func:`folder_prefix`).
     """
-    folder = "" if str(root) == "." else f"{root}/"
-    return marked.replace(f"{_ROOT_MARK}/", folder).replace(_ROOT_MARK, str(root))
+    return marked.replace(f"{_ROOT_MARK}/", folder_prefix(str(root))).replace(_ROOT_MARK, str(root))
