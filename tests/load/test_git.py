@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from gitops_schema.errors import LoadError, RevisionNotFound
 from gitops_schema.load.git import GitTree, work_tree
+from gitops_schema.render.revision import Revision
 
 
 @pytest.fixture
@@ -117,3 +119,23 @@ def test_a_repository_git_cannot_read_is_said_so(tmp_path: Path) -> None:
     (broken / ".git").write_text("not a gitdir line\n")
     with pytest.raises(LoadError, match=r"git cannot read the repository .*broken: .+"):
         GitTree(broken, "HEAD")
+
+
+def test_a_crafted_tree_s_dot_names_are_not_files(tmp_path: Path, git: Callable[..., str]) -> None:
+    root = tmp_path / "crafted"
+    root.mkdir()
+    git(root, "init", "-q")
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"x: 1\n", capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+    listing = f"100644 blob {blob}\t..\n100644 blob {blob}\tok.yaml\n".encode()
+    tree = subprocess.run(["git", "mktree"], cwd=root, input=listing, capture_output=True)
+    commit = git(root, "commit-tree", tree.stdout.decode().strip(), "-m", "crafted")
+    git(root, "update-ref", "refs/heads/main", commit)
+    assert [file.path for file in GitTree(root, "main").files()] == ["ok.yaml"]
+    with Revision(root, "main").copy() as copy:
+        assert sorted(p.name for p in copy.iterdir()) == ["ok.yaml"]

@@ -145,7 +145,10 @@ class GitTree:
             meta, _, raw = entry.partition(b"\t")
             mode, kind, blob_id, size = meta.decode().split()
             name = os.fsdecode(raw)
-            if kind != "blob" or any(part.startswith(".") for part in name.split("/")[:-1]):
+            *folders, file = name.split("/")
+            # Hidden folders aside; "." and ".." are no file names (a crafted tree may hold
+            # them; git refuses to check them out, and a copy would write to its folders).
+            if kind != "blob" or file in (".", "..") or any(f.startswith(".") for f in folders):
                 continue
             yield GitFile(name, int(size), blob_id, mode == _LINK_MODE)
 
