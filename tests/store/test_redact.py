@@ -45,3 +45,17 @@ def test_credential_looking_text() -> None:
     for secret in ("abcdefghijklmnop", "hunter2", "ghp_0123", "k-123"):
         assert secret not in redacted
     assert SHA in redacted and "host: db" in redacted and "bob:" in redacted
+
+
+def test_what_holds_no_secret_is_returned_as_it_is_and_nothing_is_changed_in_place() -> None:
+    plain = {"metadata": {"name": "web", "labels": {"a": "b"}}, "items": [1, "x", {"k": None}]}
+    assert redact(plain) is plain
+    holder = {"metadata": {"name": "web"}, "spec": {"token": "abc"}, "args": ["x", "Bearer " + SHA]}
+    clean = redact(holder)
+    assert clean == {
+        "metadata": {"name": "web"},
+        "spec": {"token": REDACTED},
+        "args": ["x", f"Bearer {REDACTED}"],
+    }
+    assert holder["spec"] == {"token": "abc"} and holder["args"][1] == "Bearer " + SHA
+    assert clean["metadata"] is holder["metadata"]

@@ -153,6 +153,11 @@ def test_times_nanoseconds_and_format() -> None:
     assert parsed == datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
     assert format_time(parsed) == "2026-03-02T08:00:00.123456Z"
     assert format_time(datetime(2026, 3, 2, 8, tzinfo=UTC)) == "2026-03-02T08:00:00Z"
+    # read again (remembered): the same instant; a refusal names each caller's field
+    assert parse_time("2026-03-02T10:00:00.123456789+02:00", "u") == parsed
+    for where in ("a.time", "b.time"):
+        with pytest.raises(PayloadError, match=f"{where}: timestamp without a time zone"):
+            parse_time("2026-03-02T10:00:00", where)
 
 
 def helm_event(moment: datetime, reason: str, version: str, severity: str = "info") -> object:

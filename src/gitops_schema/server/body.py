@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any
 
+import msgspec
 from fastapi import HTTPException, Request
 
 from gitops_schema.store.sources.payload import string_problem
@@ -52,26 +53,39 @@ def parse_json(raw: bytes) -> Any:
     surrogates in strings, nesting deeper than :data:`MAX_DEPTH`.
     """
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise HTTPException(400, f"body is not UTF-8 (byte {error.start})") from None
+    try:
+        # msgspec reads a document in a third of json's time. It refuses what json refuses
+        # (and NaN, the lone surrogate escapes refused below anyway, nesting json also
+        # refuses deeper than 64 levels); json then says why, in its words.
+        document = _FAST.decode(raw)
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        document = _parse_slowly(raw.decode("utf-8"))
+    # A NUL or a lone surrogate can only be written as a \u escape (raw ones are not valid
+    # JSON or not UTF-8): without such an escape, no string needs checking.
+    _check(document, strings=_ESCAPES.search(raw) is not None)
+    return document
+
+
+def _parse_slowly(text: str) -> Any:
+    """``text`` read by json, whose errors name the reason of a refusal."""
     if not text.strip():
         raise HTTPException(400, "body is empty")
     try:
-        document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
         raise HTTPException(400, "body nests deeper than 64 levels") from None
     except _OutOfRange:
         raise HTTPException(400, "body has a number out of range") from None
     except ValueError as error:
         raise HTTPException(400, f"body is not JSON: {error}") from None
-    # A NUL or a lone surrogate can only be written as a \u escape (raw ones are not valid
-    # JSON or not UTF-8): without such an escape, no string needs checking.
-    _check(document, strings=_ESCAPES.search(text) is not None)
-    return document
 
 
-_ESCAPES = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+# Floats are read by the same function as json's (an integer is an int of any size in both).
+_FAST = msgspec.json.Decoder(float_hook=_finite)
+_ESCAPES = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def _check(document: Any, *, strings: bool) -> None:

@@ -126,6 +126,10 @@ _A_BEFORE_KEY = (
     "a.finished_at IS NOT NULL AND (a.finished_at, a.started_at, a.digest) < (b.f, b.s, b.d)"
 )
 _P_COLUMNS = ("id", "phase", "revision", "started_at", "finished_at", "digest")
+# The deployment of a stored success s, by its unique index: as a plain join, the planner
+# took a hash join over all of ``deployments`` for every object (a plan made while the
+# table was small, kept by the prepared statement). LIMIT keeps the subquery apart.
+_DEPLOYMENT_OF_S = "SELECT * FROM deployments d WHERE d.sync_operation_id = s.id LIMIT 1"
 # Each lateral's condition on b and a alone is checked once per object, before any scan.
 _NEWEST_POSTGRES = (
     _NEWEST_COLUMNS.replace(
@@ -141,7 +145,7 @@ _NEWEST_POSTGRES = (
     f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE b.d IS NULL "
     f"AND a.phase <> '{_SUCCESS}' AND {_SUCCESSES} {_NEWEST}) w ON true "
     f"LEFT JOIN LATERAL (SELECT json_agg(json_build_array({_AFTER_ROW}))::text AS rows "
-    f"FROM sync_operations s LEFT JOIN deployments d ON d.sync_operation_id = s.id "
+    f"FROM sync_operations s LEFT JOIN LATERAL ({_DEPLOYMENT_OF_S}) d ON true "
     f"WHERE b.d IS NOT NULL AND a.id IS NOT NULL AND NOT ({_A_BEFORE_KEY}) AND {_SUCCESSES} "
     f"AND s.finished_at >= b.f AND {_KEY.format('>=')}) n ON true"
 )

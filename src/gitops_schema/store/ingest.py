@@ -37,13 +37,12 @@ from gitops_schema.store.object_rows import (
     Locked,
     lock,
     refresh_event_states,
-    sort_key,
     state_changes,
     write_states,
 )
 from gitops_schema.store.operation_rows import write_operations
 from gitops_schema.store.partitions import ensure_months
-from gitops_schema.store.records import Observation, Origin
+from gitops_schema.store.records import ObjectKey, Observation, Origin
 from gitops_schema.store.writing import Context, IngestCounts
 
 __all__ = ["IngestCounts", "arriving", "give_way", "ingest", "ingest_together"]
@@ -89,7 +88,7 @@ def ingest_together(
     """
     tagged = sorted(
         ((observation, index) for index, batch in enumerate(deliveries) for observation in batch),
-        key=lambda item: sort_key(item[0].state.key),
+        key=_object_order,
     )
     ensure_months(
         engine,
@@ -118,6 +117,11 @@ def ingest_together(
                 raise
             time.sleep(0.01 * 2**attempt)
     raise AssertionError("unreachable: the last attempt re-raises")
+
+
+def _object_order(item: tuple[Observation, int]) -> ObjectKey:
+    """:func:`~.object_rows.sort_key`'s order: a key's tool compares as its value."""
+    return item[0].state.key
 
 
 @dataclass(eq=False)
@@ -408,7 +412,10 @@ def _fold_states(row: Locked, group: list[Observation]) -> dict[str, Any] | None
     for observation in group[1:] if row.created else group:
         changes = state_changes(row, observation.state)
         if changes is not None:
-            folded = {**(folded or {}), **changes}
+            if folded is None:
+                folded = changes
+            else:
+                folded.update(changes)
     return folded
 
 

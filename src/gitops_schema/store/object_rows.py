@@ -142,9 +142,11 @@ def state_changes(locked: Locked, state: ObjectState) -> dict[str, Any] | None:
     newer = state.observed_at is not None and (stored is None or state.observed_at >= stored)
     if not newer and not (stored is None and state.observed_at is None):
         return None
-    changes = {name: value for name, value in state_values(state).items() if value is not None}
-    if state.partial:
-        changes.pop("definition", None)
+    columns = _PARTIAL_COLUMNS if state.partial else _STATE_COLUMNS
+    # The fields in the order of the dataclass, read from its __dict__ (once per event).
+    changes = {
+        name: value for name, value in vars(state).items() if value is not None and name in columns
+    }
     if not state.api_version:
         changes.pop("api_version", None)
     if state.observed_at is not None:
@@ -191,6 +193,15 @@ def refresh_event_states(ctx: Context, object_ids: Iterable[int]) -> None:
                 sync_status=status,
             )
         )
+
+
+# The state columns of :func:`state_values`, and those a partial state may set.
+_STATE_COLUMNS = frozenset({
+    "api_version", "definition", "uid", "project", "source_url", "source_path",
+    "target_revision", "dest_server", "dest_namespace", "sync_status", "health_status",
+    "revision", "message", "created_at", "observed_at",
+})  # fmt: skip
+_PARTIAL_COLUMNS = _STATE_COLUMNS - {"definition"}
 
 
 def state_values(state: ObjectState) -> dict[str, Any]:

@@ -30,6 +30,8 @@ Month = tuple[int, int]
 
 def month_of(moment: datetime) -> Month:
     """The UTC (year, month) of ``moment``."""
+    if moment.tzinfo is UTC:  # as the parsers give times (called for every event)
+        return moment.year, moment.month
     utc = moment.astimezone(UTC)
     return utc.year, utc.month
 

@@ -121,14 +121,34 @@ def _redact_assignment(match: re.Match[str]) -> str:
 
 
 def redact(value: Any) -> Any:
-    """A copy of a JSON-like value with every secret replaced by :data:`REDACTED`."""
+    """A JSON-like value with every secret replaced by :data:`REDACTED`.
+
+    A value (or a part of it) in which nothing is secret is returned as it is, not copied;
+    the parts that change are copies.
+    """
     if isinstance(value, dict):
         return _redact_mapping(value)
     if isinstance(value, list):
-        return [redact(item) for item in value]
+        return _redact_list(value)
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def _redact_list(value: list[Any]) -> list[Any]:
+    result: list[Any] | None = None
+    for index, item in enumerate(value):
+        clean = redact(item)
+        if clean is not item and (result is not None or _changed(clean, item)):
+            if result is None:
+                result = list(value)
+            result[index] = clean
+    return value if result is None else result
+
+
+def _changed(clean: Any, item: Any) -> bool:
+    """Whether redacting ``item`` gave another value (texts may be equal copies)."""
+    return type(clean) is not str or clean != item
 
 
 def _redact_mapping(value: dict[Any, Any]) -> dict[Any, Any]:
@@ -136,32 +156,35 @@ def _redact_mapping(value: dict[Any, Any]) -> dict[Any, Any]:
         return _redact_secret_object(value)
     named = value.get("name")
     secret_pair = isinstance(named, str) and is_secret_key(named)
-    result: dict[Any, Any] = {}
+    # Copied at the first change only: most mappings hold no secret.
+    result: dict[Any, Any] | None = None
     # The common shapes first (every payload is walked whole, so this is a hot loop).
     for key, item in value.items():
         if item is None:
-            result[key] = None
-            continue
-        if secret_pair and key == "value":
-            result[key] = REDACTED
             continue
         kind = type(item)
-        if kind is dict:
-            result[key] = _redact_mapping(item)
+        if secret_pair and key == "value":
+            clean: Any = REDACTED
+        elif kind is dict:
+            clean = _redact_mapping(item)
         elif kind is str:
             secret = _SECRET_KEYS.get(key)
             if secret is None:
                 secret = is_secret_key(str(key))
             if secret:
-                result[key] = REDACTED
+                clean = REDACTED
             else:
                 cached = _SHORT_TEXTS.get(item)
-                result[key] = cached if cached is not None else redact_text(item)
+                clean = cached if cached is not None else redact_text(item)
         elif isinstance(item, dict | list):
-            result[key] = redact(item)
+            clean = redact(item)
         else:
-            result[key] = REDACTED if is_secret_key(str(key)) else redact(item)
-    return result
+            clean = REDACTED if is_secret_key(str(key)) else redact(item)
+        if clean is not item and (result is not None or _changed(clean, item)):
+            if result is None:
+                result = dict(value)
+            result[key] = clean
+    return value if result is None else result
 
 
 def _redact_secret_object(secret: dict[str, Any]) -> dict[str, Any]:

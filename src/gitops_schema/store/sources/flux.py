@@ -108,8 +108,23 @@ def commit_of(revision: str) -> str:
 
 def reconcile_seconds(message: str) -> float | None:
     """The duration of "Reconciliation finished in 25s, ..." messages, else None."""
+    # A controller's messages repeat (whole seconds, mostly): short ones are remembered.
+    known = _DURATIONS.get(message, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
     match = _FINISHED_IN.search(message)
-    return None if match is None else _seconds(match.group(1).rstrip(".,"))
+    seconds = None if match is None else _seconds(match.group(1).rstrip(".,"))
+    if len(message) <= _SHORT_MESSAGE:
+        if len(_DURATIONS) >= _DURATIONS_KEPT:
+            _DURATIONS.clear()
+        _DURATIONS[message] = seconds
+    return seconds
+
+
+_DURATIONS: dict[str, float | None] = {}
+_UNKNOWN = object()
+_SHORT_MESSAGE = 256
+_DURATIONS_KEPT = 1 << 12
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +169,7 @@ def parse_event(event: Any, *, cluster: str) -> Observation:
         duration = reconcile_seconds(message) if phase is Phase.SUCCEEDED else None
         operations.append(
             Operation(
-                started_at=timestamp - timedelta(seconds=duration or 0),
+                started_at=timestamp - timedelta(seconds=duration) if duration else timestamp,
                 phase=phase,
                 digest=event_digest(clean, cluster),
                 revision=revision,

@@ -82,6 +82,21 @@ _FRACTION = re.compile(r"\.(\d+)")
 
 def parse_time(value: str, path: str) -> datetime:
     """An RFC 3339 timestamp as an aware UTC datetime (nanoseconds cut to microseconds)."""
+    known = _TIMES.get(value)  # a controller's events come in rounds of few distinct times
+    if known is not None:
+        return known
+    parsed = _parse_time(value, path)
+    if len(_TIMES) >= _TIMES_KEPT:
+        _TIMES.clear()
+    _TIMES[value] = parsed
+    return parsed
+
+
+_TIMES: dict[str, datetime] = {}
+_TIMES_KEPT = 1 << 14
+
+
+def _parse_time(value: str, path: str) -> datetime:
     normalised = value.strip()
     if "." in normalised:
         normalised = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), normalised, 1)
@@ -120,21 +135,24 @@ _LIMITS = {
     "sync_status": 32,
     "health_status": 32,
 }
-_OPERATION_LIMITS = {"reason": 128, "initiated_by": 253}
+_OPERATION_LIMITS = (("reason", 128), ("initiated_by", 253))
 
 
 def check_lengths(observation: Observation) -> Observation:
     """``observation`` unchanged, or a PayloadError naming a value longer than its column."""
     state = observation.state
-    for holder, limits in ((state.key, _KEY_LIMITS), (state, _STATE_LIMITS)):
-        for name, limit in limits:
-            value = getattr(holder, name)
-            if isinstance(value, str) and len(value) > limit:
-                raise PayloadError(f"{name}: longer than {limit} characters")
+    # The key's values are strings, read by place (the common case costs a few len()s).
+    for place, name, limit in _KEY_LIMITS:
+        if len(state.key[place]) > limit:
+            raise PayloadError(f"{name}: longer than {limit} characters")
+    for name, limit in _STATE_LIMITS:
+        value = getattr(state, name)
+        if value is not None and len(value) > limit:
+            raise PayloadError(f"{name}: longer than {limit} characters")
     for operation in observation.operations:
-        for name, limit in _OPERATION_LIMITS.items():
+        for name, limit in _OPERATION_LIMITS:
             value = getattr(operation, name)
-            if isinstance(value, str) and len(value) > limit:
+            if value is not None and len(value) > limit:
                 raise PayloadError(f"{name}: longer than {limit} characters")
     for sample in observation.health:
         if len(sample.status) > _LIMITS["health_status"]:
@@ -142,5 +160,9 @@ def check_lengths(observation: Observation) -> Observation:
     return observation
 
 
-_KEY_LIMITS = [(name, limit) for name, limit in _LIMITS.items() if name in ObjectKey._fields]
+_KEY_LIMITS = [
+    (ObjectKey._fields.index(name), name, limit)
+    for name, limit in _LIMITS.items()
+    if name in ObjectKey._fields
+]
 _STATE_LIMITS = [(n, limit) for n, limit in _LIMITS.items() if n not in ObjectKey._fields]
