@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_schema.store import chain
+from gitops_schema.store import chain, chain_heads
 from gitops_schema.store.chain import Deployment
 from gitops_schema.store.event_sql import (
     Derived,
     EventRow,
+    Newest,
     derived_states,
     finish,
     insert_operations,
@@ -56,6 +57,7 @@ def write_events(
     ctx: Context,
     events: Sequence[tuple[int, Observation, int]],
     changes: Mapping[int, Mapping[str, Any]],
+    versions: Mapping[int, str | None],
 ) -> None:
     """Store the operations of ``events`` (object id, event, its delivery) and what they derive.
 
@@ -63,7 +65,9 @@ def write_events(
     they are written with the derived revision and sync status, in one statement. A row
     sent by several deliveries is counted inserted for the first, unchanged for the others;
     a deployment for the delivery of its operation (re-derived ones, after a late event, for
-    the delivery of the first late success).
+    the delivery of the first late success). ``versions`` are the versions of the objects'
+    rows as locked: the chain of an object whose row is as this process left it is not read
+    again (:mod:`.chain_heads`).
     """
     rows: dict[tuple[Any, ...], EventRow] = {}
     owners: dict[tuple[Any, ...], int] = {}
@@ -93,7 +97,9 @@ def write_events(
             first = firsts[sent_row[0]]
             if first is None or mine < first:
                 firsts[sent_row[0]] = mine
-    newest = newest_stored(ctx, firsts)
+    remembered = chain_heads.heads(ctx.connection.engine)
+    newest = chain_heads.newest_known(remembered, versions, firsts)
+    newest.update(newest_stored(ctx, {o: k for o, k in firsts.items() if o not in newest}))
     inserted = insert_operations(ctx, ctx.origin.value, [rows[key] for key in sorted(rows)])
     owner_of: dict[int, int] = {}
     for row in inserted:
@@ -131,9 +137,33 @@ def write_events(
     for wanted_row in new:
         ctx.tallies[owner_of[wanted_row["sync_operation_id"]]].deployments += 1
     postgres = ctx.connection.dialect.name == "postgresql"
-    finish(
+    written = finish(
         ctx,
         Derived(gone, changed, new),
         changes,
         derived_states(postgres, newest, inserted),
     )
+    if postgres:
+        _keep_heads(ctx, newest, inserted, versions, written)
+
+
+def _keep_heads(
+    ctx: Context,
+    newest: Mapping[int, Newest],
+    inserted: Sequence[Stored],
+    versions: Mapping[int, str | None],
+    written: Mapping[int, str],
+) -> None:
+    """Once committed, keep the objects' chain heads with their rows' new versions.
+
+    A row this batch did not write keeps the version it was locked with (nothing was
+    inserted for it: the objects of inserted operations are written); the heads of other
+    objects whose rows this batch wrote are forgotten.
+    """
+    now = {o: written.get(o, versions.get(o)) for o in newest}
+    heads = chain_heads.after_write(
+        newest, inserted, {o: v for o, v in now.items() if v is not None}
+    )
+    dropped = [o for o in {*written, *newest} if o not in heads]
+    engine = ctx.connection.engine
+    ctx.committed.append(lambda: chain_heads.remember(engine, heads, dropped))

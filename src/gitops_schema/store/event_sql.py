@@ -24,6 +24,7 @@ import msgspec
 from gitops_schema.store.chain import CHUNK, DEPLOYMENT_COLUMNS, Deployment
 from gitops_schema.store.records import Phase
 from gitops_schema.store.writing import (
+    ROW_VERSION,
     ChainKey,
     Context,
     Stored,
@@ -95,6 +96,8 @@ class Newest(NamedTuple):
     outcome: tuple[Any, ...] | None
     before: Stored | None
     after: list[tuple[Stored, Deployment | None]]
+    # The newest outcome's row.
+    newest: Stored | None = None
 
     @property
     def success(self) -> Stored | None:
@@ -204,6 +207,7 @@ def newest_stored(ctx: Context, firsts: Mapping[int, ChainKey | None]) -> dict[i
             object_id = int(row[0])
             outcome = None
             before = None
+            newest = None
             first = firsts[object_id]
             if row[1] is not None:
                 newest = stored((row[1], object_id, *row[2:7]))
@@ -220,7 +224,7 @@ def newest_stored(ctx: Context, firsts: Mapping[int, ChainKey | None]) -> dict[i
                     before = newest
             if row[7] is not None:
                 before = stored((row[7], object_id, *row[8:13]))
-            found[object_id] = Newest(outcome, before, _after(object_id, row[13]))
+            found[object_id] = Newest(outcome, before, _after(object_id, row[13]), newest)
     return found
 
 
@@ -375,10 +379,12 @@ def finish(
     derived: Derived,
     changes: Mapping[int, Mapping[str, Any]],
     refreshed: Mapping[int, tuple[str | None, str]],
-) -> None:
+) -> dict[int, str]:
     """Write the deployments' changes and the objects' states (one statement on PostgreSQL).
 
     The objects' states are their state changes and their derived revision and sync status.
+    Returns the new versions of the object rows written (PostgreSQL; see
+    :mod:`.chain_heads`).
 
     ``refreshed`` holds the revision and sync status of the objects whose operations this
     batch inserted (from :func:`derived_states`). ``changes`` hold non-null values only (a
@@ -388,11 +394,10 @@ def finish(
     ids = sorted(set(changes) | set(refreshed))
     columns = tuple(name for name in STATE_COLUMNS if any(name in c for c in changes.values()))
     if ctx.connection.dialect.name == "postgresql":
-        _finish_postgres(ctx, derived, ids, columns, changes, refreshed)
-        return
+        return _finish_postgres(ctx, derived, ids, columns, changes, refreshed)
     _deployments_sqlite(ctx, derived)
     if not ids:
-        return
+        return {}
     table: list[list[Any]] = [ids, [i in changes for i in ids], [i in refreshed for i in ids]]
     pairs = [refreshed.get(i, (None, None)) for i in ids]
     table += [[pair[0] for pair in pairs], [pair[1] for pair in pairs]]
@@ -405,6 +410,7 @@ def finish(
     ctx.connection.exec_driver_sql(
         _sqlite_update(columns), [(now, *row) for row in zip(*table, strict=True)]
     )
+    return {}
 
 
 def _finish_postgres(
@@ -414,7 +420,7 @@ def _finish_postgres(
     columns: tuple[str, ...],
     changes: Mapping[int, Mapping[str, Any]],
     refreshed: Mapping[int, tuple[str | None, str]],
-) -> None:
+) -> dict[int, str]:
     rows = []
     for i in ids:
         pair = refreshed.get(i, (None, None))
@@ -427,14 +433,15 @@ def _finish_postgres(
     parameters: dict[str, Any] = {"now": ctx.now, "rows": _ROWS.encode(rows).decode()}
     shape = (bool(derived.gone), bool(derived.changed), bool(derived.new), bool(ids))
     if not any(shape):
-        return
+        return {}
     if derived.gone:
         parameters["gone"] = pg_array(derived.gone)
     if derived.changed:
         parameters["changed"] = _ROWS.encode(derived.changed).decode()
     if derived.new:
         parameters["new"] = _ROWS.encode(derived.new).decode()
-    ctx.connection.exec_driver_sql(_postgres_finish(columns, *shape), parameters)
+    result = ctx.connection.exec_driver_sql(_postgres_finish(columns, *shape), parameters)
+    return {int(row[0]): row[1] for row in result.all()} if ids else {}
 
 
 _DEPLOYMENT_RECORD = ", ".join(f"{name} {kind}" for name, kind in DEPLOYMENT_COLUMNS.items())
@@ -524,7 +531,8 @@ def _postgres_update(columns: tuple[str, ...]) -> str:
 
     return (
         f"UPDATE objects AS o SET {_assignments(columns, value)} "
-        f"FROM json_to_recordset(%(rows)s::json) AS v({record}) WHERE o.id = v.id"
+        f"FROM json_to_recordset(%(rows)s::json) AS v({record}) WHERE o.id = v.id "
+        f"RETURNING o.id, {ROW_VERSION.format(table='o')}"
     )
 
 

@@ -38,6 +38,7 @@ from gitops_schema.store.object_rows import (
     lock,
     refresh_event_states,
     state_changes,
+    touch,
     write_states,
 )
 from gitops_schema.store.operation_rows import write_operations
@@ -110,7 +111,9 @@ def ingest_together(
                     tallies=tallies,
                 )
                 _write(context, tagged)
-                return tallies
+            for done in context.committed:
+                done()
+            return tallies
         except DBAPIError as error:
             state = getattr(error.orig, "sqlstate", None)
             if state not in _RETRY_STATES or attempt == RETRIES - 1:
@@ -403,7 +406,8 @@ def _write(ctx: Context, tagged: Sequence[tuple[Observation, int]]) -> None:
         else:
             _write_each(ctx, row, group)
             ctx.use_all()
-    write_events(ctx, events, changes)
+    versions = {row.id: row.version for row in locked.values()}
+    write_events(ctx, events, changes, versions)
 
 
 def _fold_states(row: Locked, group: list[Observation]) -> dict[str, Any] | None:
@@ -427,7 +431,8 @@ def _write_each(ctx: Context, row: Locked, group: list[tuple[Observation, int]])
             changes = state_changes(row, observation.state)
             if changes is not None:
                 write_states(ctx, {row.id: changes})
-        write_operations(ctx, row.id, observation.operations)
+        if write_operations(ctx, row.id, observation.operations):
+            touch(ctx, row.id)
         if observation.state.partial and observation.operations:
             refresh_event_states(ctx, [row.id])
         for sample in observation.health:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, bindparam, case, select, tuple_, update
 from gitops_schema.store.chain import CHUNK
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
 from gitops_schema.store.tables import objects, sync_operations
-from gitops_schema.store.writing import Context, pg_array, read_time
+from gitops_schema.store.writing import ROW_VERSION, Context, pg_array, read_time
 
 _KEY = (objects.c.tool, objects.c.cluster, objects.c.kind, objects.c.namespace, objects.c.name)
 
@@ -33,6 +33,8 @@ class Locked:
     observed_at: datetime | None
     # Created by this transaction from the first state of the batch.
     created: bool = False
+    # The version of the row as locked (PostgreSQL, locked by id; see :mod:`.chain_heads`).
+    version: str | None = None
 
 
 def sort_key(key: ObjectKey) -> tuple[str, ...]:
@@ -95,16 +97,18 @@ def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectK
     for row in result.all():
         key = ObjectKey(_TOOLS[row[2]], *row[3:7])
         if wanted.get(int(row[0])) == key:
-            found[key] = Locked(int(row[0]), read_time(row[1]))
+            found[key] = Locked(int(row[0]), read_time(row[1]), version=row[7])
     return found
 
 
 _TOOLS = {tool.value: tool for tool in Tool}  # a dict look-up costs less than Tool(value)
 _BY_ID = (
-    "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects WHERE id IN ({ids})"
+    "SELECT id, observed_at, tool, cluster, kind, namespace, name, NULL FROM objects "
+    "WHERE id IN ({ids})"
 )
 _LOCK_BY_ID = (
-    "SELECT id, observed_at, tool, cluster, kind, namespace, name FROM objects "
+    "SELECT id, observed_at, tool, cluster, kind, namespace, name, "
+    f"{ROW_VERSION.format(table='objects')} FROM objects "
     "WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR UPDATE"
 )
 
@@ -152,6 +156,19 @@ def state_changes(locked: Locked, state: ObjectState) -> dict[str, Any] | None:
     if state.observed_at is not None:
         locked.observed_at = state.observed_at
     return changes
+
+
+def touch(ctx: Context, object_id: int) -> None:
+    """Give the object's row a new version: its operations changed (PostgreSQL).
+
+    The event path keeps what it knows of an object's chain while its row keeps its version
+    (:mod:`.chain_heads`): a writer of operations that leaves the row as it is must touch it.
+    """
+    if ctx.connection.dialect.name == "postgresql":
+        ctx.connection.exec_driver_sql(_TOUCH, {"id": object_id})
+
+
+_TOUCH = "UPDATE objects SET updated_at = updated_at WHERE id = %(id)s"
 
 
 def write_states(ctx: Context, changes: Mapping[int, dict[str, Any]]) -> None:

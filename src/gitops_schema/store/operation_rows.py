@@ -28,14 +28,17 @@ _CHAIN_COLUMNS = {"phase", "revision", "started_at", "finished_at", "digest"}
 _OPS = sync_operations.c
 
 
-def write_operations(ctx: Context, object_id: int, operations: list[Operation]) -> None:
-    """Store the operations one payload shows of one object."""
+def write_operations(ctx: Context, object_id: int, operations: list[Operation]) -> bool:
+    """Store the operations one payload shows of one object; whether any row changed."""
     # One query finds the stored rows a payload's operations can be (a payload repeats the
     # same history entries again and again); it is re-read only after a change.
     known = _known(ctx, object_id, operations)
+    changed = False
     for operation in operations:
         if _operation(ctx, object_id, operation, known):
             known = _known(ctx, object_id, operations)
+            changed = True
+    return changed
 
 
 def operation_values(operation: Operation) -> dict[str, Any]:

@@ -5,7 +5,7 @@ The connection, the origin, the time of arrival and the counts of what was writt
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -38,6 +38,10 @@ class IngestCounts:
         return {item.name: getattr(self, item.name) for item in fields(self)}
 
 
+# The version of a row (PostgreSQL): the transaction that wrote it and its place.
+ROW_VERSION = "{table}.xmin::text || ':' || {table}.ctid::text"
+
+
 @dataclass
 class Context:
     """One ingest transaction, of one delivery or of several written together.
@@ -53,6 +57,8 @@ class Context:
     # Per delivery of the transaction: its time of arrival and its counts.
     arrivals: list[datetime] = field(default_factory=list)
     tallies: list[IngestCounts] = field(default_factory=list)
+    # What to do once the transaction is committed (not when it is rolled back).
+    committed: list[Callable[[], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.tallies:

@@ -1,0 +1,133 @@
+"""What this process knows of each object's chain, valid while the object's row is unchanged.
+
+Writing a batch of events needs, per object, its newest stored outcome and its newest stored
+success (:class:`~.event_sql.Newest`). After a batch, this process knows both (what it read
+and what it inserted); it keeps them with the version of the object's row it left behind
+(``xmin`` and ``ctid`` on PostgreSQL: another row version, another stamp). Every writer
+of an object's operations updates the object's row in the same transaction (the event path
+writes its derived revision and status, the other paths touch it:
+:func:`~.object_rows.touch`), so when the row locked by the next batch still has that
+stamp, nothing was written to the object since, by any process, and the chain read is not
+needed for it. A batch later than the known newest outcome still reads the database.
+
+SQLite rows have no version: there, and for objects without a known head, the database is
+read. Rows removed behind the store's back (dropped partitions) are not seen here until the
+process restarts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine
+
+from gitops_schema.store.event_sql import Newest, newest_key
+from gitops_schema.store.records import Phase
+from gitops_schema.store.writing import ChainKey, Stored
+
+_SUCCESS = Phase.SUCCEEDED.value
+
+
+class Head(NamedTuple):
+    """An object's newest outcome and newest success, as of its row's ``version``."""
+
+    version: str
+    outcome: Stored | None
+    success: Stored | None
+
+
+_HEADS: WeakKeyDictionary[Engine, dict[int, Head]] = WeakKeyDictionary()
+_LOCK = threading.Lock()
+# Heads kept per engine at most (then forgotten and read again).
+_MAX_HEADS = 200_000
+
+
+def heads(engine: Engine) -> dict[int, Head]:
+    """The heads known for ``engine`` (object id -> head)."""
+    with _LOCK:
+        known = _HEADS.setdefault(engine, {})
+        if len(known) > _MAX_HEADS:
+            known.clear()
+        return known
+
+
+def newest_known(
+    known: Mapping[int, Head],
+    versions: Mapping[int, str | None],
+    firsts: Mapping[int, ChainKey | None],
+) -> dict[int, Newest]:
+    """What :func:`~.event_sql.newest_stored` would read, for the objects it need not read.
+
+    An object qualifies when its row, locked with ``versions``, has its head's version, and
+    its batch's first success (``firsts``) comes after the newest outcome, itself a success,
+    or the batch has no success.
+    """
+    found: dict[int, Newest] = {}
+    for object_id, first in firsts.items():
+        head = known.get(object_id)
+        if head is None or head.version != versions.get(object_id):
+            continue
+        newest = head.outcome
+        if newest is None:
+            found[object_id] = Newest(None, None, [], None)
+            continue
+        key = newest_key(True, newest.finished_at, newest.started_at, newest.digest)
+        outcome = (key, newest.phase)
+        if first is None:
+            found[object_id] = Newest(outcome, head.success, [], newest)
+        elif (
+            newest.phase == _SUCCESS
+            and newest.finished_at is not None
+            and (newest.finished_at, newest.started_at, newest.digest) < first
+        ):
+            found[object_id] = Newest(outcome, newest, [], newest)
+    return found
+
+
+def after_write(
+    newest: Mapping[int, Newest], inserted: Iterable[Stored], versions: Mapping[int, str]
+) -> dict[int, Head]:
+    """The heads of the objects of ``newest`` once ``inserted`` are stored.
+
+    ``versions`` are the versions their rows have at the end of the transaction; an object
+    without one, or whose newest outcome or success has no finish (ordered apart on each
+    engine), gets no head.
+    """
+    outcome: dict[int, Stored | None] = {}
+    success: dict[int, Stored | None] = {}
+    for object_id, known in newest.items():
+        outcome[object_id] = known.newest
+        success[object_id] = known.success
+    for row in inserted:
+        if _newer(row, outcome.get(row.object_id)):
+            outcome[row.object_id] = row
+        if row.phase == _SUCCESS and _newer(row, success.get(row.object_id)):
+            success[row.object_id] = row
+    found: dict[int, Head] = {}
+    for object_id in newest:
+        version = versions.get(object_id)
+        last, good = outcome[object_id], success[object_id]
+        if version is None or any(r is not None and r.finished_at is None for r in (last, good)):
+            continue
+        found[object_id] = Head(version, last, good)
+    return found
+
+
+def _newer(row: Stored, than: Stored | None) -> bool:
+    if than is None:
+        return True
+    return newest_key(True, row.finished_at, row.started_at, row.digest) > newest_key(
+        True, than.finished_at, than.started_at, than.digest
+    )
+
+
+def remember(engine: Engine, written: Mapping[int, Head], dropped: Iterable[int]) -> None:
+    """Keep the heads of a committed transaction, and forget those it made unknown."""
+    known = heads(engine)
+    with _LOCK:
+        for object_id in dropped:
+            known.pop(object_id, None)
+        known.update(written)
