@@ -164,6 +164,23 @@ def _objects(engine: Engine, named: list[tuple[str, str, str, str]]) -> None:
         )
 
 
+def _operation(
+    object_id: int, digest: str, phase: str, finished: datetime, duration: float | None
+) -> dict[str, object]:
+    """A polled operation's row."""
+    return {
+        "object_id": object_id,
+        "digest": digest,
+        "phase": phase,
+        "started_at": finished - timedelta(seconds=duration or 1),
+        "started_at_exact": True,
+        "finished_at": finished,
+        "duration_seconds": duration,
+        "origin": "poll",
+        "received_at": finished,
+    }
+
+
 def _operations(
     rng: random.Random, object_id: int, days: tuple[int, int], count: int
 ) -> list[dict[str, object]]:
@@ -173,19 +190,8 @@ def _operations(
     for index in range(count):
         finished = start + timedelta(days=rng.uniform(*days))
         duration = rng.choice([None, 0.0, 1.0, 2.5, round(rng.lognormvariate(3, 1), 3)])
-        found.append(
-            {
-                "object_id": object_id,
-                "digest": f"{object_id}-{index}",
-                "phase": rng.choice(["Succeeded"] * 6 + ["Failed", "Error", "Running"]),
-                "started_at": finished - timedelta(seconds=duration or 1),
-                "started_at_exact": True,
-                "finished_at": finished,
-                "duration_seconds": duration,
-                "origin": "poll",
-                "received_at": finished,
-            }
-        )
+        phase = rng.choice(["Succeeded"] * 6 + ["Failed", "Error", "Running"])
+        found.append(_operation(object_id, f"{object_id}-{index}", phase, finished, duration))
     return found
 
 
@@ -305,4 +311,63 @@ def test_objects_sharing_a_name_are_listed_by_object(db_url: str) -> None:
         connection.execute(tables.sync_operations.insert().values(rows))
     listed = _same(engine, d.Window(now, now + timedelta(days=2, hours=5)))
     assert len({stat.object_id for stat in listed}) == 2
+    engine.dispose()
+
+
+def _scheduled(
+    object_id: int, phase: str, times: list[datetime], rng: random.Random
+) -> list[dict[str, object]]:
+    """Completed operations of one object finishing at ``times``."""
+    found = []
+    for finished in times:
+        duration = rng.choice([None, *(round(rng.uniform(1, 600), 3) for _ in range(3))])
+        digest = f"{object_id}-{phase}-{finished.isoformat()}"
+        found.append(_operation(object_id, digest, phase, finished, duration))
+    return found
+
+
+def test_groups_of_few_durations_and_partial_days(db_url: str) -> None:
+    """The p95 of groups of few durations (exact) and of many, with parts of the rollup's days
+    taken away, and with no whole day in the window (the partial days' durations, few or
+    many), equal the raw rows'."""
+    engine = db.create(db_url)
+    migrate.upgrade(engine)
+    rng = random.Random(17)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    _objects(engine, [("argocd", "argocd", "busy", "Application")])
+    rollups.ensure(engine)  # everything through the triggers
+    # 20 successes a day, 40 more late on day 4 (22:00-24:00), a failure every other day
+    days = {
+        day: [start + timedelta(days=day, minutes=30 + 72 * k) for k in range(20)]
+        for day in range(10)
+    }
+    days[4] += [start + timedelta(days=4, hours=22, minutes=1 + 3 * k) for k in range(40)]
+    batches = [
+        _scheduled(1, "Succeeded", days[day], rng)
+        + _scheduled(1, "Failed", [start + timedelta(days=day, hours=13)] if day % 2 else [], rng)
+        for day in range(10)
+    ]
+    for batch in [*batches[:3], *batches[4:7], batches[3], *batches[7:]]:  # day 3 late
+        with engine.begin() as connection:
+            connection.execute(tables.sync_operations.insert().values(batch))
+    windows = [
+        # days 2-3 from the rollup (40 durations at most), the first hour of day 2 taken away
+        d.Window(start + timedelta(days=2, hours=1), start + timedelta(days=4)),
+        # days 2-4 from the rollup (100), 44 of them outside
+        d.Window(start + timedelta(days=2, hours=1), start + timedelta(days=4, hours=22)),
+        d.Window(
+            start + timedelta(days=5, hours=3), start + timedelta(days=5, hours=9)
+        ),  # no whole day
+        d.Window(
+            start + timedelta(days=4, hours=1), start + timedelta(days=5, hours=23)
+        ),  # 78, no day
+        d.Window(
+            start + timedelta(hours=6), start + timedelta(days=9, hours=18)
+        ),  # histograms and parts
+        d.Window(start, start + timedelta(days=10)),
+    ]
+    failing = (True, True, False, True, True, True)
+    for window, failed in zip(windows, failing, strict=True):
+        statuses = {stat.status for stat in _same(engine, window)}
+        assert statuses == ({"Succeeded", "Failed"} if failed else {"Succeeded"})
     engine.dispose()

@@ -13,7 +13,7 @@ is read again from the raw rows of the window).
 One statement adds these parts up per group, in the database, and sends back a narrow row
 per group: the figures and the group's histogram as ``numeric_send`` gives it (the partial
 days' buckets beside it), from which the p95 is read here
-(:mod:`gitops_schema.analytics.sketch`); the objects' names are read apart. A group of at
+(:mod:`gitops_schema.analytics.sketch`); the objects' names come with it. A group of at
 most :data:`~gitops_schema.analytics.syncstats.EXACT_LIMIT` known durations gets its exact
 p95 from its durations, read by a second statement while the rows are made.
 
@@ -22,7 +22,7 @@ Elsewhere (SQLite) the raw rows give the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
@@ -190,15 +190,17 @@ _BOTH: Final = """
     FROM ({rolled}) r FULL JOIN ({edges}) e ON e.o = r.o AND e.s = r.s"""
 # what is sent back costs more than what is computed: a row per group, its names apart
 _REPORT: Final = f"""
-SELECT g.o, g.s, CAST(g.operations AS BIGINT), CAST(g.timed AS BIGINT),
+SELECT g.o, o.tool, o.cluster, o.namespace, o.name, g.s,
+       CAST(g.operations AS BIGINT), CAST(g.timed AS BIGINT),
        CAST(g.total AS DOUBLE PRECISION), g.lo, g.hi,
        CASE WHEN g.lo_out IS NOT NULL OR g.hi_out IS NOT NULL THEN TRUE END,
        CASE WHEN g.timed > {EXACT_LIMIT} AND g.timed < {sketch.LIMIT}
             THEN numeric_send(g.histogram) END,
        g.buckets
-FROM ({{groups}}) g
+FROM ({{groups}}) g JOIN objects o ON o.id = g.o
 WHERE g.operations > 0"""
-_NAMES: Final = "SELECT id, tool, cluster, namespace, name FROM objects"
+_ORDER: Final = itemgetter(1, 2, 3, 4, 0, 5)
+"""The report's order of the statement's rows: by names, then object, then status."""
 
 
 def _stored_days(connection: Connection) -> tuple[date, date] | None:
@@ -281,19 +283,18 @@ def _report_rows(
     connection: Connection, window: Window, statement: tuple[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     rows = _fetched(connection, *statement)
-    unsure = [(row[0], row[1]) for row in rows if row[7]]
+    unsure = [(row[0], row[5]) for row in rows if row[11]]
     if unsure:
         rows = _exact_extremes(connection, window, rows, unsure)
     # the groups whose p95 is read from their durations: few durations, or too many for a
     # histogram; the database reads them while the other rows are made here
-    exact = [(row[0], row[1]) for row in rows if row[3] and row[8] is None]
-    names = {row[0]: row[1:] for row in _fetched(connection, _NAMES, {})}
+    exact = [(row[0], row[5]) for row in rows if row[7] and row[12] is None]
     driver = connection.connection.driver_connection
     assert driver is not None  # an open connection
     with driver.pipeline(), driver.cursor(binary=True) as cursor:
         if exact:
             cursor.execute(*_per_status(_DURATIONS, window, exact), prepare=True)
-        found, pending = _rows(rows, names)
+        found, pending = _rows(rows)
         known = cursor.fetchall() if exact else []
     for o, status, values in known:
         row, summary = pending[(o, status)]
@@ -308,22 +309,27 @@ Pending = dict[GroupKey, tuple[dict[str, Any], tuple[int, int, float, float | No
 """Rows whose p95 is read from their durations, with what sums them up (a :class:`Summary`)."""
 
 
-def _rows(
-    rows: list[tuple[Any, ...]], names: Mapping[int, tuple[str, str, str, str]]
-) -> tuple[list[dict[str, Any]], Pending]:
+def _rows(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], Pending]:
     """The report's rows in order, and those whose p95 is read from their durations."""
-    # in the objects' order, each object's statuses in order (as the raw rows' report): half
-    # as many to sort
-    mine: dict[int, list[tuple[Any, ...]]] = {}
-    for fetched in rows:
-        mine.setdefault(fetched[0], []).append(fetched)
-    ordered = []
-    for object_id in sorted(mine, key=lambda o: (names[o], o)):
-        ordered.extend(sorted(mine[object_id], key=itemgetter(1)))
+    rows.sort(key=_ORDER)
     found: list[dict[str, Any]] = []
     pending: Pending = {}
-    for o, status, count, timed, total, low, high, _, sent, buckets in ordered:
-        tool, cluster, namespace, name = names[o]
+    for (
+        o,
+        tool,
+        cluster,
+        namespace,
+        name,
+        status,
+        count,
+        timed,
+        total,
+        low,
+        high,
+        _,
+        sent,
+        buckets,
+    ) in rows:
         row = {
             "tool": tool,
             "cluster": cluster,
@@ -331,23 +337,23 @@ def _rows(
             "name": name,
             "status": status,
             "count": count,
-            "avg_seconds": None,
+            "avg_seconds": rounded(total / timed) if timed else None,
             "min_seconds": _rounded(low),
             "max_seconds": _rounded(high),
             "p95_seconds": None,
         }
-        if timed:
-            row["avg_seconds"] = rounded(total / timed)
-            if sent is None:
-                pending[(o, status)] = (row, (count, timed, total, low, high))
-            elif buckets is None:
-                row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high))
-            else:
-                extra: dict[int, int] = {}
-                for signed in buckets:  # the partial days' buckets, added or taken away
-                    bucket = abs(signed) - 1
-                    extra[bucket] = extra.get(bucket, 0) + (1 if signed > 0 else -1)
-                row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high, extra))
+        if not timed:
+            pass
+        elif sent is None:
+            pending[(o, status)] = (row, (count, timed, total, low, high))
+        elif buckets is None:
+            row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high))
+        else:
+            extra: dict[int, int] = {}
+            for signed in buckets:  # the partial days' buckets, added or taken away
+                bucket = abs(signed) - 1
+                extra[bucket] = extra.get(bucket, 0) + (1 if signed > 0 else -1)
+            row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high, extra))
         found.append(row)
     return found, pending
 
@@ -391,7 +397,7 @@ def _exact_extremes(
     """The rows with the minimum and maximum of some groups read again from the raw rows."""
     found = _fetched(connection, *_per_status(_EXTREMES, window, unsure))
     extremes = {(o, status): (low, high) for o, status, low, high in found}
-    return [(*row[:5], *extremes[(row[0], row[1])], *row[7:]) if row[7] else row for row in rows]
+    return [(*row[:9], *extremes[(row[0], row[5])], *row[11:]) if row[11] else row for row in rows]
 
 
 def _fetched(connection: Connection, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
