@@ -188,7 +188,8 @@ _BOTH: Final = """
            CASE WHEN e.lo_out = r.lo THEN e.lo_out END AS lo_out,
            CASE WHEN e.hi_out = r.hi THEN e.hi_out END AS hi_out
     FROM ({rolled}) r FULL JOIN ({edges}) e ON e.o = r.o AND e.s = r.s"""
-# what is sent back costs more than what is computed: a row per group, its names apart
+# what is sent back costs more than what is computed: a narrow row per group, with its
+# object's names
 _REPORT: Final = f"""
 SELECT g.o, o.tool, o.cluster, o.namespace, o.name, g.s,
        CAST(g.operations AS BIGINT), CAST(g.timed AS BIGINT),
@@ -314,22 +315,9 @@ def _rows(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], Pending]:
     rows.sort(key=_ORDER)
     found: list[dict[str, Any]] = []
     pending: Pending = {}
-    for (
-        o,
-        tool,
-        cluster,
-        namespace,
-        name,
-        status,
-        count,
-        timed,
-        total,
-        low,
-        high,
-        _,
-        sent,
-        buckets,
-    ) in rows:
+    for fetched in rows:
+        o, tool, cluster, namespace, name, status = fetched[:6]
+        count, timed, total, low, high, _, sent, buckets = fetched[6:]
         row = {
             "tool": tool,
             "cluster": cluster,
@@ -342,18 +330,17 @@ def _rows(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], Pending]:
             "max_seconds": _rounded(high),
             "p95_seconds": None,
         }
-        if not timed:
-            pass
-        elif sent is None:
-            pending[(o, status)] = (row, (count, timed, total, low, high))
-        elif buckets is None:
-            row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high))
-        else:
-            extra: dict[int, int] = {}
-            for signed in buckets:  # the partial days' buckets, added or taken away
-                bucket = abs(signed) - 1
-                extra[bucket] = extra.get(bucket, 0) + (1 if signed > 0 else -1)
-            row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high, extra))
+        if timed:
+            if sent is None:
+                pending[(o, status)] = (row, (count, timed, total, low, high))
+            elif buckets is None:
+                row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high))
+            else:
+                extra: dict[int, int] = {}
+                for signed in buckets:  # the partial days' buckets, added or taken away
+                    bucket = abs(signed) - 1
+                    extra[bucket] = extra.get(bucket, 0) + (1 if signed > 0 else -1)
+                row["p95_seconds"] = _rounded(histogram_p95(sent, timed, low, high, extra))
         found.append(row)
     return found, pending
 
