@@ -58,14 +58,16 @@ def newest_known(
     known: Mapping[int, Head],
     versions: Mapping[int, str | None],
     firsts: Mapping[int, ChainKey | None],
-) -> dict[int, Newest]:
+) -> tuple[dict[int, Newest], dict[int, tuple[ChainKey, Stored]]]:
     """What :func:`~.event_sql.newest_stored` would read, for the objects it need not read.
 
     An object qualifies when its row, locked with ``versions``, has its head's version, and
     its batch's first success (``firsts``) comes after the newest outcome, itself a success,
-    or the batch has no success.
+    or the batch has no success. The other objects with a valid head are late: their first
+    key and newest outcome are returned apart (for :func:`~.event_sql.late_stored`).
     """
     found: dict[int, Newest] = {}
+    late: dict[int, tuple[ChainKey, Stored]] = {}
     for object_id, first in firsts.items():
         head = known.get(object_id)
         if head is None or head.version != versions.get(object_id):
@@ -84,7 +86,9 @@ def newest_known(
             and (newest.finished_at, newest.started_at, newest.digest) < first
         ):
             found[object_id] = Newest(outcome, newest, [], newest)
-    return found
+        else:
+            late[object_id] = (first, newest)
+    return found, late
 
 
 def after_write(
@@ -119,6 +123,10 @@ def after_write(
 def _newer(row: Stored, than: Stored | None) -> bool:
     if than is None:
         return True
+    if row.finished_at is not None and than.finished_at is not None:  # the usual case
+        return (row.finished_at, row.started_at, row.digest) > (
+            than.finished_at, than.started_at, than.digest
+        )  # fmt: skip
     return newest_key(True, row.finished_at, row.started_at, row.digest) > newest_key(
         True, than.finished_at, than.started_at, than.digest
     )

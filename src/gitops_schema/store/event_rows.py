@@ -24,6 +24,7 @@ from gitops_schema.store.event_sql import (
     derived_states,
     finish,
     insert_operations,
+    late_stored,
     newest_stored,
 )
 from gitops_schema.store.records import HISTORY_DIGEST, Observation, Phase
@@ -98,7 +99,9 @@ def write_events(
             if first is None or mine < first:
                 firsts[sent_row[0]] = mine
     remembered = chain_heads.heads(ctx.connection.engine)
-    newest = chain_heads.newest_known(remembered, versions, firsts)
+    newest, late = chain_heads.newest_known(remembered, versions, firsts)
+    if late:
+        newest.update(late_stored(ctx, late))
     newest.update(newest_stored(ctx, {o: k for o, k in firsts.items() if o not in newest}))
     inserted = insert_operations(ctx, ctx.origin.value, [rows[key] for key in sorted(rows)])
     owner_of: dict[int, int] = {}

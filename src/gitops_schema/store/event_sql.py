@@ -152,6 +152,19 @@ _NEWEST_POSTGRES = (
     f"WHERE b.d IS NOT NULL AND a.id IS NOT NULL AND NOT ({_A_BEFORE_KEY}) AND {_SUCCESSES} "
     f"AND s.finished_at >= b.f AND {_KEY.format('>=')}) n ON true"
 )
+# Per late object b(id, f, s, d, after) whose newest outcome is known (see
+# :func:`late_stored`): the success before its first key (p) and, when ``after``, the
+# successes from that key on (n), as in :data:`_NEWEST_POSTGRES`.
+_LATE_POSTGRES = (
+    "SELECT b.id, p.id, p.phase, p.revision, p.started_at, p.finished_at, p.digest, n.rows "
+    "FROM json_to_recordset(%(objects)s::json) "
+    "AS b(id bigint, f timestamptz, s timestamptz, d text, after boolean) "
+    f"LEFT JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM sync_operations s WHERE {_SUCCESSES} "
+    f"AND s.finished_at <= b.f AND {_KEY.format('<')} {_NEWEST}) p ON true "
+    f"LEFT JOIN LATERAL (SELECT json_agg(json_build_array({_AFTER_ROW}))::text AS rows "
+    f"FROM sync_operations s LEFT JOIN LATERAL ({_DEPLOYMENT_OF_S}) d ON true "
+    f"WHERE b.after AND {_SUCCESSES} AND s.finished_at >= b.f AND {_KEY.format('>=')}) n ON true"
+)
 _NEWEST_SQLITE = (
     _NEWEST_COLUMNS.replace(
         "n.rows",
@@ -225,6 +238,42 @@ def newest_stored(ctx: Context, firsts: Mapping[int, ChainKey | None]) -> dict[i
             if row[7] is not None:
                 before = stored((row[7], object_id, *row[8:13]))
             found[object_id] = Newest(outcome, before, _after(object_id, row[13]), newest)
+    return found
+
+
+def late_stored(ctx: Context, late: Mapping[int, tuple[ChainKey, Stored]]) -> dict[int, Newest]:
+    """What :func:`newest_stored` reads, for objects whose newest outcome is known.
+
+    ``late`` holds, per object, its batch's first success key and its newest stored outcome,
+    which is no success before that key (PostgreSQL; see :mod:`.chain_heads`): only the
+    success before the key and the successes from it on are read.
+    """
+    found: dict[int, Newest] = {}
+    items = sorted(late.items())
+    for start in range(0, len(items), CHUNK):
+        objects = []
+        for object_id, (first, newest) in items[start : start + CHUNK]:
+            before_key = newest.finished_at is not None and (
+                (newest.finished_at, newest.started_at, newest.digest) < first
+            )
+            objects.append(
+                {
+                    "id": object_id,
+                    "f": first[0],
+                    "s": first[1],
+                    "d": first[2],
+                    "after": not before_key,
+                }
+            )
+        parameters = {"objects": _ROWS.encode(objects).decode()}
+        for row in ctx.connection.exec_driver_sql(_LATE_POSTGRES, parameters).all():
+            object_id = int(row[0])
+            newest = late[object_id][1]
+            key = newest_key(True, newest.finished_at, newest.started_at, newest.digest)
+            before = None if row[1] is None else stored((row[1], object_id, *row[2:7]))
+            found[object_id] = Newest(
+                (key, newest.phase), before, _after(object_id, row[7]), newest
+            )
     return found
 
 
