@@ -160,14 +160,19 @@ def test_two_writers_and_a_poll_between_batches_store_what_one_writer_does(
             engine.dispose()
 
 
-def test_the_chain_is_read_again_only_when_not_known(engine: Engine) -> None:
+def test_the_chain_is_read_again_only_when_not_known(engine: Engine, db_url: str) -> None:
     ingest(engine, _events(0, {"x": 1, "y": 1}), origin=Origin.WEBHOOK)
     reads = _chain_reads(engine)
     ingest(engine, _events(10, {"x": 2, "y": 1}), origin=Origin.WEBHOOK)
-    postgres = engine.dialect.name == "postgresql"
-    # PostgreSQL: the rows are as this writer left them; SQLite: no versions, read again
-    assert len(reads) == (0 if postgres else 1)
+    assert reads == []  # the rows are as this writer left them
     ingest(engine, _events(5, {"x": 3, "y": 1}), origin=Origin.WEBHOOK)  # late: read
-    assert len(reads) == (1 if postgres else 2)
+    assert len(reads) == 1
     ingest(engine, _events(20, {"x": 3, "y": 1}), origin=Origin.WEBHOOK)  # after a late one
-    assert len(reads) == (1 if postgres else 3)
+    assert len(reads) == 1
+    other = db.create(db_url)  # another process (its own memory) writes
+    try:
+        ingest(other, _events(30, {"x": 4, "y": 1}), origin=Origin.WEBHOOK)
+    finally:
+        other.dispose()
+    ingest(engine, _events(40, {"x": 4, "y": 1}), origin=Origin.WEBHOOK)
+    assert len(reads) == 2

@@ -55,6 +55,7 @@ def heads(engine: Engine) -> dict[int, Head]:
 
 
 def newest_known(
+    postgres: bool,
     known: Mapping[int, Head],
     versions: Mapping[int, str | None],
     firsts: Mapping[int, ChainKey | None],
@@ -76,7 +77,7 @@ def newest_known(
         if newest is None:
             found[object_id] = Newest(None, None, [], None)
             continue
-        key = newest_key(True, newest.finished_at, newest.started_at, newest.digest)
+        key = newest_key(postgres, newest.finished_at, newest.started_at, newest.digest)
         outcome = (key, newest.phase)
         if first is None:
             found[object_id] = Newest(outcome, head.success, [], newest)
@@ -92,7 +93,10 @@ def newest_known(
 
 
 def after_write(
-    newest: Mapping[int, Newest], inserted: Iterable[Stored], versions: Mapping[int, str]
+    postgres: bool,
+    newest: Mapping[int, Newest],
+    inserted: Iterable[Stored],
+    versions: Mapping[int, str],
 ) -> dict[int, Head]:
     """The heads of the objects of ``newest`` once ``inserted`` are stored.
 
@@ -106,9 +110,9 @@ def after_write(
         outcome[object_id] = known.newest
         success[object_id] = known.success
     for row in inserted:
-        if _newer(row, outcome.get(row.object_id)):
+        if _newer(postgres, row, outcome.get(row.object_id)):
             outcome[row.object_id] = row
-        if row.phase == _SUCCESS and _newer(row, success.get(row.object_id)):
+        if row.phase == _SUCCESS and _newer(postgres, row, success.get(row.object_id)):
             success[row.object_id] = row
     found: dict[int, Head] = {}
     for object_id in newest:
@@ -120,16 +124,23 @@ def after_write(
     return found
 
 
-def _newer(row: Stored, than: Stored | None) -> bool:
+def _newer(postgres: bool, row: Stored, than: Stored | None) -> bool:
     if than is None:
         return True
     if row.finished_at is not None and than.finished_at is not None:  # the usual case
         return (row.finished_at, row.started_at, row.digest) > (
             than.finished_at, than.started_at, than.digest
         )  # fmt: skip
-    return newest_key(True, row.finished_at, row.started_at, row.digest) > newest_key(
-        True, than.finished_at, than.started_at, than.digest
+    return newest_key(postgres, row.finished_at, row.started_at, row.digest) > newest_key(
+        postgres, than.finished_at, than.started_at, than.digest
     )
+
+
+def forget(engine: Engine, object_id: int) -> None:
+    """Forget what is known of the object's chain (its operations changed)."""
+    known = heads(engine)
+    with _LOCK:
+        known.pop(object_id, None)
 
 
 def remember(engine: Engine, written: Mapping[int, Head], dropped: Iterable[int]) -> None:

@@ -98,9 +98,10 @@ def write_events(
             first = firsts[sent_row[0]]
             if first is None or mine < first:
                 firsts[sent_row[0]] = mine
+    postgres = ctx.connection.dialect.name == "postgresql"
     remembered = chain_heads.heads(ctx.connection.engine)
-    newest, late = chain_heads.newest_known(remembered, versions, firsts)
-    if late:
+    newest, late = chain_heads.newest_known(postgres, remembered, versions, firsts)
+    if late and postgres:
         newest.update(late_stored(ctx, late))
     newest.update(newest_stored(ctx, {o: k for o, k in firsts.items() if o not in newest}))
     inserted = insert_operations(ctx, ctx.origin.value, [rows[key] for key in sorted(rows)])
@@ -139,15 +140,13 @@ def write_events(
     new = [wanted_row for operation, wanted_row in wanted.items() if operation not in existing]
     for wanted_row in new:
         ctx.tallies[owner_of[wanted_row["sync_operation_id"]]].deployments += 1
-    postgres = ctx.connection.dialect.name == "postgresql"
     written = finish(
         ctx,
         Derived(gone, changed, new),
         changes,
         derived_states(postgres, newest, inserted),
     )
-    if postgres:
-        _keep_heads(ctx, newest, inserted, versions, written)
+    _keep_heads(ctx, newest, inserted, versions, written)
 
 
 def _keep_heads(
@@ -160,12 +159,14 @@ def _keep_heads(
     """Once committed, keep the objects' chain heads with their rows' new versions.
 
     A row this batch did not write keeps the version it was locked with (nothing was
-    inserted for it: the objects of inserted operations are written); the heads of other
+    inserted for it: the objects of inserted operations are written); so do all rows on
+    SQLite, whose version this connection's own commits leave as it is. The heads of other
     objects whose rows this batch wrote are forgotten.
     """
     now = {o: written.get(o, versions.get(o)) for o in newest}
+    postgres = ctx.connection.dialect.name == "postgresql"
     heads = chain_heads.after_write(
-        newest, inserted, {o: v for o, v in now.items() if v is not None}
+        postgres, newest, inserted, {o: v for o, v in now.items() if v is not None}
     )
     dropped = [o for o in {*written, *newest} if o not in heads]
     engine = ctx.connection.engine

@@ -8,6 +8,7 @@ seen are locked by their id (remembered per engine), the others looked up by nam
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, bindparam, case, select, tuple_, update
 
+from gitops_schema.store import chain_heads
 from gitops_schema.store.chain import CHUNK
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
 from gitops_schema.store.tables import objects, sync_operations
@@ -33,7 +35,7 @@ class Locked:
     observed_at: datetime | None
     # Created by this transaction from the first state of the batch.
     created: bool = False
-    # The version of the row as locked (PostgreSQL, locked by id; see :mod:`.chain_heads`).
+    # The version of the row as locked (see :mod:`.chain_heads`; None when unknown).
     version: str | None = None
 
 
@@ -62,7 +64,29 @@ def lock(ctx: Context, first_states: Mapping[ObjectKey, ObjectState]) -> dict[Ob
         # Others inserted meanwhile; their rows are ours once those writers commit.
         found.update(_select_locked(ctx, [key for key in missing if key not in found]))
     known.update((key, locked.id) for key, locked in found.items())
+    if ctx.connection.dialect.name == "sqlite":
+        stamp = _database_version(ctx)
+        for locked in found.values():
+            locked.version = stamp
     return found
+
+
+def _database_version(ctx: Context) -> str:
+    """The version of every row of an SQLite database, as this connection sees it.
+
+    It is the connection and its ``data_version``, which changes when another connection
+    (of this process or another) commits.
+    """
+    record = ctx.connection.connection.info
+    token = record.get(_TOKEN)
+    if token is None:
+        token = record[_TOKEN] = next(_TOKENS)
+    value = ctx.connection.exec_driver_sql("PRAGMA data_version").scalar()
+    return f"sqlite:{token}:{value}"
+
+
+_TOKEN = "gitops_schema.connection"
+_TOKENS = itertools.count(1)
 
 
 # Per engine, the ids of objects seen (an object row is never deleted, so its id stays).
@@ -159,11 +183,14 @@ def state_changes(locked: Locked, state: ObjectState) -> dict[str, Any] | None:
 
 
 def touch(ctx: Context, object_id: int) -> None:
-    """Give the object's row a new version: its operations changed (PostgreSQL).
+    """Give the object's row a new version: its operations changed.
 
     The event path keeps what it knows of an object's chain while its row keeps its version
-    (:mod:`.chain_heads`): a writer of operations that leaves the row as it is must touch it.
+    (:mod:`.chain_heads`): a writer of operations that leaves the row as it is must touch it
+    (PostgreSQL). SQLite's version changes with another connection's commit only: this
+    process forgets what it knew of the object.
     """
+    chain_heads.forget(ctx.connection.engine, object_id)
     if ctx.connection.dialect.name == "postgresql":
         ctx.connection.exec_driver_sql(_TOUCH, {"id": object_id})
 
