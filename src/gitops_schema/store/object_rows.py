@@ -9,6 +9,7 @@ seen are locked by their id (remembered per engine), the others looked up by nam
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,12 +17,13 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, bindparam, case, select, tuple_, update
+import msgspec
+from sqlalchemy import JSON, Engine, String, Text, bindparam, case, select, tuple_, update
 
 from gitops_schema.store import chain_heads
 from gitops_schema.store.chain import CHUNK
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
-from gitops_schema.store.tables import objects, sync_operations
+from gitops_schema.store.tables import UtcTime, objects, sync_operations
 from gitops_schema.store.writing import ROW_VERSION, Context, pg_array, read_time
 
 _KEY = (objects.c.tool, objects.c.cluster, objects.c.kind, objects.c.namespace, objects.c.name)
@@ -55,12 +57,15 @@ def lock(ctx: Context, first_states: Mapping[ObjectKey, ObjectState]) -> dict[Ob
             {**_identity(key), "updated_at": ctx.now, **state_values(first_states[key])}
             for key in missing
         ]
-        inserted = ctx.connection.execute(
-            ctx.insert(objects).on_conflict_do_nothing().returning(objects.c.id, *_KEY), rows
-        ).all()
+        if ctx.connection.dialect.name == "postgresql":
+            inserted = _insert_postgres(ctx, rows)
+        else:
+            statement = ctx.insert(objects).on_conflict_do_nothing()
+            returning = statement.returning(objects.c.id, *_KEY)
+            inserted = list(ctx.connection.execute(returning, rows).all())
         for row in inserted:
-            key = _key_of(row)
-            found[key] = Locked(int(row.id), first_states[key].observed_at, created=True)
+            key = ObjectKey(_TOOLS[row[1]], *row[2:6])
+            found[key] = Locked(int(row[0]), first_states[key].observed_at, created=True)
         # Others inserted meanwhile; their rows are ours once those writers commit.
         found.update(_select_locked(ctx, [key for key in missing if key not in found]))
     known.update((key, locked.id) for key, locked in found.items())
@@ -137,9 +142,56 @@ _LOCK_BY_ID = (
 )
 
 
+_PG_TYPES = {String: "text", Text: "text", UtcTime: "timestamptz"}
+# The columns of a new object's row on PostgreSQL, as json_to_recordset reads them (the
+# definition as the text SQLAlchemy's JSON type writes: json.dumps), in the order sent.
+_NEW_OBJECT = {
+    column.name: "text" if isinstance(column.type, JSON) else _PG_TYPES[type(column.type)]
+    for column in objects.columns
+    if column.name != "id"
+}
+_INSERT_OBJECTS = (
+    f"INSERT INTO objects ({', '.join(_NEW_OBJECT)}) SELECT "
+    + ", ".join(f"{name}::json" if name == "definition" else name for name in _NEW_OBJECT)
+    + " FROM json_to_recordset(%(rows)s::json) AS v(n integer, "
+    + ", ".join(f"{name} {kind}" for name, kind in _NEW_OBJECT.items())
+    + ") ORDER BY n ON CONFLICT DO NOTHING RETURNING id, tool, cluster, kind, namespace, name"
+)
+_JSON_ROWS = msgspec.json.Encoder()
+
+
+def _insert_postgres(ctx: Context, rows: list[dict[str, Any]]) -> list[Any]:
+    """Insert new objects in one statement, in the order of ``rows`` (their ids' order)."""
+    sent = [
+        {**row, "n": place, "definition": json.dumps(row["definition"])}
+        for place, row in enumerate(rows)
+    ]
+    parameters = {"rows": _JSON_ROWS.encode(sent).decode()}
+    return list(ctx.connection.exec_driver_sql(_INSERT_OBJECTS, parameters).all())
+
+
+_LOCK_BY_KEY = (
+    "SELECT o.id, o.observed_at, o.tool, o.cluster, o.kind, o.namespace, o.name, "
+    f"{ROW_VERSION.format(table='o')} FROM objects o JOIN json_to_recordset(%(keys)s::json) "
+    "AS k(tool text, cluster text, kind text, namespace text, name text) "
+    "ON o.tool = k.tool AND o.cluster = k.cluster AND o.kind = k.kind "
+    "AND o.namespace = k.namespace AND o.name = k.name ORDER BY o.id FOR UPDATE OF o"
+)
+
+
 def _select_locked(ctx: Context, keys: Iterable[ObjectKey]) -> dict[ObjectKey, Locked]:
     wanted = [tuple(sort_key(key)) for key in keys]
     found: dict[ObjectKey, Locked] = {}
+    if ctx.connection.dialect.name == "postgresql":
+        for start in range(0, len(wanted), CHUNK):
+            chunk = [
+                dict(zip(_KEY_NAMES, key, strict=True)) for key in wanted[start : start + CHUNK]
+            ]
+            parameters = {"keys": _JSON_ROWS.encode(chunk).decode()}
+            for row in ctx.connection.exec_driver_sql(_LOCK_BY_KEY, parameters):
+                key = ObjectKey(_TOOLS[row[2]], *row[3:7])
+                found[key] = Locked(int(row[0]), read_time(row[1]), version=row[7])
+        return found
     for start in range(0, len(wanted), CHUNK):
         query = (
             select(objects.c.id, objects.c.observed_at, *_KEY)
@@ -152,8 +204,11 @@ def _select_locked(ctx: Context, keys: Iterable[ObjectKey]) -> dict[ObjectKey, L
     return found
 
 
+_KEY_NAMES = ("tool", "cluster", "kind", "namespace", "name")
+
+
 def _identity(key: ObjectKey) -> dict[str, str]:
-    return dict(zip(("tool", "cluster", "kind", "namespace", "name"), sort_key(key), strict=True))
+    return dict(zip(_KEY_NAMES, sort_key(key), strict=True))
 
 
 def _key_of(row: Any) -> ObjectKey:
