@@ -251,3 +251,36 @@ def test_a_writer_waits_for_the_deliveries_being_parsed(
     started = time.monotonic()
     ingest(engine, first, origin=Origin.WEBHOOK, received_at=ARRIVED)
     assert time.monotonic() - started < 1
+
+
+def test_a_writer_waits_for_deliveries_still_being_received(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "GATHER_SECONDS", 5.0)
+    first, second = _deliveries(seed=7, size=5)[:2]
+    calls: list[int] = []
+    real = module.ingest_together
+
+    def counting(engine: Engine, deliveries: Any, **options: Any) -> Any:
+        calls.append(len(deliveries))
+        return real(engine, deliveries, **options)
+
+    monkeypatch.setattr(module, "ingest_together", counting)
+    ticket = module.expect()  # its body is being read: nothing parsed yet
+
+    def parser() -> None:
+        time.sleep(0.2)
+        with module.arriving(ticket):
+            ingest(engine, second, origin=Origin.WEBHOOK, received_at=ARRIVED)
+
+    thread = threading.Thread(target=parser)
+    thread.start()
+    ingest(engine, first, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    thread.join()
+    assert calls == [2]  # one transaction for both
+    refused = module.expect()
+    module.received(refused)  # refused before parsing: never waited for
+    module.received(refused)  # (given up twice: the request's own end and its parser's)
+    started = time.monotonic()
+    ingest(engine, first, origin=Origin.WEBHOOK, received_at=ARRIVED)
+    assert time.monotonic() - started < 1

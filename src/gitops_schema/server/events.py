@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from gitops_schema.server.auth import check_signature, require
 from gitops_schema.server.body import parse_json, read_body
 from gitops_schema.server.spool import Spooled
-from gitops_schema.store.ingest import arriving, give_way, ingest
+from gitops_schema.store.ingest import arriving, expect, give_way, ingest, received
 from gitops_schema.store.records import Observation, Origin
 from gitops_schema.store.redact import redact
 from gitops_schema.store.sources import argocd, flux
@@ -73,9 +73,9 @@ def write(
     return counts.to_dict()
 
 
-def _receive(app: FastAPI, tool: str, raw: bytes, cluster: str) -> JSONResponse:
+def _receive(app: FastAPI, tool: str, raw: bytes, cluster: str, ticket: int) -> JSONResponse:
     """Parse and store a body (in a worker thread: the event loop only reads requests)."""
-    with arriving():
+    with arriving(ticket):
         give_way()
         return _accept(app, tool, parse_json(raw), cluster)
 
@@ -104,8 +104,12 @@ async def argocd_events(
     request: Request, token: Annotated[Token, Depends(require(Role.INGEST))]
 ) -> JSONResponse:
     """Store what an Argo CD Application says (Bearer token with role ingest or admin)."""
-    raw = await read_body(request, request.app.state.settings.max_body_bytes)
-    return await run_in_threadpool(_receive, request.app, "argocd", raw, "")
+    ticket = expect()  # writers wait for what arrived before their turn (store.ingest)
+    try:
+        raw = await read_body(request, request.app.state.settings.max_body_bytes)
+        return await run_in_threadpool(_receive, request.app, "argocd", raw, "", ticket)
+    finally:
+        received(ticket)
 
 
 @router.post("/flux", summary="Flux notification-controller generic / generic-hmac webhook")
@@ -115,9 +119,13 @@ async def flux_events(
 ) -> JSONResponse:
     """Store a Flux event; signed with X-Signature when the service has an HMAC key."""
     settings = request.app.state.settings
-    raw = await read_body(request, settings.max_body_bytes)
-    if settings.flux_hmac_key is not None:
-        check_signature(settings.flux_hmac_key, raw, request.headers.get("x-signature"))
-    caller = request.client.host if request.client else "unknown"
-    request.app.state.rate_limiter.take(f"flux:{caller}")
-    return await run_in_threadpool(_receive, request.app, "flux", raw, cluster)
+    ticket = expect()  # writers wait for what arrived before their turn (store.ingest)
+    try:
+        raw = await read_body(request, settings.max_body_bytes)
+        if settings.flux_hmac_key is not None:
+            check_signature(settings.flux_hmac_key, raw, request.headers.get("x-signature"))
+        caller = request.client.host if request.client else "unknown"
+        request.app.state.rate_limiter.take(f"flux:{caller}")
+        return await run_in_threadpool(_receive, request.app, "flux", raw, cluster, ticket)
+    finally:
+        received(ticket)

@@ -18,6 +18,7 @@ rows are kept exact after every write: ``deployments`` (:mod:`.chain`), and
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -46,7 +47,15 @@ from gitops_schema.store.partitions import ensure_months
 from gitops_schema.store.records import ObjectKey, Observation, Origin
 from gitops_schema.store.writing import Context, IngestCounts
 
-__all__ = ["IngestCounts", "arriving", "give_way", "ingest", "ingest_together"]
+__all__ = [
+    "IngestCounts",
+    "arriving",
+    "expect",
+    "give_way",
+    "ingest",
+    "ingest_together",
+    "received",
+]
 
 # PostgreSQL serialization failures and deadlocks are retried this many times.
 RETRIES = 5
@@ -268,28 +277,48 @@ def _combined(engine: Engine, delivery: _Delivery) -> IngestCounts:
     return delivery.counts
 
 
-# Deliveries being parsed in this process (:func:`arriving`), and the condition a writer
-# waits on for them.
+# Deliveries being received or parsed in this process (:func:`expect`, :func:`arriving`),
+# numbered in the order they arrived, and the condition a writer waits on for them.
 _ARRIVING = threading.Condition()
-_arriving = 0
+_parsing: set[int] = set()
+_numbers = itertools.count()
 _ARRIVING_HERE = threading.local()
-# A writer waits this long at most for the deliveries being parsed to join its transaction.
-GATHER_SECONDS = 0.02
+# A writer waits this long at most for the deliveries being received or parsed to join its
+# transaction: about what parsing the deliveries of a few concurrent senders takes.
+GATHER_SECONDS = 0.05
+
+
+def expect() -> int:
+    """A delivery is being received (in any thread): its ticket for :func:`arriving`.
+
+    Until it is parsed or :func:`received` gives it up, writers wait for it as for one
+    being parsed.
+    """
+    with _ARRIVING:
+        number = next(_numbers)
+        _parsing.add(number)
+    return number
+
+
+def received(ticket: int) -> None:
+    """The delivery of ``ticket`` is parsed or refused: writers need not wait for it."""
+    with _ARRIVING:
+        if ticket in _parsing:
+            _parsing.discard(ticket)
+            _ARRIVING.notify_all()
 
 
 @contextmanager
-def arriving() -> Iterator[None]:
+def arriving(ticket: int | None = None) -> Iterator[None]:
     """Around the parsing of a delivery that will be ingested in this thread.
 
-    While it is parsed, a writer whose turn comes waits for it (:data:`GATHER_SECONDS` at
-    most) so that both go in one transaction: deliveries sent at once (retries, several
-    senders, a controller's burst) are written together, in the order of their events,
-    instead of a late one re-deriving what the other wrote a moment before.
+    While it is received (``ticket``, from :func:`expect`) and parsed, a writer whose turn
+    comes waits for it (:data:`GATHER_SECONDS` at most) so that both go in one transaction:
+    deliveries sent at once (retries, several senders, a controller's burst) are written
+    together, in the order of their events, instead of a late one re-deriving what the
+    other wrote a moment before.
     """
-    global _arriving
-    with _ARRIVING:
-        _arriving += 1
-    _ARRIVING_HERE.active = True
+    _ARRIVING_HERE.number = expect() if ticket is None else ticket
     try:
         yield
     finally:
@@ -298,19 +327,25 @@ def arriving() -> Iterator[None]:
 
 def _arrived() -> None:
     """This thread's delivery is parsed (or refused): writers need not wait for it."""
-    global _arriving
-    if getattr(_ARRIVING_HERE, "active", False):
-        _ARRIVING_HERE.active = False
-        with _ARRIVING:
-            _arriving -= 1
-            _ARRIVING.notify_all()
+    number = getattr(_ARRIVING_HERE, "number", None)
+    if number is not None:
+        _ARRIVING_HERE.number = None
+        received(number)
 
 
 def _gather() -> None:
-    """Wait until no delivery is being parsed (:data:`GATHER_SECONDS` at most)."""
+    """Wait until the deliveries being received or parsed now are parsed.
+
+    :data:`GATHER_SECONDS` at most. Those that arrive later are not waited for: under a
+    steady stream something is always arriving, and what arrives later is mostly newer
+    (written next, in order).
+    """
     deadline = time.monotonic() + GATHER_SECONDS
     with _ARRIVING:
-        while _arriving > 0:
+        if not _parsing:
+            return
+        last = max(_parsing)
+        while _parsing and min(_parsing) <= last:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
