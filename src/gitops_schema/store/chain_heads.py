@@ -41,8 +41,9 @@ class Head(NamedTuple):
 
 _HEADS: WeakKeyDictionary[Engine, dict[int, Head]] = WeakKeyDictionary()
 _LOCK = threading.Lock()
-# Heads kept per engine at most (then forgotten and read again).
-_MAX_HEADS = 200_000
+# Heads kept per engine at most, then forgotten and read again (a head holds two stored
+# rows, about 1 kB: some 50 MB at most).
+_MAX_HEADS = 50_000
 
 
 def heads(engine: Engine) -> dict[int, Head]:
