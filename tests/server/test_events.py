@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from gitops_schema.store.tables import objects, sync_operations
@@ -140,3 +141,34 @@ def test_batches_and_healthz(service: Service) -> None:
         "database": "ok",
         "spooled": 0,
     }
+
+
+def test_deliveries_counted_by_source_and_status(service: Service) -> None:
+    """Every answered webhook delivery counts once in /metrics, by source and status code;
+    other requests do not."""
+    event = flux_event(
+        "apps", START, revision=sha("m"), severity="info", reason="ReconciliationSucceeded",
+        message="Reconciliation finished in 3s, next run in 10m0s",
+    )  # fmt: skip
+    body = json.dumps(event).encode()
+    client = service.client
+    ingest = service.bearer(Role.INGEST)
+    answers = [
+        client.post(FLUX, content=body, headers=service.signed(body)).status_code,
+        client.post(FLUX, content=body).status_code,  # unsigned
+        client.post(ARGOCD, json=succeeded(), headers=ingest).status_code,
+        client.post(ARGOCD, json=succeeded()).status_code,  # no token
+    ]
+    assert client.get("/healthz").status_code == 200
+    text = client.get("/metrics", headers=service.bearer(Role.READ)).text
+    counted = {
+        (sample.labels["source"], sample.labels["code"]): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "gitops_schema_ingest_requests_total"
+    }
+    expected: dict[tuple[str, str], float] = {}
+    for source, code in zip(("flux", "flux", "argocd", "argocd"), answers, strict=True):
+        expected[(source, str(code))] = expected.get((source, str(code)), 0) + 1
+    assert counted == expected
+    assert answers == [200, 401, 200, 401]

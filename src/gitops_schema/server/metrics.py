@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -20,6 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, g
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gitops_schema.analytics import rollups
 from gitops_schema.analytics.levels import LEVELS
@@ -177,20 +178,35 @@ def install(app: FastAPI) -> None:
             )
         )
     )
-    deliveries = ingest_counter(registry)
     app.state.metrics_registry = registry
+    app.add_middleware(_DeliveryCounter, deliveries=ingest_counter(registry))
 
-    @app.middleware("http")
-    async def _count_deliveries(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        path = request.url.path
-        if path.startswith(_EVENTS):
-            source = path[len(_EVENTS) :].strip("/") or "unknown"
-            if source in ("argocd", "flux"):
-                deliveries.labels(source=source, code=str(response.status_code)).inc()
-        return response
+
+class _DeliveryCounter:
+    """ASGI middleware counting the webhook deliveries answered, by source and status.
+
+    Plain ASGI: it only reads the response's start, where an ``http`` middleware of
+    Starlette would run every request in a task group of its own and pass each body chunk
+    through a stream (a share of every delivery's time).
+    """
+
+    def __init__(self, app: ASGIApp, deliveries: Counter) -> None:
+        self.app = app
+        self.deliveries = deliveries
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"] if scope["type"] == "http" else ""
+        source = path[len(_EVENTS) :].strip("/") if path.startswith(_EVENTS) else ""
+        if source not in ("argocd", "flux"):
+            await self.app(scope, receive, send)
+            return
+
+        async def counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.deliveries.labels(source=source, code=str(message["status"])).inc()
+            await send(message)
+
+        await self.app(scope, receive, counted)
 
 
 _EVENTS: Final = "/api/v1/events/"
