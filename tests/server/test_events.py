@@ -32,6 +32,15 @@ def succeeded(name: str = "web", minute: int = 0) -> dict[str, Any]:
     )
 
 
+def reconciled(seed: str) -> bytes:
+    """The body of a Flux event of a successful reconciliation (revision made from ``seed``)."""
+    event = flux_event(
+        "apps", START, revision=sha(seed), severity="info", reason="ReconciliationSucceeded",
+        message="Reconciliation finished in 3s, next run in 10m0s",
+    )  # fmt: skip
+    return json.dumps(event).encode()
+
+
 def stored(service: Service) -> tuple[int, int]:
     with service.engine.connect() as connection:
         count_objects = connection.execute(select(func.count()).select_from(objects)).scalar()
@@ -54,11 +63,7 @@ def test_argocd_needs_an_ingest_token(service: Service) -> None:
 
 
 def test_flux_needs_the_hmac_signature(service: Service) -> None:
-    event = flux_event(
-        "apps", START, revision=sha("f"), severity="info", reason="ReconciliationSucceeded",
-        message="Reconciliation finished in 3s, next run in 10m0s",
-    )  # fmt: skip
-    body = json.dumps(event).encode()
+    body = reconciled("f")
     client = service.client
     assert client.post(FLUX, content=body).status_code == 401
     wrong = {"X-Signature": "sha256=" + "0" * 64}
@@ -146,11 +151,7 @@ def test_batches_and_healthz(service: Service) -> None:
 def test_deliveries_counted_by_source_and_status(service: Service) -> None:
     """Every answered webhook delivery counts once in /metrics, by source and status code;
     other requests do not."""
-    event = flux_event(
-        "apps", START, revision=sha("m"), severity="info", reason="ReconciliationSucceeded",
-        message="Reconciliation finished in 3s, next run in 10m0s",
-    )  # fmt: skip
-    body = json.dumps(event).encode()
+    body = reconciled("m")
     client = service.client
     ingest = service.bearer(Role.INGEST)
     answers = [
