@@ -118,6 +118,12 @@ def test_a_poll_that_leaves_the_state_as_it_was_still_makes_the_chain_read_again
         ("b", [_polled_release(1, 30, "2.0.0")]),
         ("a", _helm_events(40, "2.0.0")),
     ]
+    _same_as_one_writer(db_url, tmp_path, steps)
+
+
+def _same_as_one_writer(db_url: str, tmp_path: Any, steps: list[tuple[str, Any]]) -> None:
+    """Writers ``a`` and ``b`` of one database taking ``steps`` store what one writer of
+    another database stores."""
     writers = {name: db.create(db_url) for name in ("a", "b")}
     migrate.upgrade(writers["a"])
     reference = db.create(f"sqlite:///{tmp_path}/reference.db")
@@ -146,18 +152,7 @@ def _chain_reads(engine: Engine) -> list[str]:
 def test_two_writers_and_a_poll_between_batches_store_what_one_writer_does(
     db_url: str, tmp_path: Any
 ) -> None:
-    writers = {name: db.create(db_url) for name in ("a", "b")}
-    migrate.upgrade(writers["a"])
-    reference = db.create(f"sqlite:///{tmp_path}/reference.db")
-    migrate.upgrade(reference)
-    try:
-        for writer, observations in _STEPS:
-            ingest(writers[writer], observations, origin=Origin.WEBHOOK)
-            ingest(reference, observations, origin=Origin.WEBHOOK)
-        assert dump(writers["a"]) == dump(reference)
-    finally:
-        for engine in (*writers.values(), reference):
-            engine.dispose()
+    _same_as_one_writer(db_url, tmp_path, _STEPS)
 
 
 def test_the_chain_is_read_again_only_when_not_known(engine: Engine, db_url: str) -> None:

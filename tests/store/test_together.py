@@ -219,11 +219,8 @@ def test_parsers_wait_while_the_writer_runs_python(
     assert time.monotonic() - started < module.PARSER_WAIT_SECONDS
 
 
-def test_a_writer_waits_for_the_deliveries_being_parsed(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(module, "GATHER_SECONDS", 5.0)
-    first, second = _deliveries(seed=6, size=5)[:2]
+def _transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of deliveries each transaction of events writes, as they are written."""
     calls: list[int] = []
     real = module.ingest_together
 
@@ -232,6 +229,15 @@ def test_a_writer_waits_for_the_deliveries_being_parsed(
         return real(engine, deliveries, **options)
 
     monkeypatch.setattr(module, "ingest_together", counting)
+    return calls
+
+
+def test_a_writer_waits_for_the_deliveries_being_parsed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "GATHER_SECONDS", 5.0)
+    first, second = _deliveries(seed=6, size=5)[:2]
+    calls = _transactions(monkeypatch)
     parsing = threading.Event()
 
     def parser() -> None:
@@ -258,14 +264,7 @@ def test_a_writer_waits_for_deliveries_still_being_received(
 ) -> None:
     monkeypatch.setattr(module, "GATHER_SECONDS", 5.0)
     first, second = _deliveries(seed=7, size=5)[:2]
-    calls: list[int] = []
-    real = module.ingest_together
-
-    def counting(engine: Engine, deliveries: Any, **options: Any) -> Any:
-        calls.append(len(deliveries))
-        return real(engine, deliveries, **options)
-
-    monkeypatch.setattr(module, "ingest_together", counting)
+    calls = _transactions(monkeypatch)
     ticket = module.expect()  # its body is being read: nothing parsed yet
 
     def parser() -> None:

@@ -17,14 +17,13 @@ process restarts.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 
 from gitops_schema.store.event_sql import Newest, newest_key
+from gitops_schema.store.kept import PerEngine
 from gitops_schema.store.records import Phase
 from gitops_schema.store.writing import ChainKey, Stored
 
@@ -39,20 +38,14 @@ class Head(NamedTuple):
     success: Stored | None
 
 
-_HEADS: WeakKeyDictionary[Engine, dict[int, Head]] = WeakKeyDictionary()
-_LOCK = threading.Lock()
 # Heads kept per engine at most, then forgotten and read again (a head holds two stored
 # rows, about 1 kB: some 50 MB at most).
-_MAX_HEADS = 50_000
+_HEADS: PerEngine[int, Head] = PerEngine(50_000)
 
 
 def heads(engine: Engine) -> dict[int, Head]:
     """The heads known for ``engine`` (object id -> head)."""
-    with _LOCK:
-        known = _HEADS.setdefault(engine, {})
-        if len(known) > _MAX_HEADS:
-            known.clear()
-        return known
+    return _HEADS.of(engine)
 
 
 def newest_known(
@@ -140,14 +133,14 @@ def _newer(postgres: bool, row: Stored, than: Stored | None) -> bool:
 def forget(engine: Engine, object_id: int) -> None:
     """Forget what is known of the object's chain (its operations changed)."""
     known = heads(engine)
-    with _LOCK:
+    with _HEADS.lock:
         known.pop(object_id, None)
 
 
 def remember(engine: Engine, written: Mapping[int, Head], dropped: Iterable[int]) -> None:
     """Keep the heads of a committed transaction, and forget those it made unknown."""
     known = heads(engine)
-    with _LOCK:
+    with _HEADS.lock:
         for object_id in dropped:
             known.pop(object_id, None)
         known.update(written)

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import msgspec
-from sqlalchemy import JSON, Engine, String, Text, bindparam, case, select, tuple_, update
+from sqlalchemy import JSON, String, Text, bindparam, case, select, tuple_, update
 
 from gitops_schema.store import chain_heads
 from gitops_schema.store.chain import CHUNK
+from gitops_schema.store.kept import PerEngine
 from gitops_schema.store.records import ObjectKey, ObjectState, Phase, Tool
 from gitops_schema.store.tables import UtcTime, objects, sync_operations
 from gitops_schema.store.writing import ROW_VERSION, Context, pg_array, read_time
@@ -48,7 +47,7 @@ def sort_key(key: ObjectKey) -> tuple[str, ...]:
 
 def lock(ctx: Context, first_states: Mapping[ObjectKey, ObjectState]) -> dict[ObjectKey, Locked]:
     """Every object of ``first_states`` locked, the missing ones created from that state."""
-    known = _known_ids(ctx.connection.engine)
+    known = _IDS.of(ctx.connection.engine)
     found = _select_by_id(ctx, {known[key]: key for key in first_states if key in known})
     found.update(_select_locked(ctx, [key for key in first_states if key not in found]))
     missing = sorted((key for key in first_states if key not in found), key=sort_key)
@@ -94,19 +93,9 @@ _TOKEN = "gitops_schema.connection"
 _TOKENS = itertools.count(1)
 
 
-# Per engine, the ids of objects seen (an object row is never deleted, so its id stays).
-_IDS: WeakKeyDictionary[Engine, dict[ObjectKey, int]] = WeakKeyDictionary()
-_IDS_LOCK = threading.Lock()
-# Ids remembered per engine at most (then forgotten and learnt again).
-_MAX_IDS = 200_000
-
-
-def _known_ids(engine: Engine) -> dict[ObjectKey, int]:
-    with _IDS_LOCK:
-        known = _IDS.setdefault(engine, {})
-        if len(known) > _MAX_IDS:
-            known.clear()
-        return known
+# Per engine, the ids of objects seen (an object row is never deleted, so its id stays); at
+# most this many, then forgotten and learnt again.
+_IDS: PerEngine[ObjectKey, int] = PerEngine(200_000)
 
 
 def _select_by_id(ctx: Context, wanted: Mapping[int, ObjectKey]) -> dict[ObjectKey, Locked]:
