@@ -18,7 +18,8 @@ changed only by Alembic migrations (``migrate``, ``migrations/``):
 - ``commits`` and ``config_revisions``: from git (``record git``): who changed which definition.
 - ``tokens``: API tokens (sha256 hashes) and their roles.
 - views ``argocd_applications``, ``argocd_sync_history``, ``flux_configs``,
-  ``flux_sync_history``: the seed's tables, so its queries still run.
+  ``flux_sync_history``: the seed's tables with its column names (``app_name``,
+  ``sync_status``, ``sync_duration``, ...; revision 0004), so its queries still run.
 
 On PostgreSQL the event tables are partitioned by month of their event time (``partitions``).
 
