@@ -26,8 +26,9 @@ read their figures from here.
   finished and before the object's next deployment finished.
 - **Recovery** of a failed deployment: from its first failure signal to the first later sign
   of health of the object: an Argo CD sync that ``Succeeded`` with health ``Healthy`` (the
-  health the object had at the sync's finish, or the health it reached next, before any other
-  sync operation finished), at the sync's ``finishedAt``; or a Flux ``ReconciliationSucceeded``.
+  object was Healthy at the sync's finish, or became Healthy after it before the next operation
+  started, as a rollout does), at the sync's ``finishedAt``; or a Flux
+  ``ReconciliationSucceeded``.
 - **Lead time for changes**: for each commit of the recorded git history, from its committer
   time to the finish of the first production deployment whose revision range contains it (the
   commits reachable from the deployed revision and not from the object's previous deployed

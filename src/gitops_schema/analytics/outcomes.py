@@ -33,10 +33,12 @@ failure_signals AS (
                     ORDER BY p.transitioned_at DESC LIMIT 1), '') <> 'Degraded'
 )"""
 
-# An Argo CD sync that Succeeded "with health Healthy": the object was Healthy at its finish,
-# or the next health it reached was Healthy and no other operation finished before that.
-# Signals and signs are taken with ORDER BY ... LIMIT 1, so the (object_id, finished_at)
-# index is walked in time order and stops at the first one.
+# An Argo CD sync that Succeeded "with health Healthy": an Application showed that sync as its
+# operationState with health Healthy. The object was Healthy at its finish, or became Healthy
+# after it before the next operation started (a rollout shows Progressing first; once another
+# operation started, the Application shows that one). Signals and signs are taken with ORDER
+# BY ... LIMIT 1 or MIN, so the (object_id, time) indexes are walked in time order and stop at
+# the first one.
 _HEALTH_SIGNS: Final = """
 health_signs AS (
     SELECT s.object_id AS object_id, s.finished_at AS at
@@ -46,15 +48,15 @@ health_signs AS (
         OR COALESCE((SELECT h.status FROM health_transitions h
                      WHERE h.object_id = s.object_id AND h.transitioned_at <= s.finished_at
                      ORDER BY h.transitioned_at DESC LIMIT 1), '') = 'Healthy'
-        OR COALESCE((SELECT h.status FROM health_transitions h
-                     WHERE h.object_id = s.object_id AND h.transitioned_at > s.finished_at
-                       AND NOT EXISTS (
-                           SELECT 1 FROM sync_operations n
-                           WHERE n.object_id = s.object_id
-                             AND n.phase IN ('Succeeded', 'Failed', 'Error')
-                             AND n.finished_at > s.finished_at
-                             AND n.finished_at <= h.transitioned_at)
-                     ORDER BY h.transitioned_at LIMIT 1), '') = 'Healthy'
+        OR NOT EXISTS (
+            SELECT 1 FROM sync_operations n
+            WHERE n.object_id = s.object_id AND n.started_at > s.started_at
+              AND n.started_at <= (SELECT MIN(h.transitioned_at) FROM health_transitions h
+                                   WHERE h.object_id = s.object_id AND h.status = 'Healthy'
+                                     AND h.transitioned_at > s.finished_at))
+           AND EXISTS (SELECT 1 FROM health_transitions h
+                       WHERE h.object_id = s.object_id AND h.status = 'Healthy'
+                         AND h.transitioned_at > s.finished_at)
     )
 )"""
 
