@@ -79,11 +79,13 @@ class CommitGraph:
     def ship(self, chain: Iterable[Deployed]) -> dict[str, Change]:
         """Each commit reachable from the chain's revisions, with the first that reaches it.
 
-        ``chain`` is in finish order: one walk over each commit in all.
+        ``chain`` is in finish order: one walk over each commit in all. A multi-source Argo
+        CD application deploys one revision per source (the store joins them with commas):
+        the commits reachable from any of them.
         """
         first: dict[str, Change] = {}
         for deployed in chain:
-            stack = [deployed.revision]
+            stack = deployed.revision.split(",")
             while stack:
                 sha = stack.pop()
                 if sha in first or sha not in self.parents:
