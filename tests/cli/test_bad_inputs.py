@@ -25,6 +25,7 @@ def not_a_database(tmp_path: Path) -> Path:
         ["report", "sync-stats", "--from", "2026-03-01"],
         ["token", "create", "--role", "read", "--name", "x"],
         ["record", "import", "events.json"],
+        ["serve", "--spool-dir", "spool"],
     ],
     ids=lambda c: " ".join(c[:2]),
 )
@@ -57,6 +58,12 @@ def test_a_server_that_does_not_answer_hides_the_password(cli: Callable[..., Any
     assert run.code == 2
     assert run.err.startswith("error: --db postgresql://gitops:***@127.0.0.1:1/history: ")
     assert "Connection refused" in run.err and "s3cret" not in run.err
+
+
+def test_serve_refuses_a_port_that_does_not_exist(cli: Callable[..., Any], tmp_path: Path) -> None:
+    run = cli("serve", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--port", "99999")
+    assert run.code == 2
+    assert "99999 is not in the range 1<=x<=65535" in run.err
 
 
 @pytest.mark.parametrize(

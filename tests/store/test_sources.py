@@ -76,6 +76,27 @@ def test_argocd_cluster_from_server() -> None:
                      "status": {"history": [{"deployedAt": "yesterday"}]}}},
             "app.status.history[0].deployedAt: not an RFC 3339 timestamp",
         ),
+        (
+            {"app": {"metadata": {"name": "a"}, "status": {"operationState": {
+                "phase": "Succeeded", "startedAt": "yesterday"}}}},
+            "app.status.operationState.startedAt: not an RFC 3339 timestamp",
+        ),
+        (
+            {"app": {"metadata": {"name": "a"}, "status": {"history": [
+                {"deployedAt": "2026-03-01T09:00:00Z", "revisions": [1]}]}}},
+            "app.status.history[0].revisions: expected a list of strings",
+        ),
+        (
+            {"app": {"metadata": {"name": "a"}, "status": {"health": {
+                "status": "Healthy", "lastTransitionTime": "soon"}}}},
+            "app.status.health.lastTransitionTime: not an RFC 3339 timestamp",
+        ),
+        ({"app": {"metadata": {"name": "a"}, "status": {"sync": {"status": 1}}}},
+         "app.status.sync.status: expected a string"),
+        ({"app": {"metadata": {"name": "a"}, "spec": {"destination": {"name": 1}}}},
+         "app.spec.destination.name: expected a string"),
+        ({"app": {"metadata": {"name": "a"}, "spec": {"sources": [{"repoURL": 1}]}}},
+         "app.spec.sources[0].repoURL: expected a string"),
     ],
 )  # fmt: skip
 def test_argocd_bad_payloads_name_the_field(body: object, reason: str) -> None:
@@ -240,3 +261,25 @@ def test_helmrelease_history_snapshots_are_its_releases() -> None:
     again = flux.parse_object(helm_release(later, "True", "UpgradeSucceeded"), cluster="c")
     assert again.operations[1].digest == observation.operations[1].digest
     assert [o.revision for o in again.operations] == ["6.6.3", "6.6.1"]
+
+
+@pytest.mark.parametrize(
+    ("status", "spec", "reason"),
+    [
+        ({"conditions": [{"type": "Reconciling"}, {"type": "Ready", "status": "True",
+                                                   "lastTransitionTime": "soon"}]}, {},
+         "k.status.conditions[1].lastTransitionTime: not an RFC 3339 timestamp"),
+        ({"lastAppliedRevision": 7}, {}, "k.status.lastAppliedRevision: expected a string"),
+        ({}, {"sourceRef": {"kind": "GitRepository", "name": 7}},
+         "k.spec.sourceRef.name: expected a string"),
+        ({}, {"targetNamespace": ["a"]}, "k.spec.targetNamespace: expected a string"),
+    ],
+)  # fmt: skip
+def test_flux_objects_bad_fields_are_named_from_the_object(
+    status: dict[str, object], spec: dict[str, object], reason: str
+) -> None:
+    kustomization = {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+                     "metadata": {"name": "apps"}, "spec": spec, "status": status}  # fmt: skip
+    with pytest.raises(PayloadError) as raised:
+        flux.parse_object(kustomization, cluster="c", path="k")
+    assert reason in str(raised.value)

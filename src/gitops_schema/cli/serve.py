@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gitops_schema.cli._db import Db
+from gitops_schema.cli._db import Db, open_store
 from gitops_schema.cli._params import parse_size
 from gitops_schema.errors import UsageError
 
@@ -25,7 +25,9 @@ def _cluster_names(values: list[str]) -> dict[str, str]:
 def serve_command(
     db: Db = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8080,
     flux_hmac_key_file: Annotated[
         Path | None,
         typer.Option(
@@ -110,6 +112,9 @@ def serve_command(
     )
     if spool_dir is not None:
         settings.spool_dir = spool_dir
+    # A database that cannot be opened is named here, not in a traceback of the application's
+    # start; migrated once, before any worker starts (workers would race to create tables).
+    open_store(settings.db_url).dispose()
     from gitops_schema.server import workers as worker_processes
 
     if workers == 1:
@@ -119,14 +124,6 @@ def serve_command(
         return
     import os
 
-    from gitops_schema.store import migrate
-
-    # Once, before the workers start (each would otherwise race to create the tables).
-    engine = store_db.create(settings.db_url)
-    try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
     os.environ[worker_processes.SETTINGS_VARIABLE] = worker_processes.settings_to_text(settings)
     uvicorn.run(
         worker_processes.FACTORY,

@@ -30,6 +30,7 @@ from gitops_schema.store.sources.payload import (
     mapping,
     text,
     time_at,
+    within,
 )
 
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
@@ -79,17 +80,30 @@ def _parse(app: dict[str, Any], cluster_names: Mapping[str, str]) -> Observation
     name = text(app, "metadata.name", required=True)
     assert name is not None
     destination = mapping(app, "spec.destination")
-    source = mapping(app, "spec.source")
+    source, source_path = mapping(app, "spec.source"), "spec.source"
     if not source:
         sources = items(app, "spec.sources")
         source = sources[0] if sources and isinstance(sources[0], dict) else {}
+        source_path = "spec.sources[0]"
     status = mapping(app, "status")
-    operations = _operations(status)
-    health = _health(status)
+    with within("status."):
+        operations = _operations(status)
+        health = _health(status)
+        sync_status = text(status, "sync.status")
+        revision = _revision(mapping(status, "sync"), "sync.")
+        health_status = text(status, "health.status")
+        message = _message(status)
+        observed_at = _observed_at(status, operations, health)
+    with within("spec.destination."):
+        cluster = cluster_of(destination, cluster_names)
+        dest_server, dest_namespace = text(destination, "server"), text(destination, "namespace")
+    with within(f"{source_path}."):
+        source_url, target_revision = text(source, "repoURL"), text(source, "targetRevision")
+        source_dir = text(source, "path") or text(source, "chart")
     state = ObjectState(
         key=ObjectKey(
             Tool.ARGOCD,
-            cluster_of(destination, cluster_names),
+            cluster,
             "Application",
             text(app, "metadata.namespace") or "",
             name,
@@ -98,33 +112,33 @@ def _parse(app: dict[str, Any], cluster_names: Mapping[str, str]) -> Observation
         definition=redact(app),
         uid=text(app, "metadata.uid"),
         project=text(app, "spec.project"),
-        source_url=text(source, "repoURL"),
-        source_path=text(source, "path") or text(source, "chart"),
-        target_revision=text(source, "targetRevision"),
-        dest_server=text(destination, "server"),
-        dest_namespace=text(destination, "namespace"),
-        sync_status=text(status, "sync.status"),
-        health_status=text(status, "health.status"),
-        revision=_revision(mapping(status, "sync"), "sync"),
-        message=_message(status),
+        source_url=source_url,
+        source_path=source_dir,
+        target_revision=target_revision,
+        dest_server=dest_server,
+        dest_namespace=dest_namespace,
+        sync_status=sync_status,
+        health_status=health_status,
+        revision=revision,
+        message=message,
         created_at=time_at(app, "metadata.creationTimestamp"),
-        observed_at=_observed_at(status, operations, health),
+        observed_at=observed_at,
     )
     return Observation(state, operations, health)
 
 
-def _revision(holder: dict[str, Any], path: str) -> str | None:
+def _revision(holder: dict[str, Any], prefix: str) -> str | None:
     """``revision``, or the ``revisions`` of a multi-source app joined by commas."""
     single = text(holder, "revision")
     if single:
         return single
     revisions = [r for r in items(holder, "revisions") if isinstance(r, str) and r]
     if len(revisions) != len(items(holder, "revisions")):
-        raise PayloadError(f"{path}.revisions: expected a list of strings")
+        raise PayloadError(f"{prefix}revisions: expected a list of strings")
     return ",".join(revisions) or None
 
 
-def _initiated_by(holder: dict[str, Any], path: str) -> str | None:
+def _initiated_by(holder: dict[str, Any]) -> str | None:
     who = mapping(holder, "initiatedBy")
     if who.get("automated") is True:
         return "automated"
@@ -135,31 +149,29 @@ def _operations(status: dict[str, Any]) -> list[Operation]:
     found: list[Operation] = []
     state = mapping(status, "operationState")
     if state:
-        found.append(_operation_state(state))
+        with within("operationState."):
+            found.append(_operation_state(state))
     for index, entry in enumerate(items(status, "history")):
-        path = f"status.history[{index}]"
+        path = f"history[{index}]"
         if not isinstance(entry, dict):
             raise PayloadError(f"{path}: expected an object")
-        try:
+        with within(f"{path}."):
             found.append(_history_entry(entry))
-        except PayloadError as error:
-            raise PayloadError(f"{path}.{error.message}") from None
     return found
 
 
 def _operation_state(state: dict[str, Any]) -> Operation:
-    path = "status.operationState"
     phase_text = text(state, "phase", required=True) or ""
     try:
         phase = Phase(phase_text)
     except ValueError:
-        raise PayloadError(f"{path}.phase: unknown phase {phase_text!r}") from None
+        raise PayloadError(f"phase: unknown phase {phase_text!r}") from None
     started = time_at(state, "startedAt", required=True)
     assert started is not None
     finished = time_at(state, "finishedAt")
     result = mapping(state, "syncResult")
-    revision = _revision(result, f"{path}.syncResult") or _revision(
-        mapping(state, "operation.sync"), f"{path}.operation.sync"
+    revision = _revision(result, "syncResult.") or _revision(
+        mapping(state, "operation.sync"), "operation.sync."
     )
     resources = items(result, "resources")
     return Operation(
@@ -169,7 +181,7 @@ def _operation_state(state: dict[str, Any]) -> Operation:
         message=_redacted(text(state, "message")),
         finished_at=finished,
         duration_seconds=(finished - started).total_seconds() if finished else None,
-        initiated_by=_initiated_by(mapping(state, "operation"), f"{path}.operation"),
+        initiated_by=_initiated_by(mapping(state, "operation")),
         resources=redact(resources) if resources else None,
     )
 
@@ -183,26 +195,27 @@ def _history_entry(entry: dict[str, Any]) -> Operation:
         started_at_exact=started is not None,
         digest="" if started is not None else HISTORY_DIGEST,
         phase=Phase.SUCCEEDED,
-        revision=_revision(entry, "revision"),
+        revision=_revision(entry, ""),
         finished_at=deployed,
         duration_seconds=(deployed - started).total_seconds() if started else None,
         deployed_at=deployed,
-        initiated_by=_initiated_by(entry, "initiatedBy"),
+        initiated_by=_initiated_by(entry),
     )
 
 
 def _health(status: dict[str, Any]) -> list[HealthSample]:
-    health = mapping(status, "health")
-    state = text(health, "status")
+    if not mapping(status, "health"):  # absent; not an object is an error naming it
+        return []
+    state = text(status, "health.status")
     if not state:
         return []
-    since = time_at(health, "lastTransitionTime")
+    since = time_at(status, "health.lastTransitionTime")
     if since is not None:
-        return [HealthSample(state, since, text(health, "message"))]
+        return [HealthSample(state, since, text(status, "health.message"))]
     seen = time_at(status, "reconciledAt")
     if seen is None:
         return []
-    return [HealthSample(state, seen, text(health, "message"), exact=False)]
+    return [HealthSample(state, seen, text(status, "health.message"), exact=False)]
 
 
 def _message(status: dict[str, Any]) -> str | None:

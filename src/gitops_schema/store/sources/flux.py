@@ -36,6 +36,7 @@ from gitops_schema.store.sources.payload import (
     mapping,
     text,
     time_at,
+    within,
 )
 
 SUCCEEDED_REASON = "ReconciliationSucceeded"
@@ -254,18 +255,23 @@ def _parse_object(obj: Any, cluster: str) -> Observation:
     name = text(obj, "metadata.name", required=True)
     assert kind is not None and name is not None
     status = mapping(obj, "status")
-    ready = next(
+    with within("status."):
+        conditions = items(status, "conditions")
+        applied = text(status, "lastAppliedRevision")
+        attempted = text(status, "lastAttemptedRevision")
+    index, ready = next(
         (
-            c
-            for c in items(status, "conditions")
+            (i, c)
+            for i, c in enumerate(conditions)
             if isinstance(c, dict) and c.get("type") == "Ready"
         ),
-        {},
+        (0, {}),
     )
-    applied = text(status, "lastAppliedRevision")
-    since = time_at(ready, "lastTransitionTime")
-    state_of_ready = text(ready, "status")
-    operations = _ready_outcome(ready, applied, text(status, "lastAttemptedRevision"), cluster)
+    with within(f"status.conditions[{index}]."):
+        since = time_at(ready, "lastTransitionTime")
+        state_of_ready = text(ready, "status")
+        ready_message = text(ready, "message")
+        operations = _ready_outcome(ready, applied, attempted, cluster)
     releases = (
         helm.release_operations(status, lambda content: event_digest(content, cluster))
         if kind == "HelmRelease"
@@ -278,17 +284,21 @@ def _parse_object(obj: Any, cluster: str) -> Observation:
         operations = releases + (failed if releases[0].phase is Phase.SUCCEEDED else [])
         applied = applied or helm.deployed_chart_version(status)
     spec = mapping(obj, "spec")
+    with within("spec."):
+        source_url = _source_ref(spec)
+        source_path = text(spec, "path") or text(spec, "chart.spec.chart")
+        dest_namespace = text(spec, "targetNamespace")
     state = ObjectState(
         key=ObjectKey(Tool.FLUX, cluster, kind, text(obj, "metadata.namespace") or "", name),
         api_version=text(obj, "apiVersion") or "",
         definition=redact(obj),
         uid=text(obj, "metadata.uid"),
-        source_url=_source_ref(spec),
-        source_path=text(spec, "path") or text(spec, "chart.spec.chart"),
-        dest_namespace=text(spec, "targetNamespace"),
+        source_url=source_url,
+        source_path=source_path,
+        dest_namespace=dest_namespace,
         sync_status={"True": "Ready", "False": "NotReady"}.get(state_of_ready or ""),
         revision=commit_of(applied) if applied else None,
-        message=redact_text(text(ready, "message") or "") or None,
+        message=redact_text(ready_message or "") or None,
         created_at=time_at(obj, "metadata.creationTimestamp"),
         observed_at=since,
     )
@@ -320,6 +330,10 @@ def _ready_outcome(
 
 def _source_ref(spec: dict[str, Any]) -> str | None:
     """``Kind/name`` of the source (``spec.sourceRef``, or a HelmRelease chart's)."""
-    ref = mapping(spec, "sourceRef") or mapping(spec, "chart.spec.sourceRef")
-    name = text(ref, "name")
-    return f"{text(ref, 'kind') or 'Source'}/{name}" if name else None
+    for path in ("sourceRef", "chart.spec.sourceRef"):
+        ref = mapping(spec, path)
+        if ref:
+            with within(f"{path}."):
+                name, kind = text(ref, "name"), text(ref, "kind")
+            return f"{kind or 'Source'}/{name}" if name else None
+    return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +14,15 @@ from gitops_schema.store.records import ObjectKey, Observation
 
 class PayloadError(UsageError):
     """A payload that does not have the shape its source sends (the reason names the field)."""
+
+
+@contextmanager
+def within(prefix: str) -> Iterator[None]:
+    """Errors raised inside name their field from the part of the payload ``prefix`` names."""
+    try:
+        yield
+    except PayloadError as error:
+        raise PayloadError(prefix + error.message) from None
 
 
 def string_problem(value: str) -> str | None:
