@@ -228,3 +228,19 @@ def test_record_import_names_what_no_database_stores(
     assert "internal error" not in run.err
     with db.create(db_url).connect() as connection:
         assert len(connection.execute(select(sync_operations)).all()) == 1
+
+
+def test_a_json_array_of_deliveries_is_a_batch_as_serve_takes_it(tmp_path: Path) -> None:
+    from gitops_schema.store.sources.files import read_files
+
+    event = flux_event("infra", START, revision=sha("i"), severity="info",
+                       reason="ReconciliationSucceeded", message="finished in 3s")  # fmt: skip
+    batch = tmp_path / "batch.json"
+    batch.write_text(json.dumps([application("api", {}), event]))
+    found = read_files([batch], cluster="eu")
+    assert found.problems == []
+    assert [o.state.key.name for o in found.observations] == ["api", "infra"]
+    batch.write_text(json.dumps([application("api", {}), {"involvedObject": {}}]))
+    assert read_files([batch], cluster="eu").problems == [
+        f"{batch}:1: [1]: involvedObject: required"
+    ]

@@ -37,7 +37,12 @@ def _report(problems: list[str], counts: dict[str, int]) -> None:
 
 @app.command("import")
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="kubectl -o json/yaml exports, JSON lines.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="kubectl -o json/yaml exports, JSON lines or JSON arrays of webhook bodies."
+        ),
+    ],
     db: Db = None,
     cluster: Cluster = None,
 ) -> None:

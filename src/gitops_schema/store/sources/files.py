@@ -4,8 +4,8 @@ Exports are ``kubectl get applications|kustomizations|helmreleases -A -o json`` 
 
 Each document or line is one of: an Argo CD webhook body (``{"app": ...}``), an Argo CD
 Application, a Flux event (it has ``involvedObject``), a Flux Kustomization or HelmRelease;
-``List`` kinds are unwrapped. Anything else is a problem naming its file and line; the
-readable records are kept.
+``List`` kinds and JSON arrays of those (a batch of webhook bodies) are unwrapped. Anything
+else is a problem naming its file and line; the readable records are kept.
 """
 
 from __future__ import annotations
@@ -38,7 +38,18 @@ class FileRecords:
 def parse_document(
     document: Any, *, cluster: str, cluster_names: Mapping[str, str] | None = None
 ) -> list[Observation]:
-    """The observations of one document of any of the supported shapes."""
+    """The observations of one document of any of the supported shapes.
+
+    A JSON array is a batch of such documents, as ``serve``'s webhooks take them.
+    """
+    if isinstance(document, list):
+        found: list[Observation] = []
+        for index, item in enumerate(document):
+            try:
+                found += parse_document(item, cluster=cluster, cluster_names=cluster_names)
+            except PayloadError as error:
+                raise PayloadError(f"[{index}]: {error.message}") from None
+        return found
     if not isinstance(document, dict):
         raise PayloadError("expected an object")
     if "app" in document and isinstance(document["app"], dict):
@@ -48,13 +59,10 @@ def parse_document(
     kind = document.get("kind")
     api_version = str(document.get("apiVersion") or "")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(document.get("items"), list):
-        found: list[Observation] = []
-        for index, item in enumerate(document["items"]):
-            try:
-                found += parse_document(item, cluster=cluster, cluster_names=cluster_names)
-            except PayloadError as error:
-                raise PayloadError(f"items[{index}]: {error.message}") from None
-        return found
+        try:
+            return parse_document(document["items"], cluster=cluster, cluster_names=cluster_names)
+        except PayloadError as error:
+            raise PayloadError(f"items{error.message}") from None
     if kind == "Application" and api_version.startswith("argoproj.io/"):
         return [argocd.parse_application(document, cluster_names=cluster_names)]
     if kind in FLUX_KINDS and ".toolkit.fluxcd.io/" in api_version:
