@@ -244,3 +244,19 @@ def test_a_json_array_of_deliveries_is_a_batch_as_serve_takes_it(tmp_path: Path)
     assert read_files([batch], cluster="eu").problems == [
         f"{batch}:1: [1]: involvedObject: required"
     ]
+
+
+def test_record_import_names_destination_servers_as_serve_does(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    body = application("api", {})
+    body["app"]["spec"]["destination"] = {"server": "https://10.0.0.1:6443", "namespace": "api"}
+    (tmp_path / "api.json").write_text(json.dumps(body))
+    done = cli("record", "import", str(tmp_path / "api.json"), "--db", url,
+               "--cluster-name", "https://10.0.0.1:6443=edge")  # fmt: skip
+    assert done.code == 0, done.err
+    assert [row.cluster for row in rows(url, objects)] == ["edge"]
+    bad = cli("record", "import", str(tmp_path / "api.json"), "--db", url,
+              "--cluster-name", "edge")  # fmt: skip
+    assert bad.code == 2 and "--cluster-name 'edge': expected SERVER_URL=NAME" in bad.err

@@ -183,3 +183,23 @@ def _folder(value: str, path: str) -> Path:
     if not Path(path).is_dir():
         raise UsageError(f"--repo {value!r}: {path} is not a folder")
     return Path(path)
+
+
+ClusterNames = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--cluster-name",
+        help="SERVER_URL=NAME: the cluster name of an Argo CD destination server (repeatable).",
+    ),
+]
+
+
+def parse_cluster_names(values: list[str] | None) -> dict[str, str]:
+    """``--cluster-name SERVER_URL=NAME`` options as a mapping of servers to names."""
+    names: dict[str, str] = {}
+    for value in values or []:
+        server, sep, name = value.rpartition("=")
+        if not sep or not server or not name:
+            raise UsageError(f"--cluster-name {value!r}: expected SERVER_URL=NAME")
+        names[server] = name
+    return names

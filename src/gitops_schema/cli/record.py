@@ -12,6 +12,7 @@ import typer
 
 from gitops_schema.cli._db import Db, open_store
 from gitops_schema.cli._output import Exit, error_console, print_error
+from gitops_schema.cli._params import ClusterNames, parse_cluster_names
 from gitops_schema.errors import UsageError
 
 app = typer.Typer(help="Record history into the store.", no_args_is_help=True)
@@ -45,6 +46,7 @@ def import_command(
     ],
     db: Db = None,
     cluster: Cluster = None,
+    cluster_name: ClusterNames = None,
 ) -> None:
     """Record Applications, Kustomizations, HelmReleases, webhook bodies, Flux events.
 
@@ -58,7 +60,9 @@ def import_command(
     if missing:
         # Nothing is recorded from a command line naming a file that is not there.
         raise UsageError(f"{missing[0]}: no such file")
-    found = read_files(files, cluster=cluster or "in-cluster")
+    found = read_files(
+        files, cluster=cluster or "in-cluster", cluster_names=parse_cluster_names(cluster_name)
+    )
     engine = open_store(db)
     counts = ingest(engine, found.observations, origin=Origin.IMPORT)
     engine.dispose()
@@ -75,13 +79,15 @@ def cluster_command(
         str | None, typer.Option("--context", help="Context to use (default: the current one).")
     ] = None,
     cluster: Cluster = None,
+    cluster_name: ClusterNames = None,
 ) -> None:
     """Poll a cluster's Applications, Kustomizations and HelmReleases once."""
     from gitops_schema.store.ingest import ingest
     from gitops_schema.store.records import Origin
     from gitops_schema.store.sources.cluster import poll
 
-    polled = poll(kubeconfig, context, cluster=cluster)
+    names = parse_cluster_names(cluster_name)
+    polled = poll(kubeconfig, context, cluster=cluster, cluster_names=names)
     engine = open_store(db)
     counts = ingest(engine, polled.observations, origin=Origin.POLL)
     engine.dispose()

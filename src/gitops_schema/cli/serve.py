@@ -8,18 +8,8 @@ from typing import Annotated
 import typer
 
 from gitops_schema.cli._db import Db, open_store
-from gitops_schema.cli._params import parse_size
+from gitops_schema.cli._params import ClusterNames, parse_cluster_names, parse_size
 from gitops_schema.errors import UsageError
-
-
-def _cluster_names(values: list[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for value in values:
-        server, sep, name = value.rpartition("=")
-        if not sep or not server or not name:
-            raise UsageError(f"--cluster-name {value!r}: expected SERVER_URL=NAME")
-        names[server] = name
-    return names
 
 
 def serve_command(
@@ -53,13 +43,7 @@ def serve_command(
         ),
     ] = 50.0,
     burst: Annotated[int, typer.Option("--burst", help="Burst of requests per token.")] = 200,
-    cluster_name: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--cluster-name",
-            help="SERVER_URL=NAME: the cluster name of an Argo CD destination server (repeatable).",
-        ),
-    ] = None,
+    cluster_name: ClusterNames = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -107,7 +91,7 @@ def serve_command(
         max_body_bytes=parse_size(max_body),
         rate_per_second=rate,
         rate_burst=burst,
-        cluster_names=_cluster_names(cluster_name or []),
+        cluster_names=parse_cluster_names(cluster_name),
         production=production_globs(config, Path.cwd()),
     )
     if spool_dir is not None:
