@@ -198,3 +198,24 @@ def test_a_report_on_a_database_that_is_not_there_creates_nothing(
     assert run.code == 2
     assert "no history store here; create it with `gitops-schema db upgrade" in run.err
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "the file is empty, no key"),
+        (b"\n", "the file is empty, no key"),
+        (None, "not a file"),
+    ],
+)
+def test_serve_refuses_a_flux_key_file_without_a_key(
+    cli: Callable[..., Any], tmp_path: Path, content: bytes | None, says: str
+) -> None:
+    key = tmp_path / "flux.key"
+    if content is None:
+        key.mkdir()
+    else:
+        key.write_bytes(content)
+    run = cli("serve", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--flux-hmac-key-file", str(key))
+    assert run.code == 2
+    assert run.err.strip() == f"error: --flux-hmac-key-file {key}: {says}"

@@ -80,7 +80,8 @@ def serve_command(
     from gitops_schema.store import db as store_db
 
     if flux_hmac_key_file is not None and not flux_hmac_key_file.is_file():
-        raise UsageError(f"--flux-hmac-key-file {flux_hmac_key_file}: no such file")
+        problem = "not a file" if flux_hmac_key_file.exists() else "no such file"
+        raise UsageError(f"--flux-hmac-key-file {flux_hmac_key_file}: {problem}")
     if demo:
         from gitops_schema.cli.demo import prepare_demo
 

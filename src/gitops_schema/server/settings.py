@@ -9,6 +9,7 @@ from pathlib import Path
 import platformdirs
 
 from gitops_schema.check.config import DEFAULT_PRODUCTION
+from gitops_schema.errors import UsageError
 
 FLUX_HMAC_ENV = "GITOPS_SCHEMA_FLUX_HMAC_KEY"
 
@@ -43,8 +44,20 @@ def flux_hmac_key(key_file: Path | None) -> bytes | None:
     """The Flux HMAC key: ``key_file``'s content, else ``$GITOPS_SCHEMA_FLUX_HMAC_KEY``.
 
     A trailing newline of the file is not part of the key; None when neither is set.
+
+    Raises:
+        UsageError: the file cannot be read, or holds no key (anyone could sign with an
+            empty one: a key file left empty by mistake would open the endpoint).
     """
     if key_file is not None:
-        return key_file.read_bytes().rstrip(b"\r\n")
+        try:
+            key = key_file.read_bytes().rstrip(b"\r\n")
+        except OSError as error:
+            raise UsageError(
+                f"--flux-hmac-key-file {key_file}: cannot read: {error.strerror}"
+            ) from None
+        if not key:
+            raise UsageError(f"--flux-hmac-key-file {key_file}: the file is empty, no key")
+        return key
     value = os.environ.get(FLUX_HMAC_ENV)
     return value.encode() if value else None
