@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from gitops_schema.server.settings import FLUX_HMAC_ENV, flux_hmac_key
 from gitops_schema.store import db, migrate
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
@@ -27,6 +30,32 @@ def test_db_upgrade_and_token_create(cli: Callable[..., Any], db_url: str) -> No
     assert found is not None and (found.name, found.role) == ("grafana", Role.READ)
     again = cli("token", "create", "--db", db_url, "--role", "read", "--name", "grafana")
     assert again.code == 2 and "exists already" in again.err
+
+
+def test_the_store_is_gitops_schema_db_else_a_file_in_the_data_folder(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+    first = cli("token", "create", "--role", "read", "--name", "a").out.strip().splitlines()[-1]
+    default = tmp_path / "data" / "gitops-schema" / "history.db"
+    assert find_token(db.create(f"sqlite:///{default}"), first) is not None
+    monkeypatch.setenv(db.ENV_VAR, f"sqlite:///{tmp_path / 'env.db'}")
+    created = cli("token", "create", "--role", "read", "--name", "b")
+    token = created.out.strip().splitlines()[-1]
+    assert find_token(db.create(f"sqlite:///{tmp_path / 'env.db'}"), token) is not None
+    assert find_token(db.create(f"sqlite:///{default}"), token) is None
+
+
+def test_the_flux_key_is_the_file_else_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(FLUX_HMAC_ENV, raising=False)
+    assert flux_hmac_key(None) is None
+    monkeypatch.setenv(FLUX_HMAC_ENV, "from-env")
+    assert flux_hmac_key(None) == b"from-env"
+    (tmp_path / "key").write_bytes(b"from-file\n")
+    assert flux_hmac_key(tmp_path / "key") == b"from-file"
 
 
 def test_report_deployments(cli: Callable[..., Any], db_url: str) -> None:
