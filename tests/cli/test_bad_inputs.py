@@ -219,3 +219,13 @@ def test_serve_refuses_a_flux_key_file_without_a_key(
     run = cli("serve", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--flux-hmac-key-file", str(key))
     assert run.code == 2
     assert run.err.strip() == f"error: --flux-hmac-key-file {key}: {says}"
+
+
+@pytest.mark.parametrize("name", ["n" * 254, "grafana\x00", "line\nbreak"])
+def test_token_names_the_database_cannot_store(
+    cli: Callable[..., Any], tmp_path: Path, name: str
+) -> None:
+    run = cli("token", "create", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--role", "read",
+              "--name", name)  # fmt: skip
+    assert run.code == 2
+    assert "--name: at most 253 printable characters" in run.err

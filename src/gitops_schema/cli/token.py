@@ -11,6 +11,8 @@ from gitops_schema.cli._db import Db, open_store
 from gitops_schema.errors import UsageError
 
 app = typer.Typer(help="API tokens of the service.", no_args_is_help=True)
+# The length of the tokens.name column.
+NAME_LIMIT = 253
 
 
 class RoleChoice(StrEnum):
@@ -35,6 +37,10 @@ def create_command(
 
     if not name.strip():
         raise UsageError("--name: give the token a unique name, not an empty one")
+    if len(name) > NAME_LIMIT or not name.isprintable():
+        raise UsageError(
+            f"--name: at most {NAME_LIMIT} printable characters (no control characters)"
+        )
     engine = open_store(db)
     token = create_token(engine, name=name, role=Role(role.value))
     engine.dispose()
