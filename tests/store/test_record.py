@@ -169,6 +169,14 @@ def test_record_git(
     app = application("web", {})["app"]
     (repo / "apps" / "web.yaml").write_text(json.dumps(app))
     (repo / "README.md").write_text("fleet\n")
+    # A Helm chart's templates are Go templates, not YAML: skipped, no problem.
+    (repo / "charts" / "web" / "templates").mkdir(parents=True)
+    (repo / "charts" / "web" / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: web\nversion: 1.0.0\n"
+    )
+    (repo / "charts" / "web" / "templates" / "deployment.yaml").write_text(
+        "{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\n{{- end }}\n"
+    )
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "add web")
     app["spec"]["source"]["targetRevision"] = "v2"
@@ -184,6 +192,7 @@ def test_record_git(
     by_message = {r.message.strip(): r for r in rows(db_url, commits)}
     first, second, third = (by_message[m] for m in ("add web", "web v2", "drop web"))
     assert (first.parents, second.parents, third.parents) == ([], [first.sha], [second.sha])
+    assert "charts/web/templates/deployment.yaml" in first.files
     assert second.files == ["README.md", "apps/web.yaml"]
     assert second.author_email == "t@example.com" and second.committed_at.tzinfo is not None
     revisions = {r.change: r for r in rows(db_url, config_revisions)}

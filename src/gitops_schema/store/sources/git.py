@@ -18,6 +18,7 @@ from typing import Any
 
 import pygit2
 
+from gitops_schema.diagnostics import Severity
 from gitops_schema.errors import LoadError, RevisionNotFound
 from gitops_schema.load import LoadOptions, load_bytes
 from gitops_schema.store.redact import redact
@@ -111,7 +112,10 @@ def _objects(
         key = (obj["kind"], namespace if isinstance(namespace, str) else "", name)
         found[key] = json.loads(json.dumps(obj, default=str))
     if loaded.report and not found:
-        history.problems += [f"{d.location}: {d.message}" for d in loaded.report]
+        # Notes (a Helm chart's templates/, read as templates and skipped) are no problem.
+        history.problems += [
+            f"{d.location}: {d.message}" for d in loaded.report if d.severity is Severity.ERROR
+        ]
     return found
 
 
