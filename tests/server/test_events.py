@@ -131,6 +131,18 @@ def test_rate_limit_per_token(db_url: str, tmp_path: Path) -> None:
         assert other.status_code == 200
 
 
+def test_the_default_limits_let_a_fleet_burst_through(tmp_path: Path) -> None:
+    """Argo CD does not retry a 429: a burst of deliveries (a fleet synced at once, a history
+    replayed) must not be refused by the default limits."""
+    with start_service(f"sqlite:///{tmp_path / 'h.db'}", tmp_path) as service:
+        token = service.bearer(Role.INGEST)
+        body = json.dumps(succeeded()).encode()
+        headers = {**token, "Content-Type": "application/json"}
+        codes = {service.client.post(ARGOCD, content=body, headers=headers).status_code
+                 for _ in range(400)}  # fmt: skip
+        assert codes == {200}
+
+
 def test_batches_and_healthz(service: Service) -> None:
     deliveries = history(seed=1, apps=1, syncs=5)
     argocd_bodies = [d.body for d in deliveries if d.tool == "argocd"]

@@ -41,8 +41,8 @@ def serve_command(
             "--rate",
             help="Requests per second per token (Flux events: per client address), per process.",
         ),
-    ] = 50.0,
-    burst: Annotated[int, typer.Option("--burst", help="Burst of requests per token.")] = 200,
+    ] = 1000.0,
+    burst: Annotated[int, typer.Option("--burst", help="Burst of requests per token.")] = 10000,
     cluster_name: ClusterNames = None,
     config: Annotated[
         Path | None,

@@ -28,9 +28,12 @@ class Settings:
     flux_hmac_key: bytes | None = None
     # Argo CD Applications with many resources are large; etcd stops objects at 1.5 MiB.
     max_body_bytes: int = 4 * 1024 * 1024
-    # Token bucket per token (or per client address for unsigned Flux events).
-    rate_per_second: float = 50.0
-    rate_burst: int = 200
+    # Token bucket per token (or per client address for unsigned Flux events). A refused
+    # delivery is lost when its sender gives up (Argo CD retries no 429; one Flux cluster's
+    # events all come from one address), so the defaults stop floods, not a fleet's bursts
+    # nor a history replayed at once.
+    rate_per_second: float = 1000.0
+    rate_burst: int = 10000
     spool_dir: Path = field(default_factory=default_spool_dir)
     # How often spooled events are retried while the database is unreachable.
     spool_retry_seconds: float = 2.0
