@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -13,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from tests.postgres import PostgresServer
 
+from gitops_schema.errors import UsageError
 from gitops_schema.store import db, migrate, partitions
 from gitops_schema.store.ingest import ingest
 from gitops_schema.store.records import Origin
@@ -152,4 +154,16 @@ def test_objects_pages_keep_room_for_new_row_versions(db_url: str) -> None:
         assert options() is None
     else:
         assert migrate.current(engine) == migrate.head()
+    engine.dispose()
+
+
+def test_a_schema_from_a_newer_version_is_named_not_a_crash(db_url: str) -> None:
+    engine = db.create(db_url)
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(UsageError) as raised:
+        migrate.upgrade(engine)
+    assert "its schema is at revision '9999', which this version" in str(raised.value)
+    assert str(raised.value).startswith(f"--db {db_url.split('?')[0]}")
     engine.dispose()

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from gitops_schema.errors import UsageError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -20,11 +22,29 @@ def _config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database to ``revision`` (concurrent callers take turns)."""
+    """Migrate the database to ``revision`` (concurrent callers take turns).
+
+    Raises:
+        UsageError: the database's schema is of a revision these migrations do not know (a
+            newer gitops-schema made it).
+    """
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        stored = MigrationContext.configure(connection).get_current_revision()
+        if stored is not None and stored not in _known_revisions(config):
+            url = engine.url.set(drivername=engine.url.get_backend_name())
+            shown = url.render_as_string(hide_password=True)
+            raise UsageError(
+                f"--db {shown}: its schema is at revision {stored!r}, which this version of "
+                f"gitops-schema does not know (newest: {head()}): a newer gitops-schema made "
+                "it; upgrade gitops-schema"
+            )
         command.upgrade(config, revision)
+
+
+def _known_revisions(config: Config) -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 def current(engine: Engine) -> str | None:
