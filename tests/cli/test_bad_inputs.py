@@ -229,3 +229,12 @@ def test_token_names_the_database_cannot_store(
               "--name", name)  # fmt: skip
     assert run.code == 2
     assert "--name: at most 253 printable characters" in run.err
+
+
+def test_serve_refuses_a_spool_folder_it_cannot_create(
+    cli: Callable[..., Any], tmp_path: Path, not_a_database: Path
+) -> None:
+    spool = not_a_database / "spool"
+    run = cli("serve", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--spool-dir", str(spool))
+    assert run.code == 2
+    assert run.err.strip() == f"error: --spool-dir {spool}: cannot create it: Not a directory"

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from gitops_schema.server import events
 from gitops_schema.store.tokens import Role
 
@@ -33,3 +36,20 @@ def test_events_are_spooled_while_the_database_is_down(
         assert spool.flush(lambda d: events.write(service.client.app, d)) == 3  # type: ignore[arg-type]
         assert stored(service) == (1, 3)
         assert service.client.get("/healthz").json()["spooled"] == 0
+
+
+def test_a_delivery_neither_stored_nor_spooled_is_a_503_the_sender_retries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with start_service(f"sqlite:///{tmp_path / 'h.db'}", tmp_path) as service:
+        token = service.bearer(Role.INGEST)
+
+        def unreachable(*_: object, **__: object) -> dict[str, int]:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+        monkeypatch.setattr(events, "write", unreachable)
+        service.settings.spool_dir.parent.mkdir(parents=True, exist_ok=True)
+        service.settings.spool_dir.write_text("a file where the spool folder should be")
+        answer = service.client.post(ARGOCD, json=succeeded(minute=1), headers=token)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        assert "spool cannot be written" in answer.json()["detail"]

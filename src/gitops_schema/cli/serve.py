@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,16 @@ import typer
 from gitops_schema.cli._db import Db, open_store
 from gitops_schema.cli._params import ClusterNames, parse_cluster_names, parse_size
 from gitops_schema.errors import UsageError
+
+
+def _check_spool(folder: Path) -> None:
+    """Refuse a spool folder that cannot be written now, not during an outage."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--spool-dir {folder}: cannot create it: {error.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--spool-dir {folder}: not writable")
 
 
 def serve_command(
@@ -97,6 +108,7 @@ def serve_command(
     )
     if spool_dir is not None:
         settings.spool_dir = spool_dir
+    _check_spool(settings.spool_dir)
     # A database that cannot be opened is named here, not in a traceback of the application's
     # start; migrated once, before any worker starts (workers would race to create tables).
     open_store(settings.db_url).dispose()
@@ -107,8 +119,6 @@ def serve_command(
         worker_processes.share_the_interpreter()
         uvicorn.run(app, host=host, port=port, log_level="info")
         return
-    import os
-
     os.environ[worker_processes.SETTINGS_VARIABLE] = worker_processes.settings_to_text(settings)
     uvicorn.run(
         worker_processes.FACTORY,

@@ -94,7 +94,16 @@ def _accept(app: FastAPI, tool: str, document: Any, cluster: str) -> JSONRespons
     except OperationalError as error:
         log.warning("database unavailable, delivery spooled: %s", str(error.orig).splitlines()[0])
         delivery.bodies = [redact(body) for body in bodies]
-        app.state.spool.put(delivery)
+        try:
+            app.state.spool.put(delivery)
+        except OSError as spool_error:
+            # Neither stored nor spooled: the sender keeps it and retries (a 5xx it retries).
+            log.error("delivery refused, the spool cannot be written: %s", spool_error)
+            raise HTTPException(
+                503,
+                "database unreachable and the spool cannot be written: retry later",
+                headers={"Retry-After": "5"},
+            ) from None
         return JSONResponse({"received": len(bodies), "spooled": True}, status_code=202)
     return JSONResponse({"received": len(bodies), "stored": counts})
 
