@@ -238,3 +238,20 @@ def test_serve_refuses_a_spool_folder_it_cannot_create(
     run = cli("serve", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--spool-dir", str(spool))
     assert run.code == 2
     assert run.err.strip() == f"error: --spool-dir {spool}: cannot create it: Not a directory"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--rate", "0", "--rate 0.0: give a number of requests per second above 0"),
+        ("--rate", "-5", "--rate -5.0: give a number of requests per second above 0"),
+        ("--max-body", "0", "--max-body 0: give a size of at least 1 byte"),
+        ("--burst", "0", "0 is not in the range x>=1"),
+    ],
+)
+def test_serve_refuses_limits_that_refuse_everything(
+    cli: Callable[..., Any], tmp_path: Path, option: str, value: str, says: str
+) -> None:
+    run = cli("serve", "--db", f"sqlite:///{tmp_path / 'h.db'}", option, value)
+    assert run.code == 2
+    assert says in run.err

@@ -53,7 +53,9 @@ def serve_command(
             help="Requests per second per token (Flux events: per client address), per process.",
         ),
     ] = 1000.0,
-    burst: Annotated[int, typer.Option("--burst", help="Burst of requests per token.")] = 10000,
+    burst: Annotated[
+        int, typer.Option("--burst", min=1, help="Burst of requests per token.")
+    ] = 10000,
     cluster_name: ClusterNames = None,
     config: Annotated[
         Path | None,
@@ -93,6 +95,10 @@ def serve_command(
     if flux_hmac_key_file is not None and not flux_hmac_key_file.is_file():
         problem = "not a file" if flux_hmac_key_file.exists() else "no such file"
         raise UsageError(f"--flux-hmac-key-file {flux_hmac_key_file}: {problem}")
+    if not rate > 0:  # also refuses NaN
+        raise UsageError(f"--rate {rate}: give a number of requests per second above 0")
+    if parse_size(max_body) < 1:
+        raise UsageError(f"--max-body {max_body}: give a size of at least 1 byte")
     if demo:
         from gitops_schema.cli.demo import prepare_demo
 
