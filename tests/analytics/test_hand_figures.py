@@ -44,16 +44,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-from gitops_schema.analytics import rollups
+from gitops_schema.analytics import reports, rollups
+from gitops_schema.analytics.definitions import Scope, Window, read_objects
+from gitops_schema.analytics.syncstats import sync_statistics
 from gitops_schema.server.app import create_app
 from gitops_schema.server.settings import Settings
 from gitops_schema.store import db, migrate
+from gitops_schema.store.tables import UtcTime
 from gitops_schema.store.tokens import Role, create_token
 
 from . import history
@@ -440,3 +445,29 @@ def test_hand_figures_through_the_api_and_the_cli(
     monthly = served.report("dora", **{"from": "2026-04-09", "to": "2026-05-09"})
     assert (monthly["deployments"], monthly["deployment_days"]) == (3, 3)
     assert monthly["deployment_frequency"] == {"median_days_per_week": 0.0, "level": "medium"}
+
+
+def test_windows_cut_at_operations_finish_equal_the_raw_rows(served: Served) -> None:
+    # each window starts or ends exactly at an operation's finish, inside a day or at its
+    # midnight: the rollup's rows (PostgreSQL) equal the raw rows' figures
+    engine = db.create(served.url)
+    try:
+        with engine.connect() as connection:
+            objects = {row.id: row for row in read_objects(connection)}
+            finishes = connection.execute(
+                text("SELECT DISTINCT finished_at FROM sync_operations").columns(
+                    finished_at=UtcTime()
+                )
+            ).scalars()
+            for moment in sorted(finishes):
+                for window in (
+                    Window(moment, moment + timedelta(days=1, hours=7)),
+                    Window(moment - timedelta(days=2, hours=3), moment),
+                    Window(moment - timedelta(microseconds=1), moment + timedelta(microseconds=1)),
+                ):
+                    raw = sync_statistics(connection, window, None)
+                    assert reports.sync_stats(connection, window, Scope()) == {
+                        "rows": reports.sync_stat_rows(objects, raw)
+                    }, window
+    finally:
+        engine.dispose()
