@@ -387,6 +387,38 @@ DORA_FLUX = {
     "recovery_time": {"median_minutes": 20.0, "recoveries": 1, "level": "elite"},
 }
 
+# --by application: each group's figures over its own deployments; a change counts at its
+# first deployment within the group
+BY_APPLICATION = [
+    {
+        "tool": "argocd", "cluster": "eu-1", "namespace": "argocd", "name": "shop-prod",
+        # a1, a3 (04-01, week 14), a5, a6 (04-07, 04-08, week 15), none in week 16
+        "deployments": 4,
+        "deployment_days": 3,
+        "deployment_frequency": {"median_days_per_week": 1.0, "level": "high"},
+        # k2 240, k3 92, k7 70; a5 ships k4 7083, k6 963 and k5 (04-03 11:00 -> 04-07
+        # 08:03) 5583: median (240 + 963) / 2
+        "lead_time": {"median_minutes": 601.5, "changes": 6, "level": "elite"},
+        "change_failure_rate": {"value": 0.75, "failed": 3, "level": "low"},
+        # 31.25, 121, 1630
+        "recovery_time": {"median_minutes": 121.0, "recoveries": 3, "level": "high"},
+    },
+    {
+        "tool": "argocd", "cluster": "production-eu", "namespace": "argocd", "name": "billing",
+        # b1 04-03 (week 14), b3 04-10 (week 15), week 16 none: median of [1, 1, 0]
+        "deployments": 2,
+        "deployment_days": 2,
+        "deployment_frequency": {"median_days_per_week": 1.0, "level": "high"},
+        # b1, its first deployment, ships all it reaches at 04-03 14:02: k1 13082, k2 3962,
+        # k3 3182, k5 182; b3 ships k4 11491 and k6 5371 (04-10 09:31):
+        # median (3962 + 5371) / 2 = 4666.5 (3 d 5 h 46 min 30 s)
+        "lead_time": {"median_minutes": 4666.5, "changes": 6, "level": "high"},
+        "change_failure_rate": {"value": 0.5, "failed": 1, "level": "low"},
+        "recovery_time": {"median_minutes": 30.0, "recoveries": 1, "level": "elite"},
+    },
+    {"tool": "flux", "cluster": "edge", "namespace": "prd", "name": "api", **DORA_FLUX},
+]  # fmt: skip
+
 # [04-14, 04-15 12:00): nothing finished (a7 finishes at `to`)
 DORA_EMPTY = {
     "deployments": 0,
@@ -436,6 +468,10 @@ def test_hand_figures_through_the_api_and_the_cli(
         assert report == expected, params
         options = [f"--{key}={value}" for key, value in params.items()]
         assert _cli_json(cli, served.url, "dora", *options) == report
+
+    grouped = served.report("dora", by="application")
+    assert grouped == {**DORA_PRODUCTION, "by": "application", "groups": BY_APPLICATION}
+    assert _cli_json(cli, served.url, "dora", "--by", "application") == grouped
 
     empty = served.report("dora", **{"from": "2026-04-14T00:00:00Z"})
     assert empty == DORA_EMPTY

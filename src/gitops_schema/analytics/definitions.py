@@ -32,8 +32,9 @@ read their figures from here.
 - **Lead time for changes**: for each commit of the recorded git history, from its committer
   time to the finish of the first production deployment whose revision range contains it (the
   commits reachable from the deployed revision and not from the object's previous deployed
-  revision; every reachable commit for an object's first deployment); the median over the
-  commits whose first production deployment finished in the window.
+  revision; every reachable commit for an object's first deployment; a multi-source Argo CD
+  application's revision is each of its sources'); the median over the commits whose first
+  production deployment finished in the window.
 - **Deployment frequency**: deployments and deployment days (UTC dates) in the window; the
   median number of deployment days per ISO week over the ISO weeks the window touches (and per
   calendar month over the months it touches, for the ``medium`` level).
