@@ -481,11 +481,12 @@ def test_hand_figures_through_the_api_and_the_cli(
     monthly = served.report("dora", **{"from": "2026-04-09", "to": "2026-05-09"})
     assert (monthly["deployments"], monthly["deployment_days"]) == (3, 3)
     assert monthly["deployment_frequency"] == {"median_days_per_week": 0.0, "level": "medium"}
+    _cut_at_finishes_as_the_raw_rows(served)
 
 
-def test_windows_cut_at_operations_finish_equal_the_raw_rows(served: Served) -> None:
-    # each window starts or ends exactly at an operation's finish, inside a day or at its
-    # midnight: the rollup's rows (PostgreSQL) equal the raw rows' figures
+def _cut_at_finishes_as_the_raw_rows(served: Served) -> None:
+    """Windows starting or ending exactly at an operation's finish, inside a day or at its
+    midnight: the rollup's sync statistics (PostgreSQL) equal the raw rows' figures."""
     engine = db.create(served.url)
     try:
         with engine.connect() as connection:
