@@ -50,6 +50,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from gitops_schema.analytics import reports, rollups
@@ -482,6 +483,7 @@ def test_hand_figures_through_the_api_and_the_cli(
     assert (monthly["deployments"], monthly["deployment_days"]) == (3, 3)
     assert monthly["deployment_frequency"] == {"median_days_per_week": 0.0, "level": "medium"}
     _cut_at_finishes_as_the_raw_rows(served)
+    _metrics_count_every_deployment(served)
 
 
 def _cut_at_finishes_as_the_raw_rows(served: Served) -> None:
@@ -508,3 +510,34 @@ def _cut_at_finishes_as_the_raw_rows(served: Served) -> None:
                     }, window
     finally:
         engine.dispose()
+
+
+def _metrics_count_every_deployment(served: Served) -> None:
+    """``/metrics`` counts deployments and failed ones of all time, by environment."""
+    answer = served.client.get("/metrics", headers={"Authorization": f"Bearer {served.read}"})
+    assert answer.status_code == 200, answer.text
+    counted = {}
+    for family in text_string_to_metric_families(answer.text):
+        for sample in family.samples:
+            if sample.name in (
+                "gitops_schema_deployments_total",
+                "gitops_schema_failed_deployments_total",
+            ):
+                key = (
+                    sample.name.split("_")[2],
+                    sample.labels["name"],
+                    sample.labels["environment"],
+                )
+                counted[key] = sample.value
+    assert counted == {
+        # shop-prod: a0, a1, a3, a5, a6, a7; failed a1, a3, a5 and a7 (a8 Failed after it)
+        ("deployments", "shop-prod", "production"): 6,
+        ("failed", "shop-prod", "production"): 4,
+        ("deployments", "billing", "production"): 2,
+        ("failed", "billing", "production"): 1,
+        # api: c0, c1, c4; c1 failed
+        ("deployments", "api", "production"): 3,
+        ("failed", "api", "production"): 1,
+        ("deployments", "shop-staging", "other"): 1,
+        ("failed", "shop-staging", "other"): 0,
+    }
