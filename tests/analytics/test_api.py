@@ -99,3 +99,13 @@ def test_metrics_pass_promtool(served: Served) -> None:
         ]
         == "1.0"
     )
+
+
+def test_an_offset_sent_unencoded_is_read_as_one(served: Served) -> None:
+    # "+02:00" typed into a URL arrives as " 02:00" ("+" is a space in a query string)
+    raw = served.client.get(
+        f"/api/v1/reports/dora?from=2026-03-02T02:00:00+02:00&to={WINDOW['to']}",
+        headers={"Authorization": f"Bearer {served.read}"},
+    )
+    assert raw.status_code == 200, raw.text
+    assert raw.json() == served.get("/api/v1/reports/dora", **WINDOW).json()  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,9 @@ MAX_WINDOW: Final = timedelta(days=3660)
 """Ten years: longer windows are refused rather than walked week by week."""
 
 
+_OFFSET_AS_SPACE: Final = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
+
+
 def parse_time(value: str, option: str) -> datetime:
     """An ISO 8601 time or date (``2026-03-02``, ``2026-03-02T10:00:00Z``) as aware UTC.
 
@@ -32,7 +36,8 @@ def parse_time(value: str, option: str) -> datetime:
     Raises:
         UsageError: naming the option, when the value is neither.
     """
-    text = value.strip()
+    # a "+02:00" offset sent unencoded in a query string arrives as " 02:00"
+    text = _OFFSET_AS_SPACE.sub(r"\1+\2", value.strip())
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
