@@ -183,22 +183,56 @@ def test_a_late_operation_moves_the_deployment_to_it(engine: Engine) -> None:
     ]
 
 
-def test_health_observations_without_transition_time_keep_the_first(engine: Engine) -> None:
-    def seen(status: str, minute: int) -> Observation:
-        seen_at = stamp(at(f"2026-03-02T10:{minute:02d}:00Z"))
-        body = application("h", {"health": {"status": status}, "reconciledAt": seen_at})
-        return argocd.parse_webhook(body)
+def _health(status: str, time_of_day: str, *, exact: bool) -> Observation:
+    """An Application whose health is ``status``: since then (exact) or seen then."""
+    stamped = stamp(at(f"2026-03-02T{time_of_day}Z"))
+    if exact:
+        return argocd.parse_webhook(
+            application("h", {"health": {"status": status, "lastTransitionTime": stamped}})
+        )
+    return argocd.parse_webhook(
+        application("h", {"health": {"status": status}, "reconciledAt": stamped})
+    )
 
-    for status, minute in (("Healthy", 10), ("Healthy", 5), ("Degraded", 20), ("Degraded", 30)):
-        ingest(engine, [seen(status, minute)], origin=Origin.POLL)
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        # Degraded at 11:00, Healthy at 12:00, seen Degraded again at 13:00
+        [("Degraded", "11:00:00", True), ("Healthy", "12:00:00", True),
+         ("Degraded", "13:00:00", False)],
+        # Healthy from 10:01, Degraded at 11:00, seen Healthy at 12:00 and 12:30
+        [("Healthy", "10:01:00", True), ("Degraded", "11:00:00", True),
+         ("Healthy", "12:00:00", False), ("Healthy", "12:30:00", False)],
+        # seen Healthy twice, then Degraded: the second look is no change, yet kept
+        [("Healthy", "10:05:00", False), ("Healthy", "10:10:00", False),
+         ("Degraded", "10:20:00", False)],
+    ],
+)  # fmt: skip
+def test_health_samples_stored_alike_in_every_order_of_arrival(
+    engine: Engine, samples: list[tuple[str, str, bool]]
+) -> None:
+    """Each order of arrival stores every sample, so no transition hangs on the order."""
+    stored = set()
+    for order in itertools.permutations(samples):
+        with engine.begin() as connection:
+            connection.execute(health_transitions.delete())
+        for status, time_of_day, exact in order:
+            ingest(engine, [_health(status, time_of_day, exact=exact)], origin=Origin.POLL)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(health_transitions).order_by(health_transitions.c.transitioned_at)
+            ).all()
+        stored.add(tuple((r.status, r.transitioned_at.strftime("%H:%M:%S"), r.exact) for r in rows))
+    assert stored == {tuple(sorted(samples, key=lambda sample: sample[1]))}
+
+
+def test_an_exact_health_sample_replaces_one_seen_at_its_time(engine: Engine) -> None:
+    for exact in (False, True, False):
+        ingest(engine, [_health("Degraded", "11:00:00", exact=exact)], origin=Origin.POLL)
     with engine.connect() as connection:
-        rows = connection.execute(
-            select(health_transitions).order_by(health_transitions.c.transitioned_at)
-        ).all()
-    assert [(r.status, r.transitioned_at.minute) for r in rows] == [
-        ("Healthy", 5),
-        ("Degraded", 20),
-    ]
+        rows = connection.execute(select(health_transitions)).all()
+    assert [(r.status, r.exact) for r in rows] == [("Degraded", True)]
 
 
 def test_seed_views_answer_the_seed_queries(engine: Engine) -> None:

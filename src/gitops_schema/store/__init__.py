@@ -14,7 +14,8 @@ changed only by Alembic migrations (``migrate``, ``migrations/``):
   ``deployed_at`` (an Argo CD history entry; + ``started_at`` on PostgreSQL).
 - ``deployments``: derived on ingest, one per successful operation whose revision differs from
   the object's previous successful one (by finish time), with that previous revision.
-- ``health_transitions``: the health status an object took, from when (unique object + time).
+- ``health_transitions``: the health status an object had from a time: when it began (exact) or
+  when it was seen (unique object + time; a repeat of the previous status is no change).
 - ``commits`` and ``config_revisions``: from git (``record git``): who changed which definition.
 - ``tokens``: API tokens (sha256 hashes) and their roles.
 - views ``argocd_applications``, ``argocd_sync_history``, ``flux_configs``,

@@ -1,12 +1,16 @@
-"""Health transitions: a row per change of an object's health, keyed by object + time.
+"""Health samples: the health status an object had from a time, keyed by object + time.
 
-An observation of the status the object already had (an inexact sample: the time it was
-seen, not when it changed) is not a transition and is dropped, whatever the arrival order.
+An exact sample (``lastTransitionTime``) is when the status began; an inexact one
+(``reconciledAt``) is when it was seen. Every sample at a time not yet stored is kept, also
+one of the status the object already had: dropping such a repeat is right only while no
+sample of another status arrives later with a time between the two, and deliveries arrive in
+any order, so what is stored would depend on it. The analytics read a sample of the status
+that the object's previous sample had as no change.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from gitops_schema.store.records import HealthSample
 from gitops_schema.store.tables import health_transitions
@@ -16,7 +20,7 @@ _ROWS = health_transitions.c
 
 
 def write_health(ctx: Context, object_id: int, sample: HealthSample) -> None:
-    """Store one health sample of an object."""
+    """Store one health sample of an object (an exact one replaces an inexact one of its time)."""
     same_time = ctx.connection.execute(
         select(health_transitions).where(
             _ROWS.object_id == object_id, _ROWS.transitioned_at == sample.since
@@ -30,14 +34,6 @@ def write_health(ctx: Context, object_id: int, sample: HealthSample) -> None:
                 .values(status=sample.status, message=sample.message, exact=True)
             )
         return
-    before = ctx.connection.execute(
-        select(health_transitions)
-        .where(_ROWS.object_id == object_id, _ROWS.transitioned_at < sample.since)
-        .order_by(_ROWS.transitioned_at.desc())
-        .limit(1)
-    ).first()
-    if not sample.exact and before is not None and before.status == sample.status:
-        return
     ctx.connection.execute(
         health_transitions.insert().values(
             object_id=object_id,
@@ -49,16 +45,3 @@ def write_health(ctx: Context, object_id: int, sample: HealthSample) -> None:
         )
     )
     ctx.counts.health_inserted += 1
-    after = ctx.connection.execute(
-        select(health_transitions)
-        .where(_ROWS.object_id == object_id, _ROWS.transitioned_at > sample.since)
-        .order_by(_ROWS.transitioned_at)
-        .limit(1)
-    ).first()
-    if after is not None and not after.exact and after.status == sample.status:
-        # It was not a transition: the object already had this status.
-        ctx.connection.execute(
-            delete(health_transitions).where(
-                _ROWS.id == after.id, _ROWS.transitioned_at == after.transitioned_at
-            )
-        )

@@ -12,8 +12,8 @@ processes can ingest at once. The natural keys are unique constraints:
 
 Flux events are written in bulk (:mod:`.event_rows`); Argo CD Applications and polled
 objects one operation at a time, each folded into the stored row of the same sync. Derived
-rows are kept exact after every write: ``deployments`` (:mod:`.chain`), and
-``health_transitions`` drops an observation of the status the object already had.
+rows are kept exact after every write: ``deployments`` (:mod:`.chain`); ``health_transitions``
+keeps every health sample (:mod:`.health_rows`).
 """
 
 from __future__ import annotations
