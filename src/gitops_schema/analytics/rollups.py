@@ -34,7 +34,7 @@ from gitops_schema.analytics.triggers import (
     sqlite_triggers,
 )
 
-VERSION: Final = 10
+VERSION: Final = 11
 
 _TOTALS: Final = """
 CREATE TABLE analytics_sync_totals (
