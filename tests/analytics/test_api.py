@@ -48,7 +48,10 @@ def test_tokens_and_bad_parameters(served: Served) -> None:
     assert served.client.get("/api/v1/reports/dora", headers=ingest).status_code == 403
     bad = served.get("/api/v1/reports/dora", **{"from": "yesterday"})
     assert bad.status_code == 400  # type: ignore[attr-defined]
-    assert "not an ISO 8601 time" in bad.json()["detail"]  # type: ignore[attr-defined]
+    assert bad.json()["detail"].startswith("from 'yesterday': not an ISO 8601 time")  # type: ignore[attr-defined]
+    backwards = served.get("/api/v1/reports/dora", **{"from": "2026-03-02", "to": "2026-03-01"})
+    assert backwards.json()["detail"].startswith("to 2026-03-01")  # type: ignore[attr-defined]
+    assert "--" not in backwards.json()["detail"]  # type: ignore[attr-defined]
     assert served.get("/api/v1/reports/nope").status_code == 422  # type: ignore[attr-defined]
 
 

@@ -72,6 +72,12 @@ def test_a_grouped_table_heads_its_columns_in_words(cli: Callable[..., Any], sto
     assert "web-prod" in done.out
 
 
+def test_an_empty_table_says_so(cli: Callable[..., Any], store: str) -> None:
+    done = cli("report", "deployments", "--db", store, *_window(), "--cluster", "nowhere")
+    assert done.code == 0, done.err
+    assert "nothing recorded in this window and scope" in done.out
+
+
 def test_errors_name_the_option(cli: Callable[..., Any], store: str, tmp_path: Path) -> None:
     bad = cli("report", "dora", "--db", store, "--from", "last tuesday")
     assert bad.code == 2 and "--from 'last tuesday': not an ISO 8601 time" in bad.err

@@ -162,6 +162,10 @@ def _print(name: str, report: dict[str, Any], output: ReportFormat, request: Any
         typer.echo(formats.to_html(name, report, caption), nl=False)
         return
     columns, rows = formats.table(name, report)
+    if not rows:
+        # a table with no column is drawn as an empty line
+        console.print(f"{escape(caption)}: nothing recorded in this window and scope")
+        return
     table = Table(*(_heading(column) for column in columns), title=escape(caption))
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))

@@ -72,8 +72,12 @@ def production(request: Request) -> tuple[str, ...]:
     return globs
 
 
+# The library words a bad parameter as the CLI names it; the API answers with its own names.
+_CLI_OPTION = re.compile(r"(?<![\w-])--(from|to|env|tool|cluster|by)\b")
+
+
 def _bad_request(error: UsageError) -> HTTPException:
-    return HTTPException(400, str(error))
+    return HTTPException(400, _CLI_OPTION.sub(r"\1", str(error)))
 
 
 def report_data(
