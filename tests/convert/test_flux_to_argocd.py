@@ -3,7 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from gitops_schema.convert import ConvertOptions, Status, argocd_to_flux
+from gitops_schema.convert.flux_read import ObjectIndex, read_flux
 from gitops_schema.convert.flux_to_argocd import flux_to_argocd
 from gitops_schema.convert.verify import (
     VerifyOptions,
@@ -168,3 +171,26 @@ def test_argocd_to_flux_to_argocd_renders_the_same_objects(argo_repo: Path) -> N
         compared += 1
     assert compared >= 4
     assert _item(back, "web").status is Status.LOSSY
+
+
+def test_health_checks_without_wait_are_a_stated_loss() -> None:
+    index = ObjectIndex()
+    index.add(yaml.safe_load(FLUX.split("---")[0]))
+    checks = [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "db", "namespace": "db"}]
+    kustomization = {
+        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+        "kind": "Kustomization",
+        "metadata": {"name": "web", "namespace": "flux-system"},
+        "spec": {
+            "interval": "3m",
+            "path": "./apps/web",
+            "prune": True,
+            "sourceRef": {"kind": "GitRepository", "name": "repo"},
+            "healthChecks": checks,
+        },
+    }
+    read = read_flux(kustomization, "prod", index)
+    assert [field for field, _ in read.losses] == ["$.spec.healthChecks"]
+    # With wait: true Flux itself ignores healthChecks: nothing is lost.
+    kustomization["spec"]["wait"] = True
+    assert read_flux(kustomization, "prod", index).losses == []

@@ -99,3 +99,28 @@ def test_the_summary_counts_what_could_not_be_compared() -> None:
     assert verification.summary().startswith(
         "verified: 1 application of 1 render the same objects; 2 applications not verified"
     )
+
+
+def test_an_application_whose_source_does_not_render_is_not_said_verified(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    # Both sides fail alike (the path is not in the repository): nothing was proved.
+    root = repository(tmp_path / "repo", {"argocd/web.yaml": APPLICATION.format(kustomize="")})
+    (root / "apps/web/kustomization.yaml").unlink()
+    (root / "apps/web/deploy.yaml").unlink()
+    (root / "apps/web").rmdir()
+    out = tmp_path / "out"
+    run = cli("convert", "argocd-to-flux", str(root), "-o", str(out), "--verify", "--no-cache")
+    assert "render the same objects" not in run.err
+    assert "1 application not verified" in run.err
+
+
+def test_a_flux_object_whose_source_does_not_render_is_not_said_verified(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    root = repository(tmp_path / "repo", {"clusters/prod/web.yaml": FLUX})
+    (root / "apps/web/kustomization.yaml").write_text("resources: [missing.yaml]\n")
+    out = tmp_path / "out"
+    run = cli("convert", "flux-to-argocd", str(root), "-o", str(out), "--verify", "--no-cache")
+    assert "render the same objects" not in run.err
+    assert "1 application not verified" in run.err

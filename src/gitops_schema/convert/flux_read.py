@@ -149,6 +149,9 @@ class _Reader:
                 # A fixed period: a backoff that does not grow.
                 policy.retry = Retry(duration=spec.retry_interval, factor=1)
             unmapped.update(decryption=spec.decryption, force=spec.force)
+            # With wait, Flux itself ignores healthChecks: nothing is lost then.
+            if not spec.wait:
+                unmapped["healthChecks"] = spec.health_checks
         self.origins["policy.automated"] = "$.spec.suspend"
         if spec.interval and not _argocd_period(spec.interval):
             self.lose(
@@ -415,6 +418,8 @@ def _argocd_period(interval: str) -> bool:
 
 
 _NO_EQUIVALENT = {
+    "healthChecks": "Argo CD waits for the health of every object the Application applies, "
+    "not for these named objects (one it does not apply is never waited for)",
     "healthCheckExprs": "CEL health checks: Argo CD assesses health with its built-in and Lua "
     "checks (declare a resource customization)",
     "commonMetadata": "labels only on top-level metadata after the build: Argo CD has no "

@@ -3,8 +3,9 @@
 Both sides go through our render engine; objects are compared after normalisation,
 ignoring only the labels and annotations the tools own (``*.fluxcd.io/*``,
 ``*.argoproj.io/*``). A difference that no stated loss of the item explains turns it
-lossy, with the difference named. Applications whose charts are not in the chart cache
-are reported, not counted as differences.
+lossy, with the difference named. Applications whose charts are not in the chart cache,
+or whose source does not render, are reported as not verified, never as the same; a
+conversion that does not render where its source does is a difference.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from typing import Any
 from gitops_schema.compare.normalize import ObjectId, identity, malformed, normalize
 from gitops_schema.convert.argocd_to_flux import Conversion
 from gitops_schema.convert.fidelity import Item
-from gitops_schema.desired import RenderedRepository, RenderOptions, render_repository
-from gitops_schema.diagnostics import Diagnostic, Report
+from gitops_schema.desired import (
+    RenderedApp,
+    RenderedRepository,
+    RenderOptions,
+    render_repository,
+)
+from gitops_schema.diagnostics import Diagnostic, Report, Severity
 from gitops_schema.render import RenderCache, RenderResult, render_application
 
 __all__ = [
@@ -246,8 +252,24 @@ def _uncached(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(_NOT_CACHED in d.rule for d in diagnostics)
 
 
-def _apps(rendered: RenderedRepository) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-    return {(a.cluster, a.kind, a.name): a.manifests for a in rendered.apps}
+def _errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == Severity.ERROR]
+
+
+def _unrendered(item: Item, label: str, diagnostics: Iterable[Diagnostic]) -> int:
+    """Name each error of rendering the conversion (its source rendered): a difference."""
+    errors = _errors(diagnostics)
+    for error in errors:
+        item.lose(
+            "$.spec",
+            f"verify: {label}the conversion does not render where the source does: "
+            f"{error.message} [{error.rule}]",
+        )
+    return len(errors)
+
+
+def _apps(rendered: RenderedRepository) -> dict[tuple[str, str, str], RenderedApp]:
+    return {(a.cluster, a.kind, a.name): a for a in rendered.apps}
 
 
 def _render_output(
@@ -290,16 +312,20 @@ def verify_argocd_to_flux(
             options.progress(name)
         source = _render_application(link.definition, conversion.root, options)
         report.extend(source.report)
-        if _uncached(source.report):
+        if _uncached(source.report) or _errors(source.report):
             verification.unverified += 1
             continue
-        converted = [
-            m for kind, out in link.outputs for m in output.get((link.cluster, kind, out), [])
+        apps = [
+            output[key]
+            for kind, out in link.outputs
+            if (key := (link.cluster, kind, out)) in output
         ]
+        converted = [m for app in apps for m in app.manifests]
         label = f"Application {name}: " if item.source.kind == "ApplicationSet" else ""
         found = compared(source.manifests, converted)
         bad = _malformed(item, label, "source", source.manifests)
         bad += _malformed(item, label, "conversion", converted)
+        bad += _unrendered(item, label, (p for app in apps for p in app.problems))
         _record(item, label, found)
         verification.count(bad + len(found))
     return verification
@@ -327,7 +353,7 @@ def verify_flux_to_argocd(
         if options.progress is not None:
             options.progress(link.source[1])
         app = rendered.get((link.cluster, *link.source))
-        if app is None or app.location.file in uncached:
+        if app is None or app.location.file in uncached or _errors(app.problems):
             verification.unverified += 1
             continue
         converted = _render_application(link.definition, source_root, options)
@@ -338,6 +364,7 @@ def verify_flux_to_argocd(
         found = compared(app.manifests, converted.manifests)
         bad = _malformed(item, "", "source", app.manifests)
         bad += _malformed(item, "", "conversion", converted.manifests)
+        bad += _unrendered(item, "", converted.report)
         _record(item, "", found)
         verification.count(bad + len(found))
     return verification
