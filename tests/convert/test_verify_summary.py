@@ -124,3 +124,17 @@ def test_a_flux_object_whose_source_does_not_render_is_not_said_verified(
     run = cli("convert", "flux-to-argocd", str(root), "-o", str(out), "--verify", "--no-cache")
     assert "render the same objects" not in run.err
     assert "1 application not verified" in run.err
+
+
+def test_a_file_that_cannot_be_read_is_not_an_exact_conversion(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    # The Application in it is not converted: exit 0 would say everything was.
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.yaml").write_text(APPLICATION.format(kustomize="") + "  extra: [1, 2\n")
+    for direction in ("argocd-to-flux", "flux-to-argocd"):
+        run = cli("convert", direction, str(root), "-o", str(tmp_path / direction))
+        assert run.code == 1, run.err
+        assert "app.yaml:13:1: error:" in run.err
+        assert "1 file could not be read (above): what they hold is not converted" in run.err

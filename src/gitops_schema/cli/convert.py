@@ -148,7 +148,16 @@ def finish(
         error_console.print(verification.summary(), markup=False, highlight=False)
     for diagnostic in dict.fromkeys(conversion.report.sorted()):
         error_console.print(str(diagnostic), markup=False, highlight=False)
-    raise typer.Exit(Exit.OK if conversion.fidelity.exact else Exit.FINDINGS)
+    unread = {d.location.file for d in conversion.unread}
+    if unread:
+        error_console.print(
+            f"{len(unread)} file{'' if len(unread) == 1 else 's'} could not be read (above): "
+            "what they hold is not converted",
+            markup=False,
+            highlight=False,
+        )
+    exact = conversion.fidelity.exact and not unread
+    raise typer.Exit(Exit.OK if exact else Exit.FINDINGS)
 
 
 def convert(
