@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from gitops_schema.convert.fidelity import OutputRef
 from gitops_schema.convert.flux_sources import (
     DEFAULT_INTERVAL,
@@ -27,7 +25,7 @@ from gitops_schema.convert.kustomize_fields import flux_files, kustomize_fields,
 from gitops_schema.convert.neutral import BuildTool, NeutralApp, Part, Source, SourceType
 from gitops_schema.convert.notes import Notes
 from gitops_schema.convert.notifications import flux_alerts, subscriptions
-from gitops_schema.convert.output import OutputTree, dns_name
+from gitops_schema.convert.output import OutputTree, dns_name, dump
 from gitops_schema.load.plain import InputError
 from gitops_schema.render.argocd_sources import directory_files, kustomize_overlay
 from gitops_schema.render.confine import OutsideRepository
@@ -456,4 +454,4 @@ def _edit_origin(part: Part, key: str) -> str:
 
 
 def _yaml_text(values: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(dict(values), sort_keys=False, allow_unicode=True)
+    return dump([dict(values)])

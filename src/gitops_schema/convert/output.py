@@ -9,7 +9,9 @@ from typing import Any
 
 import yaml
 
-__all__ = ["OutputTree", "dns_name"]
+from gitops_schema.load.scalars import resolve_plain
+
+__all__ = ["OutputTree", "dns_name", "dump"]
 
 _UNSAFE = re.compile(r"[^a-z0-9-]+")
 
@@ -30,14 +32,17 @@ class _Dumper(yaml.CSafeDumper):
 def _string(dumper: yaml.CSafeDumper, value: str) -> yaml.ScalarNode:
     # The emitter falls back to a quoted scalar when a block cannot hold the text.
     style = "|" if "\n" in value else None
+    if style is None and resolve_plain(value) != value:
+        # PyYAML leaves plain what Kubernetes' YAML reads as another type (1e3, y, 0o17).
+        style = "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _string)
 
 
-def dump(objects: list[dict[str, Any]]) -> str:
-    """Objects as a multi-document YAML stream."""
+def dump(objects: list[Any]) -> str:
+    """Objects as a multi-document YAML stream, each string read back as a string."""
     return yaml.dump_all(objects, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
 
 
