@@ -5,7 +5,13 @@ This is a core module: it imports nothing of ours.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_PART = 100
+"""Characters of a file or folder name taken from an object (file systems allow 255 bytes)."""
 
 JsonPath = tuple[str | int, ...]
 """A path into a document: mapping keys are strings, sequence indexes are ints."""
@@ -53,3 +59,20 @@ class Location:
             if self.column:
                 where += f":{self.column}"
         return where
+
+
+def path_part(text: str, *, unsafe: re.Pattern[str] = _UNSAFE) -> str:
+    """One file or folder name for ``text`` (a cluster, namespace, kind or name), safe to join.
+
+    Only letters, digits, ``.``, ``_`` and ``-`` are kept, a name never starts with a dot
+    (so never ``.`` nor ``..``) nor with ``_`` (the mark of names made here) and is at most
+    ~110 characters; when anything had to change, a hash of the original is added, so two
+    different texts never give the same name.
+    """
+    safe = unsafe.sub("_", text)
+    if safe.startswith((".", "_")):
+        safe = "_" + safe
+    if safe == text and 0 < len(safe) <= _MAX_PART:
+        return safe
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe[:_MAX_PART]}-{digest}" if safe else f"_{digest}"

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
 from gitops_schema.convert import ConvertOptions, Status, argocd_to_flux
+from gitops_schema.convert.verify import VerifyOptions, verify_argocd_to_flux
+from gitops_schema.diagnostics import Report
+
+from .conftest import write
 
 
 def _item(conversion: Any, name: str) -> Any:
@@ -246,3 +250,33 @@ def test_an_application_applying_applicationsets_is_an_app_of_apps(tmp_path: Pat
     assert [o.name for o in _item(conversion, "web").outputs if o.kind == "Kustomization"] == [
         "web-dev"
     ]
+
+
+def test_a_cluster_known_by_a_url_gets_one_folder_and_the_rename_is_stated(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    write(
+        root,
+        {
+            "app.yaml": (
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+                "metadata: {name: far, namespace: argocd}\n"
+                "spec:\n  project: default\n"
+                "  source: {repoURL: 'https://git.example.com/r.git', targetRevision: main, "
+                "path: cm}\n"
+                "  destination: {server: 'https://10.0.0.1:6443', namespace: far}\n"
+                "  syncPolicy: {automated: {prune: true, selfHeal: true, allowEmpty: true}}\n"
+            ),
+            "cm/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+        },
+    )
+    conversion = argocd_to_flux([root], ConvertOptions(output=tmp_path / "out"))
+    folders = {PurePosixPath(f).parts[:2] for f in conversion.tree.files}
+    (folder,) = {part for _, part in folders}
+    assert folder.startswith("https_10.0.0.1_6443-"), folders
+    item = _item(conversion, "far")
+    assert [loss.field for loss in item.losses] == ["$.spec.destination"]
+    conversion.tree.write()
+    verification = verify_argocd_to_flux(conversion, VerifyOptions(), Report())
+    assert (verification.same, verification.differ) == (1, 0), item.losses

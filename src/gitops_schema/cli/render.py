@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -41,6 +40,7 @@ from gitops_schema.cli._replay import (
 from gitops_schema.compare.failures import told
 from gitops_schema.desired import RenderedRepository, RenderOptions, repository_inputs
 from gitops_schema.errors import UsageError
+from gitops_schema.location import path_part
 from gitops_schema.model import identities
 from gitops_schema.render import DEFAULT_TIMEOUT, RenderCache, Snapshot, find_kustomize, text_key
 
@@ -52,28 +52,8 @@ class RenderFormat(StrEnum):
     JSON = "json"
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _UNSAFE_KIND = re.compile(r"[^A-Za-z0-9._]+")
 """A kind is joined to a name with "-": one with a "-" of its own could meet another's name."""
-_MAX_PART = 100
-"""Characters of a file or folder name taken from an object (file systems allow 255 bytes)."""
-
-
-def path_part(text: str, *, unsafe: re.Pattern[str] = _UNSAFE) -> str:
-    """One file or folder name for ``text`` (a cluster, namespace, kind or name), safe to join.
-
-    Only letters, digits, ``.``, ``_`` and ``-`` are kept, a name never starts with a dot
-    (so never ``.`` nor ``..``) nor with ``_`` (the mark of names made here) and is at most
-    ~110 characters; when anything had to change, a hash of the original is added, so two
-    different texts never give the same name.
-    """
-    safe = unsafe.sub("_", text)
-    if safe.startswith((".", "_")):
-        safe = "_" + safe
-    if safe == text and 0 < len(safe) <= _MAX_PART:
-        return safe
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"{safe[:_MAX_PART]}-{digest}" if safe else f"_{digest}"
 
 
 def output_files(

@@ -43,6 +43,7 @@ from gitops_schema.convert.output import OutputTree
 from gitops_schema.convert.tenancy import project_tenant, tenant_account
 from gitops_schema.diagnostics import Diagnostic, Report
 from gitops_schema.load import Document, LoadOptions, from_plain, load_paths
+from gitops_schema.location import path_part
 from gitops_schema.model import GitOpsObject, Tool, parse_documents
 from gitops_schema.model.argocd import Application, AppProject
 from gitops_schema.model.argocd_appset import ApplicationSet, generator_kind
@@ -224,6 +225,15 @@ class _Converter:
                 item.unsupported = True
             return
         app = read.app
+        folder = path_part(app.target.cluster)
+        if folder != app.target.cluster:
+            item.lose(
+                _under(prefix, "$.spec.destination"),
+                f"{label}Argo CD knows this cluster as {app.target.cluster!r}, which cannot "
+                f"be a folder name: it is clusters/{folder} in the output (a cluster Secret "
+                "with a plain name, given with --clusters, names it)",
+            )
+            app.target.cluster = folder
         app.policy.cascade = read.finalizer
         project = app.tenancy.project
         if project in self.projects and project != "default":
@@ -437,8 +447,9 @@ class _Converter:
                         )
 
     def _projects(self) -> None:
+        # Keyed as the clusters' output folders are named.
         servers = {
-            str(secret_value(s, "name") or ""): str(secret_value(s, "server") or "")
+            path_part(str(secret_value(s, "name") or "")): str(secret_value(s, "server") or "")
             for s in self.clusters
         }
         for name, obj in self.projects.items():
