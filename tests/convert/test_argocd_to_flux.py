@@ -280,3 +280,30 @@ def test_a_cluster_known_by_a_url_gets_one_folder_and_the_rename_is_stated(
     conversion.tree.write()
     verification = verify_argocd_to_flux(conversion, VerifyOptions(), Report())
     assert (verification.same, verification.differ) == (1, 0), item.losses
+
+
+def test_chart_defaults_are_kept_when_the_chart_is_not_on_disk(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(
+        root,
+        {
+            "app.yaml": (
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+                "metadata: {name: web, namespace: argocd}\n"
+                "spec:\n  project: default\n"
+                "  source:\n    repoURL: 'https://git.example.com/elsewhere.git'\n"
+                "    targetRevision: main\n    path: charts/web\n"
+                "    helm: {valueFiles: [values-prod.yaml]}\n"
+                "  destination: {server: 'https://kubernetes.default.svc', namespace: web}\n"
+            ),
+        },
+    )
+    conversion = argocd_to_flux([root], ConvertOptions(output=tmp_path / "out"))
+    (release,) = _objects(conversion, "clusters/in-cluster/apps/web.yaml")
+    # Flux valuesFiles replace the chart's values.yaml; Argo CD layers on it.
+    assert release["spec"]["chart"]["spec"]["valuesFiles"] == [
+        "charts/web/values.yaml",
+        "charts/web/values-prod.yaml",
+    ]
+    losses = [loss.field for loss in _item(conversion, "web").losses]
+    assert "$.spec.source.helm.valueFiles" in losses

@@ -398,6 +398,15 @@ class FluxWriter:
                 defaults = posixpath.join(source.path, "values.yaml")
                 chart_folder = self.folders.folder(source.url) / source.path
                 first = [defaults] if (chart_folder / "values.yaml").is_file() else []
+                if not chart_folder.is_dir():
+                    # Most charts have defaults: keep them; a chart without fails loudly.
+                    first = [defaults]
+                    written.lose(
+                        f"{part.origin}.helm.valueFiles",
+                        f"the chart {source.path} is not on disk here: its values.yaml is "
+                        "listed first, as Argo CD layers value files on it; if the chart has "
+                        "none, remove it from valuesFiles",
+                    )
             else:
                 first = ["values.yaml"]
             return first + [f.path for f in files if f.path not in first], []
