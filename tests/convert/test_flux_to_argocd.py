@@ -194,3 +194,38 @@ def test_health_checks_without_wait_are_a_stated_loss() -> None:
     # With wait: true Flux itself ignores healthChecks: nothing is lost.
     kustomization["spec"]["wait"] = True
     assert read_flux(kustomization, "prod", index).losses == []
+
+
+def test_helm_release_fields_argocd_lacks_are_stated() -> None:
+    repository, release = yaml.safe_load_all(
+        """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: r, namespace: flux-system}
+spec: {interval: 3m, url: https://charts.example.com}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: h, namespace: flux-system}
+spec:
+  interval: 3m
+  chart:
+    spec:
+      chart: c
+      version: 1.0.0
+      sourceRef: {kind: HelmRepository, name: r}
+      verify: {provider: cosign}
+  driftDetection:
+    mode: enabled
+    ignore: [{paths: [/spec/replicas], target: {kind: Deployment}}]
+  upgrade: {force: true}
+"""
+    )
+    index = ObjectIndex()
+    index.add(repository)
+    read = read_flux(release, "prod", index)
+    assert [field for field, _ in read.losses] == [
+        "$.spec.driftDetection.ignore",
+        "$.spec.chart.spec.verify",
+        "$.spec.upgrade.force",
+    ]

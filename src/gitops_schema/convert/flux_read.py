@@ -322,10 +322,14 @@ class _Reader:
         helm.release_name = release_name(self.name, spec.target_namespace, spec.release_name)
         install = spec.install
         helm.skip_crds = install is not None and (install.crds == "Skip" or bool(install.skip_crds))
+        drift, chart = spec.drift_detection, spec.chart
         for key, value in (
             ("postRenderers", spec.post_renderers),
             ("test", spec.test is not None and spec.test.enable),
             ("commonMetadata", spec.common_metadata),
+            ("driftDetection.ignore", drift is not None and drift.ignore),
+            ("chart.spec.verify", chart is not None and chart.spec.verify is not None),
+            ("upgrade.force", spec.upgrade is not None and spec.upgrade.force),
         ):
             if value:
                 self.lose(f"$.spec.{key}", _NO_EQUIVALENT.get(key, "no Argo CD equivalent"))
@@ -426,6 +430,11 @@ _NO_EQUIVALENT = {
     "such edit for this source",
     "decryption": "SOPS decryption needs a config management plugin in Argo CD",
     "force": "recreate on immutable-field changes: Argo CD's Replace=true/Force=true differ",
+    "driftDetection.ignore": "Flux leaves drift at these paths alone; Argo CD's self-heal "
+    "corrects it unless spec.ignoreDifferences lists them (not converted)",
+    "chart.spec.verify": "Argo CD does not verify chart signatures",
+    "upgrade.force": "Helm's forced upgrade (replace) becomes Argo CD's apply: set "
+    "Replace=true in syncOptions if it is needed",
     "postRenderers": "Argo CD cannot post-render a Helm chart without a plugin",
     "test": "Helm tests are not run by Argo CD",
 }
