@@ -218,7 +218,11 @@ spec:
   driftDetection:
     mode: enabled
     ignore: [{paths: [/spec/replicas], target: {kind: Deployment}}]
-  upgrade: {force: true}
+  install: {replace: true, disableWait: true}
+  upgrade: {force: true, disableWait: true, cleanupOnFail: true}
+  maxHistory: 3
+  rollback: {cleanupOnFail: true}
+  uninstall: {keepHistory: true}
 """
     )
     index = ObjectIndex()
@@ -228,4 +232,11 @@ spec:
         "$.spec.driftDetection.ignore",
         "$.spec.chart.spec.verify",
         "$.spec.upgrade.force",
+        "$.spec.install.replace",
+        "$.spec.install.disableWait",
+        "$.spec.upgrade.disableWait",
+        "$.spec.upgrade.cleanupOnFail",
+        "$.spec.maxHistory",
+        "$.spec.rollback",
+        "$.spec.uninstall",
     ]

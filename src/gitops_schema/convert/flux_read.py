@@ -322,14 +322,21 @@ class _Reader:
         helm.release_name = release_name(self.name, spec.target_namespace, spec.release_name)
         install = spec.install
         helm.skip_crds = install is not None and (install.crds == "Skip" or bool(install.skip_crds))
-        drift, chart = spec.drift_detection, spec.chart
+        drift, chart, upgrade = spec.drift_detection, spec.chart, spec.upgrade
         for key, value in (
             ("postRenderers", spec.post_renderers),
             ("test", spec.test is not None and spec.test.enable),
             ("commonMetadata", spec.common_metadata),
             ("driftDetection.ignore", drift is not None and drift.ignore),
             ("chart.spec.verify", chart is not None and chart.spec.verify is not None),
-            ("upgrade.force", spec.upgrade is not None and spec.upgrade.force),
+            ("upgrade.force", upgrade is not None and upgrade.force),
+            ("install.replace", install is not None and install.replace),
+            ("install.disableWait", install is not None and install.disable_wait),
+            ("upgrade.disableWait", upgrade is not None and upgrade.disable_wait),
+            ("upgrade.cleanupOnFail", upgrade is not None and upgrade.cleanup_on_fail),
+            ("maxHistory", spec.max_history is not None),
+            ("rollback", spec.rollback is not None),
+            ("uninstall", spec.uninstall is not None),
         ):
             if value:
                 self.lose(f"$.spec.{key}", _NO_EQUIVALENT.get(key, "no Argo CD equivalent"))
@@ -435,6 +442,13 @@ _NO_EQUIVALENT = {
     "chart.spec.verify": "Argo CD does not verify chart signatures",
     "upgrade.force": "Helm's forced upgrade (replace) becomes Argo CD's apply: set "
     "Replace=true in syncOptions if it is needed",
+    "install.replace": "Argo CD keeps no Helm release to replace: it applies the rendered chart",
+    "install.disableWait": "Argo CD does not wait as Helm does: its health checks decide",
+    "upgrade.disableWait": "Argo CD does not wait as Helm does: its health checks decide",
+    "upgrade.cleanupOnFail": "Argo CD does not delete what a failed sync created",
+    "maxHistory": "Argo CD keeps no Helm release history: its own history is of synced revisions",
+    "rollback": "Argo CD runs no Helm rollback: it rolls back to an earlier synced revision",
+    "uninstall": "Argo CD uninstalls no Helm release: its finalizer deletes the resources",
     "postRenderers": "Argo CD cannot post-render a Helm chart without a plugin",
     "test": "Helm tests are not run by Argo CD",
 }
