@@ -78,6 +78,18 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return run
 
 
+@pytest.fixture
+def run(cli: Callable[..., Run]) -> Callable[..., str]:
+    """Run the CLI in-process as :func:`cli` does; the command must succeed: its output."""
+
+    def succeeded(*args: str) -> str:
+        done = cli(*args)
+        assert done.code == 0, done.out + done.err
+        return done.out
+
+    return succeeded
+
+
 def package_chart(folder: Path, name: str, version: str) -> Path:
     """``<folder>/<name>-<version>.tgz``: a chart whose ConfigMap says which version it is."""
     with tempfile.TemporaryDirectory() as temporary:

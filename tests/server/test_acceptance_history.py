@@ -254,13 +254,8 @@ def seed_figures(url: str) -> dict[str, Any]:
 
 
 def test_the_acceptance_history_as_the_issue_describes_it(
-    cli: Callable[..., Any], db_url: str, tmp_path: Path
+    run: Callable[..., str], db_url: str, tmp_path: Path
 ) -> None:
-    def run(*args: str) -> str:
-        done = cli(*args)
-        assert done.code == 0, done.out + done.err
-        return str(done.out)
-
     c1, c2, c3, c4 = commits(tmp_path / "config")
     run("db", "upgrade", "--db", db_url)
     ingest_token = run("token", "create", "--db", db_url, "--role", "ingest", "--name", "argo")

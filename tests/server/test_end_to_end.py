@@ -180,14 +180,9 @@ def expected(a: str, b: str, c: str) -> list[dict[str, Any]]:
 
 
 def test_a_delivered_history_gives_the_deployments_worked_out_by_hand(
-    cli: Callable[..., Any], db_url: str, tmp_path: Path
+    run: Callable[..., str], db_url: str, tmp_path: Path
 ) -> None:
     """The commands run in-process; ``serve`` is a real process answering real HTTP."""
-
-    def run(*args: str) -> str:
-        done = cli(*args)
-        assert done.code == 0, done.out + done.err
-        return str(done.out)
 
     a, b, c = git_repository(tmp_path / "config")
     run("db", "upgrade", "--db", db_url)

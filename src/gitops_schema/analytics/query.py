@@ -51,17 +51,29 @@ def parse_time(value: str, option: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def make_window(start: str | None, end: str | None, now: datetime | None = None) -> Window:
+CLI: Final = "--"
+"""How errors name a parameter: as the CLI's option (``--from``); the API passes ``""``."""
+
+
+def make_window(
+    start: str | None, end: str | None, now: datetime | None = None, *, prefix: str = CLI
+) -> Window:
     """The window ``[start, end)``; ``end`` defaults to now, ``start`` to 30 days before it."""
-    until = parse_time(end, "--to") if end else (now or datetime.now(UTC))
+    until = parse_time(end, f"{prefix}to") if end else (now or datetime.now(UTC))
     try:
-        since = parse_time(start, "--from") if start else until - timedelta(days=DEFAULT_DAYS)
+        since = (
+            parse_time(start, f"{prefix}from") if start else until - timedelta(days=DEFAULT_DAYS)
+        )
     except OverflowError:
-        raise UsageError(f"--to {reports.iso(until)}: too early for a 30-day window") from None
+        raise UsageError(
+            f"{prefix}to {reports.iso(until)}: too early for a 30-day window"
+        ) from None
     if until - since > MAX_WINDOW:
         raise UsageError(f"the window is longer than {MAX_WINDOW.days} days")
     if until <= since:
-        raise UsageError(f"--to {reports.iso(until)} is not after --from {reports.iso(since)}")
+        raise UsageError(
+            f"{prefix}to {reports.iso(until)} is not after {prefix}from {reports.iso(since)}"
+        )
     return Window(since, until)
 
 
@@ -105,19 +117,20 @@ class ReportRequest:
         cluster: str | None,
         by: str | None,
         production: tuple[str, ...] = DEFAULT_PRODUCTION,
+        prefix: str = CLI,
     ) -> ReportRequest:
         """Check every parameter; a wrong one is a :class:`UsageError` that names it."""
         if name not in NAMES:
             raise UsageError(f"unknown report {name!r}; known: {', '.join(NAMES)}")
         environment = env or ("production" if name == "dora" else "all")
         if environment not in ENVIRONMENTS:
-            raise UsageError(f"--env {environment!r}: expected production or all")
+            raise UsageError(f"{prefix}env {environment!r}: expected production or all")
         if tool is not None and tool not in TOOLS:
-            raise UsageError(f"--tool {tool!r}: expected argocd or flux")
+            raise UsageError(f"{prefix}tool {tool!r}: expected argocd or flux")
         if by is not None and "by" not in spec(name).extras:
-            raise UsageError("--by applies to the dora report only")
+            raise UsageError(f"{prefix}by applies to the dora report only")
         if by is not None and by not in GROUP_BY:
-            raise UsageError(f"--by {by!r}: expected one of {', '.join(GROUP_BY)}")
+            raise UsageError(f"{prefix}by {by!r}: expected one of {', '.join(GROUP_BY)}")
         scope = Scope(
             env=cast(Environment, environment),
             tool=tool,
@@ -125,7 +138,7 @@ class ReportRequest:
             production=production,
         )
         grouping: GroupBy | None = by if by in GROUP_BY else None
-        return cls(name, make_window(start, end), scope, grouping)
+        return cls(name, make_window(start, end, prefix=prefix), scope, grouping)
 
 
 def run(connection: Connection, request: ReportRequest) -> dict[str, Any]:

@@ -97,7 +97,8 @@ def serve_command(
         raise UsageError(f"--flux-hmac-key-file {flux_hmac_key_file}: {problem}")
     if not rate > 0:  # also refuses NaN
         raise UsageError(f"--rate {rate}: give a number of requests per second above 0")
-    if parse_size(max_body) < 1:
+    max_body_bytes = parse_size(max_body)
+    if max_body_bytes < 1:
         raise UsageError(f"--max-body {max_body}: give a size of at least 1 byte")
     if demo:
         from gitops_schema.cli.demo import prepare_demo
@@ -106,7 +107,7 @@ def serve_command(
     settings = Settings(
         db_url=store_db.resolve_url(db),
         flux_hmac_key=flux_hmac_key(flux_hmac_key_file),
-        max_body_bytes=parse_size(max_body),
+        max_body_bytes=max_body_bytes,
         rate_per_second=rate,
         rate_burst=burst,
         cluster_names=parse_cluster_names(cluster_name),

@@ -121,3 +121,17 @@ CODES = (
     SCHEMA_MISSING,
     UNKNOWN_FIELD,
 )
+
+UNREAD = frozenset(
+    code.id
+    for code in (
+        YAML_SYNTAX,
+        YAML_DOCUMENT_LIMIT,
+        YAML_ALIAS_LIMIT,
+        FILE_TOO_LARGE,
+        FILE_BINARY,
+        FILE_ENCODING,
+        FILE_NOT_REGULAR,
+    )
+)
+"""Codes of a file, or of its rest, left unread: what it holds is not in what was loaded."""

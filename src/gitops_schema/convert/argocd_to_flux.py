@@ -18,15 +18,7 @@ from typing import Any
 
 from gitops_schema.appset import OfflineInputs, expand_objects
 from gitops_schema.appset.inventory import clusters_from_objects, load_clusters, secret_value
-from gitops_schema.codes.reading import (
-    FILE_BINARY,
-    FILE_ENCODING,
-    FILE_NOT_REGULAR,
-    FILE_TOO_LARGE,
-    YAML_ALIAS_LIMIT,
-    YAML_DOCUMENT_LIMIT,
-    YAML_SYNTAX,
-)
+from gitops_schema.codes.reading import UNREAD
 from gitops_schema.convert.argocd_read import (
     IN_CLUSTER,
     ArgoRead,
@@ -52,19 +44,6 @@ from gitops_schema.render.inputs import kustomization_file
 
 __all__ = ["AppLink", "Conversion", "ConvertOptions", "argocd_to_flux", "load_objects"]
 
-_NOT_READ = frozenset(
-    code.id
-    for code in (
-        YAML_SYNTAX,
-        YAML_DOCUMENT_LIMIT,
-        YAML_ALIAS_LIMIT,
-        FILE_TOO_LARGE,
-        FILE_BINARY,
-        FILE_ENCODING,
-        FILE_NOT_REGULAR,
-    )
-)
-"""Codes of a file, or its rest, left unread: what it held was not converted."""
 _APPLICATION = re.compile(r"^kind:\s*Application\s*$", re.MULTILINE)
 # What an app of apps applies: Applications, or ApplicationSets that make them.
 _APPLIES = re.compile(r"^kind:\s*Application(Set)?\s*$", re.MULTILINE)
@@ -113,7 +92,7 @@ class Conversion:
     @property
     def unread(self) -> list[Diagnostic]:
         """Files (or their rest) that could not be read: objects there were not converted."""
-        return [d for d in self.report if d.rule in _NOT_READ]
+        return [d for d in self.report if d.rule in UNREAD]
 
 
 def repository_root(paths: Sequence[Path]) -> Path:

@@ -397,8 +397,9 @@ class FluxWriter:
             if source.type is SourceType.GIT:
                 defaults = posixpath.join(source.path, "values.yaml")
                 chart_folder = self.folders.folder(source.url) / source.path
-                first = [defaults] if (chart_folder / "values.yaml").is_file() else []
-                if not chart_folder.is_dir():
+                if chart_folder.is_dir():
+                    first = [defaults] if (chart_folder / "values.yaml").is_file() else []
+                else:
                     # Most charts have defaults: keep them; a chart without fails loudly.
                     first = [defaults]
                     written.lose(

@@ -126,7 +126,7 @@ def get_dashboard(
 ) -> dict[str, Any]:
     """DORA, per-day series, weekly failure rates, recoveries, applications, consistency."""
     try:
-        window = query.make_window(start, end)
+        window = query.make_window(start, end, prefix="")
     except UsageError as error:
         raise HTTPException(400, str(error)) from None
     scope = Scope(

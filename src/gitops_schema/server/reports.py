@@ -72,12 +72,8 @@ def production(request: Request) -> tuple[str, ...]:
     return globs
 
 
-# The library words a bad parameter as the CLI names it; the API answers with its own names.
-_CLI_OPTION = re.compile(r"(?<![\w-])--(from|to|env|tool|cluster|by)\b")
-
-
 def _bad_request(error: UsageError) -> HTTPException:
-    return HTTPException(400, _CLI_OPTION.sub(r"\1", str(error)))
+    return HTTPException(400, str(error))
 
 
 def report_data(
@@ -102,6 +98,7 @@ def report_data(
             cluster=cluster,
             by=by,
             production=production(request),
+            prefix="",
         )
     except UsageError as error:
         raise _bad_request(error) from None
@@ -166,7 +163,7 @@ def get_sync_operations(
 ) -> dict[str, Any]:
     """Completed sync operations (of one object with ``object_id``)."""
     try:
-        window = query.make_window(start, end)
+        window = query.make_window(start, end, prefix="")
     except UsageError as error:
         raise _bad_request(error) from None
     with _engine(request).connect() as connection:
