@@ -307,3 +307,29 @@ def test_chart_defaults_are_kept_when_the_chart_is_not_on_disk(tmp_path: Path) -
     ]
     losses = [loss.field for loss in _item(conversion, "web").losses]
     assert "$.spec.source.helm.valueFiles" in losses
+
+
+def test_a_chart_values_file_linked_out_of_the_repository_is_not_listed(tmp_path: Path) -> None:
+    write(tmp_path / "outside", {"values.yaml": "replicas: 1\n"})
+    root = tmp_path / "repo"
+    write(
+        root,
+        {
+            "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+            "charts/web/values-prod.yaml": "replicas: 2\n",
+            "app.yaml": (
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+                "metadata: {name: web, namespace: argocd}\n"
+                "spec:\n  project: default\n"
+                "  source:\n    repoURL: 'https://git.example.com/elsewhere.git'\n"
+                "    targetRevision: main\n    path: charts/web\n"
+                "    helm: {valueFiles: [values-prod.yaml]}\n"
+                "  destination: {server: 'https://kubernetes.default.svc', namespace: web}\n"
+            ),
+        },
+    )
+    (root / "charts/web/values.yaml").symlink_to(tmp_path / "outside" / "values.yaml")
+    conversion = argocd_to_flux([root], ConvertOptions(output=tmp_path / "out"))
+    (release,) = _objects(conversion, "clusters/in-cluster/apps/web.yaml")
+    # what lies outside the repository is not read: the link is no values.yaml of the chart
+    assert release["spec"]["chart"]["spec"]["valuesFiles"] == ["charts/web/values-prod.yaml"]

@@ -396,9 +396,11 @@ class FluxWriter:
         if all(f.source is None for f in files) and source.type is not SourceType.OCI:
             if source.type is SourceType.GIT:
                 defaults = posixpath.join(source.path, "values.yaml")
-                chart_folder = self.folders.folder(source.url) / source.path
-                if chart_folder.is_dir():
-                    first = [defaults] if (chart_folder / "values.yaml").is_file() else []
+                # confined: a path out of the repository is never looked at
+                chart_folder = self.folders.inside(source.url, source.path)
+                if chart_folder is not None and chart_folder.is_dir():
+                    own = self.folders.inside(source.url, "values.yaml", source.path)
+                    first = [defaults] if own is not None and own.is_file() else []
                 else:
                     # Most charts have defaults: keep them; a chart without fails loudly.
                     first = [defaults]
