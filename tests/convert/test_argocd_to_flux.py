@@ -282,20 +282,24 @@ def test_a_cluster_known_by_a_url_gets_one_folder_and_the_rename_is_stated(
     assert (verification.same, verification.differ) == (1, 0), item.losses
 
 
+_CHART_APP = (
+    "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+    "metadata: {name: web, namespace: argocd}\n"
+    "spec:\n  project: default\n"
+    "  source:\n    repoURL: 'https://git.example.com/elsewhere.git'\n"
+    "    targetRevision: main\n    path: charts/web\n"
+    "    helm: {valueFiles: [values-prod.yaml]}\n"
+    "  destination: {server: 'https://kubernetes.default.svc', namespace: web}\n"
+)
+"""An Application of the Helm chart charts/web with a value file of its own."""
+
+
 def test_chart_defaults_are_kept_when_the_chart_is_not_on_disk(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     write(
         root,
         {
-            "app.yaml": (
-                "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
-                "metadata: {name: web, namespace: argocd}\n"
-                "spec:\n  project: default\n"
-                "  source:\n    repoURL: 'https://git.example.com/elsewhere.git'\n"
-                "    targetRevision: main\n    path: charts/web\n"
-                "    helm: {valueFiles: [values-prod.yaml]}\n"
-                "  destination: {server: 'https://kubernetes.default.svc', namespace: web}\n"
-            ),
+            "app.yaml": _CHART_APP,
         },
     )
     conversion = argocd_to_flux([root], ConvertOptions(output=tmp_path / "out"))
@@ -317,15 +321,7 @@ def test_a_chart_values_file_linked_out_of_the_repository_is_not_listed(tmp_path
         {
             "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
             "charts/web/values-prod.yaml": "replicas: 2\n",
-            "app.yaml": (
-                "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
-                "metadata: {name: web, namespace: argocd}\n"
-                "spec:\n  project: default\n"
-                "  source:\n    repoURL: 'https://git.example.com/elsewhere.git'\n"
-                "    targetRevision: main\n    path: charts/web\n"
-                "    helm: {valueFiles: [values-prod.yaml]}\n"
-                "  destination: {server: 'https://kubernetes.default.svc', namespace: web}\n"
-            ),
+            "app.yaml": _CHART_APP,
         },
     )
     (root / "charts/web/values.yaml").symlink_to(tmp_path / "outside" / "values.yaml")
